@@ -1,0 +1,436 @@
+"""GpuArray: a duck array whose data lives in a device buffer, or, while it is still an
+unevaluated expression, in a lazy node (see _graph). Everything here goes through the
+same graph: an eager result is just a node evaluated now."""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _dtypes as dt
+from . import _runtime
+from ._graph import Const, Leaf, broadcast_shapes, contiguous_strides
+
+
+class GpuArray:
+    __slots__ = ("_node", "__weakref__")
+    __array_priority__ = 100
+
+    def __init__(self, node):
+        self._node = node
+        if not isinstance(node, Leaf):
+            for st in node.storages:
+                st.readers[id(self)] = self
+
+    # ------------------------------------------------------------------ evaluation
+    def _leaf(self) -> Leaf:
+        """This array as a buffer view, evaluating its expression now if it is lazy."""
+        node = self._node
+        if isinstance(node, Leaf):
+            return node
+        leaf = new_leaf(node.dtype, node.shape)
+        from ._codegen import evaluate_into
+
+        evaluate_into(node, leaf)
+        self._node = leaf
+        return leaf
+
+    @property
+    def is_lazy(self) -> bool:
+        """True while the array is an unevaluated expression."""
+        return not isinstance(self._node, Leaf)
+
+    # ------------------------------------------------------------------ attributes
+    @property
+    def dtype(self) -> np.dtype:
+        return self._node.dtype
+
+    @property
+    def shape(self) -> tuple:
+        return self._node.shape
+
+    @property
+    def ndim(self) -> int:
+        return len(self._node.shape)
+
+    @property
+    def size(self) -> int:
+        n = 1
+        for s in self._node.shape:
+            n *= s
+        return n
+
+    @property
+    def itemsize(self) -> int:
+        return self.dtype.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        return self.size * self.dtype.itemsize
+
+    @property
+    def strides(self) -> tuple:
+        node = self._node
+        st = node.strides if isinstance(node, Leaf) else contiguous_strides(node.shape)
+        return tuple(s * self.dtype.itemsize for s in st)
+
+    @property
+    def device(self):
+        from ._info import default_device
+
+        return default_device()
+
+    @property
+    def flags(self):
+        node = self._node
+        c = not isinstance(node, Leaf) or node.is_contiguous()
+        return {"C_CONTIGUOUS": c, "OWNDATA": not isinstance(node, Leaf) or node.offset == 0}
+
+    @property
+    def T(self) -> "GpuArray":
+        from ._manipulation import permute_dims
+
+        return permute_dims(self, tuple(range(self.ndim))[::-1])
+
+    @property
+    def mT(self) -> "GpuArray":
+        if self.ndim < 2:
+            raise ValueError("matrix transpose with ndim < 2 is undefined")
+        from ._manipulation import swapaxes
+
+        return swapaxes(self, -1, -2)
+
+    @property
+    def real(self):
+        from ._elementwise import real
+
+        return real(self)
+
+    @property
+    def imag(self):
+        from ._elementwise import imag
+
+        return imag(self)
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of unsized object")
+        return self.shape[0]
+
+    def __iter__(self):
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d array")
+        for i in range(self.shape[0]):
+            yield self[i]
+
+    # ------------------------------------------------------------------ host transfer
+    def get(self) -> np.ndarray:
+        """A host (NumPy) copy of the data."""
+        leaf = self._leaf()
+        if self.size == 0:
+            return np.empty(self.shape, self.dtype)
+        if not leaf.is_contiguous():
+            from ._codegen import evaluate_into
+
+            tmp = new_leaf(self.dtype, self.shape)
+            evaluate_into(leaf, tmp)
+            leaf = tmp
+        isz = self.dtype.itemsize
+        raw = _runtime.device().read(leaf.storage, leaf.offset * isz, self.size * isz)
+        return raw.view(self.dtype).reshape(self.shape)
+
+    def __array__(self, dtype=None, copy=None):
+        if copy is False:
+            raise ValueError("a GpuArray cannot be viewed as a NumPy array without a copy")
+        a = self.get()
+        return a.astype(dtype, copy=False) if dtype is not None else a
+
+    def tolist(self):
+        return self.get().tolist()
+
+    def item(self, *args):
+        return self.get().item(*args)
+
+    def _scalar(self, kind):
+        if self.size != 1:
+            raise TypeError(f"only length-1 arrays can be converted to Python scalars") if kind is not bool else ValueError(
+                "The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()"
+            )
+        return kind(self.get().reshape(()).item())
+
+    def __bool__(self):
+        if self.size != 1:
+            raise ValueError("The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()")
+        return bool(self.get().reshape(()).item())
+
+    def __float__(self):
+        return self._scalar(float)
+
+    def __int__(self):
+        if self.dtype.kind == "c":
+            raise TypeError("int() argument must not be a complex array")
+        return self._scalar(int)
+
+    def __complex__(self):
+        return self._scalar(complex)
+
+    def __index__(self):
+        if self.dtype.kind not in "iu" and self.dtype != dt.bool_ or self.ndim != 0:
+            raise TypeError("only integer scalar arrays can be converted to a scalar index")
+        return int(self.get().item())
+
+    def __repr__(self):
+        a = self.get()
+        body = np.array2string(a, separator=", ", prefix="GpuArray(")
+        suffix = "" if a.dtype in (dt.float64, dt.int64, dt.bool_) or a.size == 0 and a.dtype == dt.float64 else f", dtype={a.dtype}"
+        return f"GpuArray({body}{suffix})"
+
+    def __str__(self):
+        return str(self.get())
+
+    def __format__(self, spec):
+        if self.ndim == 0:
+            return format(self.get().item(), spec)
+        return format(str(self), spec)
+
+    def __hash__(self):
+        raise TypeError("unhashable type: 'GpuArray'")
+
+    def __reduce__(self):
+        from ._creation import asarray
+
+        return (asarray, (self.get(),))
+
+    def __copy__(self):
+        return self.copy()
+
+    def __deepcopy__(self, memo):
+        return self.copy()
+
+    # ------------------------------------------------------------------ array API
+    def __array_namespace__(self, api_version=None):
+        if api_version is not None and api_version not in ("2021.12", "2022.12", "2023.12", "2024.12", "2025.12"):
+            raise ValueError(f"unsupported array API version {api_version!r}")
+        import gpuarray
+
+        return gpuarray
+
+    def to_device(self, device, /, *, stream=None):
+        from ._info import check_device
+
+        check_device(device)
+        return self
+
+    def __dlpack_device__(self):
+        return (1, 0)  # host (kDLCPU): data is exported through a host copy
+
+    def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+        if copy is False:
+            raise BufferError("a GpuArray can only be exported through DLPack with a copy")
+        a = self.get()
+        if max_version is None:
+            return a.__dlpack__(stream=stream)
+        return a.__dlpack__(stream=stream, max_version=max_version, dl_device=dl_device, copy=copy)
+
+    # ------------------------------------------------------------------ indexing
+    def __getitem__(self, key):
+        from ._indexing import getitem
+
+        return getitem(self, key)
+
+    def __setitem__(self, key, value):
+        from ._indexing import setitem
+
+        setitem(self, key, value)
+
+    # ------------------------------------------------------------------ methods
+    def astype(self, dtype, copy=True, casting="unsafe", **kw):
+        from ._elementwise import astype
+
+        return astype(self, dtype, copy=copy, casting=casting)
+
+    def copy(self, order="C"):
+        from ._elementwise import copy_array
+
+        return copy_array(self)
+
+    def view(self, dtype=None):
+        if dtype is None or np.dtype(dtype) == self.dtype:
+            from ._indexing import getitem
+
+            return getitem(self, ...)
+        raise NotImplementedError("GpuArray.view with another dtype is not supported")
+
+    def fill(self, value):
+        self[...] = value
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        from ._interop import array_ufunc
+
+        return array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        from ._interop import array_function
+
+        return array_function(func, types, args, kwargs)
+
+
+def new_leaf(dtype, shape) -> Leaf:
+    n = 1
+    for s in shape:
+        n *= s
+    st = _runtime.device().alloc(n * dtype.itemsize)
+    return Leaf(st, dtype, shape, contiguous_strides(shape), 0)
+
+
+def from_host(a: np.ndarray) -> GpuArray:
+    """Upload a NumPy array (its dtype must be supported on the device)."""
+    a = np.ascontiguousarray(a)
+    st = _runtime.device().upload(a)
+    return GpuArray(Leaf(st, a.dtype, a.shape, contiguous_strides(a.shape), 0))
+
+
+# ---------------------------------------------------------------------- methods by table
+_METHODS = {
+    # name: (module, function)
+    "reshape": ("_manipulation", "reshape_method"),
+    "transpose": ("_manipulation", "transpose_method"),
+    "swapaxes": ("_manipulation", "swapaxes"),
+    "squeeze": ("_manipulation", "squeeze"),
+    "flatten": ("_manipulation", "flatten"),
+    "ravel": ("_manipulation", "ravel"),
+    "repeat": ("_manipulation", "repeat"),
+    "sum": ("_reductions", "sum"),
+    "prod": ("_reductions", "prod"),
+    "mean": ("_reductions", "mean"),
+    "var": ("_reductions", "var"),
+    "std": ("_reductions", "std"),
+    "min": ("_reductions", "min"),
+    "max": ("_reductions", "max"),
+    "any": ("_reductions", "any"),
+    "all": ("_reductions", "all"),
+    "argmin": ("_reductions", "argmin"),
+    "argmax": ("_reductions", "argmax"),
+    "cumsum": ("_reductions", "cumsum"),
+    "cumprod": ("_reductions", "cumprod"),
+    "clip": ("_elementwise", "clip"),
+    "round": ("_elementwise", "round"),
+    "conj": ("_elementwise", "conj"),
+    "conjugate": ("_elementwise", "conj"),
+    "dot": ("_linalg", "dot"),
+    "nonzero": ("_indexing", "nonzero"),
+    "sort": ("_sorting", "sort_inplace"),
+    "argsort": ("_sorting", "argsort"),
+    "diagonal": ("_manipulation", "diagonal_method"),
+    "trace": ("_linalg", "trace_method"),
+}
+
+
+def _make_method(mod, fn, name):
+    import importlib
+
+    def method(self, *args, **kwargs):
+        return getattr(importlib.import_module("gpuarray." + mod), fn)(self, *args, **kwargs)
+
+    method.__name__ = name
+    return method
+
+
+for _name, (_mod, _fn) in _METHODS.items():
+    setattr(GpuArray, _name, _make_method(_mod, _fn, _name))
+
+# operators by table: dunder -> op name
+_BINARY = {
+    "add": "add", "sub": "subtract", "mul": "multiply", "truediv": "divide", "floordiv": "floor_divide",
+    "mod": "remainder", "pow": "power", "and": "bitwise_and", "or": "bitwise_or", "xor": "bitwise_xor",
+    "lshift": "left_shift", "rshift": "right_shift",
+}
+_COMPARE = {"lt": "less", "le": "less_equal", "gt": "greater", "ge": "greater_equal", "eq": "equal", "ne": "not_equal"}
+_UNARY = {"neg": "negative", "pos": "positive", "abs": "absolute", "invert": "invert"}
+_OPERAND_TYPES = (GpuArray, bool, int, float, complex, np.ndarray, np.generic)
+
+
+def _binary(opname):
+    def fwd(self, other):
+        if not isinstance(other, _OPERAND_TYPES):
+            return NotImplemented
+        from ._elementwise import apply
+
+        return apply(opname, self, other)
+
+    def rev(self, other):
+        if not isinstance(other, _OPERAND_TYPES):
+            return NotImplemented
+        from ._elementwise import apply
+
+        return apply(opname, other, self)
+
+    def inplace(self, other):
+        if not isinstance(other, _OPERAND_TYPES):
+            return NotImplemented
+        from ._elementwise import apply_inplace
+
+        apply_inplace(opname, self, other)
+        return self
+
+    return fwd, rev, inplace
+
+
+for _d, _op in _BINARY.items():
+    _f, _r, _i = _binary(_op)
+    setattr(GpuArray, f"__{_d}__", _f)
+    setattr(GpuArray, f"__r{_d}__", _r)
+    setattr(GpuArray, f"__i{_d}__", _i)
+for _d, _op in _COMPARE.items():
+    setattr(GpuArray, f"__{_d}__", _binary(_op)[0])
+for _d, _op in _UNARY.items():
+
+    def _u(self, _op=_op):
+        from ._elementwise import apply
+
+        return apply(_op, self)
+
+    setattr(GpuArray, f"__{_d}__", _u)
+
+
+def _matmul(self, other):
+    if not isinstance(other, (GpuArray, np.ndarray, list)):
+        return NotImplemented
+    from ._linalg import matmul
+
+    return matmul(self, other)
+
+
+def _rmatmul(self, other):
+    if not isinstance(other, (GpuArray, np.ndarray, list)):
+        return NotImplemented
+    from ._linalg import matmul
+
+    return matmul(other, self)
+
+
+def _imatmul(self, other):
+    from ._linalg import matmul
+
+    res = matmul(self, other)
+    if res.shape != self.shape:
+        raise ValueError("matmul: in-place result has a different shape")
+    self[...] = res
+    return self
+
+
+def _divmod(self, other):
+    from ._elementwise import apply
+
+    return apply("floor_divide", self, other), apply("remainder", self, other)
+
+
+def _rdivmod(self, other):
+    from ._elementwise import apply
+
+    return apply("floor_divide", other, self), apply("remainder", other, self)
+
+
+GpuArray.__matmul__ = _matmul
+GpuArray.__rmatmul__ = _rmatmul
+GpuArray.__imatmul__ = _imatmul
+GpuArray.__divmod__ = _divmod
+GpuArray.__rdivmod__ = _rdivmod

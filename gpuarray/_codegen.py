@@ -1,0 +1,418 @@
+"""Code generation: a node tree -> one WGSL kernel that writes it into a target view.
+
+Evaluation is split so that the steady state costs little Python:
+  1. ``plan`` walks the tree once: assigns bindings, index vectors (per leaf/iota: strides
+     against the output shape), constant slots; builds the structural key and the
+     parameter words (shapes, strides, offsets, scalar values).
+  2. dimensions are collapsed where every vector is contiguous across them (fewer
+     divisions per element, and one kernel serves many shapes).
+  3. only on a kernel-cache miss is WGSL source generated from the same plan.
+A kernel is cached by structure (ops, dtypes, ndim, vector modes), never by values.
+"""
+from __future__ import annotations
+
+import struct
+
+import numpy as np
+
+from . import _dtypes as dt
+from . import _ops, _runtime, _wgsl_lib
+from ._graph import Cast, Const, Ew, Iota, Leaf, broadcast_strides, contiguous_strides
+
+LIT = {  # typed zero and one literals, literal suffix
+    "bool": ("false", "true", ""),
+    "i32": ("0i", "1i", "i"),
+    "u32": ("0u", "1u", "u"),
+    "f32": ("0.0f", "1.0f", "f"),
+    "i64": ("0li", "1li", "li"),
+    "u64": ("0lu", "1lu", "lu"),
+    "f64": ("0.0lf", "1.0lf", "lf"),
+}
+SUFFIX = {"bool": "b", "i32": "i32", "u32": "u32", "f32": "f32", "i64": "i64", "u64": "u64", "f64": "f64",
+          "vec2<f32>": "c64", "vec2<f64>": "c128"}
+
+
+# ----------------------------------------------------------------------------- values
+def const_words(value, dtype) -> list[int]:
+    """A scalar as parameter words (u32), matching ``const_expr``."""
+    st = dt.storage(dtype)
+    if dtype == dt.bool_:
+        return [1 if value else 0]
+    if st == "complex":
+        v = complex(value)
+        fmt = "<2f" if dtype == dt.complex64 else "<2d"
+        return list(np.frombuffer(struct.pack(fmt, v.real, v.imag), np.uint32))
+    if dtype.kind in "iu" and dtype.itemsize < 4:
+        v = int(np.array(value).astype(dtype))
+        return [v & 0xFFFFFFFF]
+    return list(np.frombuffer(np.array(value, dtype=dtype).tobytes(), np.uint32))
+
+
+def const_expr(slot: int, dtype) -> str:
+    w = dt.wgsl_type(dtype)
+    p0, p1 = f"P[{slot}]", f"P[{slot + 1}]"
+    if w == "bool":
+        return f"({p0} != 0u)"
+    if w == "u32":
+        return p0
+    if w in ("i32", "f32"):
+        return f"bitcast<{w}>({p0})"
+    if w in ("i64", "u64", "f64"):
+        return f"bitcast<{w}>((u64({p1}) << 32u) | u64({p0}))"
+    if w == "vec2<f32>":
+        return f"vec2<f32>(bitcast<f32>({p0}), bitcast<f32>({p1}))"
+    if w == "vec2<f64>":
+        p2, p3 = f"P[{slot + 2}]", f"P[{slot + 3}]"
+        return f"vec2<f64>(bitcast<f64>((u64({p1}) << 32u) | u64({p0})), bitcast<f64>((u64({p3}) << 32u) | u64({p2})))"
+    raise TypeError(dtype)
+
+
+def wrap_expr(dtype, e: str) -> str:
+    """Bring a 32-bit value back to the width of a sub-word integer type (overflow wraps)."""
+    if dtype == dt.int8:
+        return f"(({e} << 24u) >> 24u)"
+    if dtype == dt.int16:
+        return f"(({e} << 16u) >> 16u)"
+    if dtype == dt.uint8:
+        return f"({e} & 0xffu)"
+    if dtype == dt.uint16:
+        return f"({e} & 0xffffu)"
+    return e
+
+
+def cast_expr(src, dst, e: str) -> str:
+    if src == dst:
+        return e
+    ws, wd = dt.wgsl_type(src), dt.wgsl_type(dst)
+    if dst == dt.bool_:
+        if src.kind == "c":
+            return f"!all({e} == {ws}())"
+        return f"!({e} == {LIT[ws][0]})"
+    if src == dt.bool_:
+        if dst.kind == "c":
+            r = dt.wgsl_type(dt.real_of(dst))
+            return f"{wd}(select({LIT[r][0]}, {LIT[r][1]}, {e}), {LIT[r][0]})"
+        return f"select({LIT[wd][0]}, {LIT[wd][1]}, {e})"
+    if src.kind == "c":
+        if dst.kind == "c":
+            return f"{wd}({e})"
+        return cast_expr(dt.real_of(src), dst, f"({e}).x")
+    if dst.kind == "c":
+        r = dt.real_of(dst)
+        return f"{wd}({cast_expr(src, r, e)}, {LIT[dt.wgsl_type(r)][0]})"
+    if ws == wd:
+        out = e
+    elif src.kind == "f" and dst.kind == "u":
+        # NumPy (C) converts negative floats to unsigned through the signed type
+        si = "i64" if wd == "u64" else "i32"
+        out = f"select({wd}({e}), {wd}({si}({e})), {e} < {LIT[ws][0]})"
+    else:
+        out = f"{wd}({e})"
+    return wrap_expr(dst, out) if dst.itemsize < 4 and dst.kind in "iu" else out
+
+
+# ------------------------------------------------------------------------- the plan
+class Plan:
+    """Everything one evaluation needs; ``key`` identifies the kernel."""
+
+    def __init__(self, out: Leaf):
+        self.out = out
+        self.shape = out.shape
+        self.bindings: list = []  # [storage, dtype, writable]
+        self._bind_ix: dict = {}
+        self.vectors: list = []  # [strides, offset]
+        self.consts: list = []  # words
+        self.nodes: list = []  # post-order
+        self.ids: dict = {}
+        self.desc: list = []
+        self.children: list = []
+        out_b = self.binding(out.storage, out.dtype, writable=True)
+        self.out_vec = self.vector(out.strides, out.offset)
+        assert out_b == 0
+
+    def binding(self, storage, dtype, writable=False) -> int:
+        key = (id(storage), dt.wgsl_elem(dtype), dt.storage(dtype) == "sub")
+        b = self._bind_ix.get(key)
+        if b is None:
+            b = self._bind_ix[key] = len(self.bindings)
+            self.bindings.append([storage, dtype, writable])
+        return b
+
+    def vector(self, strides, offset) -> int:
+        self.vectors.append([tuple(strides), offset])
+        return len(self.vectors) - 1
+
+    def const(self, words) -> int:
+        slot = 1 + len(self.consts)
+        self.consts.extend(words)
+        return slot
+
+    def walk(self, node) -> int:
+        k = self.ids.get(id(node))
+        if k is not None:
+            return k
+        children = [self.walk(s) for s in node.srcs]
+        d = DESCRIBE[type(node)](node, self, children)
+        k = len(self.nodes)
+        self.ids[id(node)] = k
+        self.nodes.append(node)
+        self.desc.append(d)
+        self.children.append(children)
+        return k
+
+    # ---- dimension collapsing and vector modes
+    def finish(self):
+        shape = self.shape
+        vecs = [v[0] for v in self.vectors]
+        dims = [(n, [s[d] for s in vecs]) for d, n in enumerate(shape) if n != 1]
+        merged = []
+        for n, st in dims:
+            if merged:
+                pn, pst = merged[-1]
+                if all(a == b * n for a, b in zip(pst, st)):
+                    merged[-1] = (pn * n, st)
+                    continue
+            merged.append((n, st))
+        self.cshape = tuple(n for n, _ in merged)
+        cstr = [tuple(st[i] for _, st in merged) for i in range(len(vecs))]
+        contig = contiguous_strides(self.cshape)
+        self.modes = []
+        for s in cstr:
+            if all(x == 0 for x in s):
+                self.modes.append("z")
+            elif s == contig:
+                self.modes.append("l")
+            else:
+                self.modes.append("s")
+        self.cstrides = cstr
+        self.n = 1
+        for x in shape:
+            self.n *= x
+        self.key = ("ew", tuple(self.desc), len(self.cshape), tuple(self.modes),
+                    tuple((dt.wgsl_elem(b[1]), dt.storage(b[1]) == "sub", b[2]) for b in self.bindings),
+                    self.out.dtype.char)
+
+    def params(self) -> bytes:
+        words = [self.n] + self.consts
+        words += list(self.cshape)
+        for (strides, off), cs, m in zip(self.vectors, self.cstrides, self.modes):
+            words.append(off)
+            if m == "s":
+                words.extend(x & 0xFFFFFFFF for x in cs)
+        return np.array(words, np.uint32).tobytes()
+
+
+# ---- describe: per node kind, registers what the node needs and returns its key part
+def _d_leaf(node, plan, ch):
+    writable = node.storage is plan.out.storage
+    b = plan.binding(node.storage, node.dtype, writable)
+    v = plan.vector(broadcast_strides(node.shape, node.strides, plan.shape), node.offset)
+    return ("L", b, v, node.dtype.char)
+
+
+def _d_iota(node, plan, ch):
+    unit = [0] * node.ndim
+    unit[node.axis] = 1
+    v = plan.vector(broadcast_strides(node.shape, unit, plan.shape), 0)
+    return ("I", v, node.dtype.char)
+
+
+def _d_const(node, plan, ch):
+    return ("C", plan.const(const_words(node.value, node.dtype)), node.dtype.char)
+
+
+def _d_ew(node, plan, ch):
+    return ("E", node.op, node.ct.char, node.dtype.char, tuple(ch))
+
+
+def _d_cast(node, plan, ch):
+    return ("X", node.dtype.char, ch[0])
+
+
+DESCRIBE = {Leaf: _d_leaf, Iota: _d_iota, Const: _d_const, Ew: _d_ew, Cast: _d_cast}
+
+
+# ---- emit: per node kind, the WGSL expression of the node (children are v<k> names)
+def _e_leaf(node, plan, k, ch, d):
+    return f"ld{d[1]}(I{d[2]})"
+
+
+def _e_iota(node, plan, k, ch, d):
+    return cast_expr(dt.uint32, node.dtype, f"I{d[1]}")
+
+
+def _e_const(node, plan, k, ch, d):
+    return const_expr(d[1], node.dtype)
+
+
+def op_expr(opname, ct, args) -> str:
+    op = _ops.lookup(opname)
+    e = _ops.expression(op, ct)
+    w = dt.wgsl_type(ct)
+    z, o, lsuf = LIT.get(w, ("", "", ""))
+    real = dt.wgsl_type(dt.real_of(ct))
+    subs = {"$RS": SUFFIX.get(real, ""), "$S": SUFFIX[w], "$T": w, "$Z": z, "$O": o, "$L": lsuf}
+    for i, a in enumerate(args):
+        subs[f"${i}"] = a
+    for k in sorted(subs, key=len, reverse=True):
+        e = e.replace(k, subs[k])
+    if ct.kind in "iu" and ct.itemsize < 4 and opname not in ("equal", "not_equal", "less", "less_equal",
+                                                              "greater", "greater_equal"):
+        e = wrap_expr(ct, e)
+    return e
+
+
+def _e_ew(node, plan, k, ch, d):
+    return op_expr(node.op, node.ct, [f"v{c}" for c in ch])
+
+
+def _e_cast(node, plan, k, ch, d):
+    return cast_expr(plan.nodes[ch[0]].dtype, node.dtype, f"v{ch[0]}")
+
+
+EMIT = {Leaf: _e_leaf, Iota: _e_iota, Const: _e_const, Ew: _e_ew, Cast: _e_cast}
+
+
+# ------------------------------------------------------------------------ WGSL text
+def binding_decls(bindings) -> str:
+    out = []
+    for i, (_, dtype, writable) in enumerate(bindings):
+        elem = dt.wgsl_elem(dtype)
+        if dt.storage(dtype) == "sub" and writable:
+            out.append(f"@group(0) @binding({i + 1}) var<storage, read_write> b{i}: array<atomic<u32>>;")
+        else:
+            mode = "read_write" if writable else "read"
+            out.append(f"@group(0) @binding({i + 1}) var<storage, {mode}> b{i}: array<{elem}>;")
+    return "\n".join(out)
+
+
+def load_fn(i, dtype, writable) -> str:
+    w = dt.wgsl_type(dtype)
+    st = dt.storage(dtype)
+    if st == "sub":
+        bits = 8 if dtype.itemsize == 1 else 16
+        per = 32 // bits
+        word = f"atomicLoad(&b{i}[j / {per}u])" if writable else f"b{i}[j / {per}u]"
+        body = f"let sh = (j % {per}u) * {bits}u; let x = ({word} >> sh) & {hex((1 << bits) - 1)}u;"
+        if dtype == dt.bool_:
+            ret = "x != 0u"
+        elif dtype.kind == "i":
+            ret = f"(bitcast<i32>(x << {32 - bits}u) >> {32 - bits}u)"
+        else:
+            ret = "x"
+        return f"fn ld{i}(j: u32) -> {w} {{ {body} return {ret}; }}"
+    if st == "complex":
+        return f"fn ld{i}(j: u32) -> {w} {{ return {w}(b{i}[2u * j], b{i}[2u * j + 1u]); }}"
+    return f"fn ld{i}(j: u32) -> {w} {{ return b{i}[j]; }}"
+
+
+def store_fn(dtype) -> str:
+    w = dt.wgsl_type(dtype)
+    st = dt.storage(dtype)
+    if st == "sub":
+        bits = 8 if dtype.itemsize == 1 else 16
+        per = 32 // bits
+        val = "select(0u, 1u, v)" if dtype == dt.bool_ else f"(u32(v) & {hex((1 << bits) - 1)}u)"
+        # other lanes' bits are never touched, so and-then-or from many threads composes
+        return (f"fn st(j: u32, v: {w}) {{ let sh = (j % {per}u) * {bits}u; let m = {hex((1 << bits) - 1)}u << sh;\n"
+                f"  atomicAnd(&b0[j / {per}u], ~m); atomicOr(&b0[j / {per}u], {val} << sh); }}")
+    if st == "complex":
+        return f"fn st(j: u32, v: {w}) {{ b0[2u * j] = v.x; b0[2u * j + 1u] = v.y; }}"
+    return f"fn st(j: u32, v: {w}) {{ b0[j] = v; }}"
+
+
+def index_code(plan, base: int) -> tuple[str, int]:
+    """WGSL computing coordinates c<d> from gid and the index I<v> of every vector."""
+    lines = []
+    nd = len(plan.cshape)
+    p = base + nd  # shape words at [base, base+nd)
+    if "s" in plan.modes:
+        lines.append("  var rem = gid;")
+        for d in range(nd - 1, 0, -1):
+            lines.append(f"  let c{d} = rem % P[{base + d}]; rem = rem / P[{base + d}];")
+        lines.append("  let c0 = rem;")
+    for v, m in enumerate(plan.modes):
+        if m == "z":
+            lines.append(f"  let I{v} = P[{p}];")
+            p += 1
+        elif m == "l":
+            lines.append(f"  let I{v} = P[{p}] + gid;")
+            p += 1
+        else:
+            terms = " + ".join(f"i32(c{d}) * bitcast<i32>(P[{p + 1 + d}])" for d in range(nd))
+            lines.append(f"  let I{v} = u32(i32(P[{p}]) + {terms});")
+            p += 1 + nd
+    return "\n".join(lines), p
+
+
+HEADER = """@group(0) @binding(0) var<storage, read> P: array<u32>;
+"""
+
+
+def source(plan) -> str:
+    lines = []
+    for k, node in enumerate(plan.nodes):
+        e = EMIT[type(node)](node, plan, k, plan.children[k], plan.desc[k])
+        lines.append(f"  let v{k}: {dt.wgsl_type(node.dtype)} = {e};")
+    body = "\n".join(lines)
+    idx, _ = index_code(plan, 1 + len(plan.consts))
+    last = len(plan.nodes) - 1
+    out_cast = cast_expr(plan.nodes[last].dtype, plan.out.dtype, f"v{last}")
+    fns = [load_fn(i, b[1], b[2]) for i, b in enumerate(plan.bindings)]
+    fns.append(store_fn(plan.out.dtype))
+    main = f"""
+@compute @workgroup_size({_runtime.WORKGROUP})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {{
+  let gid = (wid.y * nwg.x + wid.x) * {_runtime.WORKGROUP}u + lid;
+  if (gid >= P[0]) {{ return; }}
+{idx}
+{body}
+  st(I{plan.out_vec}, {out_cast});
+}}
+"""
+    helpers = _wgsl_lib.resolve(body)
+    return "\n".join([HEADER, binding_decls(plan.bindings), *fns, helpers, main])
+
+
+# ------------------------------------------------------------------------ evaluation
+def evaluate_into(root, out: Leaf) -> None:
+    """Record the kernel that computes ``root`` (broadcast to ``out.shape``) into the view ``out``."""
+    plan = Plan(out)
+    plan.walk(root)
+    plan.finish()
+    if plan.n == 0:
+        return
+    dev = _runtime.device()
+
+    params = plan.params()
+
+    def build():
+        src = source(plan)
+        name = "ew_" + "_".join(sorted({d[1] for d in plan.desc if d[0] == "E"}) or ["copy"])
+        return name, src, ["rw" if b[2] else "r" for b in plan.bindings], len(params)
+
+    kern = dev.kernel(plan.key, build)
+    dev.dispatch(kern, [b[0] for b in plan.bindings], params, _runtime.groups_for(plan.n))
+
+
+def check_expression(opname: str, ct) -> bool:
+    """Whether the op's WGSL for compute type ``ct`` has every helper it calls (else: host fallback)."""
+    return _check_cache(opname, ct)
+
+
+_checked: dict = {}
+
+
+def _check_cache(opname, ct):
+    key = (opname, ct)
+    r = _checked.get(key)
+    if r is None:
+        e = op_expr(opname, ct, ["a", "b", "c"])
+        try:
+            _wgsl_lib.resolve(e)
+            r = True
+        except _wgsl_lib.Missing:
+            r = False
+        _checked[key] = r
+    return r

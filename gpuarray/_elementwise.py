@@ -1,0 +1,303 @@
+"""Elementwise functions: every one builds a lazy node through ``apply``; nothing runs
+until a value is needed. Public functions are generated from the op table."""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from . import _dtypes as dt
+from . import _ops, _runtime
+from ._array import GpuArray, from_host, new_leaf
+from ._fallback import host_call
+from ._graph import MAX_NODES, Cast, Const, Ew, Leaf, broadcast_shapes
+
+_PY_SCALARS = (bool, int, float, complex)
+
+
+def as_operand(x):
+    """GpuArray, or a Python scalar (kept weak for promotion); anything else is uploaded."""
+    if isinstance(x, GpuArray):
+        return x
+    if isinstance(x, _PY_SCALARS) and not isinstance(x, np.generic):
+        return x
+    from ._creation import asarray
+
+    return asarray(x)
+
+
+def node_of(x, ct) -> object:
+    """The node reading operand ``x`` as dtype ``ct``."""
+    if isinstance(x, GpuArray):
+        n = x._node
+        if n.size_ > MAX_NODES // 2:
+            n = x._leaf()  # keep kernels bounded: evaluate a big subexpression first
+        return n if n.dtype == ct else Cast(n, ct)
+    # Python scalar
+    if isinstance(x, bool) and ct.kind != "b":
+        x = int(x)
+    if isinstance(x, int) and ct.kind in "iu":
+        dt.check_int_fits(x, ct)
+    if isinstance(x, complex) and ct.kind != "c":
+        raise TypeError(f"cannot cast complex scalar to {ct}")
+    return Const(x, ct)
+
+
+def _shapes(args):
+    return [a.shape for a in args if isinstance(a, GpuArray)]
+
+
+def apply(opname: str, *args) -> GpuArray:
+    """Build op(*args) as a lazy node; shape and dtype errors are raised here."""
+    op = _ops.lookup(opname)
+    if len(args) != op.nin:
+        raise TypeError(f"{op.name} takes {op.nin} arguments ({len(args)} given)")
+    args = [as_operand(a) for a in args]
+    arrays = [a for a in args if isinstance(a, GpuArray)]
+    scalars = [a for a in args if not isinstance(a, GpuArray)]
+    if op.rule == "where":
+        if not isinstance(args[0], GpuArray):
+            args[0] = as_operand(np.asarray(args[0]))
+        arrays = [a for a in args[1:] if isinstance(a, GpuArray)]
+        scalars = [a for a in args[1:] if not isinstance(a, GpuArray)]
+        ct, rt = _ops.resolve_types(op, [a.dtype for a in arrays], scalars)
+        if not arrays:
+            ct = rt = dt.result_type(*scalars)
+    else:
+        ct, rt = _ops.resolve_types(op, [a.dtype for a in arrays], scalars)
+    shape = broadcast_shapes(*_shapes(args))
+    in_ct = [dt.bool_ if (op.rule == "logical" or (op.rule == "where" and i == 0)) else ct for i in range(op.nin)]
+    if _ops.expression(op, ct) is None and op.rule != "logical":
+        raise TypeError(f"ufunc '{op.name}' not supported for the input types ({', '.join(str(a.dtype) for a in arrays)})")
+    from ._codegen import check_expression
+
+    if not check_expression(op.name, ct):
+        return _host_op(op.name, args, rt)
+    node = Ew(op.name, rt, shape, [node_of(a, c) for a, c in zip(args, in_ct)], ct)
+    return GpuArray(node)
+
+
+def _host_op(name, args, rt):
+    """Run a NumPy ufunc on host copies (no device kernel for this op/dtype yet): a counted fallback."""
+    fn = getattr(np, name)
+    host = [a.get() if isinstance(a, GpuArray) else a for a in args]
+    res = host_call(fn, name, host, {})
+    return from_host(np.asarray(res).astype(rt, copy=False))
+
+
+def can_cast_same_kind(src, dst) -> bool:
+    return np.can_cast(src, dst, casting="same_kind")
+
+
+def assign(target: GpuArray, value) -> None:
+    """Write ``value`` (array, expression or scalar) into ``target``'s buffer view, broadcasting
+    and casting to its dtype. Pending expressions that read the buffer are evaluated first,
+    and a value that reads the same buffer through another view is evaluated to a temporary,
+    so the result is that of NumPy's copy semantics."""
+    leaf = target._node
+    if not isinstance(leaf, Leaf):
+        leaf = target._leaf()
+    value = as_operand(value)
+    if isinstance(value, GpuArray):
+        broadcast_shapes(value.shape, leaf.shape)
+        if len(value.shape) > len(leaf.shape) or any(
+            v != t and v != 1 for v, t in zip(value.shape[::-1], leaf.shape[::-1])
+        ):
+            raise ValueError(f"could not broadcast input array from shape {value.shape} into shape {leaf.shape}")
+        node = value._node
+        if leaf.storage in node.storages and not _reads_only_same_view(node, leaf):
+            node = value._leaf() if not isinstance(node, Leaf) else _copy_node(node)
+        if node.dtype != leaf.dtype:
+            node = Cast(node, leaf.dtype)
+    else:
+        v = value
+        if isinstance(v, complex) and leaf.dtype.kind != "c":
+            raise TypeError(f"cannot assign a complex value to an array of {leaf.dtype}")
+        if isinstance(v, float) and leaf.dtype.kind in "biu":
+            v = int(v) if np.isfinite(v) else v
+        if isinstance(v, int) and not isinstance(v, bool) and leaf.dtype.kind in "iu":
+            dt.check_int_fits(v, leaf.dtype)
+        node = Const(np.array(v).astype(leaf.dtype).item() if leaf.dtype.kind != "c" else complex(v), leaf.dtype)
+    flush_readers(leaf.storage, exclude=target)
+    from ._codegen import evaluate_into
+
+    evaluate_into(node, leaf)
+
+
+def _copy_node(leaf: Leaf) -> Leaf:
+    tmp = new_leaf(leaf.dtype, leaf.shape)
+    from ._codegen import evaluate_into
+
+    evaluate_into(leaf, tmp)
+    return tmp
+
+
+def _reads_only_same_view(node, target: Leaf) -> bool:
+    """True if every read of target's buffer in ``node`` is exactly the target view (elementwise safe)."""
+    stack, seen = [node], set()
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        if isinstance(n, Leaf):
+            if n.storage is target.storage and (
+                n.strides != target.strides or n.offset != target.offset or n.shape != target.shape
+            ):
+                return False
+        stack.extend(n.srcs)
+    return True
+
+
+def flush_readers(storage, exclude=None) -> None:
+    """Evaluate every pending expression that reads ``storage`` (before it is overwritten)."""
+    for arr in list(storage.readers.values()):
+        if arr is not exclude and not isinstance(arr._node, Leaf):
+            arr._leaf()
+
+
+def apply_inplace(opname: str, target: GpuArray, other) -> None:
+    res = apply(opname, target, other)
+    if res.shape != target.shape:
+        raise ValueError(
+            f"non-broadcastable output operand with shape {target.shape} doesn't match the broadcast shape {res.shape}"
+        )
+    if not can_cast_same_kind(res.dtype, target.dtype):
+        raise TypeError(
+            f"Cannot cast ufunc '{_ops.lookup(opname).name}' output from dtype('{res.dtype}') to "
+            f"dtype('{target.dtype}') with casting rule 'same_kind'"
+        )
+    if target.is_lazy and not _has_views(target):
+        # nobody else can see this array's buffer: just extend its expression
+        node = res._node if res.dtype == target.dtype else Cast(res._node, target.dtype)
+        target._node = node
+        for st in node.storages:
+            st.readers[id(target)] = target
+        return
+    assign(target, res)
+
+
+def _has_views(a: GpuArray) -> bool:
+    return False  # a lazy array has no buffer yet, so no view of it exists
+
+
+# ------------------------------------------------------------------- named functions
+def astype(x, dtype, copy=True, casting="unsafe"):
+    x = as_operand(x)
+    target = dt.normalize(dtype)
+    if casting != "unsafe" and not np.can_cast(x.dtype, target, casting=casting):
+        raise TypeError(f"Cannot cast array data from dtype('{x.dtype}') to dtype('{target}') according to the rule '{casting}'")
+    if target == x.dtype:
+        return copy_array(x) if copy else x
+    return GpuArray(Cast(x._node, target))
+
+
+def copy_array(x):
+    x = as_operand(x)
+    leaf = new_leaf(x.dtype, x.shape)
+    from ._codegen import evaluate_into
+
+    evaluate_into(x._node, leaf)
+    return GpuArray(leaf)
+
+
+def where(condition, x=None, y=None, /):
+    if x is None and y is None:
+        from ._indexing import nonzero
+
+        return nonzero(condition)
+    if x is None or y is None:
+        raise ValueError("either both or neither of x and y should be given")
+    return apply("where", condition, x, y)
+
+
+def clip(x, min=None, max=None, out=None, **kw):
+    x = as_operand(x)
+    a_min = kw.pop("a_min", min)
+    a_max = kw.pop("a_max", max)
+    res = x
+    if a_min is not None:
+        res = apply("maximum", res, a_min)
+    if a_max is not None:
+        res = apply("minimum", res, a_max)
+    if a_min is None and a_max is None:
+        res = copy_array(x)
+    if res.dtype != x.dtype and not isinstance(a_min, GpuArray) and not isinstance(a_max, GpuArray):
+        res = astype(res, x.dtype, copy=False)
+    if out is not None:
+        assign(out, res)
+        return out
+    return res
+
+
+def round(x, decimals=0, out=None):
+    x = as_operand(x)
+    if x.dtype.kind in "biu":
+        res = copy_array(x) if decimals >= 0 else apply("multiply", apply("rint", apply("divide", x, 10.0 ** -decimals)), 10 ** -decimals).astype(x.dtype)
+    elif decimals == 0:
+        res = apply("rint", x)
+    else:
+        f = 10.0 ** decimals
+        res = apply("divide", apply("rint", apply("multiply", x, f)), f)
+    if out is not None:
+        assign(out, res)
+        return out
+    return res
+
+
+around = round
+
+
+def real(x):
+    x = as_operand(x)
+    return apply("real", x) if x.dtype.kind == "c" else x
+
+
+def imag(x):
+    return apply("imag", as_operand(x))
+
+
+def conj(x):
+    return apply("conj", x)
+
+
+def angle(x, deg=False):
+    x = as_operand(x)
+    if x.dtype.kind == "c":
+        r = apply("arctan2", apply("imag", x), apply("real", x))
+    else:
+        r = apply("arctan2", apply("multiply", 0.0, x), x)
+    return apply("rad2deg", r) if deg else r
+
+
+def _make(name):
+    nin = _ops.OPS[name].nin
+
+    if nin == 1:
+        def f(x, /, out=None, **kw):
+            res = apply(name, x)
+            if out is not None:
+                assign(out, res)
+                return out
+            return res
+    else:
+        def f(x1, x2, /, out=None, **kw):
+            res = apply(name, x1, x2)
+            if out is not None:
+                assign(out, res)
+                return out
+            return res
+    f.__name__ = name
+    f.__doc__ = f"Elementwise ``{name}`` on the GPU (NumPy semantics); lazy until its value is needed."
+    return f
+
+
+_SKIP = {"where", "real", "imag", "conj"}
+FUNCTIONS = {name: _make(name) for name in _ops.OPS if name not in _SKIP}
+FUNCTIONS.update(where=where, real=real, imag=imag, conj=conj)
+for _alias, _name in _ops.ALIASES.items():
+    FUNCTIONS.setdefault(_alias, FUNCTIONS[_name])
+globals().update(FUNCTIONS)
+
+
+__all__ = sorted(set(FUNCTIONS) | {"astype", "clip", "round", "around", "angle", "where"})

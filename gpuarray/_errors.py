@@ -1,0 +1,32 @@
+"""The project's exception classes."""
+from __future__ import annotations
+
+
+class GpuArrayError(RuntimeError):
+    """Base class of errors raised by the device runtime."""
+
+
+class OutOfMemoryError(GpuArrayError, MemoryError):
+    """The device could not allocate a buffer, even after the pool was emptied."""
+
+
+class DeviceLostError(GpuArrayError):
+    """The GPU device was lost (driver reset or crash); arrays on it are gone."""
+
+
+class KernelError(GpuArrayError):
+    """A generated kernel failed to compile or validate; carries its name and source."""
+
+    def __init__(self, name: str, source: str, cause: Exception):
+        self.kernel_name = name
+        self.source = source
+        numbered = "\n".join(f"{i + 1:4d} {line}" for i, line in enumerate(source.splitlines()))
+        super().__init__(f"kernel '{name}' failed: {cause}\n--- generated WGSL ---\n{numbered}")
+
+
+class FallbackWarning(UserWarning):
+    """A function ran on the host through NumPy because gpuarray has no device kernel for it."""
+
+
+class FallbackError(GpuArrayError):
+    """Raised instead of a host fallback when ``set_fallback('raise')`` is in effect."""

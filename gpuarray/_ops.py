@@ -1,0 +1,191 @@
+"""The elementwise op table: one entry per operation, with its dtype rule and its WGSL
+expression per dtype kind. This is the single home for what each op computes.
+
+Expressions: ``$0``, ``$1``, ``$2`` are operands (already cast to the compute type),
+``$S`` the compute type's suffix (f32, f64, i32, c64 ...), ``$T`` its WGSL type,
+``$Z``/``$O`` its typed zero/one. Calls to ``ga_*`` functions are pulled from the
+helper library (_wgsl_lib); if a helper is missing (say f64 math on a device where
+it is not yet provided) the op runs on the host as a counted fallback.
+
+Kinds: b bool, i signed int, u unsigned int, f real float, c complex.
+Dtype rules:
+  promote   result = NumPy promotion of the inputs; computed in it
+  float     like promote, then integers/bool go to the default float (NumPy's table)
+  compare   computed in the promoted type, result bool
+  logical   inputs as bool, result bool
+  bitwise   integer/bool only
+  same      one input, result of its type
+  int       integer/bool only, one input
+  predicate one float input (ints pass through as float), result bool
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import _dtypes as dt
+
+
+@dataclass(frozen=True)
+class OpDef:
+    name: str
+    nin: int
+    rule: str
+    expr: dict  # kind letters -> WGSL expression
+    kinds: str = "biufc"  # dtype kinds accepted
+    numpy: tuple = field(default=())  # NumPy ufunc names mapping here (besides `name`)
+
+
+def _op(name, nin, rule, expr, kinds=None, numpy=()):
+    if kinds is None:
+        kinds = "".join(sorted({k for key in expr for k in key}))
+    return OpDef(name, nin, rule, expr, kinds, tuple(numpy))
+
+
+_TR = "ga_{}_$S($0)"  # a transcendental from the helper library
+
+OPS: dict[str, OpDef] = {}
+for _d in [
+    # arithmetic
+    _op("add", 2, "promote", {"b": "($0 || $1)", "iufc": "($0 + $1)"}),
+    _op("subtract", 2, "promote", {"iufc": "($0 - $1)"}),
+    _op("multiply", 2, "promote", {"b": "($0 && $1)", "iuf": "($0 * $1)", "c": "ga_cmul_$S($0, $1)"}),
+    _op("divide", 2, "float", {"f": "($0 / $1)", "c": "ga_cdiv_$S($0, $1)"}, numpy=("true_divide",)),
+    _op("floor_divide", 2, "promote", {"iuf": "ga_floordiv_$S($0, $1)"}),
+    _op("remainder", 2, "promote", {"iuf": "ga_mod_$S($0, $1)"}, numpy=("mod",)),
+    _op("fmod", 2, "promote", {"iu": "select($0 % $1, $Z, $1 == $Z)", "f": "ga_fmod_$S($0, $1)"}),
+    _op("power", 2, "promote", {"iu": "ga_ipow_$S($0, $1)", "f": "ga_pow_$S($0, $1)"}, numpy=("pow",)),
+    _op("negative", 1, "same", {"iufc": "(-$0)"}, kinds="iufc"),
+    _op("positive", 1, "same", {"iufc": "$0"}, kinds="iufc"),
+    _op("absolute", 1, "same", {"b": "$0", "i": "abs($0)", "uf": "abs($0)"}, numpy=("abs",)),
+    _op("square", 1, "same", {"iuf": "($0 * $0)", "c": "ga_cmul_$S($0, $0)", "b": "$0"}),
+    _op("reciprocal", 1, "same", {"f": "($O / $0)", "iu": "select($Z, $O / $0, $0 != $Z)"}),
+    _op("sign", 1, "same", {"i": "sign($0)", "u": "select($Z, $O, $0 != $Z)", "f": "ga_sign_$S($0)"}),
+    _op("conj", 1, "same", {"biuf": "$0", "c": "ga_conj_$S($0)"}, numpy=("conjugate",)),
+    # comparisons (`!=` is built as !(==): the SPIR-V ordered not-equal is false for NaN)
+    _op("equal", 2, "compare", {"biuf": "($0 == $1)", "c": "all($0 == $1)"}),
+    _op("not_equal", 2, "compare", {"biuf": "!($0 == $1)", "c": "!all($0 == $1)"}),
+    _op("less", 2, "compare", {"biuf": "($0 < $1)"}),
+    _op("less_equal", 2, "compare", {"biuf": "($0 <= $1)"}),
+    _op("greater", 2, "compare", {"biuf": "($0 > $1)"}),
+    _op("greater_equal", 2, "compare", {"biuf": "($0 >= $1)"}),
+    _op("maximum", 2, "promote", {"b": "($0 || $1)", "iu": "max($0, $1)", "f": "ga_maximum_$S($0, $1)"}),
+    _op("minimum", 2, "promote", {"b": "($0 && $1)", "iu": "min($0, $1)", "f": "ga_minimum_$S($0, $1)"}),
+    _op("fmax", 2, "promote", {"b": "($0 || $1)", "iu": "max($0, $1)", "f": "ga_fmax_$S($0, $1)"}),
+    _op("fmin", 2, "promote", {"b": "($0 && $1)", "iu": "min($0, $1)", "f": "ga_fmin_$S($0, $1)"}),
+    # logical and bitwise
+    _op("logical_and", 2, "logical", {"b": "($0 && $1)"}, kinds="biufc"),
+    _op("logical_or", 2, "logical", {"b": "($0 || $1)"}, kinds="biufc"),
+    _op("logical_xor", 2, "logical", {"b": "($0 != $1)"}, kinds="biufc"),
+    _op("logical_not", 1, "logical", {"b": "(!$0)"}, kinds="biufc"),
+    _op("bitwise_and", 2, "bitwise", {"b": "($0 && $1)", "iu": "($0 & $1)"}),
+    _op("bitwise_or", 2, "bitwise", {"b": "($0 || $1)", "iu": "($0 | $1)"}),
+    _op("bitwise_xor", 2, "bitwise", {"b": "($0 != $1)", "iu": "($0 ^ $1)"}),
+    _op("invert", 1, "bitwise", {"b": "(!$0)", "iu": "(~$0)"}, numpy=("bitwise_not", "bitwise_invert")),
+    _op("left_shift", 2, "bitwise", {"iu": "ga_shl_$S($0, $1)"}, numpy=("bitwise_left_shift",)),
+    _op("right_shift", 2, "bitwise", {"iu": "ga_shr_$S($0, $1)"}, numpy=("bitwise_right_shift",)),
+    # rounding
+    _op("floor", 1, "same", {"biu": "$0", "f": "floor($0)"}),
+    _op("ceil", 1, "same", {"biu": "$0", "f": "ceil($0)"}),
+    _op("trunc", 1, "same", {"biu": "$0", "f": "trunc($0)"}),
+    _op("rint", 1, "same", {"biu": "$0", "f": "round($0)"}),
+    # predicates
+    _op("isnan", 1, "predicate", {"biu": "false", "f": "ga_isnan_$S($0)", "c": "(ga_isnan_$RS($0.x) || ga_isnan_$RS($0.y))"}),
+    _op("isinf", 1, "predicate", {"biu": "false", "f": "ga_isinf_$S($0)", "c": "(ga_isinf_$RS($0.x) || ga_isinf_$RS($0.y))"}),
+    _op("isfinite", 1, "predicate", {"biu": "true", "f": "ga_isfinite_$S($0)", "c": "(ga_isfinite_$RS($0.x) && ga_isfinite_$RS($0.y))"}),
+    _op("signbit", 1, "predicate", {"f": "ga_signbit_$S($0)"}, kinds="biuf"),
+    # float functions
+    _op("sqrt", 1, "float", {"f": "sqrt($0)"}),
+    _op("cbrt", 1, "float", {"f": "ga_cbrt_$S($0)"}),
+    _op("exp", 1, "float", {"f": _TR.format("exp")}),
+    _op("exp2", 1, "float", {"f": _TR.format("exp2")}),
+    _op("expm1", 1, "float", {"f": _TR.format("expm1")}),
+    _op("log", 1, "float", {"f": _TR.format("log")}),
+    _op("log2", 1, "float", {"f": _TR.format("log2")}),
+    _op("log10", 1, "float", {"f": _TR.format("log10")}),
+    _op("log1p", 1, "float", {"f": _TR.format("log1p")}),
+    _op("sin", 1, "float", {"f": _TR.format("sin")}),
+    _op("cos", 1, "float", {"f": _TR.format("cos")}),
+    _op("tan", 1, "float", {"f": _TR.format("tan")}),
+    _op("arcsin", 1, "float", {"f": _TR.format("asin")}, numpy=("asin",)),
+    _op("arccos", 1, "float", {"f": _TR.format("acos")}, numpy=("acos",)),
+    _op("arctan", 1, "float", {"f": _TR.format("atan")}, numpy=("atan",)),
+    _op("sinh", 1, "float", {"f": _TR.format("sinh")}),
+    _op("cosh", 1, "float", {"f": _TR.format("cosh")}),
+    _op("tanh", 1, "float", {"f": _TR.format("tanh")}),
+    _op("arcsinh", 1, "float", {"f": _TR.format("asinh")}, numpy=("asinh",)),
+    _op("arccosh", 1, "float", {"f": _TR.format("acosh")}, numpy=("acosh",)),
+    _op("arctanh", 1, "float", {"f": _TR.format("atanh")}, numpy=("atanh",)),
+    _op("arctan2", 2, "float", {"f": "ga_atan2_$S($0, $1)"}, numpy=("atan2",)),
+    _op("hypot", 2, "float", {"f": "ga_hypot_$S($0, $1)"}),
+    _op("logaddexp", 2, "float", {"f": "ga_logaddexp_$S($0, $1)"}),
+    _op("logaddexp2", 2, "float", {"f": "ga_logaddexp2_$S($0, $1)"}),
+    _op("copysign", 2, "float", {"f": "ga_copysign_$S($0, $1)"}),
+    _op("nextafter", 2, "float", {"f": "ga_nextafter_$S($0, $1)"}),
+    _op("deg2rad", 1, "float", {"f": "($0 * 0.017453292519943295$L)"}, numpy=("radians",)),
+    _op("rad2deg", 1, "float", {"f": "($0 * 57.29577951308232$L)"}, numpy=("degrees",)),
+    # complex parts
+    _op("real", 1, "real", {"biuf": "$0", "c": "$0.x"}),
+    _op("imag", 1, "real", {"biuf": "$Z", "c": "$0.y"}),
+    # selection
+    _op("where", 3, "where", {"biufc": "select($2, $1, $0)"}),
+]:
+    OPS[_d.name] = _d
+
+# NumPy spellings -> canonical op name
+ALIASES = {alias: d.name for d in OPS.values() for alias in d.numpy}
+
+
+def lookup(name: str) -> OpDef:
+    return OPS[ALIASES.get(name, name)]
+
+
+def _float_for(t: np.dtype) -> np.dtype:
+    """NumPy's result type of a float function of an integer/bool input."""
+    if t.kind in "fc":
+        return t
+    if t.itemsize <= 2:  # NumPy: float16 for 8-bit, float32 for 16-bit; we have no float16 kernels
+        return dt.float32
+    return dt.default_float()
+
+
+def resolve_types(op: OpDef, in_dtypes: list, scalars: list) -> tuple[np.dtype, np.dtype]:
+    """(compute dtype, result dtype) for an op on arrays of ``in_dtypes``; ``scalars`` holds the
+    Python scalars among the operands (weak types, NEP 50). Raises TypeError like NumPy."""
+    kinds = {t.kind for t in in_dtypes}
+    bad = [t for t in in_dtypes if t.kind not in op.kinds]
+    if op.rule == "where":
+        ct = dt.result_type(*in_dtypes[1:], *scalars)
+        return ct, ct
+    if op.rule == "logical":
+        return dt.bool_, dt.bool_
+    promoted = dt.result_type(*in_dtypes, *scalars) if (in_dtypes or scalars) else dt.default_float()
+    if bad or promoted.kind not in op.kinds and op.rule not in ("float", "predicate"):
+        raise TypeError(
+            f"ufunc '{op.name}' not supported for the input types ({', '.join(str(t) for t in in_dtypes)})"
+        )
+    if op.rule == "float":
+        ct = _float_for(promoted)
+        if ct.kind not in op.kinds:
+            raise TypeError(f"ufunc '{op.name}' not supported for the input types ({', '.join(map(str, in_dtypes))})")
+        return ct, ct
+    if op.rule == "compare":
+        return promoted, dt.bool_
+    if op.rule == "predicate":
+        return promoted, dt.bool_
+    if op.rule == "real":
+        return promoted, dt.real_of(promoted)
+    if op.rule == "bitwise":
+        if promoted.kind not in "biu":
+            raise TypeError(f"ufunc '{op.name}' not supported for the input types ({', '.join(map(str, in_dtypes))})")
+    return promoted, promoted
+
+
+def expression(op: OpDef, ct: np.dtype) -> str | None:
+    """The WGSL expression template of ``op`` for compute dtype ``ct`` (None if not defined)."""
+    k = ct.kind
+    for key, e in op.expr.items():
+        if k in key:
+            return e
+    return None

@@ -1,0 +1,1 @@
+"""gpuarray.random (counter-based Philox4x32-10 on the GPU)."""

@@ -1,0 +1,290 @@
+// Elementwise helper functions, one template per function, instantiated per type.
+// Placeholders (string.Template): $T value type, $S suffix (e.g. f32, i64), $U unsigned bit
+// type of the same width, $ZERO/$ONE typed literals, $SIGN sign-bit mask, $ABSMASK,
+// $EXPMASK (exponent bits), $HALF.
+// Sections start with "//@ name"; a section is emitted only when a kernel uses it.
+
+//@ floordiv_int
+// NumPy floor division: rounds toward -inf, x // 0 == 0, MIN // -1 wraps to MIN.
+fn ga_floordiv_$S(a: $T, b: $T) -> $T {
+  if (b == $ZERO) { return $ZERO; }
+  if (b == $ZERO - $ONE) { return $ZERO - a; }
+  var q = a / b;
+  if ((a % b != $ZERO) && ((a < $ZERO) != (b < $ZERO))) { q = q - $ONE; }
+  return q;
+}
+
+//@ mod_int
+// NumPy remainder: the sign of the divisor, x % 0 == 0.
+fn ga_mod_$S(a: $T, b: $T) -> $T {
+  if (b == $ZERO || b == $ZERO - $ONE) { return $ZERO; }
+  var r = a % b;
+  if (r != $ZERO && ((r < $ZERO) != (b < $ZERO))) { r = r + b; }
+  return r;
+}
+
+//@ floordiv_uint
+fn ga_floordiv_$S(a: $T, b: $T) -> $T {
+  if (b == $ZERO) { return $ZERO; }
+  return a / b;
+}
+
+//@ mod_uint
+fn ga_mod_$S(a: $T, b: $T) -> $T {
+  if (b == $ZERO) { return $ZERO; }
+  return a % b;
+}
+
+//@ isnan
+fn ga_isnan_$S(a: $T) -> bool { return (bitcast<$U>(a) & $ABSMASK) > $EXPMASK; }
+
+//@ isinf
+fn ga_isinf_$S(a: $T) -> bool { return (bitcast<$U>(a) & $ABSMASK) == $EXPMASK; }
+
+//@ isfinite
+fn ga_isfinite_$S(a: $T) -> bool { return (bitcast<$U>(a) & $EXPMASK) != $EXPMASK; }
+
+//@ signbit
+fn ga_signbit_$S(a: $T) -> bool { return (bitcast<$U>(a) & $SIGN) != bitcast<$U>($ZERO); }
+
+//@ copysign
+fn ga_copysign_$S(a: $T, b: $T) -> $T {
+  return bitcast<$T>((bitcast<$U>(a) & $ABSMASK) | (bitcast<$U>(b) & $SIGN));
+}
+
+//@ fmod
+// C fmod through truncated division (exact while |a/b| < 2^mantissa bits).
+fn ga_fmod_$S(a: $T, b: $T) -> $T {
+  if (ga_isinf_$S(a) || ga_isnan_$S(a) || ga_isnan_$S(b) || b == $ZERO) { return (a - a) / (b - b); }
+  if (ga_isinf_$S(b)) { return a; }
+  let r = a - b * trunc(a / b);
+  if (r == $ZERO) { return ga_copysign_$S($ZERO, a); }
+  return r;
+}
+
+//@ floordiv_float
+// NumPy's npy_divmod: floor(a / b) computed from fmod so that a == b*q + r holds.
+fn ga_floordiv_$S(a: $T, b: $T) -> $T {
+  if (b == $ZERO) { return a / b; }
+  let m = ga_fmod_$S(a, b);
+  var d = (a - m) / b;
+  if (m != $ZERO && ((b < $ZERO) != (m < $ZERO))) { d = d - $ONE; }
+  if (d == $ZERO) { return ga_copysign_$S($ZERO, a / b); }
+  var f = floor(d);
+  if (d - f > $HALF) { f = f + $ONE; }
+  return f;
+}
+
+//@ mod_float
+fn ga_mod_$S(a: $T, b: $T) -> $T {
+  var m = ga_fmod_$S(a, b);
+  if (b == $ZERO) { return m; }
+  if (m != $ZERO) {
+    if ((b < $ZERO) != (m < $ZERO)) { m = m + b; }
+  } else {
+    m = ga_copysign_$S($ZERO, b);
+  }
+  return m;
+}
+
+//@ maximum
+// NaN-propagating maximum (np.maximum); the built-in max() drops NaN.
+fn ga_maximum_$S(a: $T, b: $T) -> $T {
+  if (ga_isnan_$S(a)) { return a; }
+  if (ga_isnan_$S(b)) { return b; }
+  return max(a, b);
+}
+
+//@ minimum
+fn ga_minimum_$S(a: $T, b: $T) -> $T {
+  if (ga_isnan_$S(a)) { return a; }
+  if (ga_isnan_$S(b)) { return b; }
+  return min(a, b);
+}
+
+//@ fmax
+fn ga_fmax_$S(a: $T, b: $T) -> $T {
+  if (ga_isnan_$S(a)) { return b; }
+  if (ga_isnan_$S(b)) { return a; }
+  return max(a, b);
+}
+
+//@ fmin
+fn ga_fmin_$S(a: $T, b: $T) -> $T {
+  if (ga_isnan_$S(a)) { return b; }
+  if (ga_isnan_$S(b)) { return a; }
+  return min(a, b);
+}
+
+//@ sign_float
+fn ga_sign_$S(a: $T) -> $T {
+  if (ga_isnan_$S(a)) { return a; }
+  return select(select($ZERO, $ONE, a > $ZERO), $ZERO - $ONE, a < $ZERO);
+}
+
+//@ ipow
+// Integer power by squaring, wrapping like NumPy; negative exponents give 0 except for base +-1.
+fn ga_ipow_$S(a: $T, b: $T) -> $T {
+  var r = $ONE;
+  var base = a;
+  var e = b;
+  if (e < $ZERO) {
+    if (a == $ONE) { return $ONE; }
+    if (a == $ZERO - $ONE) { return select($ONE, $ZERO - $ONE, (e % ($ONE + $ONE)) != $ZERO); }
+    return $ZERO;
+  }
+  loop {
+    if (e == $ZERO) { break; }
+    if ((e % ($ONE + $ONE)) != $ZERO) { r = r * base; }
+    base = base * base;
+    e = e / ($ONE + $ONE);
+  }
+  return r;
+}
+
+//@ rint
+// Round half to even (np.rint / np.round).
+fn ga_rint_$S(a: $T) -> $T { return round(a); }
+
+//@ expm1_f
+// exp(x) - 1 without cancellation near 0 (Kahan's method).
+fn ga_expm1_$S(x: $T) -> $T {
+  let u = ga_exp_$S(x);
+  if (u == $ONE) { return x; }
+  let um1 = u - $ONE;
+  if (um1 == $ZERO - $ONE) { return um1; }
+  if (ga_isinf_$S(u)) { return u; }
+  return um1 * x / ga_log_$S(u);
+}
+
+//@ log1p_f
+fn ga_log1p_$S(x: $T) -> $T {
+  let u = $ONE + x;
+  if (u == $ONE) { return x; }
+  if (ga_isinf_$S(u)) { return u; }
+  return ga_log_$S(u) * x / (u - $ONE);
+}
+
+//@ cbrt_f
+fn ga_cbrt_$S(x: $T) -> $T {
+  if (x == $ZERO || ga_isnan_$S(x) || ga_isinf_$S(x)) { return x; }
+  let ax = abs(x);
+  var y = ga_exp2_$S(ga_log2_$S(ax) / ($ONE + $ONE + $ONE));
+  y = y - (y * y * y - ax) / (($ONE + $ONE + $ONE) * y * y);
+  return ga_copysign_$S(y, x);
+}
+
+//@ hypot_f
+fn ga_hypot_$S(a: $T, b: $T) -> $T {
+  if (ga_isinf_$S(a) || ga_isinf_$S(b)) { return bitcast<$T>($EXPMASK); }
+  if (ga_isnan_$S(a) || ga_isnan_$S(b)) { return a + b; }
+  let x = max(abs(a), abs(b));
+  let y = min(abs(a), abs(b));
+  if (x == $ZERO) { return $ZERO; }
+  let r = y / x;
+  return x * sqrt($ONE + r * r);
+}
+
+//@ logaddexp_f
+fn ga_logaddexp_$S(a: $T, b: $T) -> $T {
+  if (a == b) { return a + ga_log_$S($ONE + $ONE); }
+  let m = max(a, b);
+  if (ga_isnan_$S(a) || ga_isnan_$S(b)) { return a + b; }
+  return m + ga_log1p_$S(ga_exp_$S(-abs(a - b)));
+}
+
+//@ logaddexp2_f
+fn ga_logaddexp2_$S(a: $T, b: $T) -> $T {
+  if (a == b) { return a + $ONE; }
+  if (ga_isnan_$S(a) || ga_isnan_$S(b)) { return a + b; }
+  let m = max(a, b);
+  return m + ga_log1p_$S(ga_exp2_$S(-abs(a - b))) / ga_log_$S($ONE + $ONE);
+}
+
+//@ nextafter_f
+fn ga_nextafter_$S(a: $T, b: $T) -> $T {
+  if (ga_isnan_$S(a) || ga_isnan_$S(b)) { return a + b; }
+  if (a == b) { return b; }
+  if (a == $ZERO) { return ga_copysign_$S(bitcast<$T>(bitcast<$U>($ZERO) | $U(1)), b); }
+  let u = bitcast<$U>(a);
+  if ((a < b) == (a > $ZERO)) { return bitcast<$T>(u + $U(1)); }
+  return bitcast<$T>(u - $U(1));
+}
+
+//@ pow_f
+// C99 pow on top of exp2/log2, with the special cases NumPy gives.
+fn ga_pow_$S(x: $T, y: $T) -> $T {
+  if (y == $ZERO) { return $ONE; }
+  if (x == $ONE) { return $ONE; }
+  if (ga_isnan_$S(x) || ga_isnan_$S(y)) { return x + y; }
+  let yi = trunc(y) == y;
+  let yodd = yi && ga_fmod_$S(abs(y), $ONE + $ONE) == $ONE;
+  let ax = abs(x);
+  if (ga_isinf_$S(y)) {
+    if (ax == $ONE) { return $ONE; }
+    if ((ax > $ONE) == (y > $ZERO)) { return abs(y); }
+    return $ZERO;
+  }
+  if (x == $ZERO) {
+    if (y < $ZERO) { return select(bitcast<$T>($EXPMASK), ga_copysign_$S(bitcast<$T>($EXPMASK), x), yodd); }
+    return select($ZERO, x, yodd);
+  }
+  if (x < $ZERO && !yi) { return (x - x) / (x - x); }
+  var r: $T;
+  if (ga_isinf_$S(x)) {
+    r = select($ZERO, bitcast<$T>($EXPMASK), y > $ZERO);
+  } else {
+    r = ga_exp2_$S(y * ga_log2_$S(ax));
+  }
+  if (x < $ZERO && yodd) { r = -r; }
+  return r;
+}
+
+//@ builtin_f32
+// float32 transcendentals from the driver (replaced by f32math.wgsl where it defines the same name).
+fn ga_exp_f32(x: f32) -> f32 { return exp(x); }
+fn ga_exp2_f32(x: f32) -> f32 { return exp2(x); }
+fn ga_log_f32(x: f32) -> f32 { return log(x); }
+fn ga_log2_f32(x: f32) -> f32 { return log2(x); }
+fn ga_log10_f32(x: f32) -> f32 { return log2(x) * 0.30102999566398120f; }
+fn ga_sin_f32(x: f32) -> f32 { return sin(x); }
+fn ga_cos_f32(x: f32) -> f32 { return cos(x); }
+fn ga_tan_f32(x: f32) -> f32 { return tan(x); }
+fn ga_asin_f32(x: f32) -> f32 { return asin(x); }
+fn ga_acos_f32(x: f32) -> f32 { return acos(x); }
+fn ga_atan_f32(x: f32) -> f32 { return atan(x); }
+fn ga_atan2_f32(y: f32, x: f32) -> f32 { return atan2(y, x); }
+fn ga_sinh_f32(x: f32) -> f32 { return sinh(x); }
+fn ga_cosh_f32(x: f32) -> f32 { return cosh(x); }
+fn ga_tanh_f32(x: f32) -> f32 { if (abs(x) > 10.0f) { return sign(x); } return tanh(x); }
+fn ga_asinh_f32(x: f32) -> f32 { return asinh(x); }
+fn ga_acosh_f32(x: f32) -> f32 { return acosh(x); }
+fn ga_atanh_f32(x: f32) -> f32 { return atanh(x); }
+
+//@ complex
+// Complex arithmetic on vec2 (re, im); $R is the real component type.
+fn ga_cmul_$S(a: $T, b: $T) -> $T { return $T(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x); }
+fn ga_cdiv_$S(a: $T, b: $T) -> $T {
+  // Smith's algorithm: avoids overflow of |b|^2
+  if (abs(b.x) >= abs(b.y)) {
+    let r = b.y / b.x;
+    let d = b.x + b.y * r;
+    return $T((a.x + a.y * r) / d, (a.y - a.x * r) / d);
+  }
+  let r = b.x / b.y;
+  let d = b.x * r + b.y;
+  return $T((a.x * r + a.y) / d, (a.y * r - a.x) / d);
+}
+fn ga_cabs_$S(a: $T) -> $R { return ga_hypot_$RS(a.x, a.y); }
+fn ga_conj_$S(a: $T) -> $T { return $T(a.x, -a.y); }
+
+//@ shift
+// NumPy shifts: a shift by >= the type's width (or negative) gives 0 (or -1 for a negative value >>).
+fn ga_shl_$S(a: $T, b: $T) -> $T {
+  if (b < $ZERO || b >= $BITS) { return $ZERO; }
+  return a << u32(b);
+}
+fn ga_shr_$S(a: $T, b: $T) -> $T {
+  if (b < $ZERO || b >= $BITS) { return select($ZERO, $ZERO - $ONE, a < $ZERO); }
+  return a >> u32(b);
+}
