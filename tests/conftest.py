@@ -1,0 +1,68 @@
+"""Shared test helpers: compare GpuArray results with NumPy on the same inputs."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+import gpuarray as ga
+
+HAS64 = ga.adapter_info()["has_64"]
+ALL_DTYPES = [np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64,
+              np.float32, np.float64, np.complex64, np.complex128]
+if not HAS64:
+    ALL_DTYPES = [d for d in ALL_DTYPES if np.dtype(d) not in (np.dtype(np.int64), np.dtype(np.uint64),
+                                                            np.dtype(np.float64), np.dtype(np.complex128))]
+INT_DTYPES = [d for d in ALL_DTYPES if np.dtype(d).kind in "iu"]
+FLOAT_DTYPES = [d for d in ALL_DTYPES if np.dtype(d).kind == "f"]
+REAL_DTYPES = [d for d in ALL_DTYPES if np.dtype(d).kind in "iuf"]
+
+
+def sample(shape, dtype, rng=None, *, low=-100, high=100, special=False):
+    """Random values of ``dtype`` (never all zeros); with special=True floats include nan/inf/-0.0."""
+    rng = rng or np.random.default_rng(1234)
+    dtype = np.dtype(dtype)
+    if dtype == np.bool_:
+        return rng.random(shape) < 0.5
+    if dtype.kind in "iu":
+        info = np.iinfo(dtype)
+        lo, hi = max(info.min, low), min(info.max, high)
+        return rng.integers(lo, hi, size=shape, endpoint=True).astype(dtype)
+    if dtype.kind == "c":
+        return (rng.uniform(low, high, shape) + 1j * rng.uniform(low, high, shape)).astype(dtype)
+    a = rng.uniform(low, high, shape).astype(dtype)
+    if special and a.size:
+        flat = a.reshape(-1)
+        specials = np.array([np.nan, np.inf, -np.inf, -0.0, 0.0], dtype)
+        idx = rng.choice(flat.size, size=min(flat.size, len(specials)), replace=False)
+        flat[idx] = specials[: len(idx)]
+    return a
+
+
+def to_host(x):
+    return x.get() if isinstance(x, ga.GpuArray) else np.asarray(x)
+
+
+def assert_same(got, expected, *, rtol=None, atol=0.0, check_dtype=True, signed_zero=False):
+    """``got`` (GpuArray or host) equals NumPy's ``expected``: shape, dtype, values, NaN positions."""
+    assert isinstance(got, ga.GpuArray), f"expected a GpuArray, got {type(got).__name__}"
+    h = got.get()
+    expected = np.asarray(expected)
+    assert h.shape == expected.shape, f"shape {h.shape} != {expected.shape}"
+    if check_dtype:
+        assert h.dtype == expected.dtype, f"dtype {h.dtype} != {expected.dtype}"
+    if rtol is None:
+        rtol = {np.float32: 2e-6, np.complex64: 2e-6}.get(expected.dtype.type, 1e-12 if expected.dtype.kind in "fc" else 0)
+    if expected.dtype.kind in "fc":
+        np.testing.assert_allclose(h, expected, rtol=rtol, atol=atol, equal_nan=True)
+        if signed_zero and expected.dtype.kind == "f":
+            z = expected == 0
+            assert np.array_equal(np.signbit(h[z]), np.signbit(expected[z])), "signed zeros differ"
+    else:
+        np.testing.assert_array_equal(h, expected)
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(20261121)
