@@ -45,6 +45,8 @@ def const_words(value, dtype) -> list[int]:
     if dtype.kind in "iu" and dtype.itemsize < 4:
         v = int(np.array(value).astype(dtype))
         return [v & 0xFFFFFFFF]
+    if dtype == dt.float16:  # computed in f32: the f16 value widened
+        return list(np.frombuffer(np.float32(np.float16(value)).tobytes(), np.uint32))
     return list(np.frombuffer(np.array(value, dtype=dtype).tobytes(), np.uint32))
 
 
@@ -77,6 +79,8 @@ def wrap_expr(dtype, e: str) -> str:
         return f"({e} & 0xffu)"
     if dtype == dt.uint16:
         return f"({e} & 0xffffu)"
+    if dtype == dt.float16:
+        return f"unpack2x16float(pack2x16float(vec2<f32>({e}, 0.0f))).x"
     return e
 
 
@@ -108,7 +112,7 @@ def cast_expr(src, dst, e: str) -> str:
         out = f"select({wd}({e}), {wd}({si}({e})), {e} < {LIT[ws][0]})"
     else:
         out = f"{wd}({e})"
-    return wrap_expr(dst, out) if dst.itemsize < 4 and dst.kind in "iu" else out
+    return wrap_expr(dst, out) if dst.itemsize < 4 and dst.kind in "iuf" else out
 
 
 # ------------------------------------------------------------------------- the plan
@@ -245,7 +249,7 @@ def _e_const(node, plan, k, ch, d):
     return const_expr(d[1], node.dtype)
 
 
-def op_expr(opname, ct, args) -> str:
+def op_expr(opname, ct, args, rt=None) -> str:
     op = _ops.lookup(opname)
     e = _ops.expression(op, ct)
     w = dt.wgsl_type(ct)
@@ -256,14 +260,13 @@ def op_expr(opname, ct, args) -> str:
         subs[f"${i}"] = a
     for k in sorted(subs, key=len, reverse=True):
         e = e.replace(k, subs[k])
-    if ct.kind in "iu" and ct.itemsize < 4 and opname not in ("equal", "not_equal", "less", "less_equal",
-                                                              "greater", "greater_equal"):
-        e = wrap_expr(ct, e)
+    if ct.itemsize < 4 and (rt is None or rt == ct):
+        e = wrap_expr(ct, e)  # sub-word results wrap (ints) or round (float16) after every op
     return e
 
 
 def _e_ew(node, plan, k, ch, d):
-    return op_expr(node.op, node.ct, [f"v{c}" for c in ch])
+    return op_expr(node.op, node.ct, [f"v{c}" for c in ch], node.dtype)
 
 
 def _e_cast(node, plan, k, ch, d):
@@ -296,6 +299,8 @@ def load_fn(i, dtype, writable) -> str:
         body = f"let sh = (j % {per}u) * {bits}u; let x = ({word} >> sh) & {hex((1 << bits) - 1)}u;"
         if dtype == dt.bool_:
             ret = "x != 0u"
+        elif dtype == dt.float16:
+            ret = "unpack2x16float(x).x"
         elif dtype.kind == "i":
             ret = f"(bitcast<i32>(x << {32 - bits}u) >> {32 - bits}u)"
         else:
@@ -312,7 +317,12 @@ def store_fn(dtype) -> str:
     if st == "sub":
         bits = 8 if dtype.itemsize == 1 else 16
         per = 32 // bits
-        val = "select(0u, 1u, v)" if dtype == dt.bool_ else f"(u32(v) & {hex((1 << bits) - 1)}u)"
+        if dtype == dt.bool_:
+            val = "select(0u, 1u, v)"
+        elif dtype == dt.float16:
+            val = "(pack2x16float(vec2<f32>(v, 0.0f)) & 0xffffu)"
+        else:
+            val = f"(u32(v) & {hex((1 << bits) - 1)}u)"
         # other lanes' bits are never touched, so and-then-or from many threads composes
         return (f"fn st(j: u32, v: {w}) {{ let sh = (j % {per}u) * {bits}u; let m = {hex((1 << bits) - 1)}u << sh;\n"
                 f"  atomicAnd(&b0[j / {per}u], ~m); atomicOr(&b0[j / {per}u], {val} << sh); }}")

@@ -28,6 +28,9 @@ _INFO = {
     uint8: ("sub", "u32", "u32"),
     int16: ("sub", "i32", "u32"),
     uint16: ("sub", "u32", "u32"),
+    # float16 needs no shader-f16: stored packed, computed in f32 and rounded back to f16
+    # after every operation (what NumPy's float16 loops do)
+    float16: ("sub", "f32", "u32"),
     int32: ("word", "i32", "i32"),
     uint32: ("word", "u32", "u32"),
     float32: ("word", "f32", "f32"),
@@ -42,7 +45,7 @@ ALL = tuple(_INFO)
 SIGNED = (int8, int16, int32, int64)
 UNSIGNED = (uint8, uint16, uint32, uint64)
 INTEGER = SIGNED + UNSIGNED
-REAL_FLOAT = (float32, float64)
+REAL_FLOAT = (float16, float32, float64)
 COMPLEX = (complex64, complex128)
 FLOATING = REAL_FLOAT + COMPLEX
 NUMERIC = INTEGER + FLOATING
@@ -107,8 +110,6 @@ def canonical(dt: np.dtype) -> np.dtype:
 
     if dt in NEEDS_64 and not _runtime.device().has_64:
         return NARROW[dt]
-    if dt == float16:  # no f16 kernels: compute in float32
-        return float32
     return dt
 
 

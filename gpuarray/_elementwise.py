@@ -67,7 +67,9 @@ def apply(opname: str, *args) -> GpuArray:
         ct, rt = _ops.resolve_types(op, [a.dtype for a in arrays], scalars)
     shape = broadcast_shapes(*_shapes(args))
     in_ct = [dt.bool_ if (op.rule == "logical" or (op.rule == "where" and i == 0)) else ct for i in range(op.nin)]
-    if _ops.expression(op, ct) is None and op.rule != "logical":
+    if _ops.expression(op, ct) is None:
+        if ct.kind == "c":  # no complex kernel yet: NumPy on the host decides and computes
+            return _host_op(op.name, args, rt)
         raise TypeError(f"ufunc '{op.name}' not supported for the input types ({', '.join(str(a.dtype) for a in arrays)})")
     from ._codegen import check_expression
 
@@ -81,8 +83,10 @@ def _host_op(name, args, rt):
     """Run a NumPy ufunc on host copies (no device kernel for this op/dtype yet): a counted fallback."""
     fn = getattr(np, name)
     host = [a.get() if isinstance(a, GpuArray) else a for a in args]
-    res = host_call(fn, name, host, {})
-    return from_host(np.asarray(res).astype(rt, copy=False))
+    with np.errstate(all="ignore"):
+        res = host_call(fn, name, host, {})
+    res = np.asarray(res)
+    return from_host(res.astype(dt.canonical(res.dtype), copy=False))
 
 
 def can_cast_same_kind(src, dst) -> bool:

@@ -10,11 +10,14 @@ it is not yet provided) the op runs on the host as a counted fallback.
 Kinds: b bool, i signed int, u unsigned int, f real float, c complex.
 Dtype rules:
   promote   result = NumPy promotion of the inputs; computed in it
-  float     like promote, then integers/bool go to the default float (NumPy's table)
+  float     like promote, then integers/bool go to a float (NumPy's table: f16/f32/f64 by size)
+  divide    like float, but integers/bool always go to the default float
   compare   computed in the promoted type, result bool
   logical   inputs as bool, result bool
   bitwise   integer/bool only
   same      one input, result of its type
+  abs       like same, complex -> its real type
+  nobool    like same/promote, bool computed as int8 (NumPy's square, reciprocal)
   int       integer/bool only, one input
   predicate one float input (ints pass through as float), result bool
 """
@@ -51,25 +54,25 @@ for _d in [
     _op("add", 2, "promote", {"b": "($0 || $1)", "iufc": "($0 + $1)"}),
     _op("subtract", 2, "promote", {"iufc": "($0 - $1)"}),
     _op("multiply", 2, "promote", {"b": "($0 && $1)", "iuf": "($0 * $1)", "c": "ga_cmul_$S($0, $1)"}),
-    _op("divide", 2, "float", {"f": "($0 / $1)", "c": "ga_cdiv_$S($0, $1)"}, numpy=("true_divide",)),
-    _op("floor_divide", 2, "promote", {"iuf": "ga_floordiv_$S($0, $1)"}),
-    _op("remainder", 2, "promote", {"iuf": "ga_mod_$S($0, $1)"}, numpy=("mod",)),
-    _op("fmod", 2, "promote", {"iu": "select($0 % $1, $Z, $1 == $Z)", "f": "ga_fmod_$S($0, $1)"}),
-    _op("power", 2, "promote", {"iu": "ga_ipow_$S($0, $1)", "f": "ga_pow_$S($0, $1)"}, numpy=("pow",)),
-    _op("negative", 1, "same", {"iufc": "(-$0)"}, kinds="iufc"),
+    _op("divide", 2, "divide", {"f": "($0 / $1)", "c": "ga_cdiv_$S($0, $1)"}, numpy=("true_divide",)),
+    _op("floor_divide", 2, "nobool", {"iuf": "ga_floordiv_$S($0, $1)"}),
+    _op("remainder", 2, "nobool", {"iuf": "ga_mod_$S($0, $1)"}, numpy=("mod",)),
+    _op("fmod", 2, "nobool", {"iu": "select($0 % $1, $Z, $1 == $Z)", "f": "ga_fmod_$S($0, $1)"}),
+    _op("power", 2, "nobool", {"iu": "ga_ipow_$S($0, $1)", "f": "ga_pow_$S($0, $1)"}, numpy=("pow",)),
+    _op("negative", 1, "same", {"ifc": "(-$0)", "u": "($Z - $0)"}),
     _op("positive", 1, "same", {"iufc": "$0"}, kinds="iufc"),
-    _op("absolute", 1, "same", {"b": "$0", "i": "abs($0)", "uf": "abs($0)"}, numpy=("abs",)),
-    _op("square", 1, "same", {"iuf": "($0 * $0)", "c": "ga_cmul_$S($0, $0)", "b": "$0"}),
-    _op("reciprocal", 1, "same", {"f": "($O / $0)", "iu": "select($Z, $O / $0, $0 != $Z)"}),
+    _op("absolute", 1, "abs", {"b": "$0", "iuf": "abs($0)", "c": "ga_cabs_$S($0)"}, numpy=("abs",)),
+    _op("square", 1, "nobool", {"iuf": "($0 * $0)", "c": "ga_cmul_$S($0, $0)"}),
+    _op("reciprocal", 1, "nobool", {"f": "($O / $0)", "iu": "select($Z, $O / $0, $0 != $Z)", "c": "ga_cdiv_$S($T(1.0, 0.0), $0)"}),
     _op("sign", 1, "same", {"i": "sign($0)", "u": "select($Z, $O, $0 != $Z)", "f": "ga_sign_$S($0)"}),
     _op("conj", 1, "same", {"biuf": "$0", "c": "ga_conj_$S($0)"}, numpy=("conjugate",)),
     # comparisons (`!=` is built as !(==): the SPIR-V ordered not-equal is false for NaN)
     _op("equal", 2, "compare", {"biuf": "($0 == $1)", "c": "all($0 == $1)"}),
     _op("not_equal", 2, "compare", {"biuf": "!($0 == $1)", "c": "!all($0 == $1)"}),
-    _op("less", 2, "compare", {"biuf": "($0 < $1)"}),
-    _op("less_equal", 2, "compare", {"biuf": "($0 <= $1)"}),
-    _op("greater", 2, "compare", {"biuf": "($0 > $1)"}),
-    _op("greater_equal", 2, "compare", {"biuf": "($0 >= $1)"}),
+    _op("less", 2, "compare", {"iuf": "($0 < $1)"}, kinds="biuf"),
+    _op("less_equal", 2, "compare", {"iuf": "($0 <= $1)"}, kinds="biuf"),
+    _op("greater", 2, "compare", {"iuf": "($0 > $1)"}, kinds="biuf"),
+    _op("greater_equal", 2, "compare", {"iuf": "($0 >= $1)"}, kinds="biuf"),
     _op("maximum", 2, "promote", {"b": "($0 || $1)", "iu": "max($0, $1)", "f": "ga_maximum_$S($0, $1)"}),
     _op("minimum", 2, "promote", {"b": "($0 && $1)", "iu": "min($0, $1)", "f": "ga_minimum_$S($0, $1)"}),
     _op("fmax", 2, "promote", {"b": "($0 || $1)", "iu": "max($0, $1)", "f": "ga_fmax_$S($0, $1)"}),
@@ -83,17 +86,17 @@ for _d in [
     _op("bitwise_or", 2, "bitwise", {"b": "($0 || $1)", "iu": "($0 | $1)"}),
     _op("bitwise_xor", 2, "bitwise", {"b": "($0 != $1)", "iu": "($0 ^ $1)"}),
     _op("invert", 1, "bitwise", {"b": "(!$0)", "iu": "(~$0)"}, numpy=("bitwise_not", "bitwise_invert")),
-    _op("left_shift", 2, "bitwise", {"iu": "ga_shl_$S($0, $1)"}, numpy=("bitwise_left_shift",)),
-    _op("right_shift", 2, "bitwise", {"iu": "ga_shr_$S($0, $1)"}, numpy=("bitwise_right_shift",)),
+    _op("left_shift", 2, "shift", {"iu": "ga_shl_$S($0, $1)"}, numpy=("bitwise_left_shift",)),
+    _op("right_shift", 2, "shift", {"iu": "ga_shr_$S($0, $1)"}, numpy=("bitwise_right_shift",)),
     # rounding
     _op("floor", 1, "same", {"biu": "$0", "f": "floor($0)"}),
     _op("ceil", 1, "same", {"biu": "$0", "f": "ceil($0)"}),
     _op("trunc", 1, "same", {"biu": "$0", "f": "trunc($0)"}),
-    _op("rint", 1, "same", {"biu": "$0", "f": "round($0)"}),
+    _op("rint", 1, "float", {"f": "round($0)"}),
     # predicates
-    _op("isnan", 1, "predicate", {"biu": "false", "f": "ga_isnan_$S($0)", "c": "(ga_isnan_$RS($0.x) || ga_isnan_$RS($0.y))"}),
-    _op("isinf", 1, "predicate", {"biu": "false", "f": "ga_isinf_$S($0)", "c": "(ga_isinf_$RS($0.x) || ga_isinf_$RS($0.y))"}),
-    _op("isfinite", 1, "predicate", {"biu": "true", "f": "ga_isfinite_$S($0)", "c": "(ga_isfinite_$RS($0.x) && ga_isfinite_$RS($0.y))"}),
+    _op("isnan", 1, "predicate", {"biu": "($0 != $0)", "f": "ga_isnan_$S($0)", "c": "(ga_isnan_$RS($0.x) || ga_isnan_$RS($0.y))"}),
+    _op("isinf", 1, "predicate", {"biu": "($0 != $0)", "f": "ga_isinf_$S($0)", "c": "(ga_isinf_$RS($0.x) || ga_isinf_$RS($0.y))"}),
+    _op("isfinite", 1, "predicate", {"biu": "($0 == $0)", "f": "ga_isfinite_$S($0)", "c": "(ga_isfinite_$RS($0.x) && ga_isfinite_$RS($0.y))"}),
     _op("signbit", 1, "predicate", {"f": "ga_signbit_$S($0)"}, kinds="biuf"),
     # float functions
     _op("sqrt", 1, "float", {"f": "sqrt($0)"}),
@@ -145,41 +148,49 @@ def _float_for(t: np.dtype) -> np.dtype:
     """NumPy's result type of a float function of an integer/bool input."""
     if t.kind in "fc":
         return t
-    if t.itemsize <= 2:  # NumPy: float16 for 8-bit, float32 for 16-bit; we have no float16 kernels
+    if t.itemsize == 1:  # NumPy's loop table: float16 for bool/8-bit, float32 for 16-bit
+        return dt.float16
+    if t.itemsize == 2:
         return dt.float32
     return dt.default_float()
 
 
 def resolve_types(op: OpDef, in_dtypes: list, scalars: list) -> tuple[np.dtype, np.dtype]:
     """(compute dtype, result dtype) for an op on arrays of ``in_dtypes``; ``scalars`` holds the
-    Python scalars among the operands (weak types, NEP 50). Raises TypeError like NumPy."""
-    kinds = {t.kind for t in in_dtypes}
-    bad = [t for t in in_dtypes if t.kind not in op.kinds]
+    Python scalars among the operands (weak types, NEP 50). Raises TypeError like NumPy for
+    dtype kinds the op does not take. Complex inputs pass here even where there is no kernel:
+    ``apply`` sends those to the host (NumPy decides whether they are valid)."""
     if op.rule == "where":
-        ct = dt.result_type(*in_dtypes[1:], *scalars)
+        ct = dt.result_type(*in_dtypes, *scalars)
         return ct, ct
     if op.rule == "logical":
         return dt.bool_, dt.bool_
     promoted = dt.result_type(*in_dtypes, *scalars) if (in_dtypes or scalars) else dt.default_float()
-    if bad or promoted.kind not in op.kinds and op.rule not in ("float", "predicate"):
-        raise TypeError(
-            f"ufunc '{op.name}' not supported for the input types ({', '.join(str(t) for t in in_dtypes)})"
-        )
+    ct, rt = promoted, promoted
     if op.rule == "float":
-        ct = _float_for(promoted)
-        if ct.kind not in op.kinds:
+        ct = rt = _float_for(promoted)
+    elif op.rule == "divide":  # true division of integers is always in the default float
+        ct = rt = promoted if promoted.kind in "fc" else dt.default_float()
+    elif op.rule in ("compare", "predicate"):
+        rt = dt.bool_
+        if promoted == dt.bool_ and op.name in ("less", "less_equal", "greater", "greater_equal"):
+            ct = dt.uint8  # WGSL has no ordering on bool
+    elif op.rule == "real":
+        rt = dt.real_of(promoted)
+    elif op.rule == "abs":
+        rt = ct = promoted
+        if promoted.kind == "c":
+            rt = dt.real_of(promoted)
+    elif op.rule in ("nobool", "shift"):  # NumPy computes these on bool as int8
+        if promoted == dt.bool_:
+            ct = rt = dt.int8
+        if op.rule == "shift" and ct.kind not in "iu":
             raise TypeError(f"ufunc '{op.name}' not supported for the input types ({', '.join(map(str, in_dtypes))})")
-        return ct, ct
-    if op.rule == "compare":
-        return promoted, dt.bool_
-    if op.rule == "predicate":
-        return promoted, dt.bool_
-    if op.rule == "real":
-        return promoted, dt.real_of(promoted)
-    if op.rule == "bitwise":
-        if promoted.kind not in "biu":
-            raise TypeError(f"ufunc '{op.name}' not supported for the input types ({', '.join(map(str, in_dtypes))})")
-    return promoted, promoted
+    if ct.kind not in op.kinds and ct.kind != "c":
+        raise TypeError(
+            f"ufunc '{op.name}' not supported for the input types ({', '.join(str(t) for t in in_dtypes) or 'scalars'})"
+        )
+    return ct, rt
 
 
 def expression(op: OpDef, ct: np.dtype) -> str | None:

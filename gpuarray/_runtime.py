@@ -158,6 +158,10 @@ class Device:
         self._pooled_bytes = 0
         self._held_bytes = 0  # bytes of buffers owned (live + pooled)
         self._staging: dict[int, list] = {}
+        # Strong references to every buffer the pool owns. A Storage dropped inside a reference
+        # cycle is finalized together with everything only it references; without this set the
+        # garbage collector could release the wgpu buffer before Storage.__del__ returns it.
+        self._owned: set = set()
         # recording
         self._encoder = None
         self._pass = None
@@ -199,6 +203,7 @@ class Device:
             if not over:
                 try:
                     buf = self.device.create_buffer(size=cls, usage=_U.STORAGE | _U.COPY_SRC | _U.COPY_DST)
+                    self._owned.add(buf)
                     self._held_bytes += cls
                     _stats.add("buffers_allocated")
                     return buf
@@ -223,6 +228,7 @@ class Device:
         for d in (self._free, self._pending):
             for cls, lst in d.items():
                 for b in lst:
+                    self._owned.discard(b)
                     b.destroy()
                     self._held_bytes -= cls
             d.clear()

@@ -3,7 +3,8 @@
 Sources, later ones overriding earlier ones by function name:
   wgsl/ew_helpers.wgsl  templates instantiated per type ("//@ section" blocks),
   wgsl/f32math.wgsl     our float32 math where the driver's is not good enough,
-  wgsl/f64math.wgsl     our float64 math (drivers have none that is correct).
+  wgsl/f64math.wgsl     our float64 math (drivers have none that is correct),
+  wgsl/philox.wgsl      counter-based random numbers (gpuarray.random).
 ``resolve(code)`` returns the functions ``code`` calls (names ``ga_*``), with their
 own dependencies, in definition order; a missing name raises ``Missing``.
 """
@@ -15,8 +16,10 @@ import re
 from string import Template
 
 WGSL_DIR = pathlib.Path(__file__).with_name("wgsl")
-_CALL = re.compile(r"\b(ga_\w+)\s*\(")
-_FN = re.compile(r"^fn\s+(ga_\w+)\s*\(", re.M)
+_CALL = re.compile(r"\b((?:ga|GA)_\w+)\b")
+_FN = re.compile(r"fn\s+(ga_\w+)\s*\(")
+_COMMENT = re.compile(r"//[^\n]*")
+_CONST = re.compile(r"const\s+((?:ga|GA)_\w+)\s*[:=]")
 
 
 class Missing(LookupError):
@@ -65,18 +68,44 @@ def _sections(text: str) -> dict[str, str]:
 
 
 def _split_functions(text: str) -> dict[str, str]:
-    """Top-level functions of a WGSL text by name (a function ends at a closing brace in column 0);
-    comment lines directly above a function belong to it. Top-level consts go with the next function."""
-    funcs = {}
-    starts = [m.start() for m in _FN.finditer(text)]
-    prev_end = 0
-    for i, s in enumerate(starts):
-        end = text.find("\n}", s)
-        end = len(text) if end < 0 else end + 2
-        name = _FN.match(text, s).group(1)
-        funcs[name] = text[prev_end:end].strip("\n") if i == 0 or True else text[s:end]
-        prev_end = end
-    return funcs
+    """Top-level items of a WGSL text by name: functions (``fn ga_*``, brace-matched, with the
+    comment lines just above them) and constants (``const GA_*``/``const ga_*``)."""
+    items: dict[str, str] = {}
+    i, n = 0, len(text)
+    pending_comment: list[str] = []
+    while i < n:
+        m_fn = _FN.match(text, i)
+        m_const = _CONST.match(text, i)
+        if m_fn:
+            depth, j, seen = 0, text.index("{", i), False
+            while j < n:
+                c = text[j]
+                if c == "{":
+                    depth += 1
+                    seen = True
+                elif c == "}":
+                    depth -= 1
+                    if seen and depth == 0:
+                        break
+                j += 1
+            items[m_fn.group(1)] = "\n".join(pending_comment + [text[i: j + 1]])
+            pending_comment = []
+            i = j + 1
+        elif m_const:
+            j = text.index(";", i)
+            items[m_const.group(1)] = text[i: j + 1]
+            pending_comment = []
+            i = j + 1
+        else:
+            eol = text.find("\n", i)
+            eol = n if eol < 0 else eol
+            line = text[i:eol].strip()
+            if line.startswith("//"):
+                pending_comment.append(line)
+            elif line:
+                pending_comment = []
+            i = eol + 1
+    return items
 
 
 @functools.lru_cache(maxsize=None)
@@ -86,7 +115,7 @@ def library() -> dict[str, str]:
         for t in _SECTION_TYPES.get(sec, _FLOATS):
             text = body if t is None else Template(body).safe_substitute(_TYPES[t])
             lib.update(_split_functions(text))
-    for f in ("f32math.wgsl", "f64math.wgsl"):
+    for f in ("f32math.wgsl", "f64math.wgsl", "philox.wgsl"):
         p = WGSL_DIR / f
         if p.exists():
             lib.update(_split_functions(p.read_text()))
@@ -109,12 +138,12 @@ def resolve(code: str) -> str:
         seen.add(name)
         if name not in lib:
             raise Missing(name)
-        for dep in _CALL.findall(lib[name]):
+        for dep in _CALL.findall(_COMMENT.sub("", lib[name])):
             if dep != name:
                 visit(dep)
         order.append(name)
 
-    for n in _CALL.findall(code):
+    for n in _CALL.findall(_COMMENT.sub("", code)):
         visit(n)
     return "\n\n".join(lib[n] for n in order)
 

@@ -154,7 +154,7 @@ fn ga_expm1_$S(x: $T) -> $T {
   let um1 = u - $ONE;
   if (um1 == $ZERO - $ONE) { return um1; }
   if (ga_isinf_$S(u)) { return u; }
-  return um1 * x / ga_log_$S(u);
+  return um1 * (x / ga_log_$S(u));
 }
 
 //@ log1p_f

@@ -6,6 +6,12 @@
 // text to a kernel (or only the functions it reaches: every name here starts with `ga_` / `GA_`).
 // Public:  ga_<name>_f64 with NumPy/C99 special values (inf, NaN, signed zeros, subnormals).
 // Private: ga__* helpers and GA__* constants.
+// Driver traps handled here (measured on lavapipe): f64 `fma` is NOT fused (it is split into a rounded
+// multiply and an add), and without SPIR-V NoContraction (naga never emits it) the driver simplifies
+// (a + b) - a to b, a - (a - b) to b, x * 0.0 to 0.0 etc. So exact products use Dekker's split (no fma) and
+// every error-free transformation passes its rounded result and its error term through ga__opq, an
+// integer identity the compiler cannot see through (without it, e.g. (e + 3.7e-17) with e = C - (s - bb)
+// got re-associated into (C + 3.7e-17) - ..., losing the tail). Do not "simplify" those.
 // Conventions: a "dd" (double-double) is vec2<f64>(hi, lo) with value hi + lo, |lo| <= ulp(hi)/2 or so.
 // Polynomial coefficients are minimax (Remez, relative error) fits made for this file.
 // Accuracy measured against NumPy (bench/accuracy.md): every function <= 2 ULP on lavapipe.
@@ -26,9 +32,12 @@ const GA__LOG10E_HI: f64 = 0.4342944819032518lf;
 const GA__LOG10E_LO: f64 = 1.098319650216765e-17lf;
 const GA__LOG10_2_HI: f64 = 0.3010299956639812lf;
 const GA__LOG10_2_LO: f64 = -2.8037281277851704e-18lf;
-const GA__PIO2_1: f64 = 1.5707963267948966lf;        // pi/2 = 1 + 2 + 3 (triple-double)
+const GA__PIO2_1: f64 = 1.5707963267948966lf;        // pi/2 = 1 + 2 (dd)
 const GA__PIO2_2: f64 = 6.123233995736766e-17lf;
-const GA__PIO2_3: f64 = -1.4973849048591698e-33lf;
+const GA__PIO2_C1: f64 = 1.5707963267341256lf;       // pi/2 in 33-bit pieces C1 + C2 + C3 (+ C4, 53 bits):
+const GA__PIO2_C2: f64 = 6.077100506303966e-11lf;    // n * Ci is exact for |n| < 2^20
+const GA__PIO2_C3: f64 = 2.0222662487111665e-21lf;
+const GA__PIO2_C4: f64 = 8.4784276603689e-32lf;
 const GA__PI_HI: f64 = 3.141592653589793lf;
 const GA__PI_LO: f64 = 1.2246467991473532e-16lf;
 const GA__PIO4_HI: f64 = 0.7853981633974483lf;
@@ -70,21 +79,39 @@ fn ga__ldexp(x: f64, k: i32) -> f64 {
   }
   return y * ga__pow2i(n);
 }
+// Optimisation barrier: returns x, but the compiler cannot prove it (i < i >> 1 is never true for u64).
+fn ga__opq(x: f64) -> f64 {
+  let i = bitcast<u64>(x);
+  return bitcast<f64>(i | u64(i < (i >> 1u)));
+}
 // s + e = a + b exactly (Knuth)
 fn ga__two_sum(a: f64, b: f64) -> vec2<f64> {
-  let s = a + b;
-  let bb = s - a;
-  return vec2<f64>(s, (a - (s - bb)) + (b - bb));
+  let s = ga__opq(a + b);
+  let bb = ga__opq(s - a);
+  return vec2<f64>(s, ga__opq((a - (s - bb)) + (b - bb)));
 }
 // s + e = a + b exactly, needs |a| >= |b| (Dekker)
 fn ga__fast_two_sum(a: f64, b: f64) -> vec2<f64> {
-  let s = a + b;
-  return vec2<f64>(s, b - (s - a));
+  let s = ga__opq(a + b);
+  return vec2<f64>(s, ga__opq(b - (s - a)));
 }
-// p + e = a * b exactly
+// Veltkamp split: a = hi + lo, each with <= 26 significant bits (|a| < 2^995)
+fn ga__split(a: f64) -> vec2<f64> {
+  let c = ga__opq(134217729.0lf * a);
+  let h = c - ga__opq(c - a);
+  return vec2<f64>(h, a - h);
+}
+// p + e = a * b exactly (Dekker; |a|, |b| < 2^995 and no underflow in the partial products)
 fn ga__two_prod(a: f64, b: f64) -> vec2<f64> {
-  let p = a * b;
-  return vec2<f64>(p, fma(a, b, -p));
+  let p = ga__opq(a * b);
+  let x = ga__split(a);
+  let y = ga__split(b);
+  return vec2<f64>(p, ga__opq(((x.x * y.x - p) + x.x * y.y + x.y * y.x) + x.y * y.y));
+}
+// a - b * c exactly rounded once, for a ~ b * c (the remainder of a division or a square root)
+fn ga__resid(a: f64, b: f64, c: f64) -> f64 {
+  let p = ga__two_prod(b, c);
+  return (a - p.x) - p.y;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -100,7 +127,7 @@ fn ga__exp_core(xh: f64, xl: f64) -> vec3<f64> {
   let a = xh - kf * GA__LN2_HI32;                 // exact (Sterbenz, exact product)
   let b = kf * GA__LN2_LO32;
   var r = ga__two_sum(a, -b);
-  r.y = r.y + (xl - fma(kf, GA__LN2_LO32, -b));
+  r.y = r.y + xl;
   r = ga__fast_two_sum(r.x, r.y);
   let rh = r.x;
   let p = rh * rh * rh * (0.16666666666666669lf + rh * (0.04166666666666666lf + rh * (0.008333333333330063lf
@@ -111,7 +138,7 @@ fn ga__exp_core(xh: f64, xl: f64) -> vec3<f64> {
   let s = ga__two_sum(rh, q.x);                     // r + r^2/2 (dd)
   let lo = s.y + q.y + p + r.y * (1.0lf + rh + q.x);
   var m = ga__fast_two_sum(1.0lf, s.x);             // 1 + (s.x + lo)
-  m.y = m.y + lo;
+  m = ga__fast_two_sum(m.x, m.y + lo);
   return vec3<f64>(m.x, m.y, kf);
 }
 
@@ -173,9 +200,10 @@ fn ga__log1p_core(fh: f64, fl: f64) -> vec2<f64> {
   var d = ga__fast_two_sum(2.0lf, fh);
   d.y = d.y + fl;
   let sh = fh / d.x;
-  let sl = (fma(-sh, d.x, fh) + fl - sh * d.y) / d.x;
-  let zh = sh * sh;
-  let zl = fma(sh, sh, -zh) + 2.0lf * sh * sl;
+  let sl = (ga__resid(fh, sh, d.x) + fl - sh * d.y) / d.x;
+  let z = ga__two_prod(sh, sh);
+  let zh = z.x;
+  let zl = z.y + 2.0lf * sh * sl;
   let q = 0.285714285714286lf + zh * (0.22222222222140545lf + zh * (0.18181818226127952lf
     + zh * (0.1538460638220991lf + zh * (0.133342024968416lf + zh * (0.11721798511191153lf
     + zh * 0.11566512574682782lf)))));
@@ -301,19 +329,19 @@ fn ga_pow_f64(x: f64, y: f64) -> f64 {
   let neg = x < 0.0lf || (x == 0.0lf && (bitcast<u64>(x) & GA__SIGN) != 0lu);
   let sgn = select(1.0lf, -1.0lf, neg && odd);
   if (x == 0.0lf) {
-    return sgn * select(0.0lf, ga__inf(), y < 0.0lf);
+    return ga__copysign(select(0.0lf, ga__inf(), y < 0.0lf), sgn);
   }
   if (ga__isinf(x)) {
-    return sgn * select(ga__inf(), 0.0lf, y < 0.0lf);
+    return ga__copysign(select(ga__inf(), 0.0lf, y < 0.0lf), sgn);
   }
   if (x < 0.0lf && floor(y) != y) { return ga__nan(); }
   let L = ga__log_dd(ax, 0.0lf);
   var p = ga__two_prod(y, L.x);
-  if (p.x > 710.0lf) { return sgn * ga__inf(); }
-  if (p.x < -746.0lf) { return sgn * 0.0lf; }
+  if (p.x > 710.0lf) { return ga__copysign(ga__inf(), sgn); }
+  if (p.x < -746.0lf) { return ga__copysign(0.0lf, sgn); }
   p.y = p.y + y * L.y;
   let c = ga__exp_core(p.x, p.y);
-  return sgn * ga__ldexp(c.x + c.y, i32(c.z));
+  return ga__copysign(ga__ldexp(c.x + c.y, i32(c.z)), sgn);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -325,7 +353,7 @@ fn ga__win64(a: u32, b: u32, c: u32, o: u32) -> u64 {
   return (lo >> o) | ((u64(c) << (63u - o)) << 1u);
 }
 
-// Payne-Hanek reduction for finite |x| >= 2^30 (works for any finite x >= 2^-22 * 2^53):
+// Payne-Hanek reduction for finite |x| >= 2^20 (works for any finite |x| >= 2^31):
 // x = m 2^e (m a 53-bit integer); x * 2/pi mod 4 only needs the 2/pi bits from 2^-(e-1) on: 7 words
 // (224 bits) of the table times m give the quadrant and >= 128 fraction bits (the closest double to a
 // multiple of pi/2 leaves a fraction ~2^-62, so >= 64 good bits remain). Returns (n mod 4, rh, rl).
@@ -371,25 +399,24 @@ fn ga__rem_pio2_large(x: f64) -> vec3<f64> {
   let c0 = f64(fl & 0xfffffflu) * 0x1p-128lf;
   var t = ga__two_sum(c2, c1);
   t = ga__fast_two_sum(t.x, t.y + c0);
-  let rh = t.x * GA__PIO2_1;
-  var r = ga__fast_two_sum(rh, fma(t.x, GA__PIO2_1, -rh) + (t.x * GA__PIO2_2 + t.y * GA__PIO2_1));
+  let p = ga__two_prod(t.x, GA__PIO2_1);
+  var r = ga__fast_two_sum(p.x, p.y + (t.x * GA__PIO2_2 + t.y * GA__PIO2_1));
   if (neg) { r = -r; }
   if (x < 0.0lf) { r = -r; n = 4u - n; }
   return vec3<f64>(f64(n & 3u), r.x, r.y);
 }
 
 // x = n pi/2 + r, |r| <= ~pi/4, returns (n mod 4, rh, rl) with r = rh + rl in dd.
-// |x| < 2^30: Cody-Waite with a 3-part pi/2 (first product by fma is exact, second by two_prod), good
-// to ~2^-130 absolute, i.e. >= 2^-69 relative even for the worst cases near multiples of pi/2.
+// |x| < 2^20 pi/2: Cody-Waite with pi/2 in 33-bit pieces (n * Ci exact, x - n C1 exact), kept in dd:
+// ~2^-130 absolute, far below any reduced argument in that range.
 // Larger: Payne-Hanek (ga__rem_pio2_large), valid up to the largest double.
 fn ga__rem_pio2(x: f64) -> vec3<f64> {
   if (abs(x) <= GA__PIO4_HI) { return vec3<f64>(0.0lf, x, 0.0lf); }
-  if (abs(x) >= 0x1p30lf) { return ga__rem_pio2_large(x); }
+  if (abs(x) >= 1647099.0lf) { return ga__rem_pio2_large(x); }
   let nf = floor(x * GA__TWO_OVER_PI + 0.5lf);
-  let r1 = fma(-nf, GA__PIO2_1, x);
-  let p = ga__two_prod(nf, GA__PIO2_2);
-  var r = ga__two_sum(r1, -p.x);
-  r.y = r.y - p.y - nf * GA__PIO2_3;
+  let r1 = ga__opq(x - nf * GA__PIO2_C1);
+  var r = ga__two_sum(r1, -nf * GA__PIO2_C2);
+  r.y = r.y - nf * GA__PIO2_C3 - nf * GA__PIO2_C4;
   r = ga__two_sum(r.x, r.y);
   return vec3<f64>(f64(i32(nf) & 3), r.x, r.y);
 }
@@ -407,10 +434,11 @@ fn ga__sin_kernel(r: f64, rr: f64) -> vec2<f64> {
 // cos(r + rr) on |r| <= 0.786 as dd: w = 1 - z/2 rounded, its rounding error recovered exactly,
 // plus z^2 C(z) (C minimax degree 6, rel. err 1.6e-20), z = (r + rr)^2 kept in dd.
 fn ga__cos_kernel(r: f64, rr: f64) -> vec2<f64> {
-  let zh = r * r;
-  let zl = fma(r, r, -zh) + 2.0lf * r * rr;
+  let z = ga__two_prod(r, r);
+  let zh = z.x;
+  let zl = z.y + 2.0lf * r * rr;
   let hz = 0.5lf * zh;
-  let w = 1.0lf - hz;
+  let w = ga__opq(1.0lf - hz);
   let c = zh * zh * (0.041666666666666664lf + zh * (-0.0013888888888888887lf + zh * (2.480158730158461e-05lf
     + zh * (-2.755731922137758e-07lf + zh * (2.087675578264802e-09lf + zh * (-1.1470459594773203e-11lf
     + zh * 4.745797844217233e-14lf))))));
@@ -454,7 +482,7 @@ fn ga_tan_f64(x: f64) -> f64 {
   var den = c;
   if ((n & 1) == 1) { num = -c; den = s; }
   let q = num.x / den.x;
-  let res = fma(-q, den.x, num.x) + num.y - q * den.y;
+  let res = ga__resid(num.x, q, den.x) + num.y - q * den.y;
   return q + res / den.x;
 }
 
@@ -474,7 +502,7 @@ fn ga__asin_poly(z: f64) -> f64 {
 fn ga__asin_half(ax: f64) -> vec2<f64> {
   let z = (1.0lf - ax) * 0.5lf;
   let s = sqrt(z);
-  let sl = select(fma(-s, s, z) / (2.0lf * s), 0.0lf, s == 0.0lf);
+  let sl = select(ga__resid(z, s, s) / (2.0lf * s), 0.0lf, s == 0.0lf);
   return vec2<f64>(s, sl * (1.0lf + 0.5lf * z) + s * z * ga__asin_poly(z));
 }
 
@@ -570,9 +598,14 @@ fn ga_atan2_f64(y: f64, x: f64) -> f64 {
   } else if (ga__isinf(ax)) {
     v = select(0.0lf, GA__PI_HI, xneg);
   } else {
-    let q = ay / ax;
+    var bx = ax;
+    var by = ay;
+    let big = max(ax, ay);
+    if (big > 0x1p900lf) { bx = bx * 0x1p-200lf; by = by * 0x1p-200lf; }
+    if (big < 0x1p-900lf) { bx = bx * 0x1p200lf; by = by * 0x1p200lf; }
+    let q = by / bx;
     var ql = 0.0lf;
-    if (q > 0x1p-969lf && q < 0x1p969lf) { ql = fma(-q, ax, ay) / ax; }
+    if (q > 0x1p-900lf && q < 0x1p900lf && min(bx, by) > 0x1p-900lf) { ql = ga__resid(by, q, bx) / bx; }
     var a: vec2<f64>;
     if (ga__isinf(q) || q >= 0x1p66lf) { a = vec2<f64>(GA__PIO2_1, GA__PIO2_2); }
     else if (q < 0x1p-27lf) { a = vec2<f64>(q, ql); }
@@ -608,7 +641,7 @@ fn ga_sinh_f64(x: f64) -> f64 {
     var d = ga__two_sum(1.0lf, e.x);
     d.y = d.y + e.y;
     let uh = e.x / d.x;
-    let ul = (fma(-uh, d.x, e.x) + e.y - uh * d.y) / d.x;
+    let ul = (ga__resid(e.x, uh, d.x) + e.y - uh * d.y) / d.x;
     var s = ga__two_sum(e.x, uh);
     v = 0.5lf * (s.x + (s.y + e.y + ul));
   }
@@ -628,7 +661,7 @@ fn ga_cosh_f64(x: f64) -> f64 {
   let eh = ga__ldexp(c.x, k);
   let el = ga__ldexp(c.y, k);
   let ih = 1.0lf / eh;
-  let il = (fma(-ih, eh, 1.0lf) - ih * el) * ih;
+  let il = (ga__resid(1.0lf, ih, eh) - ih * el) * ih;
   var s = ga__two_sum(eh, ih);
   return 0.5lf * (s.x + (s.y + el + il));
 }
@@ -644,14 +677,14 @@ fn ga_tanh_f64(x: f64) -> f64 {
   var d = ga__two_sum(2.0lf, e.x);
   d.y = d.y + e.y;
   let q = e.x / d.x;
-  let ql = (fma(-q, d.x, e.x) + e.y - q * d.y) / d.x;
+  let ql = (ga__resid(e.x, q, d.x) + e.y - q * d.y) / d.x;
   return ga__copysign(q + ql, x);
 }
 
-// sqrt of a positive dd as dd (one Newton correction with an exact fma residual)
+// sqrt of a positive dd as dd (one Newton correction with an exact residual)
 fn ga__sqrt_dd(h: f64, l: f64) -> vec2<f64> {
   let s = sqrt(h);
-  return vec2<f64>(s, (fma(-s, s, h) + l) / (2.0lf * s));
+  return vec2<f64>(s, (ga__resid(h, s, s) + l) / (2.0lf * s));
 }
 
 // asinh(x) = sign(x) log(|x| + sqrt(x^2 + 1)), the argument of log formed in dd (so no log1p split is
@@ -717,7 +750,7 @@ fn ga_atanh_f64(x: f64) -> f64 {
 // algebraic and two-argument helpers
 
 // cbrt(x): exponent/3 bit estimate (~6%), two Halley steps, then one Newton step whose residual
-// t^3 - |x| is computed in dd (fma): nearly correctly rounded. Subnormals scaled by 2^54 first.
+// t^3 - |x| is computed in dd: nearly correctly rounded. Subnormals scaled by 2^54 first.
 // Special: NaN, +/-inf, +/-0 returned as is.
 fn ga_cbrt_f64(x: f64) -> f64 {
   if (!ga__isfinite(x) || x == 0.0lf) { return x + x; }

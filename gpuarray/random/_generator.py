@@ -1,0 +1,258 @@
+"""``Generator``: NumPy's Generator API over a counter-based Philox4x32-10 stream.
+
+State is a 64-bit key (from the seed, through NumPy's SeedSequence) and a 64-bit block
+counter. A draw of n values reads blocks counter .. counter + ceil(n / per_block) - 1 and
+advances the counter past them, so successive draws are independent streams and the same
+seed replays the same numbers. Draws are lazy ``Rand`` nodes: nothing runs until a value is
+needed, and a draw consumed by an elementwise expression is computed inside its kernel.
+"""
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+
+from .. import _dtypes as dt
+from .. import _fallback
+from .._array import GpuArray, from_host
+from .._graph import Cast, broadcast_shapes
+from ._node import Rand, int_node_dtype, per_block, split64
+
+_U64 = (1 << 64) - 1
+
+
+def _shape(size) -> tuple:
+    if size is None:
+        return ()
+    if isinstance(size, (int, np.integer)):
+        size = (size,)
+    shape = tuple(operator.index(s) for s in size)
+    if any(s < 0 for s in shape):
+        raise ValueError("negative dimensions are not allowed")
+    return shape
+
+
+def _float_dtype(dtype, fname: str) -> np.dtype:
+    """float64 (or the device's default float) unless float32 is asked for, like NumPy."""
+    if dtype is None:
+        return dt.default_float()
+    d = np.dtype(dtype)
+    if d not in (dt.float32, dt.float64):
+        raise TypeError(f"Unsupported dtype {d} for {fname}")
+    return dt.normalize(d)
+
+
+def _int_dtype(dtype) -> np.dtype:
+    if dtype is None or dtype is int:
+        return dt.default_int()
+    d = np.dtype(dtype)
+    if d.kind not in "biu":
+        raise TypeError(f"Unsupported dtype {d} for integers")
+    return dt.normalize(d)
+
+
+def _operand_shapes(*xs) -> tuple:
+    return broadcast_shapes(*[tuple(x.shape) if isinstance(x, GpuArray) else np.shape(x) for x in xs])
+
+
+def _scalar_args(*xs) -> bool:
+    return not any(isinstance(x, GpuArray) or np.ndim(x) > 0 for x in xs)
+
+
+class Generator:
+    """Random numbers on the device, NumPy ``Generator`` style (see ``default_rng``)."""
+
+    def __init__(self, seed=None):
+        if isinstance(seed, np.random.SeedSequence):
+            ss = seed
+        else:
+            ss = np.random.SeedSequence(seed)
+        self._seed_seq = ss
+        k0, k1 = (int(w) for w in ss.generate_state(2, np.uint32))
+        self._key = (k0, k1)
+        self._counter = 0
+
+    # ------------------------------------------------------------------ state
+    @property
+    def state(self) -> dict:
+        """Key words and block counter; assigning a saved state replays the stream from there."""
+        return {"bit_generator": "Philox4x32-10", "key": self._key, "counter": self._counter}
+
+    @state.setter
+    def state(self, value: dict) -> None:
+        self._key = tuple(int(k) & 0xFFFFFFFF for k in value["key"])
+        self._counter = int(value["counter"]) & _U64
+
+    def spawn(self, n_children: int) -> list["Generator"]:
+        """Independent child generators (their keys come from spawned seed sequences)."""
+        return [Generator(s) for s in self._seed_seq.spawn(n_children)]
+
+    def __repr__(self):
+        return f"Generator(Philox4x32-10) at counter {self._counter}"
+
+    def _words(self, n_blocks: int) -> list[int]:
+        """Key and counter words of the next ``n_blocks`` blocks, and advance past them."""
+        lo, hi = split64(self._counter)
+        self._counter = (self._counter + n_blocks) & _U64
+        return [self._key[0], self._key[1], lo, hi]
+
+    def _draw(self, kind: str, dtype, shape, extra=()) -> GpuArray:
+        n = 1
+        for s in shape:
+            n *= s
+        pb = per_block(kind, dtype)
+        return GpuArray(Rand(kind, dtype, shape, self._words(-(-n // pb)) + list(extra)))
+
+    def _host(self) -> np.random.Generator:
+        """A host NumPy generator determined by this stream's state (for host fallbacks);
+        it takes one block of the stream so later draws differ."""
+        return np.random.default_rng(self._words(1))
+
+    # ------------------------------------------------------------------ floats
+    def random(self, size=None, dtype=None, out=None) -> GpuArray:
+        """Uniform floats in [0, 1): 53 random bits for float64, 24 for float32."""
+        dtype = _float_dtype(dtype, "random")
+        return _to_out(self._draw("uniform", dtype, _out_shape(size, out)), out)
+
+    def standard_normal(self, size=None, dtype=None, out=None) -> GpuArray:
+        """Standard normal floats (Box-Muller on Philox uniforms)."""
+        dtype = _float_dtype(dtype, "standard_normal")
+        return _to_out(self._draw("normal", dtype, _out_shape(size, out)), out)
+
+    def standard_exponential(self, size=None, dtype=None, method="inv", out=None) -> GpuArray:
+        """Exponential(1) floats by inversion: -log(1 - u)."""
+        from .._elementwise import apply
+
+        u = self.random(size, dtype)
+        return _to_out(apply("negative", apply("log1p", apply("negative", u))), out)
+
+    def uniform(self, low=0.0, high=1.0, size=None) -> GpuArray:
+        """Floats in [low, high): low + (high - low) * u."""
+        from .._elementwise import apply
+
+        shape = _shape(size) if size is not None else _operand_shapes(low, high)
+        u = self.random(shape)
+        if _scalar_args(low, high):
+            low, high = float(low), float(high)
+            if not np.isfinite(high - low):
+                raise OverflowError("high - low range exceeds valid bounds")
+            return apply("add", apply("multiply", u, high - low), low) if (low, high) != (0.0, 1.0) else u
+        return apply("add", low, apply("multiply", apply("subtract", high, low), u))
+
+    def normal(self, loc=0.0, scale=1.0, size=None) -> GpuArray:
+        """Normal floats: loc + scale * z."""
+        from .._elementwise import apply
+
+        shape = _shape(size) if size is not None else _operand_shapes(loc, scale)
+        if _scalar_args(scale) and float(scale) < 0:
+            raise ValueError("scale < 0")
+        z = self.standard_normal(shape)
+        if _scalar_args(loc, scale):
+            loc, scale = float(loc), float(scale)
+            if scale != 1.0:
+                z = apply("multiply", z, scale)
+            return apply("add", z, loc) if loc != 0.0 else z
+        return apply("add", loc, apply("multiply", scale, z))
+
+    def exponential(self, scale=1.0, size=None) -> GpuArray:
+        from .._elementwise import apply
+
+        shape = _shape(size) if size is not None else _operand_shapes(scale)
+        if _scalar_args(scale) and float(scale) < 0:
+            raise ValueError("scale < 0")
+        e = self.standard_exponential(shape)
+        if _scalar_args(scale) and float(scale) == 1.0:
+            return e
+        return apply("multiply", e, scale if not _scalar_args(scale) else float(scale))
+
+    # ------------------------------------------------------------------ integers
+    def integers(self, low, high=None, size=None, dtype=None, endpoint=False) -> GpuArray:
+        """Integers in [low, high) ([low, high] with endpoint=True), int64 by default.
+
+        Values are low + floor(x * range / 2^64) for 64 random bits x: no rejection loop (the
+        bias is below range / 2^64, under 2.4e-10 for 32-bit ranges)."""
+        if high is None:
+            low, high = 0, low
+        dtype = _int_dtype(dtype)
+        if not _scalar_args(low, high):
+            return self._host_integers(low, high, size, dtype, endpoint)
+        low, high = operator.index(low), operator.index(high)
+        top = high if endpoint else high - 1
+        lo_ok, hi_ok = (0, 1) if dtype == dt.bool_ else (int(np.iinfo(dtype).min), int(np.iinfo(dtype).max))
+        if low < lo_ok:
+            raise ValueError(f"low is out of bounds for {dtype}")
+        if top > hi_ok:
+            raise ValueError(f"high is out of bounds for {dtype}")
+        if low > top:
+            raise ValueError("low > high" if endpoint else "low >= high")
+        node_dtype = int_node_dtype(dtype)
+        extra = [*split64(top - low + 1), *split64(low)]  # range 2^64 wraps to 0, meaning "all bits"
+        out = self._draw("int", node_dtype, _shape(size), extra)
+        return out if node_dtype == dtype else GpuArray(Cast(out._node, dtype))
+
+    def _host_integers(self, low, high, size, dtype, endpoint):
+        _fallback.note("random.integers")
+        host = lambda x: x.get() if isinstance(x, GpuArray) else np.asarray(x)  # noqa: E731
+        res = self._host().integers(host(low), host(high), size=size, dtype=dtype, endpoint=endpoint)
+        return from_host(np.asarray(res, dtype=dtype))
+
+    # ------------------------------------------------------------------ sequences
+    def permutation(self, x, axis=0) -> GpuArray:
+        """A permuted range (int ``x``) or a permuted copy along ``axis`` (host fallback)."""
+        _fallback.note("random.permutation")
+        h = x.get() if isinstance(x, GpuArray) else x
+        return from_host(np.asarray(self._host().permutation(h, axis=axis)))
+
+    def shuffle(self, x, axis=0) -> None:
+        """Permute ``x`` in place along ``axis`` (host fallback)."""
+        _fallback.note("random.shuffle")
+        h = x.get().copy()
+        self._host().shuffle(h, axis=axis)
+        x[...] = from_host(h)
+
+    def choice(self, a, size=None, replace=True, p=None, axis=0, shuffle=True) -> GpuArray:
+        """Uniform sampling with replacement runs on the device; weights or no replacement
+        fall back to the host."""
+        n = operator.index(a) if _scalar_args(a) else (a.shape[axis] if isinstance(a, GpuArray) else np.shape(a)[axis])
+        if replace and p is None and axis == 0:
+            if n <= 0:
+                raise ValueError("a cannot be empty unless no samples are taken")
+            idx = self.integers(0, n, size=size)
+            if _scalar_args(a):
+                return idx
+            arr = a if isinstance(a, GpuArray) else from_host(np.asarray(a))
+            try:
+                return arr[idx]
+            except ModuleNotFoundError:  # no device gather in this build
+                pass
+            _fallback.note("random.choice")
+            return from_host(arr.get()[idx.get()])
+        _fallback.note("random.choice")
+        host = lambda x: x.get() if isinstance(x, GpuArray) else x  # noqa: E731
+        res = self._host().choice(host(a), size=size, replace=replace, p=host(p), axis=axis, shuffle=shuffle)
+        return from_host(np.asarray(res))
+
+
+def _out_shape(size, out) -> tuple:
+    if out is None:
+        return _shape(size)
+    if size is not None and _shape(size) != out.shape:
+        raise ValueError("size must match out.shape when used together")
+    return out.shape
+
+
+def _to_out(res: GpuArray, out):
+    if out is None:
+        return res
+    if out.dtype != res.dtype:
+        raise TypeError(f"Supplied output array has the wrong type. Expected {res.dtype}, got {out.dtype}")
+    out[...] = res
+    return out
+
+
+def default_rng(seed=None) -> Generator:
+    """A new ``Generator`` seeded by ``seed`` (int, sequence of ints, SeedSequence or None for
+    fresh entropy); a Generator is returned unchanged."""
+    if isinstance(seed, Generator):
+        return seed
+    return Generator(seed)

@@ -1,0 +1,91 @@
+"""The random draw as a lazy graph node, so that it fuses into the elementwise kernel that
+consumes it (``x * exp(mu + s * rng.standard_normal(n))`` is one kernel, and the normals
+never touch memory).
+
+A ``Rand`` node is a pure function of (key, counter base, element index): evaluating it
+twice gives the same numbers. Key, counter and integer bounds are parameter words, never
+source text, so a loop of draws reuses one compiled kernel.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _codegen
+from .. import _dtypes as dt
+from .. import _wgsl_lib
+from .._graph import Node, broadcast_strides, contiguous_strides
+
+# element values per 128-bit Philox block, by (kind, dtype)
+PER_BLOCK = {
+    ("uniform", dt.float32): 4,
+    ("uniform", dt.float64): 2,
+    ("normal", dt.float32): 4,
+    ("normal", dt.float64): 2,
+}
+INT_PER_BLOCK = 2  # integers take 64 random bits each
+# integer node dtypes: 32-bit ones are computed from the low word only
+INT_HELPER = {dt.int32: "ga_rand_int_i32", dt.uint32: "ga_rand_int_u32",
+              dt.int64: "ga_rand_int_i64", dt.uint64: "ga_rand_int_u64"}
+
+
+def per_block(kind: str, dtype) -> int:
+    return INT_PER_BLOCK if kind == "int" else PER_BLOCK[(kind, dtype)]
+
+
+class Rand(Node):
+    """``kind`` 'uniform' | 'normal' | 'int'; ``words``: key0, key1, counter lo, counter hi,
+    and for 'int' also range lo/hi and low lo/hi (range 0 means 2^64)."""
+
+    __slots__ = ("kind", "words")
+
+    def __init__(self, kind, dtype, shape, words):
+        self.kind, self.dtype, self.shape = kind, dtype, tuple(shape)
+        self.words = tuple(int(w) & 0xFFFFFFFF for w in words)
+        self.size_ = 1
+        self.storages = ()
+
+
+def _normal_f64_helper() -> str:
+    # the driver's f64 log/cos/sin are wrong: use the library's, else f32 ones widened
+    return "ga_rand_normal_f64" if _wgsl_lib.has("ga_log_f64") else "ga_rand_normal_f64_via_f32"
+
+
+def _helper(kind, dtype) -> str:
+    if kind == "int":
+        return INT_HELPER[dtype]
+    if kind == "normal" and dtype == dt.float64:
+        return _normal_f64_helper()
+    return f"ga_rand_{kind}_{dt.wgsl_type(dtype)}"
+
+
+def _describe(node, plan, ch):
+    # the element's linear index within the node's own shape (broadcast dimensions repeat it)
+    v = plan.vector(broadcast_strides(node.shape, contiguous_strides(node.shape), plan.shape), 0)
+    slot = plan.const(list(node.words))
+    return ("R", _helper(node.kind, node.dtype), v, slot)
+
+
+def _emit(node, plan, k, ch, d):
+    _, helper, v, s = d
+    kc = f"vec4<u32>(P[{s}], P[{s + 1}], P[{s + 2}], P[{s + 3}])"
+    if node.kind == "int":
+        return (f"{helper}(I{v}, {kc}, vec2<u32>(P[{s + 4}], P[{s + 5}]), "
+                f"vec2<u32>(P[{s + 6}], P[{s + 7}]))")
+    return f"{helper}(I{v}, {kc})"
+
+
+_codegen.DESCRIBE[Rand] = _describe
+_codegen.EMIT[Rand] = _emit
+
+
+def split64(x: int) -> tuple[int, int]:
+    """(lo, hi) u32 words of a value taken modulo 2^64."""
+    x &= (1 << 64) - 1
+    return x & 0xFFFFFFFF, x >> 32
+
+
+def int_node_dtype(dtype: np.dtype) -> np.dtype:
+    """The dtype a bounded-integer node computes in for a requested integer dtype."""
+    if dtype.itemsize == 8:
+        return dtype
+    return dt.uint32 if dtype.kind in "ub" else dt.int32

@@ -1,0 +1,150 @@
+// Counter-based random numbers: Philox4x32-10 (Salmon, Moraes, Dror, Shaw, SC'11), written with
+// u32 arithmetic only so that it runs on devices without 64-bit integers.
+//
+// A draw is described by kc = (key0, key1, counter_lo, counter_hi). Element i of a draw reads
+// the 128-bit block at counter (counter_hi:counter_lo) + i / per_block (words 2 and 3 of the
+// counter are zero); per_block is 4 for 32-bit variates and 2 for those that need 64 bits.
+// Every thread computes its own block, so no state is shared between invocations.
+
+// The 64-bit product a * b as (hi, lo). WGSL has no mulhi: the high word is assembled from
+// 16-bit halves whose partial sums cannot overflow a u32.
+fn ga_mulhilo32(a: u32, b: u32) -> vec2<u32> {
+  let a0 = a & 0xffffu;
+  let a1 = a >> 16u;
+  let b0 = b & 0xffffu;
+  let b1 = b >> 16u;
+  let p01 = a0 * b1;
+  let p10 = a1 * b0;
+  let mid = ((a0 * b0) >> 16u) + (p01 & 0xffffu) + (p10 & 0xffffu);
+  let hi = a1 * b1 + (p01 >> 16u) + (p10 >> 16u) + (mid >> 16u);
+  return vec2<u32>(hi, a * b);
+}
+
+// Ten rounds; the key is bumped by the Weyl constants before rounds 2..10.
+fn ga_philox4x32(ctr: vec4<u32>, key: vec2<u32>) -> vec4<u32> {
+  var c = ctr;
+  var k = key;
+  for (var r = 0u; r < 10u; r = r + 1u) {
+    if (r > 0u) {
+      k = k + vec2<u32>(0x9E3779B9u, 0xBB67AE85u);
+    }
+    let m0 = ga_mulhilo32(0xD2511F53u, c.x);
+    let m1 = ga_mulhilo32(0xCD9E8D57u, c.z);
+    c = vec4<u32>(m1.x ^ c.y ^ k.x, m1.y, m0.x ^ c.w ^ k.y, m0.y);
+  }
+  return c;
+}
+
+// Block number `blk` of the draw kc: its counter is the draw's 64-bit base plus blk.
+fn ga_philox_block(blk: u32, kc: vec4<u32>) -> vec4<u32> {
+  let lo = kc.z + blk;
+  let hi = kc.w + select(0u, 1u, lo < blk);
+  return ga_philox4x32(vec4<u32>(lo, hi, 0u, 0u), kc.xy);
+}
+
+// [0, 1) from the top 24 bits of a word: every value is exact in f32.
+fn ga_u01_f32(w: u32) -> f32 {
+  return f32(w >> 8u) * 5.9604644775390625e-8f;
+}
+
+// [0, 1) with 53 bits, 27 from a and 26 from b (the res53 construction): exact in f64.
+fn ga_u01_f64(a: u32, b: u32) -> f64 {
+  return (f64(a >> 5u) * 67108864.0lf + f64(b >> 6u)) * 1.1102230246251565e-16lf;
+}
+
+fn ga_rand_uniform_f32(i: u32, kc: vec4<u32>) -> f32 {
+  let w = ga_philox_block(i >> 2u, kc);
+  return ga_u01_f32(w[i & 3u]);
+}
+
+fn ga_rand_uniform_f64(i: u32, kc: vec4<u32>) -> f64 {
+  let w = ga_philox_block(i >> 1u, kc);
+  if ((i & 1u) == 0u) {
+    return ga_u01_f64(w.x, w.y);
+  }
+  return ga_u01_f64(w.z, w.w);
+}
+
+// Box-Muller: each pair of uniforms (u1, u2) gives the two normals r cos(t), r sin(t).
+// 1 - u lies in (0, 1], so the logarithm is finite.
+fn ga_rand_normal_f32(i: u32, kc: vec4<u32>) -> f32 {
+  let w = ga_philox_block(i >> 2u, kc);
+  let p = i & 2u;
+  let r = sqrt(-2.0f * ga_log_f32(1.0f - ga_u01_f32(w[p])));
+  let t = 6.2831853071795865f * ga_u01_f32(w[p + 1u]);
+  if ((i & 1u) == 0u) {
+    return r * ga_cos_f32(t);
+  }
+  return r * ga_sin_f32(t);
+}
+
+// float64 normals with the library's f64 log/cos/sin (the driver's f64 transcendentals are wrong).
+fn ga_rand_normal_f64(i: u32, kc: vec4<u32>) -> f64 {
+  let w = ga_philox_block(i >> 1u, kc);
+  let r = sqrt(-2.0lf * ga_log_f64(1.0lf - ga_u01_f64(w.x, w.y)));
+  let t = 6.283185307179586lf * ga_u01_f64(w.z, w.w);
+  if ((i & 1u) == 0u) {
+    return r * ga_cos_f64(t);
+  }
+  return r * ga_sin_f64(t);
+}
+
+// float64 normals when the library has no f64 log/cos/sin: the same 53-bit uniforms, but the
+// transcendentals run in f32 and are widened (values carry f32 relative error, ~1e-7).
+fn ga_rand_normal_f64_via_f32(i: u32, kc: vec4<u32>) -> f64 {
+  let w = ga_philox_block(i >> 1u, kc);
+  let u1 = 1.0lf - ga_u01_f64(w.x, w.y);
+  let r = sqrt(-2.0lf * f64(ga_log_f32(f32(u1))));
+  let t = f32(6.283185307179586lf * ga_u01_f64(w.z, w.w));
+  if ((i & 1u) == 0u) {
+    return r * f64(ga_cos_f32(t));
+  }
+  return r * f64(ga_sin_f32(t));
+}
+
+// low + floor(x * range / 2^64) as (lo, hi) words, x the element's 64 random bits; range 0
+// stands for 2^64. The bias of this multiply-shift mapping is at most range / 2^64.
+fn ga_rand_bounded(i: u32, kc: vec4<u32>, range: vec2<u32>, low: vec2<u32>) -> vec2<u32> {
+  let w = ga_philox_block(i >> 1u, kc);
+  var xh = w.x;
+  var xl = w.y;
+  if ((i & 1u) == 1u) {
+    xh = w.z;
+    xl = w.w;
+  }
+  var res = vec2<u32>(xl, xh);
+  if (range.x != 0u || range.y != 0u) {
+    // 128-bit product by 32-bit limbs; only the carries of bits 32..63 reach the top half
+    let p0 = ga_mulhilo32(xl, range.x);
+    let p1 = ga_mulhilo32(xh, range.x);
+    let p2 = ga_mulhilo32(xl, range.y);
+    let p3 = ga_mulhilo32(xh, range.y);
+    let s1 = p0.x + p1.y;
+    let s1b = s1 + p2.y;
+    let c1 = select(0u, 1u, s1 < p0.x) + select(0u, 1u, s1b < s1);
+    let s2 = p1.x + p2.x;
+    let s2b = s2 + p3.y;
+    let s2c = s2b + c1;
+    let c2 = select(0u, 1u, s2 < p1.x) + select(0u, 1u, s2b < s2) + select(0u, 1u, s2c < s2b);
+    res = vec2<u32>(s2c, p3.x + c2);
+  }
+  let lo = res.x + low.x;
+  return vec2<u32>(lo, res.y + low.y + select(0u, 1u, lo < res.x));
+}
+
+fn ga_rand_int_i32(i: u32, kc: vec4<u32>, range: vec2<u32>, low: vec2<u32>) -> i32 {
+  return bitcast<i32>(ga_rand_bounded(i, kc, range, low).x);
+}
+
+fn ga_rand_int_u32(i: u32, kc: vec4<u32>, range: vec2<u32>, low: vec2<u32>) -> u32 {
+  return ga_rand_bounded(i, kc, range, low).x;
+}
+
+fn ga_rand_int_u64(i: u32, kc: vec4<u32>, range: vec2<u32>, low: vec2<u32>) -> u64 {
+  let v = ga_rand_bounded(i, kc, range, low);
+  return (u64(v.y) << 32u) | u64(v.x);
+}
+
+fn ga_rand_int_i64(i: u32, kc: vec4<u32>, range: vec2<u32>, low: vec2<u32>) -> i64 {
+  return bitcast<i64>(ga_rand_int_u64(i, kc, range, low));
+}
