@@ -283,7 +283,7 @@ def new_leaf(dtype, shape) -> Leaf:
 
 def from_host(a: np.ndarray) -> GpuArray:
     """Upload a NumPy array (its dtype must be supported on the device)."""
-    a = np.ascontiguousarray(a)
+    a = np.asarray(a, order="C")  # not ascontiguousarray: that makes 0-d arrays 1-d
     st = _runtime.device().upload(a)
     return GpuArray(Leaf(st, a.dtype, a.shape, contiguous_strides(a.shape), 0))
 

@@ -1,15 +1,18 @@
-"""Array creation. Constants and ranges are lazy expressions (a Const or an Iota node),
-so ``zeros(n) + x`` never touches memory for the zeros."""
+"""Array creation. Constants are kernel parameters and ranges are coordinates (Const and
+Iota nodes), so filling, ``arange``, ``linspace``, ``eye`` and ``tril`` are each one dispatch
+with no upload, and their kernels serve every size and value."""
 from __future__ import annotations
 
 import builtins
+import math
 import operator
 
 import numpy as np
 
 from . import _dtypes as dt
 from ._array import GpuArray, from_host, new_leaf
-from ._graph import Const, Ew, Iota, Leaf, contiguous_strides
+from ._codegen import evaluate_into
+from ._graph import Cast, Const, Ew, Iota, Leaf
 
 
 def _shape(shape) -> tuple:
@@ -31,16 +34,19 @@ def _check_device(device):
         check_device(device)
 
 
-def _host_dtype_of(obj) -> np.dtype:
-    """NumPy's dtype for a host object, mapped onto the device's defaults."""
+def _host_array(obj) -> np.ndarray:
+    """NumPy's array for a host object; dtypes a device cannot hold are refused."""
     a = np.asarray(obj)
-    if a.dtype.kind in "OUSV":
+    if a.dtype.kind in "OUSVMm":
         raise TypeError(f"cannot create a GpuArray from {type(obj).__name__} with dtype {a.dtype}")
     return a
 
 
 def asarray(obj, dtype=None, device=None, copy=None, order=None, ndmin=0, like=None):
-    """A GpuArray from a NumPy array, nested sequence, scalar, buffer or GpuArray."""
+    """A GpuArray from a NumPy array, nested sequence, scalar, buffer or GpuArray.
+
+    NumPy's dtypes (Python int -> int64, float -> float64); types the device lacks map to
+    the nearest it has (float16 -> float32; 64-bit types on a device without them)."""
     _check_device(device)
     want = dt.normalize(dtype) if dtype is not None else None
     if isinstance(obj, GpuArray):
@@ -52,42 +58,37 @@ def asarray(obj, dtype=None, device=None, copy=None, order=None, ndmin=0, like=N
         elif copy:
             out = obj.copy()
         return _ndmin(out, ndmin)
-    if copy is False and not isinstance(obj, GpuArray):
+    if copy is False:
         raise ValueError("asarray: host data cannot be placed on the device without a copy (copy=False given)")
     if isinstance(obj, (list, tuple)) and _has_gpu(obj):
         from ._manipulation import stack
 
-        return stack([asarray(o, dtype=dtype) for o in obj])
-    if isinstance(obj, bool) and want is None:
-        want = dt.bool_
-    elif isinstance(obj, int) and not isinstance(obj, bool) and want is None:
-        want = dt.default_int()
-        info = np.iinfo(want)
-        if not info.min <= obj <= info.max:
-            if obj > 0 and obj <= np.iinfo(np.uint64).max and dt.canonical(dt.uint64) == dt.uint64:
-                want = dt.uint64
-            else:
-                raise OverflowError(f"Python integer {obj} out of bounds for {want}")
-    elif isinstance(obj, float) and want is None:
-        want = dt.default_float()
-    elif isinstance(obj, complex) and want is None:
-        want = dt.default_complex()
+        return _ndmin(stack([asarray(o, dtype=dtype) for o in obj]), ndmin)
+    if isinstance(obj, int) and not isinstance(obj, bool) and want is not None and want.kind in "iu":
+        dt.check_int_fits(obj, want)
     if want is not None:
-        if isinstance(obj, int) and not isinstance(obj, bool) and want.kind in "iu":
-            dt.check_int_fits(obj, want)
-        a = np.asarray(obj, dtype=want) if not _mixed_complex(obj, want) else np.asarray(obj).astype(want)
+        a = np.asarray(obj, dtype=want)
     else:
-        a = _host_dtype_of(obj)
-        if a.dtype.kind in "iufcb":
-            a = a.astype(dt.canonical(a.dtype), copy=False)
+        a = _host_array(obj)
+        a = a.astype(dt.canonical(a.dtype), copy=False)
     if not dt.is_supported(a.dtype):
         raise TypeError(f"gpuarray does not support dtype {a.dtype}")
     dt.normalize(a.dtype)
     return _ndmin(from_host(a), ndmin)
 
 
-def _mixed_complex(obj, want):
-    return want.kind != "c" and np.iscomplexobj(np.asarray(obj))
+def asanyarray(obj, dtype=None, device=None, copy=None, order=None, ndmin=0, like=None):
+    return asarray(obj, dtype=dtype, device=device, copy=copy, ndmin=ndmin)
+
+
+def ascontiguousarray(a, dtype=None, *, like=None):
+    a = asarray(a, dtype=dtype)
+    if a.ndim == 0:
+        a = _ndmin(a, 1)
+    node = a._node
+    if node.__class__ is Leaf and not node.is_contiguous():
+        return a.copy()
+    return a
 
 
 def _has_gpu(seq) -> bool:
@@ -111,39 +112,51 @@ def empty(shape, dtype=None, device=None, order="C", **kw):
     return GpuArray(new_leaf(d, _shape(shape)))
 
 
-def full(shape, fill_value, dtype=None, device=None, order="C", **kw):
-    _check_device(device)
-    if isinstance(fill_value, GpuArray):
-        fill_value = fill_value.get().item()
-    if isinstance(fill_value, np.generic) and dtype is None:
-        dtype = fill_value.dtype
-        fill_value = fill_value.item()
-    d = dt.normalize(dtype) if dtype is not None else dt.scalar_dtype(fill_value)
-    if isinstance(fill_value, complex) and d.kind != "c":
-        raise TypeError(f"cannot fill an array of {d} with a complex value")
-    shape = _shape(shape)
-    leaf = new_leaf(d, shape)
-    from ._codegen import evaluate_into
+def _is_scalar(v) -> bool:
+    return isinstance(v, (bool, int, float, complex, np.generic)) or (isinstance(v, np.ndarray) and v.ndim == 0)
 
-    v = np.array(fill_value).astype(d).item() if d.kind != "c" else complex(fill_value)
-    evaluate_into(Const(v, d), leaf)
+
+def full(shape, fill_value, dtype=None, device=None, order="C", **kw):
+    """One dispatch: a constant parameter (or a broadcast array) written into a new buffer."""
+    _check_device(device)
+    shape = _shape(shape)
+    if _is_scalar(fill_value):
+        if dtype is None:
+            d = dt.canonical(np.asarray(fill_value).dtype)
+        else:
+            d = dt.normalize(dtype)
+        # NumPy's own conversion of the value (unsafe casting; OverflowError for Python ints)
+        v = np.full((), fill_value, dtype=d).item()
+        leaf = new_leaf(d, shape)
+        evaluate_into(Const(v, d), leaf)
+        return GpuArray(leaf)
+    value = asarray(fill_value)
+    d = dt.normalize(dtype) if dtype is not None else value.dtype
+    leaf = new_leaf(d, shape)
+    from ._elementwise import assign
+
+    assign(GpuArray(leaf), value)
     return GpuArray(leaf)
 
 
 def zeros(shape, dtype=None, device=None, order="C", **kw):
-    return full(shape, 0, dtype=dtype or dt.default_float(), device=device)
+    return full(shape, 0, dtype=dtype if dtype is not None else dt.default_float(), device=device)
 
 
 def ones(shape, dtype=None, device=None, order="C", **kw):
-    return full(shape, 1, dtype=dtype or dt.default_float(), device=device)
+    return full(shape, 1, dtype=dtype if dtype is not None else dt.default_float(), device=device)
 
 
 def _like_dtype(x, dtype):
-    return dtype if dtype is not None else (x.dtype if hasattr(x, "dtype") else np.asarray(x).dtype)
+    if dtype is not None:
+        return dtype
+    return x.dtype if isinstance(x, GpuArray) else dt.canonical(_host_array(x).dtype)
 
 
 def _like_shape(x, shape):
-    return shape if shape is not None else np.shape(x) if not isinstance(x, GpuArray) else x.shape
+    if shape is not None:
+        return shape
+    return x.shape if isinstance(x, GpuArray) else np.shape(x)
 
 
 def empty_like(x, /, dtype=None, device=None, order="K", subok=True, shape=None):
@@ -164,172 +177,218 @@ def full_like(x, /, fill_value, dtype=None, device=None, order="K", subok=True, 
 
 def _eval_new(node) -> GpuArray:
     leaf = new_leaf(node.dtype, node.shape)
-    from ._codegen import evaluate_into
-
     evaluate_into(node, leaf)
     return GpuArray(leaf)
 
 
-def arange(start, /, stop=None, step=1, *, dtype=None, device=None, like=None):
+def _host_scalar(v):
+    """A 0-d GpuArray bound (arange, linspace) as a host scalar: it sizes the result."""
+    if isinstance(v, GpuArray):
+        if v.ndim:
+            raise TypeError("only 0-d arrays can be range bounds")
+        return v.get()[()]
+    return v
+
+
+def arange(start, /, stop=None, step=None, *, dtype=None, device=None, like=None):
+    """NumPy's arange: length ceil((stop - start) / step); values start + i * delta, where delta
+    is the difference of the first two values in the result dtype (as NumPy fills them)."""
     _check_device(device)
+    start, stop, step = _host_scalar(start), _host_scalar(stop), _host_scalar(step)
     if stop is None:
         start, stop = 0, start
+    if step is None:
+        step = 1
     for v in (start, stop, step):
-        if isinstance(v, complex):
+        if isinstance(v, (complex, np.complexfloating)):
             raise TypeError("arange does not accept complex values")
     if step == 0:
-        raise ZeroDivisionError("arange: step must not be zero")
-    n = int(np.ceil((stop - start) / step)) if (stop - start) / step > 0 else 0
+        raise ZeroDivisionError("division by zero")
     if dtype is None:
-        is_float = builtins.any(isinstance(v, (float, np.floating)) for v in (start, stop, step))
-        d = dt.default_float() if is_float else dt.default_int()
+        d = dt.canonical(np.result_type(*(np.asarray(v).dtype for v in (start, stop, step))))
     else:
         d = dt.normalize(dtype)
-    if d.kind in "iu" and builtins.all(isinstance(v, (int, np.integer)) for v in (start, step)):
-        ct = d
+    with np.errstate(all="ignore"):
+        n = builtins.max(0, math.ceil((stop - start) / step))
+    if d == dt.bool_:
+        if n > 2:
+            raise TypeError("arange() is only supported for booleans when the result has at most length 2.")
+        ct = dt.int32
     else:
-        ct = d if d.kind == "f" else dt.default_float()
-    from ._elementwise import node_of
-
-    i = Iota(ct, (n,), 0)
-    node = Ew("add", ct, (n,), [Ew("multiply", ct, (n,), [i, Const(_cv(step, ct), ct)], ct), Const(_cv(start, ct), ct)], ct)
-    if ct != d:
-        from ._graph import Cast
-
-        node = Cast(node, d)
-    return _eval_new(node)
+        ct = d
+    with np.errstate(all="ignore"):
+        first = np.asarray(start).astype(ct)
+        second = np.asarray(start + step).astype(ct)
+        delta = np.subtract(second, first, dtype=ct)
+    i = Cast(Iota(dt.uint32, (n,), 0), ct)
+    node = Ew("add", ct, (n,), [Ew("multiply", ct, (n,), [i, Const(delta.item(), ct)], ct), Const(first.item(), ct)], ct)
+    return _eval_new(node if ct == d else Cast(node, d))
 
 
-def _cv(v, ct):
-    return float(v) if ct.kind == "f" else int(v)
+def _linspace_dtype(start, stop):
+    kinds = [np.asarray(v).dtype if not isinstance(v, GpuArray) else v.dtype for v in (start, stop)]
+    weak = [v for v in (start, stop) if type(v) in (int, float, complex)]
+    strong = [k for v, k in zip((start, stop), kinds) if type(v) not in (int, float, complex)]
+    d = np.result_type(*strong, *weak, 1.0)
+    return dt.canonical(d)
 
 
 def linspace(start, stop, /, num=50, *, dtype=None, device=None, endpoint=True, retstep=False, axis=0):
+    """NumPy's linspace: start + i * step in the inexact result type (step = (stop - start) / div),
+    the last point exactly ``stop`` when ``endpoint``; one fused kernel."""
     _check_device(device)
     num = operator.index(num)
     if num < 0:
         raise ValueError(f"Number of samples, {num}, must be non-negative.")
-    is_c = builtins.any(isinstance(v, complex) for v in (start, stop))
-    d = dt.normalize(dtype) if dtype is not None else (dt.default_complex() if is_c else dt.default_float())
     div = (num - 1) if endpoint else num
-    step = (stop - start) / div if div > 0 else float("nan")
-    ct = d if d.kind in "fc" else dt.default_float()
-    cv = complex if ct.kind == "c" else float
-    i = Iota(ct, (num,), 0)
-    if div > 0:
-        # NumPy: start + i*step, and the last point is exactly `stop` when endpoint
-        node = Ew("add", ct, (num,), [Ew("multiply", ct, (num,), [i, Const(cv(step), ct)], ct), Const(cv(start), ct)], ct)
-    else:
-        node = Ew("add", ct, (num,), [Ew("multiply", ct, (num,), [i, Const(cv(0), ct)], ct), Const(cv(start), ct)], ct)
-    if ct != d:
-        from ._graph import Cast
+    ct = _linspace_dtype(start, stop)
+    d = dt.normalize(dtype) if dtype is not None else ct
+    arrays = not (_is_scalar(start) and _is_scalar(stop))
+    if arrays:
+        s_arr = asarray(start).astype(ct, copy=False)
+        e_arr = asarray(stop).astype(ct, copy=False)
+        from ._graph import broadcast_shapes
 
-        node = Cast(node, d)
-    out = _eval_new(node)
+        bshape = broadcast_shapes(s_arr.shape, e_arr.shape)
+        from ._elementwise import apply
+
+        delta = apply("subtract", e_arr, s_arr)
+        step = apply("divide", delta, div) if div > 0 else None
+        start_n, stop_n = s_arr._leaf(), e_arr._leaf()
+        step_n = step._leaf() if step is not None else None
+        delta_n = delta._leaf()
+    else:
+        bshape = ()
+        with np.errstate(all="ignore"):
+            delta_v = np.subtract(stop, start, dtype=ct)
+            step = delta_v / div if div > 0 else float("nan")
+        start_n, stop_n = Const(np.asarray(start).astype(ct).item(), ct), Const(np.asarray(stop).astype(ct).item(), ct)
+        step_n = Const(ct.type(step).item(), ct) if div > 0 and step != 0 else None
+        delta_n = Const(delta_v.item(), ct)
+    shape = (num,) + bshape
+    i_node = Iota(ct, (num,) + (1,) * len(bshape), 0)
+    if div > 0 and step_n is not None:
+        y = Ew("multiply", ct, shape, [i_node, step_n], ct)
+    elif div > 0:  # a zero step (denormal range): NumPy scales by div first
+        y = Ew("multiply", ct, shape, [Ew("divide", ct, shape, [i_node, Const(div, ct)], ct), delta_n], ct)
+    else:
+        y = Ew("multiply", ct, shape, [i_node, delta_n], ct)
+    y = Ew("add", ct, shape, [y, start_n], ct)
     if endpoint and num > 1:
-        out[-1] = stop
+        last = Ew("equal", dt.bool_, shape, [Iota(dt.int32, (num,) + (1,) * len(bshape), 0), Const(num - 1, dt.int32)], dt.int32)
+        y = Ew("where", ct, shape, [last, stop_n, y], ct)
+    if d.kind in "iu" and ct.kind == "f":
+        y = Ew("floor", ct, shape, [y], ct)
+    out = _eval_new(y if d == ct else Cast(y, d))
+    if axis != 0:
+        from ._manipulation import moveaxis
+
+        out = moveaxis(out, 0, axis)
     if retstep:
+        if not arrays and div > 0:
+            step = ct.type(step)
         return out, step
     return out
 
 
-def eye(n_rows, n_cols=None, /, *, k=0, dtype=None, device=None, M=None, N=None):
-    _check_device(device)
-    if M is not None:
-        n_cols = M
-    n_cols = n_rows if n_cols is None else n_cols
-    d = dt.normalize(dtype) if dtype is not None else dt.default_float()
-    shape = (n_rows, n_cols)
-    r, c = Iota(dt.int32, shape, 0), Iota(dt.int32, shape, 1)
-    eq = Ew("equal", dt.bool_, shape, [Ew("add", dt.int32, shape, [r, Const(int(k), dt.int32)], dt.int32), c], dt.int32)
-    from ._graph import Cast
+def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
+    from ._elementwise import apply
 
+    y = linspace(start, stop, num=num, endpoint=endpoint, axis=axis)
+    res = apply("power", base, y) if not isinstance(base, GpuArray) else apply("power", base, y)
+    return res.astype(dtype) if dtype is not None else res
+
+
+def eye(N, M=None, k=0, dtype=None, order="C", *, device=None, like=None):
+    """Ones where column == row + k: a comparison of coordinates, one dispatch."""
+    _check_device(device)
+    n_rows = operator.index(N)
+    n_cols = n_rows if M is None else operator.index(M)
+    k = operator.index(k)
+    d = dt.normalize(dtype) if dtype is not None else dt.default_float()
+    shape = _shape((n_rows, n_cols))
+    r, c = Iota(dt.int32, shape, 0), Iota(dt.int32, shape, 1)
+    eq = Ew("equal", dt.bool_, shape, [Ew("add", dt.int32, shape, [r, Const(k, dt.int32)], dt.int32), c], dt.int32)
     return _eval_new(Cast(eq, d))
 
 
-identity = lambda n, dtype=None, **kw: eye(n, dtype=dtype)  # noqa: E731
+def identity(n, dtype=None, *, like=None, device=None):
+    return eye(n, dtype=dtype, device=device)
 
 
 def _tri_mask(shape, k, lower):
+    """column <= row + k (lower) or column >= row + k (upper), over the last two axes."""
     r = Iota(dt.int32, shape, len(shape) - 2)
     c = Iota(dt.int32, shape, len(shape) - 1)
-    rk = Ew("add", dt.int32, shape, [r, Const(int(k), dt.int32)], dt.int32)
-    return Ew("greater_equal" if lower else "less_equal", dt.bool_, shape, [rk, c] if lower else [Ew("add", dt.int32, shape, [r, Const(int(k), dt.int32)], dt.int32), c], dt.int32)
+    rk = Ew("add", dt.int32, shape, [r, Const(operator.index(k), dt.int32)], dt.int32)
+    return Ew("greater_equal" if lower else "less_equal", dt.bool_, shape, [rk, c], dt.int32)
 
 
-def tril(x, /, *, k=0):
+def _tri_select(x, k, lower):
     x = asarray(x)
-    if x.ndim < 2:
-        raise ValueError("tril requires an array of at least 2 dimensions")
-    m = _tri_mask(x.shape, k, True)
-    return _eval_new(Ew("where", x.dtype, x.shape, [m, x._node, Const(0, x.dtype) if x.dtype.kind != "c" else Const(0j, x.dtype)], x.dtype))
+    if x.ndim == 0:
+        raise ValueError(f"{'tril' if lower else 'triu'} requires an array of at least 1 dimension")
+    shape = x.shape if x.ndim >= 2 else (x.shape[0], x.shape[0])  # NumPy: a 1-D input is broadcast
+    m = _tri_mask(shape, k, lower)
+    zero = Const(0j if x.dtype.kind == "c" else False if x.dtype == dt.bool_ else 0, x.dtype)
+    return _eval_new(Ew("where", x.dtype, shape, [m, x._node, zero], x.dtype))
 
 
-def triu(x, /, *, k=0):
-    x = asarray(x)
-    if x.ndim < 2:
-        raise ValueError("triu requires an array of at least 2 dimensions")
-    shape = x.shape
-    r = Iota(dt.int32, shape, len(shape) - 2)
-    c = Iota(dt.int32, shape, len(shape) - 1)
-    m = Ew("less_equal", dt.bool_, shape, [Ew("add", dt.int32, shape, [r, Const(int(k), dt.int32)], dt.int32), c], dt.int32)
-    return _eval_new(Ew("where", x.dtype, shape, [m, x._node, Const(0, x.dtype) if x.dtype.kind != "c" else Const(0j, x.dtype)], x.dtype))
+def tril(x, /, k=0):
+    return _tri_select(x, k, True)
 
 
-def tri(N, M=None, k=0, dtype=None):
+def triu(x, /, k=0):
+    return _tri_select(x, k, False)
+
+
+def tri(N, M=None, k=0, dtype=None, *, like=None):
     M = N if M is None else M
     d = dt.normalize(dtype) if dtype is not None else dt.default_float()
-    from ._graph import Cast
-
-    return _eval_new(Cast(_tri_mask((N, M), k, True), d))
+    return _eval_new(Cast(_tri_mask(_shape((N, M)), k, True), d))
 
 
-def meshgrid(*arrays, indexing="xy", sparse=False, copy=True):
-    from ._manipulation import broadcast_to, reshape
+def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
+    """NumPy's meshgrid: reshaped views, broadcast (and copied when ``copy``)."""
+    from ._manipulation import broadcast_arrays, reshape
 
     if indexing not in ("xy", "ij"):
         raise ValueError("Valid values for `indexing` are 'xy' and 'ij'.")
-    arrays = [asarray(a) for a in arrays]
-    for a in arrays:
-        if a.ndim != 1:
-            raise ValueError("meshgrid requires 1-D arrays")
-    if arrays and len({a.dtype for a in arrays}) > 1:
-        raise TypeError("meshgrid: all arrays must have the same dtype")
-    n = len(arrays)
-    shapes = [a.shape[0] for a in arrays]
-    if indexing == "xy" and n >= 2:
-        shapes[0], shapes[1] = shapes[1], shapes[0]
+    ndim = len(xi)
     out = []
-    for i, a in enumerate(arrays):
-        ax = i
-        if indexing == "xy" and n >= 2 and i < 2:
-            ax = 1 - i
-        s = [1] * n
-        s[ax] = a.shape[0]
-        r = reshape(a, tuple(s))
-        if not sparse:
-            r = broadcast_to(r, tuple(shapes))
-            if copy:
-                r = r.copy()
-        out.append(r)
-    return out
+    for i, x in enumerate(xi):
+        s = [1] * ndim
+        s[i] = -1
+        if indexing == "xy" and ndim > 1 and i < 2:
+            s[i], s[1 - i] = 1, -1
+        out.append(reshape(asarray(x), tuple(s)))
+    if not sparse:
+        out = list(broadcast_arrays(*out))
+    if copy:
+        out = [o.copy() for o in out]
+    return tuple(out)
 
 
 def from_dlpack(x, /, *, device=None, copy=None):
+    _check_device(device)
+    if isinstance(x, GpuArray):
+        return x.copy() if copy else x
     if copy is False:
         raise BufferError("from_dlpack: data must be copied to the device (copy=False given)")
     return asarray(np.from_dlpack(x))
 
 
-def frombuffer(buffer, dtype=float, count=-1, offset=0):
+def frombuffer(buffer, dtype=float, count=-1, offset=0, *, like=None):
     return asarray(np.frombuffer(buffer, dtype=dtype, count=count, offset=offset))
 
 
-def fromfunction(function, shape, *, dtype=float, **kwargs):
-    from ._manipulation import broadcast_to  # noqa: F401
-
-    coords = [GpuArray(Iota(dt.normalize(dtype), tuple(shape), i)) for i in range(len(shape))]
+def fromfunction(function, shape, *, dtype=float, like=None, **kwargs):
+    d = dt.normalize(dtype)
+    shape = _shape(shape)
+    coords = [GpuArray(Iota(d, shape, i)) for i in range(len(shape))]
     return function(*coords, **kwargs)
 
 
-__all__ = ['arange', 'array', 'asarray', 'empty', 'empty_like', 'eye', 'from_dlpack', 'frombuffer', 'fromfunction', 'full', 'full_like', 'identity', 'linspace', 'meshgrid', 'ones', 'ones_like', 'tri', 'tril', 'triu', 'zeros', 'zeros_like']
+__all__ = ['arange', 'array', 'asanyarray', 'asarray', 'ascontiguousarray', 'empty', 'empty_like', 'eye',
+           'from_dlpack', 'frombuffer', 'fromfunction', 'full', 'full_like', 'identity', 'linspace', 'logspace',
+           'meshgrid', 'ones', 'ones_like', 'tri', 'tril', 'triu', 'zeros', 'zeros_like']

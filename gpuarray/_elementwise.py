@@ -66,6 +66,8 @@ def apply(opname: str, *args) -> GpuArray:
     else:
         ct, rt = _ops.resolve_types(op, [a.dtype for a in arrays], scalars)
     shape = broadcast_shapes(*_shapes(args))
+    if op.name == "power" and ct.kind in "iu" and isinstance(args[1], int) and args[1] < 0:
+        raise ValueError("Integers to negative integer powers are not allowed.")
     in_ct = [dt.bool_ if (op.rule == "logical" or (op.rule == "where" and i == 0)) else ct for i in range(op.nin)]
     if _ops.expression(op, ct) is None:
         if ct.kind == "c":  # no complex kernel yet: NumPy on the host decides and computes
@@ -73,7 +75,8 @@ def apply(opname: str, *args) -> GpuArray:
         raise TypeError(f"ufunc '{op.name}' not supported for the input types ({', '.join(str(a.dtype) for a in arrays)})")
     from ._codegen import check_expression
 
-    if not check_expression(op.name, ct):
+    if not check_expression(op.name, ct) or (op.name == "nextafter" and ct == dt.float16):
+        # (float16 is computed in f32, so its ulp steps are not the f32 ones)
         return _host_op(op.name, args, rt)
     node = Ew(op.name, rt, shape, [node_of(a, c) for a, c in zip(args, in_ct)], ct)
     return GpuArray(node)
@@ -178,6 +181,10 @@ def apply_inplace(opname: str, target: GpuArray, other) -> None:
         for st in node.storages:
             st.readers[id(target)] = target
         return
+    # res is the value being written, not a pending reader to evaluate first (that would
+    # compute it into a temporary and cost a second kernel)
+    for st in res._node.storages:
+        st.readers.pop(id(res), None)
     assign(target, res)
 
 

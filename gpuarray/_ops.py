@@ -59,13 +59,13 @@ for _d in [
     _op("remainder", 2, "nobool", {"iuf": "ga_mod_$S($0, $1)"}, numpy=("mod",)),
     _op("fmod", 2, "nobool", {"iu": "select($0 % $1, $Z, $1 == $Z)", "f": "ga_fmod_$S($0, $1)"}),
     _op("power", 2, "nobool", {"iu": "ga_ipow_$S($0, $1)", "f": "ga_pow_$S($0, $1)"}, numpy=("pow",)),
-    _op("negative", 1, "same", {"ifc": "(-$0)", "u": "($Z - $0)"}),
-    _op("positive", 1, "same", {"iufc": "$0"}, kinds="iufc"),
+    _op("negative", 1, "same", {"ifc": "(-$0)", "u": "($Z - $0)"}, kinds="iufc"),
+    _op("positive", 1, "same", {"iufc": "$0"}),
     _op("absolute", 1, "abs", {"b": "$0", "iuf": "abs($0)", "c": "ga_cabs_$S($0)"}, numpy=("abs",)),
     _op("square", 1, "nobool", {"iuf": "($0 * $0)", "c": "ga_cmul_$S($0, $0)"}),
     _op("reciprocal", 1, "nobool", {"f": "($O / $0)", "iu": "select($Z, $O / $0, $0 != $Z)", "c": "ga_cdiv_$S($T(1.0, 0.0), $0)"}),
     _op("sign", 1, "same", {"i": "sign($0)", "u": "select($Z, $O, $0 != $Z)", "f": "ga_sign_$S($0)"}),
-    _op("conj", 1, "same", {"biuf": "$0", "c": "ga_conj_$S($0)"}, numpy=("conjugate",)),
+    _op("conj", 1, "nobool", {"iuf": "$0", "c": "ga_conj_$S($0)"}, numpy=("conjugate",)),
     # comparisons (`!=` is built as !(==): the SPIR-V ordered not-equal is false for NaN)
     _op("equal", 2, "compare", {"biuf": "($0 == $1)", "c": "all($0 == $1)"}),
     _op("not_equal", 2, "compare", {"biuf": "!($0 == $1)", "c": "!all($0 == $1)"}),
@@ -97,7 +97,7 @@ for _d in [
     _op("isnan", 1, "predicate", {"biu": "($0 != $0)", "f": "ga_isnan_$S($0)", "c": "(ga_isnan_$RS($0.x) || ga_isnan_$RS($0.y))"}),
     _op("isinf", 1, "predicate", {"biu": "($0 != $0)", "f": "ga_isinf_$S($0)", "c": "(ga_isinf_$RS($0.x) || ga_isinf_$RS($0.y))"}),
     _op("isfinite", 1, "predicate", {"biu": "($0 == $0)", "f": "ga_isfinite_$S($0)", "c": "(ga_isfinite_$RS($0.x) && ga_isfinite_$RS($0.y))"}),
-    _op("signbit", 1, "predicate", {"f": "ga_signbit_$S($0)"}, kinds="biuf"),
+    _op("signbit", 1, "float_predicate", {"f": "ga_signbit_$S($0)"}),
     # float functions
     _op("sqrt", 1, "float", {"f": "sqrt($0)"}),
     _op("cbrt", 1, "float", {"f": "ga_cbrt_$S($0)"}),
@@ -169,6 +169,8 @@ def resolve_types(op: OpDef, in_dtypes: list, scalars: list) -> tuple[np.dtype, 
     ct, rt = promoted, promoted
     if op.rule == "float":
         ct = rt = _float_for(promoted)
+    elif op.rule == "float_predicate":  # integers are tested as the float NumPy converts them to
+        ct, rt = _float_for(promoted), dt.bool_
     elif op.rule == "divide":  # true division of integers is always in the default float
         ct = rt = promoted if promoted.kind in "fc" else dt.default_float()
     elif op.rule in ("compare", "predicate"):

@@ -241,7 +241,8 @@ class Device:
     # --------------------------------------------------------------- transfers
     def upload(self, data: np.ndarray) -> Storage:
         """A new buffer holding the bytes of a C-contiguous host array."""
-        raw = memoryview(np.ascontiguousarray(data)).cast("B")
+        data = np.asarray(data, order="C")
+        raw = memoryview(data.reshape(-1)).cast("B") if data.size else b""
         st = self.alloc(len(raw), for_host_write=True)
         self.write(st, 0, raw)
         return st
@@ -251,6 +252,7 @@ class Device:
         n = len(raw)
         if n == 0:
             return
+        raw = memoryview(raw).cast("B")
         if id(st.buffer) in self._batch_buffers:
             self.flush()  # the pending batch must see the old contents
         lo, hi = offset & ~3, (offset + n + 3) & ~3

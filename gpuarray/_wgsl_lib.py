@@ -29,9 +29,9 @@ class Missing(LookupError):
 # per-type substitutions for the templates
 _TYPES = {
     "f32": dict(T="f32", S="f32", U="u32", ZERO="0.0f", ONE="1.0f", HALF="0.5f", SIGN="0x80000000u",
-                ABSMASK="0x7fffffffu", EXPMASK="0x7f800000u"),
+                ABSMASK="0x7fffffffu", EXPMASK="0x7f800000u", MBITS="23u"),
     "f64": dict(T="f64", S="f64", U="u64", ZERO="0.0lf", ONE="1.0lf", HALF="0.5lf", SIGN="0x8000000000000000lu",
-                ABSMASK="0x7ffffffffffffffflu", EXPMASK="0x7ff0000000000000lu"),
+                ABSMASK="0x7ffffffffffffffflu", EXPMASK="0x7ff0000000000000lu", MBITS="52u"),
     "i32": dict(T="i32", S="i32", ZERO="0i", ONE="1i", BITS="32i"),
     "i64": dict(T="i64", S="i64", ZERO="0li", ONE="1li", BITS="64li"),
     "u32": dict(T="u32", S="u32", ZERO="0u", ONE="1u", BITS="32u"),

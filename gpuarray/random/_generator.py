@@ -14,7 +14,8 @@ import numpy as np
 
 from .. import _dtypes as dt
 from .. import _fallback
-from .._array import GpuArray, from_host
+from .._array import GpuArray
+from .._creation import asarray
 from .._graph import Cast, broadcast_shapes
 from ._node import Rand, int_node_dtype, per_block, split64
 
@@ -194,21 +195,21 @@ class Generator:
         _fallback.note("random.integers")
         host = lambda x: x.get() if isinstance(x, GpuArray) else np.asarray(x)  # noqa: E731
         res = self._host().integers(host(low), host(high), size=size, dtype=dtype, endpoint=endpoint)
-        return from_host(np.asarray(res, dtype=dtype))
+        return asarray(np.asarray(res, dtype=dtype))
 
     # ------------------------------------------------------------------ sequences
     def permutation(self, x, axis=0) -> GpuArray:
         """A permuted range (int ``x``) or a permuted copy along ``axis`` (host fallback)."""
         _fallback.note("random.permutation")
         h = x.get() if isinstance(x, GpuArray) else x
-        return from_host(np.asarray(self._host().permutation(h, axis=axis)))
+        return asarray(self._host().permutation(h, axis=axis))
 
     def shuffle(self, x, axis=0) -> None:
         """Permute ``x`` in place along ``axis`` (host fallback)."""
         _fallback.note("random.shuffle")
         h = x.get().copy()
         self._host().shuffle(h, axis=axis)
-        x[...] = from_host(h)
+        x[...] = asarray(h)
 
     def choice(self, a, size=None, replace=True, p=None, axis=0, shuffle=True) -> GpuArray:
         """Uniform sampling with replacement runs on the device; weights or no replacement
@@ -220,17 +221,17 @@ class Generator:
             idx = self.integers(0, n, size=size)
             if _scalar_args(a):
                 return idx
-            arr = a if isinstance(a, GpuArray) else from_host(np.asarray(a))
+            arr = asarray(a)
             try:
                 return arr[idx]
             except ModuleNotFoundError:  # no device gather in this build
                 pass
             _fallback.note("random.choice")
-            return from_host(arr.get()[idx.get()])
+            return asarray(arr.get()[idx.get()])
         _fallback.note("random.choice")
         host = lambda x: x.get() if isinstance(x, GpuArray) else x  # noqa: E731
         res = self._host().choice(host(a), size=size, replace=replace, p=host(p), axis=axis, shuffle=shuffle)
-        return from_host(np.asarray(res))
+        return asarray(res)
 
 
 def _out_shape(size, out) -> tuple:

@@ -53,13 +53,53 @@ fn ga_copysign_$S(a: $T, b: $T) -> $T {
 }
 
 //@ fmod
-// C fmod through truncated division (exact while |a/b| < 2^mantissa bits).
+// C fmod, exact: integer long division of the significands (as C libraries do), since
+// a - b*trunc(a/b) loses digits once a/b is large.
 fn ga_fmod_$S(a: $T, b: $T) -> $T {
   if (ga_isinf_$S(a) || ga_isnan_$S(a) || ga_isnan_$S(b) || b == $ZERO) { return (a - a) / (b - b); }
-  if (ga_isinf_$S(b)) { return a; }
-  let r = a - b * trunc(a / b);
-  if (r == $ZERO) { return ga_copysign_$S($ZERO, a); }
-  return r;
+  var ux = bitcast<$U>(a);
+  var uy = bitcast<$U>(b);
+  let sx = ux & $SIGN;
+  ux = ux & $ABSMASK;
+  uy = uy & $ABSMASK;
+  if (ux < uy) { return a; }
+  if (ux == uy) { return ga_copysign_$S($ZERO, a); }
+  var ex = i32(ux >> $MBITS);
+  var ey = i32(uy >> $MBITS);
+  let hidden = $U(1) << $MBITS;
+  // significands with the hidden bit; subnormals normalized
+  if (ex == 0) {
+    loop { if ((ux & hidden) != $U(0)) { break; } ux = ux << 1u; ex = ex - 1; }
+    ex = ex + 1;
+  } else {
+    ux = (ux & (hidden - $U(1))) | hidden;
+  }
+  if (ey == 0) {
+    loop { if ((uy & hidden) != $U(0)) { break; } uy = uy << 1u; ey = ey - 1; }
+    ey = ey + 1;
+  } else {
+    uy = (uy & (hidden - $U(1))) | hidden;
+  }
+  loop {
+    if (ex <= ey) { break; }
+    if (ux >= uy) {
+      ux = ux - uy;
+      if (ux == $U(0)) { return ga_copysign_$S($ZERO, a); }
+    }
+    ux = ux << 1u;
+    ex = ex - 1;
+  }
+  if (ux >= uy) {
+    ux = ux - uy;
+    if (ux == $U(0)) { return ga_copysign_$S($ZERO, a); }
+  }
+  loop { if ((ux & hidden) != $U(0)) { break; } ux = ux << 1u; ex = ex - 1; }
+  if (ex > 0) {
+    ux = (ux - hidden) | ($U(ex) << $MBITS);
+  } else {
+    ux = ux >> u32(1 - ex);
+  }
+  return bitcast<$T>(ux | sx);
 }
 
 //@ floordiv_float
@@ -67,8 +107,9 @@ fn ga_fmod_$S(a: $T, b: $T) -> $T {
 fn ga_floordiv_$S(a: $T, b: $T) -> $T {
   if (b == $ZERO) { return a / b; }
   let m = ga_fmod_$S(a, b);
+  if (ga_isnan_$S(m)) { return m; }
   var d = (a - m) / b;
-  if (m != $ZERO && ((b < $ZERO) != (m < $ZERO))) { d = d - $ONE; }
+  if (!(m == $ZERO) && ((b < $ZERO) != (m < $ZERO))) { d = d - $ONE; }
   if (d == $ZERO) { return ga_copysign_$S($ZERO, a / b); }
   var f = floor(d);
   if (d - f > $HALF) { f = f + $ONE; }
@@ -78,8 +119,8 @@ fn ga_floordiv_$S(a: $T, b: $T) -> $T {
 //@ mod_float
 fn ga_mod_$S(a: $T, b: $T) -> $T {
   var m = ga_fmod_$S(a, b);
-  if (b == $ZERO) { return m; }
-  if (m != $ZERO) {
+  if (b == $ZERO || ga_isnan_$S(m)) { return m; }
+  if (!(m == $ZERO)) {
     if ((b < $ZERO) != (m < $ZERO)) { m = m + b; }
   } else {
     m = ga_copysign_$S($ZERO, b);
@@ -253,7 +294,15 @@ fn ga_tan_f32(x: f32) -> f32 { return tan(x); }
 fn ga_asin_f32(x: f32) -> f32 { return asin(x); }
 fn ga_acos_f32(x: f32) -> f32 { return acos(x); }
 fn ga_atan_f32(x: f32) -> f32 { return atan(x); }
-fn ga_atan2_f32(y: f32, x: f32) -> f32 { return atan2(y, x); }
+fn ga_atan2_f32(y: f32, x: f32) -> f32 {
+  // C99 zero cases (some drivers return 3*pi/4 for atan2(0, 0))
+  if (y == 0.0f) {
+    let neg_x = (bitcast<u32>(x) & 0x80000000u) != 0u;
+    let r = select(0.0f, 3.14159265358979f, neg_x && !((bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u));
+    return bitcast<f32>((bitcast<u32>(r) & 0x7fffffffu) | (bitcast<u32>(y) & 0x80000000u)) + (x - x);
+  }
+  return atan2(y, x);
+}
 fn ga_sinh_f32(x: f32) -> f32 { return sinh(x); }
 fn ga_cosh_f32(x: f32) -> f32 { return cosh(x); }
 fn ga_tanh_f32(x: f32) -> f32 { if (abs(x) > 10.0f) { return sign(x); } return tanh(x); }

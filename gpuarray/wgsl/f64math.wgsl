@@ -179,10 +179,10 @@ fn ga__expm1_dd(x: f64) -> vec2<f64> {
 }
 
 // expm1(x). Special: NaN -> NaN, +inf -> +inf, -inf -> -1, +/-0 and |x| < 2^-54 -> x (keeps -0.0),
-// x < -38 -> -1 (correctly rounded), overflow above 709.78.
+// x < -38 -> -1 (correctly rounded), x > 40 -> exp(x) (overflow above 709.78).
 fn ga_expm1_f64(x: f64) -> f64 {
   if (ga__isnan(x)) { return x + x; }
-  if (x > 710.0lf) { return ga__inf(); }
+  if (x > 40.0lf) { return ga_exp_f64(x); }         // exp(x) - 1 rounds to exp(x) there
   if (x < -38.0lf) { return -1.0lf; }
   if (abs(x) < 0x1p-54lf) { return x; }
   let e = ga__expm1_dd(x);
@@ -335,6 +335,9 @@ fn ga_pow_f64(x: f64, y: f64) -> f64 {
     return ga__copysign(select(ga__inf(), 0.0lf, y < 0.0lf), sgn);
   }
   if (x < 0.0lf && floor(y) != y) { return ga__nan(); }
+  if (ax == 1.0lf) { return sgn; }
+  // |log x| >= 2^-53 here, so |y| >= 2^64 always over/underflows (and would overflow Dekker's split)
+  if (abs(y) >= 0x1p64lf) { return ga__copysign(select(0.0lf, ga__inf(), (ax < 1.0lf) == (y < 0.0lf)), sgn); }
   let L = ga__log_dd(ax, 0.0lf);
   var p = ga__two_prod(y, L.x);
   if (p.x > 710.0lf) { return ga__copysign(ga__inf(), sgn); }
@@ -498,40 +501,49 @@ fn ga__asin_poly(z: f64) -> f64 {
     + z * 0.028883246224030813lf)))))))))));
 }
 
-// For 1/2 < |x| <= 1: asin(s) as dd with s = sqrt((1 - |x|)/2) (z = s^2 exact, sqrt as dd).
-fn ga__asin_half(ax: f64) -> vec2<f64> {
-  let z = (1.0lf - ax) * 0.5lf;
-  let s = sqrt(z);
-  let sl = select(ga__resid(z, s, s) / (2.0lf * s), 0.0lf, s == 0.0lf);
-  return vec2<f64>(s, sl * (1.0lf + 0.5lf * z) + s * z * ga__asin_poly(z));
+// asin(|x|) split for both ranges, one polynomial evaluation (returns (s, lo, big)):
+// |x| <= 1/2: s = |x|, asin = s + lo;  |x| > 1/2: s = sqrt(z), z = (1 - |x|)/2 exact, asin(s) = s + lo in dd
+// (sqrt residual folded in), and asin|x| = pi/2 - 2 asin(s).
+fn ga__asin_parts(ax: f64) -> vec3<f64> {
+  var z = ax * ax;
+  var s = ax;
+  var sl = 0.0lf;
+  let big = ax > 0.5lf;
+  if (big) {
+    z = (1.0lf - ax) * 0.5lf;
+    s = sqrt(z);
+    if (s != 0.0lf) { sl = ga__resid(z, s, s) / (2.0lf * s) * (1.0lf + 0.5lf * z); }
+  }
+  return vec3<f64>(s, sl + s * z * ga__asin_poly(z), select(0.0lf, 1.0lf, big));
 }
 
 // asin(x): |x| <= 1/2: x + x^3 A(x^2); else pi/2 - 2 asin(sqrt((1-|x|)/2)) with pi/2 and the inner
 // asin in dd. Special: |x| > 1 -> NaN, NaN -> NaN, +/-1 -> +/-pi/2, |x| < 2^-26 -> x (keeps -0.0).
 fn ga_asin_f64(x: f64) -> f64 {
-  if (ga__isnan(x) || abs(x) > 1.0lf) { return ga__nan(); }
   let ax = abs(x);
+  if (!(ax <= 1.0lf)) { return ga__nan(); }
   if (ax < 0x1p-26lf) { return x; }
-  if (ax <= 0.5lf) { let z = x * x; return x + x * z * ga__asin_poly(z); }
-  let a = ga__asin_half(ax);
-  var r = ga__two_sum(GA__PIO2_1, -2.0lf * a.x);
-  let v = r.x + (r.y + (GA__PIO2_2 - 2.0lf * a.y));
+  let a = ga__asin_parts(ax);
+  var v = a.x + a.y;
+  if (a.z != 0.0lf) {
+    let r = ga__two_sum(GA__PIO2_1, -2.0lf * a.x);
+    v = r.x + (r.y + (GA__PIO2_2 - 2.0lf * a.y));
+  }
   return ga__copysign(v, x);
 }
 
 // acos(x): |x| <= 1/2: pi/2 - asin(x) in dd; x > 1/2: 2 asin(sqrt((1-x)/2)); x < -1/2: pi - that.
 // Special: |x| > 1 -> NaN, NaN -> NaN, acos(1) = +0, acos(-1) = pi.
 fn ga_acos_f64(x: f64) -> f64 {
-  if (ga__isnan(x) || abs(x) > 1.0lf) { return ga__nan(); }
   let ax = abs(x);
-  if (ax <= 0.5lf) {
-    let z = x * x;
-    var r = ga__two_sum(GA__PIO2_1, -x);
-    return r.x + (r.y + (GA__PIO2_2 - x * z * ga__asin_poly(z)));
+  if (!(ax <= 1.0lf)) { return ga__nan(); }
+  let a = ga__asin_parts(ax);
+  if (a.z == 0.0lf) {
+    let r = ga__two_sum(GA__PIO2_1, -x);
+    return r.x + (r.y + (GA__PIO2_2 - ga__copysign(a.y, x)));
   }
-  let a = ga__asin_half(ax);
   if (x > 0.0lf) { return 2.0lf * (a.x + a.y); }
-  var r = ga__two_sum(GA__PI_HI, -2.0lf * a.x);
+  let r = ga__two_sum(GA__PI_HI, -2.0lf * a.x);
   return r.x + (r.y + (GA__PI_LO - 2.0lf * a.y));
 }
 
@@ -750,17 +762,19 @@ fn ga_atanh_f64(x: f64) -> f64 {
 // algebraic and two-argument helpers
 
 // cbrt(x): exponent/3 bit estimate (~6%), two Halley steps, then one Newton step whose residual
-// t^3 - |x| is computed in dd: nearly correctly rounded. Subnormals scaled by 2^54 first.
+// t^3 - |x| is computed in dd: nearly correctly rounded. Subnormals scaled by 2^54 first, huge values by 2^-96.
 // Special: NaN, +/-inf, +/-0 returned as is.
 fn ga_cbrt_f64(x: f64) -> f64 {
   if (!ga__isfinite(x) || x == 0.0lf) { return x + x; }
   var a = abs(x);
   var scale = 1.0lf;
   if (a < 0x1p-1022lf) { a = a * 0x1p54lf; scale = 0x1p-18lf; }
-  var t = bitcast<f64>((bitcast<u64>(a) / 3lu) + 0x2a9f789300000000lu);
+  if (a > 0x1p960lf) { a = a * 0x1p-96lf; scale = 0x1p32lf; }  // keeps 2 t^3 + a finite
+  let hi = u32(bitcast<u64>(a) >> 32u);               // u32 division: u64 '/' miscompiles on lavapipe
+  var t = bitcast<f64>(u64(hi / 3u + 0x2a9f7893u) << 32u);
   for (var i = 0; i < 2; i = i + 1) {
     let t3 = t * t * t;
-    t = t * (t3 + 2.0lf * a) / (2.0lf * t3 + a);
+    t = t * ((t3 + 2.0lf * a) / (2.0lf * t3 + a));
   }
   let t2 = ga__two_prod(t, t);
   let t3 = ga__two_prod(t2.x, t);
@@ -794,21 +808,50 @@ fn ga_hypot_f64(x: f64, y: f64) -> f64 {
   return (r.x + r.y) * sc;
 }
 
-// logaddexp(x, y) = log(exp(x) + exp(y)), evaluated exactly as NumPy does (npy_logaddexp):
-// x == y -> x + ln2 (so +/-inf pairs work); else max + log1p(exp(-|x - y|)); NaN -> NaN.
-fn ga_logaddexp_f64(x: f64, y: f64) -> f64 {
-  if (x == y) { return x + GA__LN2_HI; }
-  let d = x - y;
-  if (d > 0.0lf) { return x + ga_log1p_f64(ga_exp_f64(-d)); }
-  if (d <= 0.0lf) { return y + ga_log1p_f64(ga_exp_f64(d)); }
-  return ga__nan();
+// log(1 + e) as dd for the dd e = (eh + el) 2^k >= 0 (from ga__exp_core)
+fn ga__log1p_exp_parts(c: vec3<f64>) -> vec2<f64> {
+  let k = i32(c.z);
+  let eh = ga__ldexp(c.x, k);
+  let el = ga__ldexp(c.y, k);
+  if (eh < 0.41lf) { return ga__log1p_core(eh, el); }
+  var u = ga__two_sum(1.0lf, eh);
+  return ga__log_dd(u.x, u.y + el);
 }
 
-// logaddexp2(x, y) = log2(2^x + 2^y), as NumPy: x == y -> x + 1; else max + log2(e) log1p(2^-|x - y|).
+// logaddexp(x, y) = max + log1p(exp(-|x - y|)) with x - y, exp and log1p all in dd and the final sum
+// in dd: <= 1 ULP also where the result cancels to ~0 (NumPy's own formula loses digits there).
+// Special (as NumPy): x == y -> x + ln2 (so equal infinities give that infinity); NaN -> NaN;
+// one argument +inf -> +inf; one -inf -> the other.
+fn ga_logaddexp_f64(x: f64, y: f64) -> f64 {
+  if (x == y) { return x + GA__LN2_HI; }
+  if (ga__isnan(x) || ga__isnan(y)) { return ga__nan(); }
+  let m = max(x, y);
+  let m0 = select(m, 0.0lf, m == 0.0lf);              // NumPy: -0.0 + log1p(0) = +0.0
+  if (ga__isinf(x) || ga__isinf(y)) { return m0; }
+  var d = ga__two_sum(-abs(x - y), 0.0lf);
+  if (abs(x - y) < 0x1p969lf) { d = ga__two_sum(min(x, y), -m); }
+  if (d.x < -746.0lf) { return m0; }
+  let l = ga__log1p_exp_parts(ga__exp_core(d.x, d.y));
+  let r = ga__two_sum(m, l.x);
+  return r.x + (r.y + l.y);
+}
+
+// logaddexp2(x, y) = max + log2(1 + 2^-|x - y|), done as logaddexp in dd (2^t = exp(t ln2) with t ln2 in dd,
+// log2 = log * log2(e) in dd). Special: x == y -> x + 1; otherwise as logaddexp.
 fn ga_logaddexp2_f64(x: f64, y: f64) -> f64 {
   if (x == y) { return x + 1.0lf; }
-  let d = x - y;
-  if (d > 0.0lf) { return x + GA__LOG2E_HI * ga_log1p_f64(ga_exp2_f64(-d)); }
-  if (d <= 0.0lf) { return y + GA__LOG2E_HI * ga_log1p_f64(ga_exp2_f64(d)); }
-  return ga__nan();
+  if (ga__isnan(x) || ga__isnan(y)) { return ga__nan(); }
+  let m = max(x, y);
+  let m0 = select(m, 0.0lf, m == 0.0lf);
+  if (ga__isinf(x) || ga__isinf(y)) { return m0; }
+  var d = ga__two_sum(-abs(x - y), 0.0lf);
+  if (abs(x - y) < 0x1p969lf) { d = ga__two_sum(min(x, y), -m); }
+  if (d.x < -1080.0lf) { return m0; }
+  var t = ga__two_prod(d.x, GA__LN2_HI);
+  t.y = t.y + d.x * GA__LN2_LO + d.y * GA__LN2_HI;
+  let l = ga__log1p_exp_parts(ga__exp_core(t.x, t.y));
+  var q = ga__two_prod(l.x, GA__LOG2E_HI);
+  q.y = q.y + l.x * GA__LOG2E_LO + l.y * GA__LOG2E_HI;
+  let r = ga__two_sum(m, q.x);
+  return r.x + (r.y + q.y);
 }

@@ -1,6 +1,6 @@
 // Shared part of the matmul kernels: parameters, bindings, loaders and the batch walk.
-// Expects: $bindings (b0 = output, b1 = A, b2 = B), $loaders (fn la(j) -> $CT, fn lb(j) -> $CT,
-// fn st(j, v)), $helpers (library functions the accumulation step calls), $NB (batch dims).
+// Expects: bindings (b0 = output, b1 = A, b2 = B), loaders (fn la(j), fn lb(j) returning the compute type,
+// fn st(j, v)), helpers (library functions the accumulation step calls), NB (batch dims).
 //
 // Parameter words P[]: sizes and element strides, never baked into the source, so one
 // compiled kernel serves every shape and view layout with the same structure:

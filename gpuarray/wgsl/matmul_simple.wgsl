@@ -1,9 +1,9 @@
 // Contraction kernel, one output element per thread:
-//   C[b, m, n] = fold over k of $STEP applied to a = A[b, m, k], b = B[b, k, n].
+//   C[b, m, n] = fold over k of STEP applied to a = A[b, m, k], b = B[b, k, n].
 // Serves integer, bool and complex matmul, small matrices, and the reductions built on the
 // same walk (sum / max / min along K against a broadcast unit operand).
-// Expects (besides matmul_common.wgsl): $CT accumulator type, $INIT its start value,
-// $STEP a statement updating `acc` from `a`, `b` and the step index `k`, $WG threads per group.
+// Expects (besides matmul_common.wgsl): CT accumulator type, INIT its start value,
+// STEP a statement updating `acc` from `a`, `b` and the step index `k`, WG threads per group.
 $common
 
 @compute @workgroup_size($WG)

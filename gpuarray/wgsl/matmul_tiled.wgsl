@@ -1,11 +1,12 @@
 // Shared-memory tiled matmul for float32 / float64.
-// A workgroup computes a $TM x $TN tile of C, staging $TK-deep slices of A and B in workgroup
-// memory; each of its ($TM / $RM) * ($TN / $RN) threads accumulates an $RM x $RN micro-tile
-// with fused multiply-adds (plain accumulation in $CT: float32 at K = 4096 stays near 1e-6).
+// A workgroup computes a TM x TN tile of C, staging TK-deep slices of A and B in workgroup
+// memory; each of its (TM / RM) * (TN / RN) threads accumulates an RM x RN micro-tile
+// with fused multiply-adds (plain accumulation in CT: float32 at K = 4096 stays near 1e-6).
 // Micro-tile rows and columns are strided by the thread grid so neighbouring threads store
 // neighbouring elements of C.
-// Expects (besides matmul_common.wgsl): $CT, $ZERO, $TM, $TN, $TK, $RM, $RN, $NT (threads),
-// $LA = $TM * $TK / $NT and $LB = $TN * $TK / $NT (tile elements each thread loads).
+// Expects (besides matmul_common.wgsl): CT, ZERO, TM, TN, TK, RM, RN, NT (threads),
+// LA = TM * TK / NT and LB = TN * TK / NT (tile elements each thread loads), and the array
+// sizes TMK = TM * TK, TNK = TN * TK, RMN = RM * RN.
 $common
 
 const TM = ${TM}u;

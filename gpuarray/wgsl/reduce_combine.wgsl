@@ -1,8 +1,8 @@
 // Accumulators of reductions and scans: `Acc` and `fn comb(a: Acc, b: Acc) -> Acc`, one section
 // per kind (string.Template). Every section expects:
-//   $T      the WGSL value type of the accumulator
-// "value" also expects $EXPR, the combine expression of a and b (from the op table).
-// "ordered" and "arg" expect the generated helpers red_nan(x: $T) -> bool (NaN test; complex: either
+//   <T>      the WGSL value type of the accumulator
+// "value" also expects <EXPR>, the combine expression of a and b (from the op table).
+// "ordered" and "arg" expect the generated helpers red_nan(x: <T>) -> bool (NaN test; complex: either
 // part), red_eq(a, b) -> bool and red_first(a, b) -> bool ("a comes before b in the order searched":
 // greater for max, less for min; complex values in lexicographic order, like NumPy).
 

@@ -2,7 +2,7 @@
 // sequentially (short runs keep float sums accurate), then the workgroup combines the threads'
 // results as a tree in shared memory.
 // Expects (string.Template): the same names as reduce_thread.wgsl, plus
-//   $HALF      half the workgroup size
+//   <HALF>      half the workgroup size
 // P[0] holds the number of workgroups (outputs x chunks).
 $prelude
 

@@ -2,13 +2,13 @@
 // sequentially. Outputs vary fastest across threads, so reductions over an outer axis read
 // adjacent memory from adjacent threads.
 // Expects (string.Template):
-//   $prelude   bindings, load/store functions, helpers, Acc and comb
-//   $WG        workgroup size
-//   $meta      first parameter word of: n_out, n_red, chunk count, chunk length
-//   $bases     statements: per-output base indices B<v> from the output index o
-//   $element   statements: `let e: Acc` for the reduction index r
-//   $identity  identity accumulator
-//   $finish    statements storing `acc` for output o and chunk c
+//   <prelude>   bindings, load/store functions, helpers, Acc and comb
+//   <WG>        workgroup size
+//   <meta>      first parameter word of: n_out, n_red, chunk count, chunk length
+//   <bases>     statements: per-output base indices B<v> from the output index o
+//   <element>   statements: `let e: Acc` for the reduction index r
+//   <identity>  identity accumulator
+//   <finish>    statements storing `acc` for output o and chunk c
 // P[0] holds the number of threads (outputs x chunks).
 $prelude
 

@@ -1,16 +1,16 @@
 // Inclusive scan along one axis, one workgroup per row. The row is walked in blocks of
-// $WG x $K elements: each thread scans its $K consecutive elements sequentially, the workgroup
+// <WG> x <K> elements: each thread scans its <K> consecutive elements sequentially, the workgroup
 // scans the threads' totals in shared memory, and each thread writes its elements offset by the
 // running total of the earlier blocks and threads.
 // Expects (string.Template):
-//   $prelude   bindings, load/store functions, helpers, Acc and comb
-//   $WG, $K    workgroup size, elements per thread per block
-//   $meta      first parameter word of: n_rows, row length
-//   $bases     statements: per-row base indices B<v> from the row index o
-//   $element   statements: `let e: Acc` for position r along the row
-//   $index_out statements: `let j: u32` (output element index) for position r
-//   $identity  identity accumulator
-//   $store     statement storing `v: Acc` at output element j
+//   <prelude>   bindings, load/store functions, helpers, Acc and comb
+//   <WG>, <K>    workgroup size, elements per thread per block
+//   <meta>      first parameter word of: n_rows, row length
+//   <bases>     statements: per-row base indices B<v> from the row index o
+//   <element>   statements: `let e: Acc` for position r along the row
+//   <index_out> statements: `let j: u32` (output element index) for position r
+//   <identity>  identity accumulator
+//   <store>     statement storing `v: Acc` at output element j
 // P[0] holds the number of rows.
 $prelude
 

@@ -1,0 +1,568 @@
+"""NumPy interoperability: the ``__array_ufunc__`` and ``__array_function__`` protocols.
+
+NumPy calls on GpuArrays (``np.exp(x)``, ``np.add(x, 1, out=y)``, ``np.sum(x, axis=0)``,
+``np.linalg.norm(x)``) land here and run on the device:
+
+* ufuncs map by name onto the elementwise op table (``_ops.lookup``, NumPy aliases
+  included) with ``out=``, ``where=``, ``dtype=`` and ``casting=`` handled here;
+  ``reduce`` and ``accumulate`` of the common ufuncs map onto the reductions.
+* other NumPy functions map onto the function of the same name in the ``gpuarray``
+  namespace (``numpy.linalg.X`` onto ``gpuarray.linalg.X``, and so on), with NumPy's
+  argument names and defaults bound first so that NumPy's semantics are kept; a few
+  functions whose signatures differ have explicit entries in ``OVERRIDES``.
+
+Anything without a device implementation runs on host copies through NumPy
+(``host_fallback``): counted in ``gpuarray.stats().fallbacks``, warned about once per
+name, refused under ``gpuarray.set_fallback('raise')``. Arrays a fallback writes into
+(``out=``, ``np.add.at``, ``np.put`` ...) are written back to the device.
+"""
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+
+from . import _fallback
+from ._array import GpuArray
+
+__all__: list[str] = []
+
+_NoValue = getattr(np, "_NoValue", object())
+_P = inspect.Parameter
+
+
+class NoDeviceImpl(Exception):
+    """Raised inside the dispatchers when the arguments need the host fallback."""
+
+
+# ------------------------------------------------------------------------------ host fallback
+# functions that write into a positional argument (index) instead of returning a result
+MUTATES = {"put": 0, "place": 0, "putmask": 0, "fill_diagonal": 0, "put_along_axis": 0, "copyto": 0}
+
+
+def to_host(obj, _pairs=None):
+    """GpuArrays (also inside lists and tuples) replaced by host copies; ``_pairs`` collects
+    (host copy, GpuArray) so written-into arguments can be copied back."""
+    if isinstance(obj, GpuArray):
+        h = obj.get().copy()
+        if _pairs is not None:
+            _pairs.append((h, obj))
+        return h
+    if isinstance(obj, (list, tuple)):
+        items = [to_host(o, _pairs) for o in obj]
+        if isinstance(obj, tuple) and hasattr(obj, "_fields"):
+            return type(obj)(*items)
+        return type(obj)(items) if type(obj) in (list, tuple) else items
+    return obj
+
+
+def to_device(obj):
+    """NumPy arrays (also inside tuples and lists) uploaded as GpuArrays; scalars and other
+    objects are returned as they are."""
+    if isinstance(obj, np.ndarray):
+        if obj.dtype.kind not in "biufc":
+            return obj
+        from ._creation import asarray
+
+        try:
+            return asarray(obj)
+        except TypeError:  # a dtype the device cannot hold (say float64 without shader-f64)
+            return obj
+    if isinstance(obj, (list, tuple)):
+        items = [to_device(o) for o in obj]
+        if isinstance(obj, tuple) and hasattr(obj, "_fields"):
+            return type(obj)(*items)
+        return type(obj)(items) if type(obj) in (list, tuple) else items
+    return obj
+
+
+def host_fallback(fn, name, args, kwargs, mutated=()):
+    """Run NumPy's ``fn`` on host copies of the arguments: counted under ``name``.
+
+    GpuArrays passed as ``out=`` or at a position in ``mutated`` (or ``MUTATES[name]``)
+    receive the host result. Returned host arrays come back as GpuArrays (the GpuArray
+    itself where NumPy returns the ``out`` argument)."""
+    _fallback.note(name)
+    pairs: list = []
+    hargs = list(args)
+    written = []
+    mut = set(mutated)
+    if name in MUTATES:
+        mut.add(MUTATES[name])
+    for i, a in enumerate(hargs):
+        p: list = []
+        hargs[i] = to_host(a, p)
+        if i in mut:
+            written.extend(p)
+        pairs.extend(p)
+    hkw = {}
+    for k, v in kwargs.items():
+        p = []
+        hkw[k] = to_host(v, p)
+        if k == "out":
+            written.extend(p)
+        pairs.extend(p)
+    res = fn(*hargs, **hkw)
+    from ._elementwise import assign
+
+    for h, g in written:
+        assign(g, h)
+
+    def back(r):
+        for h, g in pairs:
+            if r is h:
+                return g
+        if isinstance(r, (list, tuple)) and not isinstance(r, np.ndarray):
+            items = [back(o) for o in r]
+            if isinstance(r, tuple) and hasattr(r, "_fields"):
+                return type(r)(*items)
+            return type(r)(items) if type(r) in (list, tuple) else items
+        return to_device(r)
+
+    return back(res)
+
+
+def _label(func) -> str:
+    mod = getattr(func, "__module__", None) or "numpy"
+    name = getattr(func, "__name__", repr(func))
+    if mod.startswith("numpy.") and not mod.startswith(("numpy._", "numpy.lib", "numpy.core")):
+        return f"{mod[len('numpy.'):]}.{name}"
+    return name
+
+
+# ------------------------------------------------------------------------------ helpers
+def _operand(x):
+    from ._elementwise import as_operand
+
+    return as_operand(x)
+
+
+def _dtype_of(x):
+    if isinstance(x, (GpuArray, np.ndarray, np.generic)):
+        return x.dtype
+    return None
+
+
+def _foreign(objs) -> bool:
+    """True if an argument brings its own override we do not know (NumPy tries it next)."""
+    for o in objs:
+        if o is None or isinstance(o, (GpuArray, np.ndarray, np.generic, bool, int, float, complex)):
+            continue
+        if hasattr(type(o), "__array_ufunc__") and type(o).__array_ufunc__ is not None:
+            return True
+    return False
+
+
+def _write_out(o, res, name, casting, where=True):
+    """Write ``res`` into ``o`` (GpuArray or NumPy array) as NumPy's ``out=`` does; returns ``o``."""
+    from ._elementwise import apply, assign
+    from ._graph import broadcast_shapes
+
+    if not isinstance(o, (GpuArray, np.ndarray)):
+        raise TypeError("return arrays must be of ArrayType")
+    if not np.can_cast(res.dtype, o.dtype, casting=casting):
+        raise TypeError(f"Cannot cast ufunc '{name}' output from dtype('{res.dtype}') to dtype('{o.dtype}') "
+                        f"with casting rule '{casting}'")
+    try:
+        ok = broadcast_shapes(res.shape, o.shape) == tuple(o.shape)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ValueError(f"non-broadcastable output operand with shape {tuple(o.shape)} doesn't match the "
+                         f"broadcast shape {res.shape}")
+    if isinstance(o, np.ndarray):  # a host output for device inputs: the result is copied down
+        w = where.get() if isinstance(where, GpuArray) else where
+        np.copyto(o, res.get(), casting="unsafe", where=w)
+        return o
+    if where is not True:
+        res = apply("where", where, res, o)
+    assign(o, res)
+    return o
+
+
+def _finish(res, out, name, casting, where):
+    """Apply ``out=`` / ``where=`` to a computed result."""
+    if out is None or all(o is None for o in out):
+        if where is not True:
+            from ._creation import zeros
+            from ._elementwise import apply
+
+            # NumPy leaves unselected elements of a fresh output uninitialized; here they are 0
+            res = apply("where", where, res, zeros(res.shape, res.dtype))
+        return res
+    if len(out) != 1:
+        raise ValueError(f"The 'out' tuple must have exactly one entry per ufunc output")
+    return _write_out(out[0], res, name, casting, where)
+
+
+# ------------------------------------------------------------------------------ __array_ufunc__
+_REDUCE = {"add": "sum", "multiply": "prod", "maximum": "max", "minimum": "min",
+           "logical_and": "all", "logical_or": "any"}
+_ACCUMULATE = {"add": "cumsum", "multiply": "cumprod"}
+# gufuncs and ufuncs that are functions of the namespace rather than op-table entries
+_NAMED_UFUNCS = ("matmul", "vecdot", "matvec", "vecmat")
+
+
+def array_ufunc(ufunc, method, inputs, kwargs):
+    """``GpuArray.__array_ufunc__``: run ``ufunc.method(*inputs, **kwargs)`` on the device."""
+    out = kwargs.get("out")
+    if _foreign(inputs) or (out is not None and _foreign(out if isinstance(out, tuple) else (out,))):
+        return NotImplemented
+    kwargs = dict(kwargs)
+    if isinstance(kwargs.get("out"), GpuArray):
+        kwargs["out"] = (kwargs["out"],)
+    try:
+        if method == "__call__":
+            return _ufunc_call(ufunc, inputs, dict(kwargs))
+        if method == "reduce":
+            return _ufunc_reduce(ufunc, inputs, dict(kwargs))
+        if method == "accumulate":
+            return _ufunc_accumulate(ufunc, inputs, dict(kwargs))
+    except NoDeviceImpl:
+        pass
+    name = ufunc.__name__ if method == "__call__" else f"{ufunc.__name__}.{method}"
+    fn = ufunc if method == "__call__" else getattr(ufunc, method)
+    return host_fallback(fn, name, inputs, kwargs, mutated=(0,) if method == "at" else ())
+
+
+def _ufunc_call(ufunc, inputs, kw):
+    from . import _ops
+    from ._elementwise import apply, astype
+
+    name = ufunc.__name__
+    out = kw.pop("out", None)
+    where = kw.pop("where", True)
+    dtype = kw.pop("dtype", None)
+    casting = kw.pop("casting", "same_kind")
+    kw.pop("order", None)
+    kw.pop("subok", None)
+    if kw.pop("signature", None) is not None or kw:
+        raise NoDeviceImpl
+    if isinstance(where, (np.ndarray, list)):
+        where = _operand(where)
+    if name in _NAMED_UFUNCS:
+        import gpuarray
+
+        fn = getattr(gpuarray, name, None)
+        if fn is None or getattr(fn, "_ga_host", None) is not None or dtype is not None:
+            raise NoDeviceImpl
+        return _finish(fn(*inputs), out, name, casting, where)
+    if name == "divmod" and ufunc.nout == 2:
+        if dtype is not None or where is not True:
+            raise NoDeviceImpl
+        q, r = apply("floor_divide", *inputs), apply("remainder", *inputs)
+        if out is None or all(o is None for o in out):
+            return q, r
+        return tuple(_write_out(o, v, name, casting) if o is not None else v for o, v in zip(out, (q, r)))
+    try:
+        op = _ops.lookup(name)
+    except KeyError:
+        raise NoDeviceImpl from None
+    if ufunc.nout != 1 or op.nin != ufunc.nin:
+        raise NoDeviceImpl
+    args = list(inputs)
+    if dtype is not None:
+        dtype = np.dtype(dtype)
+        if op.rule in ("compare", "logical", "predicate", "where"):
+            raise NoDeviceImpl
+        for i, a in enumerate(args):
+            if isinstance(a, (bool, int, float, complex)) and not isinstance(a, np.generic):
+                continue  # Python scalars stay weak
+            a = _operand(a)
+            if not np.can_cast(a.dtype, dtype, casting=casting):
+                raise TypeError(f"Cannot cast ufunc '{name}' input {i} from dtype('{a.dtype}') to "
+                                f"dtype('{dtype}') with casting rule '{casting}'")
+            args[i] = astype(a, dtype, copy=False)
+        res = apply(name, *args)
+        if res.dtype != dtype:
+            raise TypeError(f"No loop matching the specified signature and casting was found for ufunc {name}")
+    else:
+        res = apply(name, *args)
+    return _finish(res, out, name, casting, where)
+
+
+def _reductions():
+    try:
+        from . import _reductions as r
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__package__}._reductions":
+            raise
+        raise NoDeviceImpl from None
+    return r
+
+
+def _ufunc_reduce(ufunc, inputs, kw):
+    from ._elementwise import astype
+
+    fname = _REDUCE.get(ufunc.__name__)
+    if fname is None or len(inputs) != 1:
+        raise NoDeviceImpl
+    axis = kw.pop("axis", 0)
+    dtype = kw.pop("dtype", None)
+    out = kw.pop("out", None)
+    keepdims = kw.pop("keepdims", False)
+    initial = kw.pop("initial", _NoValue)
+    where = kw.pop("where", True)
+    if kw or initial is not _NoValue or where is not True:
+        raise NoDeviceImpl
+    fn = getattr(_reductions(), fname, None)
+    if fn is None:
+        raise NoDeviceImpl
+    a = _operand(inputs[0])
+    fkw = {"axis": axis, "keepdims": keepdims}
+    if dtype is not None:
+        dtype = np.dtype(dtype)
+        if fname in ("sum", "prod"):
+            fkw["dtype"] = dtype
+        elif fname in ("max", "min"):
+            a = astype(a, dtype, copy=False)
+        elif dtype != np.bool_:
+            raise NoDeviceImpl
+    try:
+        res = fn(a, **fkw)
+    except NotImplementedError:
+        raise NoDeviceImpl from None
+    if isinstance(out, GpuArray):
+        out = (out,)
+    return _finish(_operand(res), out, ufunc.__name__, "same_kind" if fname not in ("all", "any") else "unsafe", True)
+
+
+def _ufunc_accumulate(ufunc, inputs, kw):
+    fname = _ACCUMULATE.get(ufunc.__name__)
+    if fname is None or len(inputs) != 1:
+        raise NoDeviceImpl
+    axis = kw.pop("axis", 0)
+    dtype = kw.pop("dtype", None)
+    out = kw.pop("out", None)
+    if kw:
+        raise NoDeviceImpl
+    fn = getattr(_reductions(), fname, None)
+    if fn is None:
+        raise NoDeviceImpl
+    a = _operand(inputs[0])
+    if a.ndim == 0:
+        raise TypeError("cannot accumulate on a scalar")
+    try:
+        res = fn(a, axis=axis, dtype=dtype)
+    except NotImplementedError:
+        raise NoDeviceImpl from None
+    if isinstance(out, GpuArray):
+        out = (out,)
+    return _finish(res, out, ufunc.__name__, "same_kind", True)
+
+
+# ------------------------------------------------------------------------------ __array_function__
+def _np_trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
+    import gpuarray
+
+    d = gpuarray.diagonal(_operand(a), offset=offset, axis1=axis1, axis2=axis2)
+    return gpuarray.sum(d, axis=-1, dtype=dtype, out=out)
+
+
+def _np_clip(a, a_min=_NoValue, a_max=_NoValue, out=None, *, min=_NoValue, max=_NoValue, **kwargs):
+    import gpuarray
+
+    if kwargs:
+        raise NoDeviceImpl  # ufunc keywords (dtype=, where=, casting=): NumPy handles them on the host
+    if a_min is not _NoValue and min is not _NoValue or a_max is not _NoValue and max is not _NoValue:
+        raise ValueError("Passing `min` or `max` keyword argument when `a_min` and `a_max` are provided is forbidden.")
+    lo = a_min if a_min is not _NoValue else (None if min is _NoValue else min)
+    hi = a_max if a_max is not _NoValue else (None if max is _NoValue else max)
+    if lo is None and hi is None and a_min is _NoValue and a_max is _NoValue:
+        raise ValueError("One of max or min must be given")
+    return gpuarray.clip(a, lo, hi, out=out)
+
+
+def _np_reshape(a, /, shape=None, order="C", *, newshape=None, copy=None):
+    import gpuarray
+
+    if shape is None:
+        if newshape is None:
+            raise TypeError("reshape() missing 1 required positional argument: 'shape'")
+        shape = newshape
+    kw = {} if copy is None else {"copy": copy}
+    if order not in ("C", "A", None):
+        raise NoDeviceImpl
+    return gpuarray.reshape(_operand(a), shape, **kw)
+
+
+# (module, name) -> implementation taking NumPy's arguments
+OVERRIDES = {
+    ("numpy", "trace"): _np_trace,
+    ("numpy", "clip"): _np_clip,
+    ("numpy", "reshape"): _np_reshape,
+}
+
+# NumPy parameter names that the gpuarray function spells differently: gpuarray name -> NumPy names
+_SYNONYMS = {
+    "x": ("a", "arr", "ary", "array", "m", "v", "p", "prototype", "ar", "A", "M", "x1"),
+    "x1": ("a", "x"),
+    "x2": ("b", "y"),
+    "a": ("x", "arr", "ary", "array", "m", "v"),
+    "shape": ("newshape",),
+    "arrays": ("tup", "arys", "xi"),
+    "min": ("a_min",),
+    "max": ("a_max",),
+}
+
+_plans: dict = {}
+
+
+def _positional(params):
+    out = []
+    for p in params:
+        if p.kind in (_P.POSITIONAL_ONLY, _P.POSITIONAL_OR_KEYWORD):
+            out.append(p)
+        else:
+            break
+    return out
+
+
+def _is_default(v, d) -> bool:
+    if v is d:
+        return True
+    if d is _P.empty or isinstance(v, (GpuArray, np.ndarray)) or isinstance(d, (np.ndarray,)):
+        return False
+    try:
+        return bool(type(v) is type(d) and v == d)
+    except Exception:
+        return False
+
+
+def _make_plan(func, impl):
+    """A caller that binds NumPy's arguments by NumPy's signature and passes them to ``impl``."""
+    if getattr(impl, "_ga_host", None) is not None:  # a namespace host fallback: call NumPy's own function
+        name = impl.__name__
+
+        def host(args, kwargs):
+            return host_fallback(func, name, args, kwargs)
+
+        return host
+    try:
+        nsig = inspect.signature(func)
+        isig = inspect.signature(impl)
+    except (TypeError, ValueError):
+        return lambda args, kwargs: impl(*args, **kwargs)
+    nparams = nsig.parameters
+    iparams = list(isig.parameters.values())
+    n_varpos = next((p.name for p in nparams.values() if p.kind == _P.VAR_POSITIONAL), None)
+    i_varkw = any(p.kind == _P.VAR_KEYWORD for p in iparams)
+    # match gpuarray parameters to NumPy parameters: same name, then synonyms, then position
+    match: dict = {}
+    used: set = set()
+    named = [p for p in iparams if p.kind not in (_P.VAR_POSITIONAL, _P.VAR_KEYWORD)]
+    for p in named:
+        if p.name in nparams and nparams[p.name].kind not in (_P.VAR_POSITIONAL, _P.VAR_KEYWORD):
+            match[p.name] = p.name
+            used.add(p.name)
+    for p in named:
+        if p.name in match:
+            continue
+        for s in _SYNONYMS.get(p.name, ()):
+            if s in nparams and s not in used and nparams[s].kind not in (_P.VAR_POSITIONAL, _P.VAR_KEYWORD):
+                match[p.name] = s
+                used.add(s)
+                break
+    npos, ipos = _positional(nparams.values()), _positional(iparams)
+    for i, p in enumerate(ipos):
+        if p.name not in match and i < len(npos) and npos[i].name not in used:
+            match[p.name] = npos[i].name
+            used.add(npos[i].name)
+
+    def call(args, kwargs):
+        try:
+            ba = nsig.bind(*args, **kwargs)
+        except TypeError as exc:
+            raise TypeError(f"{func.__name__}(): {exc}") from None
+        ba.apply_defaults()
+        nargs = ba.arguments
+        pos, kw = [], {}
+        for p in iparams:
+            if p.kind == _P.VAR_POSITIONAL:
+                if n_varpos is not None:
+                    pos.extend(nargs.get(n_varpos, ()))
+                continue
+            if p.kind == _P.VAR_KEYWORD:
+                continue
+            src = match.get(p.name)
+            v = nargs[src] if src is not None else _NoValue
+            if v is _NoValue:
+                if p.default is _P.empty:
+                    raise NoDeviceImpl
+                if p.kind == _P.POSITIONAL_ONLY:
+                    pos.append(p.default)
+                continue
+            if p.kind == _P.POSITIONAL_ONLY:
+                pos.append(v)
+            else:
+                kw[p.name] = v
+        for n, v in nargs.items():
+            if n in used or n == n_varpos:
+                if n == n_varpos and not any(p.kind == _P.VAR_POSITIONAL for p in iparams) and v:
+                    raise NoDeviceImpl
+                continue
+            prm = nparams[n]
+            if prm.kind == _P.VAR_KEYWORD:
+                if v and not i_varkw:
+                    raise NoDeviceImpl
+                kw.update(v)
+            elif v is _NoValue or _is_default(v, prm.default):
+                continue
+            elif i_varkw:
+                kw[n] = v
+            else:
+                raise NoDeviceImpl  # an argument the device function cannot honour
+        try:
+            return impl(*pos, **kw)
+        except NotImplementedError:
+            raise NoDeviceImpl from None
+
+    return call
+
+
+def _resolve(func):
+    """The device implementation of NumPy function ``func`` (a caller), or None."""
+    try:
+        return _plans[func]
+    except KeyError:
+        pass
+    except TypeError:  # unhashable
+        return None
+    import types
+
+    import gpuarray
+
+    mod = getattr(func, "__module__", None) or "numpy"
+    name = getattr(func, "__name__", None)
+    plan = None
+    if (mod, name) in OVERRIDES:
+        o = OVERRIDES[(mod, name)]
+        plan = lambda args, kwargs, o=o: o(*args, **kwargs)  # noqa: E731
+    elif name is not None and mod.split(".")[0] == "numpy":
+        ns = gpuarray
+        sub = mod.split(".")[1] if "." in mod else None
+        if sub and not sub.startswith("_") and sub not in ("lib", "core"):
+            ns = getattr(gpuarray, sub, None)
+            ns = ns if isinstance(ns, types.ModuleType) else None
+        impl = getattr(ns, name, None) if ns is not None else None
+        if callable(impl) and not isinstance(impl, type) and impl is not func and not isinstance(impl, np.ufunc):
+            plan = _make_plan(func, impl)
+    _plans[func] = plan
+    return plan
+
+
+def array_function(func, types, args, kwargs):
+    """``GpuArray.__array_function__``: NumPy function ``func`` on the device, or a counted
+    host fallback."""
+    for t in types:
+        if not issubclass(t, (GpuArray, np.ndarray)):
+            return NotImplemented
+    kwargs = dict(kwargs)
+    kwargs.pop("like", None)
+    plan = _resolve(func)
+    if plan is not None:
+        try:
+            return plan(args, kwargs)
+        except NoDeviceImpl:
+            pass
+    return host_fallback(func, _label(func), args, kwargs)

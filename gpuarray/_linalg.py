@@ -1,0 +1,455 @@
+"""Matrix products: matmul, dot, vdot, tensordot, vecdot, inner, outer, trace, kron, einsum.
+
+Every product and the reductions built on it run through one strided contraction,
+``contract_into(out, a, b)``: ``out[..., m, n] = sum_k a[..., m, k] * b[..., k, n]`` over views
+whose batch dims agree (broadcast dims have stride 0). Operands are read through their own
+strides, offsets and dtypes (converted while loading), so transposes, slices, broadcasting and
+mixed dtypes cost no copies. The API functions below only build views.
+
+Two kernels (wgsl/matmul_*.wgsl): a shared-memory tiled one for float32/float64 matrices, and a
+one-output-per-thread one for everything else (integers wrap like NumPy, bool is or-of-ands,
+complex, thin matrices, and the sum/max/min reductions against a broadcast unit operand).
+Sizes, strides and offsets are parameter words: kernels are cached by dtypes and batch rank only.
+"""
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+
+from . import _dtypes as dt
+from . import _runtime, _wgsl_lib
+from ._array import GpuArray, new_leaf
+from ._codegen import LIT, SUFFIX, binding_decls, cast_expr, load_fn, store_fn
+from ._graph import Leaf, broadcast_shapes, broadcast_strides, contiguous_strides
+
+# tile of C per workgroup, K-depth of a staged slice, micro-tile per thread (256 threads);
+# float64 tiles take 16 KiB of workgroup memory, within every adapter's limit
+TILE = {"TM": 64, "TN": 64, "TK": 16, "RM": 4, "RN": 4}
+TILED_MIN = 16  # M and N from which the tiled kernel beats one thread per output
+SIMPLE_WG = 256
+_MATMUL_SIG = "(n?,k),(k,m?)->(n?,m?)"
+_VECDOT_SIG = "(n),(n)->()"
+
+
+# ----------------------------------------------------------------------------- kernels
+def _zero(w: str) -> str:
+    return f"{w}()" if w.startswith("vec2") else LIT[w][0]
+
+
+def _step(step: str, ct) -> tuple[str, str]:
+    """(initial accumulator, WGSL statement folding a, b at step k into acc) for compute dtype ct."""
+    w = dt.wgsl_type(ct)
+    if step == "dot":
+        if ct == dt.bool_:
+            return "false", "acc = acc || (a && b);"
+        if ct.kind in "iu":  # 32/64-bit wrap-around; sub-word results are masked when stored
+            return _zero(w), "acc = acc + a * b;"
+        if ct.kind == "f":
+            return _zero(w), "acc = fma(a, b, acc);"
+        return _zero(w), f"acc = acc + {w}(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x);"
+    # max / min of a along K; the first element starts the fold (these reductions have no identity)
+    if ct == dt.bool_:
+        fold = "acc || a" if step == "max" else "acc && a"
+    elif ct.kind == "f":
+        fold = f"ga_{'maximum' if step == 'max' else 'minimum'}_{SUFFIX[w]}(acc, a)"  # NaN propagates
+    elif ct.kind in "iu":
+        fold = f"{step}(acc, a)"
+    else:
+        raise TypeError(f"{step} is not defined for {ct}")
+    return _zero(w), f"acc = select({fold}, a, k == 0u);"
+
+
+def _source(variant: str, step: str, adt, bdt, cdt, nb: int) -> str:
+    w = dt.wgsl_type(cdt)
+    loaders = [
+        load_fn(1, adt, False),
+        load_fn(2, bdt, False),
+        store_fn(cdt),
+        f"fn la(j: u32) -> {w} {{ let v = ld1(j); return {cast_expr(adt, cdt, 'v')}; }}",
+        f"fn lb(j: u32) -> {w} {{ let v = ld2(j); return {cast_expr(bdt, cdt, 'v')}; }}",
+    ]
+    init, code = _step(step, cdt)
+    common = _wgsl_lib.template("matmul_common.wgsl").substitute(
+        bindings=binding_decls([(None, cdt, True), (None, adt, False), (None, bdt, False)]),
+        loaders="\n".join(loaders),
+        helpers=_wgsl_lib.resolve(code),
+        NB=nb,
+    )
+    if variant == "simple":
+        return _wgsl_lib.template("matmul_simple.wgsl").substitute(
+            common=common, CT=w, INIT=init, STEP=code, WG=SIMPLE_WG)
+    t = TILE
+    nt = (t["TM"] // t["RM"]) * (t["TN"] // t["RN"])
+    return _wgsl_lib.template("matmul_tiled.wgsl").substitute(
+        common=common, CT=w, ZERO=_zero(w), NT=nt, TMK=t["TM"] * t["TK"], TNK=t["TN"] * t["TK"],
+        RMN=t["RM"] * t["RN"], LA=t["TM"] * t["TK"] // nt, LB=t["TN"] * t["TK"] // nt, **t)
+
+
+def _merge(sizes, *stride_lists):
+    """Collapse dims (outermost first) into as few as possible for every stride list at once.
+    Returns [(size, (stride per list))...]; size-1 dims are dropped."""
+    out: list = []
+    for d, n in enumerate(sizes):
+        if n == 1:
+            continue
+        st = tuple(s[d] for s in stride_lists)
+        if out:
+            pn, pst = out[-1]
+            if all(a == b * n for a, b in zip(pst, st)):
+                out[-1] = (pn * n, st)
+                continue
+        out.append((n, st))
+    return out
+
+
+def contract_into(out: Leaf, a: Leaf, b: Leaf, step: str = "dot") -> None:
+    """Record ``out[..., m, n] = fold_k step(a[..., m, k], b[..., k, n])`` (one dispatch).
+
+    All three views share the batch shape ``out.shape[:-2]``. step: 'dot' (sum of products,
+    in out's dtype), 'max' / 'min' (of a along k; b is ignored but bound).
+    """
+    *batch, M, N = out.shape
+    K = a.shape[-1]
+    if M * N * int(np.prod(batch, dtype=np.int64)) == 0:
+        return
+    sam, sak = a.strides[-2:]
+    sbk, sbn = b.strides[-2:]
+    scm, scn = out.strides[-2:]
+    dims = _merge(batch, a.strides[:-2], b.strides[:-2], out.strides[:-2])
+    # an inner batch dim that one operand broadcasts over can join M (or N): one larger
+    # matrix product instead of a batch of small ones
+    while dims:
+        n, (sa, sb, sc) = dims[-1]
+        if sb == 0 and (M == 1 or (sa == sam * M and sc == scm * M)):
+            if M == 1:
+                sam, scm = sa, sc
+            M *= n
+        elif sa == 0 and (N == 1 or (sb == sbn * N and sc == scn * N)):
+            if N == 1:
+                sbn, scn = sb, sc
+            N *= n
+        else:
+            break
+        dims.pop()
+    nbatch = int(np.prod([d[0] for d in dims], dtype=np.int64))
+    tiled = step == "dot" and out.dtype in dt.REAL_FLOAT and M >= TILED_MIN and N >= TILED_MIN
+    if tiled:
+        tiles_n = -(-N // TILE["TN"])
+        tiles_m = -(-M // TILE["TM"])
+        total = groups = nbatch * tiles_m * tiles_n
+    else:
+        tiles_n = tiles_m = 0
+        total = nbatch * M * N
+        groups = _runtime.groups_for(total, SIMPLE_WG)
+    words = [total, M, N, K, tiles_n, tiles_m, a.offset, sam, sak, b.offset, sbk, sbn, out.offset, scm, scn]
+    for n, st in dims:
+        words.append(n)
+        words.extend(st)
+    params = np.array([w & 0xFFFFFFFF for w in words], np.uint32).tobytes()
+    variant = "tiled" if tiled else "simple"
+    key = ("matmul", variant, step, a.dtype.char, b.dtype.char, out.dtype.char, len(dims))
+
+    def build():
+        src = _source(variant, step, a.dtype, b.dtype, out.dtype, len(dims))
+        return f"matmul_{variant}_{step}_{out.dtype.name}", src, ["rw", "r", "r"], len(params)
+
+    dev = _runtime.device()
+    kern = dev.kernel(key, build)
+    dev.dispatch(kern, [out.storage, a.storage, b.storage], params, groups)
+
+
+# ------------------------------------------------------------------------------ helpers
+def _arr(x) -> GpuArray:
+    if isinstance(x, GpuArray):
+        return x
+    from ._creation import asarray
+
+    return asarray(x)
+
+
+def _shape_str(shape) -> str:
+    return str(tuple(shape)).replace(" ", "")
+
+
+def _finish(res: GpuArray, out):
+    if out is None:
+        return res
+    from ._elementwise import assign
+
+    assign(out, res)
+    return out
+
+
+def _result(leaf: Leaf, shape) -> GpuArray:
+    """The contiguous result buffer ``leaf`` seen with ``shape`` (its size-1 core dims dropped)."""
+    shape = tuple(shape)
+    return GpuArray(Leaf(leaf.storage, leaf.dtype, shape, contiguous_strides(shape), leaf.offset))
+
+
+_units: dict = {}
+
+
+def _unit(dtype, shape) -> Leaf:
+    """A view of the value 1 (of ``dtype``) broadcast to ``shape``: the operand of sum-like reductions."""
+    st = _units.get(dtype)
+    if st is None:
+        st = _units[dtype] = _runtime.device().upload(np.ones(max(1, 4 // dtype.itemsize), dtype))
+    return Leaf(st, dtype, shape, (0,) * len(shape), 0)
+
+
+def sum_dtype(d):
+    """NumPy's accumulator dtype for sum-like reductions (trace): small integers widen."""
+    if d == dt.bool_ or (d.kind == "i" and d.itemsize < 8):
+        return dt.default_int()
+    if d.kind == "u" and d.itemsize < 8:
+        return dt.canonical(dt.uint64)
+    return d
+
+
+def reduce_axes(x, axes, op: str, ct, *, square: bool = False) -> GpuArray:
+    """Sum ('sum'), maximum ('max') or minimum ('min') of ``x`` over ``axes`` in dtype ``ct``, kept
+    dims in order; with square=True the sum is of x * x. One contraction dispatch: x against a
+    broadcast unit (or against itself)."""
+    x = _arr(x)
+    axes = tuple(a % x.ndim for a in axes) if x.ndim else ()
+    keep = [i for i in range(x.ndim) if i not in axes]
+    leaf = x._leaf()
+    K = int(np.prod([leaf.shape[i] for i in axes], dtype=np.int64))
+    kdims = _merge([leaf.shape[i] for i in axes], [leaf.strides[i] for i in axes]) if K else []
+    if len(kdims) > 1:  # the reduced dims are not one stride walk: lay them out last, contiguously
+        from ._manipulation import permute_dims
+
+        leaf = permute_dims(x, keep + list(axes)).copy()._leaf()
+        keep, axes = list(range(len(keep))), tuple(range(len(keep), x.ndim))
+        kdims = _merge([leaf.shape[i] for i in axes], [leaf.strides[i] for i in axes])
+    sk = kdims[0][1][0] if kdims else 0
+    if K == 0 and op != "sum":
+        name = "maximum" if op == "max" else "minimum"
+        raise ValueError(f"zero-size array to reduction operation {name} which has no identity")
+    kept = [leaf.shape[i] for i in keep]
+    kst = [leaf.strides[i] for i in keep]
+    a = Leaf(leaf.storage, leaf.dtype, kept + [1, K], kst + [0, sk], leaf.offset)
+    if square:
+        b = Leaf(leaf.storage, leaf.dtype, kept + [K, 1], kst + [sk, 0], leaf.offset)
+    else:
+        b = _unit(ct, kept + [K, 1])
+    res = new_leaf(ct, kept + [1, 1])
+    contract_into(res, a, b, "dot" if op == "sum" else op)
+    return _result(res, kept)
+
+
+# ---------------------------------------------------------------------------- products
+def matmul(x1, x2, /, out=None, *, dtype=None, casting="same_kind", order="K", subok=True, **kw):
+    """Matrix product with NumPy's rules: batch dims broadcast, 1-D operands gain and then lose
+    a core dim. One dispatch; transposed or sliced operands are read in place."""
+    a, b = _arr(x1), _arr(x2)
+    for i, x in enumerate((a, b)):
+        if x.ndim == 0:
+            raise ValueError(f"matmul: Input operand {i} does not have enough dimensions (has 0, gufunc core "
+                             f"with signature {_MATMUL_SIG} requires 1)")
+    ct = dt.normalize(dtype) if dtype is not None else dt.result_type(a.dtype, b.dtype)
+    la, lb = a._leaf(), b._leaf()
+    ash, ast = ((1,) + la.shape, (0,) + la.strides) if a.ndim == 1 else (la.shape, la.strides)
+    bsh, bst = (lb.shape + (1,), lb.strides + (0,)) if b.ndim == 1 else (lb.shape, lb.strides)
+    if ash[-1] != bsh[-2]:
+        raise ValueError(f"matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature "
+                         f"{_MATMUL_SIG} (size {bsh[-2]} is different from {ash[-1]})")
+    M, K, N = ash[-2], ash[-1], bsh[-1]
+    core = ((M,) if a.ndim > 1 else ()) + ((N,) if b.ndim > 1 else ())
+    try:
+        batch = broadcast_shapes(ash[:-2], bsh[:-2])
+    except ValueError:
+        remap = " ".join(f"{_shape_str(x.shape)}->({','.join([str(d) for d in x.shape[:-2]] + ['newaxis'] * min(x.ndim, 2))})"
+                         for x in (a, b))
+        raise ValueError(f"operands could not be broadcast together with remapped shapes [original->remapped]: "
+                         f"{remap}  and requested shape {_shape_str(core)}") from None
+    av = Leaf(la.storage, la.dtype, batch + (M, K), broadcast_strides(ash[:-2], ast[:-2], batch) + ast[-2:], la.offset)
+    bv = Leaf(lb.storage, lb.dtype, batch + (K, N), broadcast_strides(bsh[:-2], bst[:-2], batch) + bst[-2:], lb.offset)
+    res = new_leaf(ct, batch + (M, N))
+    contract_into(res, av, bv)
+    return _finish(_result(res, batch + core), out)
+
+
+def _tensordot(a: GpuArray, b: GpuArray, a_con, b_con, ct) -> GpuArray:
+    """Contract dims a_con of a with b_con of b; result dims: a's free ones, then b's."""
+    a_con, b_con = list(a_con), list(b_con)
+    la, lb = a._leaf(), b._leaf()
+    a_free = [i for i in range(a.ndim) if i not in a_con]
+    b_free = [i for i in range(b.ndim) if i not in b_con]
+    K = int(np.prod([la.shape[i] for i in a_con], dtype=np.int64))
+    kdims = _merge([la.shape[i] for i in a_con], [la.strides[i] for i in a_con], [lb.strides[j] for j in b_con]) if K else []
+    if len(kdims) > 1:  # no single stride walks the contracted dims: lay them out contiguously
+        from ._manipulation import permute_dims
+
+        a = permute_dims(a, a_free + a_con).copy()
+        b = permute_dims(b, b_con + b_free).copy()
+        na, nk = len(a_free), len(a_con)
+        return _tensordot(a, b, range(na, na + nk), range(nk), ct)
+    sak, sbk = kdims[0][1] if kdims else (0, 0)
+    na, nb = len(a_free), len(b_free)
+    res = new_leaf(ct, [la.shape[i] for i in a_free] + [lb.shape[j] for j in b_free])
+    cs = res.strides
+    # the last free dim of each operand is the matrix dim; the others are batch dims
+    M, sam, scm = (la.shape[a_free[-1]], la.strides[a_free[-1]], cs[na - 1]) if na else (1, 0, 0)
+    N, sbn, scn = (lb.shape[b_free[-1]], lb.strides[b_free[-1]], cs[na + nb - 1]) if nb else (1, 0, 0)
+    ab, bb = a_free[:-1], b_free[:-1]
+    batch = [la.shape[i] for i in ab] + [lb.shape[j] for j in bb]
+    av = Leaf(la.storage, la.dtype, batch + [M, K], [la.strides[i] for i in ab] + [0] * len(bb) + [sam, sak], la.offset)
+    bv = Leaf(lb.storage, lb.dtype, batch + [K, N], [0] * len(ab) + [lb.strides[j] for j in bb] + [sbk, sbn], lb.offset)
+    cv = Leaf(res.storage, ct, batch + [M, N], list(cs[:max(na - 1, 0)]) + list(cs[na:na + max(nb - 1, 0)]) + [scm, scn], 0)
+    contract_into(cv, av, bv)
+    return GpuArray(res)
+
+
+def _multiply(a, b):
+    from ._elementwise import apply
+
+    return apply("multiply", a, b)
+
+
+def dot(a, b, out=None):
+    """NumPy's dot: the sum product over a's last axis and b's second-to-last (or only) axis."""
+    a, b = _arr(a), _arr(b)
+    if a.ndim == 0 or b.ndim == 0:
+        return _finish(_multiply(a, b), out)
+    ia, ib = a.ndim - 1, max(b.ndim - 2, 0)
+    if a.shape[ia] != b.shape[ib]:
+        raise ValueError(f"shapes {_shape_str(a.shape)} and {_shape_str(b.shape)} not aligned: "
+                         f"{a.shape[ia]} (dim {ia}) != {b.shape[ib]} (dim {ib})")
+    return _finish(_tensordot(a, b, [ia], [ib], dt.result_type(a.dtype, b.dtype)), out)
+
+
+def inner(a, b, /):
+    """Sum product over the last axes of a and b."""
+    a, b = _arr(a), _arr(b)
+    if a.ndim == 0 or b.ndim == 0:
+        return _multiply(a, b)
+    ia, ib = a.ndim - 1, b.ndim - 1
+    if a.shape[ia] != b.shape[ib]:
+        raise ValueError(f"shapes {_shape_str(a.shape)} and {_shape_str(b.shape)} not aligned: "
+                         f"{a.shape[ia]} (dim {ia}) != {b.shape[ib]} (dim {ib})")
+    return _tensordot(a, b, [ia], [ib], dt.result_type(a.dtype, b.dtype))
+
+
+def _conj_if_complex(x: GpuArray) -> GpuArray:
+    if x.dtype.kind != "c":
+        return x
+    from ._elementwise import apply
+
+    return apply("conj", x)
+
+
+def vdot(a, b, /):
+    """Dot product of the flattened arrays, conjugating the first."""
+    from ._manipulation import ravel
+
+    a, b = ravel(_arr(a)), ravel(_arr(b))
+    if a.size != b.size:
+        raise ValueError(f"cannot reshape array of size {b.size} into shape ({a.size},)")
+    return _tensordot(_conj_if_complex(a), b, [0], [0], dt.result_type(a.dtype, b.dtype))
+
+
+def tensordot(a, b, /, axes=2):
+    """Sum products over the given axes (an int N: a's last N with b's first N)."""
+    a, b = _arr(a), _arr(b)
+    if isinstance(axes, (int, np.integer)):
+        n = operator.index(axes)
+        if n < 0 or n > a.ndim or n > b.ndim:
+            raise ValueError("shape-mismatch for sum")
+        a_con, b_con = list(range(a.ndim - n, a.ndim)), list(range(n))
+    else:
+        xa, xb = axes
+        a_con = [xa] if isinstance(xa, (int, np.integer)) else list(xa)
+        b_con = [xb] if isinstance(xb, (int, np.integer)) else list(xb)
+        if len(a_con) != len(b_con):
+            raise ValueError("shape-mismatch for sum")
+        a_con = [operator.index(i) % a.ndim if a.ndim else i for i in a_con]
+        b_con = [operator.index(i) % b.ndim if b.ndim else i for i in b_con]
+    if any(a.shape[i] != b.shape[j] for i, j in zip(a_con, b_con)):
+        raise ValueError("shape-mismatch for sum")
+    return _tensordot(a, b, a_con, b_con, dt.result_type(a.dtype, b.dtype))
+
+
+def vecdot(x1, x2, /, *, axis=-1):
+    """sum(conj(x1) * x2) along ``axis``, other dims broadcast (one dispatch)."""
+    from ._manipulation import _axis, moveaxis
+
+    a, b = _arr(x1), _arr(x2)
+    for i, x in enumerate((a, b)):
+        if x.ndim == 0:
+            raise ValueError(f"vecdot: Input operand {i} does not have enough dimensions (has 0, gufunc core "
+                             f"with signature {_VECDOT_SIG} requires 1)")
+    a = moveaxis(a, _axis(axis, a.ndim), -1)
+    b = moveaxis(b, _axis(axis, b.ndim), -1)
+    if a.shape[-1] != b.shape[-1]:
+        raise ValueError(f"vecdot: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature "
+                         f"{_VECDOT_SIG} (size {b.shape[-1]} is different from {a.shape[-1]})")
+    ct = dt.result_type(a.dtype, b.dtype)
+    la, lb = _conj_if_complex(a)._leaf(), b._leaf()
+    batch = broadcast_shapes(la.shape[:-1], lb.shape[:-1])
+    K = la.shape[-1]
+    av = Leaf(la.storage, la.dtype, batch + (1, K), broadcast_strides(la.shape[:-1], la.strides[:-1], batch) + (0, la.strides[-1]), la.offset)
+    bv = Leaf(lb.storage, lb.dtype, batch + (K, 1), broadcast_strides(lb.shape[:-1], lb.strides[:-1], batch) + (lb.strides[-1], 0), lb.offset)
+    res = new_leaf(ct, batch + (1, 1))
+    contract_into(res, av, bv)
+    return _result(res, batch)
+
+
+def outer(a, b, out=None):
+    """out[i, j] = a.ravel()[i] * b.ravel()[j] (an elementwise kernel over broadcast views)."""
+    from ._manipulation import reshape
+
+    a, b = _arr(a), _arr(b)
+    return _finish(_multiply(reshape(a, (-1, 1)), reshape(b, (1, -1))), out)
+
+
+def matrix_transpose(x, /):
+    """Swap the last two axes (a view)."""
+    x = _arr(x)
+    if x.ndim < 2:
+        raise ValueError(f"Input array must be at least 2-dimensional, but it is {x.ndim}")
+    return x.mT
+
+
+def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
+    """Sum along a diagonal (small integer types accumulate in the default integer, like NumPy)."""
+    from ._manipulation import diagonal
+
+    a = _arr(a)
+    if a.ndim < 2:
+        raise ValueError("diag requires an array of at least two dimensions")
+    d = diagonal(a, offset=offset, axis1=axis1, axis2=axis2)
+    ct = dt.normalize(dtype) if dtype is not None else sum_dtype(a.dtype)
+    return _finish(reduce_axes(d, (d.ndim - 1,), "sum", ct), out)
+
+
+def trace_method(self, offset=0, axis1=0, axis2=1, dtype=None, out=None):
+    return trace(self, offset, axis1, axis2, dtype, out)
+
+
+def kron(a, b, /):
+    """Kronecker product: an elementwise product of interleaved broadcast views, then a reshape."""
+    from ._manipulation import reshape
+
+    a, b = _arr(a), _arr(b)
+    nd = max(a.ndim, b.ndim)
+    ash = (1,) * (nd - a.ndim) + a.shape
+    bsh = (1,) * (nd - b.ndim) + b.shape
+    av = reshape(a, [d for n in ash for d in (n, 1)])
+    bv = reshape(b, [d for n in bsh for d in (1, n)])
+    return reshape(_multiply(av, bv), tuple(x * y for x, y in zip(ash, bsh)))
+
+
+def einsum(subscripts, *operands, out=None, **kwargs):
+    """Einstein summation (runs on the host through NumPy: a counted fallback)."""
+    from ._array import from_host
+    from ._fallback import host_call
+
+    host = [o.get() if isinstance(o, GpuArray) else o for o in operands]
+    res = np.asarray(host_call(np.einsum, "einsum", [subscripts, *host], kwargs))
+    return _finish(from_host(res.astype(dt.canonical(res.dtype), copy=False)), out)
+
+
+__all__ = ["dot", "einsum", "inner", "kron", "matmul", "matrix_transpose", "outer", "tensordot", "trace", "vdot",
+           "vecdot"]
