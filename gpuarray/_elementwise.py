@@ -10,7 +10,7 @@ from . import _dtypes as dt
 from . import _ops, _runtime
 from ._array import GpuArray, from_host, new_leaf
 from ._fallback import host_call
-from ._graph import MAX_NODES, Cast, Const, Ew, Leaf, broadcast_shapes
+from ._graph import MAX_NODES, Cast, Const, Ew, Leaf, broadcast_shapes, dag_size
 
 _PY_SCALARS = (bool, int, float, complex)
 
@@ -30,7 +30,7 @@ def node_of(x, ct) -> object:
     """The node reading operand ``x`` as dtype ``ct``."""
     if isinstance(x, GpuArray):
         n = x._node
-        if n.size_ > MAX_NODES // 2:
+        if n.size_ > MAX_NODES // 2 and dag_size(n, MAX_NODES // 2) > MAX_NODES // 2:
             n = x._leaf()  # keep kernels bounded: evaluate a big subexpression first
         return n if n.dtype == ct else Cast(n, ct)
     # Python scalar

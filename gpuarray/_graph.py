@@ -8,13 +8,16 @@ Node kinds:
   Iota   the coordinate along one axis (a leaf without a buffer: arange, eye, tril ...)
   Ew     an elementwise op from the op table, computed in ``ct`` with result ``dtype``
   Cast   a dtype conversion
-Other modules may add node kinds by registering an emitter in _codegen.EMITTERS.
+Other modules add node kinds by registering in _codegen.DESCRIBE and _codegen.EMIT
+(e.g. gpuarray.random._node.Rand, a Philox draw fused into the kernel that uses it).
 """
 from __future__ import annotations
 
 import numpy as np
 
 MAX_NODES = 48  # larger expressions materialize a subexpression first (bounded kernel size)
+# ``size_`` is the tree size (shared subexpressions counted each time): a cheap upper bound
+# that triggers the exact count (``dag_size``) only when it is large.
 
 
 class Node:
@@ -74,6 +77,17 @@ class Cast(Node):
         self.srcs, self.dtype, self.shape = (src,), dtype, src.shape
         self.size_ = 1 + src.size_
         self.storages = src.storages
+
+
+def dag_size(node, limit: int) -> int:
+    """Distinct nodes under ``node`` (shared subexpressions once), counting stops past ``limit``."""
+    seen, stack = set(), [node]
+    while stack and len(seen) <= limit:
+        n = stack.pop()
+        if id(n) not in seen:
+            seen.add(id(n))
+            stack.extend(n.srcs)
+    return len(seen)
 
 
 def _union(srcs):

@@ -90,9 +90,9 @@ def _acc_of(t: np.dtype) -> np.dtype:
     return t
 
 
-def _out_leaf(out, shape, dtype, fname):
+def _check_out(out, shape, fname):
     if out is None:
-        return None
+        return
     if not isinstance(out, GpuArray):
         raise TypeError(f"{fname}: out must be a GpuArray, not {type(out).__name__}")
     if out.ndim != len(shape):
@@ -100,7 +100,6 @@ def _out_leaf(out, shape, dtype, fname):
                          f"Found {out.ndim} but expected {len(shape)}")
     if out.shape != tuple(shape):
         raise ValueError(f"output parameter for reduction operation {fname} has a non-reducible dimension")
-    return out
 
 
 def _target(root, shape, axes, keepdims, dtype, out):
@@ -140,6 +139,7 @@ def _done(res, writeback):
 
 
 def _reduce(x: GpuArray, root, axes, monoid, acc, dtype, keepdims, out, fname, **kw):
+    _check_out(out, _result_shape(x.shape, axes, keepdims), fname)
     leaf, ostr, res, wb = _target(root, x.shape, axes, keepdims, dtype, out)
     rc.reduce_into(root, axes, monoid, acc, leaf, ostr, **kw)
     return _done(res, wb)

@@ -126,7 +126,7 @@ def test_device_index_every_int_dtype(x3, dtype):
     i = np.array([[2, lo], [1, 0]], dtype)
     j = np.array([4, 3], dtype)
     assert_same(x3[ga.asarray(i), :, ga.asarray(j)], A3[i, :, j])
-    assert_same(x3[:, ga.asarray(j)], A3[:, j])
+    assert_same(x3[..., ga.asarray(j)], A3[..., j])
 
 
 @pytest.mark.parametrize("dtype", ALL_DTYPES)
@@ -143,7 +143,7 @@ def test_gather_from_noncontiguous_views(rng):
     x = ga.asarray(a)
     idx = np.array([6, 0, -1, 3])
     assert_same(x.T[idx], a.T[idx])
-    assert_same(x[::-2][idx[:2], 1::3], a[::-2][idx[:2], 1::3])
+    assert_same(x[::-2][[4, -5], 1::3], a[::-2][[4, -5], 1::3])
     b = np.broadcast_to(a[0], (5, 7))
     assert_same(ga.broadcast_to(x[0], (5, 7))[[4, 0], [6, 1]], b[[4, 0], [6, 1]])
 
@@ -231,7 +231,7 @@ def test_mask_positions_and_views(rng):
     assert_same(x[ga.asarray(m01)], a[m01])
     assert_same(x[::-1, ::2][ga.asarray(m01[:, ::2])], a[::-1, ::2][m01[:, ::2]])  # mask dims not mergeable
     assert_same(x.T[ga.asarray(m2.T)], a.T[m2.T])
-    assert_same(x[ga.asarray(m01[0]), 2], a[m01[0], 2])
+    assert_same(x[ga.asarray(m01[:, 0]), 2], a[m01[:, 0], 2])
     assert_same(x[[1, 3], ga.asarray(m2[:, 0])], a[[1, 3], m2[:, 0]])
     assert_same(x[ga.asarray(True)], a[True])
     assert_same(x[ga.asarray(np.zeros(4, bool))], a[np.zeros(4, bool)])
@@ -262,7 +262,7 @@ def test_scatter_keys_and_broadcasting(rng):
         (([0, 2],), 5.0),
         ((slice(None), [1, -1], 2), sample((4, 2), np.float32, rng)),
         (([3, 0], slice(None), [5, 1]), sample((5,), np.float32, rng)),  # broadcast over (2, 5)
-        ((0, slice(None, None, -1), [0, 1]), sample((5, 1), np.float32, rng)),
+        ((0, slice(None, None, -1), [0, 1]), sample((2, 1), np.float32, rng)),
         ((Ellipsis, np.array([[1], [2]])), sample((4, 5, 2, 1), np.float32, rng)),
     ]:
         x[key] = ga.asarray(val) if isinstance(val, np.ndarray) else val
@@ -287,9 +287,9 @@ def test_scatter_casts_and_reads_target():
     x[i] += 10
     a[[2, 4, 6]] += 10
     assert_same(x, a)
-    k = ga.asarray(np.array([3, 0, 1], np.int32))
+    k = ga.asarray(np.array([2, 0, 1], np.int32))
     k[k] = 9  # index array is the target itself
-    kk = np.array([3, 0, 1], np.int32)
+    kk = np.array([2, 0, 1], np.int32)
     kk[kk.copy()] = 9
     assert_same(k, kk)
 

@@ -72,7 +72,7 @@ def test_ufunc_integer_and_mixed_dtypes(rng):
     assert_same(np.right_shift(ga.asarray(a), 2), np.right_shift(a, 2))
     assert_same(np.bitwise_not(ga.asarray(a)), np.bitwise_not(a))
     assert_same(np.multiply(ga.asarray(a), np.float32(0.5)), np.multiply(a, np.float32(0.5)))
-    assert_same(ga.asarray(a) * 2 + np.exp(ga.asarray(b.astype(F))), a * 2 + np.exp(b.astype(F)))
+    assert_same(ga.asarray(a) * 2 + np.exp(ga.asarray(b.astype(F))), a * 2 + np.exp(b.astype(F)), rtol=1e-6)
 
 
 def test_operators_with_host_array_on_the_left(xy):
@@ -458,7 +458,7 @@ def test_namespace_errstate_and_printoptions():
     gx = ga.asarray(np.array([1.0, 0.0, -1.0], F))
     with ga.errstate(divide="raise", invalid="raise"):
         r = 1.0 / gx  # device arithmetic gives IEEE results without raising
-    assert_same(r, np.array([1.0, np.inf, -np.inf], F))
+    assert_same(r, np.array([1.0, np.inf, -1.0], F))
     with ga.printoptions(precision=2):
         s = repr(ga.asarray(np.array([1.23456], F)))
     assert "1.23" in s and "1.2345" not in s

@@ -49,7 +49,7 @@ def test_matmul_dtypes_and_awkward_shapes(dtype, mkn, rng):
     check(ga.asarray(a) @ ga.asarray(b), a, b)
 
 
-@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32])
+@pytest.mark.parametrize("dtype", [d for d in REAL_DTYPES if np.dtype(d).kind in "iu"])
 def test_integer_products_wrap_around(dtype, rng):
     info = np.iinfo(dtype)
     a = rng.integers(info.min, info.max, size=(9, 64), endpoint=True).astype(dtype)
@@ -131,7 +131,9 @@ def test_empty_dimensions(sa, sb, dtype):
 def test_nan_and_inf_propagate():
     a = np.array([[np.nan, 1.0], [np.inf, 0.0], [1.0, 2.0]], np.float32)
     b = np.array([[1.0, 0.0], [2.0, 3.0]], np.float32)
-    assert_same(ga.asarray(a) @ ga.asarray(b), a @ b)
+    with np.errstate(invalid="ignore"):
+        want = a @ b
+    assert_same(ga.asarray(a) @ ga.asarray(b), want)
 
 
 def test_no_recompilation_across_sizes(rng):

@@ -25,7 +25,7 @@ VIEWS = [
     ("reshape", lambda a: a.reshape(20, 6)),
     ("reshape_minus1", lambda a: a.reshape(2, -1, 3)),
     ("reshape_ones", lambda a: a.reshape(1, 4, 1, 30, 1)),
-    ("reshape_strided_nocopy", lambda a: a[:, ::2].reshape(12, 6)),
+    ("reshape_strided_nocopy", lambda a: a[:, :, ::2].reshape(20, 3)),
     ("reshape_sliced_rows", lambda a: a[1:3].reshape(-1)),
     ("ravel", lambda a: a.ravel()),
     ("flip", lambda a: (ga if isinstance(a, ga.GpuArray) else np).flip(a, (0, 2))),
@@ -38,7 +38,7 @@ VIEWS = [
     ("split", lambda a: (ga if isinstance(a, ga.GpuArray) else np).split(a, [1, 4], axis=1)[1]),
     ("unstack", lambda a: (ga if isinstance(a, ga.GpuArray) else np).unstack(a, axis=2)[3]),
 ]
-WRITABLE = {name for name, _ in VIEWS} - {"broadcast_to"}
+WRITABLE = {name for name, _ in VIEWS} - {"broadcast_to", "diagonal", "diagonal_neg"}  # read-only in NumPy
 
 
 @pytest.mark.parametrize("name,fn", VIEWS, ids=[v[0] for v in VIEWS])

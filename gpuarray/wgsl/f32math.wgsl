@@ -1,0 +1,801 @@
+// f32math.wgsl -- float32 elementary functions in pure f32/u32 WGSL (no shader-f64 needed).
+//
+// Why: lavapipe's f32 builtins are far off (exp/log ~1e7 ULP near the ends of their range, sin/cos/tan
+// ~2e9 ULP for large arguments, atan2/pow/asinh/acosh break special values); bench/accuracy.md has the
+// table. WGSL also lacks expm1, log1p, log10, cbrt, hypot, logaddexp. `sqrt` is fine and used as is.
+// Requires: nothing beyond core WGSL. No bindings, no entry points: prepend this text to a kernel
+// (or only the functions it reaches: every name starts with `ga_` / `GA_`).
+// Public:  ga_<name>_f32 with NumPy/C99 special values (inf, NaN, signed zeros, subnormals).
+// Private: ga__*_f32 helpers and GA__F32_* constants (distinct from f64math.wgsl's, both can be included).
+// Same driver traps as f64math.wgsl: no reliance on a fused fma (exact products by Dekker's split), and
+// every error-free transformation goes through ga__opq_f32 so the compiler cannot re-associate it.
+// A "ff" (float-float) is vec2<f32>(hi, lo). Polynomials are minimax (Remez, relative error) fits.
+
+const GA__F32_ABS: u32 = 0x7fffffffu;
+const GA__F32_SIGN: u32 = 0x80000000u;
+const GA__F32_EXP: u32 = 0x7f800000u;
+const GA__F32_LN2_HI: f32 = 0.6931471824645996f;       // ln2 = HI + LO (ff)
+const GA__F32_LN2_LO: f32 = -1.9046542121259336e-09f;
+const GA__F32_LN2_C1: f32 = 0.693145751953125f;        // 15 significant bits: k * C1 exact for |k| < 512
+const GA__F32_LN2_C2: f32 = 1.4286068203094173e-06f;
+const GA__F32_LOG2E_HI: f32 = 1.4426950216293335f;
+const GA__F32_LOG2E_LO: f32 = 1.925963033500011e-08f;
+const GA__F32_LOG10E_HI: f32 = 0.4342944920063019f;
+const GA__F32_LOG10E_LO: f32 = -1.0103049952192578e-08f;
+const GA__F32_LOG10_2_HI: f32 = 0.3010300099849701f;
+const GA__F32_LOG10_2_LO: f32 = -1.432098883924482e-08f;
+const GA__F32_PIO2_HI: f32 = 1.5707963705062866f;      // pi/2 = HI + LO + C3
+const GA__F32_PIO2_LO: f32 = -4.371138828673793e-08f;
+const GA__F32_PIO2_C3: f32 = -1.7151245100058819e-15f;
+const GA__F32_PI_HI: f32 = 3.1415927410125732f;
+const GA__F32_PI_LO: f32 = -8.742277657347586e-08f;
+const GA__F32_PIO4_HI: f32 = 0.7853981852531433f;
+const GA__F32_PIO4_LO: f32 = -2.1855694143368964e-08f;
+
+// 2/pi in base 2^32 (same table as f64math.wgsl), read here as 16-bit chunks
+const GA__F32_TWO_OVER_PI_BITS = array<u32, 12>(
+  0xA2F9836Eu, 0x4E441529u, 0xFC2757D1u, 0xF534DDC0u, 0xDB629599u, 0x3C439041u, 0xFE5163ABu, 0xDEBBC561u,
+  0xB7246E3Au, 0x424DD2E0u, 0x06492EEAu, 0x09D1921Cu);
+
+// ---------------------------------------------------------------------------------------------------
+// bit helpers and error-free transformations
+
+fn ga__isnan_f32(x: f32) -> bool { return (bitcast<u32>(x) & GA__F32_ABS) > GA__F32_EXP; }
+fn ga__isinf_f32(x: f32) -> bool { return (bitcast<u32>(x) & GA__F32_ABS) == GA__F32_EXP; }
+fn ga__isfinite_f32(x: f32) -> bool { return (bitcast<u32>(x) & GA__F32_ABS) < GA__F32_EXP; }
+fn ga__nan_f32() -> f32 { return bitcast<f32>(0x7fc00000u); }
+fn ga__inf_f32() -> f32 { return bitcast<f32>(GA__F32_EXP); }
+fn ga__copysign_f32(x: f32, s: f32) -> f32 {
+  return bitcast<f32>((bitcast<u32>(x) & GA__F32_ABS) | (bitcast<u32>(s) & GA__F32_SIGN));
+}
+// 2^k for -126 <= k <= 127
+fn ga__pow2i_f32(k: i32) -> f32 { return bitcast<f32>(u32(k + 127) << 23u); }
+// x * 2^k for |k| <= 300 with one rounding (first step down stays normal)
+fn ga__ldexp_f32(x: f32, k: i32) -> f32 {
+  var y = x;
+  var n = k;
+  if (n > 127) {
+    y = y * 0x1p127f; n = n - 127;
+    if (n > 127) { y = y * 0x1p127f; n = min(n - 127, 127); }
+  } else if (n < -126) {
+    y = y * 0x1p-102f; n = n + 102;
+    if (n < -126) { y = y * 0x1p-102f; n = max(n + 102, -126); }
+  }
+  return y * ga__pow2i_f32(n);
+}
+// optimisation barrier: returns x, unprovably (i < i >> 1 never holds for u32)
+fn ga__opq_f32(x: f32) -> f32 {
+  let i = bitcast<u32>(x);
+  return bitcast<f32>(i | u32(i < (i >> 1u)));
+}
+fn ga__two_sum_f32(a: f32, b: f32) -> vec2<f32> {
+  let s = ga__opq_f32(a + b);
+  let bb = ga__opq_f32(s - a);
+  return vec2<f32>(s, ga__opq_f32((a - (s - bb)) + (b - bb)));
+}
+fn ga__fast_two_sum_f32(a: f32, b: f32) -> vec2<f32> {
+  let s = ga__opq_f32(a + b);
+  return vec2<f32>(s, ga__opq_f32(b - (s - a)));
+}
+// Veltkamp split (|a| < 2^114): 12 + 12 bits
+fn ga__split_f32(a: f32) -> vec2<f32> {
+  let c = ga__opq_f32(4097.0f * a);
+  let h = c - ga__opq_f32(c - a);
+  return vec2<f32>(h, a - h);
+}
+fn ga__two_prod_f32(a: f32, b: f32) -> vec2<f32> {
+  let p = ga__opq_f32(a * b);
+  let x = ga__split_f32(a);
+  let y = ga__split_f32(b);
+  return vec2<f32>(p, ga__opq_f32(((x.x * y.x - p) + x.x * y.y + x.y * y.x) + x.y * y.y));
+}
+// a - b * c, exactly rounded once, for a ~ b * c
+fn ga__resid_f32(a: f32, b: f32, c: f32) -> f32 {
+  let p = ga__two_prod_f32(b, c);
+  return (a - p.x) - p.y;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// exp family
+
+// exp(r) - 1 for r = rh + rl, |rh| <= 0.35, returned as ff (rh, rest): r + r^2/2 + r^3 P(r),
+// P minimax degree 4 (rel. err 4.7e-8, weight <= 0.01).
+fn ga__expm1_kernel_f32(rh: f32, rl: f32) -> vec2<f32> {
+  let p = rh * rh * rh * (0.16666666629275495f + rh * (0.04166655469488302f + rh * (0.008333345807619739f
+    + rh * (0.0013926181564479561f + rh * 0.00019861963920671466f))));
+  return vec2<f32>(rh, 0.5f * rh * rh + p + rl * (1.0f + rh));
+}
+
+// exp(xh + xl) = (mh + ml) 2^k for |xh| <= 104: k = round(x/ln2), r = x - k ln2 (15-bit ln2 head,
+// exact product) kept as ff, mantissa 1 + expm1(r) as ff. Returns (mh, ml, k).
+fn ga__exp_core_f32(xh: f32, xl: f32) -> vec3<f32> {
+  let kf = floor(xh * GA__F32_LOG2E_HI + 0.5f);
+  var r = ga__two_sum_f32(xh - kf * GA__F32_LN2_C1, -kf * GA__F32_LN2_C2);
+  r = ga__fast_two_sum_f32(r.x, r.y + xl);
+  let e = ga__expm1_kernel_f32(r.x, r.y);
+  var m = ga__fast_two_sum_f32(1.0f, e.x);
+  m = ga__fast_two_sum_f32(m.x, m.y + e.y);
+  return vec3<f32>(m.x, m.y, kf);
+}
+
+// exp(x). Special: NaN -> NaN, +inf -> +inf, -inf -> +0, overflow above 88.72 -> inf, gradual underflow.
+fn ga_exp_f32(x: f32) -> f32 {
+  if (ga__isnan_f32(x)) { return x + x; }
+  if (x > 89.0f) { return ga__inf_f32(); }
+  if (x < -104.0f) { return 0.0f; }
+  let c = ga__exp_core_f32(x, 0.0f);
+  return ga__ldexp_f32(c.x + c.y, i32(c.z));
+}
+
+// exp2(x) = 2^k exp(t ln2), k = round(x), t = x - k exact, t ln2 as ff. Exact for integer x.
+fn ga_exp2_f32(x: f32) -> f32 {
+  if (ga__isnan_f32(x)) { return x + x; }
+  if (x >= 128.0f) { return ga__inf_f32(); }
+  if (x < -151.0f) { return 0.0f; }
+  let kf = floor(x + 0.5f);
+  let t = x - kf;
+  var th = ga__two_prod_f32(t, GA__F32_LN2_HI);
+  let c = ga__exp_core_f32(th.x, th.y + t * GA__F32_LN2_LO);
+  return ga__ldexp_f32(c.x + c.y, i32(kf) + i32(c.z));
+}
+
+// expm1(x): 2^k (1 + e) - 1 = (2^k - 1) + 2^k e with e = expm1(r) as ff and (2^k - 1) exact.
+// Special: NaN -> NaN, +inf -> +inf, -inf -> -1, |x| < 2^-25 -> x (keeps -0.0), x < -18 -> -1.
+fn ga_expm1_f32(x: f32) -> f32 {
+  if (ga__isnan_f32(x)) { return x + x; }
+  if (x > 18.0f) { return ga_exp_f32(x); }
+  if (x < -18.0f) { return -1.0f; }
+  if (abs(x) < 0x1p-25f) { return x; }
+  let kf = floor(x * GA__F32_LOG2E_HI + 0.5f);
+  var r = ga__two_sum_f32(x - kf * GA__F32_LN2_C1, -kf * GA__F32_LN2_C2);
+  let e = ga__expm1_kernel_f32(r.x, r.y);
+  let k = i32(kf);
+  let t = ga__pow2i_f32(k);
+  var s = ga__two_sum_f32(t - 1.0f, t * e.x);
+  return s.x + (s.y + t * e.y);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// log family
+
+// log(1 + f) as ff for ff f with f in [sqrt(1/2) - 1, sqrt(2) - 1]: s = f/(2+f) in ff,
+// log = 2s + s^3 (2/3 + z Q(z)), z = s^2, Q minimax degree 2 (LOGR fit), the 2/3 term in ff: ~2^-36.
+fn ga__log1p_core_f32(fh: f32, fl: f32) -> vec2<f32> {
+  var d = ga__fast_two_sum_f32(2.0f, fh);
+  d.y = d.y + fl;
+  let sh = fh / d.x;
+  let sl = (ga__resid_f32(fh, sh, d.x) + fl - sh * d.y) / d.x;
+  let z = ga__two_prod_f32(sh, sh);
+  let zl = z.y + 2.0f * sh * sl;
+  let t = z.x * (0.4000012213025553f + z.x * (0.28550793660363005f + z.x * 0.2333110085233894f));
+  var p = ga__two_sum_f32(0.6666666865348816f, t);
+  p.y = p.y - 1.9868215517249155e-08f;
+  var c = ga__two_prod_f32(sh, z.x);
+  c.y = c.y + sh * zl + sl * z.x;
+  var b = ga__two_prod_f32(c.x, p.x);
+  b.y = b.y + c.x * p.y + c.y * p.x;
+  var r = ga__two_sum_f32(2.0f * sh, b.x);
+  r.y = r.y + 2.0f * sl + b.y;
+  return ga__fast_two_sum_f32(r.x, r.y);
+}
+
+// positive finite ff x -> (k, Lh, Ll) with log x = k ln2 + L; subnormals scaled by 2^24 first
+fn ga__log_parts_f32(xh: f32, xl: f32) -> vec3<f32> {
+  var h = xh;
+  var l = xl;
+  var k = 0;
+  if (h < 0x1p-126f) { h = h * 0x1p24f; l = l * 0x1p24f; k = -24; }
+  let bits = bitcast<u32>(h);
+  k = k + i32(bits >> 23u) - 127;
+  var m = bitcast<f32>((bits & 0x007fffffu) | 0x3f800000u);
+  var ml = ga__ldexp_f32(l, -k);
+  if (m > 1.4142135f) { m = 0.5f * m; ml = 0.5f * ml; k = k + 1; }
+  let f = ga__two_sum_f32(m - 1.0f, ml);
+  let L = ga__log1p_core_f32(f.x, f.y);
+  return vec3<f32>(f32(k), L.x, L.y);
+}
+
+fn ga__log_ff_f32(xh: f32, xl: f32) -> vec2<f32> {
+  let p = ga__log_parts_f32(xh, xl);
+  var a = ga__two_prod_f32(p.x, GA__F32_LN2_HI);
+  a.y = a.y + p.x * GA__F32_LN2_LO;
+  var r = ga__two_sum_f32(a.x, p.y);
+  r.y = r.y + a.y + p.z;
+  return ga__fast_two_sum_f32(r.x, r.y);
+}
+
+fn ga__log1p_ff_f32(x: f32) -> vec2<f32> {
+  if (x > -0.29289323f && x < 0.41421357f) { return ga__log1p_core_f32(x, 0.0f); }
+  let u = ga__two_sum_f32(1.0f, x);
+  return ga__log_ff_f32(u.x, u.y);
+}
+
+// log(x). Special: x < 0 -> NaN, +/-0 -> -inf, +inf -> +inf, NaN -> NaN, log(1) = +0.
+fn ga_log_f32(x: f32) -> f32 {
+  if (!(x >= 0.0f)) { return ga__nan_f32(); }
+  if (x == 0.0f) { return -ga__inf_f32(); }
+  if (ga__isinf_f32(x)) { return x; }
+  let r = ga__log_ff_f32(x, 0.0f);
+  return r.x + r.y;
+}
+
+// log2(x) = k + log(m) log2(e) (ff product): exact for powers of two. Specials as log.
+fn ga_log2_f32(x: f32) -> f32 {
+  if (!(x >= 0.0f)) { return ga__nan_f32(); }
+  if (x == 0.0f) { return -ga__inf_f32(); }
+  if (ga__isinf_f32(x)) { return x; }
+  let p = ga__log_parts_f32(x, 0.0f);
+  var t = ga__two_prod_f32(p.y, GA__F32_LOG2E_HI);
+  t.y = t.y + p.y * GA__F32_LOG2E_LO + p.z * GA__F32_LOG2E_HI;
+  let r = ga__two_sum_f32(p.x, t.x);
+  return r.x + (r.y + t.y);
+}
+
+// log10(x) = k log10(2) + log(m) log10(e), both in ff. Specials as log.
+fn ga_log10_f32(x: f32) -> f32 {
+  if (!(x >= 0.0f)) { return ga__nan_f32(); }
+  if (x == 0.0f) { return -ga__inf_f32(); }
+  if (ga__isinf_f32(x)) { return x; }
+  let p = ga__log_parts_f32(x, 0.0f);
+  var a = ga__two_prod_f32(p.x, GA__F32_LOG10_2_HI);
+  a.y = a.y + p.x * GA__F32_LOG10_2_LO;
+  var t = ga__two_prod_f32(p.y, GA__F32_LOG10E_HI);
+  t.y = t.y + p.y * GA__F32_LOG10E_LO + p.z * GA__F32_LOG10E_HI;
+  let r = ga__two_sum_f32(a.x, t.x);
+  return r.x + (r.y + a.y + t.y);
+}
+
+// log1p(x). Special: x < -1 -> NaN, -1 -> -inf, +inf -> +inf, |x| < 2^-25 -> x (keeps -0.0).
+fn ga_log1p_f32(x: f32) -> f32 {
+  if (!(x >= -1.0f)) { return ga__nan_f32(); }
+  if (x == -1.0f) { return -ga__inf_f32(); }
+  if (ga__isinf_f32(x)) { return x; }
+  if (abs(x) < 0x1p-25f) { return x; }
+  let r = ga__log1p_ff_f32(x);
+  return r.x + r.y;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// pow
+
+fn ga__is_odd_int_f32(y: f32) -> bool {
+  if (abs(y) >= 0x1p24f || floor(y) != y) { return false; }
+  return (i32(y) & 1) != 0;
+}
+
+// pow(x, y) = exp(y log|x|), log in ff (~2^-36) and y log|x| in ff. Special values as ga_pow_f64
+// (C99 F.9.4.4): pow(x, +/-0) = 1 and pow(1, y) = 1 even for NaN; pow(-1, +/-inf) = 1; the +/-inf
+// and +/-0 tables; negative x with non-integer y -> NaN; odd integer y keeps the sign.
+fn ga_pow_f32(x: f32, y: f32) -> f32 {
+  if (y == 0.0f || x == 1.0f) { return 1.0f; }
+  if (ga__isnan_f32(x) || ga__isnan_f32(y)) { return ga__nan_f32(); }
+  let ax = abs(x);
+  if (ga__isinf_f32(y)) {
+    if (ax == 1.0f) { return 1.0f; }
+    if ((ax < 1.0f) == (y < 0.0f)) { return ga__inf_f32(); }
+    return 0.0f;
+  }
+  let odd = ga__is_odd_int_f32(y);
+  let neg = (bitcast<u32>(x) & GA__F32_SIGN) != 0u;
+  let sgn = select(1.0f, -1.0f, neg && odd);
+  if (x == 0.0f) { return ga__copysign_f32(select(0.0f, ga__inf_f32(), y < 0.0f), sgn); }
+  if (ga__isinf_f32(x)) { return ga__copysign_f32(select(ga__inf_f32(), 0.0f, y < 0.0f), sgn); }
+  if (x < 0.0f && floor(y) != y) { return ga__nan_f32(); }
+  if (ax == 1.0f) { return sgn; }
+  if (abs(y) >= 0x1p32f) {
+    return ga__copysign_f32(select(0.0f, ga__inf_f32(), (ax < 1.0f) == (y < 0.0f)), sgn);
+  }
+  let L = ga__log_ff_f32(ax, 0.0f);
+  var p = ga__two_prod_f32(y, L.x);
+  if (p.x > 89.0f) { return ga__copysign_f32(ga__inf_f32(), sgn); }
+  if (p.x < -105.0f) { return ga__copysign_f32(0.0f, sgn); }
+  p.y = p.y + y * L.y;
+  let c = ga__exp_core_f32(p.x, p.y);
+  return ga__copysign_f32(ga__ldexp_f32(c.x + c.y, i32(c.z)), sgn);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// trigonometric
+
+// 32 bits of the 16-bit limbs a|b|c starting o (< 16) bits into a
+fn ga__win32_f32(a: u32, b: u32, c: u32, o: u32) -> u32 {
+  let lo = a | (b << 16u);
+  return (lo >> o) | ((c << (31u - o)) << 1u);
+}
+// 16-bit chunk j of 2/pi (chunk 0 = the first 16 bits after the binary point)
+fn ga__two_over_pi_chunk_f32(j: u32) -> u32 {
+  let w = GA__F32_TWO_OVER_PI_BITS[j >> 1u];
+  return select(w & 0xffffu, w >> 16u, (j & 1u) == 0u);
+}
+
+// Payne-Hanek for finite |x| >= 2^14: x = m 2^e (m 24 bits); 7 chunks (112 bits) of 2/pi from 2^-(e-1)
+// on, multiplied with 12-bit halves of m into 16-bit limbs, give the quadrant and >= 94 fraction bits
+// (the worst float leaves a fraction ~2^-30). Returns (n mod 4, rh, rl).
+fn ga__rem_pio2_large_f32(x: f32) -> vec3<f32> {
+  let b = bitcast<u32>(x) & GA__F32_ABS;
+  let ex = i32(b >> 23u) - 150;
+  let m = (b & 0x7fffffu) | 0x800000u;
+  let m_lo = m & 0xfffu;
+  let m_hi = m >> 12u;
+  let j0 = u32(max((ex - 2) / 16, 0));
+  var L = array<u32, 12>(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u);
+  for (var k = 0u; k < 7u; k = k + 1u) {
+    let w = ga__two_over_pi_chunk_f32(j0 + k);
+    let i = 6u - k;                                  // limb of this chunk's weight
+    let a = m_lo * w;                                // < 2^28
+    L[i] = L[i] + (a & 0xffffu);
+    L[i + 1u] = L[i + 1u] + (a >> 16u);
+    let v = m_hi * w;                                // < 2^28, weight 2^12 more
+    L[i] = L[i] + ((v & 0xfu) << 12u);
+    L[i + 1u] = L[i + 1u] + ((v >> 4u) & 0xffffu);
+    L[i + 2u] = L[i + 2u] + (v >> 20u);
+  }
+  for (var i = 0u; i < 11u; i = i + 1u) {
+    L[i + 1u] = L[i + 1u] + (L[i] >> 16u);
+    L[i] = L[i] & 0xffffu;
+  }
+  let s = u32(16 * (i32(j0) + 7) - ex);              // binary point, in bits
+  let p0 = s - 64u;
+  let p1 = s - 32u;
+  var fl = ga__win32_f32(L[p0 >> 4u], L[(p0 >> 4u) + 1u], L[(p0 >> 4u) + 2u], p0 & 15u);
+  var fh = ga__win32_f32(L[p1 >> 4u], L[(p1 >> 4u) + 1u], L[(p1 >> 4u) + 2u], p1 & 15u);
+  var n = ga__win32_f32(L[s >> 4u], L[(s >> 4u) + 1u], L[(s >> 4u) + 2u], s & 15u) & 3u;
+  var neg = false;
+  if ((fh >> 31u) != 0u) {
+    n = n + 1u;
+    neg = true;
+    fl = ~fl + 1u;
+    fh = ~fh + select(0u, 1u, fl == 0u);
+  }
+  // fraction = fh 2^-32 + fl 2^-64, in four exact pieces
+  var t = ga__two_sum_f32(f32(fh >> 8u) * 0x1p-24f, f32(fh & 0xffu) * 0x1p-32f);
+  t.y = t.y + (f32(fl >> 8u) * 0x1p-56f + f32(fl & 0xffu) * 0x1p-64f);
+  t = ga__fast_two_sum_f32(t.x, t.y);
+  let p = ga__two_prod_f32(t.x, GA__F32_PIO2_HI);
+  var r = ga__fast_two_sum_f32(p.x, p.y + (t.x * GA__F32_PIO2_LO + t.y * GA__F32_PIO2_HI));
+  if (neg) { r = -r; }
+  if (x < 0.0f) { r = -r; n = 4u - n; }
+  return vec3<f32>(f32(n & 3u), r.x, r.y);
+}
+
+// x = n pi/2 + r (r as ff). |x| < 2^14: Cody-Waite with pi/2 = HI + LO + C3, n*HI and n*LO by two_prod
+// (exact), ~2^-58 absolute. Larger: Payne-Hanek.
+fn ga__rem_pio2_f32(x: f32) -> vec3<f32> {
+  if (abs(x) <= GA__F32_PIO4_HI) { return vec3<f32>(0.0f, x, 0.0f); }
+  if (abs(x) >= 0x1p14f) { return ga__rem_pio2_large_f32(x); }
+  let nf = floor(x * 0.6366197466850281f + 0.5f);
+  let p1 = ga__two_prod_f32(nf, GA__F32_PIO2_HI);
+  let p2 = ga__two_prod_f32(nf, GA__F32_PIO2_LO);
+  var r = ga__two_sum_f32(ga__opq_f32(x - p1.x), -p2.x);
+  r.y = r.y - p1.y - p2.y - nf * GA__F32_PIO2_C3;
+  r = ga__two_sum_f32(r.x, r.y);
+  return vec3<f32>(f32(i32(nf) & 3), r.x, r.y);
+}
+
+// sin(r + rr), |r| <= 0.786, as ff: r + (r^3 S(r^2) + rr (1 - r^2/2)); S minimax degree 3 (1.7e-10)
+fn ga__sin_kernel_f32(r: f32, rr: f32) -> vec2<f32> {
+  let z = r * r;
+  let p = r * z * (-0.16666666663799723f + z * (0.00833333185688898f + z * (-0.00019840078328003504f
+    + z * 2.7248940857727918e-06f)));
+  return ga__fast_two_sum_f32(r, p + rr * (1.0f - 0.5f * z));
+}
+
+// cos(r + rr) as ff: w = 1 - z/2 and its rounding error, + z^2 C(z); C minimax degree 3 (5.7e-11)
+fn ga__cos_kernel_f32(r: f32, rr: f32) -> vec2<f32> {
+  let z = ga__two_prod_f32(r, r);
+  let zl = z.y + 2.0f * r * rr;
+  let hz = 0.5f * z.x;
+  let w = ga__opq_f32(1.0f - hz);
+  let c = z.x * z.x * (0.041666666664286464f + z.x * (-0.001388888766051353f + z.x * (2.480059481054772e-05f
+    + z.x * -2.730029335637193e-07f)));
+  return ga__fast_two_sum_f32(w, (((1.0f - w) - hz) - 0.5f * zl) + c);
+}
+
+// sin(x). Special: NaN, +/-inf -> NaN; |x| < 2^-12 -> x (keeps -0.0, subnormals).
+fn ga_sin_f32(x: f32) -> f32 {
+  if (!ga__isfinite_f32(x)) { return ga__nan_f32(); }
+  if (abs(x) < 0x1p-12f) { return x; }
+  let rr = ga__rem_pio2_f32(x);
+  let n = i32(rr.x);
+  var v: vec2<f32>;
+  if ((n & 1) == 0) { v = ga__sin_kernel_f32(rr.y, rr.z); } else { v = ga__cos_kernel_f32(rr.y, rr.z); }
+  let s = v.x + v.y;
+  return select(s, -s, n >= 2);
+}
+
+// cos(x). Special: NaN, +/-inf -> NaN; |x| < 2^-12 -> 1.
+fn ga_cos_f32(x: f32) -> f32 {
+  if (!ga__isfinite_f32(x)) { return ga__nan_f32(); }
+  if (abs(x) < 0x1p-12f) { return 1.0f; }
+  let rr = ga__rem_pio2_f32(x);
+  let n = i32(rr.x);
+  var v: vec2<f32>;
+  if ((n & 1) == 0) { v = ga__cos_kernel_f32(rr.y, rr.z); } else { v = ga__sin_kernel_f32(rr.y, rr.z); }
+  let c = v.x + v.y;
+  return select(c, -c, n == 1 || n == 2);
+}
+
+// tan(x) = sin/cos (or -cos/sin) of the reduced argument, both ff, quotient refined once.
+// Special: NaN, +/-inf -> NaN; |x| < 2^-12 -> x.
+fn ga_tan_f32(x: f32) -> f32 {
+  if (!ga__isfinite_f32(x)) { return ga__nan_f32(); }
+  if (abs(x) < 0x1p-12f) { return x; }
+  let rr = ga__rem_pio2_f32(x);
+  let n = i32(rr.x);
+  let s = ga__sin_kernel_f32(rr.y, rr.z);
+  let c = ga__cos_kernel_f32(rr.y, rr.z);
+  var num = s;
+  var den = c;
+  if ((n & 1) == 1) { num = -c; den = s; }
+  let q = num.x / den.x;
+  let res = ga__resid_f32(num.x, q, den.x) + num.y - q * den.y;
+  return q + res / den.x;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// inverse trigonometric
+
+// asin(s) - s = s^3 A(s^2) on s <= 1/2, A minimax degree 5 (2.1e-8, weight <= 0.042)
+fn ga__asin_poly_f32(z: f32) -> f32 {
+  return 0.16666666317979964f + z * (0.07500098523919095f + z * (0.0445981076636442f
+    + z * (0.031115319694156096f + z * (0.017081656066888894f + z * 0.03379970955809932f))));
+}
+
+// (s, lo, big): |x| <= 1/2: asin|x| = s + lo; else s = sqrt((1-|x|)/2), asin(s) = s + lo (ff)
+fn ga__asin_parts_f32(ax: f32) -> vec3<f32> {
+  var z = ax * ax;
+  var s = ax;
+  var sl = 0.0f;
+  let big = ax > 0.5f;
+  if (big) {
+    z = (1.0f - ax) * 0.5f;
+    s = sqrt(z);
+    if (s != 0.0f) { sl = ga__resid_f32(z, s, s) / (2.0f * s) * (1.0f + 0.5f * z); }
+  }
+  return vec3<f32>(s, sl + s * z * ga__asin_poly_f32(z), select(0.0f, 1.0f, big));
+}
+
+// asin(x). Special: |x| > 1 -> NaN, NaN -> NaN, +/-1 -> +/-pi/2, |x| < 2^-12 -> x (keeps -0.0).
+fn ga_asin_f32(x: f32) -> f32 {
+  let ax = abs(x);
+  if (!(ax <= 1.0f)) { return ga__nan_f32(); }
+  if (ax < 0x1p-12f) { return x; }
+  let a = ga__asin_parts_f32(ax);
+  var v = a.x + a.y;
+  if (a.z != 0.0f) {
+    let r = ga__two_sum_f32(GA__F32_PIO2_HI, -2.0f * a.x);
+    v = r.x + (r.y + (GA__F32_PIO2_LO - 2.0f * a.y));
+  }
+  return ga__copysign_f32(v, x);
+}
+
+// acos(x). Special: |x| > 1 -> NaN, NaN -> NaN, acos(1) = +0, acos(-1) = pi.
+fn ga_acos_f32(x: f32) -> f32 {
+  let ax = abs(x);
+  if (!(ax <= 1.0f)) { return ga__nan_f32(); }
+  let a = ga__asin_parts_f32(ax);
+  if (a.z == 0.0f) {
+    let r = ga__two_sum_f32(GA__F32_PIO2_HI, -x);
+    return r.x + (r.y + (GA__F32_PIO2_LO - ga__copysign_f32(a.y, x)));
+  }
+  if (x > 0.0f) { return 2.0f * (a.x + a.y); }
+  let r = ga__two_sum_f32(GA__F32_PI_HI, -2.0f * a.x);
+  return r.x + (r.y + (GA__F32_PI_LO - 2.0f * a.y));
+}
+
+// atan(ax + axl), ax >= 0, as unsummed (hi, lo): fdlibm breakpoints 7/16, 11/16, 19/16, 39/16;
+// atan(t) = t + t^3 A(t^2) on |t| <= 7/16, A minimax degree 5 (2.9e-9).
+fn ga__atan_core_f32(ax: f32, axl: f32) -> vec2<f32> {
+  var t: f32;
+  var hi = 0.0f;
+  var lo = 0.0f;
+  var id = -1;
+  if (ax < 0.4375f) {
+    t = ax;
+  } else if (ax < 0.6875f) {
+    id = 0; t = (2.0f * ax - 1.0f) / (2.0f + ax);
+    hi = 0.46364760398864746f; lo = 5.01215868808913e-09f;
+  } else if (ax < 1.1875f) {
+    id = 1; t = (ax - 1.0f) / (ax + 1.0f);
+    hi = GA__F32_PIO4_HI; lo = GA__F32_PIO4_LO;
+  } else if (ax < 2.4375f) {
+    id = 2; t = (ax - 1.5f) / (1.0f + 1.5f * ax);
+    hi = 0.9827937483787537f; lo = -2.5131424052915463e-08f;
+  } else {
+    id = 3; t = -1.0f / ax;
+    hi = GA__F32_PIO2_HI; lo = GA__F32_PIO2_LO;
+  }
+  let z = t * t;
+  let p = t * z * (-0.3333333323616135f + z * (0.19999963081156932f + z * (-0.14283424679481938f
+    + z * (0.11058585183324252f + z * (-0.08534249085097978f + z * 0.048267147417783145f)))));
+  var corr = 0.0f;
+  if (axl != 0.0f) { corr = axl / (1.0f + ax * ax); }
+  if (id < 0) { return vec2<f32>(t, p + corr); }
+  let r = ga__two_sum_f32(hi, t);
+  return vec2<f32>(r.x, r.y + (lo + p + corr));
+}
+
+// atan(x). Special: NaN -> NaN, +/-inf -> +/-pi/2, |x| < 2^-12 -> x (keeps -0.0).
+fn ga_atan_f32(x: f32) -> f32 {
+  if (ga__isnan_f32(x)) { return x + x; }
+  let ax = abs(x);
+  if (ax < 0x1p-12f) { return x; }
+  if (ax >= 0x1p26f) { return ga__copysign_f32(GA__F32_PIO2_HI, x); }
+  let r = ga__atan_core_f32(ax, 0.0f);
+  return ga__copysign_f32(r.x + r.y, x);
+}
+
+// atan2(y, x): atan of the ff quotient |y|/|x|, pi - . for x < 0, sign of y. C99 special values as
+// ga_atan2_f64.
+fn ga_atan2_f32(y: f32, x: f32) -> f32 {
+  if (ga__isnan_f32(x) || ga__isnan_f32(y)) { return ga__nan_f32(); }
+  let xneg = (bitcast<u32>(x) & GA__F32_SIGN) != 0u;
+  let ax = abs(x);
+  let ay = abs(y);
+  var v: f32;
+  if (ay == 0.0f) {
+    v = select(0.0f, GA__F32_PI_HI, xneg);
+  } else if (ga__isinf_f32(ay)) {
+    if (ga__isinf_f32(ax)) { v = select(GA__F32_PIO4_HI, 2.356194496154785f, xneg); } else { v = GA__F32_PIO2_HI; }
+  } else if (ax == 0.0f) {
+    v = GA__F32_PIO2_HI;
+  } else if (ga__isinf_f32(ax)) {
+    v = select(0.0f, GA__F32_PI_HI, xneg);
+  } else {
+    var bx = ax;
+    var by = ay;
+    let big = max(ax, ay);
+    if (big > 0x1p100f) { bx = bx * 0x1p-40f; by = by * 0x1p-40f; }
+    if (big < 0x1p-100f) { bx = bx * 0x1p40f; by = by * 0x1p40f; }
+    let q = by / bx;
+    var ql = 0.0f;
+    if (q > 0x1p-100f && q < 0x1p100f && min(bx, by) > 0x1p-100f) { ql = ga__resid_f32(by, q, bx) / bx; }
+    var a: vec2<f32>;
+    if (ga__isinf_f32(q) || q >= 0x1p26f) { a = vec2<f32>(GA__F32_PIO2_HI, GA__F32_PIO2_LO); }
+    else if (q < 0x1p-12f) { a = vec2<f32>(q, ql); }
+    else { a = ga__atan_core_f32(q, ql); }
+    if (xneg) {
+      let r = ga__two_sum_f32(GA__F32_PI_HI, -a.x);
+      v = r.x + (r.y + (GA__F32_PI_LO - a.y));
+    } else {
+      v = a.x + a.y;
+    }
+  }
+  return ga__copysign_f32(v, y);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// hyperbolic
+
+// expm1(x) for |x| <= 18 as ff (used by sinh/tanh)
+fn ga__expm1_ff_f32(x: f32) -> vec2<f32> {
+  let c = ga__exp_core_f32(x, 0.0f);
+  let k = i32(c.z);
+  var s = ga__two_sum_f32(ga__ldexp_f32(c.x, k), -1.0f);
+  return ga__fast_two_sum_f32(s.x, s.y + ga__ldexp_f32(c.y, k));
+}
+
+// sinh(x): |x| < 1: x + x^3 P(x^2) (minimax degree 3, 1.2e-9); |x| <= 18: t = expm1(|x|) ff,
+// (t + t/(1+t))/2; larger: exp(|x|)/2 via the exponent (overflow above 89.4).
+// Special: NaN -> NaN, +/-inf -> +/-inf, |x| < 2^-12 -> x (keeps -0.0).
+fn ga_sinh_f32(x: f32) -> f32 {
+  if (ga__isnan_f32(x)) { return x + x; }
+  let ax = abs(x);
+  if (ax < 0x1p-12f) { return x; }
+  var v: f32;
+  if (ax < 1.0f) {
+    let z = ax * ax;
+    v = ax + ax * z * (0.1666666664726992f + z * (0.008333339598399447f + z * (0.00019838122709407805f
+      + z * 2.8061417087428964e-06f)));
+  } else if (ax > 90.0f) {
+    v = ga__inf_f32();
+  } else if (ax > 18.0f) {
+    let c = ga__exp_core_f32(ax, 0.0f);
+    v = ga__ldexp_f32(c.x + c.y, i32(c.z) - 1);
+  } else {
+    let e = ga__expm1_ff_f32(ax);
+    var d = ga__two_sum_f32(1.0f, e.x);
+    d.y = d.y + e.y;
+    let uh = e.x / d.x;
+    let ul = (ga__resid_f32(e.x, uh, d.x) + e.y - uh * d.y) / d.x;
+    let s = ga__two_sum_f32(e.x, uh);
+    v = 0.5f * (s.x + (s.y + e.y + ul));
+  }
+  return ga__copysign_f32(v, x);
+}
+
+// cosh(x): (E + 1/E)/2 with E = exp(|x|) and 1/E in ff; |x| > 18: exp(|x|)/2 via the exponent.
+// Special: NaN -> NaN, +/-inf -> +inf, |x| < 2^-12 -> 1.
+fn ga_cosh_f32(x: f32) -> f32 {
+  if (ga__isnan_f32(x)) { return x + x; }
+  let ax = abs(x);
+  if (ax < 0x1p-12f) { return 1.0f; }
+  if (ax > 90.0f) { return ga__inf_f32(); }
+  let c = ga__exp_core_f32(ax, 0.0f);
+  let k = i32(c.z);
+  if (ax > 18.0f) { return ga__ldexp_f32(c.x + c.y, k - 1); }
+  let eh = ga__ldexp_f32(c.x, k);
+  let el = ga__ldexp_f32(c.y, k);
+  let ih = 1.0f / eh;
+  let il = (ga__resid_f32(1.0f, ih, eh) - ih * el) * ih;
+  let s = ga__two_sum_f32(eh, ih);
+  return 0.5f * (s.x + (s.y + el + il));
+}
+
+// tanh(x): |x| < 0.55: x + x^3 T(x^2) (minimax degree 5, 1.1e-9); else e/(e+2), e = expm1(2|x|) ff,
+// quotient refined in ff. Special: NaN -> NaN, +/-inf and |x| > 9.1 -> +/-1, |x| < 2^-12 -> x.
+fn ga_tanh_f32(x: f32) -> f32 {
+  if (ga__isnan_f32(x)) { return x + x; }
+  let ax = abs(x);
+  if (ax < 0x1p-12f) { return x; }
+  if (ax > 9.1f) { return ga__copysign_f32(1.0f, x); }
+  var v: f32;
+  if (ax < 0.55f) {
+    let z = ax * ax;
+    v = ax + ax * z * (-0.33333333295055356f + z * (0.1333332420481816f + z * (-0.053964701707629965f
+      + z * (0.021818460750299896f + z * (-0.008526376785114373f + z * 0.0025264483481044903f)))));
+  } else {
+    let e = ga__expm1_ff_f32(2.0f * ax);
+    var d = ga__two_sum_f32(2.0f, e.x);
+    d.y = d.y + e.y;
+    let q = e.x / d.x;
+    let ql = (ga__resid_f32(e.x, q, d.x) + e.y - q * d.y) / d.x;
+    v = q + ql;
+  }
+  return ga__copysign_f32(v, x);
+}
+
+fn ga__sqrt_ff_f32(h: f32, l: f32) -> vec2<f32> {
+  let s = sqrt(h);
+  return vec2<f32>(s, (ga__resid_f32(h, s, s) + l) / (2.0f * s));
+}
+
+// asinh(x) = sign(x) log(|x| + sqrt(x^2 + 1)) with the argument of log in ff; |x| > 2^12: log(2|x|)
+// (+ 1/(4x^2), negligible). Special: NaN -> NaN, +/-inf -> +/-inf, |x| < 2^-12 -> x.
+fn ga_asinh_f32(x: f32) -> f32 {
+  if (ga__isnan_f32(x)) { return x + x; }
+  let ax = abs(x);
+  if (ax < 0x1p-12f || ga__isinf_f32(x)) { return x; }
+  var r: vec2<f32>;
+  if (ax > 0x1p12f) {
+    let l = ga__log_ff_f32(ax, 0.0f);
+    r = ga__two_sum_f32(l.x, GA__F32_LN2_HI);
+    r.y = r.y + l.y + GA__F32_LN2_LO;
+  } else {
+    let p = ga__two_prod_f32(ax, ax);
+    var q = ga__two_sum_f32(1.0f, p.x);
+    q.y = q.y + p.y;
+    let s = ga__sqrt_ff_f32(q.x, q.y);
+    var w = ga__two_sum_f32(ax, s.x);
+    w.y = w.y + s.y;
+    r = ga__log_ff_f32(w.x, w.y);
+  }
+  return ga__copysign_f32(r.x + r.y, x);
+}
+
+// acosh(x) = log(x + sqrt(x^2 - 1)) in ff; x > 2^12: log(2x). Special: x < 1 -> NaN, acosh(1) = +0.
+fn ga_acosh_f32(x: f32) -> f32 {
+  if (!(x >= 1.0f)) { return ga__nan_f32(); }
+  if (ga__isinf_f32(x)) { return x; }
+  var r: vec2<f32>;
+  if (x > 0x1p12f) {
+    let l = ga__log_ff_f32(x, 0.0f);
+    r = ga__two_sum_f32(l.x, GA__F32_LN2_HI);
+    r.y = r.y + l.y + GA__F32_LN2_LO;
+  } else {
+    let p = ga__two_prod_f32(x, x);
+    var q = ga__two_sum_f32(p.x, -1.0f);
+    q.y = q.y + p.y;
+    if (q.x <= 0.0f) { return 0.0f; }
+    let s = ga__sqrt_ff_f32(q.x, q.y);
+    var w = ga__two_sum_f32(x, s.x);
+    w.y = w.y + s.y;
+    r = ga__log_ff_f32(w.x, w.y);
+  }
+  return r.x + r.y;
+}
+
+// atanh(x) = (log1p(|x|) - log1p(-|x|))/2 in ff. Special: |x| > 1 -> NaN, +/-1 -> +/-inf,
+// |x| < 2^-12 -> x.
+fn ga_atanh_f32(x: f32) -> f32 {
+  let ax = abs(x);
+  if (!(ax <= 1.0f)) { return ga__nan_f32(); }
+  if (ax == 1.0f) { return ga__copysign_f32(ga__inf_f32(), x); }
+  if (ax < 0x1p-12f) { return x; }
+  let a = ga__log1p_ff_f32(ax);
+  let b = ga__log1p_ff_f32(-ax);
+  let r = ga__two_sum_f32(a.x, -b.x);
+  return ga__copysign_f32(0.5f * (r.x + (r.y + a.y - b.y)), x);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// algebraic and two-argument
+
+// cbrt(x): exponent/3 bit estimate, two Halley steps, one Newton step with the residual in ff.
+// Subnormals scaled by 2^24, huge values by 2^-48. Special: NaN, +/-inf, +/-0 returned as is.
+fn ga_cbrt_f32(x: f32) -> f32 {
+  if (!ga__isfinite_f32(x) || x == 0.0f) { return x + x; }
+  var a = abs(x);
+  var scale = 1.0f;
+  if (a < 0x1p-126f) { a = a * 0x1p24f; scale = 0x1p-8f; }
+  if (a > 0x1p100f) { a = a * 0x1p-48f; scale = 0x1p16f; }
+  var t = bitcast<f32>(bitcast<u32>(a) / 3u + 709958130u);
+  for (var i = 0; i < 2; i = i + 1) {
+    let t3 = t * t * t;
+    t = t * ((t3 + 2.0f * a) / (2.0f * t3 + a));
+  }
+  let t2 = ga__two_prod_f32(t, t);
+  let t3 = ga__two_prod_f32(t2.x, t);
+  let res = (t3.x - a) + (t3.y + t2.y * t);
+  t = t - res / (3.0f * t2.x);
+  return ga__copysign_f32(t * scale, x);
+}
+
+// hypot(x, y): scaled into a safe range, x^2 + y^2 in ff, sqrt corrected in ff.
+// Special (C99): +/-inf with anything (NaN too) -> +inf; otherwise NaN -> NaN.
+fn ga_hypot_f32(x: f32, y: f32) -> f32 {
+  let ax = abs(x);
+  let ay = abs(y);
+  if (ga__isinf_f32(ax) || ga__isinf_f32(ay)) { return ga__inf_f32(); }
+  if (ga__isnan_f32(ax) || ga__isnan_f32(ay)) { return ga__nan_f32(); }
+  let hi = max(ax, ay);
+  let lo = min(ax, ay);
+  if (lo == 0.0f) { return hi; }
+  var sc = 1.0f;
+  var inv = 1.0f;
+  if (hi > 0x1p50f) { sc = 0x1p60f; inv = 0x1p-60f; }
+  else if (hi < 0x1p-50f) { sc = 0x1p-60f; inv = 0x1p60f; }
+  let h = hi * inv;
+  let l = lo * inv;
+  let a = ga__two_prod_f32(h, h);
+  let b = ga__two_prod_f32(l, l);
+  var s = ga__two_sum_f32(a.x, b.x);
+  s.y = s.y + a.y + b.y;
+  let r = ga__sqrt_ff_f32(s.x, s.y);
+  return (r.x + r.y) * sc;
+}
+
+// log(1 + e) as ff for e = (eh + el) 2^k >= 0 from ga__exp_core_f32
+fn ga__log1p_exp_parts_f32(c: vec3<f32>) -> vec2<f32> {
+  let k = i32(c.z);
+  let eh = ga__ldexp_f32(c.x, k);
+  let el = ga__ldexp_f32(c.y, k);
+  if (eh < 0.41f) { return ga__log1p_core_f32(eh, el); }
+  let u = ga__two_sum_f32(1.0f, eh);
+  return ga__log_ff_f32(u.x, u.y + el);
+}
+
+// logaddexp(x, y) = max + log1p(exp(-|x - y|)), all in ff. Special (NumPy): x == y -> x + ln2;
+// NaN -> NaN; an infinite argument -> max (with -0.0 turned into +0.0, as NumPy's formula does).
+fn ga_logaddexp_f32(x: f32, y: f32) -> f32 {
+  if (x == y) { return x + GA__F32_LN2_HI; }
+  if (ga__isnan_f32(x) || ga__isnan_f32(y)) { return ga__nan_f32(); }
+  let m = max(x, y);
+  let m0 = select(m, 0.0f, m == 0.0f);
+  if (ga__isinf_f32(x) || ga__isinf_f32(y)) { return m0; }
+  var d = ga__two_sum_f32(-abs(x - y), 0.0f);
+  if (abs(x - y) < 0x1p100f) { d = ga__two_sum_f32(min(x, y), -m); }
+  if (d.x < -105.0f) { return m0; }
+  let l = ga__log1p_exp_parts_f32(ga__exp_core_f32(d.x, d.y));
+  let r = ga__two_sum_f32(m, l.x);
+  return r.x + (r.y + l.y);
+}
+
+// logaddexp2(x, y) = max + log2(1 + 2^-|x - y|), as logaddexp. Special: x == y -> x + 1.
+fn ga_logaddexp2_f32(x: f32, y: f32) -> f32 {
+  if (x == y) { return x + 1.0f; }
+  if (ga__isnan_f32(x) || ga__isnan_f32(y)) { return ga__nan_f32(); }
+  let m = max(x, y);
+  let m0 = select(m, 0.0f, m == 0.0f);
+  if (ga__isinf_f32(x) || ga__isinf_f32(y)) { return m0; }
+  var d = ga__two_sum_f32(-abs(x - y), 0.0f);
+  if (abs(x - y) < 0x1p100f) { d = ga__two_sum_f32(min(x, y), -m); }
+  if (d.x < -152.0f) { return m0; }
+  var t = ga__two_prod_f32(d.x, GA__F32_LN2_HI);
+  t.y = t.y + d.x * GA__F32_LN2_LO + d.y * GA__F32_LN2_HI;
+  let l = ga__log1p_exp_parts_f32(ga__exp_core_f32(t.x, t.y));
+  var q = ga__two_prod_f32(l.x, GA__F32_LOG2E_HI);
+  q.y = q.y + l.x * GA__F32_LOG2E_LO + l.y * GA__F32_LOG2E_HI;
+  let r = ga__two_sum_f32(m, q.x);
+  return r.x + (r.y + q.y);
+}

@@ -1,0 +1,389 @@
+"""Reductions and scans against NumPy: values, dtypes, shapes, axes, NaN rules, fusion telemetry."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from numpy.exceptions import AxisError
+
+import gpuarray as ga
+from conftest import ALL_DTYPES, FLOAT_DTYPES, HAS64, REAL_DTYPES, assert_same, sample
+
+NUMERIC = [d for d in ALL_DTYPES if d != np.bool_]
+
+
+def _tol(dtype, n=1):
+    """Relative tolerance of a float result accumulated over ~n terms in another order than NumPy's."""
+    k = np.dtype(dtype).kind
+    if k not in "fc":
+        return None
+    eps = 1e-6 if np.dtype(dtype) in (np.dtype(np.float32), np.dtype(np.complex64)) else 1e-13
+    return eps * max(4.0, np.sqrt(n) * 4)
+
+
+def _check(got, exp, n=1, **kw):
+    exp = np.asarray(exp)
+    assert_same(got, exp, rtol=_tol(exp.dtype, n), atol=kw.pop("atol", 0.0), **kw)
+
+
+def _views(a):
+    """The array itself and non-contiguous views of it: a step slice, a reversed slice, a transpose."""
+    x = ga.asarray(a)
+    out = [(x, a)]
+    if a.ndim >= 2:
+        out.append((x[::2, ::-1], a[::2, ::-1]))
+        out.append((x.T, a.T))
+    elif a.ndim == 1:
+        out.append((x[::3], a[::3]))
+    return out
+
+
+# ----------------------------------------------------------------------------- sum/prod
+@pytest.mark.parametrize("dtype", ALL_DTYPES)
+def test_sum_prod_every_dtype(dtype):
+    a = sample((5, 17), dtype, low=-3, high=3)
+    for x, h in _views(a):
+        for axis in (None, 0, 1, -1, (0, 1)):
+            _check(ga.sum(x, axis=axis), np.sum(h, axis=axis), 20)
+            _check(ga.prod(x, axis=axis), np.prod(h, axis=axis), 20)
+    x = ga.asarray(a)
+    _check(x.sum(axis=1, keepdims=True), a.sum(axis=1, keepdims=True), 20)
+    _check(ga.sum(x, axis=0, dtype=np.float32), a.sum(axis=0, dtype=np.float32), 20)
+
+
+def test_sum_sizes_and_shapes(rng):
+    # 1, 3, 257, 1000+: every kernel shape (thread loop, workgroup tree, chunked two-pass)
+    for shape, axis in [((1,), None), ((3,), 0), ((257,), None), ((1000,), -1), ((3, 1000), 1),
+                        ((1000, 3), 0), ((70001,), None), ((3, 70001), 1), ((70001, 3), 0),
+                        ((2, 3, 4, 5), (1, 3)), ((2, 3, 4, 5), (0, 2)), ((4, 1, 5), 1), ((6, 7, 8), (-1, -3))]:
+        for dtype in (np.float32, np.int32):
+            a = sample(shape, dtype, rng)
+            _check(ga.sum(ga.asarray(a), axis=axis), np.sum(a, axis=axis), a.size)
+
+
+def test_sum_0d_and_empty():
+    x = ga.asarray(np.float32(2.5))
+    _check(ga.sum(x), np.float32(2.5))
+    _check(ga.sum(x, axis=()), np.sum(np.float32(2.5), axis=()))
+    with pytest.raises(AxisError):
+        ga.sum(x, axis=0)
+    z = ga.zeros((0, 3), dtype=np.float32)
+    _check(ga.sum(z, axis=0), np.zeros((0, 3), np.float32).sum(axis=0))
+    _check(ga.sum(z, axis=1), np.zeros((0, 3), np.float32).sum(axis=1))
+    _check(ga.prod(z), np.float32(1))
+    _check(ga.sum(ga.zeros((0,), dtype=np.int8)), np.sum(np.zeros(0, np.int8)))
+    _check(ga.any(z), np.False_)
+    _check(ga.all(z), np.True_)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        _check(ga.mean(z, axis=0), np.zeros((0, 3), np.float32).mean(axis=0))
+        _check(ga.mean(ga.zeros((0,))), np.float64(np.nan))
+
+
+def test_float32_sum_accuracy():
+    a = np.random.default_rng(7).random(10_000_000, dtype=np.float32)
+    exact = a.astype(np.float64).sum()
+    got = float(ga.sum(ga.asarray(a)).get())
+    assert abs(got - exact) / exact < 1e-6
+
+
+def test_integer_sums_widen_and_wrap():
+    a = np.full(1000, 127, np.int8)
+    _check(ga.sum(ga.asarray(a)), a.sum())  # int64: no wrap
+    _check(ga.sum(ga.asarray(a), dtype=np.int8), a.sum(dtype=np.int8))  # wraps like NumPy
+    u = np.full(70001, 4_000_000_000, np.uint32)
+    _check(ga.sum(ga.asarray(u)), u.sum())  # uint64 accumulation, two passes
+    b = sample((257, 3), np.bool_)
+    _check(ga.sum(ga.asarray(b), axis=0), b.sum(axis=0))
+
+
+# ----------------------------------------------------------------------------- min/max
+@pytest.mark.parametrize("dtype", ALL_DTYPES)
+def test_min_max_argmin_argmax_every_dtype(dtype):
+    a = sample((6, 17), dtype, special=True)
+    for x, h in _views(a):
+        for axis in (None, 0, -1):
+            for f in ("max", "min", "argmax", "argmin"):
+                _check(getattr(ga, f)(x, axis=axis), getattr(np, f)(h, axis=axis))
+    x = ga.asarray(a)
+    _check(ga.argmax(x, axis=1, keepdims=True), np.argmax(a, axis=1, keepdims=True))
+    _check(ga.argmin(x, keepdims=True), np.argmin(a, keepdims=True))
+    _check(ga.amax(x, axis=(0, 1), keepdims=True), np.amax(a, axis=(0, 1), keepdims=True))
+
+
+def test_nan_and_ties_rules():
+    a = np.array([1.0, np.nan, 5.0, np.nan, 5.0, -1.0, -1.0])
+    x = ga.asarray(a)
+    for f in ("max", "min", "argmax", "argmin"):
+        _check(getattr(ga, f)(x), getattr(np, f)(a))
+    b = np.array([3, 7, 7, 1, 1, 7], np.int16)
+    _check(ga.argmax(ga.asarray(b)), np.argmax(b))
+    _check(ga.argmin(ga.asarray(b)), np.argmin(b))
+    # long rows: the first NaN/tie must win across threads and chunks
+    big = np.zeros(70001, np.float32) + 1.0
+    big[[4000, 30000, 69000]] = [9.0, np.nan, np.nan]
+    big[[10, 50000]] = -2.0
+    xb = ga.asarray(big)
+    for f in ("argmax", "argmin", "max", "min"):
+        _check(getattr(ga, f)(xb), getattr(np, f)(big))
+    big[30000] = 9.0
+    xb = ga.asarray(big[:60000])
+    _check(ga.argmax(xb), np.argmax(big[:60000]))
+    _check(ga.argmin(ga.asarray(big.reshape(-1, 1)), axis=0), np.argmin(big.reshape(-1, 1), axis=0))
+    c = np.array([1 + 2j, 3 - 1j, 3 + 0j, 3 + 0j, -5 + 9j], np.complex64)
+    for f in ("max", "min", "argmax", "argmin"):
+        _check(getattr(ga, f)(ga.asarray(c)), getattr(np, f)(c))
+
+
+def test_min_max_errors_initial_where():
+    with pytest.raises(ValueError, match="zero-size array to reduction operation maximum which has no identity"):
+        ga.max(ga.zeros((0,)))
+    with pytest.raises(ValueError, match="minimum which has no identity"):
+        ga.min(ga.zeros((0, 3)), axis=0)
+    _check(ga.max(ga.zeros((0, 3)), axis=1), np.zeros((0, 3)).max(axis=1))
+    with pytest.raises(ValueError, match="attempt to get argmax of an empty sequence"):
+        ga.argmax(ga.zeros((3, 0)), axis=1)
+    a = sample((4, 9), np.float64)
+    m = sample((4, 9), np.bool_)
+    _check(ga.max(ga.asarray(a), initial=500.0), np.max(a, initial=500.0))
+    _check(ga.min(ga.zeros((0,)), initial=3.0), np.min(np.zeros(0), initial=3.0))
+    _check(ga.max(ga.asarray(a), axis=1, where=ga.asarray(m), initial=-1e9),
+           np.max(a, axis=1, where=m, initial=-1e9))
+    _check(ga.sum(ga.asarray(a), axis=0, where=ga.asarray(m)), np.sum(a, axis=0, where=m))
+    _check(ga.prod(ga.asarray(a), initial=2.0), np.prod(a, initial=2.0), 40)
+    with pytest.raises(ValueError):
+        ga.max(ga.asarray(a), where=ga.asarray(m))
+
+
+# ------------------------------------------------------------------------- any/all/count
+@pytest.mark.parametrize("dtype", ALL_DTYPES)
+def test_any_all_count_nonzero(dtype):
+    a = sample((5, 17), dtype, low=-1, high=1)
+    for x, h in _views(a):
+        for axis in (None, 0, 1, (0, 1)):
+            _check(ga.any(x, axis=axis), np.any(h, axis=axis))
+            _check(ga.all(x, axis=axis), np.all(h, axis=axis))
+            _check(ga.count_nonzero(x, axis=axis), np.asarray(np.count_nonzero(h, axis=axis)))
+    z = np.zeros((3, 4), dtype)
+    z[1, 2] = 1
+    _check(ga.any(ga.asarray(z), axis=1, keepdims=True), z.any(axis=1, keepdims=True))
+    _check(ga.all(ga.asarray(z) == 0, axis=0), np.all(z == 0, axis=0))
+
+
+# ---------------------------------------------------------------------- mean/var/std
+@pytest.mark.parametrize("dtype", ALL_DTYPES)
+def test_mean_var_std_every_dtype(dtype):
+    a = sample((6, 17), dtype, low=-50, high=50)
+    for x, h in _views(a):
+        for axis in (None, 0, (0, 1)):
+            _check(ga.mean(x, axis=axis), np.mean(h, axis=axis), 20)
+            if dtype != np.bool_:
+                _check(ga.var(x, axis=axis), np.var(h, axis=axis), 100)
+                _check(ga.std(x, axis=axis, ddof=1), np.std(h, axis=axis, ddof=1), 100)
+    x = ga.asarray(a)
+    _check(x.mean(axis=1, keepdims=True), a.mean(axis=1, keepdims=True), 20)
+    if dtype != np.bool_:
+        _check(x.var(axis=-1, keepdims=True), a.var(axis=-1, keepdims=True), 100)
+
+
+def test_var_ddof_correction_and_dtype():
+    a = sample((7, 1000), np.float32)
+    x = ga.asarray(a)
+    _check(ga.var(x, axis=1, correction=1), np.var(a, axis=1, ddof=1), 1000)
+    _check(ga.std(x, axis=0, ddof=2), np.std(a, axis=0, ddof=2), 10)
+    _check(ga.mean(x, dtype=np.float64), np.mean(a, dtype=np.float64), 7000)
+    with pytest.raises(ValueError):
+        ga.var(x, ddof=1, correction=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        _check(ga.var(x, axis=0, ddof=7), np.var(a, axis=0, ddof=7))  # n - ddof == 0 -> inf
+    i = sample((1000,), np.int64, low=-10**6, high=10**6)
+    _check(ga.var(ga.asarray(i)), np.var(i), 1000)
+
+
+def test_nan_functions():
+    a = sample((9, 40), np.float64, special=True)
+    a[3] = np.nan
+    x = ga.asarray(a)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for f in ("nansum", "nanprod", "nanmean", "nanmax", "nanmin"):
+            for axis in (None, 1):
+                _check(getattr(ga, f)(x, axis=axis), getattr(np, f)(a, axis=axis), 40)
+    b = sample((5, 6), np.float32, special=True)
+    _check(ga.nansum(ga.asarray(b), axis=0), np.nansum(b, axis=0), 5)
+    i = sample((5, 6), np.int16)
+    _check(ga.nansum(ga.asarray(i)), np.nansum(i))
+    _check(ga.nanmax(ga.asarray(i), axis=0), np.nanmax(i, axis=0))
+
+
+# ------------------------------------------------------------------------------ axes
+def test_axis_errors():
+    x = ga.asarray(sample((2, 3), np.float32))
+    with pytest.raises(AxisError):
+        ga.sum(x, axis=2)
+    with pytest.raises(AxisError):
+        ga.max(x, axis=(0, -3))
+    with pytest.raises(ValueError):
+        ga.sum(x, axis=(1, -1))
+    with pytest.raises(AxisError):
+        ga.argmax(x, axis=5)
+    with pytest.raises(AxisError):
+        ga.cumsum(x, axis=-3)
+    with pytest.raises(TypeError):
+        ga.sum(x, axis=1.5)
+    with pytest.raises(ValueError):
+        ga.sum(x, axis=0, out=ga.zeros((2,), dtype=np.float32))
+
+
+# ------------------------------------------------------------------------------ out=
+def test_out_parameter():
+    a = sample((4, 33), np.float32)
+    x = ga.asarray(a)
+    o = ga.zeros((33,), dtype=np.float32)
+    assert ga.sum(x, axis=0, out=o) is o
+    _check(o, a.sum(axis=0), 4)
+    big = ga.zeros((2, 10), dtype=np.float64)
+    view = big[1, ::3]  # a strided view as the destination
+    ga.max(ga.asarray(a[:4, :4]), axis=0, out=view)
+    expect = np.zeros((2, 10))
+    expect[1, ::3] = a[:4, :4].max(axis=0)
+    _check(big, expect)
+    # destination read by the input: computed aside, then written
+    y = ga.asarray(a[:, :4].copy())
+    ga.sum(y, axis=1, out=y[:, 0])
+    h = a[:, :4].copy()
+    h[:, 0] = h.sum(axis=1)
+    _check(y, h, 4)
+    oi = ga.zeros((4,), dtype=np.int64)
+    ga.argmax(x, axis=1, out=oi)
+    _check(oi, a.argmax(axis=1))
+    c = ga.zeros((4, 33), dtype=np.float32)
+    ga.cumsum(x, axis=1, out=c)
+    _check(c, np.cumsum(a, axis=1), 33)
+
+
+# ----------------------------------------------------------------------------- scans
+@pytest.mark.parametrize("dtype", ALL_DTYPES)
+def test_cumsum_cumprod_every_dtype(dtype):
+    a = sample((3, 17), dtype, low=-2, high=2)
+    for x, h in _views(a):
+        for axis in (None, 0, -1):
+            _check(ga.cumsum(x, axis=axis), np.cumsum(h, axis=axis), 50)
+            _check(ga.cumprod(x, axis=axis), np.cumprod(h, axis=axis), 50)
+
+
+def test_scan_long_rows_and_lazy_input(rng):
+    for shape, axis in [((1,), 0), ((257,), 0), ((5000,), 0), ((3, 2049), 1), ((2049, 3), 0), ((2, 3, 5), 1)]:
+        a = sample(shape, np.int32, rng)
+        _check(ga.cumsum(ga.asarray(a), axis=axis), np.cumsum(a, axis=axis))
+        f = sample(shape, np.float64, rng, low=0, high=1)
+        x = ga.asarray(f)
+        _check(ga.cumsum(x * 2.0 - 0.5, axis=axis), np.cumsum(f * 2.0 - 0.5, axis=axis), shape[axis])
+    a = sample((4, 5), np.float32)
+    _check(ga.cumsum(ga.asarray(a)), np.cumsum(a), 20)  # axis=None flattens in C order
+    _check(ga.cumsum(ga.asarray(a).T), np.cumsum(a.T), 20)
+    _check(ga.cumprod(ga.asarray(a[:, :3]), dtype=np.float64), np.cumprod(a[:, :3], dtype=np.float64), 12)
+    _check(ga.cumsum(ga.zeros((0, 3)), axis=0), np.cumsum(np.zeros((0, 3)), axis=0))
+    _check(ga.cumsum(ga.asarray(np.float32(3))), np.cumsum(np.float32(3)))
+
+
+def test_cumulative_include_initial():
+    a = sample((3, 6), np.int16)
+    x = ga.asarray(a)
+    for axis in (0, 1):
+        _check(ga.cumulative_sum(x, axis=axis, include_initial=True),
+               np.cumulative_sum(a, axis=axis, include_initial=True))
+        _check(ga.cumulative_prod(x, axis=axis, include_initial=True),
+               np.cumulative_prod(a, axis=axis, include_initial=True))
+    v = sample((7,), np.float32)
+    _check(ga.cumulative_sum(ga.asarray(v)), np.cumulative_sum(v), 7)
+    _check(ga.cumulative_sum(ga.asarray(v), dtype=np.float64, include_initial=True),
+           np.cumulative_sum(v, dtype=np.float64, include_initial=True), 7)
+    with pytest.raises(ValueError):
+        ga.cumulative_sum(x)  # axis is required for more than one dimension
+
+
+# -------------------------------------------------------------------- fusion telemetry
+def test_fused_mean_is_one_dispatch_and_never_recompiles(rng):
+    a = rng.random(10_000).astype(np.float32)
+    x = ga.asarray(a)
+    ga.mean((x - 0.5) ** 2).get()  # compile
+    for m in (0.25, 0.75, 1.5):
+        with ga.stats() as s:
+            r = ga.mean((x - m) ** 2)
+        assert s.dispatches == 1 and s.kernels_compiled == 0
+        _check(r, np.mean((a - np.float32(m)) ** 2), 10_000)
+    # a new array of another size: the same kernels
+    b = rng.random(9_000).astype(np.float32)
+    with ga.stats() as s:
+        r = ga.mean((ga.asarray(b) - 0.1) ** 2)
+        r.get()
+    assert s.kernels_compiled == 0
+    _check(r, np.mean((b - np.float32(0.1)) ** 2), 9_000)
+
+
+def test_fused_weighted_sums(rng):
+    x = sample((300, 40), np.float32, rng)
+    w = sample((40,), np.float32, rng)
+    gx, gw = ga.asarray(x), ga.asarray(w)
+    ga.sum(gx * gw, axis=0).get()
+    with ga.stats() as s:
+        r = ga.sum(gx * gw, axis=0)
+        r2 = ga.sum(gx * gw, axis=1)
+    assert s.dispatches == 2 and s.buffers_allocated <= 2
+    _check(r, np.sum(x * w, axis=0), 300)
+    _check(r2, np.sum(x * w, axis=1), 40)
+    # image normalisation: mean over (1, 2) reading a broadcast mean inside the fused expression
+    imgs = sample((3, 33, 40), np.float32, rng)
+    gi = ga.asarray(imgs)
+    mu = ga.mean(gi, axis=(1, 2), keepdims=True)
+    with ga.stats() as s:
+        v = ga.mean((gi - mu) ** 2, axis=(1, 2))
+    assert s.dispatches == 1
+    _check(v, np.mean((imgs - imgs.mean(axis=(1, 2), keepdims=True)) ** 2, axis=(1, 2)), 2000)
+    with ga.stats() as s:
+        sd = ga.std(gi, axis=(1, 2))
+    assert s.dispatches == 2
+    _check(sd, np.std(imgs, axis=(1, 2)), 2000)
+
+
+def test_loops_do_not_recompile(rng):
+    shapes = [(3, 17), (5, 9), (20, 31)]
+    fns = [lambda x: ga.sum(x, axis=1), lambda x: ga.argmax(x, axis=0), lambda x: ga.cumsum(x, axis=1),
+           lambda x: ga.var(x, axis=1), lambda x: ga.max(x * 3.0, axis=0)]
+    for f in fns:
+        f(ga.asarray(sample(shapes[0], np.float32, rng)))
+    with ga.stats() as s:
+        for shape in shapes:
+            a = sample(shape, np.float32, rng)
+            for f in fns:
+                f(ga.asarray(a)).get()
+    assert s.kernels_compiled == 0
+
+
+def test_methods_delegate():
+    a = sample((4, 6), np.float64)
+    x = ga.asarray(a)
+    _check(x.sum(0), a.sum(0), 4)
+    _check(x.prod(axis=1), a.prod(axis=1), 6)
+    _check(x.max(), a.max())
+    _check(x.min(1), a.min(1))
+    _check(x.argmax(1), a.argmax(1))
+    _check(x.argmin(), a.argmin())
+    _check(x.std(0, ddof=1), a.std(0, ddof=1), 4)
+    _check(x.cumprod(0), a.cumprod(0), 4)
+    _check((x > 0).any(1), (a > 0).any(1))
+    _check((x > 0).all(), (a > 0).all())
+
+
+@pytest.mark.skipif(not HAS64, reason="complex128 needs 64-bit shaders")
+def test_complex_sum_prod_mean_long():
+    a = sample((70001,), np.complex128, low=-1, high=1)
+    x = ga.asarray(a)
+    _check(ga.sum(x), a.sum(), 70001)
+    _check(ga.mean(x), a.mean(), 70001)
+    p = (1 + 1e-4j * sample((3000,), np.float64, low=-1, high=1)).astype(np.complex64)
+    _check(ga.prod(ga.asarray(p)), p.prod(), 3000)
+    _check(ga.cumsum(ga.asarray(p)), np.cumsum(p), 3000)
