@@ -9,8 +9,10 @@ structure (strides, sizes and offsets are parameters).
 
 Scatter (``x[idx] = v``) is a kernel writing ``dst[offset(i)] = value(i)`` over the index
 result's shape. With repeated indices one of the values lands in each element (which one
-is not specified, unlike NumPy's last-wins); sub-word elements are updated whole with a
-compare-and-swap loop, so values are never mixed.
+is not specified, unlike NumPy's last-wins). Sub-word elements (bool, 8/16-bit) are updated
+with a compare-and-swap loop on their word, so neighbours and values are never mixed;
+complex elements are two stores, so with repeated indices their real and imaginary parts
+may come from different values.
 
 Boolean masks become coordinates by compaction (count per block, prefix sum, scatter of
 positions); the count is the one number read back, since it gives the result's size.
@@ -26,7 +28,7 @@ import numpy as np
 from . import _codegen, _runtime, _wgsl_lib
 from . import _dtypes as dt
 from ._array import GpuArray, from_host, new_leaf
-from ._graph import Cast, Const, Ew, Iota, Leaf, Node, _union, broadcast_shapes, contiguous_strides
+from ._graph import Cast, Const, Ew, Iota, Leaf, Node, _union, broadcast_shapes
 
 I32 = dt.int32
 _WG = _runtime.WORKGROUP

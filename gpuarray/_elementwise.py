@@ -125,7 +125,7 @@ def assign(target: GpuArray, value) -> None:
         if isinstance(v, int) and not isinstance(v, bool) and leaf.dtype.kind in "iu":
             dt.check_int_fits(v, leaf.dtype)
         node = Const(np.array(v).astype(leaf.dtype).item() if leaf.dtype.kind != "c" else complex(v), leaf.dtype)
-    flush_readers(leaf.storage, exclude=target)
+    flush_readers(leaf.storage, exclude=(target, value))
     from ._codegen import evaluate_into
 
     evaluate_into(node, leaf)
@@ -156,10 +156,13 @@ def _reads_only_same_view(node, target: Leaf) -> bool:
     return True
 
 
-def flush_readers(storage, exclude=None) -> None:
-    """Evaluate every pending expression that reads ``storage`` (before it is overwritten)."""
+def flush_readers(storage, exclude=()) -> None:
+    """Evaluate every pending expression that reads ``storage`` (before it is overwritten),
+    except the arrays in ``exclude`` (the target itself and the value being written)."""
+    if not isinstance(exclude, tuple):
+        exclude = (exclude,)
     for arr in list(storage.readers.values()):
-        if arr is not exclude and not isinstance(arr._node, Leaf):
+        if not any(arr is e for e in exclude) and not isinstance(arr._node, Leaf):
             arr._leaf()
 
 

@@ -469,13 +469,40 @@ def _make_plan(func, impl):
             match[p.name] = npos[i].name
             used.add(npos[i].name)
 
+    plist = list(nparams.values())
+    n_pos = [p for p in plist if p.kind in (_P.POSITIONAL_ONLY, _P.POSITIONAL_OR_KEYWORD)]
+    n_varkw = next((p.name for p in plist if p.kind == _P.VAR_KEYWORD), None)
+    n_kwable = {p.name for p in plist if p.kind in (_P.POSITIONAL_OR_KEYWORD, _P.KEYWORD_ONLY)}
+    n_defaults = {p.name: p.default for p in plist if p.kind not in (_P.VAR_POSITIONAL, _P.VAR_KEYWORD)}
+
+    def bind(args, kwargs):
+        """NumPy's signature bound with its defaults applied (inspect's bind, without its cost)."""
+        nargs = dict(n_defaults)
+        if n_varpos is not None:
+            nargs[n_varpos] = tuple(args[len(n_pos):])
+        elif len(args) > len(n_pos):
+            raise TypeError(f"{func.__name__}() takes {len(n_pos)} positional arguments but {len(args)} were given")
+        for p, v in zip(n_pos, args):
+            nargs[p.name] = v
+        given = {p.name for p in n_pos[:len(args)]}
+        extra = {}
+        for k, v in kwargs.items():
+            if k in n_kwable and k not in given:
+                nargs[k] = v
+                given.add(k)
+            elif n_varkw is not None and k not in nargs:
+                extra[k] = v
+            else:
+                raise TypeError(f"{func.__name__}() got an unexpected keyword argument '{k}'")
+        if n_varkw is not None:
+            nargs[n_varkw] = extra
+        for k, v in nargs.items():
+            if v is _P.empty:
+                raise TypeError(f"{func.__name__}() missing required argument: '{k}'")
+        return nargs
+
     def call(args, kwargs):
-        try:
-            ba = nsig.bind(*args, **kwargs)
-        except TypeError as exc:
-            raise TypeError(f"{func.__name__}(): {exc}") from None
-        ba.apply_defaults()
-        nargs = ba.arguments
+        nargs = bind(args, kwargs)
         pos, kw = [], {}
         for p in iparams:
             if p.kind == _P.VAR_POSITIONAL:

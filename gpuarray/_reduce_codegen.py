@@ -362,7 +362,7 @@ def choose(n_out: int, n_red: int, inner: bool) -> tuple[str, int, int]:
     if n_red <= THREAD_MAX_RED or (not inner and n_out >= TARGET_THREADS):
         return "thread", 1, max(n_red, 1)
     if not inner:
-        chunks = 1 if n_red <= THREAD_CHUNK else min(-(-n_red // THREAD_CHUNK), -(-TARGET_THREADS // n_out))
+        chunks = 1 if n_red <= 4 * THREAD_CHUNK else min(-(-n_red // THREAD_CHUNK), -(-TARGET_THREADS // n_out))
         chunks = max(chunks, 1)
         length = -(-n_red // chunks)
         return "thread", -(-n_red // length), length

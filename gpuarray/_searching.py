@@ -11,9 +11,9 @@ import numpy as np
 from . import _codegen, _runtime, _wgsl_lib
 from . import _dtypes as dt
 from ._advanced import (_Adv, check_host_index, contiguous, embed, gather, mask_coords, nonzero as _nonzero,
-                        offset_expr, resolve)
+                        offset_expr)
 from ._array import GpuArray, from_host, new_leaf
-from ._graph import Cast, Ew, Iota, Leaf, broadcast_shapes
+from ._graph import Cast, Const, Ew, Iota, Leaf, broadcast_shapes
 
 _I32 = dt.int32
 
@@ -191,19 +191,13 @@ def put(a, ind, v, mode="raise") -> None:
         return
     if v.size != n_ind:
         vl = contiguous(v)
-        off = Ew("remainder", _I32, (n_ind,), [Iota(_I32, (n_ind,), 0), _codegen_const(v.size)], _I32)
+        off = Ew("remainder", _I32, (n_ind,), [Iota(_I32, (n_ind,), 0), Const(v.size, _I32)], _I32)
         v = gather(vl, off, (n_ind,))
     target = a if leaf.is_contiguous() else a.copy()
     flat = reshape(target, (-1,))
     advanced_setitem(flat, (_index_entry(ind, trusted),), v)
     if target is not a:
         assign(a, target)
-
-
-def _codegen_const(value):
-    from ._graph import Const
-
-    return Const(int(value), _I32)
 
 
 def _condition_indices(condition, n):

@@ -123,7 +123,8 @@ def test_vstack_hstack_dstack_column_stack(shapes):
                 getattr(ga, name)([ga_, gb])
             continue
         assert_same(getattr(ga, name)([ga_, gb]), expected)
-    assert_same(ga.vstack([ga_, gb], dtype=np.float32), np.vstack([a, b], dtype=np.float32))
+    if len(shapes[0]) < 3:
+        assert_same(ga.vstack([ga_, gb], dtype=np.float32), np.vstack([a, b], dtype=np.float32))
 
 
 def test_block():

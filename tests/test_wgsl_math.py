@@ -15,6 +15,8 @@ MAX_ULP = {np.float64: 2.0, np.float32: 4.0}
 
 SPECIAL64 = [0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, -5e-324, 2.2250738585072014e-308,
              1.7976931348622157e308, -1.7976931348622157e308, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 3.0, 10.0]
+SPECIAL32 = [1.401298464324817e-45, -1.401298464324817e-45, 1.1754943508222875e-38, 3.4028234663852886e38,
+             -3.4028234663852886e38]
 
 
 def _bits(rng, n, dtype):
@@ -34,7 +36,7 @@ def unary_inputs(name: str, dtype, n_rand=12000, seed=1) -> np.ndarray:
     f32 = dtype == np.float32
     big = 128 if f32 else 1024
     tiny = -149 if f32 else -1074
-    parts = [_bits(rng, n_rand, dtype), np.array(SPECIAL64), _logu(rng, 2000, tiny, 0),
+    parts = [_bits(rng, n_rand, dtype), np.array(SPECIAL64 + SPECIAL32), _logu(rng, 2000, tiny, 0),
              rng.uniform(-1, 1, 2000), _logu(rng, 1000, -30, 30)]
     u = rng.uniform
     if name in ("exp", "expm1", "sinh", "cosh"):

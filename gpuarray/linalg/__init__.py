@@ -16,9 +16,10 @@ from .. import _dtypes as dt
 from .._array import GpuArray, from_host
 from .._elementwise import apply, astype
 from .._fallback import host_call
-from .._linalg import _arr, matmul, matrix_transpose, reduce_axes, tensordot as _tensordot
+from .._linalg import _arr, matmul, matrix_transpose, reduce_axes, vecdot
+from .._linalg import outer as _outer
+from .._linalg import tensordot as _tensordot
 from .._linalg import trace as _trace
-from .._linalg import vecdot
 from .._manipulation import _axis, diagonal as _diagonal, moveaxis, normalize_axes, reshape
 
 LinAlgError = np.linalg.LinAlgError
@@ -31,8 +32,6 @@ def tensordot(x1, x2, /, *, axes=2):
 
 def outer(x1, x2, /):
     """Outer product of two 1-D arrays."""
-    from .._linalg import outer as _outer
-
     a, b = _arr(x1), _arr(x2)
     if a.ndim != 1 or b.ndim != 1:
         raise ValueError(f"Input arrays must be one-dimensional, but they are x1.ndim={a.ndim} and x2.ndim={b.ndim}.")

@@ -731,7 +731,7 @@ fn ga_cbrt_f32(x: f32) -> f32 {
   return ga__copysign_f32(t * scale, x);
 }
 
-// hypot(x, y): scaled into a safe range, x^2 + y^2 in ff, sqrt corrected in ff.
+// hypot(x, y): scaled by a power of two so max(|x|,|y|) is ~1, x^2 + y^2 in ff, sqrt corrected in ff.
 // Special (C99): +/-inf with anything (NaN too) -> +inf; otherwise NaN -> NaN.
 fn ga_hypot_f32(x: f32, y: f32) -> f32 {
   let ax = abs(x);
@@ -741,12 +741,10 @@ fn ga_hypot_f32(x: f32, y: f32) -> f32 {
   let hi = max(ax, ay);
   let lo = min(ax, ay);
   if (lo == 0.0f) { return hi; }
-  var sc = 1.0f;
-  var inv = 1.0f;
-  if (hi > 0x1p50f) { sc = 0x1p60f; inv = 0x1p-60f; }
-  else if (hi < 0x1p-50f) { sc = 0x1p-60f; inv = 0x1p60f; }
-  let h = hi * inv;
-  let l = lo * inv;
+  let e = clamp(i32(bitcast<u32>(hi) >> 23u) - 127, -126, 126);   // scale hi to [1, 2) (or below)
+  let sc = ga__pow2i_f32(e);
+  let h = hi * ga__pow2i_f32(-e);
+  let l = lo * ga__pow2i_f32(-e);
   let a = ga__two_prod_f32(h, h);
   let b = ga__two_prod_f32(l, l);
   var s = ga__two_sum_f32(a.x, b.x);
