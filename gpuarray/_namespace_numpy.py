@@ -311,6 +311,13 @@ def float_power(x1, x2, out=None, **kw):
     return _out(_apply("power", a, b), out)
 
 
+def divmod(x1, x2, /, out=(None, None)):
+    """``(floor_divide(x1, x2), remainder(x1, x2))`` on the device."""
+    q, r = _apply("floor_divide", x1, x2), _apply("remainder", x1, x2)
+    out = out if out is not None else (None, None)
+    return (_out(q, out[0]), _out(r, out[1]))
+
+
 def outer(a, b, out=None):
     ga = _ga()
     a, b = ga.ravel(_op(a)), ga.ravel(_op(b))
@@ -405,9 +412,6 @@ class _HostIndexTrick:
 
     def __getitem__(self, key):
         return host_fallback(lambda k: getattr(np, self._name)[k], self._name, (key,), {})
-
-    def __len__(self):
-        return 0
 
 
 mgrid, ogrid, r_, c_ = (_HostIndexTrick(n) for n in ("mgrid", "ogrid", "r_", "c_"))

@@ -20,10 +20,7 @@ import numpy as np
 from . import _dtypes as dt
 from . import _reduce_codegen as rc
 from ._array import GpuArray, new_leaf
-from ._graph import MAX_NODES, Cast, Leaf, contiguous_strides
-
-_NAMES = {"add": "add", "multiply": "multiply", "maximum": "maximum", "minimum": "minimum",
-          "fmax": "fmax", "fmin": "fmin", "logical_or": "logical_or", "logical_and": "logical_and"}
+from ._graph import MAX_NODES, Cast, contiguous_strides
 
 
 # ------------------------------------------------------------------------- arguments
@@ -348,13 +345,8 @@ def _arg(monoid, a, axis, out, keepdims, fname):
         axes = _axes(operator.index(axis), x.ndim)
     if _count(x.shape, axes) == 0:
         raise ValueError(f"attempt to get {fname} of an empty sequence")
-    if axis is None and keepdims:
-        rshape_keep = True
-    else:
-        rshape_keep = keepdims
-    rt = dt.default_int()
-    acc = dt.uint32 if x.dtype == dt.bool_ else _acc_of(x.dtype)
-    return _reduce(x, _node(x), axes, monoid, acc, rt, rshape_keep, out, fname)
+    acc = dt.uint32 if x.dtype == dt.bool_ else _acc_of(x.dtype)  # bool values compare as 0/1
+    return _reduce(x, _node(x), axes, monoid, acc, dt.default_int(), keepdims, out, fname)
 
 
 def argmax(a, axis=None, out=None, *, keepdims=False):

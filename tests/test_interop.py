@@ -199,6 +199,9 @@ def test_divmod_and_matmul_ufuncs(rng):
     eq, er = np.divmod(a, b)
     assert_same(q, eq)
     assert_same(r, er, atol=1e-6)
+    q2, r2 = ga.divmod(ga.asarray(a), 3)
+    assert_same(q2, np.floor_divide(a, 3))
+    assert_same(r2, np.remainder(a, 3), atol=1e-6)
     m1, m2 = sample((3, 5), F, rng, low=-1, high=1), sample((5, 2), F, rng, low=-1, high=1)
     assert_same(np.matmul(ga.asarray(m1), ga.asarray(m2)), m1 @ m2, rtol=1e-5, atol=1e-6)
     assert_same(ga.asarray(m1) @ m2, m1 @ m2, rtol=1e-5, atol=1e-6)
@@ -378,12 +381,15 @@ def test_unimplemented_function_fallback(rng, fresh_fallback):
     assert_same(got, np.unwrap(p))
     assert_same(got2, np.unwrap(p, period=4.0))
     assert s.fallbacks == {"unwrap": 2}
-    assert ga.stats is not None
     xs = np.linspace(0, 1, 9).astype(F)
     with ga.stats() as s2:
         c = np.polyfit(ga.asarray(xs), ga.asarray(xs ** 2), 2)
     np.testing.assert_allclose(c.get(), np.polyfit(xs, xs ** 2, 2), rtol=1e-4, atol=1e-5)
     assert isinstance(c, ga.GpuArray) and s2.fallbacks == {"polyfit": 1}
+    with ga.stats() as s3:
+        v = ga.polyval(gp, 2.0)  # a namespace name without a kernel: the same counted fallback
+    assert float(v) == pytest.approx(float(np.polyval(p, 2.0)), rel=1e-6)  # a scalar, as from NumPy
+    assert s3.fallbacks == {"polyval": 1}
     ga.set_fallback("raise")
     with pytest.raises(ga.FallbackError):
         np.unwrap(gp)

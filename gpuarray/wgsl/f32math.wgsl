@@ -366,9 +366,9 @@ fn ga__rem_pio2_f32(x: f32) -> vec3<f32> {
   let nf = floor(x * 0.6366197466850281f + 0.5f);
   let p1 = ga__two_prod_f32(nf, GA__F32_PIO2_HI);
   let p2 = ga__two_prod_f32(nf, GA__F32_PIO2_LO);
-  var r = ga__two_sum_f32(ga__opq_f32(x - p1.x), -p2.x);
-  r.y = r.y - p1.y - p2.y - nf * GA__F32_PIO2_C3;
-  r = ga__two_sum_f32(r.x, r.y);
+  let a = ga__two_sum_f32(ga__opq_f32(x - p1.x), -p1.y);   // p1.y can be as large as r itself
+  let c = ga__two_sum_f32(a.x, -p2.x);
+  let r = ga__two_sum_f32(c.x, a.y + c.y - p2.y - nf * GA__F32_PIO2_C3);
   return vec3<f32>(f32(i32(nf) & 3), r.x, r.y);
 }
 

@@ -14,7 +14,7 @@
 // got re-associated into (C + 3.7e-17) - ..., losing the tail). Do not "simplify" those.
 // Conventions: a "dd" (double-double) is vec2<f64>(hi, lo) with value hi + lo, |lo| <= ulp(hi)/2 or so.
 // Polynomial coefficients are minimax (Remez, relative error) fits made for this file.
-// Accuracy measured against NumPy (bench/accuracy.md): every function <= 2 ULP on lavapipe.
+// Accuracy (bench/accuracy.md): every function within 1 ULP of the correctly rounded result on lavapipe.
 
 const GA__ABS: u64 = 0x7ffffffffffffffflu;
 const GA__SIGN: u64 = 0x8000000000000000lu;
@@ -356,7 +356,7 @@ fn ga__win64(a: u32, b: u32, c: u32, o: u32) -> u64 {
   return (lo >> o) | ((u64(c) << (63u - o)) << 1u);
 }
 
-// Payne-Hanek reduction for finite |x| >= 2^20 (works for any finite |x| >= 2^31):
+// Payne-Hanek reduction, used for finite |x| >= ~2^20.65 (valid for any finite |x| >= 2^20):
 // x = m 2^e (m a 53-bit integer); x * 2/pi mod 4 only needs the 2/pi bits from 2^-(e-1) on: 7 words
 // (224 bits) of the table times m give the quadrant and >= 128 fraction bits (the closest double to a
 // multiple of pi/2 leaves a fraction ~2^-62, so >= 64 good bits remain). Returns (n mod 4, rh, rl).
