@@ -242,13 +242,20 @@ def _classify(k):
     raise IndexError(_BAD_INDEX)
 
 
+def _check_mask(leaf: Leaf, mask: _Adv, first_axis: int) -> None:
+    for j, m in enumerate(mask.shape):
+        size = leaf.shape[first_axis + j]
+        if m != size:
+            raise IndexError(f"boolean index did not match indexed array along axis {first_axis + j}; "
+                             f"size of axis is {size} but size of corresponding boolean axis is {m}")
+
+
 class Resolved:
     """A key applied to an array: the basic view under it, the result shape and the offset
     terms (node in result coordinates, element stride in the view)."""
 
-    def __init__(self, view, shape, terms, adv_start, adv_shape):
+    def __init__(self, view, shape, terms):
         self.view, self.shape, self.terms = view, shape, terms
-        self.adv_start, self.adv_shape = adv_start, adv_shape
 
     def offset(self):
         return offset_expr(self.terms)
@@ -280,11 +287,7 @@ def resolve(x: GpuArray, key, *, avoid=None) -> Resolved:
                 vdims.append([])
             else:
                 if it.kind in ("dmask", "hmask"):
-                    for j, m in enumerate(it.shape):
-                        size = leaf.shape[src_dim + j]
-                        if m != size:
-                            raise IndexError(f"boolean index did not match indexed array along axis {src_dim + j}; "
-                                             f"size of axis is {size} but size of corresponding boolean axis is {m}")
+                    _check_mask(leaf, it, src_dim)
                 basic.extend([slice(None)] * it.ndim_src)
                 vdims.append(list(range(vd, vd + it.ndim_src)))
                 vd += it.ndim_src
@@ -362,7 +365,7 @@ def resolve(x: GpuArray, key, *, avoid=None) -> Resolved:
                 if not trusted:
                     node = _wrap_negative(node, n)
                 terms.append((node, view.strides[d]))
-    return Resolved(view, tuple(out_shape), terms, adv_start, adv_shape)
+    return Resolved(view, tuple(out_shape), terms)
 
 
 # ------------------------------------------------------------------- getitem
@@ -459,11 +462,7 @@ def _masked_where(x, leaf, items, mask, q, value):
     src_dim = 0
     for it in items:
         if it is mask:
-            for j, m in enumerate(mask.shape):
-                size = leaf.shape[src_dim + j]
-                if m != size:
-                    raise IndexError(f"boolean index did not match indexed array along axis {src_dim + j}; "
-                                     f"size of axis is {size} but size of corresponding boolean axis is {m}")
+            _check_mask(leaf, mask, src_dim)
             basic.extend([slice(None)] * mask.ndim_src)
             src_dim += mask.ndim_src
         else:

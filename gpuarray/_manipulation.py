@@ -867,11 +867,6 @@ def pad(array, pad_width, mode="constant", **kwargs):
     raise ValueError(f"mode '{mode}' is not supported")
 
 
-def copy_into_new(node_or_arr) -> GpuArray:
-    x = _arr(node_or_arr)
-    return x.copy()
-
-
 __all__ = ['array_split', 'atleast_1d', 'atleast_2d', 'atleast_3d', 'block', 'broadcast_arrays', 'broadcast_shapes',
            'broadcast_to', 'column_stack', 'concat', 'concatenate', 'diag', 'diagflat', 'diagonal', 'dsplit', 'dstack',
            'expand_dims', 'flip', 'fliplr', 'flipud', 'hsplit', 'hstack', 'matrix_transpose', 'moveaxis', 'pad',

@@ -57,7 +57,7 @@ for _d in [
     _op("divide", 2, "divide", {"f": "($0 / $1)", "c": "ga_cdiv_$S($0, $1)"}, numpy=("true_divide",)),
     _op("floor_divide", 2, "nobool", {"iuf": "ga_floordiv_$S($0, $1)"}),
     _op("remainder", 2, "nobool", {"iuf": "ga_mod_$S($0, $1)"}, numpy=("mod",)),
-    _op("fmod", 2, "nobool", {"iu": "select($0 % $1, $Z, $1 == $Z)", "f": "ga_fmod_$S($0, $1)"}),
+    _op("fmod", 2, "nobool", {"i": "ga_fmod_$S($0, $1)", "u": "select($0 % $1, $Z, $1 == $Z)", "f": "ga_fmod_$S($0, $1)"}),
     _op("power", 2, "nobool", {"iu": "ga_ipow_$S($0, $1)", "f": "ga_pow_$S($0, $1)"}, numpy=("pow",)),
     _op("negative", 1, "same", {"ifc": "(-$0)", "u": "($Z - $0)"}, kinds="iufc"),
     _op("positive", 1, "same", {"iufc": "$0"}),

@@ -134,8 +134,8 @@ def _sections() -> dict:
 
 # ------------------------------------------------------------------------------ plan
 class ReducePlan(Plan):
-    """A node tree read over (kept axes, reduced axes); writes one value per output (or per
-    output and chunk when ``partial``), or, for scans, one value per input element.
+    """A node tree read over (kept axes, reduced axes); writes one value per output (per output
+    and chunk when ``chunks > 1``: partials), or, for scans, one value per input element.
 
     out:           the Leaf written (final result, partials buffer, or scan result)
     out_strides:   the output's strides over the input's axes (0 on reduced axes of a reduction)
@@ -150,6 +150,7 @@ class ReducePlan(Plan):
         self.kind, self.monoid, self.acc = shape_kind, monoid, acc
         self.chunks, self.chunk = chunks, chunk
         self.post = post
+        self.root_node = None  # node index of the value folded (set by the caller's walk)
         self.idx_node = None
         self.idx_out = None if idx_out is None else self.binding(idx_out, dt.uint32, writable=True)
         self.post_slot = None if post_value is None else self.const(const_words(post_value, self.post_dtype()))

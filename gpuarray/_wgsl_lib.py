@@ -43,6 +43,7 @@ _TYPES = {
 _SECTION_TYPES = {
     "floordiv_int": ("i32", "i64"),
     "mod_int": ("i32", "i64"),
+    "fmod_int": ("i32", "i64"),
     "floordiv_uint": ("u32", "u64"),
     "mod_uint": ("u32", "u64"),
     "ipow": ("i32", "i64", "u32", "u64"),

@@ -103,7 +103,6 @@ def test_joins_do_not_recompile_for_new_sizes_or_values():
     run(3, 5)
     with ga.stats() as s:
         for n, m in [(4, 6), (7, 9), (11, 2)]:
-            h = [sample((n, m), np.float32)]
             res = run(n, m)
     assert s.kernels_compiled == 0
     assert res[0].shape == (24, 2)

@@ -10,7 +10,8 @@ fn ga_floordiv_$S(a: $T, b: $T) -> $T {
   if (b == $ZERO) { return $ZERO; }
   if (b == $ZERO - $ONE) { return $ZERO - a; }
   var q = a / b;
-  if ((a % b != $ZERO) && ((a < $ZERO) != (b < $ZERO))) { q = q - $ONE; }
+  // (a - q*b, not a % b: one driver computes % of signed integers as if unsigned)
+  if ((a - q * b != $ZERO) && ((a < $ZERO) != (b < $ZERO))) { q = q - $ONE; }
   return q;
 }
 
@@ -18,7 +19,7 @@ fn ga_floordiv_$S(a: $T, b: $T) -> $T {
 // NumPy remainder: the sign of the divisor, x % 0 == 0.
 fn ga_mod_$S(a: $T, b: $T) -> $T {
   if (b == $ZERO || b == $ZERO - $ONE) { return $ZERO; }
-  var r = a % b;
+  var r = a - (a / b) * b;  // truncated remainder without signed %
   if (r != $ZERO && ((r < $ZERO) != (b < $ZERO))) { r = r + b; }
   return r;
 }
@@ -27,6 +28,13 @@ fn ga_mod_$S(a: $T, b: $T) -> $T {
 fn ga_floordiv_$S(a: $T, b: $T) -> $T {
   if (b == $ZERO) { return $ZERO; }
   return a / b;
+}
+
+//@ fmod_int
+// C remainder (sign of the dividend), x % 0 == 0, MIN % -1 == 0.
+fn ga_fmod_$S(a: $T, b: $T) -> $T {
+  if (b == $ZERO || b == $ZERO - $ONE) { return $ZERO; }
+  return a - (a / b) * b;
 }
 
 //@ mod_uint
