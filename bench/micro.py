@@ -18,7 +18,6 @@ Microbenchmarks (``run_micro``) each produce records with ``unit``/``value``:
 """
 from __future__ import annotations
 
-import math
 import random as _pyrandom
 import statistics
 import time

@@ -162,7 +162,8 @@ class Results:
         k = self.key(rec)
         self.records = [r for r in self.records if self.key(r) != k] + [rec]
         self.write()
-        status = rec["status"] if rec["status"] != "ok" else ("ok" if rec.get("ok") else "FAILED validation")
+        status = rec["status"] if rec["status"] != "ok" else {True: "ok", False: "FAILED validation"}.get(
+            rec.get("ok"), "not validated (no reference at this size)")
         t = rec.get("warm_s")
         val = f"{rec['value']:.4g} {rec['unit']}" if rec.get("value") is not None else (f"{t:.4g} s" if t is not None else "")
         print(f"{rec['workload']:<12} {rec['size']:<26} {rec['lib']:<9} {rec['mode']:<10} {val:>18}  {status}"

@@ -357,6 +357,97 @@ def index_code(plan, base: int) -> tuple[str, int]:
 
 HEADER = """@group(0) @binding(0) var<storage, read> P: array<u32>;
 """
+PER_THREAD = 4  # elements (scalar kernels) or vec4 groups (vector kernels) per thread
+_VEC_NODES = (Leaf, Iota, Const, Ew, Cast)
+
+
+def vectorizable(plan) -> bool:
+    """Whether the plan can run with vec4 loads/stores: every vector contiguous ('l') or
+    broadcast ('z'), offsets of the contiguous ones multiples of 4, and every buffer read
+    contiguously (and the output) a 32-bit type. Measured on an H200: 3.8-4.1 TB/s against
+    2.0-3.0 TB/s for one scalar element per thread."""
+    if plan.n < 1024 or any(m == "s" for m in plan.modes) or plan.modes[plan.out_vec] != "l":
+        return False
+    if any(type(n) not in _VEC_NODES for n in plan.nodes):
+        return False
+    for (strides, off), m in zip(plan.vectors, plan.modes):
+        if m == "l" and off % 4:
+            return False
+    for b in _vec_bindings(plan):
+        if dt.storage(plan.bindings[b][1]) != "word":
+            return False
+    return True
+
+
+def _vec_bindings(plan) -> set:
+    """Bindings read through a contiguous vector (declared as arrays of vec4), and the output."""
+    out = {0}
+    for k, d in enumerate(plan.desc):
+        if d[0] == "L" and plan.modes[d[2]] == "l":
+            out.add(d[1])
+    return out
+
+
+def source_vec4(plan) -> str:
+    """The vec4 variant: each thread takes PER_THREAD groups of 4 elements, a grid apart; a group
+    that runs past the end (the last, if n % 4) is finished element by element."""
+    vb = _vec_bindings(plan)
+    nd = len(plan.cshape)
+    base = 1 + len(plan.consts) + nd
+    off = {v: f"P[{base + v}]" for v in range(len(plan.vectors))}  # one offset word per vector
+    decls, fns = [], []
+    for i, (_, dtype, writable) in enumerate(plan.bindings):
+        w = dt.wgsl_type(dtype)
+        if i in vb:
+            mode = "read_write" if writable else "read"
+            decls.append(f"@group(0) @binding({i + 1}) var<storage, {mode}> b{i}: array<vec4<{dt.wgsl_elem(dtype)}>>;")
+            fns.append(f"fn ld{i}(j: u32) -> {w} {{ return {w}(b{i}[j / 4u][j % 4u]); }}")
+        else:
+            decls.append(binding_decls([plan.bindings[i]]).replace("@binding(1)", f"@binding({i + 1})").replace(" b0:", f" b{i}:"))
+            fns.append(load_fn(i, dtype, writable))
+    out_w = dt.wgsl_type(plan.out.dtype)
+    fns.append(f"fn st(j: u32, v: {out_w}) {{ b0[j / 4u][j % 4u] = v; }}")
+    # the expression as a function of the element index and the contiguous leaves' values
+    vec_leaves = [k for k, d in enumerate(plan.desc) if d[0] == "L" and plan.modes[d[2]] == "l"]
+    params = ", ".join(["j: u32"] + [f"a{k}: {dt.wgsl_type(plan.nodes[k].dtype)}" for k in vec_leaves])
+    lines = [f"  let I{v} = {off[v]} + j;" if m == "l" else f"  let I{v} = {off[v]};"
+             for v, m in enumerate(plan.modes)]
+    for k, node in enumerate(plan.nodes):
+        e = f"a{k}" if k in vec_leaves else EMIT[type(node)](node, plan, k, plan.children[k], plan.desc[k])
+        lines.append(f"  let v{k}: {dt.wgsl_type(node.dtype)} = {e};")
+    last = len(plan.nodes) - 1
+    body = "\n".join(lines)
+    fns.append(f"fn value({params}) -> {out_w} {{\n{body}\n  return {cast_expr(plan.nodes[last].dtype, plan.out.dtype, f'v{last}')};\n}}")
+    comps = "xyzw"
+    loads = "\n".join(f"      let q{k} = b{plan.desc[k][1]}[({off[plan.desc[k][2]]} >> 2u) + g];" for k in vec_leaves)
+    calls = "\n".join(
+        f"      r.{c} = value(j + {i}u" + "".join(f", {dt.wgsl_type(plan.nodes[k].dtype)}(q{k}.{c})" for k in vec_leaves) + ");"
+        for i, c in enumerate(comps))
+    tail_args = "".join(f", ld{plan.desc[k][1]}({off[plan.desc[k][2]]} + q)" for k in vec_leaves)
+    main = f"""
+@compute @workgroup_size({_runtime.WORKGROUP})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {{
+  let first = (wid.y * nwg.x + wid.x) * {_runtime.WORKGROUP}u + lid;
+  let nthreads = nwg.x * nwg.y * {_runtime.WORKGROUP}u;
+  let n = P[0];
+  for (var rep = 0u; rep < {PER_THREAD}u; rep++) {{
+    let g = first + rep * nthreads;
+    let j = g * 4u;
+    if (j >= n) {{ return; }}
+    if (j + 3u < n) {{
+{loads}
+      var r: vec4<{dt.wgsl_elem(plan.out.dtype)}>;
+{calls}
+      b0[({off[plan.out_vec]} >> 2u) + g] = r;
+    }} else {{
+      for (var q = j; q < n; q++) {{ st({off[plan.out_vec]} + q, value(q{tail_args})); }}
+    }}
+  }}
+}}
+"""
+    helpers = _wgsl_lib.resolve(body)
+    return "\n".join([HEADER, *decls, *fns, helpers, main])
 
 
 def source(plan) -> str:
@@ -370,15 +461,20 @@ def source(plan) -> str:
     out_cast = cast_expr(plan.nodes[last].dtype, plan.out.dtype, f"v{last}")
     fns = [load_fn(i, b[1], b[2]) for i, b in enumerate(plan.bindings)]
     fns.append(store_fn(plan.out.dtype))
+    # each thread handles PER_THREAD elements, a grid-size apart (coalesced, fewer workgroups)
     main = f"""
 @compute @workgroup_size({_runtime.WORKGROUP})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {{
-  let gid = (wid.y * nwg.x + wid.x) * {_runtime.WORKGROUP}u + lid;
+  let first = (wid.y * nwg.x + wid.x) * {_runtime.WORKGROUP}u + lid;
+  let nthreads = nwg.x * nwg.y * {_runtime.WORKGROUP}u;
+  for (var rep = 0u; rep < {PER_THREAD}u; rep++) {{
+  let gid = first + rep * nthreads;
   if (gid >= P[0]) {{ return; }}
 {idx}
 {body}
   st(I{plan.out_vec}, {out_cast});
+  }}
 }}
 """
     helpers = _wgsl_lib.resolve(body)
@@ -397,13 +493,16 @@ def evaluate_into(root, out: Leaf) -> None:
 
     params = plan.params()
 
+    vec = vectorizable(plan)
+
     def build():
-        src = source(plan)
+        src = source_vec4(plan) if vec else source(plan)
         name = "ew_" + "_".join(sorted({d[1] for d in plan.desc if d[0] == "E"}) or ["copy"])
         return name, src, ["rw" if b[2] else "r" for b in plan.bindings], len(params)
 
-    kern = dev.kernel(plan.key, build)
-    dev.dispatch(kern, [b[0] for b in plan.bindings], params, _runtime.groups_for(plan.n))
+    kern = dev.kernel(plan.key + (vec,), build)
+    per_group = _runtime.WORKGROUP * PER_THREAD * (4 if vec else 1)
+    dev.dispatch(kern, [b[0] for b in plan.bindings], params, _runtime.groups_for(plan.n, per_group))
 
 
 def check_expression(opname: str, ct) -> bool:

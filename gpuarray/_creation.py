@@ -304,7 +304,7 @@ def eye(N, M=None, k=0, dtype=None, order="C", *, device=None, like=None):
     _check_device(device)
     n_rows = operator.index(N)
     n_cols = n_rows if M is None else operator.index(M)
-    k = operator.index(k)
+    k = builtins.min(builtins.max(operator.index(k), -n_rows - 1), n_cols + 1)  # past the edges: no diagonal
     d = dt.normalize(dtype) if dtype is not None else dt.default_float()
     shape = _shape((n_rows, n_cols))
     r, c = Iota(dt.int32, shape, 0), Iota(dt.int32, shape, 1)

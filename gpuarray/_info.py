@@ -54,7 +54,7 @@ class Info:
         }
 
     def devices(self):
-        return [default_device()]
+        return (default_device(),)
 
     def dtypes(self, *, device=None, kind=None):
         check_device(device)

@@ -316,7 +316,7 @@ def argsort(x, /, axis=-1, kind=None, order=None, *, descending=False, stable=Tr
     if x.ndim == 0:
         from ._creation import zeros
 
-        return zeros((), dtype=dt.default_int())
+        return zeros((1,), dtype=dt.default_int())  # NumPy: a 0-d array sorts as its ravel
     src, mshape, ax = _prepare(x, axis)
     n = mshape[-1]
     if x.size == 0:
@@ -356,7 +356,8 @@ def sort_inplace(self, axis=-1, kind=None, order=None, *, descending=False, stab
     from ._elementwise import assign
 
     res = sort(self, axis=axis, kind=kind, order=order, descending=descending)
-    assign(self, res._leaf() if isinstance(res, GpuArray) else res)
+    res._leaf()  # the gather reads self: evaluate it before self is overwritten
+    assign(self, res)
 
 
 def msort(a):

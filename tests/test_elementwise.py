@@ -282,3 +282,20 @@ def test_complex_functions_fall_back_to_host_counted(rng):
         r = ga.exp(ga.asarray(a))
     assert_same(r, np.exp(a), rtol=1e-5)
     assert s.fallbacks.get("exp") == 1
+
+
+@pytest.mark.parametrize("n", [1024, 1025, 1026, 1027, 4099, 70001])
+def test_vectorized_kernels_tails_offsets_inplace(n, rng):
+    """Contiguous 32-bit operands run with vec4 loads; tails, odd offsets and in-place writes agree."""
+    a = sample(n + 3, np.float32, rng)
+    b = sample(n + 3, np.float32, rng)
+    ga_a, ga_b = ga.asarray(a), ga.asarray(b)
+    assert_same(ga_a[:n] * 2 + ga_b[:n], a[:n] * np.float32(2) + b[:n])
+    assert_same(ga_a[1:n + 1] - ga_b[3:n + 3], a[1:n + 1] - b[3:n + 3])          # offsets not multiples of 4
+    assert_same(ga_a[4:n + 4 - 3] * ga_b[0], a[4:n + 1] * b[0])                  # broadcast scalar leaf
+    i = ga.asarray(np.arange(n, dtype=np.int32))
+    assert_same(i * 3 + ga.arange(n, dtype=ga.int32), np.arange(n, dtype=np.int32) * 4)
+    assert_same((ga_a[:n] > 0).astype(ga.float32) + ga_b[:n], (a[:n] > 0).astype(np.float32) + b[:n])
+    ga_a[:n] += ga_b[:n]                                                          # in place, vectorized
+    a[:n] += b[:n]
+    assert_same(ga_a, a)

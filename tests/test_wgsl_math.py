@@ -156,3 +156,137 @@ def test_ulp_error_helper():
     e = h.ulp_error(a, b)
     assert list(e[[0, 2, 4]]) == [1.0, 0.0, 2.0]
     assert e[1] >= 2**60 and e[3] >= 2**60 and e[5] >= 2**60
+
+
+# ---------------------------------------------------------------------------------------------------
+# Measurement for bench/accuracy.md: `python tests/test_wgsl_math.py [out.json] [--seeds N]` measures every
+# function of both libraries (and the driver's f32 builtins) on the default adapter and writes per-function
+# max/mean ULP, special-value mismatches and the worst inputs as JSON. `--eft` adds direct checks of the
+# error-free transformations (two_sum, two_prod, ...) against exact rational arithmetic.
+
+BUILTIN32 = {"exp": "exp", "exp2": "exp2", "log": "log", "log2": "log2", "sin": "sin", "cos": "cos", "tan": "tan",
+             "asin": "asin", "acos": "acos", "atan": "atan", "sinh": "sinh", "cosh": "cosh", "tanh": "tanh",
+             "asinh": "asinh", "acosh": "acosh", "atanh": "atanh", "atan2": "atan2", "pow": "pow"}
+
+
+import json  # noqa: E402  (measurement part only)
+
+
+def _stats(args, got, want, err, extra_seeds=()):
+    fin = err < 2**60
+    bad = np.argsort(-err)[:5]
+    return {"n": int(err.size), "max": float(err[fin].max()) if fin.any() else 0.0,
+            "mean": float(err[fin].mean()) if fin.any() else 0.0, "special": int((~fin).sum()),
+            "worst": [[[repr(float(a[i])) for a in args], repr(float(got[i])), repr(float(want[i])), float(err[i])]
+                      for i in bad if err[i] > 0]}
+
+
+def _measure_all(seeds=1, path=None, result=None):
+    import time
+    out = {"adapter": str(h.device().adapter.info if hasattr(h.device(), "adapter") else ""), "f64": {}, "f32": {},
+           "builtin32": {}}
+    for dt, key, lib in ((np.float64, "f64", "f64math.wgsl"), (np.float32, "f32", "f32math.wgsl")):
+        if dt == np.float64 and not h.has_f64():
+            continue
+        for name in list(UNARY) + list(BINARY):
+            t0 = time.time()
+            try:
+                args, got, want, err = measure(name, dt, h.library(lib), f"ga_{name}_{key}")
+                st = _stats(args, got, want, err)
+                st["vs_numpy_max"] = float(h.ulp_error(got, reference(name, args, dt, exact=False))[err < 2**60].max())
+                for s in range(2, 1 + seeds):
+                    a2 = ([unary_inputs(name, dt, n_rand=40000, seed=s)] if name in UNARY else
+                          list(binary_inputs(name, dt, seed=s + 1)))
+                    g2 = h.run(h.library(lib), f"ga_{name}_{key}", a2, dt)
+                    e2 = h.ulp_error(g2, reference(name, a2, dt))
+                    st.setdefault("seeds_max", []).append(float(e2[e2 < 2**60].max()))
+                    st.setdefault("seeds_special", []).append(int((e2 >= 2**60).sum()))
+            except Exception as exc:  # a driver failure in one function must not hide the others
+                st = {"error": repr(exc)[:500]}
+            st["s"] = round(time.time() - t0, 2)
+            out[key][name] = st
+            print(key, name, {k: v for k, v in st.items() if k != "worst"}, flush=True)
+            if path:  # written as it goes: a run cut short still leaves its numbers
+                with open(path, "w") as f:
+                    json.dump({**(result or {}), **out}, f, indent=1)
+    for name, b in BUILTIN32.items():
+        nargs = 1 if name in UNARY else 2
+        ps = ", ".join(f"a{i}: f32" for i in range(nargs))
+        lib = f"fn ga_b_{name}({ps}) -> f32 {{ return {b}({', '.join(f'a{i}' for i in range(nargs))}); }}\n"
+        try:
+            args, got, want, err = measure(name, np.float32, lib, f"ga_b_{name}")
+            out["builtin32"][name] = _stats(args, got, want, err)
+        except Exception as exc:
+            out["builtin32"][name] = {"error": repr(exc)[:500]}
+    return out
+
+
+def _eft_checks():
+    """error term of each transformation vs exact arithmetic; count of wrong results out of n"""
+    from fractions import Fraction
+    rng = np.random.default_rng(5)
+    res = {}
+    for dt, key, lib in ((np.float64, "f64", "f64math.wgsl"), (np.float32, "f32", "f32math.wgsl")):
+        if dt == np.float64 and not h.has_f64():
+            continue
+        t = "f64" if key == "f64" else "f32"
+        sfx = "" if key == "f64" else "_f32"
+        n = 2000
+        a = (rng.uniform(-1, 1, n) * np.exp2(rng.integers(-20, 20, n))).astype(dt)
+        b = (rng.uniform(-1, 1, n) * np.exp2(rng.integers(-20, 20, n))).astype(dt)
+        src = h.library(lib) + "".join(
+            f"fn ga_t_{nm}(a: {t}, b: {t}) -> {t} {{ return {ex}; }}\n" for nm, ex in [
+                ("sum_e", f"ga__two_sum{sfx}(a, b).y"), ("fsum_e", f"ga__fast_two_sum{sfx}(max(abs(a), abs(b)), -min(abs(a), abs(b))).y"),
+                ("prod_e", f"ga__two_prod{sfx}(a, b).y"), ("fma_e", "fma(a, b, -(a * b))"),
+                ("opq_id", f"ga__opq{sfx}(a + b) - a"), ("naive_e", "(a - ((a + b) - ((a + b) - a))) + (b - ((a + b) - a))"),
+                ("oldopq_e", f"ga_t_old_ts(a, b)")])
+        # the barrier used before (an identity a compiler may prove): i | (i < i >> 1)
+        ut = "u64" if key == "f64" else "u32"
+        src += (f"fn ga_t_old({t.replace('f', 'x')}: {t}) -> {t} {{ let i = bitcast<{ut}>({t.replace('f', 'x')}); "
+                f"return bitcast<{t}>(i | {ut}(i < (i >> 1u))); }}\n"
+                f"fn ga_t_old_ts(a: {t}, b: {t}) -> {t} {{ let s = ga_t_old(a + b); let bb = ga_t_old(s - a); "
+                f"return ga_t_old((a - (s - bb)) + (b - bb)); }}\n")
+        for nm in ("sum_e", "fsum_e", "prod_e", "fma_e", "opq_id", "naive_e", "oldopq_e"):
+            try:
+                got = h.run(src, f"ga_t_{nm}", [a, b], dt)
+            except Exception as exc:
+                res[f"{key}_{nm}"] = repr(exc)[:300]
+                continue
+            bad = 0
+            for x, y, g in zip(a.tolist(), b.tolist(), got.tolist()):
+                X, Y = Fraction(x), Fraction(y)
+                if nm == "sum_e":
+                    want = X + Y - Fraction(float(dt(x) + dt(y)))
+                elif nm == "fsum_e":
+                    p, q = max(abs(x), abs(y)), -min(abs(x), abs(y))
+                    want = Fraction(p) + Fraction(q) - Fraction(float(dt(p) + dt(q)))
+                elif nm in ("prod_e", "fma_e"):
+                    want = X * Y - Fraction(float(dt(x) * dt(y)))
+                elif nm == "opq_id":
+                    want = Fraction(float(dt(dt(x) + dt(y)) - dt(x)))
+                else:
+                    want = X + Y - Fraction(float(dt(x) + dt(y)))
+                bad += Fraction(g) != want
+            res[f"{key}_{nm}"] = f"{bad}/{n} wrong"
+    return res
+
+
+if __name__ == "__main__":
+    import sys
+
+    argv = sys.argv[1:]
+    seeds = int(argv[argv.index("--seeds") + 1]) if "--seeds" in argv else 1
+    path = next((a for a in argv if a.endswith(".json")), None)
+    result = {}
+    if "--eft" in argv:
+        result["eft"] = _eft_checks()
+        print(result["eft"], flush=True)
+    result.update(_measure_all(seeds, path, result))
+    if path:
+        with open(path, "w") as f:
+            json.dump(result, f, indent=1)
+    for key in ("f64", "f32"):
+        over = {k: v.get("max", v.get("error")) for k, v in result.get(key, {}).items()
+                if "error" in v or v["max"] > MAX_ULP[np.float64 if key == "f64" else np.float32] or v["special"]
+                or max(v.get("seeds_max", [0])) > MAX_ULP[np.float64 if key == "f64" else np.float32]}
+        print(key, "OVER BOUNDS:", over)

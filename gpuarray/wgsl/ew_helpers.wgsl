@@ -11,7 +11,10 @@ fn ga_floordiv_$S(a: $T, b: $T) -> $T {
   if (b == $ZERO - $ONE) { return $ZERO - a; }
   var q = a / b;
   // (a - q*b, not a % b: one driver computes % of signed integers as if unsigned)
-  if ((a - q * b != $ZERO) && ((a < $ZERO) != (b < $ZERO))) { q = q - $ONE; }
+  let r = a - q * b;
+  // r has a's sign: (r ^ b) < 0 (not a < 0 != b < 0, which lavapipe miscompiles for a
+  // sign-extended 64-bit b)
+  if (r != $ZERO && (r ^ b) < $ZERO) { q = q - $ONE; }
   return q;
 }
 
@@ -20,7 +23,7 @@ fn ga_floordiv_$S(a: $T, b: $T) -> $T {
 fn ga_mod_$S(a: $T, b: $T) -> $T {
   if (b == $ZERO || b == $ZERO - $ONE) { return $ZERO; }
   var r = a - (a / b) * b;  // truncated remainder without signed %
-  if (r != $ZERO && ((r < $ZERO) != (b < $ZERO))) { r = r + b; }
+  if (r != $ZERO && (r ^ b) < $ZERO) { r = r + b; }  // signs differ (see floordiv_int)
   return r;
 }
 

@@ -9,6 +9,11 @@
 // Private: ga__*_f32 helpers and GA__F32_* constants (distinct from f64math.wgsl's, both can be included).
 // Same driver traps as f64math.wgsl: no reliance on a fused fma (exact products by Dekker's split), and
 // every error-free transformation goes through ga__opq_f32 so the compiler cannot re-associate it.
+// Subnormals: the NVIDIA driver (H200, Vulkan) flushes f32 subnormals to zero in every float instruction,
+// comparisons included (naga asks for no DenormPreserve), lavapipe keeps them. So every f32 value that may
+// be subnormal is only tested, scaled, ordered or produced through its bits: ga__iszero_f32/ga__isneg_f32,
+// ga__ldexp_f32/ga__ldexp2_f32 (integer scaling with correct rounding into the subnormal range), and
+// subnormal inputs are normalised with an integer -> float conversion (exact) before any arithmetic.
 // A "ff" (float-float) is vec2<f32>(hi, lo). Polynomials are minimax (Remez, relative error) fits.
 
 const GA__F32_ABS: u32 = 0x7fffffffu;
@@ -50,49 +55,93 @@ fn ga__copysign_f32(x: f32, s: f32) -> f32 {
 }
 // 2^k for -126 <= k <= 127
 fn ga__pow2i_f32(k: i32) -> f32 { return bitcast<f32>(u32(k + 127) << 23u); }
-// x * 2^k for |k| <= 300 with one rounding (first step down stays normal)
-fn ga__ldexp_f32(x: f32, k: i32) -> f32 {
-  var y = x;
-  var n = k;
-  if (n > 127) {
-    y = y * 0x1p127f; n = n - 127;
-    if (n > 127) { y = y * 0x1p127f; n = min(n - 127, 127); }
-  } else if (n < -126) {
-    y = y * 0x1p-102f; n = n + 102;
-    if (n < -126) { y = y * 0x1p-102f; n = max(n + 102, -126); }
+// x * 2^k rounded once (ties to even), for any x and k, computed on the bits only (no subnormal float
+// arithmetic, see the header). x + l (|l| <= ulp(x)/2, l may be 0) is the value to round: l only decides
+// exact ties when the result is subnormal.
+fn ga__ldexp2_f32(x: f32, l: f32, k: i32) -> f32 {
+  let b = bitcast<u32>(x);
+  let sgn = b & GA__F32_SIGN;
+  let a = b & GA__F32_ABS;
+  if (a == 0u || a >= GA__F32_EXP) { return x; }
+  var m = a & 0x7fffffu;
+  var e = i32(a >> 23u);
+  if (e == 0) {                                      // subnormal x: normalise the significand
+    let sh = i32(countLeadingZeros(m)) - 8;
+    m = m << u32(sh);
+    e = 1 - sh;
+  } else {
+    m = m | 0x800000u;
   }
-  return y * ga__pow2i_f32(n);
+  let ne = e + clamp(k, -400, 400);
+  if (ne >= 255) { return bitcast<f32>(sgn | GA__F32_EXP); }
+  if (ne >= 1) { return bitcast<f32>(sgn | (u32(ne) << 23u) | (m & 0x7fffffu)); }
+  if (ne < -23) { return bitcast<f32>(sgn); }       // below half the smallest subnormal
+  let sh = u32(1 - ne);                              // 1..24 bits dropped
+  let q = m >> sh;
+  let rem = m & ((1u << sh) - 1u);
+  let half = 1u << (sh - 1u);
+  var up = rem > half;
+  if (rem == half) {
+    let lb = bitcast<u32>(l);
+    up = select((lb & GA__F32_SIGN) == sgn, (q & 1u) == 1u, (lb & GA__F32_ABS) == 0u);
+  }
+  return bitcast<f32>(sgn | (q + select(0u, 1u, up)));
 }
-// optimisation barrier: returns x, unprovably (i < i >> 1 never holds for u32)
+fn ga__ldexp_f32(x: f32, k: i32) -> f32 { return ga__ldexp2_f32(x, 0.0f, k); }
+// bit-level tests (valid also for subnormals, which the H200 flushes in float comparisons)
+fn ga__iszero_f32(x: f32) -> bool { return (bitcast<u32>(x) & GA__F32_ABS) == 0u; }
+fn ga__issub_f32(x: f32) -> bool { return (bitcast<u32>(x) & GA__F32_EXP) == 0u; }   // subnormal or zero
+// x < 0 (NaN not excluded: test that first)
+fn ga__isneg_f32(x: f32) -> bool { return (bitcast<u32>(x) & GA__F32_SIGN) != 0u && !ga__iszero_f32(x); }
+fn ga__abs_f32(x: f32) -> f32 { return bitcast<f32>(bitcast<u32>(x) & GA__F32_ABS); }
+// the larger / smaller of two non-NaN x, y, as bits (so subnormals are ordered too)
+fn ga__ord_f32(x: f32) -> i32 {
+  let b = bitcast<u32>(x);
+  return select(i32(b), -i32(b & GA__F32_ABS), (b & GA__F32_SIGN) != 0u);
+}
+fn ga__max_f32(x: f32, y: f32) -> f32 { return select(y, x, ga__ord_f32(x) > ga__ord_f32(y)); }
+fn ga__min_f32(x: f32, y: f32) -> f32 { return select(x, y, ga__ord_f32(x) > ga__ord_f32(y)); }
+// optimisation barrier: x unchanged except NaNs with payload bits 0 and 1 set (bit 1 flipped, still NaN);
+// not an identity, so no compiler can see through it (see ga__opq in f64math.wgsl)
 fn ga__opq_f32(x: f32) -> f32 {
   let i = bitcast<u32>(x);
-  return bitcast<f32>(i | u32(i < (i >> 1u)));
+  return bitcast<f32>(select(i, i ^ 2u, (i & 0x7f800003u) == 0x7f800003u));
 }
-fn ga__two_sum_f32(a: f32, b: f32) -> vec2<f32> {
+fn ga__two_sum_f32(a0: f32, b0: f32) -> vec2<f32> {
+  let a = ga__opq_f32(a0);
+  let b = ga__opq_f32(b0);
   let s = ga__opq_f32(a + b);
   let bb = ga__opq_f32(s - a);
-  return vec2<f32>(s, ga__opq_f32((a - (s - bb)) + (b - bb)));
+  let aa = ga__opq_f32(s - bb);
+  return vec2<f32>(s, ga__opq_f32(ga__opq_f32(a - aa) + ga__opq_f32(b - bb)));
 }
-fn ga__fast_two_sum_f32(a: f32, b: f32) -> vec2<f32> {
+fn ga__fast_two_sum_f32(a0: f32, b0: f32) -> vec2<f32> {
+  let a = ga__opq_f32(a0);
+  let b = ga__opq_f32(b0);
   let s = ga__opq_f32(a + b);
-  return vec2<f32>(s, ga__opq_f32(b - (s - a)));
+  return vec2<f32>(s, ga__opq_f32(b - ga__opq_f32(s - a)));
 }
-// Veltkamp split (|a| < 2^114): 12 + 12 bits
+// Veltkamp split of a fenced a (|a| < 2^114): 12 + 12 bits
 fn ga__split_f32(a: f32) -> vec2<f32> {
   let c = ga__opq_f32(4097.0f * a);
-  let h = c - ga__opq_f32(c - a);
-  return vec2<f32>(h, a - h);
+  let h = ga__opq_f32(c - ga__opq_f32(c - a));
+  return vec2<f32>(h, ga__opq_f32(a - h));
 }
-fn ga__two_prod_f32(a: f32, b: f32) -> vec2<f32> {
+fn ga__two_prod_f32(a0: f32, b0: f32) -> vec2<f32> {
+  let a = ga__opq_f32(a0);
+  let b = ga__opq_f32(b0);
   let p = ga__opq_f32(a * b);
   let x = ga__split_f32(a);
   let y = ga__split_f32(b);
-  return vec2<f32>(p, ga__opq_f32(((x.x * y.x - p) + x.x * y.y + x.y * y.x) + x.y * y.y));
+  var e = ga__opq_f32(x.x * y.x - p);
+  e = ga__opq_f32(e + x.x * y.y);
+  e = ga__opq_f32(e + x.y * y.x);
+  return vec2<f32>(p, ga__opq_f32(e + x.y * y.y));
 }
 // a - b * c, exactly rounded once, for a ~ b * c
 fn ga__resid_f32(a: f32, b: f32, c: f32) -> f32 {
   let p = ga__two_prod_f32(b, c);
-  return (a - p.x) - p.y;
+  return ga__opq_f32(ga__opq_f32(a) - p.x) - p.y;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -124,7 +173,7 @@ fn ga_exp_f32(x: f32) -> f32 {
   if (x > 89.0f) { return ga__inf_f32(); }
   if (x < -104.0f) { return 0.0f; }
   let c = ga__exp_core_f32(x, 0.0f);
-  return ga__ldexp_f32(c.x + c.y, i32(c.z));
+  return ga__ldexp2_f32(c.x, c.y, i32(c.z));
 }
 
 // exp2(x) = 2^k exp(t ln2), k = round(x), t = x - k exact, t ln2 as ff. Exact for integer x.
@@ -136,16 +185,20 @@ fn ga_exp2_f32(x: f32) -> f32 {
   let t = x - kf;
   var th = ga__two_prod_f32(t, GA__F32_LN2_HI);
   let c = ga__exp_core_f32(th.x, th.y + t * GA__F32_LN2_LO);
-  return ga__ldexp_f32(c.x + c.y, i32(kf) + i32(c.z));
+  return ga__ldexp2_f32(c.x, c.y, i32(kf) + i32(c.z));
 }
 
 // expm1(x): 2^k (1 + e) - 1 = (2^k - 1) + 2^k e with e = expm1(r) as ff and (2^k - 1) exact.
+// |x| < 2^-6: Taylor series (no cancellation, no error-free transformation).
 // Special: NaN -> NaN, +inf -> +inf, -inf -> -1, |x| < 2^-25 -> x (keeps -0.0), x < -18 -> -1.
 fn ga_expm1_f32(x: f32) -> f32 {
   if (ga__isnan_f32(x)) { return x + x; }
   if (x > 18.0f) { return ga_exp_f32(x); }
   if (x < -18.0f) { return -1.0f; }
   if (abs(x) < 0x1p-25f) { return x; }
+  if (abs(x) < 0x1p-6f) {                            // Taylor to x^5 (next term < 2^-39 relative)
+    return x + x * x * (0.5f + x * (0.16666667f + x * (0.041666668f + x * 0.008333334f)));
+  }
   let kf = floor(x * GA__F32_LOG2E_HI + 0.5f);
   var r = ga__two_sum_f32(x - kf * GA__F32_LN2_C1, -kf * GA__F32_LN2_C2);
   let e = ga__expm1_kernel_f32(r.x, r.y);
@@ -179,12 +232,13 @@ fn ga__log1p_core_f32(fh: f32, fl: f32) -> vec2<f32> {
   return ga__fast_two_sum_f32(r.x, r.y);
 }
 
-// positive finite ff x -> (k, Lh, Ll) with log x = k ln2 + L; subnormals scaled by 2^24 first
+// positive finite ff x -> (k, Lh, Ll) with log x = k ln2 + L; a subnormal head m 2^-149 is read as the
+// integer m (exact conversion, no subnormal arithmetic)
 fn ga__log_parts_f32(xh: f32, xl: f32) -> vec3<f32> {
   var h = xh;
   var l = xl;
   var k = 0;
-  if (h < 0x1p-126f) { h = h * 0x1p24f; l = l * 0x1p24f; k = -24; }
+  if (ga__issub_f32(h)) { h = f32(bitcast<u32>(h)); l = 0.0f; k = -149; }   // exact: h = m 2^-149
   let bits = bitcast<u32>(h);
   k = k + i32(bits >> 23u) - 127;
   var m = bitcast<f32>((bits & 0x007fffffu) | 0x3f800000u);
@@ -212,8 +266,8 @@ fn ga__log1p_ff_f32(x: f32) -> vec2<f32> {
 
 // log(x). Special: x < 0 -> NaN, +/-0 -> -inf, +inf -> +inf, NaN -> NaN, log(1) = +0.
 fn ga_log_f32(x: f32) -> f32 {
-  if (!(x >= 0.0f)) { return ga__nan_f32(); }
-  if (x == 0.0f) { return -ga__inf_f32(); }
+  if (ga__isnan_f32(x) || ga__isneg_f32(x)) { return ga__nan_f32(); }
+  if (ga__iszero_f32(x)) { return -ga__inf_f32(); }
   if (ga__isinf_f32(x)) { return x; }
   let r = ga__log_ff_f32(x, 0.0f);
   return r.x + r.y;
@@ -221,8 +275,8 @@ fn ga_log_f32(x: f32) -> f32 {
 
 // log2(x) = k + log(m) log2(e) (ff product): exact for powers of two. Specials as log.
 fn ga_log2_f32(x: f32) -> f32 {
-  if (!(x >= 0.0f)) { return ga__nan_f32(); }
-  if (x == 0.0f) { return -ga__inf_f32(); }
+  if (ga__isnan_f32(x) || ga__isneg_f32(x)) { return ga__nan_f32(); }
+  if (ga__iszero_f32(x)) { return -ga__inf_f32(); }
   if (ga__isinf_f32(x)) { return x; }
   let p = ga__log_parts_f32(x, 0.0f);
   var t = ga__two_prod_f32(p.y, GA__F32_LOG2E_HI);
@@ -233,8 +287,8 @@ fn ga_log2_f32(x: f32) -> f32 {
 
 // log10(x) = k log10(2) + log(m) log10(e), both in ff. Specials as log.
 fn ga_log10_f32(x: f32) -> f32 {
-  if (!(x >= 0.0f)) { return ga__nan_f32(); }
-  if (x == 0.0f) { return -ga__inf_f32(); }
+  if (ga__isnan_f32(x) || ga__isneg_f32(x)) { return ga__nan_f32(); }
+  if (ga__iszero_f32(x)) { return -ga__inf_f32(); }
   if (ga__isinf_f32(x)) { return x; }
   let p = ga__log_parts_f32(x, 0.0f);
   var a = ga__two_prod_f32(p.x, GA__F32_LOG10_2_HI);
@@ -245,12 +299,15 @@ fn ga_log10_f32(x: f32) -> f32 {
   return r.x + (r.y + a.y + t.y);
 }
 
-// log1p(x). Special: x < -1 -> NaN, -1 -> -inf, +inf -> +inf, |x| < 2^-25 -> x (keeps -0.0).
+// log1p(x), |x| < 2^-6 by its Taylor series. Special: x < -1 -> NaN, -1 -> -inf, +inf -> +inf, |x| < 2^-25 -> x (keeps -0.0).
 fn ga_log1p_f32(x: f32) -> f32 {
   if (!(x >= -1.0f)) { return ga__nan_f32(); }
   if (x == -1.0f) { return -ga__inf_f32(); }
   if (ga__isinf_f32(x)) { return x; }
   if (abs(x) < 0x1p-25f) { return x; }
+  if (abs(x) < 0x1p-6f) {                            // Taylor to x^6 (next term < 2^-38 relative)
+    return x + x * x * (-0.5f + x * (0.33333334f + x * (-0.25f + x * (0.2f + x * -0.16666667f))));
+  }
   let r = ga__log1p_ff_f32(x);
   return r.x + r.y;
 }
@@ -267,23 +324,25 @@ fn ga__is_odd_int_f32(y: f32) -> bool {
 // (C99 F.9.4.4): pow(x, +/-0) = 1 and pow(1, y) = 1 even for NaN; pow(-1, +/-inf) = 1; the +/-inf
 // and +/-0 tables; negative x with non-integer y -> NaN; odd integer y keeps the sign.
 fn ga_pow_f32(x: f32, y: f32) -> f32 {
-  if (y == 0.0f || x == 1.0f) { return 1.0f; }
+  if (ga__iszero_f32(y) || x == 1.0f) { return 1.0f; }
   if (ga__isnan_f32(x) || ga__isnan_f32(y)) { return ga__nan_f32(); }
-  let ax = abs(x);
+  let ax = ga__abs_f32(x);
+  let yneg = ga__isneg_f32(y);
   if (ga__isinf_f32(y)) {
     if (ax == 1.0f) { return 1.0f; }
-    if ((ax < 1.0f) == (y < 0.0f)) { return ga__inf_f32(); }
+    if ((ax < 1.0f) == yneg) { return ga__inf_f32(); }
     return 0.0f;
   }
   let odd = ga__is_odd_int_f32(y);
   let neg = (bitcast<u32>(x) & GA__F32_SIGN) != 0u;
   let sgn = select(1.0f, -1.0f, neg && odd);
-  if (x == 0.0f) { return ga__copysign_f32(select(0.0f, ga__inf_f32(), y < 0.0f), sgn); }
-  if (ga__isinf_f32(x)) { return ga__copysign_f32(select(ga__inf_f32(), 0.0f, y < 0.0f), sgn); }
-  if (x < 0.0f && floor(y) != y) { return ga__nan_f32(); }
+  if (ga__iszero_f32(x)) { return ga__copysign_f32(select(0.0f, ga__inf_f32(), yneg), sgn); }
+  if (ga__isinf_f32(x)) { return ga__copysign_f32(select(ga__inf_f32(), 0.0f, yneg), sgn); }
+  // a subnormal y is not an integer (its floor compares equal to it on the H200, which flushes it)
+  if (neg && (floor(y) != y || ga__issub_f32(y))) { return ga__nan_f32(); }
   if (ax == 1.0f) { return sgn; }
   if (abs(y) >= 0x1p32f) {
-    return ga__copysign_f32(select(0.0f, ga__inf_f32(), (ax < 1.0f) == (y < 0.0f)), sgn);
+    return ga__copysign_f32(select(0.0f, ga__inf_f32(), (ax < 1.0f) == yneg), sgn);
   }
   let L = ga__log_ff_f32(ax, 0.0f);
   var p = ga__two_prod_f32(y, L.x);
@@ -291,7 +350,7 @@ fn ga_pow_f32(x: f32, y: f32) -> f32 {
   if (p.x < -105.0f) { return ga__copysign_f32(0.0f, sgn); }
   p.y = p.y + y * L.y;
   let c = ga__exp_core_f32(p.x, p.y);
-  return ga__copysign_f32(ga__ldexp_f32(c.x + c.y, i32(c.z)), sgn);
+  return ga__copysign_f32(ga__ldexp2_f32(c.x, c.y, i32(c.z)), sgn);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -388,7 +447,8 @@ fn ga__cos_kernel_f32(r: f32, rr: f32) -> vec2<f32> {
   let w = ga__opq_f32(1.0f - hz);
   let c = z.x * z.x * (0.041666666664286464f + z.x * (-0.001388888766051353f + z.x * (2.480059481054772e-05f
     + z.x * -2.730029335637193e-07f)));
-  return ga__fast_two_sum_f32(w, (((1.0f - w) - hz) - 0.5f * zl) + c);
+  let we = ga__opq_f32(ga__opq_f32(1.0f - w) - hz);  // exact rounding error of w
+  return ga__fast_two_sum_f32(w, (we - 0.5f * zl) + c);
 }
 
 // sin(x). Special: NaN, +/-inf -> NaN; |x| < 2^-12 -> x (keeps -0.0, subnormals).
@@ -651,11 +711,16 @@ fn ga__sqrt_ff_f32(h: f32, l: f32) -> vec2<f32> {
 }
 
 // asinh(x) = sign(x) log(|x| + sqrt(x^2 + 1)) with the argument of log in ff; |x| > 2^12: log(2|x|)
-// (+ 1/(4x^2), negligible). Special: NaN -> NaN, +/-inf -> +/-inf, |x| < 2^-12 -> x.
+// (+ 1/(4x^2), negligible); |x| < 2^-4: odd Taylor series. Special: NaN -> NaN, +/-inf -> +/-inf, |x| < 2^-12 -> x.
 fn ga_asinh_f32(x: f32) -> f32 {
   if (ga__isnan_f32(x)) { return x + x; }
   let ax = abs(x);
   if (ax < 0x1p-12f || ga__isinf_f32(x)) { return x; }
+  if (ax < 0x1p-4f) {                                // Taylor to x^9 (next term < 2^-45 relative)
+    let z = ax * ax;
+    return ga__copysign_f32(ax + ax * z * (-0.16666667f + z * (0.075f + z * (-0.044642857f
+      + z * 0.030381944f))), x);
+  }
   var r: vec2<f32>;
   if (ax > 0x1p12f) {
     let l = ga__log_ff_f32(ax, 0.0f);
@@ -695,13 +760,17 @@ fn ga_acosh_f32(x: f32) -> f32 {
   return r.x + r.y;
 }
 
-// atanh(x) = (log1p(|x|) - log1p(-|x|))/2 in ff. Special: |x| > 1 -> NaN, +/-1 -> +/-inf,
+// atanh(x) = (log1p(|x|) - log1p(-|x|))/2 in ff; |x| < 2^-4: odd Taylor series. Special: |x| > 1 -> NaN, +/-1 -> +/-inf,
 // |x| < 2^-12 -> x.
 fn ga_atanh_f32(x: f32) -> f32 {
   let ax = abs(x);
   if (!(ax <= 1.0f)) { return ga__nan_f32(); }
   if (ax == 1.0f) { return ga__copysign_f32(ga__inf_f32(), x); }
   if (ax < 0x1p-12f) { return x; }
+  if (ax < 0x1p-4f) {                                // Taylor to x^9 (next term < 2^-43 relative)
+    let z = ax * ax;
+    return ga__copysign_f32(ax + ax * z * (0.33333334f + z * (0.2f + z * (0.14285715f + z * 0.11111111f))), x);
+  }
   let a = ga__log1p_ff_f32(ax);
   let b = ga__log1p_ff_f32(-ax);
   let r = ga__two_sum_f32(a.x, -b.x);
@@ -712,12 +781,13 @@ fn ga_atanh_f32(x: f32) -> f32 {
 // algebraic and two-argument
 
 // cbrt(x): exponent/3 bit estimate, two Halley steps, one Newton step with the residual in ff.
-// Subnormals scaled by 2^24, huge values by 2^-48. Special: NaN, +/-inf, +/-0 returned as is.
+// Subnormals m 2^-149 read as the integer m (exact), huge values scaled by 2^-48. Special: NaN, +/-inf, +/-0 returned as is.
 fn ga_cbrt_f32(x: f32) -> f32 {
-  if (!ga__isfinite_f32(x) || x == 0.0f) { return x + x; }
-  var a = abs(x);
+  if (!ga__isfinite_f32(x)) { return x + x; }
+  if (ga__iszero_f32(x)) { return x; }
+  var a = ga__abs_f32(x);
   var scale = 1.0f;
-  if (a < 0x1p-126f) { a = a * 0x1p24f; scale = 0x1p-8f; }
+  if (ga__issub_f32(a)) { a = f32(bitcast<u32>(a)) * 0x1p-5f; scale = 0x1p-48f; }   // m 2^-149 = (m 2^-5) 2^-144
   if (a > 0x1p100f) { a = a * 0x1p-48f; scale = 0x1p16f; }
   var t = bitcast<f32>(bitcast<u32>(a) / 3u + 709958130u);
   for (var i = 0; i < 2; i = i + 1) {
@@ -726,7 +796,7 @@ fn ga_cbrt_f32(x: f32) -> f32 {
   }
   let t2 = ga__two_prod_f32(t, t);
   let t3 = ga__two_prod_f32(t2.x, t);
-  let res = (t3.x - a) + (t3.y + t2.y * t);
+  let res = ga__opq_f32(t3.x - a) + (t3.y + t2.y * t);
   t = t - res / (3.0f * t2.x);
   return ga__copysign_f32(t * scale, x);
 }

@@ -79,39 +79,55 @@ fn ga__ldexp(x: f64, k: i32) -> f64 {
   }
   return y * ga__pow2i(n);
 }
-// Optimisation barrier: returns x, but the compiler cannot prove it (i < i >> 1 is never true for u64).
+// Optimisation barrier: returns x unchanged for every number, inf and ordinary NaN; only NaNs whose two
+// lowest payload bits are both set get payload bit 1 flipped (still NaN). Because it is NOT an identity,
+// no compiler can remove it or reason "opq(a + b) == a + b", so nothing is re-associated, distributed
+// or contracted (fma) across it. (The former barrier, i | (i < i >> 1), IS an identity, and the NVIDIA
+// driver proved it: every error term became 0.)
 fn ga__opq(x: f64) -> f64 {
   let i = bitcast<u64>(x);
-  return bitcast<f64>(i | u64(i < (i >> 1u)));
+  return bitcast<f64>(select(i, i ^ 2lu, (i & 0x7ff0000000000003lu) == 0x7ff0000000000003lu));
 }
-// s + e = a + b exactly (Knuth)
-fn ga__two_sum(a: f64, b: f64) -> vec2<f64> {
+// s + e = a + b exactly (Knuth). Inputs, result and every step are fenced: a*b + c feeding in from the
+// caller must not be contracted into the sum, and no step may be re-associated.
+fn ga__two_sum(a0: f64, b0: f64) -> vec2<f64> {
+  let a = ga__opq(a0);
+  let b = ga__opq(b0);
   let s = ga__opq(a + b);
   let bb = ga__opq(s - a);
-  return vec2<f64>(s, ga__opq((a - (s - bb)) + (b - bb)));
+  let aa = ga__opq(s - bb);
+  return vec2<f64>(s, ga__opq(ga__opq(a - aa) + ga__opq(b - bb)));
 }
 // s + e = a + b exactly, needs |a| >= |b| (Dekker)
-fn ga__fast_two_sum(a: f64, b: f64) -> vec2<f64> {
+fn ga__fast_two_sum(a0: f64, b0: f64) -> vec2<f64> {
+  let a = ga__opq(a0);
+  let b = ga__opq(b0);
   let s = ga__opq(a + b);
-  return vec2<f64>(s, ga__opq(b - (s - a)));
+  return vec2<f64>(s, ga__opq(b - ga__opq(s - a)));
 }
-// Veltkamp split: a = hi + lo, each with <= 26 significant bits (|a| < 2^995)
+// Veltkamp split of a fenced a: a = hi + lo, each with <= 26 significant bits (|a| < 2^995)
 fn ga__split(a: f64) -> vec2<f64> {
   let c = ga__opq(134217729.0lf * a);
-  let h = c - ga__opq(c - a);
-  return vec2<f64>(h, a - h);
+  let h = ga__opq(c - ga__opq(c - a));
+  return vec2<f64>(h, ga__opq(a - h));
 }
-// p + e = a * b exactly (Dekker; |a|, |b| < 2^995 and no underflow in the partial products)
-fn ga__two_prod(a: f64, b: f64) -> vec2<f64> {
+// p + e = a * b exactly (Dekker; |a|, |b| < 2^995 and no underflow in the partial products). The partial
+// products are exact, so a contracted (fused) partial product + sum gives the same value; each sum is fenced.
+fn ga__two_prod(a0: f64, b0: f64) -> vec2<f64> {
+  let a = ga__opq(a0);
+  let b = ga__opq(b0);
   let p = ga__opq(a * b);
   let x = ga__split(a);
   let y = ga__split(b);
-  return vec2<f64>(p, ga__opq(((x.x * y.x - p) + x.x * y.y + x.y * y.x) + x.y * y.y));
+  var e = ga__opq(x.x * y.x - p);
+  e = ga__opq(e + x.x * y.y);
+  e = ga__opq(e + x.y * y.x);
+  return vec2<f64>(p, ga__opq(e + x.y * y.y));
 }
 // a - b * c exactly rounded once, for a ~ b * c (the remainder of a division or a square root)
 fn ga__resid(a: f64, b: f64, c: f64) -> f64 {
   let p = ga__two_prod(b, c);
-  return (a - p.x) - p.y;
+  return ga__opq(ga__opq(a) - p.x) - p.y;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -179,12 +195,18 @@ fn ga__expm1_dd(x: f64) -> vec2<f64> {
 }
 
 // expm1(x). Special: NaN -> NaN, +inf -> +inf, -inf -> -1, +/-0 and |x| < 2^-54 -> x (keeps -0.0),
-// x < -38 -> -1 (correctly rounded), x > 40 -> exp(x) (overflow above 709.78).
+// x < -38 -> -1 (correctly rounded), x > 40 -> exp(x) (overflow above 709.78). |x| < 2^-9: Taylor series
+// x + x^2 (1/2 + x/6 + ...): no cancellation and no error-free transformation, so it does not depend on
+// how the driver contracts or re-associates (the dd path's 2^k m - 1 does).
 fn ga_expm1_f64(x: f64) -> f64 {
   if (ga__isnan(x)) { return x + x; }
   if (x > 40.0lf) { return ga_exp_f64(x); }         // exp(x) - 1 rounds to exp(x) there
   if (x < -38.0lf) { return -1.0lf; }
   if (abs(x) < 0x1p-54lf) { return x; }
+  if (abs(x) < 0x1p-9lf) {                           // Taylor to x^7 (next term < 2^-70 relative)
+    return x + x * x * (0.5lf + x * (0.16666666666666666lf + x * (0.041666666666666664lf
+      + x * (0.008333333333333333lf + x * (0.001388888888888889lf + x * 0.0001984126984126984lf)))));
+  }
   let e = ga__expm1_dd(x);
   return e.x + e.y;
 }
@@ -290,12 +312,16 @@ fn ga_log10_f64(x: f64) -> f64 {
 }
 
 // log1p(x): direct core on [sqrt(1/2) - 1, sqrt(2) - 1], else log of the dd 1 + x.
-// Special: x < -1 -> NaN, -1 -> -inf, +inf -> +inf, |x| < 2^-54 -> x (keeps -0.0).
+// |x| < 2^-10: Taylor series. Special: x < -1 -> NaN, -1 -> -inf, +inf -> +inf, |x| < 2^-54 -> x (keeps -0.0).
 fn ga_log1p_f64(x: f64) -> f64 {
   if (ga__isnan(x) || x < -1.0lf) { return ga__nan(); }
   if (x == -1.0lf) { return -ga__inf(); }
   if (ga__isinf(x)) { return x; }
   if (abs(x) < 0x1p-54lf) { return x; }
+  if (abs(x) < 0x1p-10lf) {                          // Taylor to x^7 (next term < 2^-72 relative)
+    return x + x * x * (-0.5lf + x * (0.3333333333333333lf + x * (-0.25lf + x * (0.2lf
+      + x * (-0.16666666666666666lf + x * 0.14285714285714285lf)))));
+  }
   let r = ga__log1p_dd(x);
   return r.x + r.y;
 }
@@ -445,7 +471,8 @@ fn ga__cos_kernel(r: f64, rr: f64) -> vec2<f64> {
   let c = zh * zh * (0.041666666666666664lf + zh * (-0.0013888888888888887lf + zh * (2.480158730158461e-05lf
     + zh * (-2.755731922137758e-07lf + zh * (2.087675578264802e-09lf + zh * (-1.1470459594773203e-11lf
     + zh * 4.745797844217233e-14lf))))));
-  return ga__fast_two_sum(w, (((1.0lf - w) - hz) - 0.5lf * zl) + c);
+  let we = ga__opq(ga__opq(1.0lf - w) - hz);          // exact rounding error of w
+  return ga__fast_two_sum(w, (we - 0.5lf * zl) + c);
 }
 
 // sin(x). Special: NaN, +/-inf -> NaN; |x| < 2^-26 -> x (keeps -0.0, subnormals).
@@ -635,7 +662,7 @@ fn ga_atan2_f64(y: f64, x: f64) -> f64 {
 // ---------------------------------------------------------------------------------------------------
 // hyperbolic
 
-// sinh(x): |x| <= 22: t = expm1(|x|) in dd, sinh = (t + t/(1+t))/2 with the quotient refined in dd;
+// sinh(x): |x| < 2^-5: odd Taylor series (no error-free transformation needed); |x| <= 22: t = expm1(|x|) in dd, sinh = (t + t/(1+t))/2 with the quotient refined in dd;
 // |x| > 22: exp(|x|)/2 by lowering the exponent (no premature overflow; overflow above 710.4758).
 // Special: NaN -> NaN, +/-inf -> +/-inf, |x| < 2^-26 -> x (keeps -0.0).
 fn ga_sinh_f64(x: f64) -> f64 {
@@ -643,7 +670,11 @@ fn ga_sinh_f64(x: f64) -> f64 {
   let ax = abs(x);
   if (ax < 0x1p-26lf) { return x; }
   var v: f64;
-  if (ax > 711.0lf) {
+  if (ax < 0x1p-5lf) {                               // Taylor to x^11 (next term < 2^-80 relative)
+    let z = ax * ax;
+    v = ax + ax * z * (0.16666666666666666lf + z * (0.008333333333333333lf + z * (0.0001984126984126984lf
+      + z * (2.7557319223985893e-06lf + z * 2.505210838544172e-08lf))));
+  } else if (ax > 711.0lf) {
     v = ga__inf();
   } else if (ax > 22.0lf) {
     let c = ga__exp_core(ax, 0.0lf);
@@ -678,13 +709,19 @@ fn ga_cosh_f64(x: f64) -> f64 {
   return 0.5lf * (s.x + (s.y + el + il));
 }
 
-// tanh(x) = e / (e + 2) with e = expm1(2|x|) in dd and the quotient refined in dd.
+// tanh(x): |x| < 2^-5: odd Taylor series; else e / (e + 2) with e = expm1(2|x|) in dd and the quotient refined in dd.
 // Special: NaN -> NaN, +/-inf -> +/-1, |x| > 22 -> +/-1, |x| < 2^-27 -> x (keeps -0.0).
 fn ga_tanh_f64(x: f64) -> f64 {
   if (ga__isnan(x)) { return x + x; }
   let ax = abs(x);
   if (ax < 0x1p-27lf) { return x; }
   if (ax > 22.0lf) { return ga__copysign(1.0lf, x); }
+  if (ax < 0x1p-5lf) {                               // Taylor to x^13 (next term < 2^-79 relative)
+    let z = ax * ax;
+    return ga__copysign(ax + ax * z * (-0.3333333333333333lf + z * (0.13333333333333333lf
+      + z * (-0.05396825396825397lf + z * (0.021869488536155203lf + z * (-0.008863235529902197lf
+      + z * 0.003592128036572481lf))))), x);
+  }
   let e = ga__expm1_dd(2.0lf * ax);
   var d = ga__two_sum(2.0lf, e.x);
   d.y = d.y + e.y;
@@ -700,11 +737,16 @@ fn ga__sqrt_dd(h: f64, l: f64) -> vec2<f64> {
 }
 
 // asinh(x) = sign(x) log(|x| + sqrt(x^2 + 1)), the argument of log formed in dd (so no log1p split is
-// needed near 0); |x| > 2^28: log(|x|) + ln2. Special: NaN -> NaN, +/-inf -> +/-inf, |x| < 2^-28 -> x.
+// needed near 0); |x| < 2^-5: odd Taylor series; |x| > 2^28: log(|x|) + ln2. Special: NaN -> NaN, +/-inf -> +/-inf, |x| < 2^-28 -> x.
 fn ga_asinh_f64(x: f64) -> f64 {
   if (ga__isnan(x)) { return x + x; }
   let ax = abs(x);
   if (ax < 0x1p-28lf || ga__isinf(x)) { return x; }
+  if (ax < 0x1p-5lf) {                               // Taylor to x^13 (next term < 2^-76 relative)
+    let z = ax * ax;
+    return ga__copysign(ax + ax * z * (-0.16666666666666666lf + z * (0.075lf + z * (-0.044642857142857144lf
+      + z * (0.030381944444444444lf + z * (-0.022372159090909092lf + z * 0.017352764423076924lf))))), x);
+  }
   var r: vec2<f64>;
   if (ax > 0x1p28lf) {
     let l = ga__log_dd(ax, 0.0lf);
@@ -745,13 +787,18 @@ fn ga_acosh_f64(x: f64) -> f64 {
   return r.x + r.y;
 }
 
-// atanh(x) = (log1p(|x|) - log1p(-|x|)) / 2, both logs in dd (opposite signs: no cancellation).
+// atanh(x): |x| < 2^-5: odd Taylor series; else (log1p(|x|) - log1p(-|x|)) / 2, both logs in dd (opposite signs: no cancellation).
 // Special: |x| > 1 -> NaN, NaN -> NaN, +/-1 -> +/-inf, |x| < 2^-28 -> x (keeps -0.0).
 fn ga_atanh_f64(x: f64) -> f64 {
   if (ga__isnan(x) || abs(x) > 1.0lf) { return ga__nan(); }
   let ax = abs(x);
   if (ax == 1.0lf) { return ga__copysign(ga__inf(), x); }
   if (ax < 0x1p-28lf) { return x; }
+  if (ax < 0x1p-5lf) {                               // Taylor to x^13 (next term < 2^-73 relative)
+    let z = ax * ax;
+    return ga__copysign(ax + ax * z * (0.3333333333333333lf + z * (0.2lf + z * (0.14285714285714285lf
+      + z * (0.1111111111111111lf + z * (0.09090909090909091lf + z * 0.07692307692307693lf))))), x);
+  }
   let a = ga__log1p_dd(ax);
   let b = ga__log1p_dd(-ax);
   var r = ga__two_sum(a.x, -b.x);
@@ -778,7 +825,7 @@ fn ga_cbrt_f64(x: f64) -> f64 {
   }
   let t2 = ga__two_prod(t, t);
   let t3 = ga__two_prod(t2.x, t);
-  let res = (t3.x - a) + (t3.y + t2.y * t);
+  let res = ga__opq(t3.x - a) + (t3.y + t2.y * t);
   t = t - res / (3.0lf * t2.x);
   return ga__copysign(t * scale, x);
 }
