@@ -25,7 +25,7 @@ def _edge(v, x: GpuArray, axis: int) -> GpuArray:
         from ._creation import asarray
 
         shape = tuple(1 if d == axis else s for d, s in enumerate(x.shape))
-        return broadcast_to(asarray(v, dtype=dt.result_type(x.dtype, v)), shape)
+        return broadcast_to(asarray(v), shape)  # NumPy: a scalar joins as an array of its own dtype
     v = _arr(v)
     if v.ndim == 0:
         shape = tuple(1 if d == axis else s for d, s in enumerate(x.shape))

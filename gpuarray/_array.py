@@ -7,6 +7,7 @@ import numpy as np
 
 from . import _dtypes as dt
 from . import _runtime
+from ._codegen import evaluate_into
 from ._graph import Const, Leaf, broadcast_shapes, contiguous_strides
 
 
@@ -27,8 +28,6 @@ class GpuArray:
         if isinstance(node, Leaf):
             return node
         leaf = new_leaf(node.dtype, node.shape)
-        from ._codegen import evaluate_into
-
         evaluate_into(node, leaf)
         self._node = leaf
         return leaf
@@ -346,15 +345,24 @@ _BINARY = {
 _COMPARE = {"lt": "less", "le": "less_equal", "gt": "greater", "ge": "greater_equal", "eq": "equal", "ne": "not_equal"}
 _UNARY = {"neg": "negative", "pos": "positive", "abs": "absolute", "invert": "invert"}
 _OPERAND_TYPES = (GpuArray, bool, int, float, complex, np.ndarray, np.generic)
+_apply_fn = None
+
+
+def _apply():
+    """_elementwise.apply (imported on first use: _elementwise imports this module)."""
+    global _apply_fn
+    if _apply_fn is None:
+        from ._elementwise import apply
+
+        _apply_fn = apply
+    return _apply_fn
 
 
 def _binary(opname):
     def fwd(self, other):
         if not isinstance(other, _OPERAND_TYPES):
             return NotImplemented
-        from ._elementwise import apply
-
-        return apply(opname, self, other)
+        return _apply()(opname, self, other)
 
     def rev(self, other):
         if not isinstance(other, _OPERAND_TYPES):

@@ -10,9 +10,12 @@ from . import _dtypes as dt
 from . import _ops, _runtime
 from ._array import GpuArray, from_host, new_leaf
 from ._fallback import host_call
+from ._codegen import check_expression, evaluate_into
 from ._graph import MAX_NODES, Cast, Const, Ew, Leaf, broadcast_shapes, dag_size
 
 _PY_SCALARS = (bool, int, float, complex)
+# operands kept as they are: arrays, Python scalars (weak, NEP 50) and NumPy scalars (typed)
+_OPERANDS = (GpuArray, bool, int, float, complex, np.generic)
 
 
 def as_operand(x):
@@ -33,6 +36,8 @@ def node_of(x, ct) -> object:
         if n.size_ > MAX_NODES // 2 and dag_size(n, MAX_NODES // 2) > MAX_NODES // 2:
             n = x._leaf()  # keep kernels bounded: evaluate a big subexpression first
         return n if n.dtype == ct else Cast(n, ct)
+    if isinstance(x, np.generic):  # a typed NumPy scalar: a parameter like a Python scalar
+        x = x.item()
     # Python scalar
     if isinstance(x, bool) and ct.kind != "b":
         x = int(x)
@@ -49,15 +54,42 @@ def _shapes(args):
 
 def apply(opname: str, *args) -> GpuArray:
     """Build op(*args) as a lazy node; shape and dtype errors are raised here."""
+    args = [a if isinstance(a, _OPERANDS) and (not isinstance(a, np.generic) or a.dtype.kind in "biufc")
+            else as_operand(a) for a in args]
+    # the dtype resolution depends only on the op and the operands' dtypes / scalar types
+    sig = (opname,) + tuple(a._node.dtype if isinstance(a, GpuArray) else type(a) for a in args)
+    res = _resolved.get(sig)
+    if res is None:
+        res = _resolved[sig] = _resolve(opname, args)
+    op, ct, rt, in_ct, how = res
+    if how is not None:
+        if how == "host":
+            return _host_op(op.name, args, rt)
+        raise how
+    if len(args) == 1:
+        shape = args[0]._node.shape
+    else:
+        shapes = [a._node.shape for a in args if isinstance(a, GpuArray)]
+        shape = shapes[0] if all(sh == shapes[0] for sh in shapes) else broadcast_shapes(*shapes)
+    if op.name == "power" and ct.kind in "iu" and isinstance(args[1], int) and args[1] < 0:
+        raise ValueError("Integers to negative integer powers are not allowed.")
+    node = Ew(op.name, rt, shape, [node_of(a, c) for a, c in zip(args, in_ct)], ct)
+    return GpuArray(node)
+
+
+_resolved: dict = {}
+
+
+def _resolve(opname, args):
+    """(op, compute dtype, result dtype, operand dtypes, None | 'host' | exception to raise)."""
     op = _ops.lookup(opname)
     if len(args) != op.nin:
         raise TypeError(f"{op.name} takes {op.nin} arguments ({len(args)} given)")
-    args = [as_operand(a) for a in args]
     arrays = [a for a in args if isinstance(a, GpuArray)]
     scalars = [a for a in args if not isinstance(a, GpuArray)]
     if op.rule == "where":
         if not isinstance(args[0], GpuArray):
-            args[0] = as_operand(np.asarray(args[0]))
+            raise TypeError("where: the condition must be an array")
         arrays = [a for a in args[1:] if isinstance(a, GpuArray)]
         scalars = [a for a in args[1:] if not isinstance(a, GpuArray)]
         ct, rt = _ops.resolve_types(op, [a.dtype for a in arrays], scalars)
@@ -65,21 +97,18 @@ def apply(opname: str, *args) -> GpuArray:
             ct = rt = dt.result_type(*scalars)
     else:
         ct, rt = _ops.resolve_types(op, [a.dtype for a in arrays], scalars)
-    shape = broadcast_shapes(*_shapes(args))
-    if op.name == "power" and ct.kind in "iu" and isinstance(args[1], int) and args[1] < 0:
-        raise ValueError("Integers to negative integer powers are not allowed.")
     in_ct = [dt.bool_ if (op.rule == "logical" or (op.rule == "where" and i == 0)) else ct for i in range(op.nin)]
+    how = None
     if _ops.expression(op, ct) is None:
         if ct.kind == "c":  # no complex kernel yet: NumPy on the host decides and computes
-            return _host_op(op.name, args, rt)
-        raise TypeError(f"ufunc '{op.name}' not supported for the input types ({', '.join(str(a.dtype) for a in arrays)})")
-    from ._codegen import check_expression
-
-    if not check_expression(op.name, ct) or (op.name == "nextafter" and ct == dt.float16):
+            how = "host"
+        else:
+            how = TypeError(f"ufunc '{op.name}' not supported for the input types "
+                            f"({', '.join(str(a.dtype) for a in arrays)})")
+    elif not check_expression(op.name, ct) or (op.name == "nextafter" and ct == dt.float16):
         # (float16 is computed in f32, so its ulp steps are not the f32 ones)
-        return _host_op(op.name, args, rt)
-    node = Ew(op.name, rt, shape, [node_of(a, c) for a, c in zip(args, in_ct)], ct)
-    return GpuArray(node)
+        how = "host"
+    return op, ct, rt, in_ct, how
 
 
 def _host_op(name, args, rt):
@@ -126,8 +155,6 @@ def assign(target: GpuArray, value) -> None:
             dt.check_int_fits(v, leaf.dtype)
         node = Const(np.array(v).astype(leaf.dtype).item() if leaf.dtype.kind != "c" else complex(v), leaf.dtype)
     flush_readers(leaf.storage, exclude=(target, value))
-    from ._codegen import evaluate_into
-
     evaluate_into(node, leaf)
 
 
@@ -222,6 +249,8 @@ def where(condition, x=None, y=None, /):
         return nonzero(condition)
     if x is None or y is None:
         raise ValueError("either both or neither of x and y should be given")
+    if not isinstance(condition, GpuArray):
+        condition = as_operand(np.asarray(condition))
     return apply("where", condition, x, y)
 
 

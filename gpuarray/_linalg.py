@@ -6,10 +6,14 @@ whose batch dims agree (broadcast dims have stride 0). Operands are read through
 strides, offsets and dtypes (converted while loading), so transposes, slices, broadcasting and
 mixed dtypes cost no copies. The API functions below only build views.
 
-Two kernels (wgsl/matmul_*.wgsl): a shared-memory tiled one for float32/float64 matrices, and a
+Kernels (wgsl/matmul_*.wgsl): a register-tiled one for float32/float64 products (``matmul_fast``:
+tile shapes per dtype and operand shape, split-K with a second reduction pass ``matmul_splitk``
+when K is long and the output small, upper-triangle-only for ``X.T @ X`` / ``X @ X.T``), and a
 one-output-per-thread one for everything else (integers wrap like NumPy, bool is or-of-ands,
-complex, thin matrices, and the sum/max/min reductions against a broadcast unit operand).
-Sizes, strides and offsets are parameter words: kernels are cached by dtypes and batch rank only.
+complex, small matrices, and the sum/max/min reductions against a broadcast unit operand).
+``matmul_tiled`` is the former float kernel, kept for reference (``FAST = False``).
+Sizes, strides, offsets and load patterns are parameter words: kernels are cached by dtypes,
+tile configuration and batch rank only. See bench/gemm_notes.md for the measured figures.
 """
 from __future__ import annotations
 
@@ -28,6 +32,23 @@ from ._graph import Leaf, broadcast_shapes, broadcast_strides, contiguous_stride
 TILE = {"TM": 64, "TN": 64, "TK": 16, "RM": 4, "RN": 4}
 TILED_MIN = 16  # M and N from which the tiled kernel beats one thread per output
 SIMPLE_WG = 256
+FAST = True  # register-tiled kernel for float products (False: the former 64x64 tiled kernel)
+SYRK = True  # X.T @ X / X @ X.T: one block triangle, mirrored
+TRUSTED = True  # fast kernels built without naga's bounds checks (every access is guarded)
+# fast-kernel tiles (BM x BN of C per workgroup, BK-deep slices, RM x RN per thread, multiples of 4);
+# "big" serves min(M, N) >= TILED_MIN, "skinny" an output with one side < SKINNY_SIDE and the other
+# >= SKINNY_LONG (that side is tiled by BM; the thin side is padded to a multiple of 4)
+FAST_CFG = {
+    "f": {"BM": 128, "BN": 128, "BK": 8, "RM": 8, "RN": 8},
+    "d": {"BM": 128, "BN": 64, "BK": 8, "RM": 8, "RN": 4},
+    "skinny": {"NT": 128, "RM": 4, "BK": 8},
+}
+SKINNY_SIDE = 16
+SKINNY_LONG = 256
+SPLIT_MIN_K = 2048  # split-K only for K at least this long ...
+SPLIT_FEW = 264  # ... when fewer workgroups than this would run (2 per SM of the H200)
+SPLIT_TARGET = 1024  # workgroups aimed at by split-K
+SPLIT_MIN_SLICES = 32  # K slices per split at least
 _MATMUL_SIG = "(n?,k),(k,m?)->(n?,m?)"
 _VECDOT_SIG = "(n),(n)->()"
 
@@ -86,6 +107,209 @@ def _source(variant: str, step: str, adt, bdt, cdt, nb: int) -> str:
         RMN=t["RM"] * t["RN"], LA=t["TM"] * t["TK"] // nt, LB=t["TN"] * t["TK"] // nt, **t)
 
 
+# ------------------------------------------------------------------- fast kernel generator
+_XYZW = "xyzw"
+
+
+def _load_offsets(rows: int, bk: int, nt: int, count: int, kfast: bool):
+    """(row offset, k offset) of each element a thread loads, relative to its first one."""
+    out = []
+    for l in range(count):
+        if kfast:  # consecutive threads walk k, then rows
+            out.append((l * (nt // bk), 0))
+        elif nt % rows == 0:  # consecutive threads walk the rows
+            out.append((0, l * (nt // rows)))
+        else:
+            per = rows // nt
+            out.append(((l % per) * nt, l // per))
+    return out
+
+
+def _fast_blocks(c: dict, ct: str) -> dict:
+    BM, BN, BK, RM, RN, NT = c["BM"], c["BN"], c["BK"], c["RM"], c["RN"], c["NT"]
+    la_n, lb_n = -(-BM * BK // NT), -(-BN * BK // NT)
+    decl = [f"  var ra{l}: {ct};" for l in range(la_n)] + [f"  var rb{l}: {ct};" for l in range(lb_n)]
+    decl += [f"  var c{i}_{j} = vec4<{ct}>();" for i in range(RM) for j in range(RN // 4)]
+
+    def side(name, reg, rows, first, kfirst, p, srow, sk, lim, flag, arr, pitch, count):
+        load, store = [], []
+        for kf in (True, False):
+            ld, sto = [], []
+            loc = first.split(" + ")[1]  # the row inside the tile
+            for l, (dm, dk) in enumerate(_load_offsets(rows, BK, NT, count, kf)):
+                # a tile smaller than the workgroup: only its first rows * BK threads stage it
+                part = f"lid + {l * NT}u < {rows * BK}u && " if (rows * BK) % NT else ""
+                ld.append(f"      if ({part}{first} + {dm}u < {lim} && kl + {kfirst} + {dk}u < ke) {{ "
+                          f"{reg}{l} = {name}(u32({p} + {dm} * {srow} + (i32(kl) + {dk}) * {sk})); }} "
+                          f"else {{ {reg}{l} = {ct}(); }}")
+                sto.append(f"      if ({part[:-4] or 'true'}) {{ let e = {loc} + {dm}u; {arr}[(buf * BK + {kfirst} + {dk}u) * {pitch} + e / 4u][e % 4u] = {reg}{l}; }}")
+            load.append(ld)
+            store.append(sto)
+        lo = f"    if ({flag}) {{\n" + "\n".join(load[0]) + "\n    } else {\n" + "\n".join(load[1]) + "\n    }"
+        so = f"    if ({flag}) {{\n" + "\n".join(store[0]) + "\n    } else {\n" + "\n".join(store[1]) + "\n    }"
+        return lo, so
+
+    # m0 + am / n0 + bn: the first staged row (rows and k past the matrix or the split load zeros);
+    la, sa = side("la", "ra", BM, "m0 + am", "ak", "pa", "sam", "sak", "M", "afk", "As", "AP", la_n)
+    lb, sb = side("lb", "rb", BN, "n0 + bn", "bk", "pb", "sbn", "sbk", "N", "bfk", "Bs", "BP", lb_n)
+    # the k offset of pa / pb already holds ak / bk, so the load adds kl (+ dk) only
+    comp = []
+    for kk in range(BK):
+        comp.append("    {")
+        for r in range(RM // 4):
+            comp.append(f"      let a{r} = As[ab + {kk * (BM // 4 + 1) + r * (BM // RM)}u + ty];")
+        for j in range(RN // 4):
+            comp.append(f"      let b{j} = Bs[bb + {kk * (BN // 4 + 1) + j * (BN // RN)}u + tx];")
+        for i in range(RM):
+            a = f"a{i // 4}.{_XYZW[i % 4]}"
+            for j in range(RN // 4):
+                comp.append(f"      c{i}_{j} = fma(vec4<{ct}>({a}), b{j}, c{i}_{j});")
+        comp.append("    }")
+    wr = []
+    for i in range(RM):
+        wr.append(f"  {{\n    let m = m0 + {(i // 4) * 4 * (BM // RM)}u + ty * 4u + {i % 4}u;")
+        wr.append("    if (m < M) {\n      let row = cz + i32(m) * scm;")
+        for j in range(RN // 4):
+            for q in range(4):
+                v = f"c{i}_{j}.{_XYZW[q]}"
+                wr.append(f"      {{ let n = n0 + {j * 4 * (BN // RN) + q}u + tx * 4u; if (n < N) {{ st(u32(row + i32(n) * scn), {v}); "
+                          f"if (mirror) {{ st(u32(cz + i32(n) * scm + i32(m) * scn), {v}); }} }} }}")
+        wr.append("    }\n  }")
+    return {"DECL": "\n".join(decl), "LOAD": la + "\n" + lb, "STORE": sa + "\n" + sb,
+            "COMPUTE": "\n".join(comp), "WRITE": "\n".join(wr)}
+
+
+def _fast_cfg(kind: str, cdt, M: int, N: int) -> dict:
+    """The tile configuration for a product: the dtype's square tile, or a skinny one."""
+    if kind == "big":
+        c = dict(FAST_CFG[cdt.char])
+        c["NT"] = (c["BM"] // c["RM"]) * (c["BN"] // c["RN"])
+        return c
+    k = FAST_CFG["skinny"]
+    thin = max(4, -(-min(M, N) // 4) * 4)  # the thin side, padded to a vec4
+    nt, rm, tx = k["NT"], k["RM"], thin // 4
+    return {"BM": (nt // tx) * rm, "BN": thin, "BK": k["BK"], "RM": rm, "RN": 4, "NT": nt}
+
+
+def _fast_smem(c: dict, itemsize: int) -> int:
+    return 2 * c["BK"] * (c["BM"] + 4 + c["BN"] + 4) * itemsize
+
+
+def _fast_source(c: dict, adt, bdt, cdt, nb: int) -> str:
+    w = dt.wgsl_type(cdt)
+    loaders = [
+        load_fn(1, adt, False),
+        load_fn(2, bdt, False),
+        store_fn(cdt),
+        f"fn la(j: u32) -> {w} {{ let v = ld1(j); return {cast_expr(adt, cdt, 'v')}; }}",
+        f"fn lb(j: u32) -> {w} {{ let v = ld2(j); return {cast_expr(bdt, cdt, 'v')}; }}",
+    ]
+    common = _wgsl_lib.template("matmul_common.wgsl").substitute(
+        bindings=binding_decls([(None, cdt, True), (None, adt, False), (None, bdt, False)]),
+        loaders="\n".join(loaders), helpers="", NB=nb)
+    BM, BN, BK = c["BM"], c["BN"], c["BK"]
+    return _wgsl_lib.template("matmul_fast.wgsl").substitute(
+        common=common, CT=w, NT=c["NT"], BM=BM, BN=BN, BK=BK, TX=BN // c["RN"], TY=BM // c["RM"],
+        AP=BM // 4 + 1, BP=BN // 4 + 1, ASZ=2 * BK * (BM // 4 + 1), BSZ=2 * BK * (BN // 4 + 1), XW=15 + 4 * nb,
+        **_fast_blocks(c, w))
+
+
+def _trusted_pipeline(dev, kern) -> None:
+    """Rebuild ``kern``'s pipeline from a module without bounds checks (kept as is if unsupported)."""
+    from . import _trusted
+
+    try:
+        module = _trusted.create(dev.device, kern.source, kern.name)
+        if module is None:
+            return
+        layout = dev.device.create_pipeline_layout(bind_group_layouts=[kern.bgl])
+        kern.pipeline = dev.device.create_compute_pipeline(layout=layout, compute={"module": module, "entry_point": "main"})
+    except Exception:  # keep the checked pipeline
+        return
+
+
+def _fast_kernel(dev, key, build):
+    fresh = key not in dev._kernels
+    kern = dev.kernel(key, build)
+    if fresh and TRUSTED:
+        _trusted_pipeline(dev, kern)
+    return kern
+
+
+def _splitk_reduce(out: Leaf, part, M: int, N: int, S: int, sym: bool, scm: int, scn: int) -> None:
+    cdt = out.dtype
+    words = [M * N, M, N, S, out.offset, scm, scn, int(sym)]
+    params = np.array([w & 0xFFFFFFFF for w in words], np.uint32).tobytes()
+
+    def build():
+        src = _wgsl_lib.template("matmul_splitk.wgsl").substitute(
+            bindings=binding_decls([(None, cdt, True), (None, cdt, False)]), store=store_fn(cdt))
+        return f"matmul_splitk_{cdt.name}", src, ["rw", "r"], len(params)
+
+    dev = _runtime.device()
+    kern = dev.kernel(("matmul_splitk", cdt.char), build)
+    dev.dispatch(kern, [out.storage, part], params, _runtime.groups_for(M * N, 256))
+
+
+def _contract_fast(out: Leaf, a: Leaf, b: Leaf, M, N, K, sam, sak, sbk, sbn, scm, scn, dims, nbatch) -> bool:
+    """Record the product on the register-tiled kernel; False where it does not apply."""
+    cdt = out.dtype
+    if min(M, N) >= TILED_MIN:
+        kind = "big"
+    elif min(M, N) < SKINNY_SIDE and max(M, N) >= SKINNY_LONG:
+        kind = "skinny"
+    else:
+        return False
+    dev = _runtime.device()
+    if M < N and kind == "skinny":  # C.T = B.T @ A.T: the long side is tiled by BM
+        a, b = b, a
+        M, N, sam, sak, sbk, sbn, scm, scn = N, M, sbn, sbk, sak, sam, scn, scm
+        dims = [(n, (sb, sa, sc)) for n, (sa, sb, sc) in dims]
+    c = _fast_cfg(kind, cdt, M, N)
+    limit = dev.limits.get("max-compute-workgroup-storage-size", 16384)
+    while _fast_smem(c, cdt.itemsize) > limit and c["BK"] > 4:
+        c["BK"] //= 2
+    if _fast_smem(c, cdt.itemsize) > limit:
+        return False
+    BM, BN, BK = c["BM"], c["BN"], c["BK"]
+    tm, tn = -(-M // BM), -(-N // BN)
+    # X.T @ X or X @ X.T (one buffer, one view): compute the upper block triangle, mirror it
+    sym = (SYRK and kind == "big" and a.storage is b.storage and a.offset == b.offset and a.dtype == b.dtype and M == N
+           and BM == BN and sam == sbn and sak == sbk and all(sa == sb for _, (sa, sb, _) in dims))
+    tiles = tm * (tm + 1) // 2 if sym else tm * tn
+    S, kchunk = 1, -(-max(K, 1) // BK) * BK
+    if nbatch == 1 and K >= SPLIT_MIN_K and tiles < SPLIT_FEW:
+        S = min(-(-SPLIT_TARGET // tiles), max(1, K // (BK * SPLIT_MIN_SLICES)))
+        kchunk = -(-(-(-K // S)) // BK) * BK
+        S = -(-K // kchunk)
+    if S > 1:
+        part = dev.alloc(S * M * N * cdt.itemsize)
+        cst, coff, cm, cn, cs = part, 0, N, 1, M * N
+    else:
+        cst, coff, cm, cn, cs = out.storage, out.offset, scm, scn, 0
+    total = nbatch * tiles * S
+    kfa = int(abs(sak) <= abs(sam) or sak == 1)
+    kfb = int(abs(sbk) <= abs(sbn) or sbk == 1)
+    words = [total, M, N, K, tn, tm, a.offset, sam, sak, b.offset, sbk, sbn, coff, cm, cn]
+    for n, st in dims:
+        words.append(n)
+        words.extend(st)
+    words += [S, kchunk, cs, tiles, int(sym), int(sym and S == 1), kfa, kfb]
+    params = np.array([w & 0xFFFFFFFF for w in words], np.uint32).tobytes()
+    cfg = tuple(sorted(c.items()))
+    key = ("matmul", "fast", cfg, TRUSTED, a.dtype.char, b.dtype.char, cdt.char, len(dims))
+
+    def build():
+        src = _fast_source(c, a.dtype, b.dtype, cdt, len(dims))
+        return f"matmul_fast_{cdt.name}_{BM}x{BN}", src, ["rw", "r", "r"], len(params)
+
+    kern = _fast_kernel(dev, key, build)
+    dev.dispatch(kern, [cst, a.storage, b.storage], params, total)
+    if S > 1:
+        _splitk_reduce(out, part, M, N, S, sym, scm, scn)
+    return True
+
+
 def _merge(sizes, *stride_lists):
     """Collapse dims (outermost first) into as few as possible for every stride list at once.
     Returns [(size, (stride per list))...]; size-1 dims are dropped."""
@@ -133,6 +357,9 @@ def contract_into(out: Leaf, a: Leaf, b: Leaf, step: str = "dot") -> None:
             break
         dims.pop()
     nbatch = int(np.prod([d[0] for d in dims], dtype=np.int64))
+    if (FAST and step == "dot" and out.dtype in (dt.float32, dt.float64) and a.dtype in dt.REAL_FLOAT and b.dtype in dt.REAL_FLOAT
+            and _contract_fast(out, a, b, M, N, K, sam, sak, sbk, sbn, scm, scn, dims, nbatch)):
+        return
     tiled = step == "dot" and out.dtype in dt.REAL_FLOAT and M >= TILED_MIN and N >= TILED_MIN
     if tiled:
         tiles_n = -(-N // TILE["TN"])

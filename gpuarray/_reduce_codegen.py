@@ -33,6 +33,10 @@ TARGET_THREADS = 1 << 16  # parallelism wanted from the thread shape
 TARGET_GROUPS = 512  # ... and from the group shape
 THREAD_CHUNK = 256  # chunk length of an outer reduction split for parallelism
 SCAN_K = 8  # elements per thread per scan block
+VEC_UNROLL = 2  # vec4 groups per unrolled loop trip of the vec4 group kernel
+VEC_MIN_RED = 1024  # shortest reduction worth the vec4 group kernel
+# Philox helpers whose four lanes of one block can be computed from one block per group of 4
+_RAND_VEC = ("ga_rand_uniform_f32", "ga_rand_normal_f32")
 
 # ---------------------------------------------------------------------------- monoids
 # name -> op-table op combining two accumulators (None: a section of reduce_combine.wgsl)
@@ -175,10 +179,38 @@ class ReducePlan(Plan):
         total = self.n_out if self.kind == "scan" else self.n_out * self.chunks
         self.total = total
         self.meta = 1 + len(self.consts)
-        self.key = ("reduce", self.kind, self.monoid, self.acc.char, self.post, self.out.dtype.char,
+        self._vec_analysis()
+        self.key = ("reduce", self.kind, self.vec, tuple(sorted(self.vbind)), tuple(sorted(self.vrand)),
+                    VEC_UNROLL if self.vec else 0, self.monoid, self.acc.char, self.post, self.out.dtype.char,
                     self.idx_out, self.idx_node, self.init_slot is not None, self.chunks > 1,
                     tuple(self.desc), len(self.kshape), len(self.rshape), tuple(self.kmodes), tuple(self.rmodes),
                     tuple((dt.wgsl_elem(b[1]), dt.storage(b[1]) == "sub", b[2]) for b in self.bindings))
+
+    def _vec_analysis(self):
+        """Whether the group kernel can work in groups of 4 consecutive reduction indices with
+        vec4 loads: ``vbind`` the bindings read as vec4 (every leaf on them contiguous along the
+        innermost reduced axis, 32-bit words, every group start a multiple of 4), ``vrand`` the
+        Philox nodes whose 4 lanes come from one block."""
+        self.vec, self.vbind, self.vrand = False, set(), set()
+        nr = len(self.rshape)
+        if self.kind != "group" or nr == 0 or self.n_red < VEC_MIN_RED or (nr > 1 and self.rshape[-1] % 4):
+            return
+
+        def aligned(v):
+            if self.rmodes[v] != "s" or self.rstr[v][-1] != 1 or self.vectors[v][1] % 4:
+                return False
+            return all(x % 4 == 0 for x in self.kstr[v]) and all(x % 4 == 0 for x in self.rstr[v][:-1])
+
+        ok, bad = set(), set()
+        for k, d in enumerate(self.desc):
+            if d[0] == "L":
+                b = d[1]
+                good = b != 0 and not self.bindings[b][2] and dt.storage(self.bindings[b][1]) == "word" and aligned(d[2])
+                (ok if good else bad).add(b)
+            elif d[0] == "R" and d[1] in _RAND_VEC and aligned(d[2]):
+                self.vrand.add(k)
+        self.vbind = ok - bad
+        self.vec = bool(self.vbind or self.vrand)
 
     def params(self) -> bytes:
         words = [self.total] + self.consts + [self.n_out, self.n_red, self.chunks, self.chunk]
@@ -245,20 +277,78 @@ class ReducePlan(Plan):
             lines.append(f"let I{v} = u32({e});")
         return "\n".join(indent + x for x in lines)
 
+    def _value_expr(self) -> str:
+        """The Acc folded for one element, from the node values v<k> (and r, its reduction index)."""
+        last = self.root_node
+        val = cast_expr(self.nodes[last].dtype, self.acc, f"v{last}")
+        if self.monoid in ARG_OPS:
+            ix = "r" if self.idx_node is None else f"v{self.idx_node}"
+            return f"Acc({val}, {ix})"
+        return val
+
     def element_code(self, indent) -> str:
         reads = [v for v in range(len(self.vectors)) if v != self.out_vec]
         lines = [self.coords_code(indent, reads)]
         for k, node in enumerate(self.nodes):
             e = EMIT[type(node)](node, self, k, self.children[k], self.desc[k])
             lines.append(f"{indent}let v{k}: {dt.wgsl_type(node.dtype)} = {e};")
-        last = self.root_node
-        if self.monoid in ARG_OPS:
-            val = cast_expr(self.nodes[last].dtype, self.acc, f"v{last}")
-            ix = "r" if self.idx_node is None else f"v{self.idx_node}"
-            lines.append(f"{indent}let e = Acc({val}, {ix});")
-        else:
-            lines.append(f"{indent}let e: Acc = {cast_expr(self.nodes[last].dtype, self.acc, f'v{last}')};")
+        lines.append(f"{indent}let e: Acc = {self._value_expr()};")
         return "\n".join(lines)
+
+    # ---- the vec4 group kernel
+    def _vec_nodes(self) -> list:
+        """Nodes whose 4 lanes come as one vec4 per group (passed to elem as u<k>)."""
+        return [k for k, d in enumerate(self.desc)
+                if (d[0] == "L" and d[1] in self.vbind) or k in self.vrand]
+
+    def elem_fn_code(self) -> str:
+        reads = [v for v in range(len(self.vectors)) if v != self.out_vec]
+        args = ["r: u32"] + [f"I{v}: u32" for v in reads]
+        args += [f"u{k}: {dt.wgsl_type(self.nodes[k].dtype)}" for k in self._vec_nodes()]
+        lines = []
+        vn = set(self._vec_nodes())
+        for k, node in enumerate(self.nodes):
+            e = f"u{k}" if k in vn else EMIT[type(node)](node, self, k, self.children[k], self.desc[k])
+            lines.append(f"  let v{k}: {dt.wgsl_type(node.dtype)} = {e};")
+        body = "\n".join(lines)
+        return f"fn elem({', '.join(args)}) -> Acc {{\n{body}\n  return {self._value_expr()};\n}}"
+
+    def group_body(self, gexpr: str, indent: str) -> str:
+        """Statements folding the group of 4 at group index ``gexpr`` into a0..a3."""
+        _, _, vec = self._layout()
+        nr = len(self.rshape)
+        reads = [v for v in range(len(self.vectors)) if v != self.out_vec]
+        lines = ["{", f"  let r = ({gexpr}) << 2u;"]
+        lines += ["  " + x for x in self.coords_code("", reads).split("\n") if x]
+        lanes = {}
+        for k in self._vec_nodes():
+            d = self.desc[k]
+            if d[0] == "L":
+                lines.append(f"  let x{k} = b{d[1]}[I{d[2]} >> 2u];")
+                lanes[k] = [f"x{k}.{c}" for c in "xyzw"]
+            else:
+                _, helper, v, slot = d
+                kc = f"vec4<u32>(P[{slot}], P[{slot + 1}], P[{slot + 2}], P[{slot + 3}])"
+                lines.append(f"  let w{k} = ga_philox_block(I{v} >> 2u, {kc});")
+                if helper == "ga_rand_uniform_f32":
+                    lanes[k] = [f"ga_u01_f32(w{k}.{c})" for c in "xyzw"]
+                else:  # the pairs of ga_rand_normal_f32 (Box-Muller), as that helper computes them
+                    for h, (p, q) in enumerate((("x", "y"), ("z", "w"))):
+                        lines.append(f"  let nr{k}_{h} = sqrt(-2.0f * ga_log_f32(1.0f - ga_u01_f32(w{k}.{p})));")
+                        lines.append(f"  let nt{k}_{h} = 6.2831853071795865f * ga_u01_f32(w{k}.{q});")
+                    lanes[k] = [f"nr{k}_{h} * ga_{f}_f32(nt{k}_{h})" for h in (0, 1) for f in ("cos", "sin")]
+        for lane in range(4):
+            args = [f"r + {lane}u" if lane else "r"]
+            for v in reads:
+                rs = vec[v][2]
+                if lane == 0 or rs is None:
+                    args.append(f"I{v}")
+                else:
+                    args.append(f"u32(i32(I{v}) + {lane}i * bitcast<i32>(P[{rs + nr - 1}]))")
+            args += [lanes[k][lane] for k in self._vec_nodes()]
+            lines.append(f"  a{lane} = comb(a{lane}, elem({', '.join(args)}));")
+        lines.append("}")
+        return "\n".join(indent + x for x in lines)
 
     def final_value(self, a: str) -> str:
         """The output value from the folded accumulator ``a`` (initial, mean/var divisor, sqrt, cast)."""
@@ -286,8 +376,16 @@ class ReducePlan(Plan):
         return "\n".join(indent + x for x in lines)
 
     def prelude(self) -> str:
-        fns = [load_fn(i, b[1], b[2]) for i, b in enumerate(self.bindings)]
-        return "\n".join(["@group(0) @binding(0) var<storage, read> P: array<u32>;", binding_decls(self.bindings),
+        fns, decls = [], []
+        for i, b in enumerate(self.bindings):
+            if i in self.vbind:
+                w, el = dt.wgsl_type(b[1]), dt.wgsl_elem(b[1])
+                decls.append(f"@group(0) @binding({i + 1}) var<storage, read> b{i}: array<vec4<{el}>>;")
+                fns.append(f"fn ld{i}(j: u32) -> {w} {{ return {w}(b{i}[j >> 2u][j & 3u]); }}")
+            else:
+                decls.append(binding_decls([b]).replace("@binding(1)", f"@binding({i + 1})").replace(" b0:", f" b{i}:"))
+                fns.append(load_fn(i, b[1], b[2]))
+        return "\n".join(["@group(0) @binding(0) var<storage, read> P: array<u32>;", *decls,
                           *fns, store_fn(self.out.dtype),
                           combine_code(self.monoid, self.acc)])
 
@@ -324,9 +422,17 @@ def _prod(it) -> int:
 def reduce_source(plan: ReducePlan) -> str:
     elem = plan.element_code("    ")
     fin = plan.finish_code("    " if plan.kind == "group" else "  ")
-    body = "\n".join([elem, fin, plan.prelude()])
     subs = dict(WG=WG, HALF=WG // 2, meta=plan.meta, bases=plan.bases_code(), element=elem,
                 identity=identity_expr(plan.monoid, plan.acc), finish=fin)
+    if plan.vec:
+        u = VEC_UNROLL
+        bodies = "\n".join(plan.group_body(f"gb + {i * WG}u" if i else "gb", "    ") for i in range(u))
+        body1 = plan.group_body("gb", "    ")
+        efn = plan.elem_fn_code()
+        main = _wgsl_lib.template("reduce_group_vec4.wgsl").substitute(
+            prelude=plan.prelude(), elem_fn=efn, bodies=bodies, body1=body1, U=u, UM1=u - 1, **subs)
+        return main + "\n" + _wgsl_lib.resolve("\n".join([elem, fin, efn, body1, plan.prelude()]))
+    body = "\n".join([elem, fin, plan.prelude()])
     name = "reduce_group.wgsl" if plan.kind == "group" else "reduce_thread.wgsl"
     main = _wgsl_lib.template(name).substitute(prelude=plan.prelude(), **subs)
     return main + "\n" + _wgsl_lib.resolve(body)
@@ -371,6 +477,7 @@ def choose(n_out: int, n_red: int, inner: bool) -> tuple[str, int, int]:
         return "group", 1, n_red
     chunks = max(-(-n_red // GROUP_ONE_PASS), min(-(-n_red // (WG * MIN_RUN)), -(-TARGET_GROUPS // n_out)))
     length = -(-n_red // chunks)
+    length = -(-length // (4 * WG)) * (4 * WG)  # whole vec4 groups, the same count for every thread
     return "group", -(-n_red // length), length
 
 

@@ -400,3 +400,51 @@ def test_complex_sum_prod_mean_long():
     p = (1 + 1e-4j * sample((3000,), np.float64, low=-1, high=1)).astype(np.complex64)
     _check(ga.prod(ga.asarray(p)), p.prod(), 3000)
     _check(ga.cumsum(ga.asarray(p)), np.cumsum(p), 3000)
+
+
+# ------------------------------------------------------------- vec4 group kernel paths
+def test_vec4_group_paths(rng):
+    """Reductions long enough for the vec4 group kernel: aligned and misaligned views (scalar
+    fallback), a tail of n % 4 elements, several reduced dims (a broadcast operand), arg ties and
+    NaN across lanes and chunks, f64 accumulation, second passes over contiguous partials."""
+    a = rng.random((4, 300, 44), dtype=np.float32)
+    x = ga.asarray(a)
+    _check(ga.sum(x, axis=(1, 2)), a.sum(axis=(1, 2)), a[0].size)
+    _check(ga.sum(x[:, 1:], axis=(1, 2)), a[:, 1:].sum(axis=(1, 2)), a[0].size)  # offset 44: aligned
+    _check(ga.sum(x[:, :, 1:], axis=(1, 2)), a[:, :, 1:].sum(axis=(1, 2)), a[0].size)  # misaligned
+    _check(ga.sum(x[::-1], axis=(1, 2)), a[::-1].sum(axis=(1, 2)), a[0].size)
+    mu = ga.mean(x, axis=(1, 2), keepdims=True)
+    h_mu = a.mean(axis=(1, 2), keepdims=True)
+    _check(ga.mean((x - mu) ** 2), np.mean((a - h_mu) ** 2), a.size)  # reduced shape (4, 13200)
+    _check(ga.mean((x - mu) * (x - mu), dtype=np.float64), np.mean((a - h_mu) * (a - h_mu), dtype=np.float64),
+           a.size)
+    for n in (70001, 70002, 70003, 1 << 20):
+        v = rng.random(n, dtype=np.float32)
+        _check(ga.sum(ga.asarray(v)), v.sum(dtype=np.float64).astype(np.float32), n)
+        _check(ga.sum(ga.asarray(v)[1:]), v[1:].sum(dtype=np.float64).astype(np.float32), n)
+        i = (v * 1000).astype(np.int32)
+        _check(ga.sum(ga.asarray(i)), i.sum())
+        _check(ga.max(ga.asarray(i)), i.max())
+    big = np.ones(300_001, np.float32)
+    big[[7, 8, 150_000, 299_999]] = 5.0  # ties in one vec4, across threads and chunks
+    for f in ("argmax", "argmin", "max", "min"):
+        _check(getattr(ga, f)(ga.asarray(big)), getattr(np, f)(big))
+        _check(getattr(ga, f)(ga.asarray(big)[2:]), getattr(np, f)(big[2:]))
+    big[[9, 200_001]] = np.nan
+    for f in ("argmax", "argmin", "max", "min"):
+        _check(getattr(ga, f)(ga.asarray(big)), getattr(np, f)(big))
+    u = rng.integers(0, 2**32, 100_000, dtype=np.uint32)
+    _check(ga.sum(ga.asarray(u)), u.sum())  # uint64 accumulator over a vec4 read
+    _check(ga.argmax(ga.asarray(u)), u.argmax())
+
+
+def test_vec4_fused_random_matches_materialized():
+    # the same draws twice: lazy (computed inside the reduction, one Philox block per 4 lanes)
+    # and materialized (read from memory)
+    for kind in ("random", "standard_normal"):
+        fused = getattr(ga.random.default_rng(11), kind)((3, 64, 96), dtype=np.float32)
+        held = getattr(ga.random.default_rng(11), kind)((3, 64, 96), dtype=np.float32)
+        h = ga.asarray(held.get())
+        for f in (lambda a: ga.sum(a, axis=(1, 2)), lambda a: ga.mean(a * a - 0.5), lambda a: ga.argmax(a),
+                  lambda a: ga.max(a[:, :, 1:], axis=(1, 2))):
+            np.testing.assert_allclose(f(fused).get(), f(h).get(), rtol=1e-6)

@@ -271,6 +271,44 @@ def _eft_checks():
     return res
 
 
+def _stages():
+    """Intermediate values (as integer bits) of tan and tanh on their test inputs, plus a / b and sqrt:
+    compared between adapters they show which step differs."""
+    res = {}
+    for dt, key, lib in ((np.float64, "f64", "f64math.wgsl"), (np.float32, "f32", "f32math.wgsl")):
+        if dt == np.float64 and not h.has_f64():
+            continue
+        t = key
+        sfx = "" if key == "f64" else "_f32"
+        it = np.uint64 if key == "f64" else np.uint32
+        tx = unary_inputs("tan", dt)
+        th = unary_inputs("tanh", dt)
+        rng = np.random.default_rng(9)
+        a = (rng.uniform(0.5, 1, 20000) * np.exp2(rng.integers(-30, 30, 20000))).astype(dt)
+        b = (rng.uniform(0.5, 1, 20000) * np.exp2(rng.integers(-30, 30, 20000))).astype(dt)
+        stages = [("rr_n", "tan", f"ga__rem_pio2{sfx}(x).x"), ("rr_h", "tan", f"ga__rem_pio2{sfx}(x).y"),
+                  ("rr_l", "tan", f"ga__rem_pio2{sfx}(x).z"),
+                  ("s_h", "tan", f"ga__sin_kernel{sfx}(ga__rem_pio2{sfx}(x).y, ga__rem_pio2{sfx}(x).z).x"),
+                  ("s_l", "tan", f"ga__sin_kernel{sfx}(ga__rem_pio2{sfx}(x).y, ga__rem_pio2{sfx}(x).z).y"),
+                  ("c_h", "tan", f"ga__cos_kernel{sfx}(ga__rem_pio2{sfx}(x).y, ga__rem_pio2{sfx}(x).z).x"),
+                  ("c_l", "tan", f"ga__cos_kernel{sfx}(ga__rem_pio2{sfx}(x).y, ga__rem_pio2{sfx}(x).z).y"),
+                  ("tan", "tan", f"ga_tan{sfx if sfx else '_f64'}(x)"),
+                  ("e_h", "tanh", (f"ga__expm1_dd(2.0 * abs(x)).x" if key == "f64" else "ga__expm1_ff_f32(2.0 * abs(x)).x")),
+                  ("e_l", "tanh", (f"ga__expm1_dd(2.0 * abs(x)).y" if key == "f64" else "ga__expm1_ff_f32(2.0 * abs(x)).y")),
+                  ("tanh", "tanh", f"ga_tanh{sfx if sfx else '_f64'}(x)"),
+                  ("div", "ab", "x / y"), ("sqrt", "ab", "sqrt(x)"), ("recip", "ab", "1.0 / x")]
+        for nm, kind, ex in stages:
+            args = [tx] if kind == "tan" else [th] if kind == "tanh" else [a, b]
+            ps = "x: T" if len(args) == 1 else "x: T, y: T"
+            src = h.library(lib) + f"fn ga_s_{nm}({ps.replace('T', t)}) -> {t} {{ return {ex}; }}\n"
+            try:
+                got = h.run(src, f"ga_s_{nm}", args, dt)
+                res[f"{key}_{nm}"] = got.view(it).tolist()
+            except Exception as exc:
+                res[f"{key}_{nm}"] = repr(exc)[:300]
+    return res
+
+
 if __name__ == "__main__":
     import sys
 
@@ -281,6 +319,9 @@ if __name__ == "__main__":
     if "--eft" in argv:
         result["eft"] = _eft_checks()
         print(result["eft"], flush=True)
+    if "--stages" in argv:
+        with open(path.replace(".json", "_stages.json"), "w") as f:
+            json.dump(_stages(), f)
     result.update(_measure_all(seeds, path, result))
     if path:
         with open(path, "w") as f:

@@ -139,6 +139,10 @@ fn ga__two_prod_f32(a0: f32, b0: f32) -> vec2<f32> {
   return vec2<f32>(p, ga__opq_f32(e + x.y * y.y));
 }
 // a - b * c, exactly rounded once, for a ~ b * c
+// The quotient/root b must be fenced (b = ga__opq(a / c)) wherever it is then summed with the correction
+// resid / c: the NVIDIA compiler rewrites q + r / c with q = a / c as (a + r) / c, which loses r (tan, tanh
+// were 2 ULP off); with a fenced q it cannot. (There the f32 / and sqrt are also not correctly rounded: the
+// correction repairs that, as long as every use sees the same q.)
 fn ga__resid_f32(a: f32, b: f32, c: f32) -> f32 {
   let p = ga__two_prod_f32(b, c);
   return ga__opq_f32(ga__opq_f32(a) - p.x) - p.y;
@@ -216,7 +220,7 @@ fn ga_expm1_f32(x: f32) -> f32 {
 fn ga__log1p_core_f32(fh: f32, fl: f32) -> vec2<f32> {
   var d = ga__fast_two_sum_f32(2.0f, fh);
   d.y = d.y + fl;
-  let sh = fh / d.x;
+  let sh = ga__opq_f32(fh / d.x);                       // fenced, see ga__resid
   let sl = (ga__resid_f32(fh, sh, d.x) + fl - sh * d.y) / d.x;
   let z = ga__two_prod_f32(sh, sh);
   let zl = z.y + 2.0f * sh * sl;
@@ -487,7 +491,7 @@ fn ga_tan_f32(x: f32) -> f32 {
   var num = s;
   var den = c;
   if ((n & 1) == 1) { num = -c; den = s; }
-  let q = num.x / den.x;
+  let q = ga__opq_f32(num.x / den.x);
   let res = ga__resid_f32(num.x, q, den.x) + num.y - q * den.y;
   return q + res / den.x;
 }
@@ -509,7 +513,7 @@ fn ga__asin_parts_f32(ax: f32) -> vec3<f32> {
   let big = ax > 0.5f;
   if (big) {
     z = (1.0f - ax) * 0.5f;
-    s = sqrt(z);
+    s = ga__opq_f32(sqrt(z));
     if (s != 0.0f) { sl = ga__resid_f32(z, s, s) / (2.0f * s) * (1.0f + 0.5f * z); }
   }
   return vec3<f32>(s, sl + s * z * ga__asin_poly_f32(z), select(0.0f, 1.0f, big));
@@ -585,29 +589,47 @@ fn ga_atan_f32(x: f32) -> f32 {
   return ga__copysign_f32(r.x + r.y, x);
 }
 
-// atan2(y, x): atan of the ff quotient |y|/|x|, pi - . for x < 0, sign of y. C99 special values as
-// ga_atan2_f64.
+// atan2(y, x): atan of the ff quotient |y|/|x|, pi - . for x < 0, sign of y; |y/x| < 2^-99 (possibly
+// subnormal result): y/x formed on a 2^64 scale and rounded on the bits. C99 special values as ga_atan2_f64.
 fn ga_atan2_f32(y: f32, x: f32) -> f32 {
   if (ga__isnan_f32(x) || ga__isnan_f32(y)) { return ga__nan_f32(); }
   let xneg = (bitcast<u32>(x) & GA__F32_SIGN) != 0u;
-  let ax = abs(x);
-  let ay = abs(y);
+  let ax = ga__abs_f32(x);
+  let ay = ga__abs_f32(y);
   var v: f32;
-  if (ay == 0.0f) {
+  if (ga__iszero_f32(ay)) {
     v = select(0.0f, GA__F32_PI_HI, xneg);
   } else if (ga__isinf_f32(ay)) {
     if (ga__isinf_f32(ax)) { v = select(GA__F32_PIO4_HI, 2.356194496154785f, xneg); } else { v = GA__F32_PIO2_HI; }
-  } else if (ax == 0.0f) {
+  } else if (ga__iszero_f32(ax)) {
     v = GA__F32_PIO2_HI;
   } else if (ga__isinf_f32(ax)) {
     v = select(0.0f, GA__F32_PI_HI, xneg);
   } else {
     var bx = ax;
     var by = ay;
-    let big = max(ax, ay);
-    if (big > 0x1p100f) { bx = bx * 0x1p-40f; by = by * 0x1p-40f; }
-    if (big < 0x1p-100f) { bx = bx * 0x1p40f; by = by * 0x1p40f; }
-    let q = by / bx;
+    let big = max(bitcast<u32>(ax), bitcast<u32>(ay));   // bits: subnormals ordered too
+    let small = min(bitcast<u32>(ax), bitcast<u32>(ay));
+    if (big > 0x71800000u) {                                   // > 2^100: 2^-40 (a tiny one: see below)
+      bx = ga__ldexp_f32(bx, -40); by = ga__ldexp_f32(by, -40);
+    } else if (small < 0x0d800000u && big < 0x4d000000u) {     // one < 2^-100, both < 2^27: 2^60 up
+      bx = ga__ldexp_f32(bx, 60); by = ga__ldexp_f32(by, 60);  // (both normal then, and < 2^87 for the split)
+    }
+    if (i32(bitcast<u32>(by)) < i32(bitcast<u32>(bx)) - (100 << 23)) {
+      // |y/x| < 2^-99: atan2 = y/x (or pi - y/x, which rounds to pi), correctly rounded; the quotient
+      // may be subnormal, so it is formed 2^64 up and brought down on the bits
+      v = GA__F32_PI_HI;
+      if (!xneg) {
+        let ys = ga__ldexp_f32(by, 64);
+        let q = ga__opq_f32(ys / bx);
+        var ql = 0.0f;
+        if (q > 0x1p-100f) { ql = ga__resid_f32(ys, q, bx) / bx; }
+        let t = ga__fast_two_sum_f32(q, ql);
+        v = ga__ldexp2_f32(t.x, t.y, -64);
+      }
+      return ga__copysign_f32(v, y);
+    }
+    let q = ga__opq_f32(by / bx);
     var ql = 0.0f;
     if (q > 0x1p-100f && q < 0x1p100f && min(bx, by) > 0x1p-100f) { ql = ga__resid_f32(by, q, bx) / bx; }
     var a: vec2<f32>;
@@ -656,7 +678,7 @@ fn ga_sinh_f32(x: f32) -> f32 {
     let e = ga__expm1_ff_f32(ax);
     var d = ga__two_sum_f32(1.0f, e.x);
     d.y = d.y + e.y;
-    let uh = e.x / d.x;
+    let uh = ga__opq_f32(e.x / d.x);
     let ul = (ga__resid_f32(e.x, uh, d.x) + e.y - uh * d.y) / d.x;
     let s = ga__two_sum_f32(e.x, uh);
     v = 0.5f * (s.x + (s.y + e.y + ul));
@@ -676,7 +698,7 @@ fn ga_cosh_f32(x: f32) -> f32 {
   if (ax > 18.0f) { return ga__ldexp_f32(c.x + c.y, k - 1); }
   let eh = ga__ldexp_f32(c.x, k);
   let el = ga__ldexp_f32(c.y, k);
-  let ih = 1.0f / eh;
+  let ih = ga__opq_f32(1.0f / eh);
   let il = (ga__resid_f32(1.0f, ih, eh) - ih * el) * ih;
   let s = ga__two_sum_f32(eh, ih);
   return 0.5f * (s.x + (s.y + el + il));
@@ -698,7 +720,7 @@ fn ga_tanh_f32(x: f32) -> f32 {
     let e = ga__expm1_ff_f32(2.0f * ax);
     var d = ga__two_sum_f32(2.0f, e.x);
     d.y = d.y + e.y;
-    let q = e.x / d.x;
+    let q = ga__opq_f32(e.x / d.x);
     let ql = (ga__resid_f32(e.x, q, d.x) + e.y - q * d.y) / d.x;
     v = q + ql;
   }
@@ -706,7 +728,7 @@ fn ga_tanh_f32(x: f32) -> f32 {
 }
 
 fn ga__sqrt_ff_f32(h: f32, l: f32) -> vec2<f32> {
-  let s = sqrt(h);
+  let s = ga__opq_f32(sqrt(h));
   return vec2<f32>(s, (ga__resid_f32(h, s, s) + l) / (2.0f * s));
 }
 
@@ -781,13 +803,15 @@ fn ga_atanh_f32(x: f32) -> f32 {
 // algebraic and two-argument
 
 // cbrt(x): exponent/3 bit estimate, two Halley steps, one Newton step with the residual in ff.
-// Subnormals m 2^-149 read as the integer m (exact), huge values scaled by 2^-48. Special: NaN, +/-inf, +/-0 returned as is.
+// Subnormals m 2^-149 read as the integer m (exact), tiny values scaled by 2^93 (so t^3 and the residual
+// stay normal: the H200 flushes subnormal intermediates), huge values by 2^-48. Special: NaN, +/-inf, +/-0 returned as is.
 fn ga_cbrt_f32(x: f32) -> f32 {
   if (!ga__isfinite_f32(x)) { return x + x; }
   if (ga__iszero_f32(x)) { return x; }
   var a = ga__abs_f32(x);
   var scale = 1.0f;
   if (ga__issub_f32(a)) { a = f32(bitcast<u32>(a)) * 0x1p-5f; scale = 0x1p-48f; }   // m 2^-149 = (m 2^-5) 2^-144
+  else if (a < 0x1p-90f) { a = a * 0x1p93f; scale = 0x1p-31f; }   // keeps t^3 and the residual normal
   if (a > 0x1p100f) { a = a * 0x1p-48f; scale = 0x1p16f; }
   var t = bitcast<f32>(bitcast<u32>(a) / 3u + 709958130u);
   for (var i = 0; i < 2; i = i + 1) {
@@ -801,26 +825,29 @@ fn ga_cbrt_f32(x: f32) -> f32 {
   return ga__copysign_f32(t * scale, x);
 }
 
-// hypot(x, y): scaled by a power of two so max(|x|,|y|) is ~1, x^2 + y^2 in ff, sqrt corrected in ff.
+// hypot(x, y): scaled by a power of two (on the bits) so max(|x|,|y|) is in [1, 2), x^2 + y^2 in ff, sqrt
+// corrected in ff, scaled back on the bits.
 // Special (C99): +/-inf with anything (NaN too) -> +inf; otherwise NaN -> NaN.
 fn ga_hypot_f32(x: f32, y: f32) -> f32 {
-  let ax = abs(x);
-  let ay = abs(y);
+  let ax = ga__abs_f32(x);
+  let ay = ga__abs_f32(y);
   if (ga__isinf_f32(ax) || ga__isinf_f32(ay)) { return ga__inf_f32(); }
   if (ga__isnan_f32(ax) || ga__isnan_f32(ay)) { return ga__nan_f32(); }
-  let hi = max(ax, ay);
-  let lo = min(ax, ay);
-  if (lo == 0.0f) { return hi; }
-  let e = clamp(i32(bitcast<u32>(hi) >> 23u) - 127, -126, 126);   // scale hi to [1, 2) (or below)
-  let sc = ga__pow2i_f32(e);
-  let h = hi * ga__pow2i_f32(-e);
-  let l = lo * ga__pow2i_f32(-e);
+  let hb = max(bitcast<u32>(ax), bitcast<u32>(ay));   // ordered on the bits (subnormals too)
+  let lb = min(bitcast<u32>(ax), bitcast<u32>(ay));
+  if (lb == 0u) { return bitcast<f32>(hb); }
+  // exponent of hi (of its normalised form when subnormal); h = hi 2^-e in [1, 2), exact
+  var e = i32(hb >> 23u) - 127;
+  if (hb < 0x00800000u) { e = 31 - i32(countLeadingZeros(hb)) - 149; }
+  let h = ga__ldexp_f32(bitcast<f32>(hb), -e);
+  let l = ga__ldexp_f32(bitcast<f32>(lb), -e);        // if this underflows, lo^2 is far below hi^2's ulp
   let a = ga__two_prod_f32(h, h);
   let b = ga__two_prod_f32(l, l);
   var s = ga__two_sum_f32(a.x, b.x);
   s.y = s.y + a.y + b.y;
-  let r = ga__sqrt_ff_f32(s.x, s.y);
-  return (r.x + r.y) * sc;
+  var r = ga__sqrt_ff_f32(s.x, s.y);
+  r = ga__fast_two_sum_f32(r.x, r.y);
+  return ga__ldexp2_f32(r.x, r.y, e);                 // one rounding, also into the subnormal range
 }
 
 // log(1 + e) as ff for e = (eh + el) 2^k >= 0 from ga__exp_core_f32
@@ -838,13 +865,20 @@ fn ga__log1p_exp_parts_f32(c: vec3<f32>) -> vec2<f32> {
 fn ga_logaddexp_f32(x: f32, y: f32) -> f32 {
   if (x == y) { return x + GA__F32_LN2_HI; }
   if (ga__isnan_f32(x) || ga__isnan_f32(y)) { return ga__nan_f32(); }
-  let m = max(x, y);
-  let m0 = select(m, 0.0f, m == 0.0f);
+  let m = ga__max_f32(x, y);
+  let m0 = select(m, 0.0f, ga__iszero_f32(m));
   if (ga__isinf_f32(x) || ga__isinf_f32(y)) { return m0; }
   var d = ga__two_sum_f32(-abs(x - y), 0.0f);
-  if (abs(x - y) < 0x1p100f) { d = ga__two_sum_f32(min(x, y), -m); }
+  if (abs(x - y) < 0x1p100f) { d = ga__two_sum_f32(ga__min_f32(x, y), -m); }
   if (d.x < -105.0f) { return m0; }
-  let l = ga__log1p_exp_parts_f32(ga__exp_core_f32(d.x, d.y));
+  let c = ga__exp_core_f32(d.x, d.y);
+  if (d.x < -60.0f && (bitcast<u32>(m) & GA__F32_ABS) < 0x21800000u) {
+    // |m| < 2^-60 and log1p(e^d) = e^d < 2^-86: m + e^d may be subnormal, so add them 2^64 up
+    var r = ga__two_sum_f32(ga__ldexp_f32(m, 64), ga__ldexp_f32(c.x, i32(c.z) + 64));
+    r = ga__fast_two_sum_f32(r.x, r.y + ga__ldexp_f32(c.y, i32(c.z) + 64));
+    return ga__ldexp2_f32(r.x, r.y, -64);
+  }
+  let l = ga__log1p_exp_parts_f32(c);
   let r = ga__two_sum_f32(m, l.x);
   return r.x + (r.y + l.y);
 }
@@ -853,15 +887,25 @@ fn ga_logaddexp_f32(x: f32, y: f32) -> f32 {
 fn ga_logaddexp2_f32(x: f32, y: f32) -> f32 {
   if (x == y) { return x + 1.0f; }
   if (ga__isnan_f32(x) || ga__isnan_f32(y)) { return ga__nan_f32(); }
-  let m = max(x, y);
-  let m0 = select(m, 0.0f, m == 0.0f);
+  let m = ga__max_f32(x, y);
+  let m0 = select(m, 0.0f, ga__iszero_f32(m));
   if (ga__isinf_f32(x) || ga__isinf_f32(y)) { return m0; }
   var d = ga__two_sum_f32(-abs(x - y), 0.0f);
-  if (abs(x - y) < 0x1p100f) { d = ga__two_sum_f32(min(x, y), -m); }
+  if (abs(x - y) < 0x1p100f) { d = ga__two_sum_f32(ga__min_f32(x, y), -m); }
   if (d.x < -152.0f) { return m0; }
   var t = ga__two_prod_f32(d.x, GA__F32_LN2_HI);
   t.y = t.y + d.x * GA__F32_LN2_LO + d.y * GA__F32_LN2_HI;
-  let l = ga__log1p_exp_parts_f32(ga__exp_core_f32(t.x, t.y));
+  let c = ga__exp_core_f32(t.x, t.y);
+  if (d.x < -60.0f && (bitcast<u32>(m) & GA__F32_ABS) < 0x21800000u) {
+    // |m| < 2^-60, log2(1 + 2^d) = 2^d log2(e) < 2^-59: the sum may be subnormal, so add 2^64 up
+    let eh = ga__ldexp_f32(c.x, i32(c.z) + 64);
+    var q = ga__two_prod_f32(eh, GA__F32_LOG2E_HI);
+    q.y = q.y + eh * GA__F32_LOG2E_LO + ga__ldexp_f32(c.y, i32(c.z) + 64) * GA__F32_LOG2E_HI;
+    var r = ga__two_sum_f32(ga__ldexp_f32(m, 64), q.x);
+    r = ga__fast_two_sum_f32(r.x, r.y + q.y);
+    return ga__ldexp2_f32(r.x, r.y, -64);
+  }
+  let l = ga__log1p_exp_parts_f32(c);
   var q = ga__two_prod_f32(l.x, GA__F32_LOG2E_HI);
   q.y = q.y + l.x * GA__F32_LOG2E_LO + l.y * GA__F32_LOG2E_HI;
   let r = ga__two_sum_f32(m, q.x);

@@ -125,6 +125,10 @@ fn ga__two_prod(a0: f64, b0: f64) -> vec2<f64> {
   return vec2<f64>(p, ga__opq(e + x.y * y.y));
 }
 // a - b * c exactly rounded once, for a ~ b * c (the remainder of a division or a square root)
+// The quotient/root b must be fenced (b = ga__opq(a / c)) wherever it is then summed with the correction
+// resid / c: the NVIDIA compiler rewrites q + r / c with q = a / c as (a + r) / c, which loses r (tan, tanh
+// were 2 ULP off); with a fenced q it cannot. (There the f32 / and sqrt are also not correctly rounded: the
+// correction repairs that, as long as every use sees the same q.)
 fn ga__resid(a: f64, b: f64, c: f64) -> f64 {
   let p = ga__two_prod(b, c);
   return ga__opq(ga__opq(a) - p.x) - p.y;
@@ -221,7 +225,7 @@ fn ga_expm1_f64(x: f64) -> f64 {
 fn ga__log1p_core(fh: f64, fl: f64) -> vec2<f64> {
   var d = ga__fast_two_sum(2.0lf, fh);
   d.y = d.y + fl;
-  let sh = fh / d.x;
+  let sh = ga__opq(fh / d.x);                       // fenced, see ga__resid
   let sl = (ga__resid(fh, sh, d.x) + fl - sh * d.y) / d.x;
   let z = ga__two_prod(sh, sh);
   let zh = z.x;
@@ -511,7 +515,7 @@ fn ga_tan_f64(x: f64) -> f64 {
   var num = s;
   var den = c;
   if ((n & 1) == 1) { num = -c; den = s; }
-  let q = num.x / den.x;
+  let q = ga__opq(num.x / den.x);
   let res = ga__resid(num.x, q, den.x) + num.y - q * den.y;
   return q + res / den.x;
 }
@@ -538,7 +542,7 @@ fn ga__asin_parts(ax: f64) -> vec3<f64> {
   let big = ax > 0.5lf;
   if (big) {
     z = (1.0lf - ax) * 0.5lf;
-    s = sqrt(z);
+    s = ga__opq(sqrt(z));
     if (s != 0.0lf) { sl = ga__resid(z, s, s) / (2.0lf * s) * (1.0lf + 0.5lf * z); }
   }
   return vec3<f64>(s, sl + s * z * ga__asin_poly(z), select(0.0lf, 1.0lf, big));
@@ -642,7 +646,7 @@ fn ga_atan2_f64(y: f64, x: f64) -> f64 {
     let big = max(ax, ay);
     if (big > 0x1p900lf) { bx = bx * 0x1p-200lf; by = by * 0x1p-200lf; }
     if (big < 0x1p-900lf) { bx = bx * 0x1p200lf; by = by * 0x1p200lf; }
-    let q = by / bx;
+    let q = ga__opq(by / bx);
     var ql = 0.0lf;
     if (q > 0x1p-900lf && q < 0x1p900lf && min(bx, by) > 0x1p-900lf) { ql = ga__resid(by, q, bx) / bx; }
     var a: vec2<f64>;
@@ -683,7 +687,7 @@ fn ga_sinh_f64(x: f64) -> f64 {
     let e = ga__expm1_dd(ax);
     var d = ga__two_sum(1.0lf, e.x);
     d.y = d.y + e.y;
-    let uh = e.x / d.x;
+    let uh = ga__opq(e.x / d.x);
     let ul = (ga__resid(e.x, uh, d.x) + e.y - uh * d.y) / d.x;
     var s = ga__two_sum(e.x, uh);
     v = 0.5lf * (s.x + (s.y + e.y + ul));
@@ -703,7 +707,7 @@ fn ga_cosh_f64(x: f64) -> f64 {
   if (ax > 22.0lf) { return ga__ldexp(c.x + c.y, k - 1); }
   let eh = ga__ldexp(c.x, k);
   let el = ga__ldexp(c.y, k);
-  let ih = 1.0lf / eh;
+  let ih = ga__opq(1.0lf / eh);
   let il = (ga__resid(1.0lf, ih, eh) - ih * el) * ih;
   var s = ga__two_sum(eh, ih);
   return 0.5lf * (s.x + (s.y + el + il));
@@ -725,14 +729,14 @@ fn ga_tanh_f64(x: f64) -> f64 {
   let e = ga__expm1_dd(2.0lf * ax);
   var d = ga__two_sum(2.0lf, e.x);
   d.y = d.y + e.y;
-  let q = e.x / d.x;
+  let q = ga__opq(e.x / d.x);
   let ql = (ga__resid(e.x, q, d.x) + e.y - q * d.y) / d.x;
   return ga__copysign(q + ql, x);
 }
 
 // sqrt of a positive dd as dd (one Newton correction with an exact residual)
 fn ga__sqrt_dd(h: f64, l: f64) -> vec2<f64> {
-  let s = sqrt(h);
+  let s = ga__opq(sqrt(h));
   return vec2<f64>(s, (ga__resid(h, s, s) + l) / (2.0lf * s));
 }
 
