@@ -91,8 +91,11 @@ def dag_size(node, limit: int) -> int:
 
 
 def _union(srcs):
-    if len(srcs) == 1:
-        return srcs[0].storages
+    nonempty = [s.storages for s in srcs if s.storages]
+    if len(nonempty) <= 1:
+        return nonempty[0] if nonempty else ()
+    if len(nonempty) == 2 and nonempty[0] == nonempty[1]:
+        return nonempty[0]
     seen, out = set(), []
     for s in srcs:
         for st in s.storages:
