@@ -106,6 +106,11 @@ def cast_expr(src, dst, e: str) -> str:
         return f"{wd}({cast_expr(src, r, e)}, {LIT[dt.wgsl_type(r)][0]})"
     if ws == wd:
         out = e
+    elif ws in ("i32", "u32") and wd in ("i64", "u64"):
+        # widen on the bits: llvmpipe (LLVM 15) miscompiles `i64(x) < 64li` after a plain sign or
+        # zero extension; a signed source is sign-extended (NumPy: int32(-3) -> uint64 2**64-3)
+        wide = f"u64({e})" if ws == "u32" else f"bitcast<u64>(bitcast<i64>(u64(bitcast<u32>({e})) << 32u) >> 32u)"
+        out = wide if wd == "u64" else f"bitcast<i64>({wide})"
     elif src.kind == "f" and dst.kind == "u":
         # NumPy (C) converts negative floats to unsigned through the signed type
         si = "i64" if wd == "u64" else "i32"

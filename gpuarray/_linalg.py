@@ -37,18 +37,19 @@ SYRK = True  # X.T @ X / X @ X.T: one block triangle, mirrored
 TRUSTED = True  # fast kernels built without naga's bounds checks (every access is guarded)
 # fast-kernel tiles (BM x BN of C per workgroup, BK-deep slices, RM x RN per thread, multiples of 4);
 # "big" serves min(M, N) >= TILED_MIN, "skinny" an output with one side < SKINNY_SIDE and the other
-# >= SKINNY_LONG (that side is tiled by BM; the thin side is padded to a multiple of 4)
+# >= SKINNY_LONG (that side is tiled by BM; the thin side is padded to a multiple of 4).
+# BK is halved while the double-buffered slices exceed the adapter's workgroup memory (lavapipe: 32 KiB).
 FAST_CFG = {
-    "f": {"BM": 128, "BN": 128, "BK": 8, "RM": 8, "RN": 8},
-    "d": {"BM": 128, "BN": 64, "BK": 8, "RM": 8, "RN": 4},
+    "f": {"BM": 128, "BN": 128, "BK": 16, "RM": 8, "RN": 8},
+    "d": {"BM": 128, "BN": 128, "BK": 8, "RM": 8, "RN": 8},
     "skinny": {"NT": 128, "RM": 4, "BK": 8},
 }
 SKINNY_SIDE = 16
 SKINNY_LONG = 256
-SPLIT_MIN_K = 2048  # split-K only for K at least this long ...
+SPLIT_MIN_K = 1024  # split-K only for K at least this long ...
 SPLIT_FEW = 264  # ... when fewer workgroups than this would run (2 per SM of the H200)
 SPLIT_TARGET = 1024  # workgroups aimed at by split-K
-SPLIT_MIN_SLICES = 32  # K slices per split at least
+SPLIT_MIN_SLICES = 16  # K slices per split at least
 _MATMUL_SIG = "(n?,k),(k,m?)->(n?,m?)"
 _VECDOT_SIG = "(n),(n)->()"
 
@@ -276,6 +277,8 @@ def _contract_fast(out: Leaf, a: Leaf, b: Leaf, M, N, K, sam, sak, sbk, sbn, scm
     # X.T @ X or X @ X.T (one buffer, one view): compute the upper block triangle, mirror it
     sym = (SYRK and kind == "big" and a.storage is b.storage and a.offset == b.offset and a.dtype == b.dtype and M == N
            and BM == BN and sam == sbn and sak == sbk and all(sa == sb for _, (sa, sb, _) in dims))
+    if sym and BK > 8:  # measured on the H200: the m-fast staging of X.T runs best with 8-deep slices
+        c["BK"] = BK = 8
     tiles = tm * (tm + 1) // 2 if sym else tm * tn
     S, kchunk = 1, -(-max(K, 1) // BK) * BK
     if nbatch == 1 and K >= SPLIT_MIN_K and tiles < SPLIT_FEW:

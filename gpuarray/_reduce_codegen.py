@@ -11,6 +11,10 @@ Kernel shapes (chosen from the sizes, see ``choose``):
   thread  one thread per (output, chunk), sequential fold: many outputs, short reductions, or
           reductions over an outer axis (adjacent threads read adjacent memory);
   group   one workgroup per (output, chunk): strided per-thread runs, then a shared-memory tree;
+          When the innermost reduced axis is contiguous for some 32-bit leaf (or a Philox draw)
+          and every group of 4 starts 16-byte aligned, the vec4 variant (reduce_group_vec4.wgsl)
+          reads one vec4 per leaf per group, VEC_UNROLL groups per loop trip with their loads
+          issued first, and folds lane l into accumulator a<l> (4 independent chains);
   scan    one workgroup per row, blocked scan carrying the running total across blocks.
 When one chunk per output is not enough parallelism (or per-thread runs would grow long), the
 first pass writes per-chunk partials and the reduction of the partials runs as a second pass.
@@ -28,6 +32,7 @@ from ._graph import Leaf, contiguous_strides
 WG = _runtime.WORKGROUP
 THREAD_MAX_RED = 32  # reductions this short always use one thread per output
 GROUP_ONE_PASS = WG * 256  # a workgroup folds this many elements per output in one pass
+GROUP_CHUNK = WG * 1024  # longest chunk of a multi-pass group reduction (1024 elements per thread)
 MIN_RUN = 16  # fewest elements per thread worth a chunk of its own
 TARGET_THREADS = 1 << 16  # parallelism wanted from the thread shape
 TARGET_GROUPS = 512  # ... and from the group shape
@@ -313,42 +318,52 @@ class ReducePlan(Plan):
         body = "\n".join(lines)
         return f"fn elem({', '.join(args)}) -> Acc {{\n{body}\n  return {self._value_expr()};\n}}"
 
-    def group_body(self, gexpr: str, indent: str) -> str:
-        """Statements folding the group of 4 at group index ``gexpr`` into a0..a3."""
+    def group_body(self, gexprs, indent: str) -> str:
+        """Statements folding the groups of 4 at the group indices ``gexprs`` into a0..a3: every
+        group's index math and loads first (names suffixed by the group's position), then the
+        folds, so that the loads of all groups are in flight together."""
+        import re
+
         _, _, vec = self._layout()
         nr = len(self.rshape)
         reads = [v for v in range(len(self.vectors)) if v != self.out_vec]
-        lines = ["{", f"  let r = ({gexpr}) << 2u;"]
-        lines += ["  " + x for x in self.coords_code("", reads).split("\n") if x]
-        lanes = {}
-        for k in self._vec_nodes():
-            d = self.desc[k]
-            if d[0] == "L":
-                lines.append(f"  let x{k} = b{d[1]}[I{d[2]} >> 2u];")
-                lanes[k] = [f"x{k}.{c}" for c in "xyzw"]
-            else:
-                _, helper, v, slot = d
-                kc = f"vec4<u32>(P[{slot}], P[{slot + 1}], P[{slot + 2}], P[{slot + 3}])"
-                lines.append(f"  let w{k} = ga_philox_block(I{v} >> 2u, {kc});")
-                if helper == "ga_rand_uniform_f32":
-                    lanes[k] = [f"ga_u01_f32(w{k}.{c})" for c in "xyzw"]
-                else:  # the pairs of ga_rand_normal_f32 (Box-Muller), as that helper computes them
-                    for h, (p, q) in enumerate((("x", "y"), ("z", "w"))):
-                        lines.append(f"  let nr{k}_{h} = sqrt(-2.0f * ga_log_f32(1.0f - ga_u01_f32(w{k}.{p})));")
-                        lines.append(f"  let nt{k}_{h} = 6.2831853071795865f * ga_u01_f32(w{k}.{q});")
-                    lanes[k] = [f"nr{k}_{h} * ga_{f}_f32(nt{k}_{h})" for h in (0, 1) for f in ("cos", "sin")]
-        for lane in range(4):
-            args = [f"r + {lane}u" if lane else "r"]
-            for v in reads:
-                rs = vec[v][2]
-                if lane == 0 or rs is None:
-                    args.append(f"I{v}")
+        loads, folds = [], []
+        ident = re.compile(r"\b(r|rr|q\d+|I\d+)\b")
+        for u, gexpr in enumerate(gexprs):
+            def sfx(text, u=u):
+                return ident.sub(lambda m: f"{m.group(1)}_{u}", text)
+
+            loads.append(f"  let r_{u} = ({gexpr}) << 2u;")
+            loads += ["  " + sfx(x) for x in self.coords_code("", reads).split("\n") if x]
+            lanes = {}
+            for k in self._vec_nodes():
+                d = self.desc[k]
+                if d[0] == "L":
+                    loads.append(f"  let x{k}_{u} = b{d[1]}[I{d[2]}_{u} >> 2u];")
+                    lanes[k] = [f"x{k}_{u}.{c}" for c in "xyzw"]
                 else:
-                    args.append(f"u32(i32(I{v}) + {lane}i * bitcast<i32>(P[{rs + nr - 1}]))")
-            args += [lanes[k][lane] for k in self._vec_nodes()]
-            lines.append(f"  a{lane} = comb(a{lane}, elem({', '.join(args)}));")
-        lines.append("}")
-        return "\n".join(indent + x for x in lines)
+                    _, helper, v, slot = d
+                    kc = f"vec4<u32>(P[{slot}], P[{slot + 1}], P[{slot + 2}], P[{slot + 3}])"
+                    w = f"w{k}_{u}"
+                    folds.append(f"  let {w} = ga_philox_block(I{v}_{u} >> 2u, {kc});")
+                    if helper == "ga_rand_uniform_f32":
+                        lanes[k] = [f"ga_u01_f32({w}.{c})" for c in "xyzw"]
+                    else:  # the pairs of ga_rand_normal_f32 (Box-Muller), as that helper computes them
+                        for h, (p, q) in enumerate((("x", "y"), ("z", "w"))):
+                            folds.append(f"  let nr{k}_{u}_{h} = sqrt(-2.0f * ga_log_f32(1.0f - ga_u01_f32({w}.{p})));")
+                            folds.append(f"  let nt{k}_{u}_{h} = 6.2831853071795865f * ga_u01_f32({w}.{q});")
+                        lanes[k] = [f"nr{k}_{u}_{h} * ga_{f}_f32(nt{k}_{u}_{h})" for h in (0, 1) for f in ("cos", "sin")]
+            for lane in range(4):
+                args = [f"r_{u} + {lane}u" if lane else f"r_{u}"]
+                for v in reads:
+                    rs = vec[v][2]
+                    if lane == 0 or rs is None:
+                        args.append(f"I{v}_{u}")
+                    else:
+                        args.append(f"u32(i32(I{v}_{u}) + {lane}i * bitcast<i32>(P[{rs + nr - 1}]))")
+                args += [lanes[k][lane] for k in self._vec_nodes()]
+                folds.append(f"  a{lane} = comb(a{lane}, elem({', '.join(args)}));")
+        return "\n".join(indent + x for x in ["{", *loads, *folds, "}"])
 
     def final_value(self, a: str) -> str:
         """The output value from the folded accumulator ``a`` (initial, mean/var divisor, sqrt, cast)."""
@@ -426,8 +441,8 @@ def reduce_source(plan: ReducePlan) -> str:
                 identity=identity_expr(plan.monoid, plan.acc), finish=fin)
     if plan.vec:
         u = VEC_UNROLL
-        bodies = "\n".join(plan.group_body(f"gb + {i * WG}u" if i else "gb", "    ") for i in range(u))
-        body1 = plan.group_body("gb", "    ")
+        bodies = plan.group_body([f"gb + {i * WG}u" if i else "gb" for i in range(u)], "    ")
+        body1 = plan.group_body(["gb"], "    ")
         efn = plan.elem_fn_code()
         main = _wgsl_lib.template("reduce_group_vec4.wgsl").substitute(
             prelude=plan.prelude(), elem_fn=efn, bodies=bodies, body1=body1, U=u, UM1=u - 1, **subs)
@@ -475,7 +490,7 @@ def choose(n_out: int, n_red: int, inner: bool) -> tuple[str, int, int]:
         return "thread", -(-n_red // length), length
     if n_red <= GROUP_ONE_PASS:
         return "group", 1, n_red
-    chunks = max(-(-n_red // GROUP_ONE_PASS), min(-(-n_red // (WG * MIN_RUN)), -(-TARGET_GROUPS // n_out)))
+    chunks = max(-(-n_red // GROUP_CHUNK), min(-(-n_red // (WG * MIN_RUN)), -(-TARGET_GROUPS // n_out)))
     length = -(-n_red // chunks)
     length = -(-length // (4 * WG)) * (4 * WG)  # whole vec4 groups, the same count for every thread
     return "group", -(-n_red // length), length

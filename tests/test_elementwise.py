@@ -299,3 +299,19 @@ def test_vectorized_kernels_tails_offsets_inplace(n, rng):
     ga_a[:n] += ga_b[:n]                                                          # in place, vectorized
     a[:n] += b[:n]
     assert_same(ga_a, a)
+
+
+@pytest.mark.parametrize("narrow", [np.uint8, np.int8, np.int16, np.int32, np.uint32])
+def test_mixed_width_integer_ops(narrow):
+    """Operands widened to 64 bits inside a kernel compare and shift correctly (a widening that a
+    CPU driver's compiler folded wrongly into `x < 64`)."""
+    a = np.array([1, 5, -7, 1 << 40, -(1 << 50)], np.int64)
+    b = np.array([0, 1, 2, 3, 5], narrow)
+    ga_a, ga_b = ga.asarray(a), ga.asarray(b)
+    assert_same(ga_a << ga_b, a << b)
+    assert_same(ga_a >> ga_b, a >> b)
+    assert_same(ga_b.astype(ga.int64) < 4, b.astype(np.int64) < 4)
+    assert_same(ga_a // (ga_b + 1), a // (b + np.array(1, narrow)))
+    if np.dtype(narrow).kind == "i":
+        neg = np.array([-3, 4, -128], narrow)
+        assert_same(ga.asarray(neg).astype(ga.uint64), neg.astype(np.uint64))

@@ -368,3 +368,55 @@ def test_linalg_host_fallbacks_are_counted(rng):
     assert {"linalg.inv", "linalg.det", "linalg.qr", "linalg.slogdet", "linalg.eigvalsh", "linalg.solve"} <= set(s.fallbacks)
     with pytest.raises(np.linalg.LinAlgError):
         ga.linalg.inv(ga.zeros((2, 2)))
+
+
+# ------------------------------------------------------------------ fast kernel paths
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_fast_kernel_transposed_operands(dtype, rng):
+    """Every load pattern (k-fast / m-fast A, k-fast / n-fast B) on partial tiles."""
+    a, b = rng.uniform(-1, 1, (161, 300)).astype(dtype), rng.uniform(-1, 1, (300, 143)).astype(dtype)
+    A, B = ga.asarray(a), ga.asarray(b)
+    At, Bt = ga.asarray(a.T.copy()).T, ga.asarray(b.T.copy()).T
+    for x, y in [(A, B), (At, B), (A, Bt), (At, Bt)]:
+        check(x @ y, a, b)
+    check(A[1::2, ::-1] @ B[::-1, 3:], a[1::2, ::-1], b[::-1, 3:])
+
+
+def test_split_k_accuracy_and_dispatches(rng):
+    a = rng.uniform(-1, 1, (64, 8192)).astype(np.float32)
+    b = rng.uniform(-1, 1, (8192, 48)).astype(np.float32)
+    A, B = ga.asarray(a), ga.asarray(b)
+    with ga.stats() as s:
+        got = A @ B
+    assert s.dispatches == 2  # partial products, then their sum
+    assert rel_fro(got, a.astype(np.float64) @ b) < 1e-5
+
+
+@pytest.mark.parametrize("n,split", [(3000, True), (300, False)])
+def test_symmetric_products_mirror_one_triangle(n, split, rng):
+    x = rng.random((n, 150)).astype(np.float32)
+    X = ga.asarray(x)
+    with ga.stats() as s:
+        g = X.T @ X
+    assert s.dispatches == (2 if split else 1)
+    got = g.get()
+    assert np.array_equal(got, got.T)
+    assert rel_fro(got, x.T.astype(np.float64) @ x) < 1e-5
+    y = x[:200, :60]
+    Y = ga.asarray(y)
+    got = (Y @ Y.T).get()
+    assert np.array_equal(got, got.T)
+    assert rel_fro(got, y.astype(np.float64) @ y.T) < 1e-5
+    check(X[:, :100].T @ X[:, 50:], x[:, :100].T, x[:, 50:])  # same buffer, different views: no mirror
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_skinny_and_thin_products(dtype, rng):
+    x = rng.uniform(-1, 1, (3000, 200)).astype(dtype)
+    q = rng.uniform(-1, 1, (200, 5)).astype(dtype)
+    g = rng.uniform(-1, 1, (3000, 7)).astype(dtype)
+    X, Q, G = ga.asarray(x), ga.asarray(q), ga.asarray(g)
+    check(X @ Q, x, q)  # (n, d) @ (d, k), k small
+    check(Q.T @ X.T, q.T, x.T)  # thin on the left: computed as the transpose
+    check(X.T @ G, x.T, g)  # thin output, long K: split-K
+    check(G.T @ X, g.T, x)

@@ -340,11 +340,15 @@ fn ga_conj_$S(a: $T) -> $T { return $T(a.x, -a.y); }
 
 //@ shift
 // NumPy shifts: a shift by >= the type's width (or negative) gives 0 (or -1 for a negative value >>).
+// (the amount goes through select() rather than early returns: llvmpipe miscompiled the
+// early-return form for 64-bit operands whose amount was widened from a narrower type)
 fn ga_shl_$S(a: $T, b: $T) -> $T {
-  if (b < $ZERO || b >= $BITS) { return $ZERO; }
-  return a << u32(b);
+  let ok = b >= $ZERO && b < $BITS;
+  let r = a << (u32(select($ZERO, b, ok)) & $SHMASK);
+  return select($ZERO, r, ok);
 }
 fn ga_shr_$S(a: $T, b: $T) -> $T {
-  if (b < $ZERO || b >= $BITS) { return select($ZERO, $ZERO - $ONE, a < $ZERO); }
-  return a >> u32(b);
+  let ok = b >= $ZERO && b < $BITS;
+  let r = a >> (u32(select($ZERO, b, ok)) & $SHMASK);
+  return select(select($ZERO, $ZERO - $ONE, a < $ZERO), r, ok);
 }
