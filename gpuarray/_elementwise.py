@@ -71,13 +71,22 @@ def apply(opname: str, *args) -> GpuArray:
     else:
         shapes = [a._node.shape for a in args if isinstance(a, GpuArray)]
         shape = shapes[0] if all(sh == shapes[0] for sh in shapes) else broadcast_shapes(*shapes)
-    if op.name == "power" and ct.kind in "iu" and isinstance(args[1], int) and args[1] < 0:
-        raise ValueError("Integers to negative integer powers are not allowed.")
+    if op.name == "power" and not isinstance(args[1], GpuArray):
+        if ct.kind in "iu" and isinstance(args[1], int) and args[1] < 0:
+            raise ValueError("Integers to negative integer powers are not allowed.")
+        fast = _SCALAR_POWER.get(args[1]) if ct.kind in "fiu" and isinstance(args[0], GpuArray) else None
+        if fast is not None and (ct.kind == "f" or fast == "square"):
+            # NumPy's own scalar-exponent shortcuts (same results: x**0.5 is sqrt, -0.0 and -inf included)
+            x = node_of(args[0], ct)
+            srcs = [x, x] if fast == "square" else [x]
+            return GpuArray(Ew("multiply" if fast == "square" else fast, rt, shape, srcs, ct))
     node = Ew(op.name, rt, shape, [node_of(a, c) for a, c in zip(args, in_ct)], ct)
     return GpuArray(node)
 
 
 _resolved: dict = {}
+_SCALAR_POWER = {2: "square", 2.0: "square", 0.5: "sqrt", -1: "reciprocal", -1.0: "reciprocal", 1: "positive",
+                 1.0: "positive"}
 
 
 def _resolve(opname, args):

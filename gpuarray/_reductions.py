@@ -135,8 +135,17 @@ def _done(res, writeback):
     return writeback
 
 
+# bool accumulators are carried as u32 0/1: the H200's compiler mishandles bool values in
+# workgroup memory (any/all/max of bool gave False); max/min of 0/1 are or/and
+_BOOL_AS_U32 = {"logical_or": "maximum", "logical_and": "minimum", "maximum": "maximum", "minimum": "minimum",
+                "fmax": "maximum", "fmin": "minimum", "argmax": "argmax", "argmin": "argmin"}
+
+
 def _reduce(x: GpuArray, root, axes, monoid, acc, dtype, keepdims, out, fname, **kw):
     _check_out(out, _result_shape(x.shape, axes, keepdims), fname)
+    if acc == dt.bool_ and monoid in _BOOL_AS_U32:
+        root = Cast(root if root.dtype == dt.bool_ else Cast(root, dt.bool_), dt.uint32)
+        monoid, acc = _BOOL_AS_U32[monoid], dt.uint32
     leaf, ostr, res, wb = _target(root, x.shape, axes, keepdims, dtype, out)
     rc.reduce_into(root, axes, monoid, acc, leaf, ostr, **kw)
     return _done(res, wb)

@@ -447,7 +447,9 @@ def test_namespace_has_script_names():
 
 def test_namespace_dtype_helpers():
     gx = ga.asarray(np.ones(3, F))
-    assert ga.finfo(F) == np.finfo(F) and ga.finfo(gx).eps == np.finfo(F).eps
+    fi, ref = ga.finfo(F), np.finfo(F)
+    assert (fi.bits, fi.eps, fi.max, fi.min, fi.smallest_normal) == (ref.bits, ref.eps, ref.max, ref.min, ref.smallest_normal)
+    assert fi.dtype == np.dtype(F) and ga.finfo(gx).eps == ref.eps
     assert ga.iinfo(np.int16).max == 32767 and ga.iinfo(ga.asarray(np.ones(2, np.uint8))).max == 255
     assert ga.can_cast(np.int16, np.float32) and not ga.can_cast(np.float64, np.float32)
     assert ga.can_cast(gx, np.float64) and not ga.can_cast(gx, np.int32, casting="same_kind")
