@@ -287,6 +287,21 @@ def bench_chain(b, n, repeats, fused=False):
     return dict(cold_s=cold, warm_s=warm, value=3 * 4 * n / warm / 1e9, unit="GB/s", ok=ok, max_rel_diff=rel, **cnt)
 
 
+def bench_exp64(b, n, repeats):
+    """exp over float64 (n elements): effective GB/s (read + write), to compare with the copy."""
+    ns = _ns(b)
+    x = _linspace(b, n, np.float64) if b.name != "torch" else b.torch.linspace(0, 1, n, dtype=b.torch.float64, device="cuda")
+    b.sync()
+    fn = (lambda: b.torch.exp(x)) if b.name == "torch" else (lambda: ns.exp(x))  # noqa: E731
+    cold, warm, _ = time_calls(b, fn, repeats, inner=10)
+    cnt = _counters(b, fn)
+    y = b.done(fn())
+    s = max(1, n // 16)
+    xs = b.get(x[::s]).astype(np.float64)
+    ok, rel = _close(b.get(y[::s]), np.exp(xs), 1e-14)
+    return dict(cold_s=cold, warm_s=warm, value=2 * 8 * n / warm / 1e9, unit="GB/s", ok=ok, max_rel_diff=rel, **cnt)
+
+
 def bench_sum(b, n, repeats):
     x = _linspace(b, n)
     b.sync()
@@ -444,6 +459,8 @@ def plan(size: str, micro_bytes: int, max_binding: int | None):
     items.append(("chain", _fmt_bytes(4 * n), {"elements": n, "bytes_per_array": 4 * n, "dtype": "float32", "fuse": True},
                   ("cupy",), lambda b, r: bench_chain(b, n, r, fused=True)))
     bw("sum", bench_sum)
+    items.append(("exp64", _fmt_bytes(4 * n), {"elements": n // 2, "bytes_per_array": 4 * n, "dtype": "float64"}, None,
+                  lambda b, r: bench_exp64(b, n // 2, r)))
     for s in gs["f32"]:
         items.append(("gemm", f"f32 {s}", {"m": s, "n": s, "k": s, "dtype": "float32"}, None,
                       lambda b, r, s=s: bench_matmul(b, (s, s), (s, s), np.float32, r)))
