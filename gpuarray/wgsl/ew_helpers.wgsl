@@ -144,28 +144,28 @@ fn ga_mod_$S(a: $T, b: $T) -> $T {
 fn ga_maximum_$S(a: $T, b: $T) -> $T {
   if (ga_isnan_$S(a)) { return a; }
   if (ga_isnan_$S(b)) { return b; }
-  return max(a, b);
+  return select(b, a, a > b);  // ties as NumPy (signed zeros); the built-in max() differs by driver
 }
 
 //@ minimum
 fn ga_minimum_$S(a: $T, b: $T) -> $T {
   if (ga_isnan_$S(a)) { return a; }
   if (ga_isnan_$S(b)) { return b; }
-  return min(a, b);
+  return select(b, a, a < b);  // ties as NumPy (signed zeros); the built-in min() differs by driver
 }
 
 //@ fmax
 fn ga_fmax_$S(a: $T, b: $T) -> $T {
   if (ga_isnan_$S(a)) { return b; }
   if (ga_isnan_$S(b)) { return a; }
-  return max(a, b);
+  return select(b, a, a > b);  // ties as NumPy (signed zeros); the built-in max() differs by driver
 }
 
 //@ fmin
 fn ga_fmin_$S(a: $T, b: $T) -> $T {
   if (ga_isnan_$S(a)) { return b; }
   if (ga_isnan_$S(b)) { return a; }
-  return min(a, b);
+  return select(b, a, a < b);  // ties as NumPy (signed zeros); the built-in min() differs by driver
 }
 
 //@ sign_float
