@@ -245,7 +245,7 @@ def _classify(k):
 def _check_mask(leaf: Leaf, mask: _Adv, first_axis: int) -> None:
     for j, m in enumerate(mask.shape):
         size = leaf.shape[first_axis + j]
-        if m != size:
+        if m != size and m != 0:  # NumPy accepts an empty mask dimension against any size
             raise IndexError(f"boolean index did not match indexed array along axis {first_axis + j}; "
                              f"size of axis is {size} but size of corresponding boolean axis is {m}")
 

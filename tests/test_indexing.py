@@ -524,3 +524,11 @@ def test_searchsorted_forms(rng):
         ga.searchsorted(x, 1, side="middle")
     with pytest.raises(ValueError):
         ga.searchsorted(ga.asarray(np.zeros((2, 2))), 1)
+
+
+@pytest.mark.parametrize("xshape,mshape", [((0, 1), (0, 0)), ((3, 2), (0, 2)), ((3, 2), (3, 0)), ((2, 1), (0, 0))])
+def test_empty_mask_dimensions_match_any_size(xshape, mshape):
+    """NumPy accepts a mask dimension of 0 against any axis size."""
+    x = np.arange(int(np.prod(xshape)), dtype=np.float32).reshape(xshape)
+    m = np.zeros(mshape, bool)
+    assert_same(ga.asarray(x)[ga.asarray(m)], x[m])
