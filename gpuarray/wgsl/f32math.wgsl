@@ -286,6 +286,22 @@ fn ga__log1p_ff_f32(x: f32) -> vec2<f32> {
 
 // log(x). Special: x < 0 -> NaN, +/-0 -> -inf, +inf -> +inf, NaN -> NaN, log(1) = +0.
 fn ga_log_f32(x: f32) -> f32 {
+  // fast path for positive normal x (the classic single-precision scheme): x = 2^k (1 + f) with
+  // 1 + f in [sqrt(1/2), sqrt(2)), s = f / (2 + f), log(1 + f) = f - f^2/2 + s (f^2/2 + R(s^2)),
+  // R minimax degree 4 in s^2; k ln2 in two parts. No error-free step, so no fence is needed.
+  let ix = bitcast<u32>(x);
+  if (ix >= 0x00800000u && ix < 0x7f800000u) {
+    let m = ix & 0x007fffffu;
+    let hi = (m + 0x004afb0du) & 0x00800000u;      // set when 1.m >= sqrt(2): halve it, k + 1
+    let f = bitcast<f32>(m | (hi ^ 0x3f800000u)) - 1.0f;
+    let k = f32(i32(ix >> 23u) - 127 + i32(hi >> 23u));
+    let s = f / (2.0f + f);
+    let z = s * s;
+    let w = z * z;
+    let r = z * (0.66666662693f + w * 0.28498786688f) + w * (0.40000972152f + w * 0.24279078841f);
+    let hfsq = 0.5f * f * f;
+    return k * 0.69313812256f - ((hfsq - (s * (hfsq + r) + k * 9.0580006145e-06f)) - f);
+  }
   if (ga__isnan_f32(x) || ga__isneg_f32(x)) { return ga__nan_f32(); }
   if (ga__iszero_f32(x)) { return -ga__inf_f32(); }
   if (ga__isinf_f32(x)) { return x; }
@@ -471,10 +487,28 @@ fn ga__cos_kernel_f32(r: f32, rr: f32) -> vec2<f32> {
   return ga__fast_two_sum_f32(w, (we - 0.5f * zl) + c);
 }
 
+// x - n pi/2 for |x| < 32 (n <= 21): pi/2 in three parts of <= 17, 15 and 24 bits, so n * P1 and
+// n * P2 are exact and the first two subtractions are exact by Sterbenz; the fences stop a compiler
+// from folding the parts back into one constant (which loses the reduction's accuracy).
+fn ga__rem_pio2_small_f32(x: f32) -> vec2<f32> {
+  let n = floor(x * 0.63661977236758134f + 0.5f);
+  let t1 = ga__opq_f32(x - n * 1.5707855224609375f);
+  let t2 = ga__opq_f32(t1 - n * 1.0804273188114166e-05f);
+  return vec2<f32>(n, t2 - n * 6.0770943833e-11f);
+}
+
 // sin(x). Special: NaN, +/-inf -> NaN; |x| < 2^-12 -> x (keeps -0.0, subnormals).
 fn ga_sin_f32(x: f32) -> f32 {
   if (!ga__isfinite_f32(x)) { return ga__nan_f32(); }
   if (abs(x) < 0x1p-12f) { return x; }
+  if (abs(x) < 32.0f) {  // cheap reduction (no double-float product) for the common range
+    let q = ga__rem_pio2_small_f32(x);
+    let n = i32(q.x) & 3;
+    var v: vec2<f32>;
+    if ((n & 1) == 0) { v = ga__sin_kernel_f32(q.y, 0.0f); } else { v = ga__cos_kernel_f32(q.y, 0.0f); }
+    let s = v.x + v.y;
+    return select(s, -s, n >= 2);
+  }
   let rr = ga__rem_pio2_f32(x);
   let n = i32(rr.x);
   var v: vec2<f32>;
@@ -487,6 +521,14 @@ fn ga_sin_f32(x: f32) -> f32 {
 fn ga_cos_f32(x: f32) -> f32 {
   if (!ga__isfinite_f32(x)) { return ga__nan_f32(); }
   if (abs(x) < 0x1p-12f) { return 1.0f; }
+  if (abs(x) < 32.0f) {
+    let q = ga__rem_pio2_small_f32(x);
+    let n = i32(q.x) & 3;
+    var v: vec2<f32>;
+    if ((n & 1) == 0) { v = ga__cos_kernel_f32(q.y, 0.0f); } else { v = ga__sin_kernel_f32(q.y, 0.0f); }
+    let c = v.x + v.y;
+    return select(c, -c, n == 1 || n == 2);
+  }
   let rr = ga__rem_pio2_f32(x);
   let n = i32(rr.x);
   var v: vec2<f32>;
