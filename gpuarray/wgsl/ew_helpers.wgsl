@@ -144,28 +144,28 @@ fn ga_mod_$S(a: $T, b: $T) -> $T {
 fn ga_maximum_$S(a: $T, b: $T) -> $T {
   if (ga_isnan_$S(a)) { return a; }
   if (ga_isnan_$S(b)) { return b; }
-  return select(b, a, a > b);  // ties as NumPy (signed zeros); the built-in max() differs by driver
+  return bitcast<$T>(select(bitcast<$U>(b), bitcast<$U>(a), a > b));  // ties give b as NumPy; chosen on the bits so no compiler turns it into a max() that ignores -0.0
 }
 
 //@ minimum
 fn ga_minimum_$S(a: $T, b: $T) -> $T {
   if (ga_isnan_$S(a)) { return a; }
   if (ga_isnan_$S(b)) { return b; }
-  return select(b, a, a < b);  // ties as NumPy (signed zeros); the built-in min() differs by driver
+  return bitcast<$T>(select(bitcast<$U>(b), bitcast<$U>(a), a < b));  // ties give b as NumPy; chosen on the bits so no compiler turns it into a min() that ignores -0.0
 }
 
 //@ fmax
 fn ga_fmax_$S(a: $T, b: $T) -> $T {
   if (ga_isnan_$S(a)) { return b; }
   if (ga_isnan_$S(b)) { return a; }
-  return select(b, a, a > b);  // ties as NumPy (signed zeros); the built-in max() differs by driver
+  return bitcast<$T>(select(bitcast<$U>(b), bitcast<$U>(a), a > b));  // ties give b as NumPy; chosen on the bits so no compiler turns it into a max() that ignores -0.0
 }
 
 //@ fmin
 fn ga_fmin_$S(a: $T, b: $T) -> $T {
   if (ga_isnan_$S(a)) { return b; }
   if (ga_isnan_$S(b)) { return a; }
-  return select(b, a, a < b);  // ties as NumPy (signed zeros); the built-in min() differs by driver
+  return bitcast<$T>(select(bitcast<$U>(b), bitcast<$U>(a), a < b));  // ties give b as NumPy; chosen on the bits so no compiler turns it into a min() that ignores -0.0
 }
 
 //@ sign_float
