@@ -11,7 +11,9 @@ tile shapes per dtype and operand shape, split-K with a second reduction pass ``
 when K is long and the output small, upper-triangle-only for ``X.T @ X`` / ``X @ X.T``), and a
 one-output-per-thread one for everything else (integers wrap like NumPy, bool is or-of-ands,
 complex, small matrices, and the sum/max/min reductions against a broadcast unit operand).
-``matmul_tiled`` is the former float kernel, kept for reference (``FAST = False``).
+``matmul_tiled`` (the former float kernel) serves the float products the fast kernel does not
+take: float16 outputs, integer/bool operands with a float result, adapters with too little
+workgroup memory for a fast tile; ``FAST = False`` sends every float product to it.
 Sizes, strides, offsets and load patterns are parameter words: kernels are cached by dtypes,
 tile configuration and batch rank only. See bench/gemm_notes.md for the measured figures.
 """
@@ -32,7 +34,7 @@ from ._graph import Leaf, broadcast_shapes, broadcast_strides, contiguous_stride
 TILE = {"TM": 64, "TN": 64, "TK": 16, "RM": 4, "RN": 4}
 TILED_MIN = 16  # M and N from which the tiled kernel beats one thread per output
 SIMPLE_WG = 256
-FAST = True  # register-tiled kernel for float products (False: the former 64x64 tiled kernel)
+FAST = True  # register-tiled kernel for float32/float64 products (False: the 64x64 tiled kernel for all)
 SYRK = True  # X.T @ X / X @ X.T: one block triangle, mirrored
 TRUSTED = True  # fast kernels built without naga's bounds checks (every access is guarded)
 # fast-kernel tiles (BM x BN of C per workgroup, BK-deep slices, RM x RN per thread, multiples of 4);

@@ -2,8 +2,8 @@
 reshapes that NumPy can do without a copy are views: new strides over the same buffer,
 no dispatch. Joins, rolls, tiles and pads allocate the result and write every input into a
 strided view of it (one fused copy per input, see ``_elementwise.assign``); repeats with
-per-element counts and the index-based pad modes read their source through a gather node
-(``Take``), one dispatch for the whole result."""
+per-element counts and the index-based pad modes read their source through ``_advanced``'s
+gather node (``Take``), one dispatch for the whole result."""
 from __future__ import annotations
 
 import builtins
@@ -15,8 +15,9 @@ from numpy.exceptions import AxisError
 
 from . import _codegen
 from . import _dtypes as dt
+from ._advanced import I32, Take, embed, offset_expr
 from ._array import GpuArray, from_host, new_leaf
-from ._graph import Leaf, Node, broadcast_shapes as _broadcast_shapes, contiguous_strides
+from ._graph import Iota, Leaf, broadcast_shapes as _broadcast_shapes, contiguous_strides
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -147,73 +148,25 @@ def _out_leaf(out, shape, dtype) -> Leaf:
     return out._leaf()
 
 
-# ------------------------------------------------------------------- the gather node
-class Take(Node):
-    """Reads ``src`` (a buffer view) at coordinates where some axes are replaced by int32
-    index arrays: ``out[..., j, ...] = src[..., idx[j], ...]``. The index arrays are leaves
-    shaped 1 except along their axis, so the plan broadcasts them like any operand."""
-
-    __slots__ = ("src", "axes", "srcs")
-
-    def __init__(self, src: Leaf, indices: dict):
-        shape = list(src.shape)
-        for ax, ix in indices.items():
-            shape[ax] = ix.shape[ax]
-        self.src, self.dtype, self.shape = src, src.dtype, tuple(shape)
-        self.axes = tuple(sorted(indices))
-        self.srcs = tuple(indices[a] for a in self.axes)
-        self.size_ = 1 + len(self.srcs)
-        seen, storages = set(), []
-        for st in (src.storage, *(ix.storage for ix in self.srcs)):
-            if id(st) not in seen:
-                seen.add(id(st))
-                storages.append(st)
-        self.storages = tuple(storages)
-
-
-def _d_take(node, plan, ch):
-    src = node.src
-    b = plan.binding(src.storage, src.dtype, src.storage is plan.out.storage)
-    base = list(src.strides)
-    for ax in node.axes:
-        base[ax] = 0
-    from ._graph import broadcast_strides
-
-    v = plan.vector(broadcast_strides(node.shape, base, plan.shape), src.offset)
-    slots = tuple(plan.const(_codegen.const_words(src.strides[ax], dt.int32)) for ax in node.axes)
-    return ("T", b, v, src.dtype.char, slots, tuple(ch))
-
-
-def _e_take(node, plan, k, ch, d):
-    _, b, v, _, slots, _ = d
-    terms = " + ".join(f"v{c} * {_codegen.const_expr(s, dt.int32)}" for c, s in zip(ch, slots))
-    return f"ld{b}(u32(i32(I{v}) + {terms}))"
-
-
-_codegen.DESCRIBE[Take] = _d_take
-_codegen.EMIT[Take] = _e_take
-
-
-def _index_leaf(idx: np.ndarray, axis: int, ndim: int) -> Leaf:
-    """A host index vector uploaded as int32, shaped to read along ``axis`` of an ndim result."""
-    leaf = from_host(np.ascontiguousarray(idx, dtype=np.int32))._node
-    shape = [1] * ndim
-    shape[axis] = idx.shape[0]
-    strides = [0] * ndim
-    strides[axis] = 1
-    return Leaf(leaf.storage, leaf.dtype, shape, strides, leaf.offset)
-
-
+# ------------------------------------------------------------------------- gathers
 def _take(x: GpuArray, indices: dict) -> GpuArray:
-    """One dispatch: x gathered along the axes of ``indices`` (axis -> host int vector)."""
+    """One dispatch: x gathered along the axes of ``indices`` (axis -> host int vector), through
+    ``_advanced``'s gather node: the element offset is sum(index * stride) over the gathered axes
+    plus sum(coordinate * stride) over the others (strides are parameters, not source)."""
     leaf = x._leaf()
     shape = list(leaf.shape)
     for ax, ix in indices.items():
         shape[ax] = len(ix)
     if _size(shape) == 0:
         return GpuArray(new_leaf(leaf.dtype, shape))
-    node = Take(leaf, {ax: _index_leaf(np.asarray(ix), ax, leaf.ndim) for ax, ix in indices.items()})
-    return _eval_new(node)
+    terms = []
+    for ax, stride in enumerate(leaf.strides):
+        if ax in indices:
+            idx = from_host(np.ascontiguousarray(indices[ax], dtype=np.int32))._node
+            terms.append((embed(idx, idx.shape, ax, leaf.ndim), stride))
+        else:
+            terms.append((Iota(I32, shape, ax), stride))
+    return _eval_new(Take(leaf, offset_expr(terms), shape))
 
 
 # --------------------------------------------------------------------------- views
