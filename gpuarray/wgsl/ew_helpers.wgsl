@@ -144,28 +144,32 @@ fn ga_mod_$S(a: $T, b: $T) -> $T {
 fn ga_maximum_$S(a: $T, b: $T) -> $T {
   if (ga_isnan_$S(a)) { return a; }
   if (ga_isnan_$S(b)) { return b; }
-  return bitcast<$T>(select(bitcast<$U>(b), bitcast<$U>(a), a > b));  // ties give b as NumPy; chosen on the bits so no compiler turns it into a max() that ignores -0.0
+  if (((bitcast<$U>(a) | bitcast<$U>(b)) & $ABSMASK) == bitcast<$U>($ZERO)) { return b; }  // +-0 tie: b, as NumPy
+  return select(b, a, a > b);  // (the zero test is on the bits: a compiler may treat -0.0 as 0.0)
 }
 
 //@ minimum
 fn ga_minimum_$S(a: $T, b: $T) -> $T {
   if (ga_isnan_$S(a)) { return a; }
   if (ga_isnan_$S(b)) { return b; }
-  return bitcast<$T>(select(bitcast<$U>(b), bitcast<$U>(a), a < b));  // ties give b as NumPy; chosen on the bits so no compiler turns it into a min() that ignores -0.0
+  if (((bitcast<$U>(a) | bitcast<$U>(b)) & $ABSMASK) == bitcast<$U>($ZERO)) { return b; }  // +-0 tie: b, as NumPy
+  return select(b, a, a < b);  // (the zero test is on the bits: a compiler may treat -0.0 as 0.0)
 }
 
 //@ fmax
 fn ga_fmax_$S(a: $T, b: $T) -> $T {
   if (ga_isnan_$S(a)) { return b; }
   if (ga_isnan_$S(b)) { return a; }
-  return bitcast<$T>(select(bitcast<$U>(b), bitcast<$U>(a), a > b));  // ties give b as NumPy; chosen on the bits so no compiler turns it into a max() that ignores -0.0
+  if (((bitcast<$U>(a) | bitcast<$U>(b)) & $ABSMASK) == bitcast<$U>($ZERO)) { return b; }  // +-0 tie: b, as NumPy
+  return select(b, a, a > b);  // (the zero test is on the bits: a compiler may treat -0.0 as 0.0)
 }
 
 //@ fmin
 fn ga_fmin_$S(a: $T, b: $T) -> $T {
   if (ga_isnan_$S(a)) { return b; }
   if (ga_isnan_$S(b)) { return a; }
-  return bitcast<$T>(select(bitcast<$U>(b), bitcast<$U>(a), a < b));  // ties give b as NumPy; chosen on the bits so no compiler turns it into a min() that ignores -0.0
+  if (((bitcast<$U>(a) | bitcast<$U>(b)) & $ABSMASK) == bitcast<$U>($ZERO)) { return b; }  // +-0 tie: b, as NumPy
+  return select(b, a, a < b);  // (the zero test is on the bits: a compiler may treat -0.0 as 0.0)
 }
 
 //@ sign_float
