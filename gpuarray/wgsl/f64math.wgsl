@@ -172,6 +172,28 @@ fn ga__exp_core(xh: f64, xl: f64) -> vec3<f64> {
 // exp(x). Special: NaN -> NaN, +inf -> +inf, -inf -> +0, overflow (x > 709.78) -> inf, underflow to
 // subnormals (one extra rounding there: <= 1 ULP) and to +0 below -745.13.
 fn ga_exp_f64(x: f64) -> f64 {
+  // fast path for results in the normal range: k = round(x / ln2), r = x - k ln2 with a 32-bit ln2
+  // head (k * C1 exact) fenced before the tail step, |r| <= 0.347, degree-13 Taylor polynomial
+  // (truncation 1e-17 relative) by Horner, 2^k through the exponent bits. No double-double.
+  if (abs(x) < 708.0lf) {
+    let k = floor(x * 1.4426950408889634lf + 0.5lf);
+    let r = ga__opq(x - k * 0.6931471803691238lf) - k * 1.9082149292705877e-10lf;
+    var p = 1.6059043836821613e-10lf;
+    p = p * r + 2.08767569878681e-09lf;
+    p = p * r + 2.505210838544172e-08lf;
+    p = p * r + 2.755731922398589e-07lf;
+    p = p * r + 2.7557319223985893e-06lf;
+    p = p * r + 2.48015873015873e-05lf;
+    p = p * r + 0.0001984126984126984lf;
+    p = p * r + 0.001388888888888889lf;
+    p = p * r + 0.008333333333333333lf;
+    p = p * r + 0.041666666666666664lf;
+    p = p * r + 0.16666666666666666lf;
+    p = p * r + 0.5lf;
+    p = p * r + 1.0lf;
+    p = p * r + 1.0lf;
+    return p * bitcast<f64>(u64(i64(k) + 1023li) << 52u);
+  }
   if (ga__isnan(x)) { return x + x; }
   if (x > 710.0lf) { return ga__inf(); }
   if (x < -746.0lf) { return 0.0lf; }
