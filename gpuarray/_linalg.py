@@ -8,7 +8,9 @@ mixed dtypes cost no copies. The API functions below only build views.
 
 Kernels (wgsl/matmul_*.wgsl): a register-tiled one for float32/float64 products (``matmul_fast``:
 tile shapes per dtype and operand shape, split-K with a second reduction pass ``matmul_splitk``
-when K is long and the output small, upper-triangle-only for ``X.T @ X`` / ``X @ X.T``), and a
+when K is long and the output small, upper-triangle-only for ``X.T @ X`` / ``X @ X.T``), a narrow
+one for float products with a side <= 16 (``matmul_narrow``: one workgroup per 8 rows over all of K,
+summed in workgroup memory: G @ Q, Q.T @ G, vector norms), and a
 one-output-per-thread one for everything else (integers wrap like NumPy, bool is or-of-ands,
 complex, small matrices, and the sum/max/min reductions against a broadcast unit operand).
 ``matmul_tiled`` (the former float kernel) serves the float products the fast kernel does not
@@ -19,7 +21,9 @@ tile configuration and batch rank only. See bench/gemm_notes.md for the measured
 """
 from __future__ import annotations
 
+import math
 import operator
+import struct
 
 import numpy as np
 
@@ -52,11 +56,30 @@ SPLIT_MIN_K = 1024  # split-K only for K at least this long ...
 SPLIT_FEW = 264  # ... when fewer workgroups than this would run (2 per SM of the H200)
 SPLIT_TARGET = 1024  # workgroups aimed at by split-K
 SPLIT_MIN_SLICES = 16  # K slices per split at least
+# narrow kernel (matmul_narrow.wgsl): products with a side <= NARROW_SIDE (G @ Q, Q.T @ G, vector norms);
+# one workgroup of NARROW_NT threads per RPT rows of C over the whole K (one dispatch), split-K
+# only when fewer than NARROW_FEW workgroups would run and each thread still gets NARROW_MIN_STEPS k
+NARROW = True
+EARLY_SUBMIT = True  # submit the recorded work right after a product of at least EARLY_SUBMIT_FLOPS
+EARLY_SUBMIT_FLOPS = 1 << 31  # (~40 us of device time at 50 TFLOP/s; a submit costs the host ~20-50 us)
+NARROW_SIDE = 16
+NARROW_NT = 128
+NARROW_UNROLL = 2
+NARROW_FEW = 132
+NARROW_TARGET = 1024
+NARROW_MIN_STEPS = 8
+NARROW_MAX_SPLIT = 256
+NARROW_MAX_MK = 1 << 24  # above this many elements of the long operand the tiled kernels take it
 _MATMUL_SIG = "(n?,k),(k,m?)->(n?,m?)"
 _VECDOT_SIG = "(n),(n)->()"
 
 
 # ----------------------------------------------------------------------------- kernels
+def _pack(words) -> bytes:
+    """Parameter words as little-endian u32 (negative strides wrap)."""
+    return struct.pack(f"<{len(words)}I", *[w & 0xFFFFFFFF for w in words])
+
+
 def _zero(w: str) -> str:
     return f"{w}()" if w.startswith("vec2") else LIT[w][0]
 
@@ -242,7 +265,7 @@ def _fast_kernel(dev, key, build):
 def _splitk_reduce(out: Leaf, part, M: int, N: int, S: int, sym: bool, scm: int, scn: int) -> None:
     cdt = out.dtype
     words = [M * N, M, N, S, out.offset, scm, scn, int(sym)]
-    params = np.array([w & 0xFFFFFFFF for w in words], np.uint32).tobytes()
+    params = _pack(words)
 
     def build():
         src = _wgsl_lib.template("matmul_splitk.wgsl").substitute(
@@ -300,7 +323,7 @@ def _contract_fast(out: Leaf, a: Leaf, b: Leaf, M, N, K, sam, sak, sbk, sbn, scm
         words.append(n)
         words.extend(st)
     words += [S, kchunk, cs, tiles, int(sym), int(sym and S == 1), kfa, kfb]
-    params = np.array([w & 0xFFFFFFFF for w in words], np.uint32).tobytes()
+    params = _pack(words)
     cfg = tuple(sorted(c.items()))
     key = ("matmul", "fast", cfg, TRUSTED, a.dtype.char, b.dtype.char, cdt.char, len(dims))
 
@@ -312,6 +335,128 @@ def _contract_fast(out: Leaf, a: Leaf, b: Leaf, M, N, K, sam, sak, sbk, sbn, scm
     dev.dispatch(kern, [cst, a.storage, b.storage], params, total)
     if S > 1:
         _splitk_reduce(out, part, M, N, S, sym, scm, scn)
+    if EARLY_SUBMIT and 2 * M * N * K * nbatch >= EARLY_SUBMIT_FLOPS:
+        # a long product: submit now, so that the device runs it while the host records what follows
+        dev.flush()
+    return True
+
+
+# ----------------------------------------------------------------- narrow kernel generator
+def _narrow_cfg(cdt, N: int) -> dict:
+    """Narrow-kernel shape for a thin side of N columns: NP = N padded to 4, RPT rows per workgroup
+    (RPT x NP partial sums per thread), W values per reduction round."""
+    np_ = max(4, -(-N // 4) * 4)
+    rpt = 8 if np_ <= 8 else 4
+    return {"NT": NARROW_NT, "RPT": rpt, "NP": np_, "U": NARROW_UNROLL, "W": 16 if cdt.itemsize == 4 else 8}
+
+
+def _narrow_blocks(c: dict, ct: str) -> dict:
+    NT, RPT, NP, U, W = c["NT"], c["RPT"], c["NP"], c["U"], c["W"]
+    NV = NP // 4
+    decl = [f"  let pa{j} = o.x + i32(min(m0 + {j}u, M - 1u)) * sam;" for j in range(RPT)]
+    decl += [f"  let nb{q} = o.y + i32(min({q}u, N - 1u)) * sbn;" for q in range(NP)]
+    decl += [f"  var c{j}_{v} = vec4<{ct}>();" for j in range(RPT) for v in range(NV)]
+    lp = []
+    for u in range(U):
+        if u == 0:
+            lp.append(f"    let q0 = k;")
+        else:
+            lp.append(f"    let ok{u} = k + {u * NT}u < ke;")
+            lp.append(f"    let q{u} = select(k, k + {u * NT}u, ok{u});")
+        lp.append(f"    let ia{u} = i32(q{u}) * sak;")
+        lp.append(f"    let ib{u} = i32(q{u}) * sbk;")
+    for u in range(U):
+        for v in range(NV):
+            vec = f"vec4<{ct}>(" + ", ".join(f"lb(u32(nb{4 * v + q} + ib{u}))" for q in range(4)) + ")"
+            lp.append(f"    let b{u}_{v} = {vec};" if u == 0 else f"    let b{u}_{v} = select(vec4<{ct}>(), {vec}, ok{u});")
+        for j in range(RPT):
+            ld = f"la(u32(pa{j} + ia{u}))"
+            lp.append(f"    let a{u}_{j} = {ld};" if u == 0 else f"    let a{u}_{j} = select({ct}(), {ld}, ok{u});")
+    for u in range(U):
+        for j in range(RPT):
+            for v in range(NV):
+                lp.append(f"    c{j}_{v} = fma(vec4<{ct}>(a{u}_{j}), b{u}_{v}, c{j}_{v});")
+    lp.append(f"    k += {U * NT}u;")
+    vals = [f"c{j}_{v}.{_XYZW[q]}" for j in range(RPT) for v in range(NV) for q in range(4)]
+    V, G = len(vals), NT // W
+    red = [f"  var p{r} = {ct}();" for r in range(V // W)]
+    for r in range(V // W):
+        red.append("  {")
+        red += [f"    red[lid * {W + 1}u + {i}u] = {vals[r * W + i]};" for i in range(W)]
+        red.append("    workgroupBarrier();")
+        red.append(f"    let i = lid % {W}u;")
+        red.append(f"    let gq = lid / {W}u;")
+        red.append(f"    for (var q = 0u; q < {W}u; q++) {{ p{r} += red[(gq * {W}u + q) * {W + 1}u + i]; }}")
+        red.append("    workgroupBarrier();")
+        red.append("  }")
+    red += [f"  red[({r * W}u + lid % {W}u) * {G + 1}u + lid / {W}u] = p{r};" for r in range(V // W)]
+    red.append("  workgroupBarrier();")
+    red.append(f"  var v = {ct}();")
+    red.append(f"  if (lid < {V}u) {{ for (var q = 0u; q < {G}u; q++) {{ v += red[lid * {G + 1}u + q]; }} }}")
+    return {"DECL": "\n".join(decl), "LOOP": "\n".join(lp), "REDUCE": "\n".join(red),
+            "RSZ": max(NT * (W + 1), V * (G + 1))}
+
+
+def _narrow_source(c: dict, adt, bdt, cdt, nb: int) -> str:
+    w = dt.wgsl_type(cdt)
+    loaders = [
+        load_fn(1, adt, False),
+        load_fn(2, bdt, False),
+        store_fn(cdt),
+        f"fn la(j: u32) -> {w} {{ let v = ld1(j); return {cast_expr(adt, cdt, 'v')}; }}",
+        f"fn lb(j: u32) -> {w} {{ let v = ld2(j); return {cast_expr(bdt, cdt, 'v')}; }}",
+    ]
+    common = _wgsl_lib.template("matmul_common.wgsl").substitute(
+        bindings=binding_decls([(None, cdt, True), (None, adt, False), (None, bdt, False)]),
+        loaders="\n".join(loaders), helpers="", NB=nb)
+    return _wgsl_lib.template("matmul_narrow.wgsl").substitute(
+        common=common, CT=w, NT=c["NT"], RPT=c["RPT"], NP=c["NP"], W=c["W"], XW=15 + 4 * nb,
+        **_narrow_blocks(c, w))
+
+
+def _contract_narrow(out: Leaf, a: Leaf, b: Leaf, M, N, K, sam, sak, sbk, sbn, scm, scn, dims, nbatch) -> bool:
+    """Record a product with a thin side (<= NARROW_SIDE) on the narrow kernel: one dispatch
+    (two with split-K); False where it does not apply."""
+    if not NARROW or min(M, N) > NARROW_SIDE:
+        return False
+    if M < N:  # C.T = B.T @ A.T: the thin side is N
+        a, b = b, a
+        M, N, sam, sak, sbk, sbn, scm, scn = N, M, sbn, sbk, sak, sam, scn, scm
+        dims = [(n, (sb, sa, sc)) for n, (sa, sb, sc) in dims]
+    if (min(M, N) >= TILED_MIN or max(M, N) >= SKINNY_LONG) and nbatch * max(M, N) * K > NARROW_MAX_MK:
+        return False  # large operands stream faster through the tiled kernels (H200: 0.24 vs 0.50 ms)
+    cdt = out.dtype
+    dev = _runtime.device()
+    c = _narrow_cfg(cdt, N)
+    tiles = -(-M // c["RPT"])
+    S, kchunk = 1, max(K, 1)
+    if nbatch == 1 and tiles < NARROW_FEW and K >= 2 * NARROW_NT * NARROW_MIN_STEPS:
+        S = min(-(-NARROW_TARGET // tiles), K // (NARROW_NT * NARROW_MIN_STEPS), NARROW_MAX_SPLIT)
+        kchunk = -(-K // S)
+        S = -(-K // kchunk)
+    if S > 1:
+        part = dev.alloc(S * M * N * cdt.itemsize)
+        cst, coff, cm, cn, cs = part, 0, N, 1, M * N
+    else:
+        cst, coff, cm, cn, cs = out.storage, out.offset, scm, scn, 0
+    total = nbatch * tiles * S
+    words = [total, M, N, K, tiles, 0, a.offset, sam, sak, b.offset, sbk, sbn, coff, cm, cn]
+    for n, st in dims:
+        words.append(n)
+        words.extend(st)
+    words += [S, kchunk, cs]
+    params = _pack(words)
+    key = ("matmul", "narrow", c["NT"], c["RPT"], c["NP"], c["U"], c["W"], TRUSTED, a.dtype.char, b.dtype.char,
+           cdt.char, len(dims))
+
+    def build():
+        src = _narrow_source(c, a.dtype, b.dtype, cdt, len(dims))
+        return f"matmul_narrow_{cdt.name}_{c['RPT']}x{c['NP']}", src, ["rw", "r", "r"], len(params)
+
+    kern = _fast_kernel(dev, key, build)
+    dev.dispatch(kern, [cst, a.storage, b.storage], params, total)
+    if S > 1:
+        _splitk_reduce(out, part, M, N, S, False, scm, scn)
     return True
 
 
@@ -340,7 +485,7 @@ def contract_into(out: Leaf, a: Leaf, b: Leaf, step: str = "dot") -> None:
     """
     *batch, M, N = out.shape
     K = a.shape[-1]
-    if M * N * int(np.prod(batch, dtype=np.int64)) == 0:
+    if M * N * math.prod(int(x) for x in batch) == 0:
         return
     sam, sak = a.strides[-2:]
     sbk, sbn = b.strides[-2:]
@@ -361,9 +506,10 @@ def contract_into(out: Leaf, a: Leaf, b: Leaf, step: str = "dot") -> None:
         else:
             break
         dims.pop()
-    nbatch = int(np.prod([d[0] for d in dims], dtype=np.int64))
+    nbatch = math.prod(int(d[0]) for d in dims)
     if (FAST and step == "dot" and out.dtype in (dt.float32, dt.float64) and a.dtype in dt.REAL_FLOAT and b.dtype in dt.REAL_FLOAT
-            and _contract_fast(out, a, b, M, N, K, sam, sak, sbk, sbn, scm, scn, dims, nbatch)):
+            and (_contract_narrow(out, a, b, M, N, K, sam, sak, sbk, sbn, scm, scn, dims, nbatch)
+                 or _contract_fast(out, a, b, M, N, K, sam, sak, sbk, sbn, scm, scn, dims, nbatch))):
         return
     tiled = step == "dot" and out.dtype in dt.REAL_FLOAT and M >= TILED_MIN and N >= TILED_MIN
     if tiled:
@@ -378,7 +524,7 @@ def contract_into(out: Leaf, a: Leaf, b: Leaf, step: str = "dot") -> None:
     for n, st in dims:
         words.append(n)
         words.extend(st)
-    params = np.array([w & 0xFFFFFFFF for w in words], np.uint32).tobytes()
+    params = _pack(words)
     variant = "tiled" if tiled else "simple"
     key = ("matmul", variant, step, a.dtype.char, b.dtype.char, out.dtype.char, len(dims))
 

@@ -158,14 +158,15 @@ def test_nan_and_inf_propagate():
 def test_no_recompilation_across_sizes(rng):
     shapes = [(17, 33, 20), (64, 5, 129), (31, 127, 16), (100, 3, 50)]
     for dtype in (np.float32, np.int32):
-        ga.asarray(sample((16, 2), dtype, rng)) @ ga.asarray(sample((2, 16), dtype, rng))  # warm
+        ga.asarray(sample((16, 2), dtype, rng)) @ ga.asarray(sample((2, 16), dtype, rng))  # warm (narrow kernel)
+        ga.asarray(sample((17, 2), dtype, rng)) @ ga.asarray(sample((2, 17), dtype, rng))  # warm (tiled kernel)
         with ga.stats() as s:
             for m, k, n in shapes:
                 a, b = sample((m, k), dtype, rng), sample((k, n), dtype, rng)
                 check(ga.asarray(a) @ ga.asarray(b), a, b)
         assert s.kernels_compiled == 0
     # views and batches of the same structure reuse the kernel too
-    ga.asarray(rng.standard_normal((2, 16, 16))) @ ga.asarray(rng.standard_normal((2, 16, 16)))
+    ga.asarray(rng.standard_normal((2, 17, 17))) @ ga.asarray(rng.standard_normal((2, 17, 17)))
     with ga.stats() as s:
         for bsz, m in [(3, 20), (5, 37)]:
             a = rng.standard_normal((bsz, m, m + 1))
@@ -410,8 +411,12 @@ def test_symmetric_products_mirror_one_triangle(n, split, rng):
     check(X[:, :100].T @ X[:, 50:], x[:, :100].T, x[:, 50:])  # same buffer, different views: no mirror
 
 
+@pytest.mark.parametrize("narrow_kernel", [True, False])
 @pytest.mark.parametrize("dtype", FLOATS)
-def test_skinny_and_thin_products(dtype, rng):
+def test_skinny_and_thin_products(dtype, narrow_kernel, rng, monkeypatch):
+    from gpuarray import _linalg
+
+    monkeypatch.setattr(_linalg, "NARROW", narrow_kernel)  # False: the skinny tiled kernel and its split-K
     x = rng.uniform(-1, 1, (3000, 200)).astype(dtype)
     q = rng.uniform(-1, 1, (200, 5)).astype(dtype)
     g = rng.uniform(-1, 1, (3000, 7)).astype(dtype)
@@ -420,3 +425,49 @@ def test_skinny_and_thin_products(dtype, rng):
     check(Q.T @ X.T, q.T, x.T)  # thin on the left: computed as the transpose
     check(X.T @ G, x.T, g)  # thin output, long K: split-K
     check(G.T @ X, g.T, x)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("n", [1, 2, 4, 7, 8, 9, 13, 16])
+def test_narrow_products_every_thin_width(dtype, n, rng):
+    """The narrow kernel (a side <= 16): G @ Q, Q.T @ G, one dispatch each, any layout."""
+    g = rng.uniform(-1, 1, (301, 517)).astype(dtype)
+    q = rng.uniform(-1, 1, (517, n)).astype(dtype)
+    G, Q = ga.asarray(g), ga.asarray(q)
+    with ga.stats() as s:
+        got = G @ Q
+    assert s.dispatches == 1
+    check(got, g, q)
+    check(Q.T @ G.T, q.T, g.T)  # thin on the left, m-fast A
+    check(ga.asarray(g.T.copy()).T @ ga.asarray(q.T.copy()).T, g, q)  # transposed storage
+    check(G[::-2, 5::3] @ Q[5::3][::-1], g[::-2, 5::3], q[5::3][::-1])  # negative and non-unit strides
+
+
+def test_narrow_products_small_batched_empty_k(rng):
+    for m, k, n in [(1, 1, 1), (3, 2, 5), (16, 16, 16), (8, 1024, 8), (5, 3000, 2)]:
+        a, b = rng.standard_normal((m, k)).astype(np.float32), rng.standard_normal((k, n)).astype(np.float32)
+        check(ga.asarray(a) @ ga.asarray(b), a, b)
+    a, b = rng.standard_normal((3, 40, 70)).astype(np.float32), rng.standard_normal((3, 70, 6)).astype(np.float32)
+    check(ga.asarray(a) @ ga.asarray(b), a, b)
+    check(ga.asarray(a[0]) @ ga.asarray(b), a[0], b)  # broadcast batch
+    got = ga.asarray(np.ones((4, 0), np.float32)) @ ga.asarray(np.ones((0, 3), np.float32))
+    assert_same(got, np.zeros((4, 3), np.float32))
+    a = np.array([[np.nan, 1.0], [np.inf, 0.0], [1.0, 2.0]], np.float32)
+    with np.errstate(invalid="ignore"):
+        assert_same(ga.asarray(a) @ ga.asarray(np.eye(2, dtype=np.float32)), a @ np.eye(2, dtype=np.float32))
+
+
+def test_narrow_split_k_and_norms(rng):
+    x = rng.uniform(-1, 1, (60000, 64)).astype(np.float32)
+    g = rng.uniform(-1, 1, (60000, 8)).astype(np.float32)
+    X, G = ga.asarray(x), ga.asarray(g)
+    with ga.stats() as s:
+        got = X.T @ G
+    assert s.dispatches == 2  # partial sums over K splits, then their sum
+    assert rel_fro(got, x.T.astype(np.float64) @ g) < 1e-5
+    q = rng.standard_normal((1024, 8)).astype(np.float32)
+    Q = ga.asarray(q)
+    assert_same(ga.linalg.norm(Q, axis=0), np.linalg.norm(q, axis=0), rtol=1e-5)
+    assert_same(ga.linalg.norm(Q, axis=1), np.linalg.norm(q, axis=1), rtol=1e-5)
+    v = rng.standard_normal(300000).astype(np.float32)
+    assert_same(ga.linalg.norm(ga.asarray(v)), np.linalg.norm(v), rtol=1e-5)
