@@ -20,7 +20,7 @@ import numpy as np
 from . import _dtypes as dt
 from . import _reduce_codegen as rc
 from ._array import GpuArray, new_leaf
-from ._graph import MAX_NODES, Cast, contiguous_strides
+from ._graph import MAX_NODES, Cast, Leaf, contiguous_strides, has_costly
 
 
 # ------------------------------------------------------------------------- arguments
@@ -33,9 +33,13 @@ def _arr(x) -> GpuArray:
 
 
 def _node(x: GpuArray):
-    """The input's expression (evaluated first only when it is too large for one kernel)."""
+    """The input's expression, evaluated first when it is too large for one kernel, or when it
+    holds a random draw: the array is then computed once and later reductions and elementwise
+    uses read it, as a NumPy user expects (`X = rng.random(...)` is one draw, used many times)."""
     n = x._node
-    return n if n.size_ <= MAX_NODES else x._leaf()
+    if n.size_ > MAX_NODES or (not isinstance(n, Leaf) and has_costly(n)):
+        return x._leaf()
+    return n
 
 
 def _axes(axis, ndim) -> tuple:

@@ -37,6 +37,7 @@ class Rand(Node):
     and for 'int' also range lo/hi and low lo/hi (range 0 means 2^64)."""
 
     __slots__ = ("kind", "words")
+    costly = True
 
     def __init__(self, kind, dtype, shape, words):
         self.kind, self.dtype, self.shape = kind, dtype, tuple(shape)
