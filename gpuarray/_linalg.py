@@ -107,7 +107,9 @@ def _step(step: str, ct) -> tuple[str, str]:
     return _zero(w), f"acc = select({fold}, a, k == 0u);"
 
 
-def _source(variant: str, step: str, adt, bdt, cdt, nb: int) -> str:
+def _common(adt, bdt, cdt, nb: int, helpers: str = "") -> str:
+    """The prologue every matmul kernel shares: bindings, typed loads of A and B converted to the
+    compute type, the store of C, and the batch-index helpers (matmul_common.wgsl)."""
     w = dt.wgsl_type(cdt)
     loaders = [
         load_fn(1, adt, False),
@@ -116,13 +118,15 @@ def _source(variant: str, step: str, adt, bdt, cdt, nb: int) -> str:
         f"fn la(j: u32) -> {w} {{ let v = ld1(j); return {cast_expr(adt, cdt, 'v')}; }}",
         f"fn lb(j: u32) -> {w} {{ let v = ld2(j); return {cast_expr(bdt, cdt, 'v')}; }}",
     ]
-    init, code = _step(step, cdt)
-    common = _wgsl_lib.template("matmul_common.wgsl").substitute(
+    return _wgsl_lib.template("matmul_common.wgsl").substitute(
         bindings=binding_decls([(None, cdt, True), (None, adt, False), (None, bdt, False)]),
-        loaders="\n".join(loaders),
-        helpers=_wgsl_lib.resolve(code),
-        NB=nb,
-    )
+        loaders="\n".join(loaders), helpers=helpers, NB=nb)
+
+
+def _source(variant: str, step: str, adt, bdt, cdt, nb: int) -> str:
+    w = dt.wgsl_type(cdt)
+    init, code = _step(step, cdt)
+    common = _common(adt, bdt, cdt, nb, _wgsl_lib.resolve(code))
     if variant == "simple":
         return _wgsl_lib.template("matmul_simple.wgsl").substitute(
             common=common, CT=w, INIT=init, STEP=code, WG=SIMPLE_WG)
@@ -223,16 +227,7 @@ def _fast_smem(c: dict, itemsize: int) -> int:
 
 def _fast_source(c: dict, adt, bdt, cdt, nb: int) -> str:
     w = dt.wgsl_type(cdt)
-    loaders = [
-        load_fn(1, adt, False),
-        load_fn(2, bdt, False),
-        store_fn(cdt),
-        f"fn la(j: u32) -> {w} {{ let v = ld1(j); return {cast_expr(adt, cdt, 'v')}; }}",
-        f"fn lb(j: u32) -> {w} {{ let v = ld2(j); return {cast_expr(bdt, cdt, 'v')}; }}",
-    ]
-    common = _wgsl_lib.template("matmul_common.wgsl").substitute(
-        bindings=binding_decls([(None, cdt, True), (None, adt, False), (None, bdt, False)]),
-        loaders="\n".join(loaders), helpers="", NB=nb)
+    common = _common(adt, bdt, cdt, nb)
     BM, BN, BK = c["BM"], c["BN"], c["BK"]
     return _wgsl_lib.template("matmul_fast.wgsl").substitute(
         common=common, CT=w, NT=c["NT"], BM=BM, BN=BN, BK=BK, TX=BN // c["RN"], TY=BM // c["RM"],
@@ -399,16 +394,7 @@ def _narrow_blocks(c: dict, ct: str) -> dict:
 
 def _narrow_source(c: dict, adt, bdt, cdt, nb: int) -> str:
     w = dt.wgsl_type(cdt)
-    loaders = [
-        load_fn(1, adt, False),
-        load_fn(2, bdt, False),
-        store_fn(cdt),
-        f"fn la(j: u32) -> {w} {{ let v = ld1(j); return {cast_expr(adt, cdt, 'v')}; }}",
-        f"fn lb(j: u32) -> {w} {{ let v = ld2(j); return {cast_expr(bdt, cdt, 'v')}; }}",
-    ]
-    common = _wgsl_lib.template("matmul_common.wgsl").substitute(
-        bindings=binding_decls([(None, cdt, True), (None, adt, False), (None, bdt, False)]),
-        loaders="\n".join(loaders), helpers="", NB=nb)
+    common = _common(adt, bdt, cdt, nb)
     return _wgsl_lib.template("matmul_narrow.wgsl").substitute(
         common=common, CT=w, NT=c["NT"], RPT=c["RPT"], NP=c["NP"], W=c["W"], XW=15 + 4 * nb,
         **_narrow_blocks(c, w))
