@@ -161,13 +161,16 @@ class ReducePlan(Plan):
         self.post = post
         self.root_node = None  # node index of the value folded (set by the caller's walk)
         self.idx_node = None
+        self.force_vec = None
         self.idx_out = None if idx_out is None else self.binding(idx_out, dt.uint32, writable=True)
         self.post_slot = None if post_value is None else self.const(const_words(post_value, self.post_dtype()))
         self.init_slot = None if initial is None else self.const(const_words(initial, acc))
 
+    def identity(self) -> str:
+        return identity_expr(self.monoid, self.acc)
+
     def post_dtype(self):
-        """Dtype of the divisor of mean/var: the accumulator's real type (float64 for integers)."""
-        return dt.real_of(self.acc) if self.acc.kind in "fc" else dt.default_float()
+        return post_dtype(self.acc)
 
     def walk_index(self, node):
         """Second-pass arg reductions: the element's index comes from this node, not from r."""
@@ -185,6 +188,8 @@ class ReducePlan(Plan):
         self.total = total
         self.meta = 1 + len(self.consts)
         self._vec_analysis()
+        if self.force_vec is not None:
+            self._force_vec(self.force_vec)
         self.key = ("reduce", self.kind, self.vec, tuple(sorted(self.vbind)), tuple(sorted(self.vrand)),
                     VEC_UNROLL if self.vec else 0, self.monoid, self.acc.char, self.post, self.out.dtype.char,
                     self.idx_out, self.idx_node, self.init_slot is not None, self.chunks > 1,
@@ -216,6 +221,15 @@ class ReducePlan(Plan):
                 self.vrand.add(k)
         self.vbind = ok - bad
         self.vec = bool(self.vbind or self.vrand)
+
+    def _force_vec(self, vec: bool):
+        """Use (or not) the vec4 fold structure whatever the leaves allow: a merged reduction
+        folds in the order each member would fold alone (leaves that cannot be read as vec4 are
+        read per lane, which gives the same values)."""
+        if vec != self.vec and self.kind == "group":
+            if not vec:
+                self.vbind, self.vrand = set(), set()
+            self.vec = vec
 
     def params(self) -> bytes:
         words = [self.total] + self.consts + [self.n_out, self.n_red, self.chunks, self.chunk]
@@ -367,19 +381,21 @@ class ReducePlan(Plan):
 
     def final_value(self, a: str) -> str:
         """The output value from the folded accumulator ``a`` (initial, mean/var divisor, sqrt, cast)."""
-        out = self.out.dtype
-        if self.monoid in ARG_OPS:
+        return self._final(a, self.monoid, self.acc, self.out.dtype, self.init_slot, self.post, self.post_slot)
+
+    def _final(self, a, monoid, acc, out, init_slot, post, post_slot, comb="comb") -> str:
+        if monoid in ARG_OPS:
             return cast_expr(dt.uint32, out, f"{a}.i")
-        if self.init_slot is not None:
-            a = f"comb({a}, {const_expr(self.init_slot, self.acc)})"
-        if self.post in ("div", "div_sqrt"):
-            pd = self.post_dtype()
-            num = a if self.acc.kind in "fc" else cast_expr(self.acc, pd, a)
-            a = f"({num} / {const_expr(self.post_slot, pd)})"
-            if self.post == "div_sqrt":
+        if init_slot is not None:
+            a = f"{comb}({a}, {const_expr(init_slot, acc)})"
+        if post in ("div", "div_sqrt"):
+            pd = post_dtype(acc)
+            num = a if acc.kind in "fc" else cast_expr(acc, pd, a)
+            a = f"({num} / {const_expr(post_slot, pd)})"
+            if post == "div_sqrt":
                 a = f"sqrt({a})"
-            return cast_expr(self.acc if self.acc.kind in "fc" else pd, out, a)
-        return cast_expr(self.acc, out, a)
+            return cast_expr(acc if acc.kind in "fc" else pd, out, a)
+        return cast_expr(acc, out, a)
 
     def finish_code(self, indent) -> str:
         if self.chunks > 1:  # partials, chunk-major: [chunk][output]
@@ -391,6 +407,9 @@ class ReducePlan(Plan):
         return "\n".join(indent + x for x in lines)
 
     def prelude(self) -> str:
+        return "\n".join([self._io_decls(), store_fn(self.out.dtype), combine_code(self.monoid, self.acc)])
+
+    def _io_decls(self) -> str:
         fns, decls = [], []
         for i, b in enumerate(self.bindings):
             if i in self.vbind:
@@ -400,9 +419,80 @@ class ReducePlan(Plan):
             else:
                 decls.append(binding_decls([b]).replace("@binding(1)", f"@binding({i + 1})").replace(" b0:", f" b{i}:"))
                 fns.append(load_fn(i, b[1], b[2]))
-        return "\n".join(["@group(0) @binding(0) var<storage, read> P: array<u32>;", *decls,
-                          *fns, store_fn(self.out.dtype),
-                          combine_code(self.monoid, self.acc)])
+        return "\n".join(["@group(0) @binding(0) var<storage, read> P: array<u32>;", *decls, *fns])
+
+
+class MultiReducePlan(ReducePlan):
+    """Several reductions over the same iteration space (input shape, axes, kernel shape) in one
+    kernel: ``Acc`` is a struct with one field per member, folded field by field, so each member
+    folds its elements in exactly the order it would alone. ``sum(x*x, 0)``, ``sum(x*w, 0)`` and
+    ``sum(x**2, 0)`` read ``x`` once instead of three times.
+
+    members: (root, out Leaf, out strides, monoid, acc, post, post_value, initial) per member."""
+
+    def __init__(self, members, in_shape, axes, *, shape_kind, chunks, chunk, vec):
+        root0, out0, ostr0, monoid0, acc0, post0, pv0, init0 = members[0]
+        super().__init__(out0, in_shape, axes, ostr0, out0.offset, shape_kind=shape_kind, monoid=monoid0,
+                         acc=acc0, chunks=chunks, chunk=chunk, post=post0, post_value=pv0, initial=init0)
+        self.force_vec = vec
+        self.mem = [dict(b=0, v=self.out_vec, monoid=monoid0, acc=acc0, post=post0, out=out0.dtype,
+                         post_slot=self.post_slot, init_slot=self.init_slot)]
+        for root, out, ostr, monoid, acc, post, pv, init in members[1:]:
+            b = self.binding(out.storage, out.dtype, writable=True)
+            v = self.vector(ostr, out.offset)
+            self.mem.append(dict(b=b, v=v, monoid=monoid, acc=acc, post=post, out=out.dtype,
+                                 post_slot=None if pv is None else self.const(const_words(pv, post_dtype(acc))),
+                                 init_slot=None if init is None else self.const(const_words(init, acc))))
+        for m, member in zip(self.mem, members):
+            m["root"] = self.walk(member[0])
+        self.root_node = self.mem[0]["root"]
+
+    def finish(self):
+        super().finish()
+        self.key = ("multi", self.key, tuple((m["b"], m["v"], m["monoid"], m["acc"].char, m["post"], m["out"].char,
+                                              m["init_slot"] is not None, m["root"]) for m in self.mem))
+
+    def identity(self) -> str:
+        return "Acc(" + ", ".join(identity_expr(m["monoid"], m["acc"]) for m in self.mem) + ")"
+
+    def _value_expr(self) -> str:
+        return "Acc(" + ", ".join(cast_expr(self.nodes[m["root"]].dtype, m["acc"], f"v{m['root']}")
+                                  for m in self.mem) + ")"
+
+    def finish_code(self, indent) -> str:
+        lines = []
+        for j, m in enumerate(self.mem):
+            if self.chunks > 1:  # partials, chunk-major: [chunk][output]
+                lines.append(f"st{j}(u32(B{m['v']}) + c * n_out, acc.m{j});")
+            else:
+                val = self._final(f"acc.m{j}", m["monoid"], m["acc"], m["out"], m["init_slot"], m["post"],
+                                  m["post_slot"], comb=f"comb{j}")
+                lines.append(f"st{j}(u32(B{m['v']}), {val});")
+        return "\n".join(indent + x for x in lines)
+
+    def prelude(self) -> str:
+        parts = [self._io_decls()]
+        fields, combs = [], []
+        for j, m in enumerate(self.mem):
+            w = dt.wgsl_type(m["acc"])
+            parts.append(store_fn(m["out"]).replace("fn st(", f"fn st{j}(").replace("b0[", f"b{m['b']}["))
+            parts.append(f"fn comb{j}(a: {w}, b: {w}) -> {w} {{ return "
+                         f"{op_expr(VALUE_OPS[m['monoid']], m['acc'], ['a', 'b'])}; }}")
+            fields.append(f"m{j}: {w}")
+            combs.append(f"comb{j}(a.m{j}, b.m{j})")
+        parts.append("struct Acc { " + ", ".join(fields) + " }")
+        parts.append("fn comb(a: Acc, b: Acc) -> Acc { return Acc(" + ", ".join(combs) + "); }")
+        return "\n".join(parts)
+
+
+def mergeable(monoid: str, acc) -> bool:
+    """Whether a reduction can share a kernel with others (value monoids on one accumulator)."""
+    return monoid in VALUE_OPS and not (acc.kind == "c" and monoid not in ("add", "multiply"))
+
+
+def post_dtype(acc):
+    """Dtype of the divisor of mean/var: the accumulator's real type (float64 for integers)."""
+    return dt.real_of(acc) if acc.kind in "fc" else dt.default_float()
 
 
 def _collapse(shape, dims, vecs):
@@ -438,7 +528,7 @@ def reduce_source(plan: ReducePlan) -> str:
     elem = plan.element_code("    ")
     fin = plan.finish_code("    " if plan.kind == "group" else "  ")
     subs = dict(WG=WG, HALF=WG // 2, meta=plan.meta, bases=plan.bases_code(), element=elem,
-                identity=identity_expr(plan.monoid, plan.acc), finish=fin)
+                identity=plan.identity(), finish=fin)
     if plan.vec:
         u = VEC_UNROLL
         bodies = plan.group_body([f"gb + {i * WG}u" if i else "gb" for i in range(u)], "    ")
@@ -460,18 +550,20 @@ def scan_source(plan: ReducePlan) -> str:
     body = "\n".join([elem, store, plan.prelude()])
     main = _wgsl_lib.template("scan.wgsl").substitute(
         prelude=plan.prelude(), WG=WG, K=SCAN_K, meta=plan.meta, bases=plan.bases_code(), element=elem,
-        index_out=idx, identity=identity_expr(plan.monoid, plan.acc), store=store)
+        index_out=idx, identity=plan.identity(), store=store)
     return main + "\n" + _wgsl_lib.resolve(body)
 
 
-def _run(plan: ReducePlan, groups) -> None:
-    plan.finish()
+def _run(plan: ReducePlan, groups, finished=False) -> None:
+    if not finished:
+        plan.finish()
     dev = _runtime.device()
     params = plan.params()
 
     def build():
         src = scan_source(plan) if plan.kind == "scan" else reduce_source(plan)
-        return f"{plan.kind}_{plan.monoid}", src, ["rw" if b[2] else "r" for b in plan.bindings], len(params)
+        name = f"{plan.kind}_multi{len(plan.mem)}" if isinstance(plan, MultiReducePlan) else f"{plan.kind}_{plan.monoid}"
+        return name, src, ["rw" if b[2] else "r" for b in plan.bindings], len(params)
 
     kern = dev.kernel(plan.key, build)
     dev.dispatch(kern, [b[0] for b in plan.bindings], params, groups(plan))
@@ -504,46 +596,163 @@ def is_inner(shape, axes) -> bool:
 
 
 def reduce_into(root, axes, monoid: str, acc, out: Leaf, out_strides, *, post=None, post_value=None,
-                initial=None, idx_root=None) -> None:
+                initial=None, idx_root=None, defer=False) -> None:
     """Record the kernels writing the reduction of ``root`` over ``axes`` into ``out``
-    (``out_strides``: the output's strides over root's axes, 0 on the reduced ones)."""
+    (``out_strides``: the output's strides over root's axes, 0 on the reduced ones).
+
+    defer=True (``out`` is a fresh buffer nothing else reads yet): the reduction waits in a queue
+    until anything else is recorded or read, and queued reductions over the same iteration space
+    then run as one multi-output kernel (see ``run_pending``)."""
     shape = root.shape
     n_out = _prod(shape[d] for d in range(len(shape)) if d not in axes)
     n_red = _prod(shape[d] for d in axes)
     if n_out == 0:
         return
     kind, chunks, length = choose(n_out, n_red, is_inner(shape, axes))
-    if chunks == 1:
-        plan = ReducePlan(out, shape, axes, out_strides, out.offset, shape_kind=kind, monoid=monoid, acc=acc,
-                          chunk=length, post=post, post_value=post_value, initial=initial)
-        plan.root_node = plan.walk(root)
-        if idx_root is not None:
-            plan.walk_index(idx_root)
-        _run(plan, _groups)
+    pend = _Pending(root, axes, monoid, acc, out, out_strides, post, post_value, initial, idx_root, kind, chunks, length)
+    if defer and idx_root is None and mergeable(monoid, acc):
+        _enqueue(pend)
         return
-    # first pass: partials [chunk][output] in the accumulator type
-    from ._array import new_leaf
-
-    kept = [d for d in range(len(shape)) if d not in axes]
-    part = new_leaf(acc, (chunks, n_out))
-    pidx = new_leaf(dt.uint32, (chunks, n_out)) if monoid in ARG_OPS else None
-    pstr = [0] * len(shape)
-    for d, s in zip(kept, contiguous_strides([shape[d] for d in kept])):
-        pstr[d] = s
-    plan = ReducePlan(part, shape, axes, pstr, 0, shape_kind=kind, monoid=monoid, acc=acc, chunks=chunks,
-                      chunk=length, idx_out=None if pidx is None else pidx.storage)
-    plan.root_node = plan.walk(root)
-    if idx_root is not None:
-        plan.walk_index(idx_root)
+    plan = pend.first_plan()
     _run(plan, _groups)
-    # second pass: fold the partials of each output (the kept axes keep their shape, so the
-    # output view is addressed exactly as in the first pass)
-    kshape = [shape[d] for d in kept]
-    pshape, pstrides = (chunks, *kshape), (n_out, *contiguous_strides(kshape))
-    proot = Leaf(part.storage, acc, pshape, pstrides, 0)
-    iroot = None if pidx is None else Leaf(pidx.storage, dt.uint32, pshape, pstrides, 0)
-    reduce_into(proot, (0,), monoid, acc, out, (0, *[out_strides[d] for d in kept]), post=post,
-                post_value=post_value, initial=initial, idx_root=iroot)
+    nxt = pend.second()
+    if nxt is not None:
+        reduce_into(*nxt[0], **nxt[1])
+
+
+class _Pending:
+    """One reduction's arguments and its kernel choice; ``first_plan`` builds the (first-pass)
+    plan, ``second`` the arguments of the pass folding the partials (None for one pass)."""
+
+    __slots__ = ("root", "axes", "monoid", "acc", "out", "out_strides", "post", "post_value", "initial",
+                 "idx_root", "kind", "chunks", "length", "part", "pidx", "pstr", "plan")
+
+    def __init__(self, root, axes, monoid, acc, out, out_strides, post, post_value, initial, idx_root,
+                 kind, chunks, length):
+        self.root, self.axes, self.monoid, self.acc = root, tuple(axes), monoid, acc
+        self.out, self.out_strides, self.post, self.post_value = out, tuple(out_strides), post, post_value
+        self.initial, self.idx_root, self.kind, self.chunks, self.length = initial, idx_root, kind, chunks, length
+        self.part = self.pidx = self.pstr = self.plan = None
+        if chunks > 1:  # first pass: partials [chunk][output] in the accumulator type
+            from ._array import new_leaf
+
+            shape = root.shape
+            kept = [d for d in range(len(shape)) if d not in axes]
+            n_out = _prod(shape[d] for d in kept)
+            self.part = new_leaf(acc, (chunks, n_out))
+            self.pidx = new_leaf(dt.uint32, (chunks, n_out)) if monoid in ARG_OPS else None
+            pstr = [0] * len(shape)
+            for d, st in zip(kept, contiguous_strides([shape[d] for d in kept])):
+                pstr[d] = st
+            self.pstr = tuple(pstr)
+
+    def member(self) -> tuple:
+        """This reduction's first pass as a member of a ``MultiReducePlan``."""
+        if self.chunks > 1:
+            return (self.root, self.part, self.pstr, self.monoid, self.acc, None, None, None)
+        return (self.root, self.out, self.out_strides, self.monoid, self.acc, self.post, self.post_value, self.initial)
+
+    def first_plan(self) -> ReducePlan:
+        shape = self.root.shape
+        if self.chunks > 1:
+            plan = ReducePlan(self.part, shape, self.axes, self.pstr, 0, shape_kind=self.kind, monoid=self.monoid,
+                              acc=self.acc, chunks=self.chunks, chunk=self.length,
+                              idx_out=None if self.pidx is None else self.pidx.storage)
+        else:
+            plan = ReducePlan(self.out, shape, self.axes, self.out_strides, self.out.offset, shape_kind=self.kind,
+                              monoid=self.monoid, acc=self.acc, chunk=self.length, post=self.post,
+                              post_value=self.post_value, initial=self.initial)
+        plan.root_node = plan.walk(self.root)
+        if self.idx_root is not None:
+            plan.walk_index(self.idx_root)
+        return plan
+
+    def second(self):
+        """(args, kwargs) of reduce_into folding the partials of each output (the kept axes keep
+        their shape, so the output view is addressed exactly as in the first pass)."""
+        if self.chunks == 1:
+            return None
+        shape, axes = self.root.shape, self.axes
+        kept = [d for d in range(len(shape)) if d not in axes]
+        kshape = [shape[d] for d in kept]
+        n_out = _prod(kshape)
+        pshape, pstrides = (self.chunks, *kshape), (n_out, *contiguous_strides(kshape))
+        proot = Leaf(self.part.storage, self.acc, pshape, pstrides, 0)
+        iroot = None if self.pidx is None else Leaf(self.pidx.storage, dt.uint32, pshape, pstrides, 0)
+        args = (proot, (0,), self.monoid, self.acc, self.out, (0, *[self.out_strides[d] for d in kept]))
+        return args, dict(post=self.post, post_value=self.post_value, initial=self.initial, idx_root=iroot,
+                          defer=iroot is None)
+
+
+# ------------------------------------------------------------ deferred reductions
+_PENDING: list = []  # queued reductions, mutually independent (see _enqueue)
+_PENDING_OUT: set = set()  # ids of the storages they write
+_FLUSHING = False
+
+
+def _enqueue(p: _Pending) -> None:
+    # a reduction reading what a queued one writes must see its result: run the queue first
+    if _PENDING_OUT and any(id(st) in _PENDING_OUT for st in p.root.storages):
+        run_pending()
+    plan = p.first_plan()
+    plan.finish()  # decides the vec4 structure, which merged members must share
+    p.plan = plan
+    _PENDING.append(p)
+    _PENDING_OUT.add(id(p.out.storage))
+    if p.part is not None:
+        _PENDING_OUT.add(id(p.part.storage))
+    if not _FLUSHING:
+        _runtime.device().pending_work = run_pending
+
+
+def run_pending() -> None:
+    """Record the queued reductions, those over the same iteration space as one kernel (their
+    second passes, queued again, merge the same way)."""
+    global _FLUSHING
+    if _FLUSHING:
+        return
+    dev = _runtime.device()
+    dev.pending_work = None
+    _FLUSHING = True
+    try:
+        while _PENDING:
+            batch = list(_PENDING)
+            groups: dict = {}
+            for p in batch:
+                key = (p.root.shape, p.axes, p.kind, p.chunks, p.length, p.plan.vec)
+                groups.setdefault(key, []).append(p)
+            for key, members in groups.items():
+                if len(members) == 1:
+                    _run(members[0].plan, _groups, finished=True)
+                else:
+                    for i in range(0, len(members), _MAX_MEMBERS):
+                        _run_merged(members[i:i + _MAX_MEMBERS], key, dev)
+                for p in members:
+                    _PENDING.remove(p)
+                    nxt = p.second()
+                    if nxt is not None:
+                        reduce_into(*nxt[0], **nxt[1])
+            _PENDING_OUT.clear()
+            _PENDING_OUT.update(id(p.out.storage) for p in _PENDING)
+    finally:
+        _FLUSHING = False
+        if _PENDING:
+            dev.pending_work = run_pending
+
+
+_MAX_MEMBERS = 6  # bindings: each member adds an output (the device allows 8 or more in all)
+
+
+def _run_merged(members, key, dev) -> None:
+    shape, axes, kind, chunks, length, vec = key
+    plan = MultiReducePlan([p.member() for p in members], shape, axes, shape_kind=kind, chunks=chunks,
+                           chunk=length, vec=vec)
+    plan.finish()
+    if len(plan.bindings) + 1 > dev.max_bindings:  # too many distinct buffers together: one by one
+        for p in members:
+            _run(p.plan, _groups, finished=True)
+        return
+    _run(plan, _groups, finished=True)
 
 
 def _groups(plan: ReducePlan) -> int:

@@ -151,7 +151,8 @@ def _reduce(x: GpuArray, root, axes, monoid, acc, dtype, keepdims, out, fname, *
         root = Cast(root if root.dtype == dt.bool_ else Cast(root, dt.bool_), dt.uint32)
         monoid, acc = _BOOL_AS_U32[monoid], dt.uint32
     leaf, ostr, res, wb = _target(root, x.shape, axes, keepdims, dtype, out)
-    rc.reduce_into(root, axes, monoid, acc, leaf, ostr, **kw)
+    # a fresh result buffer (not the caller's `out`) may wait to share a kernel with sibling reductions
+    rc.reduce_into(root, axes, monoid, acc, leaf, ostr, defer=out is None or wb is not None, **kw)
     return _done(res, wb)
 
 

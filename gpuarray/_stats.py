@@ -25,6 +25,15 @@ _live_bytes = 0
 _active: list["Stats"] = []
 
 
+def _record_deferred() -> None:
+    """Record deferred device work (queued reductions) so that the counters include it."""
+    from . import _runtime
+
+    dev = _runtime._dev
+    if dev is not None and dev.pending_work is not None:
+        dev.pending_work()
+
+
 def add(name: str, n: int = 1) -> None:
     _totals[name] += n
 
@@ -60,6 +69,8 @@ class Stats:
 
     def __getattr__(self, name):
         if name in COUNTERS:
+            if self._end is None:
+                _record_deferred()
             totals, _ = self._now()
             return totals[name] - self._start[name]
         raise AttributeError(name)
@@ -87,17 +98,20 @@ class Stats:
 @contextlib.contextmanager
 def stats():
     """Record device counters for the enclosed block: ``with gpuarray.stats() as s: ...``."""
+    _record_deferred()  # work queued before the block is not the block's
     s = Stats()
     _active.append(s)
     try:
         yield s
     finally:
+        _record_deferred()
         _active.remove(s)
         s._end = dict(_totals)
         s._end_fb = collections.Counter(_fallbacks)
 
 
 def totals() -> dict:
+    _record_deferred()
     d = dict(_totals)
     d["fallbacks"] = dict(_fallbacks)
     d["live_bytes"] = _live_bytes

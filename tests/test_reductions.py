@@ -454,3 +454,137 @@ def test_vec4_fused_random_matches_materialized():
             np.testing.assert_allclose(f(fused).get(), f(h).get(), rtol=1e-5, atol=1e-3)
         i_fused, i_held = int(ga.argmax(fused)), int(ga.argmax(h))
         np.testing.assert_allclose(hv[i_fused], hv[i_held], rtol=1e-6)
+
+
+# ------------------------------------------------------- sibling reductions, one kernel
+def _alone_and_merged(make):
+    """Results of the reductions ``make()`` builds when each runs by itself (read at once) and
+    when they are all queued together (read afterwards), with the dispatches of the merged run."""
+    alone = []
+    for i in range(len(make())):
+        alone.append(make()[i].get())
+    with ga.stats() as s:
+        rs = make()
+        merged = [r.get() for r in rs]
+    return alone, merged, s.dispatches
+
+
+def test_sibling_reductions_share_one_kernel_and_fold_as_alone(rng):
+    x = sample((129, 257), np.float32, rng, low=-2, high=2)
+    w = sample((129, 257), np.float32, rng, low=-2, high=2)
+    gx, gw = ga.asarray(x), ga.asarray(w)
+
+    def make():
+        return [ga.sum(gx * gx, axis=0), ga.sum(gx * gw, axis=0), ga.max(gx - gw, axis=0),
+                ga.mean(gx, axis=0, dtype=np.float64), ga.prod(gx * 0.01 + 1, axis=0)]
+
+    alone, merged, n = _alone_and_merged(make)
+    assert n == 1
+    for a, m in zip(alone, merged):
+        assert a.dtype == m.dtype and np.array_equal(a, m)  # same fold order: bit-identical
+    np.testing.assert_allclose(merged[0], (x.astype(np.float64) ** 2).sum(0), rtol=1e-5)
+    np.testing.assert_allclose(merged[1], (x.astype(np.float64) * w).sum(0), rtol=1e-4, atol=1e-4)
+    assert np.array_equal(merged[2], (x - w).max(0))
+    np.testing.assert_allclose(merged[3], x.astype(np.float64).mean(0), rtol=1e-12)
+
+
+def test_sibling_two_pass_reductions_merge_both_passes(rng):
+    # long inner reductions run in two passes: both passes are shared
+    x = sample((3, 300, 517), np.float32, rng, low=0, high=1)
+    gx = ga.asarray(x)
+    m = ga.mean(gx, axis=(1, 2), keepdims=True)
+    m.get()
+
+    def make():
+        y = (gx - m) ** 2
+        return [ga.mean(y, dtype=np.float64), ga.mean(y * 2, dtype=np.float64), ga.max(y), ga.min(y)]
+
+    alone, merged, n = _alone_and_merged(make)
+    assert n == 2
+    for a, r in zip(alone, merged):
+        assert a.dtype == r.dtype and np.array_equal(a, r)
+    y = (x - x.mean(axis=(1, 2), keepdims=True)) ** 2
+    np.testing.assert_allclose(merged[0], y.astype(np.float64).mean(), rtol=1e-5)
+    np.testing.assert_allclose(merged[3], y.min(), rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int32, np.uint16, np.bool_, np.complex64, np.float64])
+def test_sibling_reductions_of_mixed_kinds(dtype, rng):
+    if np.dtype(dtype) not in [np.dtype(d) for d in ALL_DTYPES]:
+        pytest.skip("dtype not supported on this adapter")
+    x = sample((37, 41), dtype, rng, low=-5, high=5)
+    gx = ga.asarray(x)
+
+    def make():
+        out = [ga.sum(gx, axis=1), ga.any(gx, axis=1), ga.all(gx, axis=1), ga.count_nonzero(gx, axis=1)]
+        if np.dtype(dtype).kind != "c":
+            out += [ga.max(gx, axis=1), ga.min(gx, axis=1, initial=3)]
+        return out
+
+    alone, merged, n = _alone_and_merged(make)
+    for a, r in zip(alone, merged):
+        assert a.dtype == r.dtype and np.array_equal(a, r)
+    assert_same(ga.asarray(merged[0]), np.sum(x, axis=1), rtol=1e-5)
+    assert np.array_equal(merged[1], np.any(x, axis=1)) and np.array_equal(merged[2], np.all(x, axis=1))
+    assert np.array_equal(merged[3], np.count_nonzero(x, axis=1))
+    if np.dtype(dtype).kind != "c":
+        assert np.array_equal(merged[4], np.max(x, axis=1))
+        assert np.array_equal(merged[5], np.min(x, axis=1, initial=3))
+
+
+def test_queued_reductions_keep_program_order(rng):
+    x = sample((64, 33), np.float32, rng)
+    gx = ga.asarray(x)
+    s1 = ga.sum(gx, axis=0)
+    s2 = ga.sum(s1 * 2)  # reads a queued result: must see it
+    gx += 1  # overwrites a queued reduction's input: the reduction sees the old values
+    s3 = ga.sum(gx, axis=0)
+    gx[3:5] = np.ones((2, 33), np.float32)  # host write after a queued reader
+    s4 = ga.max(gx, axis=0)
+    np.testing.assert_allclose(s1.get(), x.sum(0), rtol=1e-5)
+    np.testing.assert_allclose(float(s2), 2 * x.sum(0).astype(np.float64).sum(), rtol=1e-4)
+    np.testing.assert_allclose(s3.get(), (x + 1).sum(0), rtol=1e-5)
+    x2 = x + 1
+    x2[3:5] = 1
+    assert np.array_equal(s4.get(), x2.max(0))
+
+
+def test_reduction_into_out_runs_in_order(rng):
+    x = sample((20, 30), np.float32, rng)
+    gx = ga.asarray(x)
+    out = ga.zeros((30,), np.float32)
+    s1 = ga.sum(out)  # queued reader of `out`
+    ga.sum(gx, axis=0, out=out)
+    assert float(s1) == 0.0
+    np.testing.assert_allclose(out.get(), x.sum(0), rtol=1e-5)
+
+
+def test_many_sibling_reductions_and_misaligned_views(rng):
+    x = sample((50, 2051), np.float32, rng, low=0, high=1)
+    gx = ga.asarray(x)
+
+    def make():  # aligned and unaligned views of the same rows, more members than one kernel takes
+        return [ga.sum(gx[:, k:k + 2040] * (k + 1), axis=1) for k in range(9)]
+
+    alone, merged, n = _alone_and_merged(make)
+    assert n <= 4
+    for k, (a, r) in enumerate(zip(alone, merged)):
+        assert np.array_equal(a, r)
+        np.testing.assert_allclose(r, (x[:, k:k + 2040] * np.float32(k + 1)).sum(1), rtol=1e-4)
+
+
+def test_nlms_step_is_two_dispatches(rng):
+    p, C = 16, 96
+    x = sample((p, C), np.float32, rng, low=0, high=1)
+    W = sample((p, C), np.float32, rng, low=-1, high=1)
+    gx, gW = ga.asarray(x), ga.asarray(W)
+    with ga.stats() as s:
+        d = ga.sum(gx * gx, axis=0)
+        y = ga.sum(gx * gW, axis=0)
+        e = d - y
+        nx = ga.sum(gx ** 2, axis=0) + 1e-3
+        gW += 0.5 * gx * (e / nx)
+        ga.sync()
+    assert s.dispatches == 2
+    d, y, nx = (x * x).sum(0), (x * W).sum(0), (x ** 2).sum(0) + np.float32(1e-3)
+    np.testing.assert_allclose(gW.get(), W + 0.5 * x * ((d - y) / nx), rtol=1e-5, atol=1e-6)
