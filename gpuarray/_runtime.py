@@ -170,6 +170,9 @@ class Device:
         self._arena = self.device.create_buffer(size=ARENA_BYTES, usage=_U.STORAGE | _U.COPY_DST)
         self._batch = 0
         self._batch_buffers: set[int] = set()
+        # deferred work (queued reductions, see _reduce_codegen.run_pending): recorded before
+        # anything else is recorded, read or written, so the device sees the program's order
+        self.pending_work = None
         # kernels
         self._kernels: dict = {}
         self._bind_groups: dict = {}
@@ -252,6 +255,8 @@ class Device:
         n = len(raw)
         if n == 0:
             return
+        if self.pending_work is not None:
+            self.pending_work()
         raw = memoryview(raw).cast("B")
         if id(st.buffer) in self._batch_buffers:
             self.flush()  # the pending batch must see the old contents
@@ -271,6 +276,8 @@ class Device:
         """Bytes [offset, offset+nbytes) of a buffer, as a new uint8 host array (waits for the GPU)."""
         if nbytes == 0:
             return np.empty(0, np.uint8)
+        if self.pending_work is not None:
+            self.pending_work()
         lo, hi = offset & ~3, (offset + nbytes + 3) & ~3
         size = hi - lo
         cls = _size_class(size)
@@ -294,6 +301,8 @@ class Device:
 
     def copy(self, src: Storage, src_off: int, dst: Storage, dst_off: int, nbytes: int) -> None:
         """Device-to-device byte copy, recorded in order with the kernels (4-byte aligned)."""
+        if self.pending_work is not None:
+            self.pending_work()
         self._end_pass()
         self._enc().copy_buffer_to_buffer(src.buffer, src_off, dst.buffer, dst_off, nbytes)
         self._batch_buffers.update((id(src.buffer), id(dst.buffer)))
@@ -311,6 +320,8 @@ class Device:
 
     def flush(self) -> None:
         """Submit everything recorded so far."""
+        if self.pending_work is not None:
+            self.pending_work()
         if self._encoder is None:
             return
         self._end_pass()
@@ -339,6 +350,8 @@ class Device:
 
     def dispatch(self, kernel: Kernel, storages, params: bytes, groups: int) -> None:
         """Record one dispatch of ``groups`` workgroups (laid out on a 2-D grid past 65535)."""
+        if self.pending_work is not None:
+            self.pending_work()
         if groups <= 0:
             return
         if self._batch >= MAX_BATCH or self._arena_used + kernel.window > ARENA_BYTES:
