@@ -3,6 +3,8 @@ unevaluated expression, in a lazy node (see _graph). Everything here goes throug
 same graph: an eager result is just a node evaluated now."""
 from __future__ import annotations
 
+from weakref import ref as _weakref
+
 import numpy as np
 
 from . import _dtypes as dt
@@ -11,15 +13,27 @@ from ._codegen import evaluate_into
 from ._graph import Const, Leaf, broadcast_shapes, contiguous_strides
 
 
+def register_reader(arr, storages) -> None:
+    """Record that lazy ``arr`` reads ``storages`` (see ``_elementwise.flush_readers``)."""
+    ref = _weakref(arr)
+    k = id(arr)
+    for st in storages:
+        r = st.readers
+        r[k] = ref
+        if len(r) > st.prune_at:
+            for key in [key for key, v in r.items() if v() is None]:
+                del r[key]
+            st.prune_at = max(64, 2 * len(r))
+
+
 class GpuArray:
     __slots__ = ("_node", "__weakref__")
     __array_priority__ = 100
 
     def __init__(self, node):
         self._node = node
-        if not isinstance(node, Leaf):
-            for st in node.storages:
-                st.readers[id(self)] = self
+        if node.storages and type(node) is not Leaf:
+            register_reader(self, node.storages)
 
     # ------------------------------------------------------------------ evaluation
     def _leaf(self) -> Leaf:
@@ -367,9 +381,7 @@ def _binary(opname):
     def rev(self, other):
         if not isinstance(other, _OPERAND_TYPES):
             return NotImplemented
-        from ._elementwise import apply
-
-        return apply(opname, other, self)
+        return _apply()(opname, other, self)
 
     def inplace(self, other):
         if not isinstance(other, _OPERAND_TYPES):

@@ -8,7 +8,7 @@ import numpy as np
 
 from . import _dtypes as dt
 from . import _ops, _runtime
-from ._array import GpuArray, from_host, new_leaf
+from ._array import GpuArray, from_host, new_leaf, register_reader
 from ._fallback import host_call
 from ._codegen import check_expression, evaluate_into
 from ._graph import MAX_NODES, Cast, Const, Ew, Leaf, broadcast_shapes, dag_size
@@ -52,8 +52,49 @@ def _shapes(args):
     return [a.shape for a in args if isinstance(a, GpuArray)]
 
 
+_FAST_SCALARS = frozenset((float, int, bool))
+_HALF = MAX_NODES // 2
+
+
 def apply(opname: str, *args) -> GpuArray:
     """Build op(*args) as a lazy node; shape and dtype errors are raised here."""
+    # the common case (arrays and Python float/int/bool operands, resolution cached, no
+    # special power form) builds its node directly: this path runs once per operation
+    sig = [opname]
+    shape = None
+    for a in args:
+        t = type(a)
+        if t is GpuArray:
+            n = a._node
+            sig.append(n.dtype)
+            sh = n.shape
+            if shape is None or sh == shape:
+                shape = sh
+            else:
+                shape = False  # differing shapes: broadcast in the general path
+        elif t in _FAST_SCALARS:
+            sig.append(t)
+        else:
+            return _apply(opname, args)
+    res = _resolved.get(tuple(sig))
+    if res is None or res[4] is not None or shape is None or shape is False or opname == "power" or res[0].name == "power":
+        return _apply(opname, args)
+    op, ct, rt, in_ct, _ = res
+    srcs = []
+    for a, c in zip(args, in_ct):
+        if type(a) is GpuArray:
+            n = a._node
+            if n.size_ > _HALF and dag_size(n, _HALF) > _HALF:
+                n = a._leaf()  # keep kernels bounded: evaluate a big subexpression first
+            srcs.append(n if n.dtype is c or n.dtype == c else Cast(n, c))
+        elif type(a) is float and c.kind == "f":
+            srcs.append(Const(a, c))
+        else:
+            srcs.append(node_of(a, c))
+    return GpuArray(Ew(op.name, rt, shape, srcs, ct))
+
+
+def _apply(opname: str, args) -> GpuArray:
     args = [a if isinstance(a, _OPERANDS) and (not isinstance(a, np.generic) or a.dtype.kind in "biufc")
             else as_operand(a) for a in args]
     # the dtype resolution depends only on the op and the operands' dtypes / scalar types
@@ -197,8 +238,9 @@ def flush_readers(storage, exclude=()) -> None:
     except the arrays in ``exclude`` (the target itself and the value being written)."""
     if not isinstance(exclude, tuple):
         exclude = (exclude,)
-    for arr in list(storage.readers.values()):
-        if not any(arr is e for e in exclude) and not isinstance(arr._node, Leaf):
+    for ref in list(storage.readers.values()):
+        arr = ref()
+        if arr is not None and not any(arr is e for e in exclude) and not isinstance(arr._node, Leaf):
             arr._leaf()
 
 
@@ -217,8 +259,7 @@ def apply_inplace(opname: str, target: GpuArray, other) -> None:
         # nobody else can see this array's buffer: just extend its expression
         node = res._node if res.dtype == target.dtype else Cast(res._node, target.dtype)
         target._node = node
-        for st in node.storages:
-            st.readers[id(target)] = target
+        register_reader(target, node.storages)
         return
     # res is the value being written, not a pending reader to evaluate first (that would
     # compute it into a temporary and cost a second kernel)

@@ -68,9 +68,17 @@ class Ew(Node):
     __slots__ = ("op", "srcs", "ct")
 
     def __init__(self, op, dtype, shape, srcs, ct):
-        self.op, self.dtype, self.shape, self.srcs, self.ct = op, dtype, tuple(shape), tuple(srcs), ct
-        self.size_ = 1 + sum(s.size_ for s in srcs)
-        self.storages = _union(srcs)
+        self.op, self.dtype, self.ct = op, dtype, ct
+        self.shape = shape if type(shape) is tuple else tuple(shape)
+        srcs = self.srcs = srcs if type(srcs) is tuple else tuple(srcs)
+        if len(srcs) == 2:
+            a, b = srcs
+            self.size_ = 1 + a.size_ + b.size_
+            sa, sb = a.storages, b.storages
+            self.storages = sb if not sa else sa if (not sb or sa == sb) else _union(srcs)
+        else:
+            self.size_ = 1 + sum(s.size_ for s in srcs)
+            self.storages = _union(srcs)
 
 
 class Cast(Node):

@@ -107,14 +107,17 @@ def _size_class(n: int) -> int:
 class Storage:
     """A pooled device buffer holding an array's data (shared by all views of it)."""
 
-    __slots__ = ("buffer", "nbytes", "cls", "readers", "__weakref__")
+    __slots__ = ("buffer", "nbytes", "cls", "readers", "prune_at", "__weakref__")
 
     def __init__(self, buffer, nbytes, cls):
         self.buffer = buffer
         self.nbytes = nbytes
         self.cls = cls
-        # lazy arrays whose pending expression reads this buffer: evaluated before a write
-        self.readers = weakref.WeakValueDictionary()  # id -> GpuArray
+        # lazy arrays whose pending expression reads this buffer, evaluated before a write:
+        # id -> weakref.ref (plain references are ~10x cheaper to make than a WeakValueDictionary
+        # entry, which matters once per operation); dead entries are pruned past ``prune_at``
+        self.readers = {}
+        self.prune_at = 64
 
     def __del__(self):
         try:
