@@ -245,9 +245,7 @@ class GpuArray:
 
     # ------------------------------------------------------------------ indexing
     def __getitem__(self, key):
-        from ._indexing import getitem
-
-        return getitem(self, key)
+        return _getitem()(self, key)
 
     def __setitem__(self, key, value):
         from ._indexing import setitem
@@ -360,6 +358,16 @@ _COMPARE = {"lt": "less", "le": "less_equal", "gt": "greater", "ge": "greater_eq
 _UNARY = {"neg": "negative", "pos": "positive", "abs": "absolute", "invert": "invert"}
 _OPERAND_TYPES = (GpuArray, bool, int, float, complex, np.ndarray, np.generic)
 _apply_fn = None
+_getitem_fn = None
+
+
+def _getitem():
+    global _getitem_fn
+    if _getitem_fn is None:
+        from ._indexing import getitem
+
+        _getitem_fn = getitem
+    return _getitem_fn
 
 
 def _apply():

@@ -32,7 +32,7 @@ def basic_view(leaf: Leaf, key: tuple) -> Leaf:
     n_real = sum(1 for k in key if k is not None and k is not Ellipsis)
     if n_real > len(shape):
         raise IndexError(f"too many indices for array: array is {len(shape)}-dimensional, but {n_real} were indexed")
-    if Ellipsis not in key:
+    if not any(k is Ellipsis for k in key):
         key = key + (Ellipsis,)
     out_shape, out_strides, off = [], [], leaf.offset
     dim = 0
@@ -66,6 +66,16 @@ def basic_view(leaf: Leaf, key: tuple) -> Leaf:
 
 
 def getitem(x: GpuArray, key):
+    if type(key) is not tuple:
+        key = (key,)
+    for k in key:  # plain ints, slices, None and one `...`: a view, validated by basic_view
+        t = type(k)
+        if not (t is slice or t is int or k is None or k is Ellipsis):
+            break
+    else:
+        if sum(1 for k in key if k is Ellipsis) > 1:
+            raise IndexError("an index can only have a single ellipsis ('...')")
+        return GpuArray(basic_view(x._leaf(), key))
     key = normalize_key(key, x.ndim)
     key = tuple(operator.index(k) if isinstance(k, GpuArray) and _is_basic(k) and k.ndim == 0 else k for k in key)
     if all(_is_basic(k) for k in key):

@@ -576,8 +576,12 @@ def choose(n_out: int, n_red: int, inner: bool) -> tuple[str, int, int]:
     if n_red <= THREAD_MAX_RED or (not inner and n_out >= TARGET_THREADS):
         return "thread", 1, max(n_red, 1)
     if not inner:
-        chunks = 1 if n_red <= 4 * THREAD_CHUNK else min(-(-n_red // THREAD_CHUNK), -(-TARGET_THREADS // n_out))
-        chunks = max(chunks, 1)
+        # few outputs (sum(x, axis=0) of a (128, 2048) array: 2048 threads of 128 dependent steps)
+        # leave the device idle and wait on one memory latency per step: split each output's run
+        # into chunks (MIN_RUN elements at least) until TARGET_THREADS threads work, then fold
+        # the partials in a second pass
+        run = MIN_RUN if n_red <= 4 * THREAD_CHUNK else THREAD_CHUNK
+        chunks = max(1, min(-(-n_red // run), -(-TARGET_THREADS // n_out)))
         length = -(-n_red // chunks)
         return "thread", -(-n_red // length), length
     if n_red <= GROUP_ONE_PASS:

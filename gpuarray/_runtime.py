@@ -10,6 +10,7 @@ bound with a dynamic offset, so bind groups are reused and scalars never recompi
 from __future__ import annotations
 
 import os
+import time
 import weakref
 
 import numpy as np
@@ -31,6 +32,11 @@ WANTED_FEATURES = (
 WORKGROUP = 256  # threads per workgroup of the elementwise and reduction kernels
 MAX_GROUPS = 65535  # per grid dimension
 MAX_BATCH = 2048  # dispatches recorded before an automatic submit
+# a batch recorded for longer than this is submitted (checked every SUBMIT_CHECK dispatches): a
+# loop that records for milliseconds (a 256-step simulation) keeps the device busy meanwhile
+# instead of handing it everything at the first read
+SUBMIT_AFTER_S = 0.001
+SUBMIT_CHECK = 8
 ARENA_BYTES = 1 << 20
 _U = wgpu.BufferUsage
 
@@ -172,6 +178,7 @@ class Device:
         self._arena_used = 0
         self._arena = self.device.create_buffer(size=ARENA_BYTES, usage=_U.STORAGE | _U.COPY_DST)
         self._batch = 0
+        self._batch_t0 = 0.0
         self._batch_buffers: set[int] = set()
         # deferred work (queued reductions, see _reduce_codegen.run_pending): recorded before
         # anything else is recorded, read or written, so the device sees the program's order
@@ -386,6 +393,10 @@ class Device:
         self._batch += 1
         self._batch_buffers.update(map(id, bufs))
         _stats.add("dispatches")
+        if self._batch == 1:
+            self._batch_t0 = time.perf_counter()
+        elif self._batch % SUBMIT_CHECK == 0 and time.perf_counter() - self._batch_t0 > SUBMIT_AFTER_S:
+            self.flush()
 
     # ----------------------------------------------------------------- kernels
     def kernel(self, key, build) -> Kernel:

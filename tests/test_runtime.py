@@ -106,13 +106,23 @@ def test_views_dispatch_nothing():
         assert_same(got, exp)
 
 
-def test_submission_is_batched():
+def test_submission_is_batched(monkeypatch):
+    from gpuarray import _runtime
+
+    monkeypatch.setattr(_runtime, "SUBMIT_AFTER_S", 1e9)  # only the count-based limit
     x = ga.asarray(np.ones(100, np.float32))
     with ga.stats() as s:
         ys = [(x + i)._leaf() for i in range(50)]   # 50 evaluations, no host read
         ga.sync()
     assert s.dispatches == 50
     assert s.submits <= 2
+    # a batch recorded for longer than SUBMIT_AFTER_S is submitted every SUBMIT_CHECK dispatches
+    monkeypatch.setattr(_runtime, "SUBMIT_AFTER_S", 0.0)
+    with ga.stats() as s:
+        zs = [(x * i)._leaf() for i in range(48)]
+        assert s.submits >= 48 // _runtime.SUBMIT_CHECK - 1
+        ga.sync()
+    assert_same(ga.GpuArray(zs[-1]), np.ones(100, np.float32) * 47)
     assert_same(ys[-1] if isinstance(ys[-1], ga.GpuArray) else ga.GpuArray(ys[-1]), np.ones(100, np.float32) + 49)
 
 
