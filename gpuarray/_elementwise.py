@@ -14,6 +14,7 @@ from ._codegen import check_expression, evaluate_into
 from ._graph import MAX_NODES, Cast, Const, Ew, Leaf, broadcast_shapes, dag_size
 
 _PY_SCALARS = (bool, int, float, complex)
+_HALF = MAX_NODES // 2
 # operands kept as they are: arrays, Python scalars (weak, NEP 50) and NumPy scalars (typed)
 _OPERANDS = (GpuArray, bool, int, float, complex, np.generic)
 
@@ -29,11 +30,29 @@ def as_operand(x):
     return asarray(x)
 
 
+def _reads_limit() -> int:
+    """Most buffers an operand's expression may read: an op joins up to three operands in one
+    kernel, which also binds its output and stays within the device's storage bindings."""
+    global _READS
+    _READS = (_runtime.device().max_bindings - 1) // 3
+    return _READS
+
+
+_READS = None
+
+
+def _too_big(n) -> bool:
+    """Whether operand node ``n`` is evaluated first (bounded kernel size and bindings)."""
+    if n.size_ > _HALF and dag_size(n, _HALF) > _HALF:
+        return True
+    return len(n.storages) > (_READS or _reads_limit())
+
+
 def node_of(x, ct) -> object:
     """The node reading operand ``x`` as dtype ``ct``."""
     if isinstance(x, GpuArray):
         n = x._node
-        if n.size_ > MAX_NODES // 2 and dag_size(n, MAX_NODES // 2) > MAX_NODES // 2:
+        if (n.size_ > _HALF or len(n.storages) > 2) and _too_big(n):
             n = x._leaf()  # keep kernels bounded: evaluate a big subexpression first
         return n if n.dtype == ct else Cast(n, ct)
     if isinstance(x, np.generic):  # a typed NumPy scalar: a parameter like a Python scalar
@@ -53,7 +72,6 @@ def _shapes(args):
 
 
 _FAST_SCALARS = frozenset((float, int, bool))
-_HALF = MAX_NODES // 2
 
 
 def apply(opname: str, *args) -> GpuArray:
@@ -84,7 +102,7 @@ def apply(opname: str, *args) -> GpuArray:
     for a, c in zip(args, in_ct):
         if type(a) is GpuArray:
             n = a._node
-            if n.size_ > _HALF and dag_size(n, _HALF) > _HALF:
+            if (n.size_ > _HALF or len(n.storages) > 2) and _too_big(n):
                 n = a._leaf()  # keep kernels bounded: evaluate a big subexpression first
             srcs.append(n if n.dtype is c or n.dtype == c else Cast(n, c))
         elif type(a) is float and c.kind == "f":

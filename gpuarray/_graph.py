@@ -15,7 +15,11 @@ from __future__ import annotations
 
 import numpy as np
 
-MAX_NODES = 48  # larger expressions materialize a subexpression first (bounded kernel size)
+MAX_NODES = 128  # larger expressions materialize a subexpression first (bounded kernel size)
+# (each evaluation costs the host a fixed ~50-80 us of recording: a chain of small dependent ops
+# evaluated every MAX_NODES // 2 nodes spends ~2 us per op there instead of ~7 with 48)
+MAX_REDUCE_NODES = 48  # a reduction's input expression (its kernels repeat the expression per
+# vec4 lane and unrolled group: larger ones compiled for tens of seconds on llvmpipe)
 # ``size_`` is the tree size (shared subexpressions counted each time): a cheap upper bound
 # that triggers the exact count (``dag_size``) only when it is large.
 

@@ -140,6 +140,259 @@ class Kernel:
         self.window, self.access, self.id = window, access, kid
 
 
+# ---------------------------------------------------------------- staged transfers
+# Large transfers go through persistent host-visible staging buffers: one host copy into (or out
+# of) the mapped range and a device copy, chunk by chunk, so that the host copy of one chunk
+# overlaps the device copy of the next and staging memory stays bounded. queue.write_buffer
+# allocates (and first-touches) a fresh staging buffer inside wgpu for every call, which is what
+# limits large uploads; small uploads keep it because it needs no submit of its own.
+STAGE_MIN = 4 << 20  # uploads from this many bytes on use the staging ring
+STAGE_CHUNK = 8 << 20  # bytes per staging buffer; larger transfers are pipelined in chunks
+STAGE_DEPTH = 3  # staging buffers per direction in flight at once
+PAR_COPY_MIN = 4 << 20  # host copies from this size on are split over COPY_THREADS threads
+# Non-blocking polls for this long before a blocking wait on a single-chunk read; 0 waits
+# (blocking, on the calling thread) at once, which measured no slower on lavapipe.
+MAP_SPIN_S = 0.0
+# wgpu-py versions whose native internals (module-level ffi/lib/libf, ``_internal`` handles) the
+# direct mapping path was written against; any other version uses the public mapping API.
+NATIVE_MAP_VERSIONS = ("0.32.",)
+
+
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+COPY_THREADS = max(1, min(4, _cpu_count()))
+
+_IDLE, _PENDING, _MAPPED, _FAILED = 0, 1, 2, 3
+_KEEP_ALIVE: list = []  # map callbacks and status cells of _NativeMaps (see there)
+
+
+class _HostCopier:
+    """Host memcpy of large ranges split over a few threads (NumPy releases the GIL while it
+    copies), so the copy and the page faults of a freshly allocated destination use several cores."""
+
+    def __init__(self):
+        self._pool = None
+        self._pid = None
+
+    def copy(self, dst: np.ndarray, src: np.ndarray) -> None:
+        n = dst.nbytes
+        t = COPY_THREADS
+        if t <= 1 or n < PAR_COPY_MIN:
+            np.copyto(dst, src)
+            return
+        if self._pool is None or self._pid != os.getpid():  # worker threads do not survive a fork
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(max_workers=t - 1, thread_name_prefix="gpuarray-copy")
+            self._pid = os.getpid()
+        step = ((n + t - 1) // t + 4095) & ~4095
+        futs = [self._pool.submit(np.copyto, dst[a: a + step], src[a: a + step]) for a in range(step, n, step)]
+        try:
+            np.copyto(dst[:step], src[:step])
+        finally:
+            for f in futs:  # every piece must finish before the mapped range is released
+                f.result()
+
+
+_copier = _HostCopier()
+
+
+class _Stage:
+    """A staging buffer (MAP_READ|COPY_DST or MAP_WRITE|COPY_SRC) and its map state. ``cell[0]``
+    holds _IDLE/_PENDING/_MAPPED/_FAILED; ``index`` is the submission that last used the buffer."""
+
+    __slots__ = ("buf", "size", "cell", "index", "promise")
+
+    def __init__(self, buf, size, cell):
+        self.buf, self.size, self.cell = buf, size, cell
+        self.index = None
+        self.promise = None
+
+
+class _NativeMaps:
+    """Buffer mapping through wgpu-native's C entry points. wgpu-py's map_sync resolves a promise
+    on its poller thread (two thread hand-offs per map), allocates a callback and a promise per
+    map and submits an empty command buffer before every read map; here the map request reuses
+    one callback, the calling thread polls (waiting for just the submission that used the
+    buffer) and the mapped pointer is copied with NumPy."""
+
+    def __init__(self, dev: "Device"):
+        from wgpu.backends.wgpu_native import _api
+
+        ffi, lib, libf = _api.ffi, _api.lib, _api.libf
+        self.ffi, self.libf = ffi, libf
+        self._dev = dev.device._internal
+        self._queue = dev.queue._internal
+        self._read_mode, self._write_mode = lib.WGPUMapMode_Read, lib.WGPUMapMode_Write
+        self._null = ffi.NULL
+        ok = lib.WGPUMapAsyncStatus_Success
+        errors = self._errors = {}
+        message_of = _api.from_c_string_view
+        # Cells and the callback are never freed (not even when this object is, after a failed
+        # self-test): a map request still pending when its stage is dropped may complete later
+        # and call the callback, which writes its status into the cell.
+        self._cells = []
+
+        @ffi.callback("void(WGPUMapAsyncStatus, WGPUStringView, void *, void *)")
+        def on_map(status, message, cell, _unused):
+            c = ffi.cast("int32_t *", cell)
+            if status == ok:
+                c[0] = _MAPPED
+            else:
+                text = message_of(message)
+                errors[int(ffi.cast("intptr_t", cell))] = f"could not map a staging buffer ({status}: {text})"
+                c[0] = _FAILED
+
+        _KEEP_ALIVE.append((on_map, self._cells))
+        self._info = ffi.new("WGPUBufferMapCallbackInfo *")
+        self._info.mode = lib.WGPUCallbackMode_AllowProcessEvents
+        self._info.callback = on_map
+        self._index = ffi.new("WGPUSubmissionIndex *")
+        self._cmd = ffi.new("WGPUCommandBuffer[1]")
+        self._selftest(dev)
+
+    def _selftest(self, dev):
+        """Every entry point once on a small buffer, so that an incompatible wgpu-native build
+        fails here (and the public API is used) rather than in the middle of a transfer."""
+        buf = dev.device.create_buffer(size=16, usage=_U.MAP_READ | _U.COPY_DST)
+        dev.queue.write_buffer(buf, 0, np.arange(4, dtype=np.uint32))
+        s = self.stage(buf, 16)
+        s.index = self.submit(dev.queue, dev.device.create_command_encoder().finish())
+        self.begin(s, False, 16)
+        self.wait(s)
+        got = np.empty(16, np.uint8)
+        self.get(s, 0, got, 16)
+        self.unmap(s)
+        buf.destroy()
+        if not np.array_equal(got.view(np.uint32), np.arange(4, dtype=np.uint32)):
+            raise RuntimeError("direct buffer mapping returned wrong data")
+
+    def stage(self, buf, size) -> _Stage:
+        cell = self.ffi.new("int32_t *")
+        self._cells.append(cell)
+        return _Stage(buf, size, cell)
+
+    def submit(self, queue, command_buffer):
+        self._cmd[0] = command_buffer._internal
+        return int(self.libf.wgpuQueueSubmitForIndex(self._queue, 1, self._cmd))
+
+    def begin(self, s: _Stage, write: bool, size: int) -> None:
+        s.cell[0] = _PENDING
+        self._info.userdata1 = s.cell
+        mode = self._write_mode if write else self._read_mode
+        self.libf.wgpuBufferMapAsync(s.buf._internal, mode, 0, size, self._info[0])
+
+    def ready(self, s: _Stage) -> bool:
+        if s.cell[0] == _PENDING:
+            self.libf.wgpuDevicePoll(self._dev, False, self._null)
+        return s.cell[0] != _PENDING
+
+    def wait(self, s: _Stage, spin: float = 0.0) -> None:
+        c = s.cell
+        if c[0] == _PENDING:
+            poll = self.libf.wgpuDevicePoll
+            poll(self._dev, False, self._null)
+            if spin > 0 and c[0] == _PENDING:
+                until = time.perf_counter() + spin
+                while c[0] == _PENDING and time.perf_counter() < until:
+                    poll(self._dev, False, self._null)
+            if s.index is None:
+                target = self._null  # the most recent submission
+            else:
+                self._index[0] = s.index
+                target = self._index
+            tries = 0
+            while c[0] == _PENDING:
+                if tries == 100:  # a blocking poll resolves every map whose submission is done
+                    raise RuntimeError("a staging buffer map did not complete")
+                poll(self._dev, True, target)
+                tries += 1
+        if c[0] != _MAPPED:
+            c[0] = _IDLE
+            raise RuntimeError(self._errors.pop(int(self.ffi.cast("intptr_t", c)), "could not map a staging buffer"))
+
+    def _view(self, s: _Stage, size: int, write: bool) -> np.ndarray:
+        f = self.libf.wgpuBufferGetMappedRange if write else self.libf.wgpuBufferGetConstMappedRange
+        p = f(s.buf._internal, 0, size)
+        if p == self._null:
+            raise RuntimeError("the staging buffer's mapped range is not available")
+        return np.frombuffer(self.ffi.buffer(p, size), np.uint8)
+
+    def put(self, s: _Stage, src: np.ndarray) -> None:
+        _copier.copy(self._view(s, src.nbytes, True), src)
+
+    def get(self, s: _Stage, off: int, out: np.ndarray, size: int) -> None:
+        _copier.copy(out, self._view(s, size, False)[off: off + out.nbytes])
+
+    def unmap(self, s: _Stage) -> None:
+        s.cell[0] = _IDLE
+        self.libf.wgpuBufferUnmap(s.buf._internal)
+
+
+class _PublicMaps:
+    """The same operations through wgpu-py's public mapping API (any wgpu-py version)."""
+
+    def stage(self, buf, size) -> _Stage:
+        return _Stage(buf, size, [_IDLE])
+
+    def submit(self, queue, command_buffer):
+        queue.submit([command_buffer])
+        return None
+
+    def begin(self, s: _Stage, write: bool, size: int) -> None:
+        s.cell[0] = _PENDING
+        s.promise = s.buf.map_async(wgpu.MapMode.WRITE if write else wgpu.MapMode.READ, 0, size)
+
+    def ready(self, s: _Stage) -> bool:
+        return s.cell[0] != _PENDING  # a promise cannot be polled without an event loop
+
+    def wait(self, s: _Stage, spin: float = 0.0) -> None:
+        if s.cell[0] == _PENDING:
+            p, s.promise = s.promise, None
+            s.cell[0] = _FAILED
+            p.sync_wait()
+            s.cell[0] = _MAPPED
+        elif s.cell[0] != _MAPPED:
+            raise RuntimeError("could not map a staging buffer")
+
+    def put(self, s: _Stage, src: np.ndarray) -> None:
+        s.buf.write_mapped(src, 0)
+
+    def get(self, s: _Stage, off: int, out: np.ndarray, size: int) -> None:
+        view = s.buf.read_mapped(0, size, copy=False)
+        _copier.copy(out, np.frombuffer(view, np.uint8)[off: off + out.nbytes])
+
+    def unmap(self, s: _Stage) -> None:
+        s.cell[0] = _IDLE
+        s.buf.unmap()
+
+
+def _make_maps(dev: "Device"):
+    """The direct mapping path on the wgpu-py versions it was written for, else the public API."""
+    if wgpu.__version__.startswith(NATIVE_MAP_VERSIONS) and os.environ.get("GPUARRAY_PUBLIC_MAP", "") in ("", "0"):
+        try:
+            return _NativeMaps(dev)
+        except Exception:
+            pass
+    return _PublicMaps()
+
+
+class _Transfers:
+    """A device's staging state: the mapping path and the ring of upload staging buffers (the
+    read staging buffers are pooled in ``Device._staging`` by size class)."""
+
+    def __init__(self, maps):
+        import collections
+
+        self.maps = maps
+        self.wring = collections.deque()  # _Stage objects, oldest use first
+
+
 class Device:
     def __init__(self):
         self.disabled_64 = os.environ.get("GPUARRAY_DISABLE_F64", "") not in ("", "0")
@@ -257,57 +510,169 @@ class Device:
         data = np.asarray(data, order="C")
         raw = memoryview(data.reshape(-1)).cast("B") if data.size else b""
         st = self.alloc(len(raw), for_host_write=True)
-        self.write(st, 0, raw)
+        self._write(st, 0, raw, fresh=True)
         return st
 
     def write(self, st: Storage, offset: int, raw) -> None:
         """Host bytes into a buffer at a byte offset (4-byte aligned ends are padded by reading back)."""
-        n = len(raw)
+        self._write(st, offset, raw, fresh=False)
+
+    def _write(self, st: Storage, offset: int, raw, fresh: bool) -> None:
+        """``fresh``: the buffer was just allocated for these bytes, so the padding bytes after
+        them belong to no array and are written as zeros instead of being read back."""
+        raw = memoryview(raw).cast("B")
+        n = raw.nbytes
         if n == 0:
             return
-        if self.pending_work is not None:
-            self.pending_work()
-        raw = memoryview(raw).cast("B")
+        self._record_deferred()
         if id(st.buffer) in self._batch_buffers:
             self.flush()  # the pending batch must see the old contents
-        lo, hi = offset & ~3, (offset + n + 3) & ~3
-        if lo != offset or hi != offset + n:
-            cur = bytearray(self.read(st, lo, hi - lo).tobytes())
-            cur[offset - lo: offset - lo + n] = bytes(raw)
-            raw, offset = memoryview(cur), lo
+        end = offset + n
+        lo, hi = offset & ~3, (end + 3) & ~3
         try:
-            self.queue.write_buffer(st.buffer, offset, raw)
+            if n < STAGE_MIN:
+                if lo != offset or hi != end:
+                    if lo == offset and fresh:
+                        cur = bytearray(hi - lo)
+                    else:
+                        cur = bytearray(self.read(st, lo, hi - lo).tobytes())
+                    cur[offset - lo: offset - lo + n] = raw
+                    raw, offset = memoryview(cur), lo
+                self.queue.write_buffer(st.buffer, offset, raw)
+            else:
+                # Aligned interior through the staging ring; partial edge words (read back
+                # before anything is written) through write_buffer.
+                a, b = (offset + 3) & ~3, end & ~3
+                edges = []
+                if a != offset:
+                    w = bytearray(self.read(st, lo, 4).tobytes())
+                    w[offset - lo:] = raw[: a - offset]
+                    edges.append((lo, w))
+                if b != end:
+                    w = bytearray(4) if fresh else bytearray(self.read(st, b, 4).tobytes())
+                    w[: end - b] = raw[b - offset:]
+                    edges.append((b, w))
+                self._stage_write(st, a, np.frombuffer(raw, np.uint8)[a - offset: b - offset])
+                for off, w in edges:
+                    self.queue.write_buffer(st.buffer, off, w)
         except Exception as e:
             self._check_lost(e)
             raise
         _stats.add("bytes_to_device", n)
 
+    def _record_deferred(self) -> None:
+        """Record deferred work (``pending_work``) before a transfer records, reads or writes
+        anything: a read must see its results and a write must not be seen by it."""
+        work = getattr(self, "pending_work", None)
+        if work is not None:
+            work()
+
+    def _transfers(self):
+        """The staging state (mapping path, write ring), made on first use."""
+        t = self.__dict__.get("_xfer")
+        if t is None:
+            t = self._xfer = _Transfers(_make_maps(self))
+        return t
+
+    def _stage_write(self, st: Storage, dst: int, src: np.ndarray) -> None:
+        """4-byte aligned host bytes into a buffer through the write ring. Each chunk's copy is
+        submitted on its own, ahead of the unsubmitted batch (like queue.write_buffer), and its
+        staging buffer is re-mapped right away, so the map completes once the copy has run."""
+        t = self._transfers()
+        maps, ring = t.maps, t.wring
+        n, pos = src.nbytes, 0
+        chunk = max(4, STAGE_CHUNK & ~7)
+        while pos < n:
+            c = min(chunk, n - pos)
+            s = None
+            while ring and ring[0].size != chunk:  # the chunk size changed
+                ring.popleft()
+            if ring and (len(ring) >= STAGE_DEPTH or maps.ready(ring[0])):
+                s = ring.popleft()
+            else:
+                s = maps.stage(self.device.create_buffer(size=chunk, usage=_U.MAP_WRITE | _U.COPY_SRC), chunk)
+                maps.begin(s, True, chunk)
+            maps.wait(s)
+            maps.put(s, src[pos: pos + c])
+            maps.unmap(s)
+            enc = self.device.create_command_encoder()
+            enc.copy_buffer_to_buffer(s.buf, 0, st.buffer, dst + pos, c)
+            s.index = maps.submit(self.queue, enc.finish())
+            maps.begin(s, True, chunk)
+            ring.append(s)
+            pos += c
+
     def read(self, st: Storage, offset: int, nbytes: int) -> np.ndarray:
         """Bytes [offset, offset+nbytes) of a buffer, as a new uint8 host array (waits for the GPU)."""
         if nbytes == 0:
             return np.empty(0, np.uint8)
-        if self.pending_work is not None:
-            self.pending_work()
         lo, hi = offset & ~3, (offset + nbytes + 3) & ~3
-        size = hi - lo
-        cls = _size_class(size)
-        stage = (self._staging.get(cls) or [None]).pop() or self.device.create_buffer(
-            size=cls, usage=_U.MAP_READ | _U.COPY_DST
-        )
+        out = np.empty(nbytes, np.uint8)
         try:
-            self._end_pass()
-            self._enc().copy_buffer_to_buffer(st.buffer, lo, stage, 0, size)
-            self.flush()
-            stage.map_sync(wgpu.MapMode.READ, 0, size)
-            view = stage.read_mapped(0, size, copy=False)
-            out = np.frombuffer(view, np.uint8)[offset - lo: offset - lo + nbytes].copy()
-            stage.unmap()
+            self._record_deferred()
+            t = self._transfers()
+            if hi - lo <= STAGE_CHUNK:
+                self._read_one(t.maps, st, lo, hi - lo, offset - lo, out)
+            else:
+                self._read_chunked(t.maps, st, lo, hi, offset, out)
         except Exception as e:
             self._check_lost(e)
             raise
-        self._staging.setdefault(cls, []).append(stage)
         _stats.add("bytes_from_device", nbytes)
         return out
+
+    def _read_one(self, maps, st: Storage, lo: int, size: int, skip: int, out: np.ndarray) -> None:
+        """One staged read: the copy is recorded after the pending work and submitted with it."""
+        cls = _size_class(size)
+        pool = self._staging.setdefault(cls, [])
+        if pool:
+            s = pool.pop()
+        else:
+            s = maps.stage(self.device.create_buffer(size=cls, usage=_U.MAP_READ | _U.COPY_DST), cls)
+        self._end_pass()
+        self._enc().copy_buffer_to_buffer(st.buffer, lo, s.buf, 0, size)
+        self.flush()
+        s.index = None  # the submission just made is the most recent one
+        maps.begin(s, False, size)
+        maps.wait(s, MAP_SPIN_S)
+        maps.get(s, skip, out, size)
+        maps.unmap(s)
+        pool.append(s)  # not returned after an error: its map state is unknown
+
+    def _read_chunked(self, maps, st: Storage, lo: int, hi: int, offset: int, out: np.ndarray) -> None:
+        """A large read in STAGE_CHUNK pieces through up to STAGE_DEPTH staging buffers: while
+        one chunk is copied out on the host, the device copies of the next ones run."""
+        self.flush()  # pending work is submitted before the copies, so they see its results
+        chunk = max(8, STAGE_CHUNK & ~7)
+        starts = range(lo, hi, chunk)
+        cls = _size_class(chunk)
+        pool = self._staging.setdefault(cls, [])
+        stages = []
+        for _ in range(min(STAGE_DEPTH, len(starts))):
+            stages.append(pool.pop() if pool else maps.stage(
+                self.device.create_buffer(size=cls, usage=_U.MAP_READ | _U.COPY_DST), cls))
+        depth = len(stages)
+
+        def issue(i):
+            s, c0 = stages[i % depth], starts[i]
+            enc = self.device.create_command_encoder()
+            enc.copy_buffer_to_buffer(st.buffer, c0, s.buf, 0, min(chunk, hi - c0))
+            s.index = maps.submit(self.queue, enc.finish())
+            maps.begin(s, False, min(chunk, hi - c0))
+
+        end = offset + len(out)
+        for i in range(depth):
+            issue(i)
+        for i, c0 in enumerate(starts):
+            s = stages[i % depth]
+            c = min(chunk, hi - c0)
+            maps.wait(s)
+            a, b = max(c0, offset), min(c0 + c, end)
+            maps.get(s, a - c0, out[a - offset: b - offset], c)
+            maps.unmap(s)
+            if i + depth < len(starts):
+                issue(i + depth)
+        pool.extend(stages)  # not returned after an error: their map state is unknown
 
     def copy(self, src: Storage, src_off: int, dst: Storage, dst_off: int, nbytes: int) -> None:
         """Device-to-device byte copy, recorded in order with the kernels (4-byte aligned)."""

@@ -190,3 +190,160 @@ def test_unsupported_dtype_and_device_errors():
         ga.zeros(3, device="cpu")
     with pytest.raises(ValueError):
         ga.zeros(-1)
+
+
+# ------------------------------------------------------------------------ staged transfers
+@pytest.fixture
+def small_stages(monkeypatch):
+    """Staging path for everything from 16 bytes on, 4 KiB chunks, 2 in flight, threaded host
+    copies from 1 KiB: small arrays then exercise chunking, the rings and the edge words."""
+    from gpuarray import _runtime
+
+    monkeypatch.setattr(_runtime, "STAGE_MIN", 16)
+    monkeypatch.setattr(_runtime, "STAGE_CHUNK", 4096)
+    monkeypatch.setattr(_runtime, "STAGE_DEPTH", 2)
+    monkeypatch.setattr(_runtime, "PAR_COPY_MIN", 1024)
+    monkeypatch.setattr(_runtime, "COPY_THREADS", 3)
+    return _runtime
+
+
+@pytest.mark.parametrize("staged", [False, True])
+def test_round_trip_odd_sizes(staged, request):
+    if staged:
+        request.getfixturevalue("small_stages")
+    rng = np.random.default_rng(7)
+    for dt in (np.int8, np.uint8, np.int16, np.bool_, np.float32):
+        for n in (1, 2, 3, 5, 7, 1023, 1025, 4097, 3 * 4096 + 5, 20000):
+            a = sample((n,), dt, rng)
+            g = ga.asarray(a)
+            np.testing.assert_array_equal(g.get(), a)
+            if n > 1:  # unaligned starts and ends of the read
+                np.testing.assert_array_equal(g[1:].get(), a[1:])
+                np.testing.assert_array_equal(g[1:-1].get(), a[1:-1])
+    e = ga.asarray(np.empty(0, np.int8))
+    assert e.get().shape == (0,)
+
+
+@pytest.mark.parametrize("staged", [False, True])
+def test_write_at_unaligned_offsets_keeps_neighbours(staged, request):
+    from gpuarray import _runtime
+
+    if staged:
+        request.getfixturevalue("small_stages")
+    dev = _runtime.device()
+    rng = np.random.default_rng(3)
+    total = 3 * 4096 + 11
+    base = rng.integers(0, 256, total, dtype=np.uint8)
+    st = dev.upload(base)
+    model = base.copy()
+    for off, n in ((0, 1), (1, 1), (2, 3), (3, 2), (1, 6), (5, 9), (6, 4100), (1, 8193), (2, total - 2), (0, total)):
+        data = rng.integers(0, 256, n, dtype=np.uint8)
+        dev.write(st, off, data)
+        model[off: off + n] = data
+        np.testing.assert_array_equal(dev.read(st, 0, total), model)
+    dev.write(st, 5, b"")  # zero-size: nothing happens
+    np.testing.assert_array_equal(dev.read(st, 0, total), model)
+
+
+def test_slice_assignment_from_host():
+    for dt in (np.int8, np.uint8, np.int16, np.float32):
+        a = np.arange(23).astype(dt)
+        g = ga.asarray(a)
+        src = np.array([101, 102, 103]).astype(dt)
+        g[1:4] = src
+        a[1:4] = src
+        g[18:21] = src
+        a[18:21] = src
+        np.testing.assert_array_equal(g.get(), a)
+
+
+def test_large_transfers_in_chunks(small_stages):
+    dev = small_stages.device()
+    rng = np.random.default_rng(11)
+    # more uploads than staging buffers: the ring is reused and waits for earlier copies
+    hosts = [rng.integers(-(2**31), 2**31 - 1, 5000 + 7 * i, dtype=np.int32) for i in range(7)]
+    gs = [ga.asarray(h) for h in hosts]
+    for g, h in zip(gs, hosts):
+        np.testing.assert_array_equal(g.get(), h)
+    np.testing.assert_array_equal(gs[0][3:4999].get(), hosts[0][3:4999])
+    assert len(dev._transfers().wring) <= small_stages.STAGE_DEPTH
+    f = rng.random(100_003).astype(np.float32)
+    np.testing.assert_array_equal((ga.asarray(f) * 2).get(), f * 2)
+
+
+@pytest.mark.parametrize("staged", [False, True])
+def test_host_write_after_pending_read_is_not_seen(staged, request):
+    from gpuarray import _runtime
+
+    if staged:
+        request.getfixturevalue("small_stages")
+    dev = _runtime.device()
+    a = np.arange(10000, dtype=np.float32)
+    x = ga.asarray(a)
+    y = x * 2
+    y._leaf()  # recorded (not submitted) kernel reading x
+    dev.write(x._node.storage, 0, np.full(10000, -1, np.float32))
+    np.testing.assert_array_equal(y.get(), a * 2)
+    np.testing.assert_array_equal(x.get(), np.full(10000, -1, np.float32))
+    # lazy reader, then an overwrite from the host through the API
+    x = ga.asarray(a)
+    z = x + 1
+    x[...] = np.zeros(10000, np.float32)
+    np.testing.assert_array_equal(z.get(), a + 1)
+    np.testing.assert_array_equal(x.get(), np.zeros(10000, np.float32))
+    # reduction queued before the write
+    x = ga.asarray(a)
+    s = x.sum()
+    dev.write(x._node.storage, 0, np.zeros(10000, np.float32))
+    assert float(s) == float(a.sum())
+
+
+@pytest.mark.parametrize("staged", [False, True])
+def test_transfer_counters(staged, request):
+    if staged:
+        request.getfixturevalue("small_stages")
+    a = np.arange(4099, dtype=np.int8)
+    with ga.stats() as s:
+        g = ga.asarray(a)
+        h = g.get()
+        h2 = g[1:].get()
+    np.testing.assert_array_equal(h, a)
+    np.testing.assert_array_equal(h2, a[1:])
+    assert s.bytes_to_device == a.nbytes
+    assert s.bytes_from_device == 2 * a.nbytes - 1
+
+
+def test_scalar_readback_repeats():
+    x = ga.asarray(np.arange(16, dtype=np.float32))
+    for i in range(50):
+        assert float((x + i).sum()) == float(np.sum(np.arange(16, dtype=np.float32) + i))
+
+
+def test_public_mapping_fallback(small_stages, monkeypatch):
+    dev = small_stages.device()
+    monkeypatch.setattr(small_stages, "NATIVE_MAP_VERSIONS", ("no-such-version",))
+    maps = small_stages._make_maps(dev)
+    assert isinstance(maps, small_stages._PublicMaps)
+    monkeypatch.setattr(dev, "_xfer", small_stages._Transfers(maps), raising=False)
+    monkeypatch.setattr(dev, "_staging", {})
+    rng = np.random.default_rng(5)
+    for n in (1, 5, 4099, 20001):
+        a = rng.integers(0, 256, n, dtype=np.uint8)
+        g = ga.asarray(a)
+        np.testing.assert_array_equal(g.get(), a)
+        np.testing.assert_array_equal(g[1:].get(), a[1:])
+    st = dev.upload(np.zeros(9000, np.uint8))
+    dev.write(st, 3, np.full(8000, 7, np.uint8))
+    want = np.zeros(9000, np.uint8)
+    want[3:8003] = 7
+    np.testing.assert_array_equal(dev.read(st, 0, 9000), want)
+    assert float(ga.asarray(np.arange(16, dtype=np.float32)).sum()) == 120.0
+
+
+def test_native_mapping_in_use_on_the_tested_wgpu():
+    import wgpu
+    from gpuarray import _runtime
+
+    maps = _runtime.device()._transfers().maps
+    if wgpu.__version__.startswith(_runtime.NATIVE_MAP_VERSIONS) and not os.environ.get("GPUARRAY_PUBLIC_MAP"):
+        assert isinstance(maps, _runtime._NativeMaps)

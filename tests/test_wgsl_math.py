@@ -179,6 +179,84 @@ def test_ulp_error_helper():
     assert e[1] >= 2**60 and e[3] >= 2**60 and e[5] >= 2**60
 
 
+
+# ---------------------------------------------------------------------------------------------------
+# float32 power through gpuarray (the fused elementwise kernel: ga_pow_f32's fast path for positive
+# normal x, normal y and |y log2 x| < 120, and the general path around it), against NumPy float64 rounded
+# once to float32: about 6.4 million inputs in the fast path, at its edges (|y log2 x| near 120) and
+# beyond them (overflow, subnormal results), array and scalar exponents, and the special values.
+
+POW_Y = [1.8, 2.2, 0.4545, -1.5, 3.7, 0.1, 17.0, -0.5]
+
+
+def _pow_ref(x, y):
+    with np.errstate(all="ignore"):
+        return np.power(x.astype(np.float64), np.asarray(y, np.float32).astype(np.float64)).astype(np.float32)
+
+
+def pow_array_inputs(n=250_000, seed=7):
+    """x and y (float32) with z = y log2(x) spread over the fast path, its edges and past them"""
+    rng = np.random.default_rng(seed)
+    u = rng.uniform
+    xs, zs = [], []
+    x_wide = lambda m: np.exp2(u(-126, 128, m))                               # every normal binade
+    x_near1 = lambda m: 1 + rng.choice([-1, 1], m) * np.exp2(u(-24, -1, m))   # x - 1 down to 2^-24
+    for xf in (x_wide, x_near1):
+        xs += [xf(2 * n), xf(n), xf(n), xf(n // 2), xf(n // 2)]
+        zs += [u(-119.5, 119.5, 2 * n), u(-3, 3, n),                         # fast path
+               rng.choice([-1, 1], n) * u(117, 123, n),                        # its edges
+               u(125, 129, n // 2), u(-153, -124, n // 2)]                    # overflow, subnormal results
+    x = np.concatenate(xs).astype(np.float32)
+    y = (np.concatenate(zs) / np.log2(x.astype(np.float64))).astype(np.float32)
+    x2 = u(0, 4, n).astype(np.float32)                                          # plain uniform inputs
+    y2 = u(-30, 30, n).astype(np.float32)
+    keep = np.isfinite(y)
+    return np.concatenate([x[keep], x2]), np.concatenate([y[keep], y2])
+
+
+def pow_scalar_inputs(n=100_000, seed=8):
+    """x (float32) for a scalar exponent: every normal binade, near 1, uniform [0, 4)"""
+    rng = np.random.default_rng(seed)
+    return np.concatenate([np.exp2(rng.uniform(-126, 128, n)), 1 + rng.uniform(-0.3, 0.3, n),
+                           1 + rng.choice([-1, 1], n) * np.exp2(rng.uniform(-24, -1, n)),
+                           rng.uniform(0, 4, n)]).astype(np.float32)
+
+
+def _pow_check(x, y, got, label):
+    want = _pow_ref(x, y)
+    err = h.ulp_error(got, want)
+    args = [x, np.broadcast_to(np.asarray(y, np.float32), x.shape)]
+    assert err.max() <= 1, _report(f"power {label}", args, got, want, err, 1)
+
+
+def test_pow_f32_gpuarray_array_exponent():
+    import gpuarray as ga
+    x, y = pow_array_inputs()
+    _pow_check(x, y, (ga.asarray(x) ** ga.asarray(y)).get(), "array exponent")
+
+
+def test_pow_f32_gpuarray_scalar_exponent():
+    import gpuarray as ga
+    x = pow_scalar_inputs()
+    X = ga.asarray(x)
+    for yv in POW_Y + [float(np.float32(np.random.default_rng(9).uniform(-40, 40)))]:
+        _pow_check(x, np.float32(yv), (X ** yv).get(), f"x ** {yv}")
+
+
+def test_pow_f32_gpuarray_special():
+    import gpuarray as ga
+    tiny = [1e-45, 3e-44, 1e-40, 1.1754942e-38, 1.1754944e-38]
+    vals = np.array([0.0, np.inf, np.nan, 1.0, 0.5, 2.0, 3.0, 0.25, 1.5, 7.0, 1e-20, 1e20, 3.4028235e38,
+                     0.99999994, 1.0000001] + tiny, np.float64)
+    xs = np.concatenate([vals, -vals]).astype(np.float32)
+    ys = np.concatenate([vals, -vals, [0.5, 2.5, -2.5, 3.0, -3.0, 5.0, -7.0, 2.0**24, 2.0**24 + 2, 2.0**31,
+                                       2.0**32, 1e10, -1e10, 127.5, 150.0, -150.0, 149.0, -149.5]]).astype(np.float32)
+    x, y = [a.ravel() for a in np.meshgrid(xs, ys)]
+    _pow_check(x, y, (ga.asarray(x) ** ga.asarray(y)).get(), "special values")
+    for yv in (3.0, -3.0, 2.5, 0.0, -0.0, np.inf, -np.inf, np.nan, 1e-45):
+        _pow_check(xs, np.float32(yv), (ga.asarray(xs) ** float(yv)).get(), f"special x ** {yv}")
+
+
 # ---------------------------------------------------------------------------------------------------
 # Measurement for bench/accuracy.md: `python tests/test_wgsl_math.py [out.json] [--seeds N]` measures every
 # function of both libraries (and the driver's f32 builtins) on the default adapter and writes per-function

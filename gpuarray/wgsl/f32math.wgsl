@@ -356,10 +356,91 @@ fn ga__is_odd_int_f32(y: f32) -> bool {
   return (i32(y) & 1) != 0;
 }
 
+// Fast path of pow for positive normal x and normal y with |y log2(x)| < 120 (the common case), in the
+// manner of fdlibm's powf: heads are cut by masking low mantissa bits (integer ops, which no compiler
+// re-associates), so products of heads are exact without fma or Dekker's split.
+// log2(x) = t1 + t2, t1 with 12 significant bits, relative error below 2^-31.5:
+//   x = 2^n ax, ax = 1.m, c = 1 + i/4 the nearest of 1, 1.25, 1.5, 1.75, 2 (c = 2: log2(c) = 1 goes to n),
+//   s = (ax - c) / (ax + c), |s| < 0.059, log2(ax / c) = K atanh(s) = K s + s^3 P(s^2), K = 2/ln2,
+//   P = K (1/3 + s^2/5 + s^4/7) (the rest of the series is below 2^-35 relative).
+//   Only K s needs more than f32: K = KH (12 bits) + KL and s = sh + sl, sh = s cut to 12 bits (KH sh is
+//   exact) and sl the residual (ax - c - sh (ax + c)) / (ax + c), computed exactly with ax + c = th + tl
+//   split by bits. The quotient's own rounding (up to 2 ulp on some drivers) therefore only reaches terms
+//   2^-11 smaller than the result: < 2^-33 relative. log2(c) = LC_H (12 bits) + LC_L.
+// Each fenced subtraction is an exact low-part step: re-associated, merged with a constant or with the
+// rounded sum its head was cut from, it would lose the low part.
+const GA__F32_POW_KH: f32 = 2.8857421875f;
+const GA__F32_POW_KL: f32 = -0.00035210571f;
+const GA__F32_POW_LC1_H: f32 = 0.3218994140625f;        // log2(1.25)
+const GA__F32_POW_LC1_L: f32 = 2.8680824e-05f;
+const GA__F32_POW_LC2_H: f32 = 0.5849609375f;           // log2(1.5)
+const GA__F32_POW_LC2_L: f32 = 1.5632212e-06f;
+const GA__F32_POW_LC3_H: f32 = 0.807373046875f;         // log2(1.75)
+const GA__F32_POW_LC3_L: f32 = -1.8124818e-05f;
+
+fn ga__pow_log2_f32(ix: u32) -> vec2<f32> {
+  let j = ix & 0x007fffffu;
+  let ti = j + 0x00100000u;                              // bits 21..23: i
+  let c = bitcast<f32>((ti & 0x00e00000u) + 0x3f800000u);
+  let ax = bitcast<f32>(j | 0x3f800000u);
+  let u = ax - c;                                        // exact
+  let rcp = 1.0f / (ax + c);
+  let s = u * rcp;
+  let sh = bitcast<f32>(bitcast<u32>(s) & 0xfffff000u);
+  let axh = bitcast<f32>((j & 0x007fe000u) | 0x3f800000u);
+  let th = axh + c;                                      // ax + c = th + tl exactly, th 12 bits
+  let tl = ax - axh;
+  let sl = rcp * (ga__opq_f32(u - sh * th) - sh * tl);   // sh th exact; the difference too (Sterbenz)
+  let sa = sh + sl;                                      // s to 1/2 ulp (the quotient is 1-3 ulp off)
+  let s2 = sa * sa;
+  let hi = GA__F32_POW_KH * sh;                          // exact
+  let lo = GA__F32_POW_KH * sl + GA__F32_POW_KL * s
+    + sa * s2 * (0.9617967f + s2 * (0.57707804f + s2 * 0.41219857f));
+  let b0 = (ti & 0x00200000u) != 0u;                     // i mod 4 picks log2(c)
+  let b1 = (ti & 0x00400000u) != 0u;
+  let lch = select(select(0.0f, GA__F32_POW_LC1_H, b0), select(GA__F32_POW_LC2_H, GA__F32_POW_LC3_H, b0), b1);
+  let lcl = select(select(0.0f, GA__F32_POW_LC1_L, b0), select(GA__F32_POW_LC2_L, GA__F32_POW_LC3_L, b0), b1);
+  let nf = f32(i32((ix + 0x00100000u) >> 23u) - 127);   // n, + 1 where c = 2
+  let t1 = bitcast<f32>(bitcast<u32>(((hi + lo) + lch) + nf) & 0xfffff000u);
+  return vec2<f32>(t1, (lo + lcl) - ga__opq_f32(ga__opq_f32((t1 - nf) - lch) - hi));
+}
+
+// 2^(ph + pl) for |ph| < 120, |pl| <~ 2^-10 |ph|: n = round(ph), the rest (ph - n) + pl (|.| < 0.62) cut to
+// 9 bits tm, so its ln2 multiple is a = tm LN2_C1 (exact: 15-bit constant) + v (|v| < 2^-9);
+// e^(a + v) = e^a (1 + v + v^2/2), e^a = 1 + a + a^2 Q(a), Q minimax degree 5 on |a| < 0.44 (relative
+// error 2^-30); 1 + a is split exactly and the rest added in one fenced sum (a rounded 1 + a costs up to
+// 1/2 ulp, and lavapipe re-associates 1 + (a + r) into (1 + a) + r: 2 to 3 ulp); 2^n applied to the
+// exponent bits (the result is normal).
+fn ga__pow_exp2_f32(ph: f32, pl: f32) -> f32 {
+  let nr = round(ph);
+  let g = ga__opq_f32(ph - nr);                          // exact
+  let tm = bitcast<f32>(bitcast<u32>(g + pl) & 0xffff8000u);
+  let a = tm * GA__F32_LN2_C1;                           // exact
+  let v = (pl - ga__opq_f32(tm - g)) * 0.6931472f + tm * GA__F32_LN2_C2;
+  let q = 0.5f + a * (0.16666663f + a * (0.041666143f + a * (0.008333929f + a * (0.0013963082f
+    + a * 0.00019683782f))));
+  let t = a * a * q;
+  let mh = ga__opq_f32(1.0f + a);                        // 1 + a = mh + (a - (mh - 1)) exactly
+  let r = t + (mh + t) * (v + 0.5f * v * v);             // e^(a + v) = 1 + a + r
+  let m = mh + ga__opq_f32((a - ga__opq_f32(mh - 1.0f)) + r);
+  return bitcast<f32>(bitcast<u32>(m) + (bitcast<u32>(i32(nr)) << 23u));
+}
+
 // pow(x, y) = exp(y log|x|), log in ff (~2^-36) and y log|x| in ff. Special values as ga_pow_f64
 // (C99 F.9.4.4): pow(x, +/-0) = 1 and pow(1, y) = 1 even for NaN; pow(-1, +/-inf) = 1; the +/-inf
 // and +/-0 tables; negative x with non-integer y -> NaN; odd integer y keeps the sign.
+// Positive normal x with normal y and |y log2 x| < 120 take the fast path above (y = y1 + (y - y1),
+// y1 cut to 12 bits, so y1 t1 is exact); everything else, results near the ends of the range included,
+// the double-float path below.
 fn ga_pow_f32(x: f32, y: f32) -> f32 {
+  let ix = bitcast<u32>(x);
+  let ey = bitcast<u32>(y) & GA__F32_EXP;
+  if (ix - 0x00800000u < 0x7f000000u && ey - 0x00800000u < 0x7f000000u) {
+    let L = ga__pow_log2_f32(ix);
+    let y1 = bitcast<f32>(bitcast<u32>(y) & 0xfffff000u);
+    let ph = y1 * L.x;                                   // exact
+    if (abs(ph) < 120.0f) { return ga__pow_exp2_f32(ph, (y - y1) * L.x + y * L.y); }
+  }
   if (ga__iszero_f32(y) || x == 1.0f) { return 1.0f; }
   if (ga__isnan_f32(x) || ga__isnan_f32(y)) { return ga__nan_f32(); }
   let ax = ga__abs_f32(x);
