@@ -135,6 +135,10 @@ class Plan:
         self.ids: dict = {}
         self.desc: list = []
         self.children: list = []
+        # defer: node kinds evaluated by a kernel of their own (matmul products, _product.py) are
+        # listed in ``deferred`` instead of described, and evaluate_into hands the tree to them
+        self.defer = False
+        self.deferred: list = []
         out_b = self.binding(out.storage, out.dtype, writable=True)
         self.out_vec = self.vector(out.strides, out.offset)
         assert out_b == 0
@@ -490,7 +494,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 def evaluate_into(root, out: Leaf) -> None:
     """Record the kernel that computes ``root`` (broadcast to ``out.shape``) into the view ``out``."""
     plan = Plan(out)
+    plan.defer = True
     plan.walk(root)
+    if plan.deferred:
+        return type(plan.deferred[0]).evaluate(root, out, plan.deferred)
     plan.finish()
     if plan.n == 0:
         return

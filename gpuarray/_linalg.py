@@ -4,7 +4,9 @@ Every product and the reductions built on it run through one strided contraction
 ``contract_into(out, a, b)``: ``out[..., m, n] = sum_k a[..., m, k] * b[..., k, n]`` over views
 whose batch dims agree (broadcast dims have stride 0). Operands are read through their own
 strides, offsets and dtypes (converted while loading), so transposes, slices, broadcasting and
-mixed dtypes cost no copies. The API functions below only build views.
+mixed dtypes cost no copies. The API functions below only build views and return lazy products
+(``_product.Product``): computed when read, an elementwise consumer applied by the product's kernel
+as it stores each element (an epilogue, ``epi``), diagonals reduced without the product.
 
 Kernels (wgsl/matmul_*.wgsl): a register-tiled one for float32/float64 products (``matmul_fast``:
 tile shapes per dtype and operand shape, split-K with a second reduction pass ``matmul_splitk``
@@ -32,6 +34,7 @@ from . import _runtime, _wgsl_lib
 from ._array import GpuArray, new_leaf
 from ._codegen import LIT, SUFFIX, binding_decls, cast_expr, load_fn, store_fn
 from ._graph import Leaf, broadcast_shapes, broadcast_strides, contiguous_strides
+from ._product import Product, diagonal_terms, lazy
 
 # tile of C per workgroup, K-depth of a staged slice, micro-tile per thread (256 threads);
 # float64 tiles take 16 KiB of workgroup memory, within every adapter's limit
@@ -107,26 +110,31 @@ def _step(step: str, ct) -> tuple[str, str]:
     return _zero(w), f"acc = select({fold}, a, k == 0u);"
 
 
-def _common(adt, bdt, cdt, nb: int, helpers: str = "") -> str:
+def _common(adt, bdt, cdt, nb: int, helpers: str = "", epi=None) -> str:
     """The prologue every matmul kernel shares: bindings, typed loads of A and B converted to the
-    compute type, the store of C, and the batch-index helpers (matmul_common.wgsl)."""
+    compute type, the store of C, and the batch-index helpers (matmul_common.wgsl). With an
+    epilogue (``_product.EpiCode``) the store ``st`` applies it and binding 0 has the output's dtype."""
     w = dt.wgsl_type(cdt)
+    if epi is None:
+        bindings, store = binding_decls([(None, cdt, True), (None, adt, False), (None, bdt, False)]), store_fn(cdt)
+    else:
+        bindings, store = epi.decls(), epi.functions()
+        helpers = helpers or epi.helpers()
     loaders = [
         load_fn(1, adt, False),
         load_fn(2, bdt, False),
-        store_fn(cdt),
+        store,
         f"fn la(j: u32) -> {w} {{ let v = ld1(j); return {cast_expr(adt, cdt, 'v')}; }}",
         f"fn lb(j: u32) -> {w} {{ let v = ld2(j); return {cast_expr(bdt, cdt, 'v')}; }}",
     ]
     return _wgsl_lib.template("matmul_common.wgsl").substitute(
-        bindings=binding_decls([(None, cdt, True), (None, adt, False), (None, bdt, False)]),
-        loaders="\n".join(loaders), helpers=helpers, NB=nb)
+        bindings=bindings, loaders="\n".join(loaders), helpers=helpers, NB=nb)
 
 
-def _source(variant: str, step: str, adt, bdt, cdt, nb: int) -> str:
+def _source(variant: str, step: str, adt, bdt, cdt, nb: int, epi=None) -> str:
     w = dt.wgsl_type(cdt)
     init, code = _step(step, cdt)
-    common = _common(adt, bdt, cdt, nb, _wgsl_lib.resolve(code))
+    common = _common(adt, bdt, cdt, nb, _wgsl_lib.resolve(code + ("\n" + epi.body() if epi else "")), epi)
     if variant == "simple":
         return _wgsl_lib.template("matmul_simple.wgsl").substitute(
             common=common, CT=w, INIT=init, STEP=code, WG=SIMPLE_WG)
@@ -155,7 +163,7 @@ def _load_offsets(rows: int, bk: int, nt: int, count: int, kfast: bool):
     return out
 
 
-def _fast_blocks(c: dict, ct: str) -> dict:
+def _fast_blocks(c: dict, ct: str, loop_write: bool = False) -> dict:
     BM, BN, BK, RM, RN, NT = c["BM"], c["BN"], c["BK"], c["RM"], c["RN"], c["NT"]
     la_n, lb_n = -(-BM * BK // NT), -(-BN * BK // NT)
     decl = [f"  var ra{l}: {ct};" for l in range(la_n)] + [f"  var rb{l}: {ct};" for l in range(lb_n)]
@@ -196,7 +204,22 @@ def _fast_blocks(c: dict, ct: str) -> dict:
                 comp.append(f"      c{i}_{j} = fma(vec4<{ct}>({a}), b{j}, c{i}_{j});")
         comp.append("    }")
     wr = []
-    for i in range(RM):
+    if loop_write:
+        # one copy of the store in the code (a heavy epilogue is inlined into every st call: 64-128
+        # unrolled copies compile slowly and cost registers); the row's values are picked by a switch
+        rv = RN // 4
+        wr.append(f"  for (var i = 0u; i < {RM}u; i++) {{\n    var r: array<vec4<{ct}>, {rv}>;\n    switch (i) {{")
+        for i in range(RM):
+            wr.append(f"      case {i}u: {{ " + " ".join(f"r[{j}] = c{i}_{j};" for j in range(rv)) + " }")
+        wr.append("      default: {}\n    }")
+        wr.append(f"    let m = m0 + (i / 4u) * {4 * (BM // RM)}u + ty * 4u + i % 4u;")
+        wr.append("    if (m < M) {\n      let row = cz + i32(m) * scm;")
+        wr.append(f"      for (var e = 0u; e < {RN}u; e++) {{")
+        wr.append(f"        let n = n0 + (e / 4u) * {4 * (BN // RN)}u + e % 4u + tx * 4u;")
+        wr.append("        if (n < N) { let v = r[e / 4u][e % 4u]; st(u32(row + i32(n) * scn), v); "
+                  "if (mirror) { st(u32(cz + i32(n) * scm + i32(m) * scn), v); } }")
+        wr.append("      }\n    }\n  }")
+    for i in range(0 if loop_write else RM):
         wr.append(f"  {{\n    let m = m0 + {(i // 4) * 4 * (BM // RM)}u + ty * 4u + {i % 4}u;")
         wr.append("    if (m < M) {\n      let row = cz + i32(m) * scm;")
         for j in range(RN // 4):
@@ -225,14 +248,14 @@ def _fast_smem(c: dict, itemsize: int) -> int:
     return 2 * c["BK"] * (c["BM"] + 4 + c["BN"] + 4) * itemsize
 
 
-def _fast_source(c: dict, adt, bdt, cdt, nb: int) -> str:
+def _fast_source(c: dict, adt, bdt, cdt, nb: int, epi=None) -> str:
     w = dt.wgsl_type(cdt)
-    common = _common(adt, bdt, cdt, nb)
+    common = _common(adt, bdt, cdt, nb, epi=epi)
     BM, BN, BK = c["BM"], c["BN"], c["BK"]
     return _wgsl_lib.template("matmul_fast.wgsl").substitute(
         common=common, CT=w, NT=c["NT"], BM=BM, BN=BN, BK=BK, TX=BN // c["RN"], TY=BM // c["RM"],
         AP=BM // 4 + 1, BP=BN // 4 + 1, ASZ=2 * BK * (BM // 4 + 1), BSZ=2 * BK * (BN // 4 + 1), XW=15 + 4 * nb,
-        **_fast_blocks(c, w))
+        **_fast_blocks(c, w, epi is not None and epi.heavy()))
 
 
 def _trusted_pipeline(dev, kern) -> None:
@@ -257,22 +280,28 @@ def _fast_kernel(dev, key, build):
     return kern
 
 
-def _splitk_reduce(out: Leaf, part, M: int, N: int, S: int, sym: bool, scm: int, scn: int) -> None:
+def _splitk_reduce(out: Leaf, part, M: int, N: int, S: int, sym: bool, scm: int, scn: int, epi=None) -> None:
     cdt = out.dtype
     words = [M * N, M, N, S, out.offset, scm, scn, int(sym)]
-    params = _pack(words)
+    code = epi.code(len(words), [(part, cdt)]) if epi is not None else None
+    params = _pack(words) + (code.params if code else b"")
 
     def build():
-        src = _wgsl_lib.template("matmul_splitk.wgsl").substitute(
-            bindings=binding_decls([(None, cdt, True), (None, cdt, False)]), store=store_fn(cdt))
-        return f"matmul_splitk_{cdt.name}", src, ["rw", "r"], len(params)
+        if code is None:
+            bindings, store = binding_decls([(None, cdt, True), (None, cdt, False)]), store_fn(cdt)
+        else:
+            bindings, store = code.decls(), code.functions() + "\n" + code.helpers()
+        src = _wgsl_lib.template("matmul_splitk.wgsl").substitute(bindings=bindings, store=store)
+        name = f"matmul_splitk_{cdt.name}" + ("_epi" if code else "")
+        return name, src, ["rw", "r"] + (code.access if code else []), len(params)
 
     dev = _runtime.device()
-    kern = dev.kernel(("matmul_splitk", cdt.char), build)
-    dev.dispatch(kern, [out.storage, part], params, _runtime.groups_for(M * N, 256))
+    key = ("matmul_splitk", cdt.char) + ((code.key,) if code else ())
+    kern = dev.kernel(key, build)
+    dev.dispatch(kern, [out.storage, part] + (code.storages if code else []), params, _runtime.groups_for(M * N, 256))
 
 
-def _contract_fast(out: Leaf, a: Leaf, b: Leaf, M, N, K, sam, sak, sbk, sbn, scm, scn, dims, nbatch) -> bool:
+def _contract_fast(out: Leaf, a: Leaf, b: Leaf, M, N, K, sam, sak, sbk, sbn, scm, scn, dims, nbatch, epi=None) -> bool:
     """Record the product on the register-tiled kernel; False where it does not apply."""
     cdt = out.dtype
     if min(M, N) >= TILED_MIN:
@@ -318,18 +347,21 @@ def _contract_fast(out: Leaf, a: Leaf, b: Leaf, M, N, K, sam, sak, sbk, sbn, scm
         words.append(n)
         words.extend(st)
     words += [S, kchunk, cs, tiles, int(sym), int(sym and S == 1), kfa, kfb]
-    params = _pack(words)
+    # an epilogue goes into the kernel that stores C: this one, or the split-K reduction
+    code = epi.code(len(words), [(a.storage, a.dtype), (b.storage, b.dtype)]) if epi is not None and S == 1 else None
+    params = _pack(words) + (code.params if code else b"")
     cfg = tuple(sorted(c.items()))
-    key = ("matmul", "fast", cfg, TRUSTED, a.dtype.char, b.dtype.char, cdt.char, len(dims))
+    key = ("matmul", "fast", cfg, TRUSTED, a.dtype.char, b.dtype.char, cdt.char, len(dims), code.key if code else None)
 
     def build():
-        src = _fast_source(c, a.dtype, b.dtype, cdt, len(dims))
-        return f"matmul_fast_{cdt.name}_{BM}x{BN}", src, ["rw", "r", "r"], len(params)
+        src = _fast_source(c, a.dtype, b.dtype, cdt, len(dims), code)
+        name = f"matmul_fast_{cdt.name}_{BM}x{BN}" + ("_epi" if code else "")
+        return name, src, ["rw", "r", "r"] + (code.access if code else []), len(params)
 
     kern = _fast_kernel(dev, key, build)
-    dev.dispatch(kern, [cst, a.storage, b.storage], params, total)
+    dev.dispatch(kern, [cst, a.storage, b.storage] + (code.storages if code else []), params, total)
     if S > 1:
-        _splitk_reduce(out, part, M, N, S, sym, scm, scn)
+        _splitk_reduce(out, part, M, N, S, sym, scm, scn, epi)
     if EARLY_SUBMIT and 2 * M * N * K * nbatch >= EARLY_SUBMIT_FLOPS:
         # a long product: submit now, so that the device runs it while the host records what follows
         dev.flush()
@@ -392,15 +424,15 @@ def _narrow_blocks(c: dict, ct: str) -> dict:
             "RSZ": max(NT * (W + 1), V * (G + 1))}
 
 
-def _narrow_source(c: dict, adt, bdt, cdt, nb: int) -> str:
+def _narrow_source(c: dict, adt, bdt, cdt, nb: int, epi=None) -> str:
     w = dt.wgsl_type(cdt)
-    common = _common(adt, bdt, cdt, nb)
+    common = _common(adt, bdt, cdt, nb, epi=epi)
     return _wgsl_lib.template("matmul_narrow.wgsl").substitute(
         common=common, CT=w, NT=c["NT"], RPT=c["RPT"], NP=c["NP"], W=c["W"], XW=15 + 4 * nb,
         **_narrow_blocks(c, w))
 
 
-def _contract_narrow(out: Leaf, a: Leaf, b: Leaf, M, N, K, sam, sak, sbk, sbn, scm, scn, dims, nbatch) -> bool:
+def _contract_narrow(out: Leaf, a: Leaf, b: Leaf, M, N, K, sam, sak, sbk, sbn, scm, scn, dims, nbatch, epi=None) -> bool:
     """Record a product with a thin side (<= NARROW_SIDE) on the narrow kernel: one dispatch
     (two with split-K); False where it does not apply."""
     if not NARROW or min(M, N) > NARROW_SIDE:
@@ -431,18 +463,20 @@ def _contract_narrow(out: Leaf, a: Leaf, b: Leaf, M, N, K, sam, sak, sbk, sbn, s
         words.append(n)
         words.extend(st)
     words += [S, kchunk, cs]
-    params = _pack(words)
+    code = epi.code(len(words), [(a.storage, a.dtype), (b.storage, b.dtype)]) if epi is not None and S == 1 else None
+    params = _pack(words) + (code.params if code else b"")
     key = ("matmul", "narrow", c["NT"], c["RPT"], c["NP"], c["U"], c["W"], TRUSTED, a.dtype.char, b.dtype.char,
-           cdt.char, len(dims))
+           cdt.char, len(dims), code.key if code else None)
 
     def build():
-        src = _narrow_source(c, a.dtype, b.dtype, cdt, len(dims))
-        return f"matmul_narrow_{cdt.name}_{c['RPT']}x{c['NP']}", src, ["rw", "r", "r"], len(params)
+        src = _narrow_source(c, a.dtype, b.dtype, cdt, len(dims), code)
+        name = f"matmul_narrow_{cdt.name}_{c['RPT']}x{c['NP']}" + ("_epi" if code else "")
+        return name, src, ["rw", "r", "r"] + (code.access if code else []), len(params)
 
     kern = _fast_kernel(dev, key, build)
-    dev.dispatch(kern, [cst, a.storage, b.storage], params, total)
+    dev.dispatch(kern, [cst, a.storage, b.storage] + (code.storages if code else []), params, total)
     if S > 1:
-        _splitk_reduce(out, part, M, N, S, False, scm, scn)
+        _splitk_reduce(out, part, M, N, S, False, scm, scn, epi)
     return True
 
 
@@ -463,11 +497,13 @@ def _merge(sizes, *stride_lists):
     return out
 
 
-def contract_into(out: Leaf, a: Leaf, b: Leaf, step: str = "dot") -> None:
+def contract_into(out: Leaf, a: Leaf, b: Leaf, step: str = "dot", epi=None) -> None:
     """Record ``out[..., m, n] = fold_k step(a[..., m, k], b[..., k, n])`` (one dispatch).
 
     All three views share the batch shape ``out.shape[:-2]``. step: 'dot' (sum of products,
     in out's dtype), 'max' / 'min' (of a along k; b is ignored but bound).
+    epi: a ``_product.Epilogue``; ``out`` is then the product's layout as a contiguous result at
+    offset 0 over the epilogue output's buffer, and every kernel stores through the epilogue.
     """
     *batch, M, N = out.shape
     K = a.shape[-1]
@@ -494,8 +530,8 @@ def contract_into(out: Leaf, a: Leaf, b: Leaf, step: str = "dot") -> None:
         dims.pop()
     nbatch = math.prod(int(d[0]) for d in dims)
     if (FAST and step == "dot" and out.dtype in (dt.float32, dt.float64) and a.dtype in dt.REAL_FLOAT and b.dtype in dt.REAL_FLOAT
-            and (_contract_narrow(out, a, b, M, N, K, sam, sak, sbk, sbn, scm, scn, dims, nbatch)
-                 or _contract_fast(out, a, b, M, N, K, sam, sak, sbk, sbn, scm, scn, dims, nbatch))):
+            and (_contract_narrow(out, a, b, M, N, K, sam, sak, sbk, sbn, scm, scn, dims, nbatch, epi)
+                 or _contract_fast(out, a, b, M, N, K, sam, sak, sbk, sbn, scm, scn, dims, nbatch, epi))):
         return
     tiled = step == "dot" and out.dtype in dt.REAL_FLOAT and M >= TILED_MIN and N >= TILED_MIN
     if tiled:
@@ -510,17 +546,19 @@ def contract_into(out: Leaf, a: Leaf, b: Leaf, step: str = "dot") -> None:
     for n, st in dims:
         words.append(n)
         words.extend(st)
-    params = _pack(words)
+    code = epi.code(len(words), [(a.storage, a.dtype), (b.storage, b.dtype)]) if epi is not None else None
+    params = _pack(words) + (code.params if code else b"")
     variant = "tiled" if tiled else "simple"
-    key = ("matmul", variant, step, a.dtype.char, b.dtype.char, out.dtype.char, len(dims))
+    key = ("matmul", variant, step, a.dtype.char, b.dtype.char, out.dtype.char, len(dims), code.key if code else None)
 
     def build():
-        src = _source(variant, step, a.dtype, b.dtype, out.dtype, len(dims))
-        return f"matmul_{variant}_{step}_{out.dtype.name}", src, ["rw", "r", "r"], len(params)
+        src = _source(variant, step, a.dtype, b.dtype, out.dtype, len(dims), code)
+        name = f"matmul_{variant}_{step}_{out.dtype.name}" + ("_epi" if code else "")
+        return name, src, ["rw", "r", "r"] + (code.access if code else []), len(params)
 
     dev = _runtime.device()
     kern = dev.kernel(key, build)
-    dev.dispatch(kern, [out.storage, a.storage, b.storage], params, groups)
+    dev.dispatch(kern, [out.storage, a.storage, b.storage] + (code.storages if code else []), params, groups)
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -543,6 +581,15 @@ def _finish(res: GpuArray, out):
 
     assign(out, res)
     return out
+
+
+def _product(av: Leaf, bv: Leaf, ct, shape, cmap) -> GpuArray:
+    """The product of the views ``av`` (batch + (M, K)) and ``bv`` (batch + (K, N)) as a lazy array of
+    ``shape`` (``cmap``: the result dim of each contraction dim, see ``_product.Product``)."""
+    shape = tuple(int(s) for s in shape)
+    if math.prod(shape) == 0:
+        return GpuArray(new_leaf(ct, shape))
+    return lazy(Product(av, bv, ct, shape, cmap))
 
 
 def _result(leaf: Leaf, shape) -> GpuArray:
@@ -630,9 +677,9 @@ def matmul(x1, x2, /, out=None, *, dtype=None, casting="same_kind", order="K", s
                          f"{remap}  and requested shape {_shape_str(core)}") from None
     av = Leaf(la.storage, la.dtype, batch + (M, K), broadcast_strides(ash[:-2], ast[:-2], batch) + ast[-2:], la.offset)
     bv = Leaf(lb.storage, lb.dtype, batch + (K, N), broadcast_strides(bsh[:-2], bst[:-2], batch) + bst[-2:], lb.offset)
-    res = new_leaf(ct, batch + (M, N))
-    contract_into(res, av, bv)
-    return _finish(_result(res, batch + core), out)
+    nb = len(batch)
+    cmap = list(range(nb)) + [nb if a.ndim > 1 else None, nb + (a.ndim > 1) if b.ndim > 1 else None]
+    return _finish(_product(av, bv, ct, batch + core, cmap), out)
 
 
 def _tensordot(a: GpuArray, b: GpuArray, a_con, b_con, ct) -> GpuArray:
@@ -652,18 +699,18 @@ def _tensordot(a: GpuArray, b: GpuArray, a_con, b_con, ct) -> GpuArray:
         return _tensordot(a, b, range(na, na + nk), range(nk), ct)
     sak, sbk = kdims[0][1] if kdims else (0, 0)
     na, nb = len(a_free), len(b_free)
-    res = new_leaf(ct, [la.shape[i] for i in a_free] + [lb.shape[j] for j in b_free])
-    cs = res.strides
+    shape = [la.shape[i] for i in a_free] + [lb.shape[j] for j in b_free]
     # the last free dim of each operand is the matrix dim; the others are batch dims
-    M, sam, scm = (la.shape[a_free[-1]], la.strides[a_free[-1]], cs[na - 1]) if na else (1, 0, 0)
-    N, sbn, scn = (lb.shape[b_free[-1]], lb.strides[b_free[-1]], cs[na + nb - 1]) if nb else (1, 0, 0)
+    M, sam = (la.shape[a_free[-1]], la.strides[a_free[-1]]) if na else (1, 0)
+    N, sbn = (lb.shape[b_free[-1]], lb.strides[b_free[-1]]) if nb else (1, 0)
     ab, bb = a_free[:-1], b_free[:-1]
     batch = [la.shape[i] for i in ab] + [lb.shape[j] for j in bb]
     av = Leaf(la.storage, la.dtype, batch + [M, K], [la.strides[i] for i in ab] + [0] * len(bb) + [sam, sak], la.offset)
     bv = Leaf(lb.storage, lb.dtype, batch + [K, N], [0] * len(ab) + [lb.strides[j] for j in bb] + [sbk, sbn], lb.offset)
-    cv = Leaf(res.storage, ct, batch + [M, N], list(cs[:max(na - 1, 0)]) + list(cs[na:na + max(nb - 1, 0)]) + [scm, scn], 0)
-    contract_into(cv, av, bv)
-    return GpuArray(res)
+    # result dims: a's free ones, then b's; contraction dims: a's batch, b's batch, M, N
+    cmap = list(range(max(na - 1, 0))) + list(range(na, na + max(nb - 1, 0))) + [na - 1 if na else None,
+                                                                                na + nb - 1 if nb else None]
+    return _product(av, bv, ct, shape, cmap)
 
 
 def _multiply(a, b):
@@ -755,9 +802,7 @@ def vecdot(x1, x2, /, *, axis=-1):
     K = la.shape[-1]
     av = Leaf(la.storage, la.dtype, batch + (1, K), broadcast_strides(la.shape[:-1], la.strides[:-1], batch) + (0, la.strides[-1]), la.offset)
     bv = Leaf(lb.storage, lb.dtype, batch + (K, 1), broadcast_strides(lb.shape[:-1], lb.strides[:-1], batch) + (lb.strides[-1], 0), lb.offset)
-    res = new_leaf(ct, batch + (1, 1))
-    contract_into(res, av, bv)
-    return _result(res, batch)
+    return _product(av, bv, ct, batch, list(range(len(batch))) + [None, None])
 
 
 def outer(a, b, out=None):
@@ -783,8 +828,18 @@ def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
     a = _arr(a)
     if a.ndim < 2:
         raise ValueError("diag requires an array of at least two dimensions")
-    d = diagonal(a, offset=offset, axis1=axis1, axis2=axis2)
     ct = dt.normalize(dtype) if dtype is not None else sum_dtype(a.dtype)
+    node = a._node
+    if isinstance(node, Product) and ct == node.dtype:
+        from ._manipulation import _axis
+
+        a1, a2 = _axis(axis1, a.ndim), _axis(axis2, a.ndim)
+        terms = diagonal_terms(node, operator.index(offset), a1, a2) if a1 != a2 and ct != dt.bool_ else None
+        if terms is not None:  # sum over (i, k) of X[i, k] * Y[k, i]: one reduction, no product
+            from ._reductions import sum as _sum
+
+            return _finish(_sum(terms, axis=(-2, -1), dtype=ct), out)
+    d = diagonal(a, offset=offset, axis1=axis1, axis2=axis2)
     return _finish(reduce_axes(d, (d.ndim - 1,), "sum", ct), out)
 
 

@@ -445,6 +445,12 @@ def diagonal(x, /, offset=0, axis1=0, axis2=1):
     if a1 == a2:
         raise ValueError("axis1 and axis2 cannot be the same")
     offset = operator.index(offset)
+    from ._product import Product, diagonal_of
+
+    if isinstance(x._node, Product):  # a pending product: one reduction over k per diagonal element
+        d = diagonal_of(x._node, offset, a1, a2)
+        if d is not None:
+            return d
     leaf = x._leaf()
     n1, n2 = leaf.shape[a1], leaf.shape[a2]
     if offset >= 0:

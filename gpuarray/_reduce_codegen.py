@@ -576,12 +576,11 @@ def choose(n_out: int, n_red: int, inner: bool) -> tuple[str, int, int]:
     if n_red <= THREAD_MAX_RED or (not inner and n_out >= TARGET_THREADS):
         return "thread", 1, max(n_red, 1)
     if not inner:
-        # few outputs (sum(x, axis=0) of a (128, 2048) array: 2048 threads of 128 dependent steps)
-        # leave the device idle and wait on one memory latency per step: split each output's run
-        # into chunks (MIN_RUN elements at least) until TARGET_THREADS threads work, then fold
-        # the partials in a second pass
-        run = MIN_RUN if n_red <= 4 * THREAD_CHUNK else THREAD_CHUNK
-        chunks = max(1, min(-(-n_red // run), -(-TARGET_THREADS // n_out)))
+        # one pass while the runs are short: splitting (sum(x, axis=0) of a (128, 2048) array into
+        # 16-element runs and a second pass) measured faster on the device but cost the host more
+        # recording than it saved (nlms on the H200: 88 ms single-pass, 123 ms split)
+        chunks = 1 if n_red <= 4 * THREAD_CHUNK else min(-(-n_red // THREAD_CHUNK), -(-TARGET_THREADS // n_out))
+        chunks = max(chunks, 1)
         length = -(-n_red // chunks)
         return "thread", -(-n_red // length), length
     if n_red <= GROUP_ONE_PASS:
@@ -698,9 +697,10 @@ def _enqueue(p: _Pending) -> None:
     # a reduction reading what a queued one writes must see its result: run the queue first
     if _PENDING_OUT and any(id(st) in _PENDING_OUT for st in p.root.storages):
         run_pending()
-    plan = p.first_plan()
-    plan.finish()  # decides the vec4 structure, which merged members must share
-    p.plan = plan
+    if p.kind == "group":  # the vec4 fold structure (group kernels only), which merged members must share
+        plan = p.first_plan()
+        plan.finish()
+        p.plan = plan
     _PENDING.append(p)
     _PENDING_OUT.add(id(p.out.storage))
     if p.part is not None:
@@ -723,11 +723,11 @@ def run_pending() -> None:
             batch = list(_PENDING)
             groups: dict = {}
             for p in batch:
-                key = (p.root.shape, p.axes, p.kind, p.chunks, p.length, p.plan.vec)
+                key = (p.root.shape, p.axes, p.kind, p.chunks, p.length, p.plan is not None and p.plan.vec)
                 groups.setdefault(key, []).append(p)
             for key, members in groups.items():
                 if len(members) == 1:
-                    _run(members[0].plan, _groups, finished=True)
+                    _run_alone(members[0])
                 else:
                     for i in range(0, len(members), _MAX_MEMBERS):
                         _run_merged(members[i:i + _MAX_MEMBERS], key, dev)
@@ -744,6 +744,13 @@ def run_pending() -> None:
             dev.pending_work = run_pending
 
 
+def _run_alone(p: _Pending) -> None:
+    if p.plan is None:
+        _run(p.first_plan(), _groups)
+    else:
+        _run(p.plan, _groups, finished=True)
+
+
 _MAX_MEMBERS = 6  # bindings: each member adds an output (the device allows 8 or more in all)
 
 
@@ -754,7 +761,7 @@ def _run_merged(members, key, dev) -> None:
     plan.finish()
     if len(plan.bindings) + 1 > dev.max_bindings:  # too many distinct buffers together: one by one
         for p in members:
-            _run(p.plan, _groups, finished=True)
+            _run_alone(p)
         return
     _run(plan, _groups, finished=True)
 

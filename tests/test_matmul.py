@@ -52,6 +52,12 @@ def check(got, a, b, op=np.matmul):
         assert_same(got, want)
 
 
+def ev(x):
+    """Evaluate a lazy result now (products are lazy until read; dispatch counts need them recorded)."""
+    x._leaf()
+    return x
+
+
 @pytest.fixture(autouse=True)
 def _quiet_fallbacks():
     with warnings.catch_warnings():
@@ -115,7 +121,7 @@ def test_strided_operands_read_in_place(dtype, rng):
     ]
     for ga_a, ga_b, np_a, np_b in cases:
         with ga.stats() as s:
-            got = ga_a @ ga_b
+            got = ev(ga_a @ ga_b)
         assert s.dispatches == 1 and s.buffers_allocated <= 1
         check(got, np_a, np_b)
 
@@ -133,7 +139,7 @@ def test_broadcast_batch_over_a_shared_matrix_is_one_product(rng):
     a, b = rng.standard_normal((6, 20, 9)), rng.standard_normal((9, 18))
     A, B = ga.asarray(a), ga.asarray(b)
     with ga.stats() as s:
-        got = A @ B
+        got = ev(A @ B)
     assert s.dispatches == 1
     check(got, a, b)
     check(ga.asarray(a[:, ::2]) @ B, a[:, ::2], b)  # batch rows not contiguous in A
@@ -158,15 +164,15 @@ def test_nan_and_inf_propagate():
 def test_no_recompilation_across_sizes(rng):
     shapes = [(17, 33, 20), (64, 5, 129), (31, 127, 16), (100, 3, 50)]
     for dtype in (np.float32, np.int32):
-        ga.asarray(sample((16, 2), dtype, rng)) @ ga.asarray(sample((2, 16), dtype, rng))  # warm (narrow kernel)
-        ga.asarray(sample((17, 2), dtype, rng)) @ ga.asarray(sample((2, 17), dtype, rng))  # warm (tiled kernel)
+        ev(ga.asarray(sample((16, 2), dtype, rng)) @ ga.asarray(sample((2, 16), dtype, rng)))  # warm (narrow kernel)
+        ev(ga.asarray(sample((17, 2), dtype, rng)) @ ga.asarray(sample((2, 17), dtype, rng)))  # warm (tiled kernel)
         with ga.stats() as s:
             for m, k, n in shapes:
                 a, b = sample((m, k), dtype, rng), sample((k, n), dtype, rng)
                 check(ga.asarray(a) @ ga.asarray(b), a, b)
         assert s.kernels_compiled == 0
     # views and batches of the same structure reuse the kernel too
-    ga.asarray(rng.standard_normal((2, 17, 17))) @ ga.asarray(rng.standard_normal((2, 17, 17)))
+    ev(ga.asarray(rng.standard_normal((2, 17, 17))) @ ga.asarray(rng.standard_normal((2, 17, 17))))
     with ga.stats() as s:
         for bsz, m in [(3, 20), (5, 37)]:
             a = rng.standard_normal((bsz, m, m + 1))
@@ -388,7 +394,7 @@ def test_split_k_accuracy_and_dispatches(rng):
     b = rng.uniform(-1, 1, (8192, 48)).astype(np.float32)
     A, B = ga.asarray(a), ga.asarray(b)
     with ga.stats() as s:
-        got = A @ B
+        got = ev(A @ B)
     assert s.dispatches == 2  # partial products, then their sum
     assert rel_fro(got, a.astype(np.float64) @ b) < 1e-5
 
@@ -398,7 +404,7 @@ def test_symmetric_products_mirror_one_triangle(n, split, rng):
     x = rng.random((n, 150)).astype(np.float32)
     X = ga.asarray(x)
     with ga.stats() as s:
-        g = X.T @ X
+        g = ev(X.T @ X)
     assert s.dispatches == (2 if split else 1)
     got = g.get()
     assert np.array_equal(got, got.T)
@@ -435,7 +441,7 @@ def test_narrow_products_every_thin_width(dtype, n, rng):
     q = rng.uniform(-1, 1, (517, n)).astype(dtype)
     G, Q = ga.asarray(g), ga.asarray(q)
     with ga.stats() as s:
-        got = G @ Q
+        got = ev(G @ Q)
     assert s.dispatches == 1
     check(got, g, q)
     check(Q.T @ G.T, q.T, g.T)  # thin on the left, m-fast A
@@ -462,7 +468,7 @@ def test_narrow_split_k_and_norms(rng):
     g = rng.uniform(-1, 1, (60000, 8)).astype(np.float32)
     X, G = ga.asarray(x), ga.asarray(g)
     with ga.stats() as s:
-        got = X.T @ G
+        got = ev(X.T @ G)
     assert s.dispatches == 2  # partial sums over K splits, then their sum
     assert rel_fro(got, x.T.astype(np.float64) @ g) < 1e-5
     q = rng.standard_normal((1024, 8)).astype(np.float32)
