@@ -193,7 +193,7 @@ def can_cast_same_kind(src, dst) -> bool:
     return np.can_cast(src, dst, casting="same_kind")
 
 
-def assign(target: GpuArray, value) -> None:
+def assign(target: GpuArray, value, value_temporary: bool = False) -> None:
     """Write ``value`` (array, expression or scalar) into ``target``'s buffer view, broadcasting
     and casting to its dtype. Pending expressions that read the buffer are evaluated first,
     and a value that reads the same buffer through another view is evaluated to a temporary,
@@ -211,6 +211,8 @@ def assign(target: GpuArray, value) -> None:
         node = value._node
         if leaf.storage in node.storages and not _reads_only_same_view(node, leaf):
             node = value._leaf() if not isinstance(node, Leaf) else _copy_node(node)
+        elif leaf.storage in node.storages and not isinstance(node, Leaf) and not value_temporary:
+            node = value._leaf()  # the value outlives this write: compute it into its own buffer
         if node.dtype != leaf.dtype:
             node = Cast(node, leaf.dtype)
     else:
@@ -283,7 +285,7 @@ def apply_inplace(opname: str, target: GpuArray, other) -> None:
     # compute it into a temporary and cost a second kernel)
     for st in res._node.storages:
         st.readers.pop(id(res), None)
-    assign(target, res)
+    assign(target, res, value_temporary=True)
 
 
 def _has_views(a: GpuArray) -> bool:
