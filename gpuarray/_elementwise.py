@@ -95,7 +95,7 @@ def apply(opname: str, *args) -> GpuArray:
         else:
             return _apply(opname, args)
     res = _resolved.get(tuple(sig))
-    if res is None or res[4] is not None or shape is None or shape is False or opname == "power" or res[0].name == "power":
+    if res is None or res[4] is not None or shape is None or shape is False or res[0].name == "power":
         return _apply(opname, args)
     op, ct, rt, in_ct, _ = res
     srcs = []

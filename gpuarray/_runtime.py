@@ -524,7 +524,8 @@ class Device:
         n = raw.nbytes
         if n == 0:
             return
-        self._record_deferred()
+        if self.pending_work is not None:  # queued work reads the old contents
+            self.pending_work()
         if id(st.buffer) in self._batch_buffers:
             self.flush()  # the pending batch must see the old contents
         end = offset + n
@@ -559,13 +560,6 @@ class Device:
             self._check_lost(e)
             raise
         _stats.add("bytes_to_device", n)
-
-    def _record_deferred(self) -> None:
-        """Record deferred work (``pending_work``) before a transfer records, reads or writes
-        anything: a read must see its results and a write must not be seen by it."""
-        work = getattr(self, "pending_work", None)
-        if work is not None:
-            work()
 
     def _transfers(self):
         """The staging state (mapping path, write ring), made on first use."""
@@ -609,7 +603,8 @@ class Device:
         lo, hi = offset & ~3, (offset + nbytes + 3) & ~3
         out = np.empty(nbytes, np.uint8)
         try:
-            self._record_deferred()
+            if self.pending_work is not None:  # the read must see queued work's results
+                self.pending_work()
             t = self._transfers()
             if hi - lo <= STAGE_CHUNK:
                 self._read_one(t.maps, st, lo, hi - lo, offset - lo, out)
