@@ -368,6 +368,28 @@ HEADER = """@group(0) @binding(0) var<storage, read> P: array<u32>;
 """
 PER_THREAD = 4  # elements (scalar kernels) or vec4 groups (vector kernels) per thread
 _VEC_NODES = (Leaf, Iota, Const, Ew, Cast)
+# Node types whose values a vec4 kernel computes for a whole group of 4 at once (random draws:
+# one Philox block gives 4 values), by type: fn(node, plan, k) -> None when this node cannot,
+# else (group, one): group(off, j) -> (statements, 4 lane expressions) for the group whose first
+# element is j, one(off, q) -> the expression of element q alone (a tail group); ``off`` maps a
+# vector to its offset expression.
+VEC4_GROUP: dict = {}
+
+
+def _group_nodes(plan) -> dict:
+    """{node index: (group code fn, element expr fn)} of the nodes computed a group at a time; None
+    if some node can run neither per element of a vec4 kernel nor per group."""
+    out = {}
+    for k, n in enumerate(plan.nodes):
+        t = type(n)
+        if t in _VEC_NODES:
+            continue
+        f = VEC4_GROUP.get(t)
+        g = f(n, plan, k) if f is not None else None
+        if g is None:
+            return None
+        out[k] = g
+    return out
 
 
 def vectorizable(plan) -> bool:
@@ -377,7 +399,7 @@ def vectorizable(plan) -> bool:
     2.0-3.0 TB/s for one scalar element per thread."""
     if plan.n < 1024 or any(m == "s" for m in plan.modes) or plan.modes[plan.out_vec] != "l":
         return False
-    if any(type(n) not in _VEC_NODES for n in plan.nodes):
+    if _group_nodes(plan) is None:
         return False
     for (strides, off), m in zip(plan.vectors, plan.modes):
         if m == "l" and off % 4:
@@ -416,23 +438,33 @@ def source_vec4(plan) -> str:
             fns.append(load_fn(i, dtype, writable))
     out_w = dt.wgsl_type(plan.out.dtype)
     fns.append(f"fn st(j: u32, v: {out_w}) {{ b0[j / 4u][j % 4u] = v; }}")
-    # the expression as a function of the element index and the contiguous leaves' values
+    # the expression as a function of the element index, the contiguous leaves' values and the
+    # values of nodes computed a group at a time
     vec_leaves = [k for k, d in enumerate(plan.desc) if d[0] == "L" and plan.modes[d[2]] == "l"]
-    params = ", ".join(["j: u32"] + [f"a{k}: {dt.wgsl_type(plan.nodes[k].dtype)}" for k in vec_leaves])
+    groups = _group_nodes(plan)
+    passed = vec_leaves + sorted(groups)
+    params = ", ".join(["j: u32"] + [f"a{k}: {dt.wgsl_type(plan.nodes[k].dtype)}" for k in passed])
     lines = [f"  let I{v} = {off[v]} + j;" if m == "l" else f"  let I{v} = {off[v]};"
              for v, m in enumerate(plan.modes)]
     for k, node in enumerate(plan.nodes):
-        e = f"a{k}" if k in vec_leaves else EMIT[type(node)](node, plan, k, plan.children[k], plan.desc[k])
+        e = f"a{k}" if k in vec_leaves or k in groups else EMIT[type(node)](node, plan, k, plan.children[k], plan.desc[k])
         lines.append(f"  let v{k}: {dt.wgsl_type(node.dtype)} = {e};")
     last = len(plan.nodes) - 1
     body = "\n".join(lines)
     fns.append(f"fn value({params}) -> {out_w} {{\n{body}\n  return {cast_expr(plan.nodes[last].dtype, plan.out.dtype, f'v{last}')};\n}}")
     comps = "xyzw"
-    loads = "\n".join(f"      let q{k} = b{plan.desc[k][1]}[({off[plan.desc[k][2]]} >> 2u) + g];" for k in vec_leaves)
+    loads = [f"      let q{k} = b{plan.desc[k][1]}[({off[plan.desc[k][2]]} >> 2u) + g];" for k in vec_leaves]
+    lanes = {k: [f"{dt.wgsl_type(plan.nodes[k].dtype)}(q{k}.{c})" for c in comps] for k in vec_leaves}
+    for k, (group, _) in groups.items():
+        stmts, lanes[k] = group(off, "j")
+        loads += ["      " + x for x in stmts]
+    loads = "\n".join(loads)
     calls = "\n".join(
-        f"      r.{c} = value(j + {i}u" + "".join(f", {dt.wgsl_type(plan.nodes[k].dtype)}(q{k}.{c})" for k in vec_leaves) + ");"
+        f"      r.{c} = value(j + {i}u" + "".join(f", {lanes[k][i]}" for k in passed) + ");"
         for i, c in enumerate(comps))
-    tail_args = "".join(f", ld{plan.desc[k][1]}({off[plan.desc[k][2]]} + q)" for k in vec_leaves)
+    tail = {k: f"ld{plan.desc[k][1]}({off[plan.desc[k][2]]} + q)" for k in vec_leaves}
+    tail.update({k: one(off, "q") for k, (_, one) in groups.items()})
+    tail_args = "".join(f", {tail[k]}" for k in passed)
     main = f"""
 @compute @workgroup_size({_runtime.WORKGROUP})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
@@ -455,7 +487,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }}
 }}
 """
-    helpers = _wgsl_lib.resolve(body)
+    helpers = _wgsl_lib.resolve(body + main)
     return "\n".join([HEADER, *decls, *fns, helpers, main])
 
 

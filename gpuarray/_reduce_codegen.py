@@ -364,9 +364,8 @@ class ReducePlan(Plan):
                         lanes[k] = [f"ga_u01_f32({w}.{c})" for c in "xyzw"]
                     else:  # the pairs of ga_rand_normal_f32 (Box-Muller), as that helper computes them
                         for h, (p, q) in enumerate((("x", "y"), ("z", "w"))):
-                            folds.append(f"  let nr{k}_{u}_{h} = sqrt(-2.0f * ga_log_f32(1.0f - ga_u01_f32({w}.{p})));")
-                            folds.append(f"  let nt{k}_{u}_{h} = 6.2831853071795865f * ga_u01_f32({w}.{q});")
-                        lanes[k] = [f"nr{k}_{u}_{h} * ga_{f}_f32(nt{k}_{u}_{h})" for h in (0, 1) for f in ("cos", "sin")]
+                            folds.append(f"  let nz{k}_{u}_{h} = ga_box_muller_f32({w}.{p}, {w}.{q});")
+                        lanes[k] = [f"nz{k}_{u}_{h}.{c}" for h in (0, 1) for c in "xy"]
             for lane in range(4):
                 args = [f"r_{u} + {lane}u" if lane else f"r_{u}"]
                 for v in reads:

@@ -7,6 +7,8 @@ Sources, later ones overriding earlier ones by function name:
   wgsl/philox.wgsl      counter-based random numbers (gpuarray.random).
 ``resolve(code)`` returns the functions ``code`` calls (names ``ga_*``), with their
 own dependencies, in definition order; a missing name raises ``Missing``.
+A function named ``ga_x__int64`` replaces ``ga_x`` on devices with 64-bit integers (a faster
+spelling of the same results).
 """
 from __future__ import annotations
 
@@ -109,8 +111,19 @@ def _split_functions(text: str) -> dict[str, str]:
     return items
 
 
+_INT64 = "__int64"
+
+
+def _device_int64() -> bool:
+    from . import _runtime
+
+    return "shader-int64" in _runtime.device().features
+
+
 @functools.lru_cache(maxsize=None)
-def library() -> dict[str, str]:
+def library(int64: bool | None = None) -> dict[str, str]:
+    if int64 is None:
+        return library(_device_int64())
     lib: dict[str, str] = {}
     for sec, body in _sections((WGSL_DIR / "ew_helpers.wgsl").read_text()).items():
         for t in _SECTION_TYPES.get(sec, _FLOATS):
@@ -120,6 +133,10 @@ def library() -> dict[str, str]:
         p = WGSL_DIR / f
         if p.exists():
             lib.update(_split_functions(p.read_text()))
+    for name in [n for n in lib if n.endswith(_INT64)]:
+        text = lib.pop(name)
+        if int64:
+            lib[name[: -len(_INT64)]] = text.replace(name, name[: -len(_INT64)])
     return lib
 
 

@@ -75,8 +75,31 @@ def _emit(node, plan, k, ch, d):
     return f"{helper}(I{v}, {kc})"
 
 
+def _vec4_group(node, plan, k):
+    """float32 draws read along the output (their own index is the element's): one Philox block
+    gives the group's 4 uniforms, or its 2 Box-Muller pairs."""
+    _, helper, v, s = plan.desc[k]
+    if node.dtype != dt.float32 or node.kind not in ("uniform", "normal") or plan.modes[v] != "l":
+        return None
+    kc = f"vec4<u32>(P[{s}], P[{s + 1}], P[{s + 2}], P[{s + 3}])"
+
+    def group(off, j):
+        w = f"w{k}"
+        stmts = [f"let {w} = ga_philox_block(({off[v]} + {j}) >> 2u, {kc});"]
+        if node.kind == "uniform":
+            return stmts, [f"ga_u01_f32({w}.{c})" for c in "xyzw"]
+        stmts += [f"let z{k}a = ga_box_muller_f32({w}.x, {w}.y);", f"let z{k}b = ga_box_muller_f32({w}.z, {w}.w);"]
+        return stmts, [f"z{k}a.x", f"z{k}a.y", f"z{k}b.x", f"z{k}b.y"]
+
+    def one(off, q):
+        return f"{helper}({off[v]} + {q}, {kc})"
+
+    return group, one
+
+
 _codegen.DESCRIBE[Rand] = _describe
 _codegen.EMIT[Rand] = _emit
+_codegen.VEC4_GROUP[Rand] = _vec4_group
 
 
 def split64(x: int) -> tuple[int, int]:

@@ -8,6 +8,7 @@
 
 // The 64-bit product a * b as (hi, lo). WGSL has no mulhi: the high word is assembled from
 // 16-bit halves whose partial sums cannot overflow a u32.
+// (ga_mulhilo32__int64 replaces it where the device has 64-bit integers.)
 fn ga_mulhilo32(a: u32, b: u32) -> vec2<u32> {
   let a0 = a & 0xffffu;
   let a1 = a >> 16u;
@@ -18,6 +19,12 @@ fn ga_mulhilo32(a: u32, b: u32) -> vec2<u32> {
   let mid = ((a0 * b0) >> 16u) + (p01 & 0xffffu) + (p10 & 0xffffu);
   let hi = a1 * b1 + (p01 >> 16u) + (p10 >> 16u) + (mid >> 16u);
   return vec2<u32>(hi, a * b);
+}
+
+// The same product through one 32x32->64 multiply (a single wide multiply on NVIDIA).
+fn ga_mulhilo32__int64(a: u32, b: u32) -> vec2<u32> {
+  let p = u64(a) * u64(b);
+  return vec2<u32>(u32(p >> 32u), u32(p));
 }
 
 // Ten rounds; the key is bumped by the Weyl constants before rounds 2..10.
@@ -65,17 +72,35 @@ fn ga_rand_uniform_f64(i: u32, kc: vec4<u32>) -> f64 {
   return ga_u01_f64(w.z, w.w);
 }
 
-// Box-Muller: each pair of uniforms (u1, u2) gives the two normals r cos(t), r sin(t).
-// 1 - u lies in (0, 1], so the logarithm is finite.
+// sin and cos of 2 pi k / 2^24 for a 24-bit k: the quadrant and the remainder are taken in
+// integers (exact), so only |r| <= pi/4 reaches the polynomial kernels: no range reduction.
+fn ga__sincos_turn_f32(k: u32) -> vec2<f32> {
+  let n = (k + 0x200000u) >> 22u;                    // nearest quarter turn, 0..4
+  let f = f32(bitcast<i32>(k - (n << 22u))) * 0x1p-24f;  // exact, in [-1/8, 1/8)
+  let r = f * 6.2831853071795865f;
+  let s = ga__sin_kernel_f32(r, 0.0f);
+  let c = ga__cos_kernel_f32(r, 0.0f);
+  let sr = s.x + s.y;
+  let cr = c.x + c.y;
+  let q = n & 3u;
+  let sv = select(sr, cr, (q & 1u) == 1u);
+  let cv = select(cr, sr, (q & 1u) == 1u);
+  return vec2<f32>(select(sv, -sv, q >= 2u), select(cv, -cv, q == 1u || q == 2u));
+}
+
+// Box-Muller: the pair of uniforms from words (a, b) gives the two normals (r cos t, r sin t),
+// t = 2 pi u(b). 1 - u(a) lies in (0, 1], so the logarithm is finite.
+fn ga_box_muller_f32(a: u32, b: u32) -> vec2<f32> {
+  let r = sqrt(-2.0f * ga_log_f32(1.0f - ga_u01_f32(a)));
+  let sc = ga__sincos_turn_f32(b >> 8u);
+  return vec2<f32>(r * sc.y, r * sc.x);
+}
+
 fn ga_rand_normal_f32(i: u32, kc: vec4<u32>) -> f32 {
   let w = ga_philox_block(i >> 2u, kc);
   let p = i & 2u;
-  let r = sqrt(-2.0f * ga_log_f32(1.0f - ga_u01_f32(w[p])));
-  let t = 6.2831853071795865f * ga_u01_f32(w[p + 1u]);
-  if ((i & 1u) == 0u) {
-    return r * ga_cos_f32(t);
-  }
-  return r * ga_sin_f32(t);
+  let z = ga_box_muller_f32(w[p], w[p + 1u]);
+  return select(z.y, z.x, (i & 1u) == 0u);
 }
 
 // float64 normals with the library's f64 log/cos/sin (the driver's f64 transcendentals are wrong).
