@@ -407,6 +407,19 @@ for _d, _op in _BINARY.items():
     setattr(GpuArray, f"__{_d}__", _f)
     setattr(GpuArray, f"__r{_d}__", _r)
     setattr(GpuArray, f"__i{_d}__", _i)
+
+
+def _operator_pow(self, other, _pow=GpuArray.__pow__):
+    """``**``: the power op, except for NumPy's own shortcut: ``x ** 2`` with the Python int 2 is
+    np.square(x) in NumPy (ndarray.__pow__), not power(x, 2). They differ for bool only, where
+    square gives int8 and power (bool promoted with the int) int64; np.power and the namespace's
+    power keep int64."""
+    if type(other) is int and other == 2 and self._node.dtype == dt.bool_:
+        return _apply()("square", self)
+    return _pow(self, other)
+
+
+GpuArray.__pow__ = _operator_pow
 for _d, _op in _COMPARE.items():
     setattr(GpuArray, f"__{_d}__", _binary(_op)[0])
 for _d, _op in _UNARY.items():

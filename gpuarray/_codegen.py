@@ -33,8 +33,24 @@ SUFFIX = {"bool": "b", "i32": "i32", "u32": "u32", "f32": "f32", "i64": "i64", "
 
 
 # ----------------------------------------------------------------------------- values
+_FLOAT_WORDS = {"f": (struct.Struct("<f"), struct.Struct("<I")), "d": (struct.Struct("<d"), struct.Struct("<2I"))}
+
+
 def const_words(value, dtype) -> list[int]:
     """A scalar as parameter words (u32), matching ``const_expr``."""
+    # fast paths for the common scalars (this runs for every constant of every evaluation)
+    c = dtype.char
+    tv = type(value)
+    if tv is float and c in _FLOAT_WORDS:
+        pack, unpack = _FLOAT_WORDS[c]
+        try:
+            return list(unpack.unpack(pack.pack(value)))
+        except OverflowError:  # beyond float32: NumPy rounds to inf
+            pass
+    elif tv is int and c in "ilqILQ" and dtype.itemsize >= 4:
+        if dtype.itemsize == 4:
+            return [value & 0xFFFFFFFF]
+        return [value & 0xFFFFFFFF, (value >> 32) & 0xFFFFFFFF]
     st = dt.storage(dtype)
     if dtype == dt.bool_:
         return [1 if value else 0]

@@ -166,9 +166,23 @@ def scalar_dtype(value) -> np.dtype:
     raise TypeError(f"unsupported scalar type {type(value).__name__}")
 
 
+# (min, max) of each integer dtype: looked up for every Python int operand, where building
+# np.iinfo would cost more than the rest of the check
+INT_BOUNDS = {d: (int(np.iinfo(d).min), int(np.iinfo(d).max)) for d in INTEGER}
+
+
+def int_bounds(dt: np.dtype) -> tuple[int, int]:
+    """(min, max) of integer dtype ``dt``."""
+    b = INT_BOUNDS.get(dt)
+    if b is None:
+        info = np.iinfo(dt)
+        b = (int(info.min), int(info.max))
+    return b
+
+
 def check_int_fits(value: int, dt: np.dtype) -> None:
     """NEP 50: a Python int that does not fit the array's integer type is an error."""
     if dt.kind in "iu":
-        info = np.iinfo(dt)
-        if not (info.min <= value <= info.max):
+        lo, hi = int_bounds(dt)
+        if not (lo <= value <= hi):
             raise OverflowError(f"Python integer {value} out of bounds for {dt}")

@@ -108,7 +108,10 @@ def apply(opname: str, *args) -> GpuArray:
         elif type(a) is float and c.kind == "f":
             srcs.append(Const(a, c))
         else:
-            srcs.append(node_of(a, c))
+            try:
+                srcs.append(node_of(a, c))
+            except OverflowError:  # a Python int beyond the compute dtype: _apply decides
+                return _apply(opname, args)
     return GpuArray(Ew(op.name, rt, shape, srcs, ct))
 
 
@@ -132,15 +135,52 @@ def _apply(opname: str, args) -> GpuArray:
         shape = shapes[0] if all(sh == shapes[0] for sh in shapes) else broadcast_shapes(*shapes)
     if op.name == "power" and not isinstance(args[1], GpuArray):
         if ct.kind in "iu" and isinstance(args[1], int) and args[1] < 0:
-            raise ValueError("Integers to negative integer powers are not allowed.")
+            dt.check_int_fits(args[1], ct)  # NEP 50 comes first: uint8_array ** -1 is an OverflowError
+            if 0 not in shape:  # NumPy's loop raises this, so an empty array has an empty result
+                raise ValueError("Integers to negative integer powers are not allowed.")
         fast = _SCALAR_POWER.get(args[1]) if ct.kind in "fiu" and isinstance(args[0], GpuArray) else None
         if fast is not None and (ct.kind == "f" or fast == "square"):
             # NumPy's own scalar-exponent shortcuts (same results: x**0.5 is sqrt, -0.0 and -inf included)
             x = node_of(args[0], ct)
             srcs = [x, x] if fast == "square" else [x]
             return GpuArray(Ew("multiply" if fast == "square" else fast, rt, shape, srcs, ct))
-    node = Ew(op.name, rt, shape, [node_of(a, c) for a, c in zip(args, in_ct)], ct)
-    return GpuArray(node)
+    try:
+        srcs = [node_of(a, c) for a, c in zip(args, in_ct)]
+    except OverflowError:
+        res = _compare_beyond_range(op.name, args, shape) if op.rule == "compare" else None
+        if res is None:
+            raise  # NEP 50: arithmetic with a Python int the dtype cannot hold is an error
+        return res
+    return GpuArray(Ew(op.name, rt, shape, srcs, ct))
+
+
+# sign of each ordering comparison: +1 when it holds for a small left and a large right operand
+_ORDER = {"less": 1, "less_equal": 1, "greater": -1, "greater_equal": -1}
+
+
+def _compare_beyond_range(name, args, shape):
+    """An integer array compared with a Python int its dtype cannot hold, or None.
+
+    NumPy 2 compares such values instead of raising (``uint8_array < -1`` is all False): every
+    element lies on the same side of the int, so the result is one known bool, made as a lazy
+    node of the result's shape that reads no buffer. A bool array promotes with the int to the
+    default int, where NumPy raises OverflowError like arithmetic does: None, so the caller
+    re-raises."""
+    a, b = args
+    right = isinstance(a, GpuArray)  # the int is the right operand
+    arr, v = (a, b) if right else (b, a)
+    if not (isinstance(arr, GpuArray) and arr.dtype.kind in "iu" and isinstance(v, int)
+            and not isinstance(v, (bool, np.generic))):
+        return None
+    lo, hi = dt.int_bounds(arr.dtype)
+    if lo <= v <= hi:
+        return None
+    if name in _ORDER:
+        # e.g. x < v holds for every x when v is above the range, and v < x when it is below
+        t = (_ORDER[name] > 0) == ((v > hi) == right)
+    else:
+        t = name == "not_equal"
+    return GpuArray(Ew("logical_not", dt.bool_, shape, [Const(not t, dt.bool_)], dt.bool_))
 
 
 _resolved: dict = {}

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import gpuarray as ga
-from conftest import ALL_DTYPES, FLOAT_DTYPES, INT_DTYPES, REAL_DTYPES, assert_same, sample
+from conftest import ALL_DTYPES, FLOAT_DTYPES, HAS64, INT_DTYPES, REAL_DTYPES, assert_same, sample
 
 BINARY = ["add", "subtract", "multiply", "divide", "floor_divide", "remainder", "fmod", "power", "maximum",
           "minimum", "fmax", "fmin", "equal", "not_equal", "less", "less_equal", "greater", "greater_equal",
@@ -315,3 +315,142 @@ def test_mixed_width_integer_ops(narrow):
     if np.dtype(narrow).kind == "i":
         neg = np.array([-3, 4, -128], narrow)
         assert_same(ga.asarray(neg).astype(ga.uint64), neg.astype(np.uint64))
+
+
+COMPARE_OPS = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal, "==": np.equal,
+               "!=": np.not_equal}
+
+
+def _beyond(dtype):
+    """Python ints just outside ``dtype``'s range and far outside it, and its own bounds."""
+    info = np.iinfo(dtype)
+    lo, hi = int(info.min), int(info.max)
+    return [lo - 1, hi + 1, -2 ** 70, 2 ** 70], [lo, hi]
+
+
+def _views(h):
+    """(host, device) pairs of the same views of 2-d ``h``: whole, strided, transposed, 0-d, empty."""
+    g = ga.asarray(h)
+    return [(h, g), (h[:, ::-2], g[:, ::-2]), (h.T, g.T), (h[1, 1, ...], g[1, 1, ...]), (h[:0], g[:0])]
+
+
+def _same_compare(got, expected):
+    assert isinstance(got, ga.GpuArray)
+    expected = np.asarray(expected)
+    assert got.dtype == expected.dtype == np.bool_ and got.shape == expected.shape
+    np.testing.assert_array_equal(got.get(), expected)
+
+
+@pytest.mark.parametrize("dtype", INT_DTYPES, ids=lambda d: np.dtype(d).name)
+def test_compare_with_python_int_beyond_dtype(dtype):
+    """NumPy 2 compares an integer array with a Python int its dtype cannot hold by value
+    (uint8 < -1 is all False), in every spelling and either operand order."""
+    info = np.iinfo(dtype)
+    base = np.array([[info.min, 0, info.max], [1, info.max - 1, info.min + 1]], dtype)
+    beyond, bounds = _beyond(dtype)
+    for h, g in _views(base):
+        for v in beyond + bounds:
+            for sym, uf in COMPARE_OPS.items():
+                _same_compare(eval(f"g {sym} v"), eval(f"h {sym} v"))
+                _same_compare(eval(f"v {sym} g"), eval(f"v {sym} h"))
+                _same_compare(uf(g, v), uf(h, v))
+                _same_compare(getattr(ga, uf.__name__)(v, g), uf(v, h))
+    x = ga.asarray(base)
+    assert (x < beyond[1]).is_lazy  # a known result: no kernel and no host round trip
+    # inside a lazily fused chain, and feeding one
+    _same_compare((x + 1) < beyond[1], (base + 1) < beyond[1])
+    _same_compare(ga.where(beyond[0] == x * 2, x, 0) == 0, np.where(beyond[0] == base * 2, base, 0) == 0)
+    _same_compare((x != beyond[3]) & (x > 0), (base != beyond[3]) & (base > 0))
+    # arithmetic with such an int stays an error, as in NumPy
+    for v in beyond:
+        for f in (lambda a: a + v, lambda a: v - a, lambda a: np.maximum(a, v)):
+            with pytest.raises(OverflowError):
+                f(base)
+            with pytest.raises(OverflowError):
+                f(x)
+
+
+def test_compare_bool_array_with_python_int_beyond_default_int():
+    # NumPy promotes bool with a Python int to the default int and raises where that cannot hold it
+    bh = np.array([True, False])
+    b = ga.asarray(bh)
+    for v in (2 ** 63, -2 ** 63 - 1, 2 ** 70):
+        with pytest.raises(OverflowError):
+            bh < v
+        with pytest.raises(OverflowError):
+            b < v
+        with pytest.raises(OverflowError):
+            v == b
+    _same_compare(b < 2, bh < 2)
+    _same_compare(b == -1, bh == -1)
+
+
+def test_compare_int_array_with_python_float():
+    """A Python float against an integer array compares in the default float (NEP 50), also
+    beyond the integer dtype's range and beyond float32's."""
+    cases = [(np.array([0, 1, 255], np.uint8), [1e10, -1e10, 255.5, -0.5, 1e300]),
+             (np.array([-128, 0, 127], np.int8), [127.5, -128.5, 1e3]),
+             (np.array([1, 3.4e38, -np.inf], np.float32), [2 ** 200, -2 ** 200, 2 ** 128, 1e39])]
+    if HAS64:
+        cases.append((np.array([0, 2 ** 64 - 1], np.uint64), [-1.0, 1.8446744073709552e19]))
+    for h, vs in cases:
+        g = ga.asarray(h)
+        for v in vs:
+            for sym in COMPARE_OPS:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)  # both: 2**200 overflows float32
+                    _same_compare(eval(f"g {sym} v"), eval(f"h {sym} v"))
+                    _same_compare(eval(f"v {sym} g"), eval(f"v {sym} h"))
+
+
+BOOL_EXPONENTS = [0, 1, 2, 3, -1, 0.5, 2.0, -1.0, 0.0, True, False]
+
+
+@pytest.mark.parametrize("exponent", BOOL_EXPONENTS, ids=repr)
+def test_bool_array_power(exponent):
+    """``b ** 2`` is NumPy's np.square(b) (int8), np.power(b, 2) promotes (int64): each spelling
+    matches NumPy's in dtype, values and errors."""
+    base = np.array([[True, False, True], [False, False, True]])
+    spellings = [(lambda a: a ** exponent, lambda a: a ** exponent),
+                 (lambda a: np.power(a, exponent), lambda a: np.power(a, exponent)),
+                 (lambda a: ga.power(a, exponent), lambda a: np.power(a, exponent))]
+    for h, g in _views(base):
+        for ours, theirs in spellings:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # NumPy: 0 ** -1.0
+                try:
+                    expected = theirs(h)
+                except Exception as e:
+                    with pytest.raises(type(e)):
+                        ours(g)
+                    continue
+            assert_same(ours(g), expected)
+
+
+@pytest.mark.parametrize("dtype", INT_DTYPES, ids=lambda d: np.dtype(d).name)
+def test_integer_array_squared(dtype):
+    # the square shortcut of ``x ** 2`` keeps the dtype of every integer array, like power does
+    h = np.array([0, 3, -5, 11, 15], np.int64).astype(dtype)
+    g = ga.asarray(h)
+    assert_same(g ** 2, h ** 2)
+    assert_same(np.power(g, 2), np.power(h, 2))
+    assert_same(ga.power(g[::-2], 2), np.power(h[::-2], 2))
+
+
+@pytest.mark.parametrize("dtype", INT_DTYPES + [np.bool_], ids=lambda d: np.dtype(d).name)
+def test_integer_array_negative_python_int_exponent(dtype):
+    # NumPy checks that the int fits first (uint8 ** -1: OverflowError), then its loop raises
+    # ValueError for a negative power: not for an empty array, whose result is empty
+    for shape in [(3,), (), (0, 2)]:
+        h = np.ones(shape, dtype)
+        for e in (-1, -2, -300):
+            try:
+                expected = h ** e
+            except (ValueError, OverflowError) as exc:
+                with pytest.raises(type(exc)):
+                    ga.asarray(h) ** e
+                with pytest.raises(type(exc)):
+                    ga.power(ga.asarray(h), e)
+                continue
+            assert_same(ga.asarray(h) ** e, expected)
+            assert_same(ga.power(ga.asarray(h), e), np.power(h, e))

@@ -126,14 +126,6 @@ def _excluded(op, args, param) -> bool:
     """Constructs left out of the random programs (each is tested on its own below)."""
     arrays = [a for a in args if isinstance(a, np.ndarray)]
     scalars = [a for a in args if not isinstance(a, np.ndarray)]
-    # NumPy compares arrays with out-of-range Python ints (uint8 < -1 is False); gpuarray raises
-    # OverflowError: test_compare_with_out_of_range_python_int
-    if op in COMPARE and any(not _fits(s, a.dtype) for s in scalars for a in arrays):
-        return True
-    # NumPy computes bool_array ** 2 as np.square (int8); gpuarray promotes like bool + 2 (int64):
-    # test_bool_array_squared_dtype
-    if op == "power" and param == 2 and type(param) is int and arrays[0].dtype == np.bool_:
-        return True
     # np.where(c, int8_array, 300) wraps 300 to 44 without a warning; not a behaviour to copy
     if op == "where" and any(not _fits(s, a.dtype) for s in scalars for a in arrays[1:]):
         return True
@@ -1092,8 +1084,6 @@ LAVAPIPE = "llvmpipe" in ga.adapter_info()["name"]
 DRIVER_FOLD = "the driver folds float expressions as if inf/NaN did not exist; gpuarray does not fence them"
 
 
-@pytest.mark.xfail(strict=True, reason="comparisons with an out-of-range Python int raise OverflowError; "
-                                       "NumPy 2 compares the values (uint8 < -1 is False)")
 def test_compare_with_out_of_range_python_int():
     xh = np.array([0, 7, 255], np.uint8)
     x = ga.asarray(xh)
@@ -1101,7 +1091,6 @@ def test_compare_with_out_of_range_python_int():
     np.testing.assert_array_equal((x == 300).get(), xh == 300)
 
 
-@pytest.mark.xfail(strict=True, reason="bool_array ** 2 is int64; NumPy's x ** 2 is np.square(x): int8")
 def test_bool_array_squared_dtype():
     bh = np.array([True, False])
     r = ga.asarray(bh) ** 2
