@@ -88,6 +88,11 @@ class GpuarrayBackend(Backend):
     def done(self, x):
         if isinstance(x, self.ga.ndarray):
             x._leaf()  # evaluate a lazy expression now (recorded; sync() waits for it)
+        # record queued reductions now too: otherwise the reductions of several calls between two
+        # syncs share one kernel and read their input once, which is not the cost of one call
+        dev = self.ga._runtime.device()
+        if dev.pending_work is not None:
+            dev.pending_work()
         return x
 
     def put(self, h):
