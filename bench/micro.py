@@ -381,7 +381,7 @@ def bench_d2h(b, nbytes, repeats):
 
 
 def bench_readback(b, repeats):
-    x = b.done(b.put(np.array([1.5], np.float32)))
+    x = b.done(b.put(np.array(1.5, np.float32)))
     b.sync()
     float(x)
     samples = []

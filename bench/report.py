@@ -4,8 +4,8 @@ and, where matplotlib is importable, as one plot per swept workload.
     python bench/report.py bench/results/*.json
     python bench/report.py results.json --readme /tmp/README.md --plots /tmp/plots
 
-Files measured on the same adapter and date with the same ``--size`` are merged (later files win for the same
-workload/size/library/mode). The section between the two marker comments of the README is
+Files measured on the same adapter and date with the same ``--size`` are merged (the later run, by the
+``started`` time in its meta, wins for the same workload/size/library/mode). The section between the two marker comments of the README is
 replaced; everything else in it is kept.
 """
 from __future__ import annotations
@@ -32,12 +32,16 @@ def col_name(lib, mode):
 def load(paths):
     """{(adapter name, date, size setting): {"meta": first meta, "records": {key: record}}} in file order."""
     groups = {}
+    files = []
     for p in paths:
         with open(p) as f:
-            d = json.load(f)
+            files.append(json.load(f))
+    files.sort(key=lambda d: d.get("meta", {}).get("started", ""))  # later runs win
+    for d in files:
         meta = d.get("meta", {})
         key = (meta.get("adapter", {}).get("name", "?"), meta.get("date", "?"), meta.get("settings", {}).get("size", "?"))
         g = groups.setdefault(key, {"meta": meta, "records": {}})
+        g["meta"] = meta  # the latest run's
         for r in d.get("records", []):
             g["records"][(r["workload"], r["size"], r["lib"], r["mode"])] = r
     return groups
