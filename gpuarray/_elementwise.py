@@ -118,6 +118,8 @@ def apply(opname: str, *args) -> GpuArray:
 def _apply(opname: str, args) -> GpuArray:
     args = [a if isinstance(a, _OPERANDS) and (not isinstance(a, np.generic) or a.dtype.kind in "biufc")
             else as_operand(a) for a in args]
+    if not any(isinstance(a, GpuArray) for a in args):
+        return _scalars_only(opname, args)
     # the dtype resolution depends only on the op and the operands' dtypes / scalar types
     sig = (opname,) + tuple(a._node.dtype if isinstance(a, GpuArray) else type(a) for a in args)
     res = _resolved.get(sig)
@@ -152,6 +154,19 @@ def _apply(opname: str, args) -> GpuArray:
             raise  # NEP 50: arithmetic with a Python int the dtype cannot hold is an error
         return res
     return GpuArray(Ew(op.name, rt, shape, srcs, ct))
+
+
+def _scalars_only(opname, args) -> GpuArray:
+    """An op on Python / NumPy scalars only (``add(1, 2)``): NumPy's value and dtype, as a 0-d
+    array (there is nothing to run on the device)."""
+    f = getattr(np, _ops.OPS[opname].name if opname in _ops.OPS else opname, None)
+    if not isinstance(f, np.ufunc):
+        raise TypeError(f"{opname}: expected at least one array operand")
+    with np.errstate(all="ignore"):
+        r = np.asarray(f(*args))
+    if r.dtype == object:  # a Python int beyond 64 bits stayed an object: NumPy would fail to convert it
+        raise OverflowError(f"{opname}: Python integer operands out of range for any integer dtype")
+    return as_operand(r)
 
 
 # sign of each ordering comparison: +1 when it holds for a small left and a large right operand
@@ -368,6 +383,14 @@ def clip(x, min=None, max=None, out=None, **kw):
     x = as_operand(x)
     a_min = kw.pop("a_min", min)
     a_max = kw.pop("a_max", max)
+    if x.dtype.kind in "iu":
+        # NumPy drops a Python int bound beyond the side of the range it limits (uint8 clip(x, -1,
+        # 300) is x); a bound beyond the other side stays an OverflowError
+        lo, hi = dt.int_bounds(x.dtype)
+        if type(a_min) is int and a_min < lo:
+            a_min = None
+        if type(a_max) is int and a_max > hi:
+            a_max = None
     res = x
     if a_min is not None:
         res = apply("maximum", res, a_min)

@@ -454,3 +454,36 @@ def test_integer_array_negative_python_int_exponent(dtype):
                 continue
             assert_same(ga.asarray(h) ** e, expected)
             assert_same(ga.power(ga.asarray(h), e), np.power(h, e))
+
+
+@pytest.mark.parametrize("name,args", [("add", (1, 2)), ("add", (1, 2.5)), ("less", (1, 2)), ("less", (2**70, 5)),
+                                       ("multiply", (True, 3)), ("sin", (0.5,)), ("power", (2, 10)),
+                                       ("equal", (np.float32(1.5), 1.5))])
+def test_ufunc_of_scalars_only(name, args):
+    """NumPy's ufuncs take scalar operands alone; the namespace gives NumPy's value and dtype as 0-d."""
+    want = np.asarray(getattr(np, name)(*args))
+    got = getattr(ga, name)(*args)
+    assert isinstance(got, ga.ndarray) and got.shape == () and got.dtype == want.dtype
+    np.testing.assert_array_equal(got.get(), want)
+
+
+def test_ufunc_of_scalars_only_beyond_int64():
+    with pytest.raises(OverflowError):
+        ga.add(2**70, 1)
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int8, np.int16, np.uint32])
+@pytest.mark.parametrize("lo,hi", [(-1, 300), (3, 300), (-500, 4), (None, 1000), (-1000, None), (300, 400), (-10, -5)])
+def test_clip_with_python_int_bounds_beyond_dtype(dtype, lo, hi):
+    xh = np.array([0, 5, 100, 127], dtype)[::-1]
+    x = ga.asarray(np.array([0, 5, 100, 127], dtype))[::-1]
+    try:
+        want = np.clip(xh, lo, hi)
+    except OverflowError:
+        with pytest.raises(OverflowError):
+            ga.clip(x, lo, hi)
+        return
+    got = ga.clip(x, lo, hi)
+    assert got.dtype == want.dtype and got.shape == want.shape
+    np.testing.assert_array_equal(got.get(), want)
+    np.testing.assert_array_equal(np.clip(x, lo, hi).get(), want)
