@@ -406,6 +406,7 @@ class Device:
         self.queue = self.device.queue
         self.limits = dict(self.device.limits)
         self.name = self.adapter.summary
+        self.is_cpu = str(self.adapter.info.get("adapter_type", "")).lower() == "cpu"
         self.has_64 = "shader-f64" in self.features and "shader-int64" in self.features
         self.max_binding = self.limits["max-storage-buffer-binding-size"]
         self.max_buffer = self.limits["max-buffer-size"]
