@@ -38,11 +38,12 @@ class Rand(Node):
 
     __slots__ = ("kind", "words")
     costly = True
+    weight = 8  # ~8 ordinary ops of code per draw (see Node.weight)
 
     def __init__(self, kind, dtype, shape, words):
         self.kind, self.dtype, self.shape = kind, dtype, tuple(shape)
         self.words = tuple(int(w) & 0xFFFFFFFF for w in words)
-        self.size_ = 1
+        self.size_ = self.weight  # size_ stays an upper bound of dag_size
         self.storages = ()
 
 
