@@ -390,6 +390,10 @@ _VEC_NODES = (Leaf, Iota, Const, Ew, Cast)
 # element is j, one(off, q) -> the expression of element q alone (a tail group); ``off`` maps a
 # vector to its offset expression.
 VEC4_GROUP: dict = {}
+# The group code of the WGSL helpers whose 4 consecutive values come from one computation (the
+# float32 random draws), by helper name: fn(block index expr, key/counter expr, name) ->
+# (statements, 4 lane expressions). Shared by the vec4 elementwise and reduction kernels.
+GROUP_LANES: dict = {}
 
 
 def _group_nodes(plan) -> dict:

@@ -175,7 +175,11 @@ def _apply(opname: str, args) -> GpuArray:
 def _scalars_only(opname, args) -> GpuArray:
     """An op on Python / NumPy scalars only (``add(1, 2)``): NumPy's value and dtype, as a 0-d
     array (there is nothing to run on the device)."""
-    f = getattr(np, _ops.OPS[opname].name if opname in _ops.OPS else opname, None)
+    try:
+        name = _ops.lookup(opname).name
+    except KeyError:
+        name = opname
+    f = getattr(np, name, None)
     if not isinstance(f, np.ufunc):
         raise TypeError(f"{opname}: expected at least one array operand")
     with np.errstate(all="ignore"):

@@ -26,7 +26,7 @@ import numpy as np
 
 from . import _dtypes as dt
 from . import _runtime, _wgsl_lib
-from ._codegen import EMIT, LIT, SUFFIX, Plan, binding_decls, cast_expr, const_expr, const_words, load_fn, op_expr, store_fn
+from ._codegen import EMIT, GROUP_LANES, LIT, SUFFIX, Plan, binding_decls, cast_expr, const_expr, const_words, load_fn, op_expr, store_fn
 from ._graph import Leaf, contiguous_strides
 
 WG = _runtime.WORKGROUP
@@ -40,8 +40,6 @@ THREAD_CHUNK = 256  # chunk length of an outer reduction split for parallelism
 SCAN_K = 8  # elements per thread per scan block
 VEC_UNROLL = 2  # vec4 groups per unrolled loop trip of the vec4 group kernel
 VEC_MIN_RED = 1024  # shortest reduction worth the vec4 group kernel
-# Philox helpers whose four lanes of one block can be computed from one block per group of 4
-_RAND_VEC = ("ga_rand_uniform_f32", "ga_rand_normal_f32")
 
 # ---------------------------------------------------------------------------- monoids
 # name -> op-table op combining two accumulators (None: a section of reduce_combine.wgsl)
@@ -217,7 +215,7 @@ class ReducePlan(Plan):
                 b = d[1]
                 good = b != 0 and not self.bindings[b][2] and dt.storage(self.bindings[b][1]) == "word" and aligned(d[2])
                 (ok if good else bad).add(b)
-            elif d[0] == "R" and d[1] in _RAND_VEC and aligned(d[2]):
+            elif d[0] == "R" and d[1] in GROUP_LANES and aligned(d[2]):
                 self.vrand.add(k)
         self.vbind = ok - bad
         self.vec = bool(self.vbind or self.vrand)
@@ -358,14 +356,8 @@ class ReducePlan(Plan):
                 else:
                     _, helper, v, slot = d
                     kc = f"vec4<u32>(P[{slot}], P[{slot + 1}], P[{slot + 2}], P[{slot + 3}])"
-                    w = f"w{k}_{u}"
-                    folds.append(f"  let {w} = ga_philox_block(I{v}_{u} >> 2u, {kc});")
-                    if helper == "ga_rand_uniform_f32":
-                        lanes[k] = [f"ga_u01_f32({w}.{c})" for c in "xyzw"]
-                    else:  # the pairs of ga_rand_normal_f32 (Box-Muller), as that helper computes them
-                        for h, (p, q) in enumerate((("x", "y"), ("z", "w"))):
-                            folds.append(f"  let nz{k}_{u}_{h} = ga_box_muller_f32({w}.{p}, {w}.{q});")
-                        lanes[k] = [f"nz{k}_{u}_{h}.{c}" for h in (0, 1) for c in "xy"]
+                    stmts, lanes[k] = GROUP_LANES[helper](f"I{v}_{u} >> 2u", kc, f"{k}_{u}")
+                    folds += ["  " + x for x in stmts]
             for lane in range(4):
                 args = [f"r_{u} + {lane}u" if lane else f"r_{u}"]
                 for v in reads:

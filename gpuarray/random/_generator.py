@@ -179,7 +179,7 @@ class Generator:
             return self._host_integers(low, high, size, dtype, endpoint)
         low, high = operator.index(low), operator.index(high)
         top = high if endpoint else high - 1
-        lo_ok, hi_ok = (0, 1) if dtype == dt.bool_ else (int(np.iinfo(dtype).min), int(np.iinfo(dtype).max))
+        lo_ok, hi_ok = (0, 1) if dtype == dt.bool_ else dt.int_bounds(dtype)
         if low < lo_ok:
             raise ValueError(f"low is out of bounds for {dtype}")
         if top > hi_ok:

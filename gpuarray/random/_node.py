@@ -76,21 +76,30 @@ def _emit(node, plan, k, ch, d):
     return f"{helper}(I{v}, {kc})"
 
 
+def _uniform_lanes(block, kc, name):
+    w = f"w{name}"
+    return [f"let {w} = ga_philox_block({block}, {kc});"], [f"ga_u01_f32({w}.{c})" for c in "xyzw"]
+
+
+def _normal_lanes(block, kc, name):
+    # the two Box-Muller pairs of the block, as ga_rand_normal_f32 computes them element by element
+    w = f"w{name}"
+    stmts = [f"let {w} = ga_philox_block({block}, {kc});",
+             f"let z{name}a = ga_box_muller_f32({w}.x, {w}.y);", f"let z{name}b = ga_box_muller_f32({w}.z, {w}.w);"]
+    return stmts, [f"z{name}a.x", f"z{name}a.y", f"z{name}b.x", f"z{name}b.y"]
+
+
 def _vec4_group(node, plan, k):
     """float32 draws read along the output (their own index is the element's): one Philox block
     gives the group's 4 uniforms, or its 2 Box-Muller pairs."""
     _, helper, v, s = plan.desc[k]
-    if node.dtype != dt.float32 or node.kind not in ("uniform", "normal") or plan.modes[v] != "l":
+    lanes = _codegen.GROUP_LANES.get(helper)
+    if lanes is None or plan.modes[v] != "l":
         return None
     kc = f"vec4<u32>(P[{s}], P[{s + 1}], P[{s + 2}], P[{s + 3}])"
 
     def group(off, j):
-        w = f"w{k}"
-        stmts = [f"let {w} = ga_philox_block(({off[v]} + {j}) >> 2u, {kc});"]
-        if node.kind == "uniform":
-            return stmts, [f"ga_u01_f32({w}.{c})" for c in "xyzw"]
-        stmts += [f"let z{k}a = ga_box_muller_f32({w}.x, {w}.y);", f"let z{k}b = ga_box_muller_f32({w}.z, {w}.w);"]
-        return stmts, [f"z{k}a.x", f"z{k}a.y", f"z{k}b.x", f"z{k}b.y"]
+        return lanes(f"({off[v]} + {j}) >> 2u", kc, str(k))
 
     def one(off, q):
         return f"{helper}({off[v]} + {q}, {kc})"
@@ -98,6 +107,7 @@ def _vec4_group(node, plan, k):
     return group, one
 
 
+_codegen.GROUP_LANES.update(ga_rand_uniform_f32=_uniform_lanes, ga_rand_normal_f32=_normal_lanes)
 _codegen.DESCRIBE[Rand] = _describe
 _codegen.EMIT[Rand] = _emit
 _codegen.VEC4_GROUP[Rand] = _vec4_group
