@@ -50,7 +50,10 @@ TRUSTED = True  # fast kernels built without naga's bounds checks (every access 
 # BK is halved while the double-buffered slices exceed the adapter's workgroup memory (lavapipe: 32 KiB).
 FAST_CFG = {
     "f": {"BM": 128, "BN": 128, "BK": 16, "RM": 8, "RN": 8},
-    "d": {"BM": 128, "BN": 128, "BK": 8, "RM": 8, "RN": 8},
+    # float64: 64 threads with 4-deep slices. The 8x8 f64 micro-tile needs ~200 registers; a small
+    # workgroup lets several run per SM, so one group's barrier wait is covered by another's FMAs,
+    # and the 4-deep prefetch keeps registers free (H200 4096: 15.7 vs 13.4 TFLOP/s for 128x128 BK 8)
+    "d": {"BM": 64, "BN": 64, "BK": 4, "RM": 8, "RN": 8},
     "skinny": {"NT": 128, "RM": 4, "BK": 8},
 }
 SKINNY_SIDE = 16
