@@ -18,7 +18,7 @@ COUNTERS = ("dispatches", "kernels_compiled", "bytes_to_device", "bytes_from_dev
 def results(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench")
     cmd = [sys.executable, os.path.join(BENCH, "run.py"), "--size", "small", "--libs", "numpy,cupy,gpuarray",
-           "--workloads", "elementwise,nlms,iir", "--micro", "--micro-bytes", "1e6", "--repeats", "2",
+           "--workloads", "elementwise,nlms,iir", "--micro", "--micro-bytes", "1e6", "--repeats", "2", "--warm-seconds", "0",
            "--out", str(out)]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert p.returncode == 0, p.stdout + p.stderr
