@@ -44,11 +44,12 @@ class Take(Node):
     binding and the source's base offset, and it makes writers see that the node reads the
     buffer at another view than theirs (so an in-place write evaluates it first)."""
 
-    __slots__ = ("srcs",)
+    __slots__ = ("srcs", "under_costly")
 
     def __init__(self, src: Leaf, offset, shape):
         anchor = Leaf(src.storage, src.dtype, (), (), src.offset)
         self.srcs = (offset, anchor)
+        self.under_costly = offset.under_costly
         self.dtype, self.shape = src.dtype, tuple(shape)
         self.size_ = 2 + offset.size_
         self.storages = _union(self.srcs)

@@ -84,10 +84,20 @@ def is_supported(dt) -> bool:
     return np.dtype(dt) in _INFO
 
 
+_NORMALIZED: dict = {}  # request (type, str or dtype) -> (device, checked dtype), default device only
+
+
 def normalize(dtype, device=None) -> np.dtype:
     """An explicit dtype request -> numpy dtype, checked against the device."""
     from . import _runtime
 
+    if device is None:
+        try:
+            hit = _NORMALIZED.get(dtype)
+        except TypeError:  # unhashable request (a list for a structured dtype): checked below
+            hit = None
+        if hit is not None and hit[0] is _runtime._dev:
+            return hit[1]
     try:
         dt = np.dtype(dtype)
     except TypeError as e:
@@ -101,6 +111,8 @@ def normalize(dtype, device=None) -> np.dtype:
             f"(shader-f64/shader-int64 {'disabled by GPUARRAY_DISABLE_F64=1' if dev.disabled_64 else 'missing'}); "
             f"use {NARROW[dt]} instead"
         )
+    if device is None and isinstance(dtype, (type, str, np.dtype)):
+        _NORMALIZED[dtype] = (dev, dt)
     return dt
 
 

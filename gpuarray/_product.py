@@ -54,6 +54,7 @@ class Product(Node):
     # a reduction evaluates the array holding a product first (a product is not an elementwise
     # function of its coordinates)
     costly = True
+    under_costly = True
 
     def __init__(self, a: Leaf, b: Leaf, dtype, shape, cmap):
         self.a, self.b, self.dtype, self.shape = a, b, dtype, tuple(shape)

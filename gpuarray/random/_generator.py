@@ -23,6 +23,8 @@ _U64 = (1 << 64) - 1
 
 
 def _shape(size) -> tuple:
+    if type(size) is tuple and all(type(s) is int and s >= 0 for s in size):
+        return size  # the common spelling, already valid
     if size is None:
         return ()
     if isinstance(size, (int, np.integer)):

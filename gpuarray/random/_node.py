@@ -38,6 +38,7 @@ class Rand(Node):
 
     __slots__ = ("kind", "words")
     costly = True
+    under_costly = True
     weight = 8  # ~8 ordinary ops of code per draw (see Node.weight)
 
     def __init__(self, kind, dtype, shape, words):
