@@ -9,7 +9,8 @@ Microbenchmarks (``run_micro``) each produce records with ``unit``/``value``:
 * ``copy``: ``y = x + 0`` on f32 (GB/s, bytes read + written);
 * ``chain``: ``exp(a)*0.5 + c*c`` (GB/s, 3 arrays); CuPy also as ``cupy.fuse`` (mode ``fuse``);
 * ``sum``: sum of f32 (GB/s read);
-* ``gemm``: square matmul f32 and f64, ``A.T @ A`` (syrk) and ``(n,d) @ (d,8)`` (small-k), TFLOP/s;
+* ``gemm``: square matmul f32 and f64, ``A.T @ A`` (syrk), ``(n,d) @ (d,8)`` (small-k), batched square
+  products (``batched``) and tall ``(n,d) @ (d,d)`` (``tall``), TFLOP/s;
 * ``ops``: dependent elementwise ops on 1,000 elements, us/op (gpuarray ``lazy``: as written,
   its fusion applies; ``eager``: every op evaluated, one dispatch each);
 * ``h2d``/``d2h``: host<->device copy of a 256 MiB array (GB/s);
@@ -29,8 +30,11 @@ MiB = 1 << 20
 
 # micro sizes per --size (bandwidth sizes come from --micro-bytes)
 GEMM_SIZES = {
-    "small": {"f32": (128, 256), "f64": (128,), "syrk": (4096, 128), "smallk": (4096, 128), "ops": 1000},
-    "default": {"f32": (4096, 8192), "f64": (4096,), "syrk": (200000, 1024), "smallk": (200000, 1024), "ops": 10000},
+    "small": {"f32": (128, 256), "f64": (128,), "syrk": (4096, 128), "smallk": (4096, 128), "ops": 1000,
+              "batched": ((16, 32), (4, 96)), "tall": ((4096, 32),)},
+    "default": {"f32": (4096, 8192), "f64": (4096,), "syrk": (200000, 1024), "smallk": (200000, 1024), "ops": 10000,
+                # (batch, side) of batched square products; (rows, side) of (rows, side) @ (side, side)
+                "batched": ((4096, 64), (512, 128), (64, 512)), "tall": ((1000000, 64), (200000, 256))},
 }
 GEMM_SIZES["sweep"] = GEMM_SIZES["default"]
 
@@ -341,6 +345,26 @@ def bench_matmul(b, shape_a, shape_b, dtype, repeats, transpose_a=False):
     return dict(cold_s=cold, warm_s=warm, value=flops / warm / 1e12, unit="TFLOP/s", ok=ok, max_rel_diff=rel, **cnt)
 
 
+def bench_batched(b, shape_a, shape_b, dtype, repeats):
+    """TFLOP/s of a batched ``A @ B`` (leading dimensions broadcast), checked on the first and last
+    matrices of the batch."""
+    rng = np.random.default_rng(1)
+    ha = rng.random(shape_a, dtype=np.float64).astype(dtype)
+    hb = rng.random(shape_b, dtype=np.float64).astype(dtype)
+    A, B = b.put(ha), b.put(hb)
+    b.sync()
+    fn = lambda: A @ B  # noqa: E731
+    cold, warm, _ = time_calls(b, fn, repeats, inner=1 if b.name == "numpy" else 3)
+    cnt = _counters(b, fn)
+    C = b.done(fn())
+    got = np.stack([b.get(C[0, :8, :8]), b.get(C[-1, :8, :8])])
+    want = np.stack([ha[i, :8].astype(np.float64) @ hb[i, :, :8] for i in (0, -1)])
+    ok, rel = _close(got, want, 1e-3)
+    batch, m, k = shape_a
+    flops = 2.0 * batch * m * shape_b[-1] * k
+    return dict(cold_s=cold, warm_s=warm, value=flops / warm / 1e12, unit="TFLOP/s", ok=ok, max_rel_diff=rel, **cnt)
+
+
 def bench_ops(b, nops, repeats, eager):
     """us per dependent elementwise op on 1,000 f32 elements."""
     x = _linspace(b, 1000)
@@ -478,6 +502,12 @@ def plan(size: str, micro_bytes: int, max_binding: int | None):
     kn, kd = gs["smallk"]
     items.append(("smallk", f"({kn},{kd})@({kd},8)", {"n": kn, "d": kd, "k": 8, "dtype": "float32"}, None,
                   lambda b, r: bench_matmul(b, (kn, kd), (kd, 8), np.float32, r)))
+    for bt, sd in gs["batched"]:
+        items.append(("batched", f"{bt}x({sd},{sd})@({sd},{sd})", {"batch": bt, "m": sd, "n": sd, "k": sd, "dtype": "float32"},
+                      None, lambda b, r, bt=bt, sd=sd: bench_batched(b, (bt, sd, sd), (bt, sd, sd), np.float32, r)))
+    for tn, sd in gs["tall"]:
+        items.append(("tall", f"({tn},{sd})@({sd},{sd})", {"m": tn, "n": sd, "k": sd, "dtype": "float32"}, None,
+                      lambda b, r, tn=tn, sd=sd: bench_matmul(b, (tn, sd), (sd, sd), np.float32, r)))
     nops = gs["ops"]
     items.append(("ops", f"{nops} ops", {"ops": nops, "elements": 1000, "eager": False}, None,
                   lambda b, r: bench_ops(b, nops, r, eager=False)))

@@ -319,6 +319,8 @@ def _free(b):
 def run_micro(args, backends, skipped_libs, out: Results, deadline):
     size = "small" if args.size == "small" else "default"
     for name, label, params, only, fn in micro.plan(size, int(args.micro_bytes), args.max_binding):
+        if args.micro_only and name not in args.micro_only.split(","):
+            continue
         for lib in [lib for lib in LIBS if lib in args.libs]:
             if only is not None and lib not in only:
                 continue
@@ -352,6 +354,7 @@ def parse_args(argv=None):
     ap.add_argument("--libs", default=",".join(LIBS), help="comma-separated subset of " + ",".join(LIBS))
     ap.add_argument("--workloads", default="all", help="comma-separated names, 'all' or 'none'")
     ap.add_argument("--micro", action="store_true", help="also run the microbenchmarks")
+    ap.add_argument("--micro-only", default="", help="comma-separated microbenchmark names to run (default: all)")
     ap.add_argument("--micro-bytes", type=float, default=float(1 << 30),
                     help="bytes per array of the bandwidth microbenchmarks (default 1 GiB; transfers use min(this, 256 MiB))")
     ap.add_argument("--repeats", type=int, default=5, help="timed calls (the median is reported)")
