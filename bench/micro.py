@@ -19,6 +19,7 @@ Microbenchmarks (``run_micro``) each produce records with ``unit``/``value``:
 """
 from __future__ import annotations
 
+import math
 import random as _pyrandom
 import statistics
 import time
@@ -323,7 +324,8 @@ def bench_sum(b, n, repeats):
 
 
 def bench_matmul(b, shape_a, shape_b, dtype, repeats, transpose_a=False):
-    """TFLOP/s of ``A @ B`` (or ``A.T @ A`` with ``transpose_a``), inputs uniform from one host seed."""
+    """TFLOP/s of ``A @ B`` (or ``A.T @ A`` with ``transpose_a``), inputs uniform from one host seed;
+    3-D operands are a batch, checked on its first and last matrices."""
     rng = np.random.default_rng(0)
     ha = rng.random(shape_a, dtype=np.float64).astype(dtype)
     hb = ha if transpose_a else rng.random(shape_b, dtype=np.float64).astype(dtype)
@@ -337,31 +339,15 @@ def bench_matmul(b, shape_a, shape_b, dtype, repeats, transpose_a=False):
     C = b.done(fn())
     lhs = ha.T if transpose_a else ha
     rhs = ha if transpose_a else hb
-    m, k = lhs.shape
-    n = rhs.shape[1]
-    want = lhs[:8].astype(np.float64) @ rhs[:, :8].astype(np.float64)
-    ok, rel = _close(b.get(C[:8, :8]), want, 1e-3 if np.dtype(dtype) == np.float32 else 1e-9)
-    flops = 2.0 * m * n * k
-    return dict(cold_s=cold, warm_s=warm, value=flops / warm / 1e12, unit="TFLOP/s", ok=ok, max_rel_diff=rel, **cnt)
-
-
-def bench_batched(b, shape_a, shape_b, dtype, repeats):
-    """TFLOP/s of a batched ``A @ B`` (leading dimensions broadcast), checked on the first and last
-    matrices of the batch."""
-    rng = np.random.default_rng(1)
-    ha = rng.random(shape_a, dtype=np.float64).astype(dtype)
-    hb = rng.random(shape_b, dtype=np.float64).astype(dtype)
-    A, B = b.put(ha), b.put(hb)
-    b.sync()
-    fn = lambda: A @ B  # noqa: E731
-    cold, warm, _ = time_calls(b, fn, repeats, inner=1 if b.name == "numpy" else 3)
-    cnt = _counters(b, fn)
-    C = b.done(fn())
-    got = np.stack([b.get(C[0, :8, :8]), b.get(C[-1, :8, :8])])
-    want = np.stack([ha[i, :8].astype(np.float64) @ hb[i, :, :8] for i in (0, -1)])
-    ok, rel = _close(got, want, 1e-3)
-    batch, m, k = shape_a
-    flops = 2.0 * batch * m * shape_b[-1] * k
+    if lhs.ndim == 3:
+        got = np.stack([b.get(C[i, :8, :8]) for i in (0, -1)])
+        want = np.stack([lhs[i, :8].astype(np.float64) @ rhs[i, :, :8] for i in (0, -1)])
+    else:
+        got = b.get(C[:8, :8])
+        want = lhs[:8].astype(np.float64) @ rhs[:, :8].astype(np.float64)
+    ok, rel = _close(got, want, 1e-3 if np.dtype(dtype) == np.float32 else 1e-9)
+    *batch, m, k = lhs.shape
+    flops = 2.0 * math.prod(batch) * m * rhs.shape[-1] * k
     return dict(cold_s=cold, warm_s=warm, value=flops / warm / 1e12, unit="TFLOP/s", ok=ok, max_rel_diff=rel, **cnt)
 
 
@@ -504,7 +490,7 @@ def plan(size: str, micro_bytes: int, max_binding: int | None):
                   lambda b, r: bench_matmul(b, (kn, kd), (kd, 8), np.float32, r)))
     for bt, sd in gs["batched"]:
         items.append(("batched", f"{bt}x({sd},{sd})@({sd},{sd})", {"batch": bt, "m": sd, "n": sd, "k": sd, "dtype": "float32"},
-                      None, lambda b, r, bt=bt, sd=sd: bench_batched(b, (bt, sd, sd), (bt, sd, sd), np.float32, r)))
+                      None, lambda b, r, bt=bt, sd=sd: bench_matmul(b, (bt, sd, sd), (bt, sd, sd), np.float32, r)))
     for tn, sd in gs["tall"]:
         items.append(("tall", f"({tn},{sd})@({sd},{sd})", {"m": tn, "n": sd, "k": sd, "dtype": "float32"}, None,
                       lambda b, r, tn=tn, sd=sd: bench_matmul(b, (tn, sd), (sd, sd), np.float32, r)))

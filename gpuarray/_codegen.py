@@ -262,15 +262,12 @@ def _d_const(node, plan, ch):
     return ("C", plan.const(const_words(node.value, node.dtype)), node.dtype.char)
 
 
-def _d_ew(node, plan, ch):  # inlined in Plan.walk
-    return ("E", node.op, node.ct.char, node.dtype.char, tuple(ch))
-
-
 def _d_cast(node, plan, ch):
     return ("X", node.dtype.char, ch[0])
 
 
-DESCRIBE = {Leaf: _d_leaf, Iota: _d_iota, Const: _d_const, Ew: _d_ew, Cast: _d_cast}
+# elementwise nodes (the most common) are described inline by Plan.walk
+DESCRIBE = {Leaf: _d_leaf, Iota: _d_iota, Const: _d_const, Cast: _d_cast}
 
 
 # ---- emit: per node kind, the WGSL expression of the node (children are v<k> names)

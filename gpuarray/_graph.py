@@ -117,11 +117,6 @@ def dag_size(node, limit: int) -> int:
     return total
 
 
-def has_costly(node) -> bool:
-    """Whether a costly node (see ``Node.costly``) is in ``node``'s graph."""
-    return node.under_costly
-
-
 def _union(srcs):
     nonempty = [s.storages for s in srcs if s.storages]
     if len(nonempty) <= 1:

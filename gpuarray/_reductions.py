@@ -20,7 +20,7 @@ import numpy as np
 from . import _dtypes as dt
 from . import _reduce_codegen as rc
 from ._array import GpuArray, new_leaf
-from ._graph import MAX_REDUCE_NODES, Cast, Leaf, contiguous_strides, has_costly
+from ._graph import MAX_REDUCE_NODES, Cast, contiguous_strides
 
 
 # ------------------------------------------------------------------------- arguments
@@ -37,7 +37,7 @@ def _node(x: GpuArray):
     holds a random draw: the array is then computed once and later reductions and elementwise
     uses read it, as a NumPy user expects (`X = rng.random(...)` is one draw, used many times)."""
     n = x._node
-    if n.size_ > MAX_REDUCE_NODES or (not isinstance(n, Leaf) and has_costly(n)):
+    if n.size_ > MAX_REDUCE_NODES or n.under_costly:
         return x._leaf()
     return n
 
