@@ -16,8 +16,11 @@ Kernel shapes (chosen from the sizes, see ``choose``):
           reads one vec4 per leaf per group, VEC_UNROLL groups per loop trip with their loads
           issued first, and folds lane l into accumulator a<l> (4 independent chains);
   scan    one workgroup per row, blocked scan carrying the running total across blocks.
-When one chunk per output is not enough parallelism (or per-thread runs would grow long), the
-first pass writes per-chunk partials and the reduction of the partials runs as a second pass.
+When one chunk per output is not enough parallelism (or per-thread runs would grow long), every
+workgroup writes its chunk's partial; on adapters whose storage barrier is a device-scope fence
+(Vulkan: naga emits OpControlBarrier with Device memory scope and AcquireRelease|UniformMemory) the
+last workgroup of each output to finish (a per-output ticket counter) folds the partials in the
+same kernel ("one pass", one dispatch), elsewhere the partials are folded by a second pass.
 Sizes and scalars are parameter words: a structure compiles once.
 """
 from __future__ import annotations
@@ -40,6 +43,7 @@ THREAD_CHUNK = 256  # chunk length of an outer reduction split for parallelism
 SCAN_K = 8  # elements per thread per scan block
 VEC_UNROLL = 2  # vec4 groups per unrolled loop trip of the vec4 group kernel
 VEC_MIN_RED = 1024  # shortest reduction worth the vec4 group kernel
+ONE_PASS = True  # chunked group reductions fold their partials in their last workgroup (where safe)
 
 # ---------------------------------------------------------------------------- monoids
 # name -> op-table op combining two accumulators (None: a section of reduce_combine.wgsl)
@@ -149,7 +153,7 @@ class ReducePlan(Plan):
     """
 
     def __init__(self, out: Leaf, in_shape, axes, out_strides, out_offset, *, shape_kind, monoid, acc,
-                 chunks=1, chunk=0, post=None, post_value=None, initial=None, idx_out=None):
+                 chunks=1, chunk=0, post=None, post_value=None, initial=None, idx_out=None, final=None):
         super().__init__(out)
         self.shape = tuple(in_shape)
         self.vectors[self.out_vec] = [tuple(out_strides), out_offset]
@@ -163,6 +167,15 @@ class ReducePlan(Plan):
         self.idx_out = None if idx_out is None else self.binding(idx_out, dt.uint32, writable=True)
         self.post_slot = None if post_value is None else self.const(const_words(post_value, self.post_dtype()))
         self.init_slot = None if initial is None else self.const(const_words(initial, acc))
+        # one pass (see the module docstring): out holds the partials, ``final`` = (Leaf, strides
+        # over the input's axes) the result the last workgroup of each output writes
+        self.final = self.ticket = None
+        if final is not None:
+            fleaf, fstr = final
+            n_out = _prod(n for d, n in enumerate(self.shape) if d not in self.axes)
+            self.final = (self.binding(fleaf.storage, fleaf.dtype, writable=True),
+                          self.vector(fstr, fleaf.offset), fleaf.dtype)
+            self.ticket = self.binding(tickets(n_out), dt.uint32, writable=True)
 
     def identity(self) -> str:
         return identity_expr(self.monoid, self.acc)
@@ -191,6 +204,7 @@ class ReducePlan(Plan):
         self.key = ("reduce", self.kind, self.vec, tuple(sorted(self.vbind)), tuple(sorted(self.vrand)),
                     VEC_UNROLL if self.vec else 0, self.monoid, self.acc.char, self.post, self.out.dtype.char,
                     self.idx_out, self.idx_node, self.init_slot is not None, self.chunks > 1,
+                    None if self.final is None else (self.final[0], self.final[1], self.final[2].char, self.ticket),
                     tuple(self.desc), len(self.kshape), len(self.rshape), tuple(self.kmodes), tuple(self.rmodes),
                     tuple((dt.wgsl_elem(b[1]), dt.storage(b[1]) == "sub", b[2]) for b in self.bindings))
 
@@ -397,12 +411,68 @@ class ReducePlan(Plan):
             lines = [f"st(u32(B{self.out_vec}), {self.final_value('acc')});"]
         return "\n".join(indent + x for x in lines)
 
+    def _last_members(self) -> list:
+        """(partials binding, partials vector, final binding, final vector, final dtype, monoid,
+        acc, init slot, post, post slot) per member folded by the last workgroup."""
+        fb, fv, fdt = self.final
+        return [(0, self.out_vec, fb, fv, fdt, self.monoid, self.acc, self.init_slot, self.post, self.post_slot)]
+
+    def last_code(self) -> str:
+        """One pass: after its partial, each workgroup takes a ticket for its output; the last one
+        folds the output's partials (in a fixed order, whichever workgroup is last) and writes the
+        result, then resets the ticket for the next kernel."""
+        if self.final is None:
+            return ""
+        mem = self._last_members()
+        loads = [f"ld{b}(u32(B{v}) + cc * n_out)" for b, v, *_ in mem]
+        part = loads[0] if len(mem) == 1 else "Acc(" + ", ".join(loads) + ")"
+        stores = []
+        for j, (_, _, fb, fv, fdt, monoid, acc, init_slot, post, post_slot) in enumerate(mem):
+            a = "acc" if len(mem) == 1 else f"acc.m{j}"
+            comb = "comb" if len(mem) == 1 else f"comb{j}"
+            val = self._final(a, monoid, acc, fdt, init_slot, post, post_slot, comb=comb)
+            stores.append(f"stF{j}(u32(B{fv}), {val});")
+        t = f"T{self.ticket}"
+        return "\n".join([
+            "  storageBarrier();  // release this workgroup's partial (device scope)",
+            f"  if (lid == 0u) {{ ticket = atomicAdd(&{t}[o], 1u); }}",
+            "  if (workgroupUniformLoad(&ticket) + 1u == P[$meta + 2u]) {",
+            "    storageBarrier();  // acquire the other workgroups' partials",
+            "    let nch = P[$meta + 2u];",
+            f"    var f: Acc = {self.identity()};",
+            f"    for (var cc = lid; cc < nch; cc = cc + {WG}u) {{ f = comb(f, {part}); }}",
+            "    sh[lid] = f;",
+            "    workgroupBarrier();",
+            f"    for (var s = {WG // 2}u; s > 0u; s = s >> 1u) {{",
+            "      if (lid < s) { sh[lid] = comb(sh[lid], sh[lid + s]); }",
+            "      workgroupBarrier();",
+            "    }",
+            "    if (lid == 0u) {",
+            "      acc = sh[0];",
+            *["      " + x for x in stores],
+            f"      atomicStore(&{t}[o], 0u);",
+            "    }",
+            "  }",
+        ]).replace("$meta", str(self.meta))
+
+    def _last_decls(self) -> str:
+        if self.final is None:
+            return ""
+        out = ["var<workgroup> ticket: u32;"]
+        for j, (_, _, fb, _, fdt, *_) in enumerate(self._last_members()):
+            out.append(store_fn(fdt).replace("fn st(", f"fn stF{j}(").replace("b0[", f"b{fb}["))
+        return "\n".join(out)
+
     def prelude(self) -> str:
-        return "\n".join([self._io_decls(), store_fn(self.out.dtype), combine_code(self.monoid, self.acc)])
+        return "\n".join([self._io_decls(), store_fn(self.out.dtype), combine_code(self.monoid, self.acc),
+                          self._last_decls()])
 
     def _io_decls(self) -> str:
         fns, decls = [], []
         for i, b in enumerate(self.bindings):
+            if i == self.ticket:
+                decls.append(f"@group(0) @binding({i + 1}) var<storage, read_write> T{i}: array<atomic<u32>>;")
+                continue
             if i in self.vbind:
                 w, el = dt.wgsl_type(b[1]), dt.wgsl_elem(b[1])
                 decls.append(f"@group(0) @binding({i + 1}) var<storage, read> b{i}: array<vec4<{el}>>;")
@@ -419,21 +489,27 @@ class MultiReducePlan(ReducePlan):
     folds its elements in exactly the order it would alone. ``sum(x*x, 0)``, ``sum(x*w, 0)`` and
     ``sum(x**2, 0)`` read ``x`` once instead of three times.
 
-    members: (root, out Leaf, out strides, monoid, acc, post, post_value, initial) per member."""
+    members: (root, out Leaf, out strides, monoid, acc, post, post_value, initial, final) per member
+    (``final``: see ReducePlan; all members or none have one)."""
 
     def __init__(self, members, in_shape, axes, *, shape_kind, chunks, chunk, vec):
-        root0, out0, ostr0, monoid0, acc0, post0, pv0, init0 = members[0]
+        root0, out0, ostr0, monoid0, acc0, post0, pv0, init0, fin0 = members[0]
         super().__init__(out0, in_shape, axes, ostr0, out0.offset, shape_kind=shape_kind, monoid=monoid0,
-                         acc=acc0, chunks=chunks, chunk=chunk, post=post0, post_value=pv0, initial=init0)
+                         acc=acc0, chunks=chunks, chunk=chunk, post=post0, post_value=pv0, initial=init0,
+                         final=fin0)
         self.force_vec = vec
         self.mem = [dict(b=0, v=self.out_vec, monoid=monoid0, acc=acc0, post=post0, out=out0.dtype,
-                         post_slot=self.post_slot, init_slot=self.init_slot)]
-        for root, out, ostr, monoid, acc, post, pv, init in members[1:]:
+                         post_slot=self.post_slot, init_slot=self.init_slot, final=self.final)]
+        for root, out, ostr, monoid, acc, post, pv, init, fin in members[1:]:
             b = self.binding(out.storage, out.dtype, writable=True)
             v = self.vector(ostr, out.offset)
+            if fin is not None:
+                fin = (self.binding(fin[0].storage, fin[0].dtype, writable=True), self.vector(fin[1], fin[0].offset),
+                       fin[0].dtype)
             self.mem.append(dict(b=b, v=v, monoid=monoid, acc=acc, post=post, out=out.dtype,
                                  post_slot=None if pv is None else self.const(const_words(pv, post_dtype(acc))),
-                                 init_slot=None if init is None else self.const(const_words(init, acc))))
+                                 init_slot=None if init is None else self.const(const_words(init, acc)),
+                                 final=fin))
         for m, member in zip(self.mem, members):
             m["root"] = self.walk(member[0])
         self.root_node = self.mem[0]["root"]
@@ -441,7 +517,13 @@ class MultiReducePlan(ReducePlan):
     def finish(self):
         super().finish()
         self.key = ("multi", self.key, tuple((m["b"], m["v"], m["monoid"], m["acc"].char, m["post"], m["out"].char,
-                                              m["init_slot"] is not None, m["root"]) for m in self.mem))
+                                              m["init_slot"] is not None, m["root"],
+                                              None if m["final"] is None else (m["final"][0], m["final"][1], m["final"][2].char))
+                                             for m in self.mem))
+
+    def _last_members(self) -> list:
+        return [(m["b"], m["v"], *m["final"], m["monoid"], m["acc"], m["init_slot"], m["post"], m["post_slot"])
+                for m in self.mem]
 
     def identity(self) -> str:
         return "Acc(" + ", ".join(identity_expr(m["monoid"], m["acc"]) for m in self.mem) + ")"
@@ -473,6 +555,7 @@ class MultiReducePlan(ReducePlan):
             combs.append(f"comb{j}(a.m{j}, b.m{j})")
         parts.append("struct Acc { " + ", ".join(fields) + " }")
         parts.append("fn comb(a: Acc, b: Acc) -> Acc { return Acc(" + ", ".join(combs) + "); }")
+        parts.append(self._last_decls())
         return "\n".join(parts)
 
 
@@ -519,7 +602,7 @@ def reduce_source(plan: ReducePlan) -> str:
     elem = plan.element_code("    ")
     fin = plan.finish_code("    " if plan.kind == "group" else "  ")
     subs = dict(WG=WG, HALF=WG // 2, meta=plan.meta, bases=plan.bases_code(), element=elem,
-                identity=plan.identity(), finish=fin)
+                identity=plan.identity(), finish=fin, last=plan.last_code())
     if plan.vec:
         u = VEC_UNROLL
         bodies = plan.group_body([f"gb + {i * WG}u" if i else "gb" for i in range(u)], "    ")
@@ -589,6 +672,31 @@ def is_inner(shape, axes) -> bool:
     return bool(red) and (not kept or max(red) > max(kept))
 
 
+def one_pass_ok(kind, monoid, acc, out, root) -> bool:
+    """Whether a chunked reduction can fold its partials in its last workgroup: a group kernel on
+    an adapter whose storage barrier is a device-scope fence, a value monoid (arg reductions carry
+    index partials) over a word-sized accumulator, and a result no input of the kernel reads
+    (other outputs' workgroups may still be reading when the last one writes)."""
+    if kind != "group" or not ONE_PASS or not _runtime.device().device_fence:
+        return False
+    if monoid not in VALUE_OPS or dt.storage(acc) == "sub":
+        return False
+    return all(st is not out.storage for st in root.storages)
+
+
+# the tickets of one-pass reductions: one counter per output, zero between kernels (the last
+# workgroup of each output resets its own), so one buffer serves every kernel in turn
+_TICKETS: list = [None]
+
+
+def tickets(n_out: int):
+    st = _TICKETS[0]
+    if st is None or st.nbytes < 4 * n_out:
+        st = _runtime.device().upload(np.zeros(max(n_out, 1024), np.uint32))
+        _TICKETS[0] = st
+    return st
+
+
 def reduce_into(root, axes, monoid: str, acc, out: Leaf, out_strides, *, post=None, post_value=None,
                 initial=None, idx_root=None, defer=False) -> None:
     """Record the kernels writing the reduction of ``root`` over ``axes`` into ``out``
@@ -619,7 +727,7 @@ class _Pending:
     plan, ``second`` the arguments of the pass folding the partials (None for one pass)."""
 
     __slots__ = ("root", "axes", "monoid", "acc", "out", "out_strides", "post", "post_value", "initial",
-                 "idx_root", "kind", "chunks", "length", "part", "pidx", "pstr", "plan")
+                 "idx_root", "kind", "chunks", "length", "part", "pidx", "pstr", "plan", "one_pass")
 
     def __init__(self, root, axes, monoid, acc, out, out_strides, post, post_value, initial, idx_root,
                  kind, chunks, length):
@@ -627,6 +735,7 @@ class _Pending:
         self.out, self.out_strides, self.post, self.post_value = out, tuple(out_strides), post, post_value
         self.initial, self.idx_root, self.kind, self.chunks, self.length = initial, idx_root, kind, chunks, length
         self.part = self.pidx = self.pstr = self.plan = None
+        self.one_pass = chunks > 1 and one_pass_ok(kind, monoid, acc, out, root)
         if chunks > 1:  # first pass: partials [chunk][output] in the accumulator type
             from ._array import new_leaf
 
@@ -642,13 +751,21 @@ class _Pending:
 
     def member(self) -> tuple:
         """This reduction's first pass as a member of a ``MultiReducePlan``."""
+        if self.one_pass:
+            return (self.root, self.part, self.pstr, self.monoid, self.acc, self.post, self.post_value, self.initial,
+                    (self.out, self.out_strides))
         if self.chunks > 1:
-            return (self.root, self.part, self.pstr, self.monoid, self.acc, None, None, None)
-        return (self.root, self.out, self.out_strides, self.monoid, self.acc, self.post, self.post_value, self.initial)
+            return (self.root, self.part, self.pstr, self.monoid, self.acc, None, None, None, None)
+        return (self.root, self.out, self.out_strides, self.monoid, self.acc, self.post, self.post_value, self.initial,
+                None)
 
     def first_plan(self) -> ReducePlan:
         shape = self.root.shape
-        if self.chunks > 1:
+        if self.one_pass:
+            plan = ReducePlan(self.part, shape, self.axes, self.pstr, 0, shape_kind=self.kind, monoid=self.monoid,
+                              acc=self.acc, chunks=self.chunks, chunk=self.length, post=self.post,
+                              post_value=self.post_value, initial=self.initial, final=(self.out, self.out_strides))
+        elif self.chunks > 1:
             plan = ReducePlan(self.part, shape, self.axes, self.pstr, 0, shape_kind=self.kind, monoid=self.monoid,
                               acc=self.acc, chunks=self.chunks, chunk=self.length,
                               idx_out=None if self.pidx is None else self.pidx.storage)
@@ -664,7 +781,7 @@ class _Pending:
     def second(self):
         """(args, kwargs) of reduce_into folding the partials of each output (the kept axes keep
         their shape, so the output view is addressed exactly as in the first pass)."""
-        if self.chunks == 1:
+        if self.chunks == 1 or self.one_pass:
             return None
         shape, axes = self.root.shape, self.axes
         kept = [d for d in range(len(shape)) if d not in axes]

@@ -408,6 +408,10 @@ class Device:
         self.name = self.adapter.summary
         self.is_cpu = str(self.adapter.info.get("adapter_type", "")).lower() == "cpu"
         self.has_64 = "shader-f64" in self.features and "shader-int64" in self.features
+        # storageBarrier() is a device-scope acquire/release fence on storage memory where naga
+        # writes SPIR-V (OpControlBarrier, Device memory scope); other backends fence the
+        # workgroup only. One-pass reductions (_reduce_codegen) rely on it.
+        self.device_fence = str(self.adapter.info.get("backend_type", "")).lower() == "vulkan"
         self.max_binding = self.limits["max-storage-buffer-binding-size"]
         self.max_buffer = self.limits["max-buffer-size"]
         self.max_bindings = self.limits["max-storage-buffers-per-shader-stage"]

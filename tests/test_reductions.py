@@ -10,6 +10,20 @@ from numpy.exceptions import AxisError
 import gpuarray as ga
 from conftest import ALL_DTYPES, HAS64, assert_same, sample
 
+
+def _one_pass():
+    """Whether long group reductions fold their partials in their own last workgroup here."""
+    from gpuarray import _reduce_codegen, _runtime
+
+    return _reduce_codegen.ONE_PASS and _runtime.device().device_fence
+
+
+def _tickets_clear():
+    from gpuarray import _reduce_codegen, _runtime
+
+    st = _reduce_codegen._TICKETS[0]
+    return st is None or not _runtime.device().read(st, 0, st.nbytes).view(np.uint32).any()
+
 def _tol(dtype, n=1):
     """Relative tolerance of a float result accumulated over ~n terms in another order than NumPy's."""
     k = np.dtype(dtype).kind
@@ -489,7 +503,8 @@ def test_sibling_reductions_share_one_kernel_and_fold_as_alone(rng):
 
 
 def test_sibling_two_pass_reductions_merge_both_passes(rng):
-    # long inner reductions run in two passes: both passes are shared
+    # long inner reductions run in one pass where the adapter fences at device scope (the last
+    # workgroup of each output folds the partials), else in two: either way every pass is shared
     x = sample((3, 300, 517), np.float32, rng, low=0, high=1)
     gx = ga.asarray(x)
     m = ga.mean(gx, axis=(1, 2), keepdims=True)
@@ -500,7 +515,7 @@ def test_sibling_two_pass_reductions_merge_both_passes(rng):
         return [ga.mean(y, dtype=np.float64), ga.mean(y * 2, dtype=np.float64), ga.max(y), ga.min(y)]
 
     alone, merged, n = _alone_and_merged(make)
-    assert n == 2
+    assert n == (1 if _one_pass() else 2)
     for a, r in zip(alone, merged):
         assert a.dtype == r.dtype and np.array_equal(a, r)
     y = (x - x.mean(axis=(1, 2), keepdims=True)) ** 2
@@ -588,3 +603,81 @@ def test_nlms_step_is_two_dispatches(rng):
     assert s.dispatches == 2
     d, y, nx = (x * x).sum(0), (x * W).sum(0), (x ** 2).sum(0) + np.float32(1e-3)
     np.testing.assert_allclose(gW.get(), W + 0.5 * x * ((d - y) / nx), rtol=1e-5, atol=1e-6)
+
+
+# --------------------------------------------------------- one-pass long reductions
+# (shape, axis, whether the reduced axes are the inner ones: workgroup kernels, one pass; outer
+# axes run one thread per output and chunk, partials folded by a second pass)
+LONG = [((3, 70001), 1, True), ((70001, 2), 0, False), ((300, 517), None, True), ((2, 3, 40000), (0, 2), False),
+        ((5, 3, 30011), (1, 2), True)]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int32, np.int64, np.uint32, np.complex64,
+                                   np.bool_, np.int8])
+def test_long_reductions_one_dispatch_each(dtype, rng):
+    if np.dtype(dtype).itemsize == 8 and not HAS64:
+        pytest.skip("no 64-bit types on this adapter")
+    for shape, axis, inner in LONG:
+        a = sample(shape, dtype, rng, low=-3, high=3)
+        x = ga.asarray(a)
+        n = a.size if axis is None else int(np.prod([a.shape[d] for d in np.atleast_1d(axis)]))
+        with ga.stats() as s:
+            got = ga.sum(x, axis=axis)
+            got.get()
+        _check(got, np.sum(a, axis=axis), n)
+        if _one_pass() and inner:
+            assert s.dispatches == 1, (shape, axis, s.dispatches)
+        if np.dtype(dtype).kind in "fc":
+            _check(ga.mean(x, axis=axis, keepdims=True), np.mean(a, axis=axis, keepdims=True), n)
+        if np.dtype(dtype).kind != "c":
+            assert_same(ga.max(x, axis=axis), np.max(a, axis=axis))
+            assert_same(ga.min(x[..., ::-1], axis=axis), np.min(a[..., ::-1], axis=axis))
+    assert _tickets_clear()
+
+
+def test_long_reductions_post_ops_views_and_nan(rng):
+    a = sample((4, 90001), np.float32, rng, low=0, high=2)
+    x = ga.asarray(a)
+    for gv, hv in [(x, a), (x[::-1, ::3], a[::-1, ::3]), (x.T, a.T)]:
+        ax = 1 if gv.shape[0] == 4 else 0
+        _check(ga.var(gv, axis=ax), np.var(hv, axis=ax, dtype=np.float64).astype(np.float32), hv.shape[ax])
+        _check(ga.std(gv, axis=ax, ddof=1), np.std(hv, axis=ax, ddof=1, dtype=np.float64).astype(np.float32),
+               hv.shape[ax])
+        _check(ga.mean(gv * gv + 1, axis=ax, dtype=np.float64), np.mean(hv * hv + np.float32(1), axis=ax, dtype=np.float64),
+               hv.shape[ax])
+    _check(ga.prod(x * 0.00001 + 1, axis=1), np.prod(a * np.float32(0.00001) + np.float32(1), axis=1), 90001)
+    assert_same(np.add.reduce(x, axis=1, initial=5.0), np.add.reduce(a, axis=1, initial=5.0),
+                rtol=_tol(np.float32, 90001))
+    b = a.copy()
+    b[1, 77777] = np.nan
+    b[2, 5] = -np.inf
+    y = ga.asarray(b)
+    assert_same(ga.max(y, axis=1), np.max(b, axis=1))
+    assert_same(ga.min(y, axis=1), np.min(b, axis=1))
+    assert_same(ga.sum(y, axis=1), np.sum(b, axis=1), rtol=_tol(np.float32, 90001))
+    assert_same(ga.nanmax(y, axis=1), np.nanmax(b, axis=1))
+    assert _tickets_clear()
+
+
+def test_long_reductions_many_in_one_batch(rng):
+    # the ticket counters are shared by every kernel: each resets its own for the next one
+    a = sample((2, 80001), np.float32, rng, low=-1, high=1)
+    x = ga.asarray(a)
+    outs = [ga.sum(x * float(i), axis=1) for i in range(1, 30)]
+    outs += [ga.argmax(x + float(i), axis=1) for i in range(3)]  # two passes (index partials)
+    for i, r in enumerate(outs[:29], start=1):
+        _check(r, np.sum(a * np.float32(i), axis=1), 80001)
+    for r in outs[29:]:
+        assert_same(r, np.argmax(a, axis=1))
+    assert _tickets_clear()
+
+
+def test_long_reduction_into_its_own_input(rng):
+    # a result that lands in an input of the kernel runs in two passes (other outputs' workgroups
+    # may still be reading it when the last workgroup of one output writes)
+    a = sample((3, 70001), np.float64 if HAS64 else np.float32, rng, low=-1, high=1)
+    x = ga.asarray(a)
+    np.add.reduce(x, axis=1, out=x[:, 0])
+    exp = a.copy()
+    exp[:, 0] = np.add.reduce(a, axis=1)
+    assert_same(x, exp, rtol=_tol(a.dtype, 70001))

@@ -3,6 +3,8 @@
 // results as a tree in shared memory.
 // Expects (string.Template): the same names as reduce_thread.wgsl, plus
 //   <HALF>      half the workgroup size
+//   <last>      statements folding the partials in the last workgroup of each output (one pass;
+//               empty when the partials are folded by a second pass)
 // P[0] holds the number of workgroups (outputs x chunks).
 $prelude
 
@@ -36,4 +38,5 @@ $element
     acc = sh[0];
 $finish
   }
+$last
 }

@@ -56,4 +56,5 @@ $element
     acc = sh[0];
 $finish
   }
+$last
 }
