@@ -464,14 +464,18 @@ class ReducePlan(Plan):
         return "\n".join(out)
 
     def prelude(self) -> str:
-        return "\n".join([self._io_decls(), store_fn(self.out.dtype), combine_code(self.monoid, self.acc),
-                          self._last_decls()])
+        st = store_fn(self.out.dtype) if self.final is None else part_fns(0, self.acc, "st")
+        return "\n".join([self._io_decls(), st, combine_code(self.monoid, self.acc), self._last_decls()])
 
     def _io_decls(self) -> str:
         fns, decls = [], []
+        parts = {m[0] for m in self._last_members()} if self.final is not None else set()
         for i, b in enumerate(self.bindings):
             if i == self.ticket:
                 decls.append(f"@group(0) @binding({i + 1}) var<storage, read_write> T{i}: array<atomic<u32>>;")
+                continue
+            if i in parts:  # one-pass partials (part_fns)
+                decls.append(f"@group(0) @binding({i + 1}) var<storage, read_write> b{i}: array<atomic<u32>>;")
                 continue
             if i in self.vbind:
                 w, el = dt.wgsl_type(b[1]), dt.wgsl_elem(b[1])
@@ -548,7 +552,10 @@ class MultiReducePlan(ReducePlan):
         fields, combs = [], []
         for j, m in enumerate(self.mem):
             w = dt.wgsl_type(m["acc"])
-            parts.append(store_fn(m["out"]).replace("fn st(", f"fn st{j}(").replace("b0[", f"b{m['b']}["))
+            if m["final"] is not None:
+                parts.append(part_fns(m["b"], m["acc"], f"st{j}"))
+            else:
+                parts.append(store_fn(m["out"]).replace("fn st(", f"fn st{j}(").replace("b0[", f"b{m['b']}["))
             parts.append(f"fn comb{j}(a: {w}, b: {w}) -> {w} {{ return "
                          f"{op_expr(VALUE_OPS[m['monoid']], m['acc'], ['a', 'b'])}; }}")
             fields.append(f"m{j}: {w}")
@@ -567,6 +574,43 @@ def mergeable(monoid: str, acc) -> bool:
 def post_dtype(acc):
     """Dtype of the divisor of mean/var: the accumulator's real type (float64 for integers)."""
     return dt.real_of(acc) if acc.kind in "fc" else dt.default_float()
+
+
+def _words(acc) -> tuple:
+    """(u32 words per value, fn value expr -> word exprs, fn word exprs -> value expr) of an
+    accumulator type: one-pass partials move through 32-bit atomics."""
+    w = dt.wgsl_type(acc)
+    comp = dt.real_of(acc) if acc.kind == "c" else acc
+    cw = dt.wgsl_type(comp)
+    if comp.itemsize == 8:
+        def split(e):
+            return [f"u32(bitcast<u64>({e}))", f"u32(bitcast<u64>({e}) >> 32u)"]
+
+        def join(ws):
+            return f"bitcast<{cw}>((u64({ws[1]}) << 32u) | u64({ws[0]}))"
+    else:
+        def split(e):
+            return [f"bitcast<u32>({e})"]
+
+        def join(ws):
+            return f"bitcast<{cw}>({ws[0]})"
+    k = comp.itemsize // 4
+    if acc.kind != "c":
+        return k, split, join
+    return (2 * k, lambda e: split(f"({e}).x") + split(f"({e}).y"),
+            lambda ws: f"{w}({join(ws[:k])}, {join(ws[k:])})")
+
+
+def part_fns(i: int, acc, st_name: str) -> str:
+    """Store ``st_name(j, v)`` and load ``ld<i>(j)`` of one-pass partials in binding ``i`` (an
+    ``array<atomic<u32>>``): atomics are coherent across workgroups, where plain loads may hit a
+    line another workgroup's read left in an SM's L1 before the partial was written."""
+    n, split, join = _words(acc)
+    w = dt.wgsl_type(acc)
+    stores = " ".join(f"atomicStore(&b{i}[{n}u * j + {q}u], {x});" for q, x in enumerate(split("v")))
+    loads = join([f"atomicLoad(&b{i}[{n}u * j + {q}u])" for q in range(n)])
+    return (f"fn {st_name}(j: u32, v: {w}) {{ {stores} }}\n"
+            f"fn ld{i}(j: u32) -> {w} {{ return {loads}; }}")
 
 
 def _collapse(shape, dims, vecs):

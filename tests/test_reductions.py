@@ -471,6 +471,19 @@ def test_vec4_fused_random_matches_materialized():
 
 
 # ------------------------------------------------------- sibling reductions, one kernel
+def _same_fold(a, m):
+    """Results of one fold order: bit-identical where kernels compile deterministically (CPU
+    adapters); GPU drivers may contract ``x * w + acc`` into an FMA in one kernel and not in the
+    other, so there they agree to a few units in the last place."""
+    from gpuarray import _runtime
+
+    assert a.dtype == m.dtype
+    if _runtime.device().is_cpu:
+        assert np.array_equal(a, m)
+    else:
+        np.testing.assert_allclose(a, m, rtol=4 * np.finfo(a.dtype).eps if a.dtype.kind == "f" else 0)
+
+
 def _alone_and_merged(make):
     """Results of the reductions ``make()`` builds when each runs by itself (read at once) and
     when they are all queued together (read afterwards), with the dispatches of the merged run."""
@@ -495,7 +508,7 @@ def test_sibling_reductions_share_one_kernel_and_fold_as_alone(rng):
     alone, merged, n = _alone_and_merged(make)
     assert n == 1
     for a, m in zip(alone, merged):
-        assert a.dtype == m.dtype and np.array_equal(a, m)  # same fold order: bit-identical
+        _same_fold(a, m)
     np.testing.assert_allclose(merged[0], (x.astype(np.float64) ** 2).sum(0), rtol=1e-5)
     np.testing.assert_allclose(merged[1], (x.astype(np.float64) * w).sum(0), rtol=1e-4, atol=1e-4)
     assert np.array_equal(merged[2], (x - w).max(0))
@@ -643,8 +656,9 @@ def test_long_reductions_post_ops_views_and_nan(rng):
         _check(ga.var(gv, axis=ax), np.var(hv, axis=ax, dtype=np.float64).astype(np.float32), hv.shape[ax])
         _check(ga.std(gv, axis=ax, ddof=1), np.std(hv, axis=ax, ddof=1, dtype=np.float64).astype(np.float32),
                hv.shape[ax])
-        _check(ga.mean(gv * gv + 1, axis=ax, dtype=np.float64), np.mean(hv * hv + np.float32(1), axis=ax, dtype=np.float64),
-               hv.shape[ax])
+        # the float32 terms may be contracted into FMAs on GPUs: float32 tolerance
+        assert_same(ga.mean(gv * gv + 1, axis=ax, dtype=np.float64),
+                    np.mean(hv * hv + np.float32(1), axis=ax, dtype=np.float64), rtol=1e-6)
     _check(ga.prod(x * 0.00001 + 1, axis=1), np.prod(a * np.float32(0.00001) + np.float32(1), axis=1), 90001)
     assert_same(np.add.reduce(x, axis=1, initial=5.0), np.add.reduce(a, axis=1, initial=5.0),
                 rtol=_tol(np.float32, 90001))
