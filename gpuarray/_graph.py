@@ -59,10 +59,14 @@ class Leaf(Node):
 
 class Const(Node):
     __slots__ = ("value",)
+    # a scalar is a parameter word, not code: it does not count in the bound on kernel size (an op
+    # has at most two, so the bound stays proportional to the op count). Each use is its own node:
+    # shared ones would make a kernel's structure depend on which scalars are equal
+    weight = 0
 
     def __init__(self, value, dtype):
         self.value, self.dtype, self.shape = value, dtype, ()
-        self.size_ = 1
+        self.size_ = 0
         self.storages = ()
 
 

@@ -93,6 +93,19 @@ def test_elementwise_chain_is_one_dispatch_and_scalars_do_not_recompile():
     np.testing.assert_allclose(got, np.tanh(y1) + 0.1 * y1, rtol=1e-12, atol=1e-15)
 
 
+def test_equal_scalars_do_not_change_the_kernel():
+    # each scalar is its own parameter: a loop whose scalars happen to coincide reuses the kernel
+    a, b = sample((301,), np.float32), sample((301,), np.float32)
+    x, y = ga.asarray(a), ga.asarray(b)
+    (x * 1.5 + y * 2.5 - 0.5).get()
+    with ga.stats() as s:
+        for p, q, r in [(2.0, 2.0, 2.0), (0.0, -0.0, 0.0), (3.0, 1.0, np.nan)]:
+            got = x * p + y * q - r
+            exp = a * np.float32(p) + b * np.float32(q) - np.float32(r)
+            assert_same(got, exp, rtol=1e-6, signed_zero=True)
+    assert s.kernels_compiled == 0 and s.dispatches == 3
+
+
 def test_views_dispatch_nothing():
     g = ga.asarray(np.arange(60.0).reshape(3, 4, 5))
     with ga.stats() as s:
