@@ -302,7 +302,9 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
     n = _count(x.shape, axes)
     if n == 0:
         warnings.warn("Mean of empty slice.", RuntimeWarning, stacklevel=2)
-    return _reduce(x, _node(x), axes, "add", _acc_of(rt), rt, keepdims, out, "add", post="div", post_value=n)
+    # NumPy averages float16 in float32 unless a dtype is given (a float16 count overflows past 65504)
+    acc = dt.float32 if rt == dt.float16 and dtype is None else _acc_of(rt)
+    return _reduce(x, _node(x), axes, "add", acc, rt, keepdims, out, "add", post="div", post_value=n)
 
 
 def _ddof(ddof, correction):

@@ -695,3 +695,11 @@ def test_long_reduction_into_its_own_input(rng):
     exp = a.copy()
     exp[:, 0] = np.add.reduce(a, axis=1)
     assert_same(x, exp, rtol=_tol(a.dtype, 70001))
+
+
+def test_float16_mean_accumulates_in_float32(rng):
+    # NumPy sums float16 means in float32: past 65504 elements a float16 count would be inf
+    for shape, axis in [((3, 70001), 1), ((1001,), None), ((5, 7), 0)]:
+        a = sample(shape, np.float16, rng, low=0, high=1)
+        got = ga.mean(ga.asarray(a), axis=axis)
+        assert_same(got, np.mean(a, axis=axis), rtol=2e-3)
