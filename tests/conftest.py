@@ -66,3 +66,15 @@ def assert_same(got, expected, *, rtol=None, atol=0.0, check_dtype=True, signed_
 @pytest.fixture
 def rng():
     return np.random.default_rng(20261121)
+
+
+_NARROW = {np.dtype(np.int64): np.int32, np.dtype(np.uint64): np.uint32, np.dtype(np.float64): np.float32,
+           np.dtype(np.complex128): np.complex64}
+
+
+def assert_same_narrowed(got, expected, **kw):
+    """assert_same, NumPy's 64-bit results narrowed as the device does without 64-bit types."""
+    expected = np.asarray(expected)
+    if not HAS64 and expected.dtype in _NARROW:
+        expected = expected.astype(_NARROW[expected.dtype])
+    assert_same(got, expected, **kw)

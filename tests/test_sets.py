@@ -5,19 +5,7 @@ import numpy as np
 import pytest
 
 import gpuarray as ga
-from conftest import HAS64, assert_same as _assert_same, ALL_DTYPES, sample
-
-
-_NARROW = {np.dtype(np.int64): np.int32, np.dtype(np.uint64): np.uint32, np.dtype(np.float64): np.float32,
-           np.dtype(np.complex128): np.complex64}
-
-
-def assert_same(got, expected, **kw):
-    """conftest's assert_same, NumPy's 64-bit results narrowed as the device does without 64-bit types."""
-    expected = np.asarray(expected)
-    if not HAS64 and expected.dtype in _NARROW:
-        expected = expected.astype(_NARROW[expected.dtype])
-    _assert_same(got, expected, **kw)
+from conftest import assert_same_narrowed as assert_same, ALL_DTYPES, sample
 
 SHAPES = [(0,), (1,), (9,), (4, 7), (2, 3, 5), ()]
 
