@@ -647,18 +647,25 @@ def reduce_source(plan: ReducePlan) -> str:
     fin = plan.finish_code("    " if plan.kind == "group" else "  ")
     subs = dict(WG=WG, HALF=WG // 2, meta=plan.meta, bases=plan.bases_code(), element=elem,
                 identity=plan.identity(), finish=fin, last=plan.last_code())
+    if plan.kind != "group":
+        main = _wgsl_lib.template("reduce_thread.wgsl").substitute(prelude=plan.prelude(), **subs)
+        return main + "\n" + _wgsl_lib.resolve("\n".join([elem, fin, plan.prelude()]))
     if plan.vec:
         u = VEC_UNROLL
         bodies = plan.group_body([f"gb + {i * WG}u" if i else "gb" for i in range(u)], "    ")
         body1 = plan.group_body(["gb"], "    ")
         efn = plan.elem_fn_code()
-        main = _wgsl_lib.template("reduce_group_vec4.wgsl").substitute(
-            prelude=plan.prelude(), elem_fn=efn, bodies=bodies, body1=body1, U=u, UM1=u - 1, **subs)
-        return main + "\n" + _wgsl_lib.resolve("\n".join([elem, fin, efn, body1, plan.prelude()]))
-    body = "\n".join([elem, fin, plan.prelude()])
-    name = "reduce_group.wgsl" if plan.kind == "group" else "reduce_thread.wgsl"
-    main = _wgsl_lib.template(name).substitute(prelude=plan.prelude(), **subs)
-    return main + "\n" + _wgsl_lib.resolve(body)
+        fold = _wgsl_lib.template("reduce_group_vec4.wgsl").substitute(
+            bodies=bodies, body1=body1, U=u, UM1=u - 1, **subs)
+        fold = "\n".join(x for x in fold.split("\n") if not x.startswith("//"))
+        used = [elem, fin, efn, body1, plan.prelude()]
+    else:
+        efn = ""
+        fold = "\n".join([f"  var acc: Acc = {subs['identity']};",
+                          f"  for (var r = r0 + lid; r < r1; r = r + {WG}u) {{", elem, "    acc = comb(acc, e);", "  }"])
+        used = [elem, fin, plan.prelude()]
+    main = _wgsl_lib.template("reduce_group.wgsl").substitute(prelude=plan.prelude(), elem_fn=efn, fold=fold, **subs)
+    return main + "\n" + _wgsl_lib.resolve("\n".join(used))
 
 
 def scan_source(plan: ReducePlan) -> str:

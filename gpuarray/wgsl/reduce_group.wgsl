@@ -1,14 +1,19 @@
-// Reduction, one workgroup per (output, chunk): each thread folds a strided run of the chunk
-// sequentially (short runs keep float sums accurate), then the workgroup combines the threads'
-// results as a tree in shared memory.
+// Reduction, one workgroup per (output, chunk): each thread folds a strided run of the chunk into
+// `acc` (the <fold> statements: sequential runs keep float sums accurate), then the workgroup
+// combines the threads' results as a tree in shared memory.
 // Expects (string.Template): the same names as reduce_thread.wgsl, plus
 //   <HALF>      half the workgroup size
+//   <elem_fn>   module-scope helpers of the fold (the vec4 fold's `elem`; empty otherwise)
+//   <fold>      statements declaring `var acc: Acc`, this thread's fold of its run of chunk c:
+//               the element loop (reduce_source) or reduce_group_vec4.wgsl
 //   <last>      statements folding the partials in the last workgroup of each output (one pass;
 //               empty when the partials are folded by a second pass)
 // P[0] holds the number of workgroups (outputs x chunks).
 $prelude
 
 var<workgroup> sh: array<Acc, $WG>;
+
+$elem_fn
 
 @compute @workgroup_size($WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
@@ -21,13 +26,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let o = g % n_out;
   let c = g / n_out;
 $bases
-  var acc: Acc = $identity;
   let r0 = c * chunk;
   let r1 = min(r0 + chunk, n_red);
-  for (var r = r0 + lid; r < r1; r = r + ${WG}u) {
-$element
-    acc = comb(acc, e);
-  }
+$fold
   sh[lid] = acc;
   workgroupBarrier();
   for (var s = ${HALF}u; s > 0u; s = s >> 1u) {
