@@ -313,16 +313,15 @@ def _copy_node(leaf: Leaf) -> Leaf:
 
 def _reads_only_same_view(node, target: Leaf) -> bool:
     """True if every read of target's buffer in ``node`` is exactly the target view (elementwise safe)."""
+    st = target.storage
     stack, seen = [node], set()
     while stack:
         n = stack.pop()
-        if id(n) in seen:
+        if id(n) in seen or st not in n.storages:  # (subexpressions not reading the buffer are skipped)
             continue
         seen.add(id(n))
-        if isinstance(n, Leaf):
-            if n.storage is target.storage and (
-                n.strides != target.strides or n.offset != target.offset or n.shape != target.shape
-            ):
+        if type(n) is Leaf:
+            if n.strides != target.strides or n.offset != target.offset or n.shape != target.shape:
                 return False
         stack.extend(n.srcs)
     return True

@@ -29,7 +29,8 @@ import numpy as np
 
 from . import _dtypes as dt
 from . import _runtime, _wgsl_lib
-from ._codegen import EMIT, GROUP_LANES, LIT, SUFFIX, Plan, binding_decls, cast_expr, const_expr, const_words, load_fn, op_expr, store_fn
+from ._codegen import (EMIT, GROUP_LANES, LIT, SUFFIX, Plan, binding_decls, cast_expr, const_expr, const_words, load_fn,
+                       op_expr, param_bytes, store_fn)
 from ._graph import Leaf, contiguous_strides
 
 WG = _runtime.WORKGROUP
@@ -252,7 +253,7 @@ class ReducePlan(Plan):
                 words.extend(x & 0xFFFFFFFF for x in ks)
             if rm == "s":
                 words.extend(x & 0xFFFFFFFF for x in rs)
-        return np.array(words, np.uint32).tobytes()
+        return param_bytes(words)
 
     # ---- WGSL pieces
     def _layout(self):
@@ -616,22 +617,30 @@ def part_fns(i: int, acc, st_name: str) -> str:
 def _collapse(shape, dims, vecs):
     """(shape, per-vector strides, per-vector mode 'z'|'s') of ``dims`` with size-1 dims dropped
     and adjacent dims merged where every vector allows."""
-    merged = []
+    # (written without generator expressions: this runs twice per reduction kernel recorded)
+    sizes, cols = [], []  # merged dims: size, per-vector strides
     for d in dims:
         n = shape[d]
         if n == 1:
             continue
         st = [v[d] for v in vecs]
-        if merged:
-            pn, pst = merged[-1]
-            if all(a == b * n for a, b in zip(pst, st)):
-                merged[-1] = (pn * n, st)
+        if cols:
+            pst = cols[-1]
+            for a, b in zip(pst, st):
+                if a != b * n:
+                    break
+            else:
+                sizes[-1] *= n
+                cols[-1] = st
                 continue
-        merged.append((n, st))
-    cshape = tuple(n for n, _ in merged)
-    cstr = [tuple(st[i] for _, st in merged) for i in range(len(vecs))]
-    modes = ["z" if all(x == 0 for x in s) else "s" for s in cstr]
-    return cshape, cstr, modes
+        sizes.append(n)
+        cols.append(st)
+    if not cols:
+        return (), [()] * len(vecs), ["z"] * len(vecs)
+    cstr = list(zip(*cols))
+    zero = (0,) * len(cols)
+    modes = ["z" if s == zero else "s" for s in cstr]
+    return tuple(sizes), cstr, modes
 
 
 def _prod(it) -> int:
@@ -757,11 +766,14 @@ def reduce_into(root, axes, monoid: str, acc, out: Leaf, out_strides, *, post=No
     until anything else is recorded or read, and queued reductions over the same iteration space
     then run as one multi-output kernel (see ``run_pending``)."""
     shape = root.shape
-    n_out = _prod(shape[d] for d in range(len(shape)) if d not in axes)
-    n_red = _prod(shape[d] for d in axes)
+    if type(axes) is not tuple:
+        axes = tuple(axes)
+    geo = _GEOMETRY.get((shape, axes))
+    if geo is None:
+        geo = _geometry(shape, axes)
+    n_out, kind, chunks, length = geo
     if n_out == 0:
         return
-    kind, chunks, length = choose(n_out, n_red, is_inner(shape, axes))
     pend = _Pending(root, axes, monoid, acc, out, out_strides, post, post_value, initial, idx_root, kind, chunks, length)
     if defer and idx_root is None and mergeable(monoid, acc):
         _enqueue(pend)
@@ -771,6 +783,21 @@ def reduce_into(root, axes, monoid: str, acc, out: Leaf, out_strides, *, post=No
     nxt = pend.second()
     if nxt is not None:
         reduce_into(*nxt[0], **nxt[1])
+
+
+def _geometry(shape, axes) -> tuple:
+    """(output count, kernel shape, chunk count, chunk length) of a reduction of ``shape`` over
+    ``axes``: a pure function of the two, kept per pair (a loop reduces the same shapes each step)."""
+    n_out = _prod(shape[d] for d in range(len(shape)) if d not in axes)
+    n_red = _prod(shape[d] for d in axes)
+    geo = (n_out, *choose(n_out, n_red, is_inner(shape, axes)))
+    if len(_GEOMETRY) > 4096:
+        _GEOMETRY.clear()
+    _GEOMETRY[(tuple(shape), tuple(axes))] = geo
+    return geo
+
+
+_GEOMETRY: dict = {}
 
 
 class _Pending:

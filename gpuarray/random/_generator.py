@@ -39,10 +39,20 @@ def _float_dtype(dtype, fname: str) -> np.dtype:
     """float64 (or the device's default float) unless float32 is asked for, like NumPy."""
     if dtype is None:
         return dt.default_float()
+    try:
+        return _FLOAT_SPELLINGS[dtype]  # a draw per loop step: resolve each spelling once
+    except (KeyError, TypeError):
+        pass
     d = np.dtype(dtype)
     if d not in (dt.float32, dt.float64):
         raise TypeError(f"Unsupported dtype {d} for {fname}")
-    return dt.normalize(d)
+    res = dt.normalize(d)
+    if res == d:  # not narrowed by the device (that depends on the device: not cached)
+        _FLOAT_SPELLINGS[dtype] = res
+    return res
+
+
+_FLOAT_SPELLINGS: dict = {}
 
 
 def _int_dtype(dtype) -> np.dtype:
@@ -104,7 +114,7 @@ class Generator:
         for s in shape:
             n *= s
         pb = per_block(kind, dtype)
-        return GpuArray(Rand(kind, dtype, shape, self._words(-(-n // pb)) + list(extra)))
+        return GpuArray(Rand(kind, dtype, shape, self._words(-(-n // pb)) + list(extra), masked=not extra))
 
     def _host(self) -> np.random.Generator:
         """A host NumPy generator determined by this stream's state (for host fallbacks);

@@ -41,9 +41,10 @@ class Rand(Node):
     under_costly = True
     weight = 8  # ~8 ordinary ops of code per draw (see Node.weight)
 
-    def __init__(self, kind, dtype, shape, words):
-        self.kind, self.dtype, self.shape = kind, dtype, tuple(shape)
-        self.words = tuple(int(w) & 0xFFFFFFFF for w in words)
+    def __init__(self, kind, dtype, shape, words, masked=False):
+        # masked: ``words`` are already Python ints below 2^32 (the generator's own key and counter)
+        self.kind, self.dtype, self.shape = kind, dtype, shape if type(shape) is tuple else tuple(shape)
+        self.words = tuple(words) if masked else tuple(int(w) & 0xFFFFFFFF for w in words)
         self.size_ = self.weight  # size_ stays an upper bound of dag_size
         self.storages = ()
 
@@ -63,9 +64,21 @@ def _helper(kind, dtype) -> str:
 
 def _describe(node, plan, ch):
     # the element's linear index within the node's own shape (broadcast dimensions repeat it)
-    v = plan.vector(broadcast_strides(node.shape, contiguous_strides(node.shape), plan.shape), 0)
-    slot = plan.const(list(node.words))
-    return ("R", _helper(node.kind, node.dtype), v, slot)
+    sk = (node.shape, plan.shape)
+    strides = _INDEX_STRIDES.get(sk)
+    if strides is None:
+        strides = _INDEX_STRIDES[sk] = broadcast_strides(node.shape, contiguous_strides(node.shape), plan.shape)
+        if len(_INDEX_STRIDES) > 4096:
+            _INDEX_STRIDES.clear()
+    v = plan.vector(strides, 0)
+    slot = plan.const(node.words)
+    return ("R", _HELPERS.get((node.kind, node.dtype)) or _helper(node.kind, node.dtype), v, slot)
+
+
+# per (draw shape, evaluated shape): every draw of a loop asks the same
+_INDEX_STRIDES: dict = {}
+# the helpers that do not depend on the WGSL library's contents (see _helper)
+_HELPERS = {k: _helper(*k) for k in [("uniform", dt.float32), ("normal", dt.float32), ("uniform", dt.float64)]}
 
 
 def _emit(node, plan, k, ch, d):
