@@ -111,9 +111,20 @@ def apply(opname: str, *args) -> GpuArray:
         else:
             return _apply(opname, args)
     res = _resolved.get(tuple(sig))
-    if res is None or res[4] is not None or shape is None or shape is False or res[0].name == "power":
+    if res is None or res[4] is not None or shape is None or shape is False:
         return _apply(opname, args)
     op, ct, rt, in_ct, _ = res
+    if op.name == "power":
+        # only NumPy's float shortcuts (x**2 is x*x, x**0.5 is sqrt ...) here; the rest in _apply
+        fast = _SCALAR_POWER.get(args[1]) if ct.kind == "f" and len(args) == 2 and type(args[1]) in (int, float) else None
+        if fast is None:
+            return _apply(opname, args)
+        x = args[0]._node
+        if (x.size_ > _HALF or len(x.storages) > 2) and _too_big(x):
+            x = args[0]._leaf()
+        if x.dtype != ct:
+            x = Cast(x, ct)
+        return GpuArray(Ew("multiply" if fast == "square" else fast, rt, shape, [x, x] if fast == "square" else [x], ct))
     srcs = []
     for a, c in zip(args, in_ct):
         if type(a) is GpuArray:

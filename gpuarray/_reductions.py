@@ -115,7 +115,19 @@ def _target(root, shape, axes, keepdims, dtype, out):
             return leaf, _strides_over(shape, axes, keepdims, leaf.strides), out, None
     leaf = new_leaf(dtype, rshape)
     res = GpuArray(leaf)
-    return leaf, _strides_over(shape, axes, keepdims, leaf.strides), res, out
+    gk = (shape, axes, keepdims)
+    ostr = _OUT_STRIDES.get(gk)
+    if ostr is None:
+        ostr = _strides_over(shape, axes, keepdims, leaf.strides)
+        if len(_OUT_STRIDES) > 4096:
+            _OUT_STRIDES.clear()
+        _OUT_STRIDES[gk] = ostr
+    return leaf, ostr, res, out
+
+
+# a fresh result's strides over the input's axes, per (input shape, axes, keepdims): loops reduce
+# the same shapes every step
+_OUT_STRIDES: dict = {}
 
 
 def _strides_over(shape, axes, keepdims, strides):
@@ -146,7 +158,8 @@ _BOOL_AS_U32 = {"logical_or": "maximum", "logical_and": "minimum", "maximum": "m
 
 
 def _reduce(x: GpuArray, root, axes, monoid, acc, dtype, keepdims, out, fname, **kw):
-    _check_out(out, _result_shape(x.shape, axes, keepdims), fname)
+    if out is not None:
+        _check_out(out, _result_shape(x.shape, axes, keepdims), fname)
     if acc == dt.bool_ and monoid in _BOOL_AS_U32:
         root = Cast(root if root.dtype == dt.bool_ else Cast(root, dt.bool_), dt.uint32)
         monoid, acc = _BOOL_AS_U32[monoid], dt.uint32

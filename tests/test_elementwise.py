@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import gpuarray as ga
-from conftest import ALL_DTYPES, FLOAT_DTYPES, HAS64, INT_DTYPES, REAL_DTYPES, assert_same, sample
+from conftest import ALL_DTYPES, FLOAT_DTYPES, HAS64, INT_DTYPES, REAL_DTYPES, assert_same, assert_same_narrowed, sample
 
 BINARY = ["add", "subtract", "multiply", "divide", "floor_divide", "remainder", "fmod", "power", "maximum",
           "minimum", "fmax", "fmin", "equal", "not_equal", "less", "less_equal", "greater", "greater_equal",
@@ -425,6 +425,23 @@ def test_bool_array_power(exponent):
                         ours(g)
                     continue
             assert_same(ours(g), expected)
+
+
+FLOAT_EXPONENTS = [2, 2.0, 0.5, -1, -1.0, 1, 1.0, 3, -0.5, 0, 0.0]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("exponent", FLOAT_EXPONENTS, ids=repr)
+def test_float_array_scalar_power(dtype, exponent):
+    """``x ** s`` with a Python scalar on float arrays and lazy float expressions (NumPy's
+    shortcuts: x**2 is x*x, x**0.5 sqrt, x**-1 reciprocal, x**1 a copy) at special values."""
+    base = np.array([[0.0, -0.0, 1.5, -2.25, np.inf], [-np.inf, np.nan, 3e-3, 7.0, -0.5], [2.0, 1e10, -1e-10, 4.0, 9.0]])
+    for h, g in _views(base.astype(dtype)):
+        with np.errstate(all="ignore"):
+            expected = h ** exponent
+            lazy_expected = (h * 2) ** exponent
+        assert_same_narrowed(g ** exponent, expected, rtol=1e-6)
+        assert_same_narrowed((g * 2) ** exponent, lazy_expected, rtol=1e-6)
 
 
 @pytest.mark.parametrize("dtype", INT_DTYPES, ids=lambda d: np.dtype(d).name)

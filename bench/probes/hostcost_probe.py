@@ -68,6 +68,23 @@ for name, wl, loop in [("montecarlo", montecarlo, mc_loop), ("nlms", nlms, nlms_
                  "tail_ms": sorted(t for _, t in hosts), "dispatches": s.dispatches, "submits": s.submits}
     print(name, json.dumps(res[name]), flush=True)
 
+# submission policy: batches submitted after 1 (the default), 2 or 4 ms of recording; best of 5
+# whole loops (host loop and its read) per setting, the settings interleaved over 3 rounds
+sub = {}
+for rnd in range(3):
+    for after in (0.001, 0.002, 0.004):
+        _runtime.SUBMIT_AFTER_S = after
+        for name, loop in [("montecarlo", mc_loop), ("nlms", nlms_loop)]:
+            ts = []
+            for _ in range(5):
+                t = time.perf_counter()
+                loop()
+                ts.append((time.perf_counter() - t) * 1e3)
+            sub.setdefault(f"{name} {after * 1e3:g} ms", []).append(round(min(ts), 3))
+_runtime.SUBMIT_AFTER_S = 0.001
+res["submit_after_ms_ab"] = sub
+print("submit A/B", json.dumps(sub), flush=True)
+
 # per-phase timers (inclusive; their own cost is included)
 acc = {}
 
