@@ -183,6 +183,19 @@ class Plan:
         self.consts.extend(words)
         return slot
 
+    def _const(self, node) -> int:
+        """``walk`` of a Const node (the same record, without the generic dispatch)."""
+        k = self.ids.get(id(node))
+        if k is not None:
+            return k
+        d = ("C", self.const(const_words(node.value, node.dtype)), node.dtype.char)  # (subclasses place slots)
+        k = len(self.nodes)
+        self.ids[id(node)] = k
+        self.nodes.append(node)
+        self.desc.append(d)
+        self.children.append(())
+        return k
+
     def walk(self, node) -> int:
         # runs once per node of every evaluated graph: unrolled for the common arities, with the
         # elementwise node described inline (~2x faster than a list comprehension and a lookup)
@@ -192,7 +205,10 @@ class Plan:
         srcs = node.srcs
         n = len(srcs)
         if n == 2:
-            ch = (self.walk(srcs[0]), self.walk(srcs[1]))
+            a, b = srcs
+            # a scalar operand (most binary ops in loops have one) is described here, not by a call
+            ch = (self._const(a) if type(a) is Const else self.walk(a),
+                  self._const(b) if type(b) is Const else self.walk(b))
         elif n == 1:
             ch = (self.walk(srcs[0]),)
         elif n == 0:
