@@ -144,6 +144,29 @@ def cast_expr(src, dst, e: str) -> str:
 
 
 # ------------------------------------------------------------------------- the plan
+def collapse_dims(shape, dims, vecs) -> tuple:
+    """(merged shape, per-vector strides over it) of ``shape``'s dimensions ``dims`` (in order):
+    size-1 dimensions dropped, neighbours merged where every vector (strides over ``shape``) allows.
+    Written without generator expressions: it runs for every kernel recorded."""
+    sizes, cols = [], []  # merged dims: size, per-vector strides
+    for d in dims:
+        n = shape[d]
+        if n == 1:
+            continue
+        st = [v[d] for v in vecs]
+        if cols:
+            for a, b in zip(cols[-1], st):
+                if a != b * n:
+                    break
+            else:
+                sizes[-1] *= n
+                cols[-1] = st
+                continue
+        sizes.append(n)
+        cols.append(st)
+    return tuple(sizes), (list(zip(*cols)) if cols else [()] * len(vecs))
+
+
 class Plan:
     """Everything one evaluation needs; ``key`` identifies the kernel."""
 
@@ -226,32 +249,14 @@ class Plan:
 
     # ---- dimension collapsing and vector modes
     def finish(self):
-        # (written without generator expressions: this runs once per kernel recorded)
-        shape = self.shape
         vecs = [v[0] for v in self.vectors]
-        sizes, cols = [], []  # merged dims: size, per-vector strides
-        for d, n in enumerate(shape):
-            if n == 1:
-                continue
-            st = [s[d] for s in vecs]
-            if cols:
-                for a, b in zip(cols[-1], st):
-                    if a != b * n:
-                        break
-                else:
-                    sizes[-1] *= n
-                    cols[-1] = st
-                    continue
-            sizes.append(n)
-            cols.append(st)
-        self.cshape = tuple(sizes)
-        cstr = list(zip(*cols)) if cols else [()] * len(vecs)
+        self.cshape, cstr = collapse_dims(self.shape, range(len(self.shape)), vecs)
         contig = contiguous_strides(self.cshape)
-        zero = (0,) * len(cols)
+        zero = (0,) * len(self.cshape)
         self.modes = ["z" if s == zero else "l" if s == contig else "s" for s in cstr]
         self.cstrides = cstr
         self.n = 1
-        for x in shape:
+        for x in self.shape:
             self.n *= x
         self.key = ("ew", tuple(self.desc), len(self.cshape), tuple(self.modes),
                     tuple((dt.wgsl_elem(b[1]), dt.storage(b[1]) == "sub", b[2]) for b in self.bindings),

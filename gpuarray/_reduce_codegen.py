@@ -29,8 +29,8 @@ import numpy as np
 
 from . import _dtypes as dt
 from . import _runtime, _wgsl_lib
-from ._codegen import (EMIT, GROUP_LANES, LIT, SUFFIX, Plan, binding_decls, cast_expr, const_expr, const_words, load_fn,
-                       op_expr, param_bytes, store_fn)
+from ._codegen import (EMIT, GROUP_LANES, LIT, SUFFIX, Plan, binding_decls, cast_expr, collapse_dims, const_expr,
+                       const_words, load_fn, op_expr, param_bytes, store_fn)
 from ._graph import Leaf, contiguous_strides
 
 WG = _runtime.WORKGROUP
@@ -617,30 +617,9 @@ def part_fns(i: int, acc, st_name: str) -> str:
 def _collapse(shape, dims, vecs):
     """(shape, per-vector strides, per-vector mode 'z'|'s') of ``dims`` with size-1 dims dropped
     and adjacent dims merged where every vector allows."""
-    # (written without generator expressions: this runs twice per reduction kernel recorded)
-    sizes, cols = [], []  # merged dims: size, per-vector strides
-    for d in dims:
-        n = shape[d]
-        if n == 1:
-            continue
-        st = [v[d] for v in vecs]
-        if cols:
-            pst = cols[-1]
-            for a, b in zip(pst, st):
-                if a != b * n:
-                    break
-            else:
-                sizes[-1] *= n
-                cols[-1] = st
-                continue
-        sizes.append(n)
-        cols.append(st)
-    if not cols:
-        return (), [()] * len(vecs), ["z"] * len(vecs)
-    cstr = list(zip(*cols))
-    zero = (0,) * len(cols)
-    modes = ["z" if s == zero else "s" for s in cstr]
-    return tuple(sizes), cstr, modes
+    cshape, cstr = collapse_dims(shape, dims, vecs)
+    zero = (0,) * len(cshape)
+    return cshape, cstr, ["z" if s == zero else "s" for s in cstr]
 
 
 def _prod(it) -> int:
