@@ -337,11 +337,7 @@ def _contract_fast(out: Leaf, a: Leaf, b: Leaf, M, N, K, sam, sak, sbk, sbn, scm
         S = min(-(-SPLIT_TARGET // tiles), max(1, K // (BK * SPLIT_MIN_SLICES)))
         kchunk = -(-(-(-K // S)) // BK) * BK
         S = -(-K // kchunk)
-    if S > 1:
-        part = dev.alloc(S * M * N * cdt.itemsize)
-        cst, coff, cm, cn, cs = part, 0, N, 1, M * N
-    else:
-        cst, coff, cm, cn, cs = out.storage, out.offset, scm, scn, 0
+    part, (cst, coff, cm, cn, cs) = _c_target(dev, S, M, N, cdt, out, scm, scn)
     total = nbatch * tiles * S
     kfa = int(abs(sak) <= abs(sam) or sak == 1)
     kfb = int(abs(sbk) <= abs(sbn) or sbk == 1)
@@ -350,19 +346,10 @@ def _contract_fast(out: Leaf, a: Leaf, b: Leaf, M, N, K, sam, sak, sbk, sbn, scm
         words.append(n)
         words.extend(st)
     words += [S, kchunk, cs, tiles, int(sym), int(sym and S == 1), kfa, kfb]
-    # an epilogue goes into the kernel that stores C: this one, or the split-K reduction
-    code = epi.code(len(words), [(a.storage, a.dtype), (b.storage, b.dtype)]) if epi is not None and S == 1 else None
-    params = _pack(words) + (code.params if code else b"")
-    cfg = tuple(sorted(c.items()))
-    key = ("matmul", "fast", cfg, TRUSTED, a.dtype.char, b.dtype.char, cdt.char, len(dims), code.key if code else None)
-
-    def build():
-        src = _fast_source(c, a.dtype, b.dtype, cdt, len(dims), code)
-        name = f"matmul_fast_{cdt.name}_{BM}x{BN}" + ("_epi" if code else "")
-        return name, src, ["rw", "r", "r"] + (code.access if code else []), len(params)
-
-    kern = _fast_kernel(dev, key, build)
-    dev.dispatch(kern, [cst, a.storage, b.storage] + (code.storages if code else []), params, total)
+    key = ("matmul", "fast", tuple(sorted(c.items())), TRUSTED, a.dtype.char, b.dtype.char, cdt.char, len(dims))
+    _record_product(dev, key, lambda code: (_fast_source(c, a.dtype, b.dtype, cdt, len(dims), code),
+                                            f"matmul_fast_{cdt.name}_{BM}x{BN}"),
+                    words, a, b, cst, total, epi if S == 1 else None)
     if S > 1:
         _splitk_reduce(out, part, M, N, S, sym, scm, scn, epi)
     if EARLY_SUBMIT and 2 * M * N * K * nbatch >= EARLY_SUBMIT_FLOPS:
@@ -455,32 +442,46 @@ def _contract_narrow(out: Leaf, a: Leaf, b: Leaf, M, N, K, sam, sak, sbk, sbn, s
         S = min(-(-NARROW_TARGET // tiles), K // (NARROW_NT * NARROW_MIN_STEPS), NARROW_MAX_SPLIT)
         kchunk = -(-K // S)
         S = -(-K // kchunk)
-    if S > 1:
-        part = dev.alloc(S * M * N * cdt.itemsize)
-        cst, coff, cm, cn, cs = part, 0, N, 1, M * N
-    else:
-        cst, coff, cm, cn, cs = out.storage, out.offset, scm, scn, 0
+    part, (cst, coff, cm, cn, cs) = _c_target(dev, S, M, N, cdt, out, scm, scn)
     total = nbatch * tiles * S
     words = [total, M, N, K, tiles, 0, a.offset, sam, sak, b.offset, sbk, sbn, coff, cm, cn]
     for n, st in dims:
         words.append(n)
         words.extend(st)
     words += [S, kchunk, cs]
-    code = epi.code(len(words), [(a.storage, a.dtype), (b.storage, b.dtype)]) if epi is not None and S == 1 else None
-    params = _pack(words) + (code.params if code else b"")
     key = ("matmul", "narrow", c["NT"], c["RPT"], c["NP"], c["U"], c["W"], TRUSTED, a.dtype.char, b.dtype.char,
-           cdt.char, len(dims), code.key if code else None)
-
-    def build():
-        src = _narrow_source(c, a.dtype, b.dtype, cdt, len(dims), code)
-        name = f"matmul_narrow_{cdt.name}_{c['RPT']}x{c['NP']}" + ("_epi" if code else "")
-        return name, src, ["rw", "r", "r"] + (code.access if code else []), len(params)
-
-    kern = _fast_kernel(dev, key, build)
-    dev.dispatch(kern, [cst, a.storage, b.storage] + (code.storages if code else []), params, total)
+           cdt.char, len(dims))
+    _record_product(dev, key, lambda code: (_narrow_source(c, a.dtype, b.dtype, cdt, len(dims), code),
+                                            f"matmul_narrow_{cdt.name}_{c['RPT']}x{c['NP']}"),
+                    words, a, b, cst, total, epi if S == 1 else None)
     if S > 1:
         _splitk_reduce(out, part, M, N, S, False, scm, scn, epi)
     return True
+
+
+def _c_target(dev, S, M, N, cdt, out, scm, scn):
+    """(partials buffer or None, (storage, offset, row stride, column stride, slice stride)) of
+    where a product kernel stores C: the output view, or with K split S ways, S partial products
+    [S][M][N] that the split-K reduction folds into it."""
+    if S > 1:
+        part = dev.alloc(S * M * N * cdt.itemsize)
+        return part, (part, 0, N, 1, M * N)
+    return None, (out.storage, out.offset, scm, scn, 0)
+
+
+def _record_product(dev, key, source, words, a, b, cst, total, epi):
+    """Record a product kernel (parameter ``words``, ``total`` workgroups) storing C into ``cst``;
+    ``epi``: the epilogue it applies as it stores (None when a split-K reduction stores C instead);
+    ``source(code)`` -> (WGSL, kernel name) on a cache miss."""
+    code = epi.code(len(words), [(a.storage, a.dtype), (b.storage, b.dtype)]) if epi is not None else None
+    params = _pack(words) + (code.params if code else b"")
+
+    def build():
+        src, name = source(code)
+        return name + ("_epi" if code else ""), src, ["rw", "r", "r"] + (code.access if code else []), len(params)
+
+    kern = _fast_kernel(dev, key + (code.key if code else None,), build)
+    dev.dispatch(kern, [cst, a.storage, b.storage] + (code.storages if code else []), params, total)
 
 
 def _merge(sizes, *stride_lists):
