@@ -94,8 +94,11 @@ def workload_table(recs):
     if not rows:
         return []
     cols = [c for c in COLUMNS if any(c in v for v in rows.values())]
+    # the GPU's SM clock while the timed runs ran (bench/run.py SmClock), where it was recorded
+    clocked = any((r.get("sm_clock_mhz") or None) for v in rows.values() for r in v.values())
     head = ["workload", "size"] + [col_name(*c) for c in cols] + [
-        "gpuarray vs NumPy", "vs CuPy", "gpuarray cold", "dispatches", "kernels", "to device", "from device"]
+        "gpuarray vs NumPy", "vs CuPy", "gpuarray cold", "dispatches", "kernels", "to device", "from device"] + (
+        ["SM MHz gpuarray / CuPy"] if clocked else [])
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     order = list(dict.fromkeys(r["workload"] for r in recs.values()))
     for (w, size), v in sorted(rows.items(), key=lambda kv: (order.index(kv[0][0]), size_sort_key(next(iter(kv[1].values()))))):
@@ -109,8 +112,15 @@ def workload_table(recs):
                str(g.get("dispatches")) if ok_g else "—",
                str(g.get("kernels_compiled")) if ok_g else "—",
                _bytes(g.get("bytes_to_device")) if ok_g else "—",
-               _bytes(g.get("bytes_from_device")) if ok_g else "—"]) + " |")
+               _bytes(g.get("bytes_from_device")) if ok_g else "—"]
+            + ([f"{_mhz(g)} / {_mhz(v.get(('cupy', 'namespace')))}"] if clocked else [])) + " |")
     return out
+
+
+def _mhz(rec) -> str:
+    """Median SM clock (min-max) over a record's timed runs, or —."""
+    c = (rec or {}).get("sm_clock_mhz")
+    return f"{c['median']} ({c['min']}-{c['max']})" if c else "—"
 
 
 def micro_table(recs):

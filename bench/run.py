@@ -35,7 +35,9 @@ import math
 import os
 import platform
 import re
+import shutil
 import socket
+import subprocess
 import sys
 import time
 import traceback
@@ -193,6 +195,45 @@ def record(workload, size, params, lib, mode, **kw) -> dict:
     return r
 
 
+class SmClock:
+    """The GPU's SM clock (MHz) sampled every 50 ms by ``nvidia-smi`` while the block runs, where
+    that tool exists: GPUs idle at low clocks and clock up under sustained load, which can move a
+    compute-bound workload's time by 2x, so each record says which state its samples ran in."""
+
+    def __init__(self):
+        self.samples: list[int] = []
+        self._proc = None
+
+    def __enter__(self):
+        exe = shutil.which("nvidia-smi")
+        if exe:
+            try:
+                self._proc = subprocess.Popen([exe, "--query-gpu=clocks.sm", "--format=csv,noheader,nounits",
+                                               "-lms", "50", "-i", "0"], stdout=subprocess.PIPE,
+                                              stderr=subprocess.DEVNULL, text=True)
+            except OSError:
+                self._proc = None
+        return self
+
+    def __exit__(self, *exc):
+        if self._proc is not None:
+            self._proc.terminate()
+            try:
+                out, _ = self._proc.communicate(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                out = ""
+            self.samples = [int(x) for x in out.split() if x.strip().isdigit()]
+        return False
+
+    def summary(self):
+        """{min, median, max} MHz over the block, or None without samples."""
+        if not self.samples:
+            return None
+        v = sorted(self.samples)
+        return {"min": v[0], "median": v[len(v) // 2], "max": v[-1], "n": len(v)}
+
+
 # --------------------------------------------------------------------------------- workloads
 def measure_workload(wl, params, b, repeats, warmup, seed, warm_seconds=0.0):
     """One (workload, size, library, mode): timings, the result statistics and counters."""
@@ -215,6 +256,9 @@ def measure_workload(wl, params, b, repeats, warmup, seed, warm_seconds=0.0):
         b.sync()
         n += 1
     samples, counters, res = [], {}, cold_res
+    clock = SmClock() if b.name != "numpy" else None
+    if clock is not None:
+        clock.__enter__()
     for i in range(max(1, repeats)):
         if i == 0 and b.name == "gpuarray":
             with b.ga.stats() as s:
@@ -228,6 +272,9 @@ def measure_workload(wl, params, b, repeats, warmup, seed, warm_seconds=0.0):
             res = wl.run(b.xp, params, inputs=inp, seed=seed)
             b.sync()
             samples.append(time.perf_counter() - t)
+    if clock is not None:
+        clock.__exit__(None, None, None)
+        counters = dict(counters, sm_clock_mhz=clock.summary())
     del inp
     return cold, samples, cold_res, res, counters
 
@@ -296,6 +343,7 @@ def run_workloads(args, backends, skipped_libs, out: Results, deadline):
                 if lib == "gpuarray":
                     rec.update({k: cnt.get(k) for k in COUNTER_KEYS})
                     rec["peak_bytes"] = cnt.get("peak_bytes")
+                rec["sm_clock_mhz"] = cnt.get("sm_clock_mhz")
                 out.add(rec)
 
 
