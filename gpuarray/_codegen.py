@@ -207,11 +207,11 @@ class Plan:
         return slot
 
     def _const(self, node) -> int:
-        """``walk`` of a Const node (the same record, without the generic dispatch)."""
+        """``walk`` of a Const node (the same record, without the recursion and the dispatch)."""
         k = self.ids.get(id(node))
         if k is not None:
             return k
-        d = ("C", self.const(const_words(node.value, node.dtype)), node.dtype.char)  # (subclasses place slots)
+        d = _d_const(node, self, ())
         k = len(self.nodes)
         self.ids[id(node)] = k
         self.nodes.append(node)

@@ -119,12 +119,7 @@ def apply(opname: str, *args) -> GpuArray:
         fast = _SCALAR_POWER.get(args[1]) if ct.kind == "f" and len(args) == 2 and type(args[1]) in (int, float) else None
         if fast is None:
             return _apply(opname, args)
-        x = args[0]._node
-        if (x.size_ > _HALF or len(x.storages) > 2) and _too_big(x):
-            x = args[0]._leaf()
-        if x.dtype != ct:
-            x = Cast(x, ct)
-        return GpuArray(Ew("multiply" if fast == "square" else fast, rt, shape, [x, x] if fast == "square" else [x], ct))
+        return _power_shortcut(fast, node_of(args[0], ct), rt, shape, ct)
     srcs = []
     for a, c in zip(args, in_ct):
         if type(a) is GpuArray:
@@ -169,10 +164,7 @@ def _apply(opname: str, args) -> GpuArray:
                 raise ValueError("Integers to negative integer powers are not allowed.")
         fast = _SCALAR_POWER.get(args[1]) if ct.kind in "fiu" and isinstance(args[0], GpuArray) else None
         if fast is not None and (ct.kind == "f" or fast == "square"):
-            # NumPy's own scalar-exponent shortcuts (same results: x**0.5 is sqrt, -0.0 and -inf included)
-            x = node_of(args[0], ct)
-            srcs = [x, x] if fast == "square" else [x]
-            return GpuArray(Ew("multiply" if fast == "square" else fast, rt, shape, srcs, ct))
+            return _power_shortcut(fast, node_of(args[0], ct), rt, shape, ct)
     try:
         srcs = [node_of(a, c) for a, c in zip(args, in_ct)]
     except OverflowError:
@@ -181,6 +173,14 @@ def _apply(opname: str, args) -> GpuArray:
             raise  # NEP 50: arithmetic with a Python int the dtype cannot hold is an error
         return res
     return GpuArray(Ew(op.name, rt, shape, srcs, ct))
+
+
+def _power_shortcut(fast: str, x, rt, shape, ct) -> GpuArray:
+    """``x ** s`` as NumPy's own scalar-exponent shortcut ``fast`` (from _SCALAR_POWER: same
+    results, x**0.5 is sqrt with -0.0 and -inf included; square is x*x)."""
+    if fast == "square":
+        return GpuArray(Ew("multiply", rt, shape, [x, x], ct))
+    return GpuArray(Ew(fast, rt, shape, [x], ct))
 
 
 def _scalars_only(opname, args) -> GpuArray:

@@ -32,6 +32,7 @@ from . import _runtime, _wgsl_lib
 from ._codegen import (EMIT, GROUP_LANES, LIT, SUFFIX, Plan, binding_decls, cast_expr, collapse_dims, const_expr,
                        const_words, load_fn, op_expr, param_bytes, store_fn)
 from ._graph import Leaf, contiguous_strides
+from ._memo import Memo
 
 WG = _runtime.WORKGROUP
 THREAD_MAX_RED = 32  # reductions this short always use one thread per output
@@ -747,10 +748,7 @@ def reduce_into(root, axes, monoid: str, acc, out: Leaf, out_strides, *, post=No
     shape = root.shape
     if type(axes) is not tuple:
         axes = tuple(axes)
-    geo = _GEOMETRY.get((shape, axes))
-    if geo is None:
-        geo = _geometry(shape, axes)
-    n_out, kind, chunks, length = geo
+    n_out, kind, chunks, length = _GEOMETRY[shape, axes]
     if n_out == 0:
         return
     pend = _Pending(root, axes, monoid, acc, out, out_strides, post, post_value, initial, idx_root, kind, chunks, length)
@@ -766,17 +764,13 @@ def reduce_into(root, axes, monoid: str, acc, out: Leaf, out_strides, *, post=No
 
 def _geometry(shape, axes) -> tuple:
     """(output count, kernel shape, chunk count, chunk length) of a reduction of ``shape`` over
-    ``axes``: a pure function of the two, kept per pair (a loop reduces the same shapes each step)."""
+    ``axes`` (kept per pair in ``_GEOMETRY``: a loop reduces the same shapes each step)."""
     n_out = _prod(shape[d] for d in range(len(shape)) if d not in axes)
     n_red = _prod(shape[d] for d in axes)
-    geo = (n_out, *choose(n_out, n_red, is_inner(shape, axes)))
-    if len(_GEOMETRY) > 4096:
-        _GEOMETRY.clear()
-    _GEOMETRY[(tuple(shape), tuple(axes))] = geo
-    return geo
+    return (n_out, *choose(n_out, n_red, is_inner(shape, axes)))
 
 
-_GEOMETRY: dict = {}
+_GEOMETRY = Memo(_geometry)
 
 
 class _Pending:

@@ -21,6 +21,7 @@ from . import _dtypes as dt
 from . import _reduce_codegen as rc
 from ._array import GpuArray, new_leaf
 from ._graph import MAX_REDUCE_NODES, Cast, contiguous_strides
+from ._memo import Memo
 
 
 # ------------------------------------------------------------------------- arguments
@@ -114,20 +115,13 @@ def _target(root, shape, axes, keepdims, dtype, out):
             flush_readers(leaf.storage, exclude=out)
             return leaf, _strides_over(shape, axes, keepdims, leaf.strides), out, None
     leaf = new_leaf(dtype, rshape)
-    res = GpuArray(leaf)
-    gk = (shape, axes, keepdims)
-    ostr = _OUT_STRIDES.get(gk)
-    if ostr is None:
-        ostr = _strides_over(shape, axes, keepdims, leaf.strides)
-        if len(_OUT_STRIDES) > 4096:
-            _OUT_STRIDES.clear()
-        _OUT_STRIDES[gk] = ostr
-    return leaf, ostr, res, out
+    return leaf, _FRESH_STRIDES[shape, axes, keepdims], GpuArray(leaf), out
 
 
-# a fresh result's strides over the input's axes, per (input shape, axes, keepdims): loops reduce
-# the same shapes every step
-_OUT_STRIDES: dict = {}
+# a fresh (contiguous) result's strides over the input's axes, per (input shape, axes, keepdims):
+# loops reduce the same shapes every step
+_FRESH_STRIDES = Memo(lambda shape, axes, keepdims: _strides_over(
+    shape, axes, keepdims, contiguous_strides(_result_shape(shape, axes, keepdims))))
 
 
 def _strides_over(shape, axes, keepdims, strides):

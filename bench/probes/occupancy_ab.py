@@ -5,19 +5,9 @@ Usage: python bench/probes/occupancy_ab.py [out.json]"""
 import json, os, sys, time
 sys.path.insert(0, os.getcwd())
 import gpuarray as ga
-from gpuarray import _codegen, _runtime
 from bench.workloads import montecarlo
 from bench.probes.chain_len_ab import chain_ps
-
-dev = _runtime.device()
-caches = {}
-
-
-def use(pt):
-    _codegen.PER_THREAD = pt
-    dev._kernels = caches.setdefault(pt, {})
-    dev._bind_groups.clear()  # kernel ids repeat across the swapped caches
-
+from bench.probes.per_thread_ab import use
 
 rng = ga.random.default_rng(0)
 inp = montecarlo.inputs(ga, "default")

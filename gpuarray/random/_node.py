@@ -14,6 +14,7 @@ from .. import _codegen
 from .. import _dtypes as dt
 from .. import _wgsl_lib
 from .._graph import Node, broadcast_strides, contiguous_strides
+from .._memo import Memo
 
 # element values per 128-bit Philox block, by (kind, dtype)
 PER_BLOCK = {
@@ -64,19 +65,14 @@ def _helper(kind, dtype) -> str:
 
 def _describe(node, plan, ch):
     # the element's linear index within the node's own shape (broadcast dimensions repeat it)
-    sk = (node.shape, plan.shape)
-    strides = _INDEX_STRIDES.get(sk)
-    if strides is None:
-        strides = _INDEX_STRIDES[sk] = broadcast_strides(node.shape, contiguous_strides(node.shape), plan.shape)
-        if len(_INDEX_STRIDES) > 4096:
-            _INDEX_STRIDES.clear()
+    strides = _INDEX_STRIDES[node.shape, plan.shape]
     v = plan.vector(strides, 0)
     slot = plan.const(node.words)
     return ("R", _HELPERS.get((node.kind, node.dtype)) or _helper(node.kind, node.dtype), v, slot)
 
 
 # per (draw shape, evaluated shape): every draw of a loop asks the same
-_INDEX_STRIDES: dict = {}
+_INDEX_STRIDES = Memo(lambda shape, out_shape: broadcast_strides(shape, contiguous_strides(shape), out_shape))
 # the helpers that do not depend on the WGSL library's contents (see _helper)
 _HELPERS = {k: _helper(*k) for k in [("uniform", dt.float32), ("normal", dt.float32), ("uniform", dt.float64)]}
 
