@@ -146,6 +146,31 @@ def test_standard_normal_matches_reference(dtype):
     np.testing.assert_allclose(got.get(), ref_normal(st, 1001, dtype), **tol)
 
 
+def test_sincos_turn_f32_within_two_ulp():
+    """The angle of a float32 normal: sin and cos of 2 pi k / 2^24, every 7th of the 2^24 k plus
+    the quadrant edges, within 2 ulp of float64 (absolute 2^-23 where the value is near 0)."""
+    dev = _runtime.device()
+    k = np.unique(np.concatenate([np.arange(0, 1 << 24, 7), (np.arange(9) << 21) % (1 << 24),
+                                  ((np.arange(9) << 21) - 1) % (1 << 24)])).astype(np.uint32)
+    n = len(k)
+    src = f"""@group(0) @binding(0) var<storage, read> P: array<u32>;
+@group(0) @binding(1) var<storage, read_write> out: array<vec2<f32>>;
+@group(0) @binding(2) var<storage, read> inp: array<u32>;
+{_wgsl_lib.resolve("ga__sincos_turn_f32(")}
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) g: vec3<u32>) {{
+  if (g.x < P[0]) {{ out[g.x] = ga__sincos_turn_f32(inp[g.x]); }}
+}}"""
+    kern = dev.kernel(("test_sincos_turn",), lambda: ("test_sincos_turn", src, ["rw", "r"], 4))
+    out = dev.alloc(8 * n)
+    dev.dispatch(kern, [out, dev.upload(k)], np.array([n], np.uint32).tobytes(), -(-n // 64))
+    got = dev.read(out, 0, 8 * n).view(np.float32).reshape(n, 2).astype(np.float64)
+    t = 2 * np.pi * k.astype(np.float64) * 2.0**-24
+    for col, ref in ((0, np.sin(t)), (1, np.cos(t))):
+        unit = np.spacing(np.maximum(np.abs(ref), 1.0 / 64).astype(np.float32)).astype(np.float64)
+        assert np.max(np.abs(got[:, col] - ref) / unit) <= 2.0
+
+
 @needs64
 def test_normal_f64_without_f64_library(monkeypatch):
     """Devices whose library lacks f64 log/cos/sin compute Box-Muller's transcendentals in f32."""

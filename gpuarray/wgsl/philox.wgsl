@@ -73,15 +73,18 @@ fn ga_rand_uniform_f64(i: u32, kc: vec4<u32>) -> f64 {
 }
 
 // sin and cos of 2 pi k / 2^24 for a 24-bit k: the quadrant and the remainder are taken in
-// integers (exact), so only |r| <= pi/4 reaches the polynomial kernels: no range reduction.
+// integers (exact), so only |r| <= pi/4 reaches the polynomials: no range reduction. Plain f32
+// minimax polynomials (Cephes sinf/cosf): at most 2 ulp over all 2^24 k against float64, and
+// about a third of the instructions of the double-float kernels of sin/cos, which dominated a
+// normal draw. A normal only needs its value to a few ulp (Box-Muller multiplies it by r anyway).
 fn ga__sincos_turn_f32(k: u32) -> vec2<f32> {
   let n = (k + 0x200000u) >> 22u;                    // nearest quarter turn, 0..4
   let f = f32(bitcast<i32>(k - (n << 22u))) * 0x1p-24f;  // exact, in [-1/8, 1/8)
   let r = f * 6.2831853071795865f;
-  let s = ga__sin_kernel_f32(r, 0.0f);
-  let c = ga__cos_kernel_f32(r, 0.0f);
-  let sr = s.x + s.y;
-  let cr = c.x + c.y;
+  let z = r * r;
+  let sr = r + r * z * (-1.6666654611e-1f + z * (8.3321608736e-3f + z * -1.9515295891e-4f));
+  let cr = (1.0f - 0.5f * z) + z * z * (4.166664568298827e-2f + z * (-1.388731625493765e-3f
+    + z * 2.443315711809948e-5f));
   let q = n & 3u;
   let sv = select(sr, cr, (q & 1u) == 1u);
   let cv = select(cr, sr, (q & 1u) == 1u);
