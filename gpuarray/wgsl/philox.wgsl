@@ -27,26 +27,42 @@ fn ga_mulhilo32__int64(a: u32, b: u32) -> vec2<u32> {
   return vec2<u32>(u32(p >> 32u), u32(p));
 }
 
-// Ten rounds; the key is bumped by the Weyl constants before rounds 2..10.
-fn ga_philox4x32(ctr: vec4<u32>, key: vec2<u32>) -> vec4<u32> {
-  var c = ctr;
-  var k = key;
-  for (var r = 0u; r < 10u; r = r + 1u) {
-    if (r > 0u) {
-      k = k + vec2<u32>(0x9E3779B9u, 0xBB67AE85u);
-    }
-    let m0 = ga_mulhilo32(0xD2511F53u, c.x);
-    let m1 = ga_mulhilo32(0xCD9E8D57u, c.z);
-    c = vec4<u32>(m1.x ^ c.y ^ k.x, m1.y, m0.x ^ c.w ^ k.y, m0.y);
-  }
+// One round: two 32x32->64 products, the words swapped and mixed with the round key.
+fn ga__philox_round(c: vec4<u32>, k: vec2<u32>) -> vec4<u32> {
+  let m0 = ga_mulhilo32(0xD2511F53u, c.x);
+  let m1 = ga_mulhilo32(0xCD9E8D57u, c.z);
+  return vec4<u32>(m1.x ^ c.y ^ k.x, m1.y, m0.x ^ c.w ^ k.y, m0.y);
+}
+
+// Rounds 2..10 with the key bumped by r times the Weyl constants (0x9E3779B9, 0xBB67AE85),
+// written out: the round keys are literals, and no loop is left for the driver to unroll.
+fn ga__philox_rounds_2_10(c1: vec4<u32>, key: vec2<u32>) -> vec4<u32> {
+  var c = c1;
+  c = ga__philox_round(c, key + vec2<u32>(0x9E3779B9u, 0xBB67AE85u));
+  c = ga__philox_round(c, key + vec2<u32>(0x3C6EF372u, 0x76CF5D0Au));
+  c = ga__philox_round(c, key + vec2<u32>(0xDAA66D2Bu, 0x32370B8Fu));
+  c = ga__philox_round(c, key + vec2<u32>(0x78DDE6E4u, 0xED9EBA14u));
+  c = ga__philox_round(c, key + vec2<u32>(0x1715609Du, 0xA9066899u));
+  c = ga__philox_round(c, key + vec2<u32>(0xB54CDA56u, 0x646E171Eu));
+  c = ga__philox_round(c, key + vec2<u32>(0x5384540Fu, 0x1FD5C5A3u));
+  c = ga__philox_round(c, key + vec2<u32>(0xF1BBCDC8u, 0xDB3D7428u));
+  c = ga__philox_round(c, key + vec2<u32>(0x8FF34781u, 0x96A522ADu));
   return c;
 }
 
-// Block number `blk` of the draw kc: its counter is the draw's 64-bit base plus blk.
+// Ten rounds (Philox4x32-10).
+fn ga_philox4x32(ctr: vec4<u32>, key: vec2<u32>) -> vec4<u32> {
+  return ga__philox_rounds_2_10(ga__philox_round(ctr, key), key);
+}
+
+// Block number `blk` of the draw kc: its counter is the draw's 64-bit base plus blk. Words 2 and 3
+// of the counter are zero, so the first round's second product is zero: that round is written
+// here with one product (the same result as ga__philox_round).
 fn ga_philox_block(blk: u32, kc: vec4<u32>) -> vec4<u32> {
   let lo = kc.z + blk;
   let hi = kc.w + select(0u, 1u, lo < blk);
-  return ga_philox4x32(vec4<u32>(lo, hi, 0u, 0u), kc.xy);
+  let m0 = ga_mulhilo32(0xD2511F53u, lo);
+  return ga__philox_rounds_2_10(vec4<u32>(hi ^ kc.x, 0u, m0.x ^ kc.y, m0.y), kc.xy);
 }
 
 // [0, 1) from the top 24 bits of a word: every value is exact in f32.

@@ -1,0 +1,63 @@
+"""Where a montecarlo step's device time goes on the GPU machine: the step at M = 2^23, T = 64
+(kernels long enough to be device-bound), with one part of it replaced by a cheap stand-in
+(measurement only: the values are wrong): the angle (sin/cos), the radius (log, sqrt), Philox
+(1 round instead of 10), exp. Warm, best of 5, variants interleaved over 4 rounds, the SM clock
+read after each; ``Mcycles`` = ms x MHz / 1000 puts runs at different clocks on one scale.
+Usage: python bench/probes/normal_parts.py [out.json]"""
+import json, os, sys, time
+sys.path.insert(0, os.getcwd())
+import gpuarray as ga
+from gpuarray import _runtime, _wgsl_lib
+from bench.workloads import montecarlo
+from bench.probes.normal_cost_ab import clock
+
+STANDIN = {
+    "full": {},
+    "no angle": {"ga__sincos_turn_f32": "fn ga__sincos_turn_f32(k: u32) -> vec2<f32> {\n"
+                 "  return vec2<f32>(f32(k) * 1e-7f, 1.0f);\n}"},
+    "no radius": {"ga_box_muller_f32": "fn ga_box_muller_f32(a: u32, b: u32) -> vec2<f32> {\n"
+                  "  let r = 1.0f - ga_u01_f32(a);\n  let sc = ga__sincos_turn_f32(b >> 8u);\n"
+                  "  return vec2<f32>(r * sc.y, r * sc.x);\n}"},
+    "philox 1 round": {"ga_philox4x32": "fn ga_philox4x32(ctr: vec4<u32>, key: vec2<u32>) -> vec4<u32> {\n"
+                       "  let m0 = ga_mulhilo32(0xD2511F53u, ctr.x);\n  let m1 = ga_mulhilo32(0xCD9E8D57u, ctr.z);\n"
+                       "  return vec4<u32>(m1.x ^ ctr.y ^ key.x, m1.y, m0.x ^ ctr.w ^ key.y, m0.y);\n}"},
+    "no exp": {"ga_exp_f32": "fn ga_exp_f32(x: f32) -> f32 {\n  return 1.0f + x;\n}"},
+}
+_caches: dict = {}
+
+
+def use(variant, orig):
+    lib = _wgsl_lib.library()
+    lib.update(orig)
+    lib.update(STANDIN[variant])
+    dev = _runtime.device()
+    dev._kernels = _caches.setdefault(variant, {})
+    dev._bind_groups.clear()  # kernel ids repeat across the swapped caches
+
+
+def main():
+    lib = _wgsl_lib.library()
+    orig = {n: lib[n] for v in STANDIN.values() for n in v}
+    size = {"M": 1 << 23, "T": 64}
+    inp = montecarlo.inputs(ga, size)
+    res = {}
+    for rnd in range(4):
+        for variant in STANDIN:
+            use(variant, orig)
+            f = lambda: montecarlo.run(ga, size, inp)
+            t = time.perf_counter()
+            while time.perf_counter() - t < (1.0 if rnd == 0 else 0.3):
+                f()
+            ts = []
+            for _ in range(5):
+                t = time.perf_counter(); f(); ts.append(time.perf_counter() - t)
+            ms, mhz = min(ts) * 1e3, clock()
+            res.setdefault(variant, []).append({"ms": round(ms, 3), "mhz": mhz,
+                                                "Mcycles": round(ms * mhz / 1e3, 2) if mhz else None})
+            print(rnd, variant, res[variant][-1], flush=True)
+    if len(sys.argv) > 1:
+        json.dump(res, open(sys.argv[1], "w"), indent=1)
+
+
+if __name__ == "__main__":
+    main()
