@@ -1,7 +1,7 @@
 """Where a montecarlo step's device time goes on the GPU machine: the step at M = 2^23, T = 64
 (kernels long enough to be device-bound), with one part of it replaced by a cheap stand-in
 (measurement only: the values are wrong): the angle (sin/cos), the radius (log, sqrt), Philox
-(1 round instead of 10), exp. Warm, best of 5, variants interleaved over 4 rounds, the SM clock
+(1 round instead of 10), exp; and exp's fast path alone, with and without its fence. Warm, best of 5, variants interleaved over 4 rounds, the SM clock
 read after each; ``Mcycles`` = ms x MHz / 1000 puts runs at different clocks on one scale.
 Usage: python bench/probes/normal_parts.py [out.json]"""
 import json, os, sys, time
@@ -11,6 +11,14 @@ from gpuarray import _runtime, _wgsl_lib
 from bench.workloads import montecarlo
 from bench.probes.normal_cost_ab import clock
 
+# exp's fast path alone (wrong past |x| = 87): does the slow path's code cost even where unused?
+EXP_FAST = """fn ga_exp_f32(x: f32) -> f32 {
+  let k = floor(x * 1.4426950408889634f + 0.5f);
+  let r = ga__opq_f32(x - k * 0.693145751953125f) - k * 1.4286068203094173e-06f;
+  let p = 1.0f + r * (1.0f + r * (0.5f + r * (0.16666667f + r * (0.041666668f + r * (0.008333334f
+    + r * (0.0013888889f + r * 0.0001984127f))))));
+  return p * bitcast<f32>(u32(i32(k) + 127) << 23u);
+}"""
 STANDIN = {
     "full": {},
     "no angle": {"ga__sincos_turn_f32": "fn ga__sincos_turn_f32(k: u32) -> vec2<f32> {\n"
@@ -22,6 +30,9 @@ STANDIN = {
                        "  let m0 = ga_mulhilo32(0xD2511F53u, ctr.x);\n  let m1 = ga_mulhilo32(0xCD9E8D57u, ctr.z);\n"
                        "  return vec4<u32>(m1.x ^ ctr.y ^ key.x, m1.y, m0.x ^ ctr.w ^ key.y, m0.y);\n}"},
     "no exp": {"ga_exp_f32": "fn ga_exp_f32(x: f32) -> f32 {\n  return 1.0f + x;\n}"},
+    "exp fast path only": {"ga_exp_f32": EXP_FAST},
+    "exp fast path, no fence": {"ga_exp_f32": EXP_FAST.replace("ga__opq_f32(x - k * 0.693145751953125f)",
+                                                               "(x - k * 0.693145751953125f)")},
 }
 _caches: dict = {}
 
