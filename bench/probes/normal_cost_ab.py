@@ -3,7 +3,8 @@
 default) and M = 2^23 (T = 64), warm, best of 5 per setting, settings interleaved over rounds,
 the SM clock read after each (at 345 MHz these kernels are device-bound, at ~1980 MHz M = 1e6
 is bound by the host's recording).
-Usage: python bench/probes/normal_cost_ab.py out.json old1.wgsl [old2.wgsl ...]"""
+Usage: python bench/probes/normal_cost_ab.py out.json old1.wgsl [old2.wgsl ...] [rounds=N] [big]
+(``big``: M = 2^23 only, the device-bound size)"""
 import json, os, subprocess, sys, time
 sys.path.insert(0, os.getcwd())
 import gpuarray as ga
@@ -32,15 +33,19 @@ def use(variant, texts, lib):
 def main():
     lib = _wgsl_lib.library()
     texts = {}
-    for path in sys.argv[2:]:
+    opts = [a for a in sys.argv[2:] if not a.endswith(".wgsl")]
+    rounds = int(next((a[7:] for a in opts if a.startswith("rounds=")), 4))
+    for path in [a for a in sys.argv[2:] if a.endswith(".wgsl")]:
         old = _wgsl_lib._split_functions(open(path).read())
         texts[os.path.basename(path)] = {n: t for n, t in old.items() if n in lib and lib[n] != t}
     names = {n for t in texts.values() for n in t}
     texts["current"] = {n: lib[n] for n in names}
     sizes = {"M=1e6 T=256": "default", "M=2^23 T=64": {"M": 1 << 23, "T": 64}}
+    if "big" in opts:
+        del sizes["M=1e6 T=256"]
     inputs = {k: montecarlo.inputs(ga, s) for k, s in sizes.items()}
     res = {}
-    for rnd in range(4):
+    for rnd in range(rounds):
         for variant in texts:
             use(variant, texts, lib)
             for k, s in sizes.items():
