@@ -287,23 +287,30 @@ fn ga__log1p_ff_f32(x: f32) -> vec2<f32> {
   return ga__log_ff_f32(u.x, u.y);
 }
 
+// log(x) for positive normal x only (the classic single-precision scheme): x = 2^k (1 + f) with
+// 1 + f in [sqrt(1/2), sqrt(2)), s = f / (2 + f), log(1 + f) = f - f^2/2 + s (f^2/2 + R(s^2)),
+// R minimax degree 4 in s^2; k ln2 in two parts. No error-free step, so no fence is needed.
+// ga_log_f32's fast path; callers whose argument is known to be positive and normal (Box-Muller)
+// call it directly: in a fused kernel even unused special-value code costs (see ga_exp_f32).
+fn ga__log_normal_f32(x: f32) -> f32 {
+  let ix = bitcast<u32>(x);
+  let m = ix & 0x007fffffu;
+  let hi = (m + 0x004afb0du) & 0x00800000u;      // set when 1.m >= sqrt(2): halve it, k + 1
+  let f = bitcast<f32>(m | (hi ^ 0x3f800000u)) - 1.0f;
+  let k = f32(i32(ix >> 23u) - 127 + i32(hi >> 23u));
+  let s = f / (2.0f + f);
+  let z = s * s;
+  let w = z * z;
+  let r = z * (0.66666662693f + w * 0.28498786688f) + w * (0.40000972152f + w * 0.24279078841f);
+  let hfsq = 0.5f * f * f;
+  return k * 0.69313812256f - ((hfsq - (s * (hfsq + r) + k * 9.0580006145e-06f)) - f);
+}
+
 // log(x). Special: x < 0 -> NaN, +/-0 -> -inf, +inf -> +inf, NaN -> NaN, log(1) = +0.
 fn ga_log_f32(x: f32) -> f32 {
-  // fast path for positive normal x (the classic single-precision scheme): x = 2^k (1 + f) with
-  // 1 + f in [sqrt(1/2), sqrt(2)), s = f / (2 + f), log(1 + f) = f - f^2/2 + s (f^2/2 + R(s^2)),
-  // R minimax degree 4 in s^2; k ln2 in two parts. No error-free step, so no fence is needed.
   let ix = bitcast<u32>(x);
   if (ix >= 0x00800000u && ix < 0x7f800000u) {
-    let m = ix & 0x007fffffu;
-    let hi = (m + 0x004afb0du) & 0x00800000u;      // set when 1.m >= sqrt(2): halve it, k + 1
-    let f = bitcast<f32>(m | (hi ^ 0x3f800000u)) - 1.0f;
-    let k = f32(i32(ix >> 23u) - 127 + i32(hi >> 23u));
-    let s = f / (2.0f + f);
-    let z = s * s;
-    let w = z * z;
-    let r = z * (0.66666662693f + w * 0.28498786688f) + w * (0.40000972152f + w * 0.24279078841f);
-    let hfsq = 0.5f * f * f;
-    return k * 0.69313812256f - ((hfsq - (s * (hfsq + r) + k * 9.0580006145e-06f)) - f);
+    return ga__log_normal_f32(x);
   }
   if (ga__isnan_f32(x) || ga__isneg_f32(x)) { return ga__nan_f32(); }
   if (ga__iszero_f32(x)) { return -ga__inf_f32(); }

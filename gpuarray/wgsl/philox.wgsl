@@ -110,7 +110,7 @@ fn ga__sincos_turn_f32(k: u32) -> vec2<f32> {
 // Box-Muller: the pair of uniforms from words (a, b) gives the two normals (r cos t, r sin t),
 // t = 2 pi u(b). 1 - u(a) lies in (0, 1], so the logarithm is finite.
 fn ga_box_muller_f32(a: u32, b: u32) -> vec2<f32> {
-  let r = sqrt(-2.0f * ga_log_f32(1.0f - ga_u01_f32(a)));
+  let r = sqrt(-2.0f * ga__log_normal_f32(1.0f - ga_u01_f32(a)));  // 1 - u in [2^-24, 1]: normal
   let sc = ga__sincos_turn_f32(b >> 8u);
   return vec2<f32>(r * sc.y, r * sc.x);
 }
