@@ -24,6 +24,7 @@ _caches: dict = {}
 
 
 def use(variant, texts, lib):
+    lib.update(texts["current"])  # each variant replaces only its own file's functions
     lib.update(texts[variant])
     dev = _runtime.device()
     dev._kernels = _caches.setdefault(variant, {})
