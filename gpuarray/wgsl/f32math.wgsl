@@ -182,8 +182,8 @@ fn ga__exp_core_f32(xh: f32, xl: f32) -> vec3<f32> {
 // back into one (that costs ~|k| ulp), degree-7 Taylor polynomial (|r| <= 0.347: truncation 5e-9
 // relative). Results in the normal range take 2^k through the exponent bits; the rest (overflow
 // and subnormal results, |x| >= 87) go through ga__ldexp2 on the bits, which rounds once. No second
-// (double-float) evaluation: in fused kernels its code cost ~15% of a montecarlo step on an H200
-// even where no element took it. Measured <= 1 ulp (lavapipe).
+// (double-float) evaluation, which every exp in a fused kernel carried although few elements
+// ever take it: the source is 30% shorter. Measured <= 1 ulp (lavapipe).
 fn ga_exp_f32(x: f32) -> f32 {
   let xc = clamp(x, -104.0f, 89.0f);
   let k = floor(xc * 1.4426950408889634f + 0.5f);
@@ -291,7 +291,8 @@ fn ga__log1p_ff_f32(x: f32) -> vec2<f32> {
 // 1 + f in [sqrt(1/2), sqrt(2)), s = f / (2 + f), log(1 + f) = f - f^2/2 + s (f^2/2 + R(s^2)),
 // R minimax degree 4 in s^2; k ln2 in two parts. No error-free step, so no fence is needed.
 // ga_log_f32's fast path; callers whose argument is known to be positive and normal (Box-Muller)
-// call it directly: in a fused kernel even unused special-value code costs (see ga_exp_f32).
+// call it directly: the special-value paths would be dead code there, and in a fused kernel they
+// still cost (a montecarlo step at a low GPU clock: ~9%, bench/fusion_notes.md).
 fn ga__log_normal_f32(x: f32) -> f32 {
   let ix = bitcast<u32>(x);
   let m = ix & 0x007fffffu;
