@@ -92,27 +92,36 @@ def test_reference_known_answers():
         assert philox4x32_10(np.array([ctr]), np.array(key)).tolist() == [list(want)]
 
 
-def _gpu_philox(ctr, key):
-    """Run the library's ga_philox4x32 on (n, 4) counters and (n, 2) keys."""
+def _run_library(fn: str, out_type: str, body: str, inp: np.ndarray, n: int, out_bytes: int) -> np.ndarray:
+    """Run library function ``fn`` in a one-off kernel: ``body`` writes ``out[j]`` (an
+    ``array<out_type>``) for element ``j < n`` from the u32 words ``inp``; the output's bytes."""
     dev = _runtime.device()
-    n = len(ctr)
-    inp = np.concatenate([np.asarray(ctr, np.uint32), np.asarray(key, np.uint32)], 1).reshape(-1)
     src = f"""@group(0) @binding(0) var<storage, read> P: array<u32>;
-@group(0) @binding(1) var<storage, read_write> out: array<u32>;
+@group(0) @binding(1) var<storage, read_write> out: array<{out_type}>;
 @group(0) @binding(2) var<storage, read> inp: array<u32>;
-{_wgsl_lib.resolve("ga_philox4x32(")}
+{_wgsl_lib.resolve(fn + "(")}
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) g: vec3<u32>) {{
   let j = g.x;
   if (j >= P[0]) {{ return; }}
-  let b = 6u * j;
-  let r = ga_philox4x32(vec4<u32>(inp[b], inp[b + 1u], inp[b + 2u], inp[b + 3u]), vec2<u32>(inp[b + 4u], inp[b + 5u]));
-  out[4u * j] = r.x; out[4u * j + 1u] = r.y; out[4u * j + 2u] = r.z; out[4u * j + 3u] = r.w;
+  {body}
 }}"""
-    kern = dev.kernel(("test_philox",), lambda: ("test_philox", src, ["rw", "r"], 4))
-    out = dev.alloc(16 * n)
-    dev.dispatch(kern, [out, dev.upload(inp)], np.array([n], np.uint32).tobytes(), -(-n // 64))
-    return dev.read(out, 0, 16 * n).view(np.uint32).reshape(n, 4)
+    name = f"test_{fn}"
+    kern = dev.kernel((name,), lambda: (name, src, ["rw", "r"], 4))
+    out = dev.alloc(out_bytes)
+    dev.dispatch(kern, [out, dev.upload(np.ascontiguousarray(inp, np.uint32))], np.array([n], np.uint32).tobytes(),
+                 -(-n // 64))
+    return dev.read(out, 0, out_bytes)
+
+
+def _gpu_philox(ctr, key):
+    """Run the library's ga_philox4x32 on (n, 4) counters and (n, 2) keys."""
+    n = len(ctr)
+    inp = np.concatenate([np.asarray(ctr, np.uint32), np.asarray(key, np.uint32)], 1).reshape(-1)
+    body = """let b = 6u * j;
+  let r = ga_philox4x32(vec4<u32>(inp[b], inp[b + 1u], inp[b + 2u], inp[b + 3u]), vec2<u32>(inp[b + 4u], inp[b + 5u]));
+  out[4u * j] = r.x; out[4u * j + 1u] = r.y; out[4u * j + 2u] = r.z; out[4u * j + 3u] = r.w;"""
+    return _run_library("ga_philox4x32", "u32", body, inp, n, 16 * n).view(np.uint32).reshape(n, 4)
 
 
 def test_gpu_philox_bit_exact():
@@ -148,23 +157,12 @@ def test_standard_normal_matches_reference(dtype):
 
 def test_sincos_turn_f32_within_two_ulp():
     """The angle of a float32 normal: sin and cos of 2 pi k / 2^24, every 17th of the 2^24 k plus
-    the quadrant edges, within 2 ulp of float64 (absolute 2^-23 where the value is near 0)."""
-    dev = _runtime.device()
+    the quadrant edges, within 2 ulp of float64 (2 ulp of 1/64 where |value| < 1/64)."""
     k = np.unique(np.concatenate([np.arange(0, 1 << 24, 17), (np.arange(9) << 21) % (1 << 24),
                                   ((np.arange(9) << 21) - 1) % (1 << 24)])).astype(np.uint32)
     n = len(k)
-    src = f"""@group(0) @binding(0) var<storage, read> P: array<u32>;
-@group(0) @binding(1) var<storage, read_write> out: array<vec2<f32>>;
-@group(0) @binding(2) var<storage, read> inp: array<u32>;
-{_wgsl_lib.resolve("ga__sincos_turn_f32(")}
-@compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) g: vec3<u32>) {{
-  if (g.x < P[0]) {{ out[g.x] = ga__sincos_turn_f32(inp[g.x]); }}
-}}"""
-    kern = dev.kernel(("test_sincos_turn",), lambda: ("test_sincos_turn", src, ["rw", "r"], 4))
-    out = dev.alloc(8 * n)
-    dev.dispatch(kern, [out, dev.upload(k)], np.array([n], np.uint32).tobytes(), -(-n // 64))
-    got = dev.read(out, 0, 8 * n).view(np.float32).reshape(n, 2).astype(np.float64)
+    raw = _run_library("ga__sincos_turn_f32", "vec2<f32>", "out[j] = ga__sincos_turn_f32(inp[j]);", k, n, 8 * n)
+    got = raw.view(np.float32).reshape(n, 2).astype(np.float64)
     t = 2 * np.pi * k.astype(np.float64) * 2.0**-24
     for col, ref in ((0, np.sin(t)), (1, np.cos(t))):
         unit = np.spacing(np.maximum(np.abs(ref), 1.0 / 64).astype(np.float32)).astype(np.float64)

@@ -5,11 +5,12 @@ the SM clock read after each (at 345 MHz these kernels are device-bound, at ~198
 is bound by the host's recording).
 Usage: python bench/probes/normal_cost_ab.py out.json old1.wgsl [old2.wgsl ...] [rounds=N] [big]
 (``big``: M = 2^23 only, the device-bound size)"""
-import json, os, subprocess, sys, time
+import json, os, subprocess, sys
 sys.path.insert(0, os.getcwd())
 import gpuarray as ga
-from gpuarray import _runtime, _wgsl_lib
+from gpuarray import _wgsl_lib
 from bench.workloads import montecarlo
+from bench.probes.per_thread_ab import swap_kernels, warm_min_ms
 
 
 def clock():
@@ -20,15 +21,12 @@ def clock():
         return None
 
 
-_caches: dict = {}
-
-
 def use(variant, texts, lib):
-    lib.update(texts["current"])  # each variant replaces only its own file's functions
+    """The library with ``texts[variant]`` in place of the current functions (every variant starts
+    from the current ones, so each replaces only its own)."""
+    lib.update(texts["current"])
     lib.update(texts[variant])
-    dev = _runtime.device()
-    dev._kernels = _caches.setdefault(variant, {})
-    dev._bind_groups.clear()  # kernel ids repeat across the swapped caches
+    swap_kernels(variant)
 
 
 def main():
@@ -50,14 +48,8 @@ def main():
         for variant in texts:
             use(variant, texts, lib)
             for k, s in sizes.items():
-                f = lambda: montecarlo.run(ga, s, inputs[k])
-                t = time.perf_counter()
-                while time.perf_counter() - t < (1.0 if rnd == 0 else 0.3):
-                    f()
-                ts = []
-                for _ in range(5):
-                    t = time.perf_counter(); f(); ts.append(time.perf_counter() - t)
-                res.setdefault(f"{k} {variant}", []).append((round(min(ts) * 1e3, 3), clock()))
+                ms = warm_min_ms(lambda: montecarlo.run(ga, s, inputs[k]), 1.0 if rnd == 0 else 0.3)
+                res.setdefault(f"{k} {variant}", []).append((round(ms, 3), clock()))
             print(rnd, variant, {k: v[-1] for k, v in res.items() if k.endswith(variant)}, flush=True)
     for k, v in res.items():
         print(f"{k:32s} {v}")

@@ -4,12 +4,13 @@
 (1 round instead of 10), exp; and exp's fast path alone, with and without its fence. Warm, best of 5, variants interleaved over 4 rounds, the SM clock
 read after each; ``Mcycles`` = ms x MHz / 1000 puts runs at different clocks on one scale.
 Usage: python bench/probes/normal_parts.py [out.json]"""
-import json, os, sys, time
+import json, os, sys
 sys.path.insert(0, os.getcwd())
 import gpuarray as ga
-from gpuarray import _runtime, _wgsl_lib
+from gpuarray import _wgsl_lib
 from bench.workloads import montecarlo
-from bench.probes.normal_cost_ab import clock
+from bench.probes.normal_cost_ab import clock, use
+from bench.probes.per_thread_ab import warm_min_ms
 
 # exp's fast path alone (wrong past |x| = 87): does the slow path's code cost even where unused?
 EXP_FAST = """fn ga_exp_f32(x: f32) -> f32 {
@@ -34,35 +35,17 @@ STANDIN = {
     "exp fast path, no fence": {"ga_exp_f32": EXP_FAST.replace("ga__opq_f32(x - k * 0.693145751953125f)",
                                                                "(x - k * 0.693145751953125f)")},
 }
-_caches: dict = {}
-
-
-def use(variant, orig):
-    lib = _wgsl_lib.library()
-    lib.update(orig)
-    lib.update(STANDIN[variant])
-    dev = _runtime.device()
-    dev._kernels = _caches.setdefault(variant, {})
-    dev._bind_groups.clear()  # kernel ids repeat across the swapped caches
-
-
 def main():
     lib = _wgsl_lib.library()
-    orig = {n: lib[n] for v in STANDIN.values() for n in v}
+    texts = dict(STANDIN, current={n: lib[n] for v in STANDIN.values() for n in v})
     size = {"M": 1 << 23, "T": 64}
     inp = montecarlo.inputs(ga, size)
     res = {}
     for rnd in range(4):
         for variant in STANDIN:
-            use(variant, orig)
-            f = lambda: montecarlo.run(ga, size, inp)
-            t = time.perf_counter()
-            while time.perf_counter() - t < (1.0 if rnd == 0 else 0.3):
-                f()
-            ts = []
-            for _ in range(5):
-                t = time.perf_counter(); f(); ts.append(time.perf_counter() - t)
-            ms, mhz = min(ts) * 1e3, clock()
+            use(variant, texts, lib)
+            ms = warm_min_ms(lambda: montecarlo.run(ga, size, inp), 1.0 if rnd == 0 else 0.3)
+            mhz = clock()
             res.setdefault(variant, []).append({"ms": round(ms, 3), "mhz": mhz,
                                                 "Mcycles": round(ms * mhz / 1e3, 2) if mhz else None})
             print(rnd, variant, res[variant][-1], flush=True)

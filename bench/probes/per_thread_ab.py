@@ -12,13 +12,29 @@ from bench.workloads import montecarlo, elementwise, image4k
 _caches: dict = {}
 
 
-def use(pt):
-    """Elementwise kernels compiled with ``pt`` elements per thread from now on (each setting keeps
-    its own kernel cache, swapped in)."""
+def swap_kernels(setting) -> None:
+    """Kernels compiled from now on go to (and come from) ``setting``'s own cache, so settings that
+    change the generated code never share a compiled kernel."""
     dev = _runtime.device()
-    _codegen.PER_THREAD = pt
-    dev._kernels = _caches.setdefault(pt, {})
+    dev._kernels = _caches.setdefault(setting, {})
     dev._bind_groups.clear()  # kernel ids repeat across the swapped caches
+
+
+def warm_min_ms(f, warm_s, n=5) -> float:
+    """Best of ``n`` timed calls of ``f`` in ms, after calling it for ``warm_s`` seconds."""
+    t = time.perf_counter()
+    while time.perf_counter() - t < warm_s:
+        f()
+    ts = []
+    for _ in range(n):
+        t = time.perf_counter(); f(); ts.append(time.perf_counter() - t)
+    return min(ts) * 1e3
+
+
+def use(pt):
+    """Elementwise kernels compiled with ``pt`` elements per thread from now on."""
+    _codegen.PER_THREAD = pt
+    swap_kernels(pt)
 
 
 def main():
@@ -29,14 +45,8 @@ def main():
         for pt in (4, 2, 1):
             use(pt)
             for n, wl, s in wls:
-                f = lambda: wl.run(ga, s, inputs[n])
-                t = time.perf_counter()
-                while time.perf_counter() - t < (1.0 if rnd == 0 else 0.3):
-                    f()
-                ts = []
-                for _ in range(5):
-                    t = time.perf_counter(); f(); ts.append(time.perf_counter() - t)
-                res.setdefault(f"{n} PER_THREAD={pt}", []).append(round(min(ts) * 1e3, 3))
+                ms = warm_min_ms(lambda: wl.run(ga, s, inputs[n]), 1.0 if rnd == 0 else 0.3)
+                res.setdefault(f"{n} PER_THREAD={pt}", []).append(round(ms, 3))
             print(rnd, pt, {k: v[-1] for k, v in res.items() if k.endswith(f"={pt}")}, flush=True)
     for k, v in res.items():
         print(f"{k:32s} {v}")
