@@ -212,6 +212,13 @@ class GpuArray:
 
         return (asarray, (self.get(),))
 
+    def __dask_tokenize__(self):
+        """dask's token without reading the data: the buffer's write version (a fresh number for
+        every buffer and every recorded write into it, see ``_runtime.Storage``) and the view's
+        geometry. A lazy array is evaluated on the device first."""
+        leaf = self._leaf()
+        return ("gpuarray.GpuArray", leaf.storage.version, leaf.dtype.str, leaf.shape, leaf.strides, leaf.offset)
+
     def __copy__(self):
         return self.copy()
 
