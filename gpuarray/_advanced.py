@@ -415,9 +415,10 @@ def _single_mask(items):
 
 
 def advanced_setitem(x: GpuArray, key, value) -> None:
-    from ._elementwise import as_operand, flush_readers
+    from ._elementwise import as_operand, check_writeable, flush_readers
 
     leaf = x._leaf()
+    check_writeable(leaf)
     value = as_operand(value)
     items = _expand(x.ndim, key)
     mask = _single_mask(items)

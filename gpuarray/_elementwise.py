@@ -287,6 +287,7 @@ def assign(target: GpuArray, value, value_temporary: bool = False) -> None:
     leaf = target._node
     if not isinstance(leaf, Leaf):
         leaf = target._leaf()
+    check_writeable(leaf)
     value = as_operand(value)
     if isinstance(value, GpuArray):
         broadcast_shapes(value.shape, leaf.shape)
@@ -336,6 +337,12 @@ def _reads_only_same_view(node, target: Leaf) -> bool:
                 return False
         stack.extend(n.srcs)
     return True
+
+
+def check_writeable(leaf: Leaf) -> None:
+    """NumPy's error for a write through a read-only view (``writeable=False``)."""
+    if leaf.readonly:
+        raise ValueError("assignment destination is read-only")
 
 
 def flush_readers(storage, exclude=()) -> None:

@@ -45,13 +45,15 @@ class Node:
 
 
 class Leaf(Node):
-    __slots__ = ("storage", "strides", "offset")
+    # readonly: writes through this view raise (NumPy's writeable=False; views made from it keep it)
+    __slots__ = ("storage", "strides", "offset", "readonly")
 
-    def __init__(self, storage, dtype, shape, strides, offset=0):
+    def __init__(self, storage, dtype, shape, strides, offset=0, readonly=False):
         self.storage, self.dtype, self.shape = storage, dtype, tuple(shape)
         self.strides, self.offset = tuple(strides), offset
         self.size_ = 1
         self.storages = (storage,)
+        self.readonly = readonly
 
     def is_contiguous(self) -> bool:
         return self.strides == contiguous_strides(self.shape) or _prod(self.shape) <= 1 or _c_contig(self)

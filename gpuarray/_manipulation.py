@@ -60,7 +60,8 @@ def _size(shape) -> int:
 
 def _view(x: GpuArray, shape, strides, offset=None) -> GpuArray:
     leaf = x._leaf()
-    return GpuArray(Leaf(leaf.storage, leaf.dtype, shape, strides, leaf.offset if offset is None else offset))
+    return GpuArray(Leaf(leaf.storage, leaf.dtype, shape, strides, leaf.offset if offset is None else offset,
+                         leaf.readonly))
 
 
 def _assign(target: Leaf, value) -> None:
@@ -112,9 +113,9 @@ def _reshaped_leaf(leaf: Leaf, shape) -> Leaf | None:
     if shape == leaf.shape:
         return leaf
     if leaf.is_contiguous():
-        return Leaf(leaf.storage, leaf.dtype, shape, contiguous_strides(shape), leaf.offset)
+        return Leaf(leaf.storage, leaf.dtype, shape, contiguous_strides(shape), leaf.offset, leaf.readonly)
     st = _nocopy_strides(leaf.shape, leaf.strides, shape)
-    return None if st is None else Leaf(leaf.storage, leaf.dtype, shape, st, leaf.offset)
+    return None if st is None else Leaf(leaf.storage, leaf.dtype, shape, st, leaf.offset, leaf.readonly)
 
 
 def _place(region: Leaf, value: GpuArray) -> None:
@@ -401,7 +402,7 @@ def flip(x, /, axis=None):
         if leaf.shape[a] > 0:
             off += (leaf.shape[a] - 1) * strides[a]
         strides[a] = -strides[a]
-    return GpuArray(Leaf(leaf.storage, leaf.dtype, leaf.shape, strides, off))
+    return GpuArray(Leaf(leaf.storage, leaf.dtype, leaf.shape, strides, off, leaf.readonly))
 
 
 def fliplr(x):
@@ -462,7 +463,7 @@ def diagonal(x, /, offset=0, axis1=0, axis2=1):
     keep = [i for i in range(x.ndim) if i not in (a1, a2)]
     shape = [leaf.shape[i] for i in keep] + [n]
     strides = [leaf.strides[i] for i in keep] + [leaf.strides[a1] + leaf.strides[a2]]
-    return GpuArray(Leaf(leaf.storage, leaf.dtype, shape, strides, off))
+    return GpuArray(Leaf(leaf.storage, leaf.dtype, shape, strides, off, leaf.readonly))
 
 
 def diagonal_method(self, offset=0, axis1=0, axis2=1):

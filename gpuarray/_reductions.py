@@ -109,6 +109,9 @@ def _target(root, shape, axes, keepdims, dtype, out):
     rshape = _result_shape(shape, axes, keepdims)
     if out is not None:
         leaf = out._leaf()
+        from ._elementwise import check_writeable
+
+        check_writeable(leaf)
         if leaf.storage not in root.storages:
             from ._elementwise import flush_readers
 
