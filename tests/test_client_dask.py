@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import warnings
 
 import numpy as np
 import pytest
@@ -172,13 +171,16 @@ def test_pipeline_matches_numpy(name):
         assert s.bytes_from_device == 0, s
 
 
-def test_einsum_matches_numpy():
-    """einsum chunks run through gpuarray.einsum (a counted host fallback)."""
+@pytest.mark.parametrize("sub", ["ij,ij->i", "ij,kj->ik", "ij->j", "ij,jk"])
+def test_einsum_matches_numpy(sub):
+    """einsum chunks run through gpuarray.einsum (dask passes dtype=, casting=, optimize=)."""
     dg, dn = _pair()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ga.FallbackWarning)
-        got = da.einsum("ij,ij->i", dg, dg).compute(scheduler="synchronous")
-    _check(got, da.einsum("ij,ij->i", dn, dn).compute(scheduler="synchronous"))
+    ops = (dg, dg.T) if sub == "ij,jk" else (dg,) * sub.split("->")[0].count(",") + (dg,)
+    nops = (dn, dn.T) if sub == "ij,jk" else (dn,) * len(ops)
+    with ga.stats() as s:
+        got = da.einsum(sub, *ops).compute(scheduler="synchronous")
+    assert s.fallbacks == {}, s.fallbacks
+    _check(got, da.einsum(sub, *nops).compute(scheduler="synchronous"))
 
 
 def test_compute_of_from_array_returns_gpuarray_unchanged_values():
