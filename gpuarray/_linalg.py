@@ -921,13 +921,13 @@ def _einsum_device(subscripts, operands, dtype, casting):
     from ._reductions import sum as rsum
 
     ops = [_arr(o) for o in operands]
-    if not ops or any(o.dtype == dt.bool_ for o in ops):
-        return None
     parsed = _einsum_parse(subscripts, [o.shape for o in ops])
     if parsed is None:
         return None
     ins, out = parsed
     rt = dt.result_type(*ops) if dtype is None else dt.normalize(dtype)
+    if rt == dt.bool_:  # NumPy's bool einsum sums with logical or
+        return None
     sizes = {}
     views = []
     for t, o in zip(ins, ops):

@@ -25,7 +25,8 @@ CASES = [("ij,jk->ik", A, B), ("ij,jk", A, B), ("ij->ji", A), ("ii->i", C), ("ii
          ("ij,ij->i", A, A), ("i,i", V, V), ("bij,bjk->bik", D, E), ("...ij,...jk->...ik", D, E),
          ("...j,j->...", D, V), ("ij,kj->ik", A, A), ("ij,jk,kl->il", A, B, B.T.copy()), ("i,j->ij", V, V),
          ("bij->jb", D), ("ij,jk->ik", I8, I16), ("ij->", I8), ("iij->ij", T), ("ij,j->i", A, V), ("...", A),
-         ("ji", A), ("ba,ab->", C, C), ("ij,ij->", Z, Z), ("i j , j k -> k i", A, B)]
+         ("ji", A), ("ba,ab->", C, C), ("ij,ij->", Z, Z), ("i j , j k -> k i", A, B),
+         ("ij,ij->j", A > 0, A), ("ij,jk->ik", A > 0, B)]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
