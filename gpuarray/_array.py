@@ -216,8 +216,12 @@ class GpuArray:
     def __dask_tokenize__(self):
         """dask's token without reading the data: the buffer's write version (a fresh number for
         every buffer and every recorded write into it, see ``_runtime.Storage``) and the view's
-        geometry. A lazy array is evaluated on the device first."""
+        geometry. A lazy array is evaluated on the device first, and queued reductions are
+        recorded (their stores would change the version after the token was taken)."""
         leaf = self._leaf()
+        dev = _runtime._dev
+        if dev.pending_work is not None:
+            dev.pending_work()
         return ("gpuarray.GpuArray", leaf.storage.version, leaf.dtype.str, leaf.shape, leaf.strides, leaf.offset)
 
     def __copy__(self):

@@ -119,6 +119,16 @@ def test_token_equal_for_same_view_different_for_other_views():
     assert tokenize(x.astype(np.float32)) != tokenize(x)
 
 
+def test_token_of_a_queued_reduction_is_stable():
+    x = ga.asarray(_host())
+    y = ga.sum(x, axis=0)  # queued until something records or reads
+    t = tokenize(y)
+    z = ga.max(x, axis=1)  # another queued reduction, recorded later
+    assert tokenize(y) == t
+    np.testing.assert_allclose(z.get(), _host().max(axis=1))
+    assert tokenize(y) == t
+
+
 def test_token_of_lazy_array_evaluates_on_device_only():
     x = ga.asarray(_host())
     y = x * 2 + 1
