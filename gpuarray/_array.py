@@ -205,6 +205,16 @@ class GpuArray:
             return format(self.get().item(), spec)
         return format(str(self), spec)
 
+    def _repr_inline_(self, max_width):
+        """xarray's one-line summary (Dataset reprs): the first elements only, so a repr reads
+        back a few values rather than the whole array."""
+        n = min(self.size, max(1, max_width // 2))
+        flat = self.reshape(-1)[:n].get() if self.ndim else self.get().reshape(1)
+        txt = " ".join(np.array2string(np.asarray(v), separator=" ") for v in flat)
+        if n < self.size:
+            txt += " ..."
+        return txt if len(txt) <= max_width else txt[: max(0, max_width - 3)] + "..."
+
     def __hash__(self):
         raise TypeError("unhashable type: 'GpuArray'")
 

@@ -120,3 +120,16 @@ def test_dask_backed_dataarray():
     got = f(d).compute(scheduler="synchronous")
     assert isinstance(got.data, ga.GpuArray)
     np.testing.assert_allclose(got.data.get(), f(e).compute(scheduler="synchronous").values, rtol=RTOL)
+
+
+def test_dataset_repr_reads_a_few_values_only():
+    h = (np.arange(200_000, dtype=np.float32) / 7).reshape(400, 500)
+    ds = xr.Dataset({"v": (("a", "b"), ga.asarray(h)), "w": ("a", ga.asarray(np.arange(400) - 3))})
+    with ga.stats() as s:
+        r = repr(ds)
+    assert s.bytes_from_device < 1024, s  # not the 800 kB of data
+    line_v = next(line for line in r.splitlines() if line.strip().startswith("v "))
+    assert "0.14285715" in line_v and line_v.endswith("...")
+    line_w = next(line for line in r.splitlines() if line.strip().startswith("w "))
+    assert "-3 -2 -1 0 1" in line_w
+    assert "2.5" in repr(xr.Dataset({"z": ((), ga.asarray(np.float32(2.5)))}))
