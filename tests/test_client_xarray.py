@@ -56,6 +56,8 @@ PIPELINES = {
     "groupby_sum": lambda d: d.groupby("grp").sum("t"),
     "transpose": lambda d: d.T * 1,
     "fillna": lambda d: d.fillna(0.5),
+    "median_x": lambda d: d.median("x"),
+    "rolling_median": lambda d: d.rolling(t=3).median(),
     "dot": lambda d: xr.dot(d.fillna(0), d.fillna(1), dim="x"),
     "weighted_mean": lambda d: d.weighted(d.isel(x=0).fillna(0) ** 2).mean("t"),
     "coarsen": lambda d: d.coarsen(x=2, boundary="trim").mean(),

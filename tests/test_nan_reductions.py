@@ -102,3 +102,17 @@ def test_nanvar_out_and_nan_where_dof_nonpositive():
     assert r is out
     assert_same(out, _np("nanvar", h, axis=0, ddof=3))
     assert np.isnan(_np("nanvar", h, axis=0, ddof=3)).any()
+
+
+@pytest.mark.parametrize("fname", ["median", "nanmedian"])
+@pytest.mark.parametrize("dtype", FLOATS + [np.int32, np.int16])
+@pytest.mark.parametrize("shape", [(7,), (5, 6), (3, 4, 5), (1, 3)])
+def test_median_nanmedian_on_device(fname, dtype, shape):
+    h = _with_nans(shape, dtype)
+    axes = [None] + list(range(h.ndim)) + ([(0, h.ndim - 1)] if h.ndim > 1 else [])
+    for axis in axes:
+        for keepdims in (False, True):
+            with ga.stats() as s:
+                got = getattr(np, fname)(ga.asarray(h), axis=axis, keepdims=keepdims)
+            assert s.fallbacks == {} and s.bytes_from_device == 0, s
+            assert_same(got, _np(fname, h, axis=axis, keepdims=keepdims), rtol=1e-6)
