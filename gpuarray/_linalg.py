@@ -882,7 +882,7 @@ def _einsum_parse(subscripts, shapes):
     n_ell = 0
     for t, sh in zip(ins, shapes):
         if "..." in t:
-            n_ell = builtins_max(n_ell, len(sh) - (len(t) - 3))
+            n_ell = max(n_ell, len(sh) - (len(t) - 3))
     ell = "".join(free[:n_ell]) if n_ell <= len(free) else None
     if ell is None:
         return None
@@ -906,9 +906,6 @@ def _einsum_parse(subscripts, shapes):
         joined = "".join(out_ins)
         out = ell + "".join(sorted(c for c in set(joined) if joined.count(c) == 1 and c not in ell))
     return out_ins, out
-
-
-builtins_max = max
 
 
 def _einsum_device(subscripts, operands, dtype, casting):
