@@ -68,11 +68,13 @@ class _AfterDaskArray:
                 break
         if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
             return spec
-        uninstall()
+        # the finder stays until the module has executed: a bare importlib.util.find_spec call
+        # (a spec that is never loaded) must not use it up
         exec_module = spec.loader.exec_module
 
         def exec_then_register(module):
             exec_module(module)
+            uninstall()
             try:
                 register()
             except Exception as exc:  # dask must still import if its registration API changed

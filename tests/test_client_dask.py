@@ -51,7 +51,9 @@ def test_import_gpuarray_does_not_import_dask():
 
 
 @pytest.mark.parametrize("order", ["import gpuarray; import dask.array", "import dask.array; import gpuarray",
-                                   "import dask; import gpuarray; import dask.array"])
+                                   "import dask; import gpuarray; import dask.array",
+                                   "import gpuarray, importlib.util; importlib.util.find_spec('dask.array'); "
+                                   "import dask.array"])
 def test_registered_whichever_is_imported_first(order):
     out = _run(order + "\nfrom dask.array.chunk_types import is_valid_chunk_type\n"
                "from dask.array.dispatch import concatenate_lookup\nimport gpuarray as ga\n"
