@@ -767,6 +767,7 @@ def _geometry(shape, axes) -> tuple:
     ``axes`` (kept per pair in ``_GEOMETRY``: a loop reduces the same shapes each step)."""
     n_out = _prod(shape[d] for d in range(len(shape)) if d not in axes)
     n_red = _prod(shape[d] for d in axes)
+    _runtime.check_elements(n_out * n_red, "reduction")  # before anything is queued
     return (n_out, *choose(n_out, n_red, is_inner(shape, axes)))
 
 
@@ -939,6 +940,7 @@ def scan_into(root, axis_dims, monoid: str, acc, out: Leaf, out_strides, out_off
     n_red = _prod(shape[d] for d in axis_dims)
     if n_out == 0 or n_red == 0:
         return
+    _runtime.check_elements(n_out * n_red, "scan")
     plan = ReducePlan(out, shape, axis_dims, out_strides, out_offset, shape_kind="scan", monoid=monoid, acc=acc)
     plan.root_node = plan.walk(root)
     _run(plan, _groups)

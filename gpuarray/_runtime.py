@@ -17,7 +17,7 @@ import numpy as np
 import wgpu
 
 from . import _stats
-from ._errors import DeviceLostError, KernelError, OutOfMemoryError
+from ._errors import DeviceLostError, KernelError, OutOfMemoryError, SizeLimitError
 
 WANTED_FEATURES = (
     "shader-f64",
@@ -38,6 +38,9 @@ MAX_BATCH = 2048  # dispatches recorded before an automatic submit
 SUBMIT_AFTER_S = 0.001
 SUBMIT_CHECK = 8
 ARENA_BYTES = 1 << 20
+# Kernels index elements with 32-bit integers; loops step past their bound by up to a grid's
+# width, so an iteration space stays below 2^31 elements to keep every index from wrapping.
+MAX_ELEMENTS = 1 << 31
 _U = wgpu.BufferUsage
 
 
@@ -412,7 +415,13 @@ class Device:
         # writes SPIR-V (OpControlBarrier, Device memory scope); other backends fence the
         # workgroup only. One-pass reductions (_reduce_codegen) rely on it.
         self.device_fence = str(self.adapter.info.get("backend_type", "")).lower() == "vulkan"
+        # A kernel binds at most this many bytes of a buffer and nothing stops it from indexing
+        # past the window (the results are silently wrong), so no buffer may be larger.
+        # GPUARRAY_MAX_BINDING lowers it (tests of the limit without gigabyte arrays).
         self.max_binding = self.limits["max-storage-buffer-binding-size"]
+        lim = os.environ.get("GPUARRAY_MAX_BINDING", "")
+        if lim:
+            self.max_binding = min(self.max_binding, int(float(lim)))
         self.max_buffer = self.limits["max-buffer-size"]
         self.max_bindings = self.limits["max-storage-buffers-per-shader-stage"]
         self.align = max(self.limits["min-storage-buffer-offset-alignment"], 16)
@@ -449,6 +458,12 @@ class Device:
     def alloc(self, nbytes: int, *, for_host_write: bool = False) -> Storage:
         """A buffer of at least nbytes. Buffers freed in the unsubmitted batch may be reused
         by kernels (they run in recording order) but not for host writes (those happen first)."""
+        if nbytes > self.max_binding:
+            raise SizeLimitError(
+                f"an array of {nbytes} bytes is larger than the device's max-storage-buffer-binding-size "
+                f"({self.max_binding} bytes) on '{self.name}': one kernel cannot address it. Split the data "
+                f"into pieces of at most that size (e.g. dask.array chunks) or use a device with a larger limit"
+            )
         cls = _size_class(nbytes)
         buf = None
         lst = self._free.get(cls)
@@ -813,6 +828,16 @@ def device() -> Device:
     if _dev is None:
         _dev = Device()
     return _dev
+
+
+def check_elements(n: int, what: str = "kernel") -> None:
+    """Refuse an iteration space that 32-bit kernel indices cannot cover (a broadcast view can
+    be that large without any memory behind it)."""
+    if n >= MAX_ELEMENTS:
+        raise SizeLimitError(
+            f"a {what} over {n} elements: kernels address fewer than 2^31 elements per dispatch "
+            f"on this device. Reduce over smaller pieces (e.g. dask.array chunks)"
+        )
 
 
 def groups_for(n: int, per_group: int = WORKGROUP) -> int:
