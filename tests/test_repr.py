@@ -193,3 +193,52 @@ def test_repr_without_numpy_hooks(monkeypatch):
     rng = np.random.default_rng(9)
     for h in [sample((3, 4), np.float32, rng), sample((2000,), np.int16, rng), np.zeros((0, 3)), np.array(1.5)]:
         check(ga.asarray(h), h)
+
+
+# ------------------------------------------------------------------------------------------ stats()
+def _shown_counters(text: str) -> dict:
+    rows = [ln.split() for ln in text.splitlines()[1:]]
+    return {r[0]: r[1] for r in rows}
+
+
+def test_stats_displays_its_counters():
+    """``stats()`` shows its counters while recording and after the block, as text and HTML."""
+    x = ga.asarray(np.arange(1, 5001, dtype=np.float32))
+    s = ga.stats()
+    assert isinstance(s, ga.Stats) if hasattr(ga, "Stats") else True
+    with s as rec:
+        assert rec is s
+        y = (x * 2.0 + 1.0).sum()
+        live = repr(rec)
+        assert live.splitlines()[0] == "gpuarray.stats (recording)"
+        assert set(_shown_counters(live)) >= {"dispatches", "submits", "kernels_compiled", "bytes_from_device", "peak_bytes", "fallbacks"}
+        v = float(y)
+    assert v == float((np.arange(1, 5001, dtype=np.float32) * 2 + 1).sum(dtype=np.float64))
+    done = repr(s)
+    assert done.splitlines()[0] == "gpuarray.stats (finished)"
+    shown = _shown_counters(done)
+    for k in ("dispatches", "submits", "kernels_compiled", "pipeline_cache_hits", "bytes_to_device", "bytes_from_device",
+              "buffers_allocated", "peak_bytes"):
+        assert int(shown[k]) == getattr(s, k), (k, done)
+    assert s.dispatches >= 1 and s.bytes_from_device == 4 and shown["fallbacks"] == "none"
+    assert repr(s) == done  # finished: the counters no longer move
+    x + 1.0
+    float(x.sum())
+    assert repr(s) == done
+    html = s._repr_html_()
+    assert "finished" in html and f"<td>{s.dispatches}</td>" in html and html.count("<tr>") == len(shown)
+    assert str(s) == done
+
+
+def test_stats_shows_fallbacks_and_live_recording():
+    s = ga.stats()  # records from its creation, also without a with block
+    a = ga.asarray(np.array([3.0, 1.0, 2.0]))
+    d0 = s.dispatches
+    float((a * 3.0 + 1.0).sum())
+    assert s.dispatches > d0
+    assert repr(s).splitlines()[0] == "gpuarray.stats (recording)"
+    assert int(_shown_counters(repr(s))["bytes_from_device"]) == s.bytes_from_device == 8
+    with ga.stats() as f:
+        ga.median(a)
+    assert f.fallbacks == {"median": 1}
+    assert "median: 1" in repr(f) and "median" in f._repr_html_()
