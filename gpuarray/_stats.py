@@ -48,7 +48,7 @@ def fallback(func_name: str) -> None:
 def live_bytes_changed(delta: int) -> None:
     global _live_bytes
     _live_bytes += delta
-    for r in _active:
+    for r in tuple(_active) if _active else ():  # a recorder's death removes its reference
         s = r()
         if s is not None and _live_bytes > s._peak:
             s._peak = _live_bytes

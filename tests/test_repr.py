@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import gpuarray as ga
-from conftest import ALL_DTYPES, sample
+from conftest import ALL_DTYPES, HAS64, sample
 
 PRINT_DTYPES = ALL_DTYPES + [np.float16]
 
@@ -34,6 +34,8 @@ def renamed(h: np.ndarray) -> str:
 
 
 def check(g, h):
+    if not HAS64:  # the device holds 64-bit data narrowed
+        h = np.asarray(h).astype(g.dtype, copy=False)
     r = repr(g)
     assert r == numpy_repr(h), f"\n{r}\n!=\n{numpy_repr(h)}"
     assert str(g) == str(h), f"\n{str(g)}\n!=\n{str(h)}"
@@ -101,7 +103,7 @@ OPTIONS = [dict(precision=3), dict(precision=12, floatmode="fixed"), dict(suppre
            dict(nanstr="NA", infstr="INF"), dict(formatter={"float": lambda v: f"<{v:.1f}>"}, threshold=20)]
 
 
-@pytest.mark.parametrize("opts", OPTIONS, ids=lambda o: ",".join(f"{k}={v}" for k, v in o.items()))
+@pytest.mark.parametrize("opts", OPTIONS, ids=lambda o: ",".join(f"{k}={v if k != 'formatter' else 'custom'}" for k, v in o.items()))
 def test_repr_honours_printoptions(opts):
     rng = np.random.default_rng(3)
     arrays = [sample((37,), np.float64, rng, special=True), sample((6, 9), np.float32, rng) * 1e-5,
@@ -158,23 +160,25 @@ def test_format():
 def test_repr_reads_only_the_edge_items():
     """A 10M-element array prints from its corners: the download is the shown elements."""
     n = 10_000_000
-    g = ga.arange(n, dtype=ga.float64) * 0.5 - 3.0  # lazy: evaluated by the repr, on the device
+    f = np.float64 if HAS64 else np.float32
+    g = ga.arange(n, dtype=f) * 0.5 - 3.0  # lazy: evaluated by the repr, on the device
     e = np.get_printoptions()["edgeitems"]
     with ga.stats() as s:
         r = repr(g)
-    ref = np.arange(n, dtype=np.float64) * 0.5 - 3.0
+    ref = np.arange(n, dtype=f) * f(0.5) - f(3.0)
     assert r == numpy_repr(ref)
-    assert s.bytes_from_device == 2 * e * 8, s
+    isz = ref.itemsize
+    assert s.bytes_from_device == 2 * e * isz, s
     g2 = ga.asarray(ref.reshape(2500, 4000)[:, ::-1])
     with ga.stats() as s2:
         r2, t2 = repr(g2), str(g2)
     assert r2 == numpy_repr(ref.reshape(2500, 4000)[:, ::-1]) and t2 == str(ref.reshape(2500, 4000)[:, ::-1])
-    assert s2.bytes_from_device == 2 * (2 * e) ** 2 * 8, s2
+    assert s2.bytes_from_device == 2 * (2 * e) ** 2 * isz, s2
     with np.printoptions(edgeitems=4):
         with ga.stats() as s3:
             r3 = repr(g2[:, :7])
         assert r3 == numpy_repr(ref.reshape(2500, 4000)[:, ::-1][:, :7])
-        assert s3.bytes_from_device == 2 * 4 * 7 * 8, s3
+        assert s3.bytes_from_device == 2 * 4 * 7 * isz, s3
 
 
 def test_repr_does_not_change_the_array():
@@ -205,7 +209,6 @@ def test_stats_displays_its_counters():
     """``stats()`` shows its counters while recording and after the block, as text and HTML."""
     x = ga.asarray(np.arange(1, 5001, dtype=np.float32))
     s = ga.stats()
-    assert isinstance(s, ga.Stats) if hasattr(ga, "Stats") else True
     with s as rec:
         assert rec is s
         y = (x * 2.0 + 1.0).sum()
