@@ -191,18 +191,20 @@ class GpuArray:
         return int(self.get().item())
 
     def __repr__(self):
-        a = self.get()
-        body = np.array2string(a, separator=", ", prefix="GpuArray(")
-        suffix = "" if a.dtype in (dt.float64, dt.int64, dt.bool_) or a.size == 0 and a.dtype == dt.float64 else f", dtype={a.dtype}"
-        return f"GpuArray({body}{suffix})"
+        from ._printing import array_repr
+
+        return array_repr(self)
 
     def __str__(self):
-        return str(self.get())
+        from ._printing import array_str
+
+        return array_str(self)
 
     def __format__(self, spec):
+        # as ndarray: a 0-d array formats as its NumPy scalar, others only with an empty spec
         if self.ndim == 0:
-            return format(self.get().item(), spec)
-        return format(str(self), spec)
+            return format(self.get()[()], spec)
+        return object.__format__(self, spec)
 
     def __hash__(self):
         raise TypeError("unhashable type: 'GpuArray'")
