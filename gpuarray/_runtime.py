@@ -114,10 +114,20 @@ def _pass_on(signum, frame) -> None:
     h(signum, frame)
 
 
+def _in_finalizer(frame) -> bool:
+    """Whether ``frame`` runs inside a finalizer, where Python would swallow a raised exception."""
+    while frame is not None:
+        code = frame.f_code
+        if code in _NO_RAISE or code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
+
+
 def _on_sigint(signum, frame):
     global _interrupted
-    if _owned() or _hold or (frame is not None and frame.f_code in _NO_RAISE):
-        _interrupted = True  # raised when the section ends
+    if _owned() or _hold or _in_finalizer(frame):
+        _interrupted = True  # raised when the section (or the next one, after a finalizer) ends
         return
     _interrupted = False
     _pass_on(signum, frame)
