@@ -3,6 +3,7 @@ same inputs, per thread). GPUARRAY_THREAD_OPS scales the stress test's operation
 from __future__ import annotations
 
 import os
+import sys
 import threading
 
 import numpy as np
@@ -196,3 +197,27 @@ def test_dask_threaded_scheduler():
         np.testing.assert_allclose(s, (h @ h.T).sum(), rtol=1e-3, atol=1e-3)
         assert mx == float((h * np.float32(2) - np.float32(1)).max())
         np.testing.assert_allclose(p, h.T @ h, rtol=1e-4, atol=1e-4)
+
+
+def test_threads_drawing_from_one_generator_get_disjoint_blocks():
+    """Like NumPy's Generator: concurrent draws take disjoint parts of the stream, so together
+    they are exactly the values of the same draws made one after another."""
+    g = ga.random.default_rng(77)
+    g.random(64).get()  # compile outside the threads
+    out = [[] for _ in range(6)]
+
+    def work(i):
+        for _ in range(400):  # draws are lazy: the threads race on the generator alone
+            out[i].append(g.random(64))
+
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch between any two bytecodes
+    try:
+        _run_threads(work, 6)
+    finally:
+        sys.setswitchinterval(old)
+    got = np.sort(ga.concat([a for o in out for a in o]).get())
+    ref = ga.random.default_rng(77)
+    ref.random(64).get()
+    seq = np.sort(ga.concat([ref.random(64) for _ in range(2400)]).get())
+    np.testing.assert_array_equal(got, seq)
