@@ -14,6 +14,7 @@ recorded and raised as KeyboardInterrupt when the main thread leaves its outermo
 from __future__ import annotations
 
 import os
+import _signal
 import signal
 import sys
 import threading
@@ -61,15 +62,20 @@ _MAIN = threading.main_thread().ident
 _interrupted = False  # a SIGINT arrived inside a section of the main thread, not raised yet
 _hold = 0  # main-thread sections waiting on the device with the lock let go
 _prev_handler = None  # the SIGINT handler ours replaced (called to deliver)
-_handler_state = 0  # 0: not installed yet, 1: installed, 2: left alone (not Python's default)
 _NO_RAISE: set = set()  # code objects (finalizers) where a raised interrupt would be swallowed
+_SIGINT = signal.SIGINT
+_getsignal = _signal.getsignal  # (the C function: signal.getsignal wraps it in an enum lookup)
 
 
 class _Critical:
     """``with CRITICAL:`` holds the device lock; a Ctrl-C inside is raised at the outermost exit."""
 
     __slots__ = ()
-    __enter__ = _lock.acquire  # (a builtin method: ``with`` calls it unbound, as acquire())
+
+    def __enter__(self):
+        if _getsignal(_SIGINT) is not _on_sigint:  # (Jupyter resets the handler for every cell)
+            install_interrupt_handler()
+        _lock.acquire()
 
     def __exit__(self, et, ev, tb):
         _lock.release()
@@ -134,21 +140,19 @@ def _on_sigint(signum, frame):
 
 
 def install_interrupt_handler() -> bool:
-    """Install the deferring SIGINT handler (from the main thread; chains to a Python-level
-    handler already there; leaves an ignored or C-level disposition alone). True if installed."""
-    global _handler_state, _prev_handler
+    """Install the deferring SIGINT handler in place of a Python-level one (Python's default, or
+    one it then chains to); an ignored or C-level disposition is left alone. Only the main thread
+    can: sections entered elsewhere try again at the main thread's next one. True if installed."""
+    global _prev_handler
     if threading.get_ident() != _MAIN:
-        return False  # signal.signal works in the main thread only: tried again later
-    cur = signal.getsignal(signal.SIGINT)
+        return False
+    cur = _getsignal(_SIGINT)
     if cur is _on_sigint:
-        _handler_state = 1
         return True
     if not callable(cur):  # SIG_IGN, SIG_DFL or set outside Python: not ours to change
-        _handler_state = 2
         return False
     _prev_handler = cur
-    signal.signal(signal.SIGINT, _on_sigint)
-    _handler_state = 1
+    signal.signal(_SIGINT, _on_sigint)
     return True
 
 
@@ -861,8 +865,6 @@ class Device:
     @locked
     def flush(self) -> None:
         """Submit everything recorded so far."""
-        if _handler_state == 0:  # the device was made outside the main thread
-            install_interrupt_handler()
         if self.pending_work is not None:
             self.pending_work()
         if self._encoder is None:
@@ -1010,8 +1012,6 @@ def device() -> Device:
         with CRITICAL:
             if _dev is None:
                 _dev = Device()
-                if _handler_state == 0:
-                    install_interrupt_handler()
     return _dev
 
 

@@ -294,3 +294,37 @@ def test_flush_failure_keeps_the_batch(monkeypatch):
         dev.flush()
     monkeypatch.undo()
     np.testing.assert_allclose(y.get(), HX * np.float32(3) - np.float32(1), rtol=1e-6)
+
+
+def test_handler_comes_back_after_a_reset_and_chains():
+    """Jupyter sets Python's default handler for every cell: the next section puts the deferring
+    one back. A Python handler already there is called (at once outside sections, at the section's
+    end inside one); an ignored SIGINT stays ignored."""
+    old = signal.getsignal(signal.SIGINT)
+    try:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        x = ga.asarray(HX)
+        assert float((x * 2.0).sum()) == pytest.approx(float((HX * np.float32(2)).sum()), rel=1e-5)
+        assert signal.getsignal(signal.SIGINT) is _runtime._on_sigint
+        calls = []
+
+        def mine(signum, frame):
+            calls.append(_runtime._lock._is_owned())
+
+        signal.signal(signal.SIGINT, mine)
+        with _runtime.critical():
+            assert signal.getsignal(signal.SIGINT) is _runtime._on_sigint
+            signal.raise_signal(signal.SIGINT)
+            for _ in range(3):
+                _noop()
+            assert calls == []  # deferred
+        assert calls == [False]  # called once the section ended
+        signal.raise_signal(signal.SIGINT)
+        for _ in range(3):
+            _noop()
+        assert calls == [False, False]
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        float(x.sum())
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, old)
