@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 
 import gpuarray as ga
-from gpuarray import _array, _codegen, _elementwise, _reduce_codegen, _runtime
+from gpuarray import _array, _codegen, _elementwise, _linalg, _product, _reduce_codegen, _runtime
 
-FILES = {m.__file__ for m in (_runtime, _codegen, _reduce_codegen, _elementwise, _array)}
+FILES = {m.__file__ for m in (_runtime, _codegen, _reduce_codegen, _elementwise, _array, _linalg, _product)}
 SAMPLES = int(os.environ.get("GPUARRAY_INTERRUPT_SAMPLES", "40"))
 FULL = os.environ.get("GPUARRAY_INTERRUPT_SWEEP", "") == "all"
 
@@ -63,6 +63,7 @@ def _steps():
         (put("s", lambda e: e["t"].sum()), put("s", lambda e: e["t"].sum())),  # queued reductions
         (put("m", lambda e: (e["x"] * e["w"]).max(axis=0)), put("m", lambda e: (e["x"] * e["w"]).max(axis=0))),
         (put("u", lambda e: e["x"][1::2] - 1.0), put("u", lambda e: e["x"][1::2] - f32(1))),
+        (put("p", lambda e: e["x"][:9, :7] @ e["w"][:7, :5]), put("p", lambda e: e["x"][:9, :7] @ e["w"][:7, :5])),
         (imul("t", 0.5), imul("t", f32(0.5))),  # a loop of lazy in-place ops
         (iadd("t", "x"), iadd("t", "x")),
         (put("r", lambda e: e["t"].get()), put("r", lambda e: e["t"].copy())),  # a host read
@@ -239,6 +240,7 @@ def test_interrupt_at_every_critical_line(handler, mode):
         info = dev.pool_info()
         assert info["live_bytes"] == base, f"interrupt at traced line {k} ({mode}): device memory leaked"
         assert info["held_bytes"] >= info["live_bytes"]
+    print(f"{mode}: {n} traced lines, {fired} interrupted runs")
     assert fired >= 0.8 * len(_sample(n))
 
 
