@@ -21,9 +21,10 @@ def register_reader(arr, storages) -> None:
         r = st.readers
         r[k] = ref
         if len(r) > st.prune_at:
-            for key in [key for key, v in r.items() if v() is None]:
-                del r[key]
-            st.prune_at = max(64, 2 * len(r))
+            with _runtime.CRITICAL:  # (other threads add readers meanwhile)
+                for key in [key for key, v in list(r.items()) if v() is None]:
+                    r.pop(key, None)
+                st.prune_at = max(64, 2 * len(r))
 
 
 class GpuArray:
@@ -41,10 +42,14 @@ class GpuArray:
         node = self._node
         if isinstance(node, Leaf):
             return node
-        leaf = new_leaf(node.dtype, node.shape)
-        evaluate_into(node, leaf)
-        self._node = leaf
-        return leaf
+        with _runtime.CRITICAL:  # evaluated once, however many threads ask
+            node = self._node
+            if isinstance(node, Leaf):
+                return node
+            leaf = new_leaf(node.dtype, node.shape)
+            evaluate_into(node, leaf)
+            self._node = leaf
+            return leaf
 
     @property
     def is_lazy(self) -> bool:

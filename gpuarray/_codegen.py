@@ -583,6 +583,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 
 
 # ------------------------------------------------------------------------ evaluation
+@_runtime.locked
 def evaluate_into(root, out: Leaf) -> None:
     """Record the kernel that computes ``root`` (broadcast to ``out.shape``) into the view ``out``."""
     plan = Plan(out)

@@ -33,8 +33,9 @@ def _record_deferred() -> None:
     from . import _runtime
 
     dev = _runtime._dev
-    if dev is not None and dev.pending_work is not None:
-        dev.pending_work()
+    work = dev.pending_work if dev is not None else None  # (read once: another thread may run it)
+    if work is not None:
+        work()
 
 
 def add(name: str, n: int = 1) -> None:
