@@ -21,9 +21,10 @@ def register_reader(arr, storages) -> None:
         r = st.readers
         r[k] = ref
         if len(r) > st.prune_at:
-            for key in [key for key, v in r.items() if v() is None]:
-                del r[key]
-            st.prune_at = max(64, 2 * len(r))
+            with _runtime.CRITICAL:  # (other threads add readers meanwhile)
+                for key in [key for key, v in list(r.items()) if v() is None]:
+                    r.pop(key, None)
+                st.prune_at = max(64, 2 * len(r))
 
 
 class GpuArray:
@@ -41,10 +42,14 @@ class GpuArray:
         node = self._node
         if isinstance(node, Leaf):
             return node
-        leaf = new_leaf(node.dtype, node.shape)
-        evaluate_into(node, leaf)
-        self._node = leaf
-        return leaf
+        with _runtime.CRITICAL:  # evaluated once, however many threads ask
+            node = self._node
+            if isinstance(node, Leaf):
+                return node
+            leaf = new_leaf(node.dtype, node.shape)
+            evaluate_into(node, leaf)
+            self._node = leaf
+            return leaf
 
     @property
     def is_lazy(self) -> bool:
@@ -192,18 +197,20 @@ class GpuArray:
         return int(self.get().item())
 
     def __repr__(self):
-        a = self.get()
-        body = np.array2string(a, separator=", ", prefix="GpuArray(")
-        suffix = "" if a.dtype in (dt.float64, dt.int64, dt.bool_) or a.size == 0 and a.dtype == dt.float64 else f", dtype={a.dtype}"
-        return f"GpuArray({body}{suffix})"
+        from ._printing import array_repr
+
+        return array_repr(self)
 
     def __str__(self):
-        return str(self.get())
+        from ._printing import array_str
+
+        return array_str(self)
 
     def __format__(self, spec):
+        # as ndarray: a 0-d array formats as its NumPy scalar, others only with an empty spec
         if self.ndim == 0:
-            return format(self.get().item(), spec)
-        return format(str(self), spec)
+            return format(self.get()[()], spec)
+        return object.__format__(self, spec)
 
     def _repr_inline_(self, max_width):
         """xarray's one-line summary (Dataset reprs): the first elements only, so a repr reads
@@ -228,11 +235,12 @@ class GpuArray:
         every buffer and every recorded write into it, see ``_runtime.Storage``) and the view's
         geometry. A lazy array is evaluated on the device first, and queued reductions are
         recorded (their stores would change the version after the token was taken)."""
-        leaf = self._leaf()
-        dev = _runtime._dev
-        if dev.pending_work is not None:
-            dev.pending_work()
-        return ("gpuarray.GpuArray", leaf.storage.version, leaf.dtype.str, leaf.shape, leaf.strides, leaf.offset)
+        with _runtime.CRITICAL:
+            leaf = self._leaf()
+            work = _runtime._dev.pending_work  # (read once: another thread may run it)
+            if work is not None:
+                work()
+            return ("gpuarray.GpuArray", leaf.storage.version, leaf.dtype.str, leaf.shape, leaf.strides, leaf.offset)
 
     def __copy__(self):
         return self.copy()

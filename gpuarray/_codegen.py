@@ -258,6 +258,8 @@ class Plan:
         self.n = 1
         for x in self.shape:
             self.n *= x
+        if self.n >= _runtime.MAX_ELEMENTS:
+            _runtime.check_elements(self.n, "elementwise kernel")
         self.key = ("ew", tuple(self.desc), len(self.cshape), tuple(self.modes),
                     tuple((dt.wgsl_elem(b[1]), dt.storage(b[1]) == "sub", b[2]) for b in self.bindings),
                     self.out.dtype.char)
@@ -581,6 +583,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 
 
 # ------------------------------------------------------------------------ evaluation
+@_runtime.locked
 def evaluate_into(root, out: Leaf) -> None:
     """Record the kernel that computes ``root`` (broadcast to ``out.shape``) into the view ``out``."""
     plan = Plan(out)

@@ -279,6 +279,7 @@ def can_cast_same_kind(src, dst) -> bool:
     return np.can_cast(src, dst, casting="same_kind")
 
 
+@_runtime.locked
 def assign(target: GpuArray, value, value_temporary: bool = False) -> None:
     """Write ``value`` (array, expression or scalar) into ``target``'s buffer view, broadcasting
     and casting to its dtype. Pending expressions that read the buffer are evaluated first,
@@ -345,6 +346,7 @@ def check_writeable(leaf: Leaf) -> None:
         raise ValueError("assignment destination is read-only")
 
 
+@_runtime.locked
 def flush_readers(storage, exclude=()) -> None:
     """Evaluate every pending expression that reads ``storage`` (before it is overwritten),
     except the arrays in ``exclude`` (the target itself and the value being written)."""
@@ -368,10 +370,12 @@ def apply_inplace(opname: str, target: GpuArray, other) -> None:
             f"dtype('{target.dtype}') with casting rule 'same_kind'"
         )
     if target.is_lazy and not _has_views(target):
-        # nobody else can see this array's buffer: just extend its expression
+        # nobody else can see this array's buffer: just extend its expression (the new node and its
+        # registration as a reader of the buffers it reads, together: see flush_readers)
         node = res._node if res.dtype == target.dtype else Cast(res._node, target.dtype)
-        target._node = node
-        register_reader(target, node.storages)
+        with _runtime.CRITICAL:
+            target._node = node
+            register_reader(target, node.storages)
         return
     # res is the value being written, not a pending reader to evaluate first (that would
     # compute it into a temporary and cost a second kernel)

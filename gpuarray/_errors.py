@@ -10,6 +10,11 @@ class OutOfMemoryError(GpuArrayError, MemoryError):
     """The device could not allocate a buffer, even after the pool was emptied."""
 
 
+class SizeLimitError(GpuArrayError, MemoryError):
+    """An array or a kernel's iteration space is larger than one kernel can address on this
+    device (the storage binding limit, or 2^31 elements of 32-bit indexing)."""
+
+
 class DeviceLostError(GpuArrayError):
     """The GPU device was lost (driver reset or crash); arrays on it are gone."""
 

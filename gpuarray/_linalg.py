@@ -275,6 +275,7 @@ def _trusted_pipeline(dev, kern) -> None:
         return
 
 
+@_runtime.locked
 def _fast_kernel(dev, key, build):
     fresh = key not in dev._kernels
     kern = dev.kernel(key, build)
@@ -605,6 +606,7 @@ def _result(leaf: Leaf, shape) -> GpuArray:
 _units: dict = {}
 
 
+@_runtime.locked
 def _unit(dtype, shape) -> Leaf:
     """A view of the value 1 (of ``dtype``) broadcast to ``shape``: the operand of sum-like reductions."""
     st = _units.get(dtype)

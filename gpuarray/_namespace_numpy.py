@@ -24,6 +24,7 @@ import sys
 import numpy as np
 
 from . import _dtypes as dt
+from . import _printing
 from ._array import GpuArray
 from ._interop import host_fallback, to_host
 
@@ -100,15 +101,17 @@ def min_scalar_type(a):
 
 
 def array2string(a, *args, **kwargs):
-    return np.array2string(to_host(a), *args, **kwargs)
+    if isinstance(a, GpuArray):
+        return _printing.array2string(a, *args, **kwargs)
+    return np.array2string(a, *args, **kwargs)
 
 
 def array_repr(arr, *args, **kwargs):
-    return repr(arr) if isinstance(arr, GpuArray) else np.array_repr(arr, *args, **kwargs)
+    return _printing.array_repr(arr, *args, **kwargs) if isinstance(arr, GpuArray) else np.array_repr(arr, *args, **kwargs)
 
 
 def array_str(a, *args, **kwargs):
-    return np.array_str(to_host(a), *args, **kwargs)
+    return _printing.array_str(a, *args, **kwargs) if isinstance(a, GpuArray) else np.array_str(a, *args, **kwargs)
 
 
 # ----------------------------------------------------------------------------- predicates

@@ -134,14 +134,15 @@ def _sections() -> dict:
         from string import Template
 
         text = (_wgsl_lib.WGSL_DIR / "reduce_combine.wgsl").read_text()
-        name, buf = None, []
+        name, buf, sections = None, [], {}
         for line in text.splitlines() + ["//@ end"]:
             if line.startswith("//@ "):
                 if name:
-                    _SECTIONS[name] = Template("\n".join(buf))
+                    sections[name] = Template("\n".join(buf))
                 name, buf = line[4:].strip(), []
             elif name:
                 buf.append(line)
+        _SECTIONS.update(sections)  # complete at once: another thread may be reading it
     return _SECTIONS
 
 
@@ -729,6 +730,7 @@ def one_pass_ok(kind, monoid, acc, out, root) -> bool:
 _TICKETS: list = [None]
 
 
+@_runtime.locked
 def tickets(n_out: int):
     st = _TICKETS[0]
     if st is None or st.nbytes < 4 * n_out:
@@ -737,6 +739,7 @@ def tickets(n_out: int):
     return st
 
 
+@_runtime.locked
 def reduce_into(root, axes, monoid: str, acc, out: Leaf, out_strides, *, post=None, post_value=None,
                 initial=None, idx_root=None, defer=False) -> None:
     """Record the kernels writing the reduction of ``root`` over ``axes`` into ``out``
@@ -767,6 +770,7 @@ def _geometry(shape, axes) -> tuple:
     ``axes`` (kept per pair in ``_GEOMETRY``: a loop reduces the same shapes each step)."""
     n_out = _prod(shape[d] for d in range(len(shape)) if d not in axes)
     n_red = _prod(shape[d] for d in axes)
+    _runtime.check_elements(n_out * n_red, "reduction")  # before anything is queued
     return (n_out, *choose(n_out, n_red, is_inner(shape, axes)))
 
 
@@ -868,6 +872,7 @@ def _enqueue(p: _Pending) -> None:
         _runtime.device().pending_work = run_pending
 
 
+@_runtime.locked
 def run_pending() -> None:
     """Record the queued reductions, those over the same iteration space as one kernel (their
     second passes, queued again, merge the same way)."""
@@ -931,6 +936,7 @@ def _groups(plan: ReducePlan) -> int:
     return plan.total
 
 
+@_runtime.locked
 def scan_into(root, axis_dims, monoid: str, acc, out: Leaf, out_strides, out_offset) -> None:
     """Record the inclusive scan of ``root`` along ``axis_dims`` (C order) into ``out``
     (``out_strides``/``out_offset``: where each input element's result goes)."""
@@ -939,6 +945,7 @@ def scan_into(root, axis_dims, monoid: str, acc, out: Leaf, out_strides, out_off
     n_red = _prod(shape[d] for d in axis_dims)
     if n_out == 0 or n_red == 0:
         return
+    _runtime.check_elements(n_out * n_red, "scan")
     plan = ReducePlan(out, shape, axis_dims, out_strides, out_offset, shape_kind="scan", monoid=monoid, acc=acc)
     plan.root_node = plan.walk(root)
     _run(plan, _groups)

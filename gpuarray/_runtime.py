@@ -6,11 +6,19 @@ sync points (a host read, a host write into a buffer the batch uses, every
 ``MAX_BATCH`` dispatches, or ``sync()``). Per-dispatch parameters (shapes, strides,
 scalar operands) are packed into one host-side arena, uploaded once per submit and
 bound with a dynamic offset, so bind groups are reused and scalars never recompile.
+
+Threads and Ctrl-C: everything that touches the device or its shared bookkeeping runs in a
+critical section (``CRITICAL`` / ``@locked``): one reentrant lock, inside which a SIGINT is
+recorded and raised as KeyboardInterrupt when the main thread leaves its outermost section.
 """
 from __future__ import annotations
 
 import itertools
 import os
+import _signal
+import signal
+import sys
+import threading
 import time
 import weakref
 
@@ -18,7 +26,7 @@ import numpy as np
 import wgpu
 
 from . import _stats
-from ._errors import DeviceLostError, KernelError, OutOfMemoryError
+from ._errors import DeviceLostError, KernelError, OutOfMemoryError, SizeLimitError
 
 WANTED_FEATURES = (
     "shader-f64",
@@ -39,7 +47,117 @@ MAX_BATCH = 2048  # dispatches recorded before an automatic submit
 SUBMIT_AFTER_S = 0.001
 SUBMIT_CHECK = 8
 ARENA_BYTES = 1 << 20
+# Kernels index elements with 32-bit integers; loops step past their bound by up to a grid's
+# width, so an iteration space stays below 2^31 elements to keep every index from wrapping.
+MAX_ELEMENTS = 1 << 31
 _U = wgpu.BufferUsage
+
+
+# ---------------------------------------------------------------- threads and interrupts
+# One reentrant lock serializes recording, submission, transfers, the pool and the queues of
+# deferred work: threads then see the device as one program in some interleaving of their
+# sections. Python runs signal handlers in the main thread between bytecodes; ours records a
+# SIGINT that lands while the main thread is inside a section (it holds the lock, or waits on the
+# device with the lock let go: ``_hold``) and the outermost section's exit raises it, once the
+# runtime's state is consistent again.
+_lock = threading.RLock()
+_owned = _lock._is_owned  # whether the calling thread holds the lock
+_MAIN = threading.main_thread().ident
+_interrupted = False  # a SIGINT arrived inside a section of the main thread, not raised yet
+_hold = 0  # main-thread sections waiting on the device with the lock let go
+_prev_handler = None  # the SIGINT handler ours replaced (called to deliver)
+_NO_RAISE: set = set()  # code objects (finalizers) where a raised interrupt would be swallowed
+_SIGINT = signal.SIGINT
+_getsignal = _signal.getsignal  # (the C function: signal.getsignal wraps it in an enum lookup)
+
+
+class _Critical:
+    """``with CRITICAL:`` holds the device lock; a Ctrl-C inside is raised at the outermost exit."""
+
+    __slots__ = ()
+
+    def __enter__(self):
+        if _getsignal(_SIGINT) is not _on_sigint:  # (Jupyter resets the handler for every cell)
+            install_interrupt_handler()
+        _lock.acquire()
+
+    def __exit__(self, et, ev, tb):
+        _lock.release()
+        if _interrupted:
+            _deliver()
+        return False
+
+
+CRITICAL = _Critical()
+
+
+def critical() -> _Critical:
+    """The critical-section context manager (``with _runtime.critical(): ...``)."""
+    return CRITICAL
+
+
+def locked(fn):
+    """Decorator: ``fn`` runs as one critical section."""
+    import functools
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        with CRITICAL:
+            return fn(*args, **kwargs)
+
+    return run
+
+
+def _deliver() -> None:
+    """Raise the recorded interrupt if the main thread has left its last section."""
+    global _interrupted
+    if _owned() or _hold or threading.get_ident() != _MAIN:
+        return
+    _interrupted = False
+    _pass_on(signal.SIGINT, sys._getframe(1))
+
+
+def _pass_on(signum, frame) -> None:
+    h = _prev_handler
+    if h is None or h is signal.default_int_handler:
+        raise KeyboardInterrupt
+    h(signum, frame)
+
+
+def _in_finalizer(frame) -> bool:
+    """Whether ``frame`` runs inside a finalizer, where Python would swallow a raised exception."""
+    while frame is not None:
+        code = frame.f_code
+        if code in _NO_RAISE or code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _on_sigint(signum, frame):
+    global _interrupted
+    if _owned() or _hold or _in_finalizer(frame):
+        _interrupted = True  # raised when the section (or the next one, after a finalizer) ends
+        return
+    _interrupted = False
+    _pass_on(signum, frame)
+
+
+def install_interrupt_handler() -> bool:
+    """Install the deferring SIGINT handler in place of a Python-level one (Python's default, or
+    one it then chains to); an ignored or C-level disposition is left alone. Only the main thread
+    can: sections entered elsewhere try again at the main thread's next one. True if installed."""
+    global _prev_handler
+    if threading.get_ident() != _MAIN:
+        return False
+    cur = _getsignal(_SIGINT)
+    if cur is _on_sigint:
+        return True
+    if not callable(cur):  # SIG_IGN, SIG_DFL or set outside Python: not ours to change
+        return False
+    _prev_handler = cur
+    signal.signal(_SIGINT, _on_sigint)
+    return True
 
 
 def list_adapters():
@@ -134,10 +252,15 @@ class Storage:
         self.prune_at = 64
 
     def __del__(self):
+        # runs in any thread at any collection: never blocks on the device lock (see _release),
+        # and a Ctrl-C landing here is kept for the next section's exit (_NO_RAISE)
         try:
             _dev._release(self)
         except Exception:  # interpreter shutdown
             pass
+
+
+_NO_RAISE.add(Storage.__del__.__code__)
 
 
 class Kernel:
@@ -162,6 +285,7 @@ PAR_COPY_MIN = 4 << 20  # host copies from this size on are split over COPY_THRE
 # Non-blocking polls for this long before a blocking wait on a single-chunk read; 0 waits
 # (blocking, on the calling thread) at once, which measured no slower on lavapipe.
 MAP_SPIN_S = 0.0
+MAP_TIMEOUT_S = 60.0  # a staging map still pending this long after its submission is an error
 # wgpu-py versions whose native internals (module-level ffi/lib/libf, ``_internal`` handles) the
 # direct mapping path was written against; any other version uses the public mapping API.
 NATIVE_MAP_VERSIONS = ("0.32.",)
@@ -261,8 +385,8 @@ class _NativeMaps:
         self._info = ffi.new("WGPUBufferMapCallbackInfo *")
         self._info.mode = lib.WGPUCallbackMode_AllowProcessEvents
         self._info.callback = on_map
-        self._index = ffi.new("WGPUSubmissionIndex *")
         self._cmd = ffi.new("WGPUCommandBuffer[1]")
+        self._poll_lock = threading.Lock()
         self._selftest(dev)
 
     def _selftest(self, dev):
@@ -281,6 +405,8 @@ class _NativeMaps:
         if not np.array_equal(got.view(np.uint32), np.arange(4, dtype=np.uint32)):
             raise RuntimeError("direct buffer mapping returned wrong data")
 
+    unlocked_wait = True  # wait() only polls the device: other threads may record meanwhile
+
     def stage(self, buf, size) -> _Stage:
         cell = self.ffi.new("int32_t *")
         self._cells.append(cell)
@@ -298,29 +424,40 @@ class _NativeMaps:
 
     def ready(self, s: _Stage) -> bool:
         if s.cell[0] == _PENDING:
-            self.libf.wgpuDevicePoll(self._dev, False, self._null)
+            with self._poll_lock:
+                self.libf.wgpuDevicePoll(self._dev, False, self._null)
         return s.cell[0] != _PENDING
 
     def wait(self, s: _Stage, spin: float = 0.0) -> None:
         c = s.cell
         if c[0] == _PENDING:
             poll = self.libf.wgpuDevicePoll
-            poll(self._dev, False, self._null)
+            with self._poll_lock:
+                poll(self._dev, False, self._null)
             if spin > 0 and c[0] == _PENDING:
                 until = time.perf_counter() + spin
                 while c[0] == _PENDING and time.perf_counter() < until:
-                    poll(self._dev, False, self._null)
+                    with self._poll_lock:
+                        poll(self._dev, False, self._null)
             if s.index is None:
                 target = self._null  # the most recent submission
-            else:
-                self._index[0] = s.index
-                target = self._index
-            tries = 0
+            else:  # (a cell per wait: threads may wait at once, see Device._read_one)
+                target = self.ffi.new("WGPUSubmissionIndex *", s.index)
+            tries, deadline = 0, None
             while c[0] == _PENDING:
-                if tries == 100:  # a blocking poll resolves every map whose submission is done
-                    raise RuntimeError("a staging buffer map did not complete")
-                poll(self._dev, True, target)
+                # one poll at a time; a blocking poll returns early while another thread submits,
+                # so past a few polls the wait also sleeps, up to MAP_TIMEOUT_S without the map
+                with self._poll_lock:
+                    if c[0] == _PENDING:
+                        poll(self._dev, True, target)
                 tries += 1
+                if c[0] == _PENDING and tries >= 8:
+                    now = time.perf_counter()
+                    if deadline is None:
+                        deadline = now + MAP_TIMEOUT_S
+                    elif now > deadline:
+                        raise RuntimeError("a staging buffer map did not complete")
+                    time.sleep(0.0005)
         if c[0] != _MAPPED:
             c[0] = _IDLE
             raise RuntimeError(self._errors.pop(int(self.ffi.cast("intptr_t", c)), "could not map a staging buffer"))
@@ -345,6 +482,8 @@ class _NativeMaps:
 
 class _PublicMaps:
     """The same operations through wgpu-py's public mapping API (any wgpu-py version)."""
+
+    unlocked_wait = False  # (its promise machinery is not known to be safe to share)
 
     def stage(self, buf, size) -> _Stage:
         return _Stage(buf, size, [_IDLE])
@@ -421,7 +560,13 @@ class Device:
         # writes SPIR-V (OpControlBarrier, Device memory scope); other backends fence the
         # workgroup only. One-pass reductions (_reduce_codegen) rely on it.
         self.device_fence = str(self.adapter.info.get("backend_type", "")).lower() == "vulkan"
+        # A kernel binds at most this many bytes of a buffer and nothing stops it from indexing
+        # past the window (the results are silently wrong), so no buffer may be larger.
+        # GPUARRAY_MAX_BINDING lowers it (tests of the limit without gigabyte arrays).
         self.max_binding = self.limits["max-storage-buffer-binding-size"]
+        lim = os.environ.get("GPUARRAY_MAX_BINDING", "")
+        if lim:
+            self.max_binding = min(self.max_binding, int(float(lim)))
         self.max_buffer = self.limits["max-buffer-size"]
         self.max_bindings = self.limits["max-storage-buffers-per-shader-stage"]
         self.align = max(self.limits["min-storage-buffer-offset-alignment"], 16)
@@ -438,6 +583,7 @@ class Device:
         # cycle is finalized together with everything only it references; without this set the
         # garbage collector could release the wgpu buffer before Storage.__del__ returns it.
         self._owned: set = set()
+        self._late: list = []  # (buffer, nbytes, size class) finalized while another thread held the lock
         # recording
         self._encoder = None
         self._pass = None
@@ -455,9 +601,18 @@ class Device:
         self._bind_groups: dict = {}
 
     # ------------------------------------------------------------------ memory
+    @locked
     def alloc(self, nbytes: int, *, for_host_write: bool = False) -> Storage:
         """A buffer of at least nbytes. Buffers freed in the unsubmitted batch may be reused
         by kernels (they run in recording order) but not for host writes (those happen first)."""
+        if nbytes > self.max_binding:
+            raise SizeLimitError(
+                f"an array of {nbytes} bytes is larger than the device's max-storage-buffer-binding-size "
+                f"({self.max_binding} bytes) on '{self.name}': one kernel cannot address it. Split the data "
+                f"into pieces of at most that size (e.g. dask.array chunks) or use a device with a larger limit"
+            )
+        if self._late:
+            self._drain_late()
         cls = _size_class(nbytes)
         buf = None
         lst = self._free.get(cls)
@@ -499,12 +654,32 @@ class Device:
         )
 
     def _release(self, st: Storage):
-        _stats.live_bytes_changed(-st.nbytes)
-        self._pending.setdefault(st.cls, []).append(st.buffer)
-        self._pooled_bytes += st.cls
+        """Return a finalized Storage's buffer to the pool. Called from ``Storage.__del__`` in
+        whatever thread collects it, so it never waits for the lock: when another thread holds
+        it, the buffer is queued (``_late``) and pooled by the next section that allocates,
+        submits or reports the pool."""
+        if not _lock.acquire(False):
+            self._late.append((st.buffer, st.nbytes, st.cls))  # (list.append is atomic)
+            return
+        try:
+            self._pool_buffer(st.buffer, st.nbytes, st.cls)
+        finally:
+            _lock.release()
 
+    def _pool_buffer(self, buf, nbytes, cls):
+        _stats.live_bytes_changed(-nbytes)
+        self._pending.setdefault(cls, []).append(buf)
+        self._pooled_bytes += cls
+
+    def _drain_late(self):
+        late = self._late
+        while late:
+            self._pool_buffer(*late.pop())
+
+    @locked
     def free_pool(self):
         """Destroy every pooled (unused) buffer."""
+        self._drain_late()
         for d in (self._free, self._pending):
             for cls, lst in d.items():
                 for b in lst:
@@ -515,10 +690,13 @@ class Device:
         self._pooled_bytes = 0
         self._bind_groups.clear()
 
+    @locked
     def pool_info(self) -> dict:
+        self._drain_late()
         return {"pooled_bytes": self._pooled_bytes, "held_bytes": self._held_bytes, "live_bytes": _stats.live_bytes()}
 
     # --------------------------------------------------------------- transfers
+    @locked
     def upload(self, data: np.ndarray) -> Storage:
         """A new buffer holding the bytes of a C-contiguous host array."""
         data = np.asarray(data, order="C")
@@ -527,6 +705,7 @@ class Device:
         self._write(st, 0, raw, fresh=True)
         return st
 
+    @locked
     def write(self, st: Storage, offset: int, raw) -> None:
         """Host bytes into a buffer at a byte offset (4-byte aligned ends are padded by reading back)."""
         self._write(st, offset, raw, fresh=False)
@@ -611,6 +790,7 @@ class Device:
             ring.append(s)
             pos += c
 
+    @locked
     def read(self, st: Storage, offset: int, nbytes: int) -> np.ndarray:
         """Bytes [offset, offset+nbytes) of a buffer, as a new uint8 host array (waits for the GPU)."""
         if nbytes == 0:
@@ -644,7 +824,10 @@ class Device:
         self.flush()
         s.index = None  # the submission just made is the most recent one
         maps.begin(s, False, size)
-        maps.wait(s, MAP_SPIN_S)
+        if maps.unlocked_wait:
+            _wait_unlocked(maps, s)
+        else:
+            maps.wait(s, MAP_SPIN_S)
         maps.get(s, skip, out, size)
         maps.unmap(s)
         pool.append(s)  # not returned after an error: its map state is unknown
@@ -684,6 +867,7 @@ class Device:
                 issue(i + depth)
         pool.extend(stages)  # not returned after an error: their map state is unknown
 
+    @locked
     def copy(self, src: Storage, src_off: int, dst: Storage, dst_off: int, nbytes: int) -> None:
         """Device-to-device byte copy, recorded in order with the kernels (4-byte aligned)."""
         if self.pending_work is not None:
@@ -704,6 +888,7 @@ class Device:
             self._pass.end()
             self._pass = None
 
+    @locked
     def flush(self) -> None:
         """Submit everything recorded so far."""
         if self.pending_work is not None:
@@ -711,9 +896,13 @@ class Device:
         if self._encoder is None:
             return
         self._end_pass()
-        try:
+        try:  # a failure here leaves the batch recorded, to be submitted by the next flush
             if self._arena_used:
                 self.queue.write_buffer(self._arena, 0, memoryview(self._arena_host)[: self._arena_used])
+        except Exception as e:
+            self._check_lost(e)
+            raise
+        try:  # an encoder or submission the device rejected cannot be submitted again: raised
             self.queue.submit([self._encoder.finish()])
         except Exception as e:
             self._check_lost(e)
@@ -724,16 +913,20 @@ class Device:
             self._batch = 0
             self._batch_buffers.clear()
         _stats.add("submits")
+        if self._late:
+            self._drain_late()
         for cls, lst in self._pending.items():
             self._free.setdefault(cls, []).extend(lst)
         self._pending.clear()
 
+    @locked
     def sync(self) -> None:
         """Submit pending work and wait until the device has finished it."""
         self.flush()
         tmp = self.alloc(4)
         self.read(tmp, 0, 4)
 
+    @locked
     def dispatch(self, kernel: Kernel, storages, params: bytes, groups: int) -> None:
         """Record one dispatch of ``groups`` workgroups (laid out on a 2-D grid past 65535)."""
         if self.pending_work is not None:
@@ -777,6 +970,7 @@ class Device:
             self.flush()
 
     # ----------------------------------------------------------------- kernels
+    @locked
     def kernel(self, key, build) -> Kernel:
         """The compiled kernel for a structural key; ``build()`` -> (name, source, access, window)
         runs only on a miss. access: 'r' or 'rw' per data binding (bindings 1..n)."""
@@ -818,14 +1012,45 @@ class Device:
             ) from e
 
 
+_NO_RAISE.add(Device._release.__code__)
+
+
+def _wait_unlocked(maps, s) -> None:
+    """Wait for a staging buffer's map with the device lock let go (the buffer belongs to this
+    call and its copy is submitted), so other threads record meanwhile; a Ctrl-C stays deferred."""
+    global _hold
+    main = threading.get_ident() == _MAIN
+    if main:
+        _hold += 1
+    saved = _lock._release_save()
+    try:
+        maps.wait(s, MAP_SPIN_S)
+    finally:
+        _lock._acquire_restore(saved)
+        if main:
+            _hold -= 1
+
+
 _dev: Device | None = None
 
 
 def device() -> Device:
     global _dev
     if _dev is None:
-        _dev = Device()
+        with CRITICAL:
+            if _dev is None:
+                _dev = Device()
     return _dev
+
+
+def check_elements(n: int, what: str = "kernel") -> None:
+    """Refuse an iteration space that 32-bit kernel indices cannot cover (a broadcast view can
+    be that large without any memory behind it)."""
+    if n >= MAX_ELEMENTS:
+        raise SizeLimitError(
+            f"a {what} over {n} elements: kernels address fewer than 2^31 elements per dispatch "
+            f"on this device. Reduce over smaller pieces (e.g. dask.array chunks)"
+        )
 
 
 def groups_for(n: int, per_group: int = WORKGROUP) -> int:

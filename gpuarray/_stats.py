@@ -2,12 +2,14 @@
 
 ``with gpuarray.stats() as s:`` records the counters' growth inside the block;
 ``s`` stays readable afterwards. Counters are cumulative module-wide; a
-recorder keeps the values at its start and reports differences.
+recorder keeps the values at its start and reports differences. A recorder
+shows its counters (``repr``, and an HTML table in notebooks), live while it
+records and frozen once its block ends.
 """
 from __future__ import annotations
 
 import collections
-import contextlib
+import weakref
 
 COUNTERS = (
     "dispatches",
@@ -22,7 +24,8 @@ COUNTERS = (
 _totals = dict.fromkeys(COUNTERS, 0)
 _fallbacks: collections.Counter = collections.Counter()
 _live_bytes = 0
-_active: list["Stats"] = []
+# weak references to the recorders still recording: their peaks follow the live bytes
+_active: list = []
 
 
 def _record_deferred() -> None:
@@ -30,8 +33,9 @@ def _record_deferred() -> None:
     from . import _runtime
 
     dev = _runtime._dev
-    if dev is not None and dev.pending_work is not None:
-        dev.pending_work()
+    work = dev.pending_work if dev is not None else None  # (read once: another thread may run it)
+    if work is not None:
+        work()
 
 
 def add(name: str, n: int = 1) -> None:
@@ -45,8 +49,9 @@ def fallback(func_name: str) -> None:
 def live_bytes_changed(delta: int) -> None:
     global _live_bytes
     _live_bytes += delta
-    for s in _active:
-        if _live_bytes > s._peak:
+    for r in tuple(_active) if _active else ():  # a recorder's death removes its reference
+        s = r()
+        if s is not None and _live_bytes > s._peak:
             s._peak = _live_bytes
 
 
@@ -54,15 +59,49 @@ def live_bytes() -> int:
     return _live_bytes
 
 
+def _forget(ref) -> None:
+    try:
+        _active.remove(ref)
+    except ValueError:
+        pass
+
+
+def _size(n: int) -> str:
+    for unit in ("KiB", "MiB", "GiB", "TiB"):
+        n /= 1024
+        if abs(n) < 1024:
+            break
+    return f"{n:.1f} {unit}"
+
+
 class Stats:
-    """Counters recorded between the start of a ``stats()`` block and its end (or now)."""
+    """Counters recorded from the start of a ``stats()`` block (or the ``stats()`` call, without a
+    block) to its end (or now)."""
 
     def __init__(self):
+        self._ref = weakref.ref(self, _forget)
+        self._start_recording()
+
+    def _start_recording(self):
+        _record_deferred()  # work queued before the start is not the recorder's
         self._start = dict(_totals)
         self._start_fb = collections.Counter(_fallbacks)
         self._end = None
         self._end_fb = None
         self._peak = _live_bytes
+        if self._ref not in _active:
+            _active.append(self._ref)
+
+    def __enter__(self):
+        self._start_recording()
+        return self
+
+    def __exit__(self, *exc):
+        _record_deferred()
+        _forget(self._ref)
+        self._end = dict(_totals)
+        self._end_fb = collections.Counter(_fallbacks)
+        return False
 
     def _now(self):
         return (self._end or _totals), (self._end_fb if self._end_fb is not None else _fallbacks)
@@ -91,23 +130,35 @@ class Stats:
         d["fallbacks"] = self.fallbacks
         return d
 
+    def _rows(self) -> list[tuple[str, str]]:
+        rows = []
+        for k, v in self.as_dict().items():
+            if k == "fallbacks":
+                v = ", ".join(f"{f}: {n}" for f, n in sorted(v.items())) or "none"
+            elif k.endswith("bytes") or k.startswith("bytes"):
+                v = f"{v}" + (f"  ({_size(v)})" if v >= 1024 else "")
+            rows.append((k, str(v)))
+        return rows
+
+    def _title(self) -> str:
+        return f"gpuarray.stats ({'recording' if self._end is None else 'finished'})"
+
     def __repr__(self):
-        return "Stats(" + ", ".join(f"{k}={v}" for k, v in self.as_dict().items()) + ")"
+        rows = self._rows()
+        w = max(len(k) for k, _ in rows)
+        return "\n".join([self._title()] + [f"  {k:<{w}}  {v}" for k, v in rows])
+
+    def _repr_html_(self):
+        import html
+
+        body = "".join(f"<tr><th style='text-align:left'>{k}</th><td>{html.escape(v)}</td></tr>" for k, v in self._rows())
+        return f"<table><caption>{html.escape(self._title())}</caption>{body}</table>"
 
 
-@contextlib.contextmanager
-def stats():
-    """Record device counters for the enclosed block: ``with gpuarray.stats() as s: ...``."""
-    _record_deferred()  # work queued before the block is not the block's
-    s = Stats()
-    _active.append(s)
-    try:
-        yield s
-    finally:
-        _record_deferred()
-        _active.remove(s)
-        s._end = dict(_totals)
-        s._end_fb = collections.Counter(_fallbacks)
+def stats() -> Stats:
+    """Record device counters: ``with gpuarray.stats() as s: ...`` (the block's), or
+    ``s = gpuarray.stats()`` (from now on); ``s`` displays its counters."""
+    return Stats()
 
 
 def totals() -> dict:

@@ -13,7 +13,7 @@ import operator
 import numpy as np
 
 from .. import _dtypes as dt
-from .. import _fallback
+from .. import _fallback, _runtime
 from .._array import GpuArray
 from .._creation import asarray
 from .._graph import Cast, broadcast_shapes
@@ -104,9 +104,12 @@ class Generator:
         return f"Generator(Philox4x32-10) at counter {self._counter}"
 
     def _words(self, n_blocks: int) -> list[int]:
-        """Key and counter words of the next ``n_blocks`` blocks, and advance past them."""
-        lo, hi = split64(self._counter)
-        self._counter = (self._counter + n_blocks) & _U64
+        """Key and counter words of the next ``n_blocks`` blocks, and advance past them (as one
+        step: threads drawing from one generator get disjoint blocks, as with NumPy's)."""
+        with _runtime.CRITICAL:
+            c = self._counter
+            self._counter = (c + n_blocks) & _U64
+        lo, hi = split64(c)
         return [self._key[0], self._key[1], lo, hi]
 
     def _draw(self, kind: str, dtype, shape, extra=()) -> GpuArray:
