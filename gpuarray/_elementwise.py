@@ -257,8 +257,9 @@ def _resolve(opname, args):
         if ct.kind == "c":  # no complex kernel yet: NumPy on the host decides and computes
             how = "host"
         else:
-            how = TypeError(f"ufunc '{op.name}' not supported for the input types "
-                            f"({', '.join(str(a.dtype) for a in arrays)})")
+            from ._ufunc import no_loop
+
+            how = no_loop(op.name, [a.dtype for a in arrays])
     elif not check_expression(op.name, ct) or (op.name == "nextafter" and ct == dt.float16):
         # (float16 is computed in f32, so its ulp steps are not the f32 ones)
         how = "host"
@@ -476,25 +477,38 @@ def angle(x, deg=False):
     return apply("rad2deg", r) if deg else r
 
 
+def _with_keywords(name, inputs, out, kw):
+    """The namespace's ``name(*inputs, out=..., where=..., dtype=...)``: NumPy's keyword rules
+    (``_ufunc``), the host's NumPy where the device cannot decide."""
+    from . import _ufunc
+
+    uf = getattr(np, name, None)
+    kw = dict(kw, out=out) if out is not None else dict(kw)
+    if not isinstance(uf, np.ufunc):
+        raise TypeError(f"{name}() got unexpected keyword arguments {sorted(kw)}")
+    try:
+        return _ufunc.call(uf, name, inputs, dict(kw))
+    except _ufunc.NoDeviceImpl:
+        from ._interop import host_fallback
+
+        return host_fallback(uf, name, inputs, kw)
+
+
 def _make(name):
     nin = _ops.OPS[name].nin
 
     if nin == 1:
         def f(x, /, out=None, **kw):
-            res = apply(name, x)
-            if out is not None:
-                assign(out, res)
-                return out
-            return res
+            if out is None and not kw:
+                return apply(name, x)
+            return _with_keywords(name, (x,), out, kw)
     else:
         def f(x1, x2, /, out=None, **kw):
-            res = apply(name, x1, x2)
-            if out is not None:
-                assign(out, res)
-                return out
-            return res
+            if out is None and not kw:
+                return apply(name, x1, x2)
+            return _with_keywords(name, (x1, x2), out, kw)
     f.__name__ = name
-    f.__doc__ = f"Elementwise ``{name}`` on the GPU (NumPy semantics); lazy until its value is needed."
+    f.__doc__ = f"Elementwise ``{name}`` on the GPU (NumPy semantics and keywords); lazy until its value is needed."
     return f
 
 

@@ -155,6 +155,13 @@ def _float_for(t: np.dtype) -> np.dtype:
     return dt.default_float()
 
 
+def _no_loop(name, in_dtypes, scalars) -> Exception:
+    """NumPy's UFuncTypeError (no loop) for these operands."""
+    from ._ufunc import no_loop
+
+    return no_loop(name, list(in_dtypes) + [type(s) for s in scalars])
+
+
 def resolve_types(op: OpDef, in_dtypes: list, scalars: list) -> tuple[np.dtype, np.dtype]:
     """(compute dtype, result dtype) for an op on arrays of ``in_dtypes``; ``scalars`` holds the
     Python scalars among the operands (weak types, NEP 50). Raises TypeError like NumPy for
@@ -187,11 +194,9 @@ def resolve_types(op: OpDef, in_dtypes: list, scalars: list) -> tuple[np.dtype, 
         if promoted == dt.bool_:
             ct = rt = dt.int8
         if op.rule == "shift" and ct.kind not in "iu":
-            raise TypeError(f"ufunc '{op.name}' not supported for the input types ({', '.join(map(str, in_dtypes))})")
+            raise _no_loop(op.name, in_dtypes, scalars)
     if ct.kind not in op.kinds and ct.kind != "c":
-        raise TypeError(
-            f"ufunc '{op.name}' not supported for the input types ({', '.join(str(t) for t in in_dtypes) or 'scalars'})"
-        )
+        raise _no_loop(op.name, in_dtypes, scalars)
     return ct, rt
 
 

@@ -1,0 +1,216 @@
+"""NumPy's ufunc rules kept: the keywords (out, where, dtype, casting, order, subok, signature)
+through both entry points (``gpuarray.add(...)`` and ``numpy.add(gpuarray...)``), Python
+sequences as operands, NumPy's exception classes, errstate, and the dtype/value rules NumPy
+applies (float loops of mixed integers, integer powers, NaN into integers, read-only views).
+
+Every check runs NumPy on the same inputs (host copies, outputs poisoned with 7 first) and
+compares values, dtypes and exception classes."""
+from __future__ import annotations
+
+import itertools
+import warnings
+
+import numpy as np
+import pytest
+from conftest import HAS64
+
+import gpuarray as ga
+
+pytestmark = pytest.mark.skipif(not HAS64, reason="the reference cases use float64/int64")
+
+POISON = 7
+SHAPE = (3, 5)
+
+
+def _inputs(kind):
+    """Two operands of SHAPE with NaN, inf, -0.0 and zeros in the second (floats), or signed ints."""
+    if kind == "f":
+        a = np.array([[1.5, -2.0, np.nan, 4.0, -0.0], [np.inf, 3.0, -1.0, 0.25, 9.0], [2.0, -np.inf, 5.0, 6.0, 1.0]])
+        b = np.array([[2.0, 0.0, 1.0, -0.0, 3.0], [1.0, np.nan, 0.0, 4.0, -2.0], [8.0, 2.0, 0.0, np.inf, 1.0]])
+    else:
+        a = np.array([[3, -7, 12, 5, 1], [0, 9, -4, 6, 2], [11, -1, 8, 3, 100]], np.int32)
+        b = np.array([[2, 3, -5, 7, 1], [4, 1, 6, -2, 9], [3, 5, 1, 2, 7]], np.int32)
+    return a, b
+
+
+# (ufunc name, input kind): unary float, unary int, binary, binary that changes dtype, comparison, int only
+UFUNCS = [("sqrt", "f"), ("negative", "i"), ("add", "f"), ("divide", "i"), ("less", "f"), ("bitwise_and", "i")]
+OUTS = ["none", "fresh", "alias0", "alias1", "view"]
+WHERES = ["none", "full", "bcast", "True", "False"]
+DTYPES = [None, "f4", "i8"]
+CASTINGS = [None, "same_kind", "unsafe", "no", "equiv", "safe"]
+
+
+def _natural(name, kind):
+    a, b = _inputs(kind)
+    f = getattr(np, name)
+    with np.errstate(all="ignore"):
+        return (f(a) if f.nin == 1 else f(a, b)).dtype
+
+
+def _case(xp_is_np, name, kind, out_kind, where_kind, dtype, casting, via):
+    """Run one call; returns (value arrays to compare, exception class) for NumPy (xp_is_np) or gpuarray."""
+    a, b = _inputs(kind)
+    f = getattr(np, name)
+    nat = _natural(name, kind) if dtype is None else np.dtype(dtype)
+    mask = np.array([[True, False, True, True, False], [False, True, True, False, True], [True, True, False, False, True]])
+    conv = (lambda x: x) if xp_is_np else ga.asarray
+    ins = [conv(a.copy()), conv(b.copy())][: f.nin]
+    big = np.full((SHAPE[0], 2 * SHAPE[1]), POISON, nat)
+    keep = None
+    if out_kind == "fresh":
+        out = conv(np.full(SHAPE, POISON, nat))
+    elif out_kind == "alias0":
+        out = ins[0]
+    elif out_kind == "alias1":
+        if f.nin < 2:
+            return None
+        out = ins[1]
+    elif out_kind == "view":
+        keep = conv(big)
+        out = keep[:, ::2]
+    else:
+        out = None
+    kw = {}
+    if out is not None:
+        kw["out"] = out
+    if where_kind == "full":
+        kw["where"] = conv(mask)
+    elif where_kind == "bcast":
+        kw["where"] = conv(mask[1])
+    elif where_kind in ("True", "False"):
+        kw["where"] = where_kind == "True"
+    if dtype is not None:
+        kw["dtype"] = dtype
+    if casting is not None:
+        kw["casting"] = casting
+    fn = f if (xp_is_np or via == "numpy") else getattr(ga, name)
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = fn(*ins, **kw)
+    except Exception as e:  # noqa: BLE001 - the class is what is compared
+        return None, type(e)
+    if out is not None:
+        assert res is out
+        vals = [keep if keep is not None else out]
+    elif where_kind in ("none", "True"):
+        vals = [res]
+    else:  # a fresh output under where: only the selected elements are defined (NumPy leaves the rest)
+        m = np.broadcast_to(mask if where_kind == "full" else (mask[1] if where_kind == "bcast" else False), res.shape)
+        vals = [np.asarray(res)[m]]
+    return [np.asarray(v.get() if isinstance(v, ga.GpuArray) else v) for v in vals], None
+
+
+def _check(name, kind, out_kind, where_kind, dtype, casting, via):
+    want = _case(True, name, kind, out_kind, where_kind, dtype, casting, via)
+    if want is None:
+        return
+    got = _case(False, name, kind, out_kind, where_kind, dtype, casting, via)
+    label = f"{via} {name}({kind}) out={out_kind} where={where_kind} dtype={dtype} casting={casting}"
+    (wv, we), (gv, ge) = want, got
+    assert ge is we, f"{label}: raised {ge} where NumPy raised {we}"
+    if we is None:
+        for w, g in zip(wv, gv):
+            assert g.dtype == w.dtype and g.shape == w.shape, f"{label}: {g.dtype}{g.shape} vs {w.dtype}{w.shape}"
+            np.testing.assert_allclose(g, w, rtol=1e-6, atol=0, equal_nan=True, err_msg=label)
+
+
+@pytest.mark.parametrize("via", ["namespace", "numpy"])
+@pytest.mark.parametrize("name,kind", UFUNCS)
+def test_out_where_product(name, kind, via):
+    """Every out= with every where= (default dtype and casting)."""
+    for out_kind, where_kind in itertools.product(OUTS, WHERES):
+        _check(name, kind, out_kind, where_kind, None, None, via)
+
+
+@pytest.mark.parametrize("via", ["namespace", "numpy"])
+@pytest.mark.parametrize("name,kind", UFUNCS)
+def test_dtype_casting_product(name, kind, via):
+    """dtype= with every casting rule, into no / a fresh / a strided output, with and without a mask."""
+    for out_kind, where_kind, dtype, casting in itertools.product(["none", "fresh", "view"], ["none", "bcast"],
+                                                                  DTYPES, CASTINGS):
+        _check(name, kind, out_kind, where_kind, dtype, casting, via)
+
+
+def test_divide_out_where_issue_example():
+    a = np.array([1.0, 2.0, 3.0, 4.0])
+    b = np.array([1.0, 0.0, 2.0, 0.0])
+    for call in (lambda g, h: ga.divide(g, h, out=g, where=h != 0), lambda g, h: np.divide(g, h, out=g, where=h != 0)):
+        g, h = ga.asarray(a), ga.asarray(b)
+        call(g, h)
+        want = a.copy()
+        np.divide(want, b, out=want, where=b != 0)
+        np.testing.assert_array_equal(g.get(), want)
+
+
+@pytest.mark.parametrize("via", ["namespace", "numpy"])
+def test_other_keywords(via):
+    a = np.array([1.0, 2.5, -3.0])
+    g = ga.asarray(a)
+    f = np.add if via == "numpy" else ga.add
+    for kw in ({"order": "F"}, {"order": "K"}, {"subok": False}, {"signature": ("f4", "f4", "f4")},
+               {"signature": "dd->d"}, {"order": "X"}, {"casting": "bogus"}, {"dtype": "f4", "signature": "dd->d"}):
+        try:
+            want = np.add(a, 1, **kw)
+            werr = None
+        except Exception as e:  # noqa: BLE001
+            werr = type(e)
+        try:
+            got = f(g, 1, **kw)
+            gerr = None
+        except Exception as e:  # noqa: BLE001
+            gerr = type(e)
+        assert gerr is werr, kw
+        if werr is None:
+            assert got.dtype == want.dtype, kw
+            np.testing.assert_array_equal(got.get(), want)
+
+
+@pytest.mark.parametrize("via", ["namespace", "numpy"])
+def test_out_errors(via):
+    g = ga.asarray([1.0, 2.0, 3.0])
+    f = np.add if via == "numpy" else ga.add
+    for out, exc in (([0, 0, 0], TypeError), ((ga.zeros(3), ga.zeros(3)), ValueError), (ga.zeros(2), ValueError),
+                     (ga.zeros((2, 3)), None)):
+        if exc is None:
+            r = f(g, 1, out=out)
+            np.testing.assert_array_equal(r.get(), np.add(np.array([1.0, 2, 3]), 1, out=np.zeros((2, 3))))
+        else:
+            with pytest.raises(exc):
+                f(g, 1, out=out)
+    with pytest.raises(TypeError, match="bool"):  # where= is cast to bool under 'safe'
+        f(g, 1, out=ga.zeros(3), where=ga.asarray([1, 0, 1]))
+
+
+# ---------------------------------------------------------------------------- NumPy's exception classes
+def _raised(f):
+    try:
+        f()
+    except Exception as e:  # noqa: BLE001 - the class is what is compared
+        return type(e)
+    return None
+
+
+def test_ufunc_exception_classes():
+    """NumPy's own classes: UFuncTypeError subclasses for casting, TypeError for a missing loop."""
+    from numpy._core._exceptions import UFuncTypeError
+
+    h = np.array([1.0, 4.0])
+    g = ga.asarray(h)
+    cases = [
+        lambda x, m: m.sqrt(x, out=m.zeros(2, dtype=np.int64)),
+        lambda x, m: m.bitwise_and(x, x),
+        lambda x, m: x & x,
+        lambda x, m: m.add(x, 1, dtype="i8"),
+        lambda x, m: m.left_shift(x, 1),
+        lambda x, m: m.invert(x),
+        lambda x, m: m.sqrt(x, dtype="i8"),
+        lambda x, m: m.add(x, 1, out=m.zeros(2, dtype=np.float32), casting="no"),
+    ]
+    for i, c in enumerate(cases):
+        want = _raised(lambda: c(h, np))
+        assert want is not None
+        assert _raised(lambda: c(g, ga)) is want, i
+        assert _raised(lambda: c(g, np)) is want, i
+    assert issubclass(_raised(lambda: np.sqrt(g, out=ga.zeros(2, dtype=np.int64))), UFuncTypeError)
