@@ -214,3 +214,77 @@ def test_ufunc_exception_classes():
         assert _raised(lambda: c(g, ga)) is want, i
         assert _raised(lambda: c(g, np)) is want, i
     assert issubclass(_raised(lambda: np.sqrt(g, out=ga.zeros(2, dtype=np.int64))), UFuncTypeError)
+
+
+# ---------------------------------------------------------------------------- Python sequences as operands
+def _same(f, *host):
+    """f on host operands (NumPy) and on their GpuArray copies: same value/dtype or same exception class."""
+    dev = [ga.asarray(h) if isinstance(h, np.ndarray) else h for h in host]
+    try:
+        want, werr = f(*[h.copy() if isinstance(h, np.ndarray) else h for h in host]), None
+    except Exception as e:  # noqa: BLE001
+        want, werr = None, type(e)
+    try:
+        got, gerr = f(*dev), None
+    except Exception as e:  # noqa: BLE001
+        got, gerr = None, type(e)
+    assert gerr is werr, f"raised {gerr}, NumPy {werr}"
+    if werr is None:
+        assert isinstance(got, ga.GpuArray), type(got)
+        got = got.get()
+        assert got.dtype == want.dtype and got.shape == want.shape, (got.dtype, got.shape, want.dtype, want.shape)
+        np.testing.assert_array_equal(got, want)
+
+
+SEQ_CASES = {
+    "add list": lambda x: x + [1, 2, 3],
+    "radd list": lambda x: [1, 2, 3] + x,
+    "sub tuple": lambda x: x - (1.5, 0.5, -2.0),
+    "rsub tuple": lambda x: (1.5, 0.5, -2.0) - x,
+    "mul nested": lambda x: x * [[1], [2]],
+    "pow list": lambda x: x ** [2, 0, 1],
+    "floordiv list": lambda x: x // [2, 3, 4],
+    "gt list": lambda x: x > [0, 1, 5],
+    "le tuple": lambda x: x <= (0, 1, 5),
+    "eq list": lambda x: x == [0, 2, 2],
+    "ne tuple": lambda x: x != (0, 2, 2),
+    "eq None": lambda x: x == None,  # noqa: E711 - NumPy compares elementwise
+    "ne None": lambda x: x != None,  # noqa: E711
+    "eq str": lambda x: x == "a",
+    "matmul tuple": lambda x: x @ (1, 2, 3),
+    "rmatmul list": lambda x: [[1, 0, 2], [3, 1, 1]] @ x,
+    "mul bad shape": lambda x: x * [1, 2],
+    "and list": lambda x: x & [1, 3, 0],
+    "np add list": lambda x: np.add(x, [1, 2, 3]),
+    "np less tuple": lambda x: np.less((1, 2, 3), x),
+}
+
+
+@pytest.mark.parametrize("case", list(SEQ_CASES))
+def test_sequence_operands(case):
+    _same(SEQ_CASES[case], np.array([4, -1, 7]))
+
+
+def test_sequence_operands_scalar_array_and_inplace():
+    _same(lambda x: x * [1, 2], np.asarray(3))
+    _same(lambda x: [1, 2] * x, np.asarray(3))
+    _same(lambda x: x + [[1.5], [2.5]], np.asarray(2.0))
+
+    def iadd(x):
+        x += [1, 2, 3]
+        x -= (0.5, 0.5, 0.5)
+        return x
+
+    _same(iadd, np.array([1.0, 2.0, 3.0]))
+
+    def imatmul(x):
+        x @= [[1, 2], [3, 4]]
+        return x
+
+    _same(imatmul, np.array([[1.0, 0.0], [2.0, 1.0]]))
+
+    def ibad(x):
+        x += [1, 2]
+        return x
+
+    _same(ibad, np.array([1.0, 2.0, 3.0]))
