@@ -386,13 +386,7 @@ def value_node(value, dtype):
     if isinstance(value, GpuArray):
         node = value._node
         return node if node.dtype == dtype else Cast(node, dtype)
-    if isinstance(value, complex) and dtype.kind != "c":
-        raise TypeError(f"cannot assign a complex value to an array of {dtype}")
-    if isinstance(value, float) and dtype.kind in "biu" and np.isfinite(value):
-        value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and dtype.kind in "iu":
-        dt.check_int_fits(value, dtype)
-    return Const(np.array(value).astype(dtype).item() if dtype.kind != "c" else complex(value), dtype)
+    return Const(dt.store_scalar(value, dtype), dtype)
 
 
 def _detach(node, view: Leaf):

@@ -157,6 +157,8 @@ def _apply(opname: str, args) -> GpuArray:
     else:
         shapes = [a._node.shape for a in args if isinstance(a, GpuArray)]
         shape = shapes[0] if all(sh == shapes[0] for sh in shapes) else broadcast_shapes(*shapes)
+    if op.name == "power" and ct.kind in "iu" and isinstance(args[1], GpuArray) and args[1].dtype.kind == "i":
+        _check_exponents(args[1], shape)
     if op.name == "power" and not isinstance(args[1], GpuArray):
         if ct.kind in "iu" and isinstance(args[1], int) and args[1] < 0:
             dt.check_int_fits(args[1], ct)  # NEP 50 comes first: uint8_array ** -1 is an OverflowError
@@ -173,6 +175,18 @@ def _apply(opname: str, args) -> GpuArray:
             raise  # NEP 50: arithmetic with a Python int the dtype cannot hold is an error
         return res
     return GpuArray(Ew(op.name, rt, shape, srcs, ct))
+
+
+def _check_exponents(e: GpuArray, shape) -> None:
+    """NumPy's integer power raises for a negative exponent. Which elements are negative is only
+    known on the device: this reads one bool back (a sync), paid by integer powers with a
+    signed integer exponent array only."""
+    if 0 in shape or 0 in e.shape:
+        return
+    from ._reductions import any as _any
+
+    if bool(_any(apply("less", e, 0))):
+        raise ValueError("Integers to negative integer powers are not allowed.")
 
 
 def _power_shortcut(fast: str, x, rt, shape, ct) -> GpuArray:
@@ -288,7 +302,8 @@ def assign(target: GpuArray, value, value_temporary: bool = False) -> None:
     leaf = target._node
     if not isinstance(leaf, Leaf):
         leaf = target._leaf()
-    value = as_operand(value)
+    if not (isinstance(value, np.generic) and value.dtype.kind in "biufc"):  # (NumPy scalars: scalar rules)
+        value = as_operand(value)
     if isinstance(value, GpuArray):
         broadcast_shapes(value.shape, leaf.shape)
         if len(value.shape) > len(leaf.shape) or any(
@@ -303,14 +318,7 @@ def assign(target: GpuArray, value, value_temporary: bool = False) -> None:
         if node.dtype != leaf.dtype:
             node = Cast(node, leaf.dtype)
     else:
-        v = value
-        if isinstance(v, complex) and leaf.dtype.kind != "c":
-            raise TypeError(f"cannot assign a complex value to an array of {leaf.dtype}")
-        if isinstance(v, float) and leaf.dtype.kind in "biu":
-            v = int(v) if np.isfinite(v) else v
-        if isinstance(v, int) and not isinstance(v, bool) and leaf.dtype.kind in "iu":
-            dt.check_int_fits(v, leaf.dtype)
-        node = Const(np.array(v).astype(leaf.dtype).item() if leaf.dtype.kind != "c" else complex(v), leaf.dtype)
+        node = Const(dt.store_scalar(value, leaf.dtype), leaf.dtype)
     flush_readers(leaf.storage, exclude=(target, value))
     evaluate_into(node, leaf)
 

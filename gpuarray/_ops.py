@@ -175,7 +175,12 @@ def resolve_types(op: OpDef, in_dtypes: list, scalars: list) -> tuple[np.dtype, 
     promoted = dt.result_type(*in_dtypes, *scalars) if (in_dtypes or scalars) else dt.default_float()
     ct, rt = promoted, promoted
     if op.rule == "float":
-        ct = rt = _float_for(promoted)
+        if len(in_dtypes) > 1 and promoted.kind in "iub" and not any(isinstance(s, (float, complex)) for s in scalars):
+            # NumPy's loop is the smallest float every operand converts to safely, not the float
+            # of the promoted integer: uint8 with int8 is float16 (int16 would give float32)
+            ct = rt = dt.result_type(*[_float_for(t) for t in in_dtypes])
+        else:
+            ct = rt = _float_for(promoted)
     elif op.rule == "float_predicate":  # integers are tested as the float NumPy converts them to
         ct, rt = _float_for(promoted), dt.bool_
     elif op.rule == "divide":  # true division of integers is always in the default float

@@ -288,3 +288,92 @@ def test_sequence_operands_scalar_array_and_inplace():
         return x
 
     _same(ibad, np.array([1.0, 2.0, 3.0]))
+
+
+# ---------------------------------------------------------------------------- NumPy's value rules
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.int8, np.uint8, np.bool_])
+@pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf, 1e20, np.float32(np.nan), 3.7, -1.5, 300.0])
+@pytest.mark.parametrize("key", [0, slice(None), Ellipsis, "fancy", "fill"])
+def test_float_scalar_into_integers(dtype, value, key):
+    def put(x):
+        if key == "fill":
+            x.fill(value)
+        elif key == "fancy":
+            x[[0, 2] if isinstance(x, np.ndarray) else ga.asarray([0, 2])] = value
+        else:
+            x[key] = value
+        return x
+
+    with np.errstate(all="ignore"):
+        _same(put, np.array([5, 6, 7], dtype))
+
+
+FLOAT_BINARY = ["arctan2", "hypot", "copysign", "logaddexp", "logaddexp2", "nextafter"]
+MIXED = [("u1", "i1"), ("i2", "i1"), ("u1", "u2"), ("?", "u1"), ("u1", 2), ("u1", 2.0), ("f2", "i2"), ("i1", "f4"),
+         ("i8", "f4")]
+
+
+@pytest.mark.parametrize("name", FLOAT_BINARY)
+@pytest.mark.parametrize("pair", MIXED, ids=str)
+def test_float_functions_of_mixed_integers(name, pair):
+    """NumPy's loop for two operands: the smallest float both convert to safely (uint8 with int8: float16)."""
+    def operand(t, vals):
+        return np.array(vals).astype(t) if isinstance(t, str) else t
+
+    a = operand(pair[0], [3, 1, 0, 7, 2])
+    b = operand(pair[1], [1, -1, 2, 1, 0] if pair[1] not in ("u1", "u2", "?") else [1, 1, 2, 0, 1])
+    want = getattr(np, name)(a, b)
+    ga_ = [ga.asarray(x) if isinstance(x, np.ndarray) else x for x in (a, b)]
+    for f in (getattr(np, name), getattr(ga, name)):
+        got = f(*ga_)
+        assert got.dtype == want.dtype, (f, got.dtype, want.dtype)
+        np.testing.assert_allclose(got.get().astype(np.float64), want.astype(np.float64), rtol=2e-3 if want.dtype == np.float16 else 1e-6)
+
+
+@pytest.mark.parametrize("call", ["operator", "namespace", "numpy"])
+def test_integer_power_of_negative_integer_array(call):
+    f = {"operator": lambda x, y: x ** y, "namespace": ga.power, "numpy": np.power}[call]
+    x, y = np.array([2, 3, 4]), np.array([1, -1, 2])
+    with pytest.raises(ValueError, match="negative integer powers"):
+        np.power(x, y)
+    with pytest.raises(ValueError, match="negative integer powers"):
+        f(ga.asarray(x), ga.asarray(y))
+    np.testing.assert_array_equal(f(ga.asarray(x), ga.asarray(np.abs(y))).get(), np.power(x, np.abs(y)))
+    np.testing.assert_array_equal(f(ga.asarray(x), ga.asarray(np.array([1, 2, 0], np.uint8))).get(),
+                                  np.power(x, np.array([1, 2, 0], np.uint8)))
+    e = ga.asarray(np.zeros((0,), np.int64))
+    assert f(e, e - 1).shape == (0,)
+
+
+ERR_CASES = {
+    "divide": ("divide", lambda m, x, y: m.divide(x, y), lambda m, x, y: x / y),
+    "invalid": ("invalid", lambda m, x, y: m.sqrt(x - 3), lambda m, x, y: (x - 3) ** 0.5),
+    "overflow": ("over", lambda m, x, y: m.exp(x * 1000), lambda m, x, y: x * 1e308 * 10),
+    "int_divide": ("divide", lambda m, x, y: m.floor_divide(x.astype(np.int32), y.astype(np.int32)),
+                   lambda m, x, y: x.astype(np.int32) // y.astype(np.int32)),
+}
+
+
+@pytest.mark.parametrize("via", ["namespace", "numpy", "operator"])
+@pytest.mark.parametrize("case", list(ERR_CASES))
+def test_errstate_raise(case, via):
+    """errstate(...='raise') raises FloatingPointError where NumPy does, and not otherwise."""
+    cat, fn, op = ERR_CASES[case]
+    x, y = np.array([1.0, 2.0, 4.0]), np.array([2.0, 0.0, 1.0])
+    call = op if via == "operator" else fn
+    mod = ga if via == "namespace" else np
+    with np.errstate(**{cat: "raise"}):
+        with pytest.raises(FloatingPointError):
+            call(np, x, y)
+        with pytest.raises(FloatingPointError):
+            r = call(mod, ga.asarray(x), ga.asarray(y))
+            r.get()
+        # no error in the values: no exception, NumPy's values
+        ok_y = np.array([2.0, 1.0, 1.0])
+        np.testing.assert_allclose(call(mod, ga.asarray(x * 0 + 1), ga.asarray(ok_y)).get(), call(np, x * 0 + 1, ok_y))
+    with np.errstate(all="ignore"):  # the default state does not raise, and gives NumPy's values
+        want = call(np, x, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = call(mod, ga.asarray(x), ga.asarray(y)).get()
+    np.testing.assert_array_equal(got, want)
