@@ -7,7 +7,7 @@ import numbers
 import numpy as np
 
 from . import _dtypes as dt
-from . import _ops, _runtime
+from . import _errstate, _ops, _runtime
 from ._array import GpuArray, from_host, new_leaf, register_reader
 from ._fallback import host_call
 from ._codegen import check_expression, evaluate_into
@@ -88,10 +88,23 @@ def _shapes(args):
 
 
 _FAST_SCALARS = frozenset((float, int, bool))
+_quiet_state = None  # the last floating-point error state seen that asks for no checks (see _errstate)
+_errstate_now = _errstate.state
+
+
+def _checked_state(st) -> bool:
+    global _quiet_state
+    if _errstate.checked(st):
+        return True
+    _quiet_state = st
+    return False
 
 
 def apply(opname: str, *args) -> GpuArray:
     """Build op(*args) as a lazy node; shape and dtype errors are raised here."""
+    st = _errstate_now()
+    if st is not _quiet_state and _checked_state(st):
+        _errstate.check(opname, args)
     # the common case (arrays and Python float/int/bool operands, resolution cached, no
     # special power form) builds its node directly: this path runs once per operation
     sig = [opname]

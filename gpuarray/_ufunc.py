@@ -23,6 +23,7 @@ import warnings
 import numpy as np
 
 from . import _dtypes as dt
+from . import _errstate
 from ._array import GpuArray
 
 _CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
@@ -180,7 +181,13 @@ def call(ufunc, name, inputs, kw):
                 args[i] = np.asarray(a).astype(lt)[()]
         elif forced and not isinstance(a, bool):  # a weak scalar under an explicit loop takes its dtype
             args[i] = np.asarray(a, dtype=lt)[()]
-    res = apply(name, *args)
+    if where is not True and _errstate.checked(_errstate.state()):
+        # NumPy computes (and flags) only the selected elements: checked here, not per op
+        _errstate.check(name, args, where)
+        with np.errstate(all="ignore"):
+            res = apply(name, *args)
+    else:
+        res = apply(name, *args)
     rt = loop[ufunc.nin]
     if res.dtype != rt:
         res = astype(res, rt, copy=False)

@@ -348,7 +348,7 @@ def test_integer_power_of_negative_integer_array(call):
 ERR_CASES = {
     "divide": ("divide", lambda m, x, y: m.divide(x, y), lambda m, x, y: x / y),
     "invalid": ("invalid", lambda m, x, y: m.sqrt(x - 3), lambda m, x, y: (x - 3) ** 0.5),
-    "overflow": ("over", lambda m, x, y: m.exp(x * 1000), lambda m, x, y: x * 1e308 * 10),
+    "overflow": ("over", lambda m, x, y: m.exp(x * 1000), lambda m, x, y: x * 1e305 * 1e4),
     "int_divide": ("divide", lambda m, x, y: m.floor_divide(x.astype(np.int32), y.astype(np.int32)),
                    lambda m, x, y: x.astype(np.int32) // y.astype(np.int32)),
 }
@@ -369,11 +369,25 @@ def test_errstate_raise(case, via):
             r = call(mod, ga.asarray(x), ga.asarray(y))
             r.get()
         # no error in the values: no exception, NumPy's values
-        ok_y = np.array([2.0, 1.0, 1.0])
-        np.testing.assert_allclose(call(mod, ga.asarray(x * 0 + 1), ga.asarray(ok_y)).get(), call(np, x * 0 + 1, ok_y))
+        ok_x, ok_y = np.array([3.0, 4.0, 5.0]) * 1e-4 if cat == "over" else np.array([3.0, 4.0, 5.0]), np.array([2.0, 1.0, 1.0])
+        np.testing.assert_allclose(call(mod, ga.asarray(ok_x), ga.asarray(ok_y)).get(), call(np, ok_x, ok_y))
     with np.errstate(all="ignore"):  # the default state does not raise, and gives NumPy's values
         want = call(np, x, y)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         got = call(mod, ga.asarray(x), ga.asarray(y)).get()
     np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("via", ["namespace", "numpy"])
+def test_errstate_raise_respects_where(via):
+    """The guarded division idiom does not raise: NumPy computes only where the mask is true."""
+    a, b = np.array([1.0, 2.0, 3.0, 4.0]), np.array([1.0, 0.0, 2.0, 0.0])
+    f = np.divide if via == "numpy" else ga.divide
+    g, h = ga.asarray(a), ga.asarray(b)
+    with np.errstate(divide="raise", invalid="raise"):
+        f(g, h, out=g, where=h != 0)
+        np.divide(a, b, out=a, where=b != 0)
+        with pytest.raises(FloatingPointError):
+            f(g, h, out=g, where=h == 0)
+    np.testing.assert_array_equal(g.get(), a)
