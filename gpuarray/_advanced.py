@@ -412,6 +412,8 @@ def advanced_setitem(x: GpuArray, key, value) -> None:
     from ._elementwise import as_operand, flush_readers
 
     leaf = x._leaf()
+    if leaf.readonly:
+        raise ValueError("assignment destination is read-only")
     value = as_operand(value)
     items = _expand(x.ndim, key)
     mask = _single_mask(items)

@@ -95,7 +95,8 @@ class GpuArray:
     def flags(self):
         node = self._node
         c = not isinstance(node, Leaf) or node.is_contiguous()
-        return {"C_CONTIGUOUS": c, "OWNDATA": not isinstance(node, Leaf) or node.offset == 0}
+        return {"C_CONTIGUOUS": c, "OWNDATA": not isinstance(node, Leaf) or node.offset == 0,
+                "WRITEABLE": not isinstance(node, Leaf) or not node.readonly}
 
     @property
     def T(self) -> "GpuArray":

@@ -315,6 +315,8 @@ def assign(target: GpuArray, value, value_temporary: bool = False) -> None:
     leaf = target._node
     if not isinstance(leaf, Leaf):
         leaf = target._leaf()
+    if leaf.readonly:
+        raise ValueError("assignment destination is read-only")
     if not (isinstance(value, np.generic) and value.dtype.kind in "biufc"):  # (NumPy scalars: scalar rules)
         value = as_operand(value)
     if isinstance(value, GpuArray):

@@ -391,3 +391,37 @@ def test_errstate_raise_respects_where(via):
         with pytest.raises(FloatingPointError):
             f(g, h, out=g, where=h == 0)
     np.testing.assert_array_equal(g.get(), a)
+
+
+READONLY_VIEWS = {
+    "diagonal": lambda m, x: m.diagonal(x),
+    "diagonal method": lambda m, x: x.diagonal(),
+    "broadcast_to": lambda m, x: m.broadcast_to(x[0], (2, 3, 3)),
+    "slice of broadcast_to": lambda m, x: m.broadcast_to(x, (2, 3, 3))[1, ::2],
+    "reshape of diagonal": lambda m, x: m.reshape(m.diagonal(x), (1, 3)),
+    "transpose of broadcast_to": lambda m, x: m.broadcast_to(x, (2, 3, 3)).T,
+}
+WRITES = {
+    "setitem": lambda m, v: v.__setitem__(0, 5),
+    "fancy setitem": lambda m, v: v.__setitem__(([0] if isinstance(v, np.ndarray) else ga.asarray([0]),), 5),
+    "fill": lambda m, v: v.fill(5),
+    "iadd": lambda m, v: v.__iadd__(1),
+    "out=": lambda m, v: m.add(v, 1, out=v),
+}
+
+
+@pytest.mark.parametrize("view", list(READONLY_VIEWS))
+@pytest.mark.parametrize("write", list(WRITES))
+def test_read_only_views(view, write):
+    h = np.arange(9.0).reshape(3, 3)
+    g = ga.asarray(h)
+    hv, gv = READONLY_VIEWS[view](np, h), READONLY_VIEWS[view](ga, g)
+    assert gv.flags["WRITEABLE"] is hv.flags["WRITEABLE"] is False
+    want, got = _raised(lambda: WRITES[write](np, hv)), _raised(lambda: WRITES[write](ga, gv))
+    assert want is ValueError and got is want
+    np.testing.assert_array_equal(g.get(), h)  # nothing written
+    assert ga.asarray(h)[::2].flags["WRITEABLE"] and g.T.flags["WRITEABLE"]
+    assert ga.broadcast_arrays(g[:1], g)[0].flags["WRITEABLE"]  # NumPy's are writable (with a FutureWarning)
+    w = ga.broadcast_to(g, (2, 3, 3)).copy()  # a copy is writable
+    w[0] = 1.0
+    assert w.flags["WRITEABLE"]
