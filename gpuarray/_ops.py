@@ -63,7 +63,7 @@ for _d in [
     _op("positive", 1, "same", {"iufc": "$0"}),
     _op("absolute", 1, "abs", {"b": "$0", "iuf": "abs($0)", "c": "ga_cabs_$S($0)"}, numpy=("abs",)),
     _op("square", 1, "nobool", {"iuf": "($0 * $0)", "c": "ga_cmul_$S($0, $0)"}),
-    _op("reciprocal", 1, "nobool", {"f": "($O / $0)", "iu": "select($Z, $O / $0, $0 != $Z)", "c": "ga_cdiv_$S($T(1.0, 0.0), $0)"}),
+    _op("reciprocal", 1, "nobool", {"f": "($O / $0)", "i": "ga_irecip_$S($0)", "u": "select($Z, $O / $0, $0 != $Z)", "c": "ga_cdiv_$S($T(1.0, 0.0), $0)"}),
     _op("sign", 1, "same", {"i": "sign($0)", "u": "select($Z, $O, $0 != $Z)", "f": "ga_sign_$S($0)"}),
     _op("conj", 1, "nobool", {"iuf": "$0", "c": "ga_conj_$S($0)"}, numpy=("conjugate",)),
     # comparisons (`!=` is built as !(==): the SPIR-V ordered not-equal is false for NaN)

@@ -425,3 +425,28 @@ def test_read_only_views(view, write):
     w = ga.broadcast_to(g, (2, 3, 3)).copy()  # a copy is writable
     w[0] = 1.0
     assert w.flags["WRITEABLE"]
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64])
+def test_integer_reciprocal(dtype):
+    """NumPy's integer reciprocal, 1 / 0 included (x86 NumPy: the int32/int64 minimum, else 0)."""
+    h = np.array([0, 1, 2, 3, 0, 5, 1], dtype)
+    if np.dtype(dtype).kind == "i":
+        h[3] = -1
+    with np.errstate(all="ignore"):
+        want = np.reciprocal(h)
+    for f in (np.reciprocal, ga.reciprocal):
+        got = f(ga.asarray(h))
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got.get(), want)
+
+
+@pytest.mark.parametrize("src", [np.float64, np.float32, np.float16])
+@pytest.mark.parametrize("dst", [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16])
+def test_float_to_int_cast_of_nan_inf_and_out_of_range(src, dst):
+    """NumPy's conversion (x86): NaN, inf and values beyond int32/int64 become the minimum,
+    wrapped to 8/16 bits; in-range values truncate and wrap."""
+    h = np.array([np.inf, -np.inf, np.nan, 1e20, -1e20, 3.7, -3.7, 200.5, -129.5, 70000.2, 3e9, -3e9]).astype(src)
+    with np.errstate(all="ignore"):
+        want = h.astype(dst)
+    np.testing.assert_array_equal(ga.asarray(h).astype(dst).get(), want)
