@@ -484,7 +484,9 @@ def diag(v, k=0):
         from ._creation import zeros
 
         out = zeros((n, n), dtype=v.dtype)
-        _assign(diagonal(out, k)._node, v)
+        view = diagonal(out, k)._node
+        view.readonly = False  # (the result is built through a writable view of its own buffer)
+        _assign(view, v)
         return out
     if v.ndim == 2:
         return diagonal(v, k)
