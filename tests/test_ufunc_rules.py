@@ -450,3 +450,27 @@ def test_float_to_int_cast_of_nan_inf_and_out_of_range(src, dst):
     with np.errstate(all="ignore"):
         want = h.astype(dst)
     np.testing.assert_array_equal(ga.asarray(h).astype(dst).get(), want)
+
+
+@pytest.mark.parametrize("n", [7, 5000, 200_000])
+def test_repeated_indices_last_wins(n):
+    """``a[idx] = b`` with repeated indices: NumPy's result is the last value for each index."""
+    rng = np.random.default_rng(n)
+    idx = rng.integers(0, 6, n)
+    vals = rng.permutation(n).astype(np.float32) + 1
+    h = np.full(8, -1.0, np.float32)
+    g = ga.asarray(h)
+    h[idx] = vals
+    g[ga.asarray(idx)] = ga.asarray(vals)
+    np.testing.assert_array_equal(g.get(), h)
+    h2 = np.zeros((4, 3), np.int32)
+    g2 = ga.asarray(h2)
+    rows, cols = idx[:n // 2] % 4, idx[n // 2:n // 2 * 2] % 3
+    h2[rows, cols] = vals[:n // 2].astype(np.int32)
+    g2[ga.asarray(rows), ga.asarray(cols)] = ga.asarray(vals[:n // 2].astype(np.int32))
+    np.testing.assert_array_equal(g2.get(), h2)
+    h3 = np.zeros(7, np.uint8)  # packed sub-word storage
+    g3 = ga.asarray(h3)
+    h3[idx] = vals.astype(np.uint8)
+    g3[ga.asarray(idx)] = ga.asarray(vals.astype(np.uint8))
+    np.testing.assert_array_equal(g3.get(), h3)
