@@ -380,10 +380,10 @@ def apply_inplace(opname: str, target: GpuArray, other) -> None:
             f"non-broadcastable output operand with shape {target.shape} doesn't match the broadcast shape {res.shape}"
         )
     if not can_cast_same_kind(res.dtype, target.dtype):
-        raise TypeError(
-            f"Cannot cast ufunc '{_ops.lookup(opname).name}' output from dtype('{res.dtype}') to "
-            f"dtype('{target.dtype}') with casting rule 'same_kind'"
-        )
+        from ._ufunc import output_casting_error
+
+        name = _ops.lookup(opname).name
+        raise output_casting_error(getattr(np, name, name), "same_kind", res.dtype, target.dtype)
     if target.is_lazy and not _has_views(target):
         # nobody else can see this array's buffer: just extend its expression
         node = res._node if res.dtype == target.dtype else Cast(res._node, target.dtype)

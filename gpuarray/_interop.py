@@ -31,6 +31,7 @@ _NoValue = getattr(np, "_NoValue", object())
 _P = inspect.Parameter
 
 
+from . import _ops, _ufunc  # noqa: E402
 from ._ufunc import NoDeviceImpl  # noqa: E402 (one class for every dispatcher)
 
 
@@ -199,7 +200,6 @@ def array_ufunc(ufunc, method, inputs, kwargs):
 
 
 def _ufunc_call(ufunc, inputs, kw):
-    from . import _ops, _ufunc
     from ._elementwise import apply
 
     name = ufunc.__name__

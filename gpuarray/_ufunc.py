@@ -25,6 +25,8 @@ import numpy as np
 from . import _dtypes as dt
 from . import _errstate
 from ._array import GpuArray
+from ._creation import zeros
+from ._elementwise import apply, as_operand, assign, astype
 
 _CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
 _ORDERS = ("C", "F", "A", "K", None)
@@ -50,6 +52,10 @@ def no_loop(name: str, dtypes) -> Exception:
 
 
 def output_casting_error(ufunc, casting, from_, to, i=0) -> Exception:
+    """NumPy's UFuncTypeError for an output the result cannot be cast to."""
+    if not isinstance(ufunc, np.ufunc):
+        return TypeError(f"Cannot cast ufunc '{ufunc}' output from dtype('{from_}') to dtype('{to}') "
+                         f"with casting rule '{casting}'")
     return _exceptions()._UFuncOutputCastingError(ufunc, casting, np.dtype(from_), np.dtype(to), i)
 
 
@@ -74,8 +80,6 @@ def _loop(ufunc, in_types, sig, casting):
 
 
 def _operand(x):
-    from ._elementwise import as_operand
-
     if isinstance(x, GpuArray) or (isinstance(x, _PY) and not isinstance(x, np.generic)):
         return x
     if isinstance(x, np.generic):
@@ -150,8 +154,6 @@ def check_keywords(casting, order):
 def call(ufunc, name, inputs, kw):
     """``ufunc(*inputs, **kw)`` on the device with NumPy's keyword rules (``name``: the op-table
     name). Raises NoDeviceImpl where the host must decide (unknown keywords, non-numeric operands)."""
-    from ._elementwise import apply, astype
-
     out = kw.pop("out", None)
     where = kw.pop("where", True)
     dtype = kw.pop("dtype", None)
@@ -196,9 +198,6 @@ def call(ufunc, name, inputs, kw):
 
 def finish(ufunc, res, out, casting="same_kind", where=True):
     """Apply ``out=`` / ``where=`` to a computed result (out already normalized)."""
-    from ._creation import zeros
-    from ._elementwise import apply
-
     if out is None:
         if where is not True:
             warnings.warn("'where' used without 'out', expect unitialized memory in output. If this is "
@@ -216,8 +215,6 @@ def finish(ufunc, res, out, casting="same_kind", where=True):
 
 def write_out(ufunc, o, res, casting="same_kind", where=True, i=0):
     """Write ``res`` into output ``o`` (GpuArray or NumPy array) as NumPy's ``out=`` does; returns ``o``."""
-    from ._elementwise import apply, assign, astype
-
     if not np.can_cast(res.dtype, o.dtype, casting=casting):
         raise output_casting_error(ufunc, casting, res.dtype, o.dtype, i)
     shapes = [res.shape, o.shape] + ([where.shape] if isinstance(where, GpuArray) else [])

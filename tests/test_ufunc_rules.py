@@ -207,6 +207,7 @@ def test_ufunc_exception_classes():
         lambda x, m: m.invert(x),
         lambda x, m: m.sqrt(x, dtype="i8"),
         lambda x, m: m.add(x, 1, out=m.zeros(2, dtype=np.float32), casting="no"),
+        lambda x, m: x.astype(np.int64).__iadd__(1.5),
     ]
     for i, c in enumerate(cases):
         want = _raised(lambda: c(h, np))
