@@ -196,12 +196,25 @@ def call(ufunc, name, inputs, kw):
     return finish(ufunc, res, out, casting, where)
 
 
+def _caller_level() -> int:
+    """The warnings stacklevel of the first frame outside this package (the caller's line, as
+    NumPy's own warning names it), for a warning issued by the function calling this one."""
+    import os
+    import sys
+
+    pkg = os.path.dirname(__file__)
+    f, level = sys._getframe(1), 1
+    while f is not None and f.f_code.co_filename.startswith(pkg):
+        f, level = f.f_back, level + 1
+    return level
+
+
 def finish(ufunc, res, out, casting="same_kind", where=True):
     """Apply ``out=`` / ``where=`` to a computed result (out already normalized)."""
     if out is None:
         if where is not True:
             warnings.warn("'where' used without 'out', expect unitialized memory in output. If this is "
-                          "intentional, use out=None.", UserWarning, stacklevel=4)
+                          "intentional, use out=None.", UserWarning, stacklevel=_caller_level())
             if isinstance(where, GpuArray):
                 res = apply("where", where, res, zeros(np.broadcast_shapes(res.shape, where.shape), res.dtype))
             elif where is False:
