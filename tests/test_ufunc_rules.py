@@ -475,3 +475,32 @@ def test_repeated_indices_last_wins(n):
     h3[idx] = vals.astype(np.uint8)
     g3[ga.asarray(idx)] = ga.asarray(vals.astype(np.uint8))
     np.testing.assert_array_equal(g3.get(), h3)
+
+
+@pytest.mark.parametrize("via", ["namespace", "numpy"])
+def test_keywords_on_0d_empty_and_wider_masks(via):
+    f = (lambda n: getattr(np, n)) if via == "numpy" else (lambda n: getattr(ga, n))
+    cases = [
+        ("add", [np.array(2.5), np.array(-1.0)], {"out": np.array(7.0), "where": False}),
+        ("add", [np.array(2.5), np.array(-1.0)], {"out": np.array(7.0), "where": np.array(True)}),
+        ("multiply", [np.zeros((0, 3)), np.ones(3)], {"out": np.full((0, 3), 7.0), "where": np.ones(3, bool)}),
+        ("subtract", [np.arange(3.0), 1.5], {"out": np.full((2, 3), 7.0), "where": np.array([[True], [False]])}),
+        ("negative", [np.arange(3)], {"out": np.full((2, 3), 7), "where": np.array([True, False, True])}),
+        ("sqrt", [np.arange(3.0)], {"out": np.full((2, 3), 7.0), "where": np.ones((3, 3), bool)}),  # mask too wide
+    ]
+    for name, ins, kw in cases:
+        hkw = {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in kw.items()}
+        gkw = {k: ga.asarray(v) if k == "out" or isinstance(v, np.ndarray) else v for k, v in kw.items()}
+        werr = _raised(lambda: getattr(np, name)(*ins, **hkw))
+        gerr = _raised(lambda: f(name)(*[ga.asarray(x) if isinstance(x, np.ndarray) else x for x in ins], **gkw))
+        assert gerr is werr, (name, kw)
+        if werr is None:
+            got = gkw["out"].get()
+            assert got.shape == hkw["out"].shape and got.dtype == hkw["out"].dtype
+            np.testing.assert_array_equal(got, hkw["out"])
+    # a mask wider than the operands, without out=: the result takes the mask's shape
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = f("add")(ga.asarray(np.arange(3.0)), 1.0, where=ga.asarray(np.array([[True], [False]])))
+    assert r.shape == (2, 3)
+    np.testing.assert_array_equal(r.get()[0], np.arange(3.0) + 1)
