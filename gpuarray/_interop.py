@@ -22,17 +22,14 @@ import inspect
 
 import numpy as np
 
-from . import _fallback
+from . import _fallback, _ops, _ufunc
 from ._array import GpuArray
+from ._ufunc import NoDeviceImpl  # (one class for every dispatcher)
 
 __all__: list[str] = []
 
 _NoValue = getattr(np, "_NoValue", object())
 _P = inspect.Parameter
-
-
-from . import _ops, _ufunc  # noqa: E402
-from ._ufunc import NoDeviceImpl  # noqa: E402 (one class for every dispatcher)
 
 
 # ------------------------------------------------------------------------------ host fallback
@@ -155,8 +152,6 @@ def _foreign(objs) -> bool:
 
 def _write_out(o, res, name, casting, where=True):
     """Write ``res`` into ``o`` (GpuArray or NumPy array) as NumPy's ``out=`` does; returns ``o``."""
-    from . import _ufunc
-
     if not isinstance(o, (GpuArray, np.ndarray)):
         raise TypeError("return arrays must be of ArrayType")
     return _ufunc.write_out(getattr(np, name), o, res, casting, where)
@@ -164,8 +159,6 @@ def _write_out(o, res, name, casting, where=True):
 
 def _finish(res, out, name, casting, where):
     """Apply ``out=`` / ``where=`` to a computed result."""
-    from . import _ufunc
-
     return _ufunc.finish(getattr(np, name), res, _ufunc.normalize_out(out, 1), casting, where)
 
 
