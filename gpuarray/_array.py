@@ -100,7 +100,8 @@ class GpuArray:
     def flags(self):
         node = self._node
         c = not isinstance(node, Leaf) or node.is_contiguous()
-        return {"C_CONTIGUOUS": c, "OWNDATA": not isinstance(node, Leaf) or node.offset == 0}
+        return {"C_CONTIGUOUS": c, "OWNDATA": not isinstance(node, Leaf) or node.offset == 0,
+                "WRITEABLE": not isinstance(node, Leaf) or not node.readonly}
 
     @property
     def T(self) -> "GpuArray":
@@ -363,7 +364,9 @@ _BINARY = {
 }
 _COMPARE = {"lt": "less", "le": "less_equal", "gt": "greater", "ge": "greater_equal", "eq": "equal", "ne": "not_equal"}
 _UNARY = {"neg": "negative", "pos": "positive", "abs": "absolute", "invert": "invert"}
-_OPERAND_TYPES = (GpuArray, bool, int, float, complex, np.ndarray, np.generic)
+# Python lists and tuples are operands as NumPy reads them (asarray, then broadcasting, with
+# NumPy's errors): ``as_operand`` in apply converts them
+_OPERAND_TYPES = (GpuArray, bool, int, float, complex, np.ndarray, np.generic, list, tuple)
 _apply_fn = None
 _getitem_fn = None
 
@@ -429,6 +432,24 @@ def _operator_pow(self, other, _pow=GpuArray.__pow__):
 GpuArray.__pow__ = _operator_pow
 for _d, _op in _COMPARE.items():
     setattr(GpuArray, f"__{_d}__", _binary(_op)[0])
+
+
+def _object_equality(opname):
+    """``==``/``!=`` with None or a string: NumPy compares elementwise as objects (never equal)."""
+    fwd = getattr(GpuArray, f"__{'eq' if opname == 'equal' else 'ne'}__")
+
+    def cmp(self, other):
+        if other is None or isinstance(other, str):
+            from ._creation import full
+
+            return full(self.shape, opname == "not_equal", dtype=dt.bool_)
+        return fwd(self, other)
+
+    return cmp
+
+
+GpuArray.__eq__ = _object_equality("equal")
+GpuArray.__ne__ = _object_equality("not_equal")
 for _d, _op in _UNARY.items():
 
     def _u(self, _op=_op):
@@ -440,7 +461,7 @@ for _d, _op in _UNARY.items():
 
 
 def _matmul(self, other):
-    if not isinstance(other, (GpuArray, np.ndarray, list)):
+    if not isinstance(other, (GpuArray, np.ndarray, list, tuple)):
         return NotImplemented
     from ._linalg import matmul
 
@@ -448,7 +469,7 @@ def _matmul(self, other):
 
 
 def _rmatmul(self, other):
-    if not isinstance(other, (GpuArray, np.ndarray, list)):
+    if not isinstance(other, (GpuArray, np.ndarray, list, tuple)):
         return NotImplemented
     from ._linalg import matmul
 

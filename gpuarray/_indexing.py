@@ -63,7 +63,7 @@ def basic_view(leaf: Leaf, key: tuple) -> Leaf:
                 raise IndexError(f"index {i} is out of bounds for axis {dim} with size {size}")
             off += (i % size) * strides[dim]
             dim += 1
-    return Leaf(leaf.storage, leaf.dtype, out_shape, out_strides, off)
+    return Leaf(leaf.storage, leaf.dtype, out_shape, out_strides, off, leaf.readonly)
 
 
 def getitem(x: GpuArray, key):
