@@ -386,13 +386,7 @@ def value_node(value, dtype):
     if isinstance(value, GpuArray):
         node = value._node
         return node if node.dtype == dtype else Cast(node, dtype)
-    if isinstance(value, complex) and dtype.kind != "c":
-        raise TypeError(f"cannot assign a complex value to an array of {dtype}")
-    if isinstance(value, float) and dtype.kind in "biu" and np.isfinite(value):
-        value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and dtype.kind in "iu":
-        dt.check_int_fits(value, dtype)
-    return Const(np.array(value).astype(dtype).item() if dtype.kind != "c" else complex(value), dtype)
+    return Const(dt.store_scalar(value, dtype), dtype)
 
 
 def _detach(node, view: Leaf):
@@ -415,10 +409,11 @@ def _single_mask(items):
 
 
 def advanced_setitem(x: GpuArray, key, value) -> None:
-    from ._elementwise import as_operand, check_writeable, flush_readers
+    from ._elementwise import as_operand, flush_readers
 
     leaf = x._leaf()
-    check_writeable(leaf)
+    if leaf.readonly:
+        raise ValueError("assignment destination is read-only")
     value = as_operand(value)
     if len(key) == 1 and isinstance(key[0], GpuArray) and key[0].ndim == 0 and key[0].dtype == dt.bool_:
         if _zero_d_mask_write(x, key[0], value):
@@ -521,7 +516,10 @@ def _store_cas(dtype) -> str:
             f"  }}\n}}")
 
 
-def _scatter_source(plan, vk, ok) -> str:
+def _scatter_source(plan, vk, ok, claim=None) -> str:
+    """The scatter kernel. With ``claim``, one of its two passes for repeated indices (see
+    ``scatter``): 'claim' records the last index that targets each element, 'write' stores only
+    the values that hold their element's claim."""
     lines = []
     for k, node in enumerate(plan.nodes):
         e = _codegen.EMIT[type(node)](node, plan, k, plan.children[k], plan.desc[k])
@@ -532,6 +530,17 @@ def _scatter_source(plan, vk, ok) -> str:
     val = _codegen.cast_expr(plan.nodes[vk].dtype, out_dt, f"v{vk}")
     fns = [_codegen.load_fn(i, b[1], b[2]) for i, b in enumerate(plan.bindings)]
     fns.append(_store_cas(out_dt) if dt.storage(out_dt) == "sub" else _codegen.store_fn(out_dt))
+    decls = _codegen.binding_decls(plan.bindings)
+    pos = f"u32(i32(I{plan.out_vec}) + v{ok})"
+    store = f"st({pos}, {val});"
+    if claim is not None:
+        wb = len(plan.bindings) + 1
+        if claim == "claim":
+            decls += f"\n@group(0) @binding({wb}) var<storage, read_write> bw: array<atomic<u32>>;"
+            store = f"atomicMax(&bw[{pos}], gid + 1u);"
+        else:
+            decls += f"\n@group(0) @binding({wb}) var<storage, read> bw: array<u32>;"
+            store = f"if (bw[{pos}] == gid + 1u) {{ {store} }}"
     main = f"""
 @compute @workgroup_size({_WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
@@ -540,15 +549,21 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   if (gid >= P[0]) {{ return; }}
 {idx}
 {body}
-  st(u32(i32(I{plan.out_vec}) + v{ok}), {val});
+  {store}
 }}
 """
     helpers = _wgsl_lib.resolve(body)
-    return "\n".join([_codegen.HEADER, _codegen.binding_decls(plan.bindings), *fns, helpers, main])
+    return "\n".join([_codegen.HEADER, decls, *fns, helpers, main])
 
 
-def scatter(value, offset, dst: Leaf, shape) -> None:
-    """Record ``dst.buffer[dst.offset + offset(i)] = value(i)`` for every i of ``shape``."""
+def scatter(value, offset, dst: Leaf, shape, unique=False) -> None:
+    """Record ``dst.buffer[dst.offset + offset(i)] = value(i)`` for every i of ``shape``.
+
+    Unless the offsets are known to be ``unique``, an element several i target gets the value
+    of the last i (NumPy's ``a[[0, 0]] = [1, 2]`` stores 2): threads run in no set order, so a
+    first pass records, per element of the buffer, the largest i that targets it (atomicMax into
+    a u32 per element of ``dst``'s buffer), and the second stores only those. Where that buffer
+    would exceed the device's binding size, one pass stores in no set order."""
     out = Leaf(dst.storage, dst.dtype, shape, (0,) * len(shape), dst.offset)
     plan = _codegen.Plan(out)
     vk = plan.walk(value)
@@ -557,14 +572,23 @@ def scatter(value, offset, dst: Leaf, shape) -> None:
     if plan.n == 0:
         return
     params = plan.params()
-    key = ("scatter", plan.key, vk, ok)
-
-    def build():
-        return "scatter", _scatter_source(plan, vk, ok), ["rw" if b[2] else "r" for b in plan.bindings], len(params)
-
     dev = _runtime.device()
-    kern = dev.kernel(key, build)
-    dev.dispatch(kern, [b[0] for b in plan.bindings], params, _runtime.groups_for(plan.n))
+    access = ["rw" if b[2] else "r" for b in plan.bindings]
+    buffers = [b[0] for b in plan.bindings]
+    slots = -(-dst.storage.nbytes // dst.dtype.itemsize)
+    if unique or plan.n < 2 or 4 * slots > dev.max_binding:
+        kern = dev.kernel(("scatter", plan.key, vk, ok),
+                          lambda: ("scatter", _scatter_source(plan, vk, ok), access, len(params)))
+        dev.dispatch(kern, buffers, params, _runtime.groups_for(plan.n))
+        return
+    from ._creation import zeros
+
+    claims_arr = zeros((slots,), dtype=dt.uint32)  # (held until both passes are recorded)
+    claims = claims_arr._leaf().storage
+    for phase, acc in (("claim", "rw"), ("write", "r")):
+        kern = dev.kernel(("scatter", phase, plan.key, vk, ok),
+                          lambda: ("scatter_" + phase, _scatter_source(plan, vk, ok, phase), access + [acc], len(params)))
+        dev.dispatch(kern, buffers + [claims], params, _runtime.groups_for(plan.n))
 
 
 # --------------------------------------------------------------------- nonzero

@@ -386,7 +386,9 @@ _BINARY = {
 }
 _COMPARE = {"lt": "less", "le": "less_equal", "gt": "greater", "ge": "greater_equal", "eq": "equal", "ne": "not_equal"}
 _UNARY = {"neg": "negative", "pos": "positive", "abs": "absolute", "invert": "invert"}
-_OPERAND_TYPES = (GpuArray, bool, int, float, complex, np.ndarray, np.generic)
+# Python lists and tuples are operands as NumPy reads them (asarray, then broadcasting, with
+# NumPy's errors): ``as_operand`` in apply converts them
+_OPERAND_TYPES = (GpuArray, bool, int, float, complex, np.ndarray, np.generic, list, tuple)
 _apply_fn = None
 _getitem_fn = None
 
@@ -452,6 +454,24 @@ def _operator_pow(self, other, _pow=GpuArray.__pow__):
 GpuArray.__pow__ = _operator_pow
 for _d, _op in _COMPARE.items():
     setattr(GpuArray, f"__{_d}__", _binary(_op)[0])
+
+
+def _object_equality(opname):
+    """``==``/``!=`` with None or a string: NumPy compares elementwise as objects (never equal)."""
+    fwd = getattr(GpuArray, f"__{'eq' if opname == 'equal' else 'ne'}__")
+
+    def cmp(self, other):
+        if other is None or isinstance(other, str):
+            from ._creation import full
+
+            return full(self.shape, opname == "not_equal", dtype=dt.bool_)
+        return fwd(self, other)
+
+    return cmp
+
+
+GpuArray.__eq__ = _object_equality("equal")
+GpuArray.__ne__ = _object_equality("not_equal")
 for _d, _op in _UNARY.items():
 
     def _u(self, _op=_op):
@@ -463,7 +483,7 @@ for _d, _op in _UNARY.items():
 
 
 def _matmul(self, other):
-    if not isinstance(other, (GpuArray, np.ndarray, list)):
+    if not isinstance(other, (GpuArray, np.ndarray, list, tuple)):
         return NotImplemented
     from ._linalg import matmul
 
@@ -471,7 +491,7 @@ def _matmul(self, other):
 
 
 def _rmatmul(self, other):
-    if not isinstance(other, (GpuArray, np.ndarray, list)):
+    if not isinstance(other, (GpuArray, np.ndarray, list, tuple)):
         return NotImplemented
     from ._linalg import matmul
 

@@ -134,6 +134,18 @@ def cast_expr(src, dst, e: str) -> str:
         # zero extension; a signed source is sign-extended (NumPy: int32(-3) -> uint64 2**64-3)
         wide = f"u64({e})" if ws == "u32" else f"bitcast<u64>(bitcast<i64>(u64(bitcast<u32>({e})) << 32u) >> 32u)"
         out = wide if wd == "u64" else f"bitcast<i64>({wide})"
+    elif src.kind == "f" and (dst.kind == "i" or dst.itemsize < 4):
+        # NumPy (C on x86) converts through a 32- or 64-bit signed integer, and NaN or a value
+        # beyond its range becomes its minimum ("integer indefinite"): inf -> int32 is -2**31,
+        # and 8/16-bit results wrap that to 0. WGSL's conversion saturates instead.
+        bits = 64 if wd in ("i64", "u64") else 32
+        si = "i64" if bits == 64 else "i32"
+        sfx = "lf" if ws == "f64" else "f"
+        lo = f"{si}(-9223372036854775807li - 1li)" if bits == 64 else "i32(-2147483647i - 1i)"
+        lim = f"{float(2 ** (bits - 1))!r}{sfx}"
+        out = f"select({lo}, {si}({e}), ({e} >= -{lim}) && ({e} < {lim}))"
+        if wd != si:
+            out = f"{wd}({out})"
     elif src.kind == "f" and dst.kind == "u":
         # NumPy (C) converts negative floats to unsigned through the signed type
         si = "i64" if wd == "u64" else "i32"

@@ -198,3 +198,22 @@ def check_int_fits(value: int, dt: np.dtype) -> None:
         lo, hi = int_bounds(dt)
         if not (lo <= value <= hi):
             raise OverflowError(f"Python integer {value} out of bounds for {dt}")
+
+
+def store_scalar(value, dtype: np.dtype):
+    """The value NumPy stores when scalar ``value`` is assigned into an array of ``dtype``
+    (``a[i] = value``, ``a.fill(value)``), with NumPy's errors: a complex into a real array is a
+    TypeError, a float into an integer array goes through Python's int() (NaN is a ValueError,
+    inf an OverflowError), a Python int beyond the dtype an OverflowError."""
+    if isinstance(value, (complex, np.complexfloating)) and dtype.kind != "c":
+        raise TypeError(f"cannot assign a complex value to an array of {dtype}")
+    if dtype.kind in "iu" and (isinstance(value, float) or (isinstance(value, np.floating) and dtype.kind == "i")):
+        value = int(value)  # (NumPy converts an unsigned target's NumPy float scalars by a plain cast)
+    elif dtype.kind == "b" and isinstance(value, float) and np.isfinite(value):
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and dtype.kind in "iu":
+        check_int_fits(value, dtype)
+    if dtype.kind == "c":
+        return complex(value)
+    with np.errstate(all="ignore"):
+        return np.array(value).astype(dtype).item()

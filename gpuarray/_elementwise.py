@@ -7,7 +7,7 @@ import numbers
 import numpy as np
 
 from . import _dtypes as dt
-from . import _ops, _runtime
+from . import _errstate, _ops, _runtime
 from ._array import GpuArray, from_host, new_leaf, register_reader
 from ._fallback import host_call
 from ._codegen import check_expression, evaluate_into
@@ -88,10 +88,23 @@ def _shapes(args):
 
 
 _FAST_SCALARS = frozenset((float, int, bool))
+_quiet_state = None  # the last floating-point error state seen that asks for no checks (see _errstate)
+_errstate_now = _errstate.state
+
+
+def _checked_state(st) -> bool:
+    global _quiet_state
+    if _errstate.checked(st):
+        return True
+    _quiet_state = st
+    return False
 
 
 def apply(opname: str, *args) -> GpuArray:
     """Build op(*args) as a lazy node; shape and dtype errors are raised here."""
+    st = _errstate_now()
+    if st is not _quiet_state and _checked_state(st):
+        _errstate.check(opname, args)
     # the common case (arrays and Python float/int/bool operands, resolution cached, no
     # special power form) builds its node directly: this path runs once per operation
     sig = [opname]
@@ -157,6 +170,8 @@ def _apply(opname: str, args) -> GpuArray:
     else:
         shapes = [a._node.shape for a in args if isinstance(a, GpuArray)]
         shape = shapes[0] if all(sh == shapes[0] for sh in shapes) else broadcast_shapes(*shapes)
+    if op.name == "power" and ct.kind in "iu" and isinstance(args[1], GpuArray) and args[1].dtype.kind == "i":
+        _check_exponents(args[1], shape)
     if op.name == "power" and not isinstance(args[1], GpuArray):
         if ct.kind in "iu" and isinstance(args[1], int) and args[1] < 0:
             dt.check_int_fits(args[1], ct)  # NEP 50 comes first: uint8_array ** -1 is an OverflowError
@@ -173,6 +188,18 @@ def _apply(opname: str, args) -> GpuArray:
             raise  # NEP 50: arithmetic with a Python int the dtype cannot hold is an error
         return res
     return GpuArray(Ew(op.name, rt, shape, srcs, ct))
+
+
+def _check_exponents(e: GpuArray, shape) -> None:
+    """NumPy's integer power raises for a negative exponent. Which elements are negative is only
+    known on the device: this reads one bool back (a sync), paid by integer powers with a
+    signed integer exponent array only."""
+    if 0 in shape or 0 in e.shape:
+        return
+    from ._reductions import any as _any
+
+    if bool(_any(apply("less", e, 0))):
+        raise ValueError("Integers to negative integer powers are not allowed.")
 
 
 def _power_shortcut(fast: str, x, rt, shape, ct) -> GpuArray:
@@ -257,8 +284,9 @@ def _resolve(opname, args):
         if ct.kind == "c":  # no complex kernel yet: NumPy on the host decides and computes
             how = "host"
         else:
-            how = TypeError(f"ufunc '{op.name}' not supported for the input types "
-                            f"({', '.join(str(a.dtype) for a in arrays)})")
+            from ._ufunc import no_loop
+
+            how = no_loop(op.name, [a.dtype for a in arrays])
     elif not check_expression(op.name, ct) or (op.name == "nextafter" and ct == dt.float16):
         # (float16 is computed in f32, so its ulp steps are not the f32 ones)
         how = "host"
@@ -288,8 +316,10 @@ def assign(target: GpuArray, value, value_temporary: bool = False) -> None:
     leaf = target._node
     if not isinstance(leaf, Leaf):
         leaf = target._leaf()
-    check_writeable(leaf)
-    value = as_operand(value)
+    if leaf.readonly:
+        raise ValueError("assignment destination is read-only")
+    if not (isinstance(value, np.generic) and value.dtype.kind in "biufc"):  # (NumPy scalars: scalar rules)
+        value = as_operand(value)
     if isinstance(value, GpuArray):
         broadcast_shapes(value.shape, leaf.shape)
         if len(value.shape) > len(leaf.shape) or any(
@@ -304,14 +334,7 @@ def assign(target: GpuArray, value, value_temporary: bool = False) -> None:
         if node.dtype != leaf.dtype:
             node = Cast(node, leaf.dtype)
     else:
-        v = value
-        if isinstance(v, complex) and leaf.dtype.kind != "c":
-            raise TypeError(f"cannot assign a complex value to an array of {leaf.dtype}")
-        if isinstance(v, float) and leaf.dtype.kind in "biu":
-            v = int(v) if np.isfinite(v) else v
-        if isinstance(v, int) and not isinstance(v, bool) and leaf.dtype.kind in "iu":
-            dt.check_int_fits(v, leaf.dtype)
-        node = Const(np.array(v).astype(leaf.dtype).item() if leaf.dtype.kind != "c" else complex(v), leaf.dtype)
+        node = Const(dt.store_scalar(value, leaf.dtype), leaf.dtype)
     flush_readers(leaf.storage, exclude=(target, value))
     evaluate_into(node, leaf)
 
@@ -365,10 +388,10 @@ def apply_inplace(opname: str, target: GpuArray, other) -> None:
             f"non-broadcastable output operand with shape {target.shape} doesn't match the broadcast shape {res.shape}"
         )
     if not can_cast_same_kind(res.dtype, target.dtype):
-        raise TypeError(
-            f"Cannot cast ufunc '{_ops.lookup(opname).name}' output from dtype('{res.dtype}') to "
-            f"dtype('{target.dtype}') with casting rule 'same_kind'"
-        )
+        from ._ufunc import output_casting_error
+
+        name = _ops.lookup(opname).name
+        raise output_casting_error(getattr(np, name, name), "same_kind", res.dtype, target.dtype)
     if target.is_lazy and not _has_views(target):
         # nobody else can see this array's buffer: just extend its expression (the new node and its
         # registration as a reader of the buffers it reads, together: see flush_readers)
@@ -487,25 +510,38 @@ def angle(x, deg=False):
     return apply("rad2deg", r) if deg else r
 
 
+def _with_keywords(name, inputs, out, kw):
+    """The namespace's ``name(*inputs, out=..., where=..., dtype=...)``: NumPy's keyword rules
+    (``_ufunc``), the host's NumPy where the device cannot decide."""
+    from . import _ufunc
+
+    uf = getattr(np, name, None)
+    kw = dict(kw, out=out) if out is not None else dict(kw)
+    if not isinstance(uf, np.ufunc):
+        raise TypeError(f"{name}() got unexpected keyword arguments {sorted(kw)}")
+    try:
+        return _ufunc.call(uf, name, inputs, dict(kw))
+    except _ufunc.NoDeviceImpl:
+        from ._interop import host_fallback
+
+        return host_fallback(uf, name, inputs, kw)
+
+
 def _make(name):
     nin = _ops.OPS[name].nin
 
     if nin == 1:
         def f(x, /, out=None, **kw):
-            res = apply(name, x)
-            if out is not None:
-                assign(out, res)
-                return out
-            return res
+            if out is None and not kw:
+                return apply(name, x)
+            return _with_keywords(name, (x,), out, kw)
     else:
         def f(x1, x2, /, out=None, **kw):
-            res = apply(name, x1, x2)
-            if out is not None:
-                assign(out, res)
-                return out
-            return res
+            if out is None and not kw:
+                return apply(name, x1, x2)
+            return _with_keywords(name, (x1, x2), out, kw)
     f.__name__ = name
-    f.__doc__ = f"Elementwise ``{name}`` on the GPU (NumPy semantics); lazy until its value is needed."
+    f.__doc__ = f"Elementwise ``{name}`` on the GPU (NumPy semantics and keywords); lazy until its value is needed."
     return f
 
 

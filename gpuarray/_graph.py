@@ -45,12 +45,13 @@ class Node:
 
 
 class Leaf(Node):
-    # readonly: writes through this view raise (NumPy's writeable=False; views made from it keep it)
+    # readonly: a view NumPy makes read-only (diagonal, broadcast_to, sliding_window_view, as_strided
+    # with writeable=False) and the views of it
     __slots__ = ("storage", "strides", "offset", "readonly")
 
     def __init__(self, storage, dtype, shape, strides, offset=0, readonly=False):
         self.storage, self.dtype, self.shape = storage, dtype, tuple(shape)
-        self.strides, self.offset = tuple(strides), offset
+        self.strides, self.offset, self.readonly = tuple(strides), offset, readonly
         self.size_ = 1
         self.storages = (storage,)
         self.readonly = readonly

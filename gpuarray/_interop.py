@@ -22,17 +22,14 @@ import inspect
 
 import numpy as np
 
-from . import _fallback
+from . import _fallback, _ops, _ufunc
 from ._array import GpuArray
+from ._ufunc import NoDeviceImpl  # (one class for every dispatcher)
 
 __all__: list[str] = []
 
 _NoValue = getattr(np, "_NoValue", object())
 _P = inspect.Parameter
-
-
-class NoDeviceImpl(Exception):
-    """Raised inside the dispatchers when the arguments need the host fallback."""
 
 
 # ------------------------------------------------------------------------------ host fallback
@@ -155,44 +152,14 @@ def _foreign(objs) -> bool:
 
 def _write_out(o, res, name, casting, where=True):
     """Write ``res`` into ``o`` (GpuArray or NumPy array) as NumPy's ``out=`` does; returns ``o``."""
-    from ._elementwise import apply, assign
-    from ._graph import broadcast_shapes
-
     if not isinstance(o, (GpuArray, np.ndarray)):
         raise TypeError("return arrays must be of ArrayType")
-    if not np.can_cast(res.dtype, o.dtype, casting=casting):
-        raise TypeError(f"Cannot cast ufunc '{name}' output from dtype('{res.dtype}') to dtype('{o.dtype}') "
-                        f"with casting rule '{casting}'")
-    try:
-        ok = broadcast_shapes(res.shape, o.shape) == tuple(o.shape)
-    except ValueError:
-        ok = False
-    if not ok:
-        raise ValueError(f"non-broadcastable output operand with shape {tuple(o.shape)} doesn't match the "
-                         f"broadcast shape {res.shape}")
-    if isinstance(o, np.ndarray):  # a host output for device inputs: the result is copied down
-        w = where.get() if isinstance(where, GpuArray) else where
-        np.copyto(o, res.get(), casting="unsafe", where=w)
-        return o
-    if where is not True:
-        res = apply("where", where, res, o)
-    assign(o, res)
-    return o
+    return _ufunc.write_out(getattr(np, name), o, res, casting, where)
 
 
 def _finish(res, out, name, casting, where):
     """Apply ``out=`` / ``where=`` to a computed result."""
-    if out is None or all(o is None for o in out):
-        if where is not True:
-            from ._creation import zeros
-            from ._elementwise import apply
-
-            # NumPy leaves unselected elements of a fresh output uninitialized; here they are 0
-            res = apply("where", where, res, zeros(res.shape, res.dtype))
-        return res
-    if len(out) != 1:
-        raise ValueError(f"The 'out' tuple must have exactly one entry per ufunc output")
-    return _write_out(out[0], res, name, casting, where)
+    return _ufunc.finish(getattr(np, name), res, _ufunc.normalize_out(out, 1), casting, where)
 
 
 # ------------------------------------------------------------------------------ __array_ufunc__
@@ -226,59 +193,41 @@ def array_ufunc(ufunc, method, inputs, kwargs):
 
 
 def _ufunc_call(ufunc, inputs, kw):
-    from . import _ops
-    from ._elementwise import apply, astype
+    from ._elementwise import apply
 
     name = ufunc.__name__
-    out = kw.pop("out", None)
-    where = kw.pop("where", True)
-    dtype = kw.pop("dtype", None)
-    casting = kw.pop("casting", "same_kind")
-    kw.pop("order", None)
-    kw.pop("subok", None)
-    if kw.pop("signature", None) is not None or kw:
-        raise NoDeviceImpl
-    if isinstance(where, (np.ndarray, list)):
-        where = _operand(where)
-    if name in _NAMED_UFUNCS:
+    if name in _NAMED_UFUNCS or (name == "divmod" and ufunc.nout == 2):
+        out = kw.pop("out", None)
+        where = kw.pop("where", True)
+        dtype = kw.pop("dtype", None)
+        casting = kw.pop("casting", "same_kind")
+        _ufunc.check_keywords(casting, kw.pop("order", "K"))
+        kw.pop("subok", None)
+        if kw.pop("signature", None) is not None or kw or dtype is not None:
+            raise NoDeviceImpl
+        out = _ufunc.normalize_out(out, ufunc.nout)
+        where = _ufunc.normalize_where(where)
+        if name == "divmod":
+            if where is not True:
+                raise NoDeviceImpl
+            q, r = apply("floor_divide", *inputs), apply("remainder", *inputs)
+            if out is None:
+                return q, r
+            return tuple(_ufunc.write_out(ufunc, o, v, casting, True, i) if o is not None else v
+                         for i, (o, v) in enumerate(zip(out, (q, r))))
         import gpuarray
 
         fn = getattr(gpuarray, name, None)
-        if fn is None or getattr(fn, "_ga_host", None) is not None or dtype is not None:
+        if fn is None or getattr(fn, "_ga_host", None) is not None:
             raise NoDeviceImpl
-        return _finish(fn(*inputs), out, name, casting, where)
-    if name == "divmod" and ufunc.nout == 2:
-        if dtype is not None or where is not True:
-            raise NoDeviceImpl
-        q, r = apply("floor_divide", *inputs), apply("remainder", *inputs)
-        if out is None or all(o is None for o in out):
-            return q, r
-        return tuple(_write_out(o, v, name, casting) if o is not None else v for o, v in zip(out, (q, r)))
+        return _ufunc.finish(ufunc, fn(*inputs), out, casting, where)
     try:
         op = _ops.lookup(name)
     except KeyError:
         raise NoDeviceImpl from None
     if ufunc.nout != 1 or op.nin != ufunc.nin:
         raise NoDeviceImpl
-    args = list(inputs)
-    if dtype is not None:
-        dtype = np.dtype(dtype)
-        if op.rule in ("compare", "logical", "predicate", "where"):
-            raise NoDeviceImpl
-        for i, a in enumerate(args):
-            if isinstance(a, (bool, int, float, complex)) and not isinstance(a, np.generic):
-                continue  # Python scalars stay weak
-            a = _operand(a)
-            if not np.can_cast(a.dtype, dtype, casting=casting):
-                raise TypeError(f"Cannot cast ufunc '{name}' input {i} from dtype('{a.dtype}') to "
-                                f"dtype('{dtype}') with casting rule '{casting}'")
-            args[i] = astype(a, dtype, copy=False)
-        res = apply(name, *args)
-        if res.dtype != dtype:
-            raise TypeError(f"No loop matching the specified signature and casting was found for ufunc {name}")
-    else:
-        res = apply(name, *args)
-    return _finish(res, out, name, casting, where)
+    return _ufunc.call(ufunc, op.name, inputs, kw)
 
 
 def _reductions():

@@ -58,10 +58,10 @@ def _size(shape) -> int:
     return n
 
 
-def _view(x: GpuArray, shape, strides, offset=None) -> GpuArray:
+def _view(x: GpuArray, shape, strides, offset=None, readonly=False) -> GpuArray:
     leaf = x._leaf()
     return GpuArray(Leaf(leaf.storage, leaf.dtype, shape, strides, leaf.offset if offset is None else offset,
-                         leaf.readonly))
+                         readonly or leaf.readonly))
 
 
 def _assign(target: Leaf, value) -> None:
@@ -256,6 +256,10 @@ def broadcast_shapes(*shapes):
 
 
 def broadcast_to(x, /, shape, subok=False):
+    return _broadcast_view(x, shape, True)  # NumPy's broadcast views are read-only
+
+
+def _broadcast_view(x, shape, readonly):
     x = _arr(x)
     shape = (operator.index(shape),) if isinstance(shape, (int, np.integer)) else tuple(operator.index(s) for s in shape)
     if any(s < 0 for s in shape):
@@ -266,13 +270,14 @@ def broadcast_to(x, /, shape, subok=False):
     leaf = x._leaf()
     pad = len(shape) - x.ndim
     strides = [0] * pad + [0 if d == 1 and s != 1 else st for d, st, s in zip(leaf.shape, leaf.strides, shape[pad:])]
-    return _view(x, shape, strides)
+    return _view(x, shape, strides, readonly=readonly)
 
 
 def broadcast_arrays(*arrays, subok=False):
     arrays = [_arr(a) for a in arrays]
     shape = broadcast_shapes(*(a.shape for a in arrays))
-    return tuple(a if a.shape == shape else broadcast_to(a, shape) for a in arrays)
+    # (writable, as NumPy's, which warns on a write that this will change)
+    return tuple(a if a.shape == shape else _broadcast_view(a, shape, False) for a in arrays)
 
 
 def _fix_shape(shape, size) -> tuple:
@@ -463,7 +468,7 @@ def diagonal(x, /, offset=0, axis1=0, axis2=1):
     keep = [i for i in range(x.ndim) if i not in (a1, a2)]
     shape = [leaf.shape[i] for i in keep] + [n]
     strides = [leaf.strides[i] for i in keep] + [leaf.strides[a1] + leaf.strides[a2]]
-    return GpuArray(Leaf(leaf.storage, leaf.dtype, shape, strides, off, leaf.readonly))
+    return GpuArray(Leaf(leaf.storage, leaf.dtype, shape, strides, off, True))  # read-only, as NumPy's
 
 
 def diagonal_method(self, offset=0, axis1=0, axis2=1):
@@ -479,7 +484,9 @@ def diag(v, k=0):
         from ._creation import zeros
 
         out = zeros((n, n), dtype=v.dtype)
-        _assign(diagonal(out, k)._node, v)
+        view = diagonal(out, k)._node
+        view.readonly = False  # (the result is built through a writable view of its own buffer)
+        _assign(view, v)
         return out
     if v.ndim == 2:
         return diagonal(v, k)

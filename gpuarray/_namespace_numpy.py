@@ -11,10 +11,9 @@ host fallbacks (``gpuarray.stats().fallbacks``; see ``gpuarray.set_fallback``).
 Only names no other module defines are exported: a device implementation elsewhere
 always wins over the definitions here.
 
-``errstate``/``seterr`` are NumPy's: they govern host computations (fallbacks).
-Device operations never raise or warn on floating-point errors (division by zero,
-overflow, invalid): they give IEEE results silently, as NumPy does under
-``errstate(all='ignore')``.
+``errstate``/``seterr`` are NumPy's. Under NumPy's default state ('warn') device operations give
+NumPy's IEEE values without its RuntimeWarnings; a state with 'raise' (or 'call', 'print',
+'log') is honoured for elementwise operations as NumPy would (see ``_errstate``).
 """
 from __future__ import annotations
 

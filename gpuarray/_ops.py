@@ -63,7 +63,7 @@ for _d in [
     _op("positive", 1, "same", {"iufc": "$0"}),
     _op("absolute", 1, "abs", {"b": "$0", "iuf": "abs($0)", "c": "ga_cabs_$S($0)"}, numpy=("abs",)),
     _op("square", 1, "nobool", {"iuf": "($0 * $0)", "c": "ga_cmul_$S($0, $0)"}),
-    _op("reciprocal", 1, "nobool", {"f": "($O / $0)", "iu": "select($Z, $O / $0, $0 != $Z)", "c": "ga_cdiv_$S($T(1.0, 0.0), $0)"}),
+    _op("reciprocal", 1, "nobool", {"f": "($O / $0)", "i": "ga_irecip_$S($0)", "u": "select($Z, $O / $0, $0 != $Z)", "c": "ga_cdiv_$S($T(1.0, 0.0), $0)"}),
     _op("sign", 1, "same", {"i": "sign($0)", "u": "select($Z, $O, $0 != $Z)", "f": "ga_sign_$S($0)"}),
     _op("conj", 1, "nobool", {"iuf": "$0", "c": "ga_conj_$S($0)"}, numpy=("conjugate",)),
     # comparisons (`!=` is built as !(==): the SPIR-V ordered not-equal is false for NaN)
@@ -155,6 +155,13 @@ def _float_for(t: np.dtype) -> np.dtype:
     return dt.default_float()
 
 
+def _no_loop(name, in_dtypes, scalars) -> Exception:
+    """NumPy's UFuncTypeError (no loop) for these operands."""
+    from ._ufunc import no_loop
+
+    return no_loop(name, list(in_dtypes) + [type(s) for s in scalars])
+
+
 def resolve_types(op: OpDef, in_dtypes: list, scalars: list) -> tuple[np.dtype, np.dtype]:
     """(compute dtype, result dtype) for an op on arrays of ``in_dtypes``; ``scalars`` holds the
     Python scalars among the operands (weak types, NEP 50). Raises TypeError like NumPy for
@@ -168,7 +175,12 @@ def resolve_types(op: OpDef, in_dtypes: list, scalars: list) -> tuple[np.dtype, 
     promoted = dt.result_type(*in_dtypes, *scalars) if (in_dtypes or scalars) else dt.default_float()
     ct, rt = promoted, promoted
     if op.rule == "float":
-        ct = rt = _float_for(promoted)
+        if len(in_dtypes) > 1 and promoted.kind in "iub" and not any(isinstance(s, (float, complex)) for s in scalars):
+            # NumPy's loop is the smallest float every operand converts to safely, not the float
+            # of the promoted integer: uint8 with int8 is float16 (int16 would give float32)
+            ct = rt = dt.result_type(*[_float_for(t) for t in in_dtypes])
+        else:
+            ct = rt = _float_for(promoted)
     elif op.rule == "float_predicate":  # integers are tested as the float NumPy converts them to
         ct, rt = _float_for(promoted), dt.bool_
     elif op.rule == "divide":  # true division of integers is always in the default float
@@ -187,11 +199,9 @@ def resolve_types(op: OpDef, in_dtypes: list, scalars: list) -> tuple[np.dtype, 
         if promoted == dt.bool_:
             ct = rt = dt.int8
         if op.rule == "shift" and ct.kind not in "iu":
-            raise TypeError(f"ufunc '{op.name}' not supported for the input types ({', '.join(map(str, in_dtypes))})")
+            raise _no_loop(op.name, in_dtypes, scalars)
     if ct.kind not in op.kinds and ct.kind != "c":
-        raise TypeError(
-            f"ufunc '{op.name}' not supported for the input types ({', '.join(str(t) for t in in_dtypes) or 'scalars'})"
-        )
+        raise _no_loop(op.name, in_dtypes, scalars)
     return ct, rt
 
 

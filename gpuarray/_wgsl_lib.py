@@ -46,6 +46,7 @@ _SECTION_TYPES = {
     "floordiv_int": ("i32", "i64"),
     "mod_int": ("i32", "i64"),
     "fmod_int": ("i32", "i64"),
+    "reciprocal_int": ("i32", "i64"),
     "floordiv_uint": ("u32", "u64"),
     "mod_uint": ("u32", "u64"),
     "ipow": ("i32", "i64", "u32", "u64"),

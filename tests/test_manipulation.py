@@ -272,9 +272,12 @@ def test_diag_errors_and_writes():
         ga.diagonal(ga.zeros(3))
     m, gm = pair((3, 3), np.float64)
     d = ga.diagonal(gm)
-    d[...] = 0.5  # the diagonal is a view: writes reach the matrix
-    np.fill_diagonal(m, 0.5)
+    with pytest.raises(ValueError, match="read-only"):  # NumPy's diagonal is a read-only view
+        d[...] = 0.5
+    with pytest.raises(ValueError, match="read-only"):
+        np.diagonal(m)[...] = 0.5
     assert_same(gm, m)
+    assert_same(ga.diag(ga.asarray(np.arange(3.0)), 1), np.diag(np.arange(3.0), 1))
 
 
 # ------------------------------------------------------------------------------- pad

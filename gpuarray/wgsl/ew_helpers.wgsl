@@ -27,6 +27,15 @@ fn ga_mod_$S(a: $T, b: $T) -> $T {
   return r;
 }
 
+//@ reciprocal_int
+// NumPy's integer reciprocal: 1 / x truncated, and 1 / 0 what its conversion of inf to the
+// integer gives on x86: the minimum of int32/int64 (8- and 16-bit types, computed in 32 bits
+// and wrapped, get 0 as NumPy does).
+fn ga_irecip_$S(a: $T) -> $T {
+  if (a == $ZERO) { return ($ZERO - $ONE) << $SHMASK; }
+  return $ONE / a;
+}
+
 //@ floordiv_uint
 fn ga_floordiv_$S(a: $T, b: $T) -> $T {
   if (b == $ZERO) { return $ZERO; }
