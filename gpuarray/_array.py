@@ -129,10 +129,14 @@ class GpuArray:
         return self.shape[0]
 
     def __iter__(self):
+        # a plain method, not a generator: a 0-d array refuses at iter() as NumPy does, so
+        # np.iterable() and the libraries that ask it (matplotlib) see a scalar
         if self.ndim == 0:
             raise TypeError("iteration over a 0-d array")
-        for i in range(self.shape[0]):
-            yield self[i]
+        if self.ndim == 1:
+            return iter(self.get())  # one download, then NumPy's scalars of the array's dtype
+        self._leaf()  # evaluated once: the rows are views of its buffer, read only when used
+        return (self[i] for i in range(self.shape[0]))
 
     # ------------------------------------------------------------------ host transfer
     def get(self) -> np.ndarray:
@@ -153,8 +157,25 @@ class GpuArray:
     def __array__(self, dtype=None, copy=None):
         if copy is False:
             raise ValueError("a GpuArray cannot be viewed as a NumPy array without a copy")
-        a = self.get()
+        a = self._host_view() if dtype is None or np.dtype(dtype) == self.dtype else None
+        if a is None:
+            a = self.get()
         return a.astype(dtype, copy=False) if dtype is not None else a
+
+    def _host_view(self):
+        """For a view of part of a buffer: the same view (offset, strides) of a host copy of the
+        whole buffer, else None. NumPy code may read a view's base around it (``as_strided`` with
+        strides taken from the view, as SciPy's toeplitz and circulant do, reads before its start):
+        a compact copy of the view's elements would put other memory there."""
+        leaf = self._node
+        if not isinstance(leaf, Leaf) or self.size == 0:
+            return None
+        st, isz = leaf.storage, self.dtype.itemsize
+        if leaf.offset == 0 and self.size * isz == st.nbytes and leaf.is_contiguous():
+            return None  # the whole buffer in order: get() is that copy
+        raw = _runtime.device().read(st, 0, st.nbytes // isz * isz)
+        base = raw.view(self.dtype)
+        return np.lib.stride_tricks.as_strided(base[leaf.offset:], self.shape, self.strides)
 
     def tolist(self):
         return self.get().tolist()

@@ -24,6 +24,7 @@ import numpy as np
 
 from . import _fallback
 from ._array import GpuArray
+from ._errors import HostDataError
 
 __all__: list[str] = []
 
@@ -218,7 +219,7 @@ def array_ufunc(ufunc, method, inputs, kwargs):
             return _ufunc_reduce(ufunc, inputs, dict(kwargs))
         if method == "accumulate":
             return _ufunc_accumulate(ufunc, inputs, dict(kwargs))
-    except NoDeviceImpl:
+    except (NoDeviceImpl, HostDataError):
         pass
     name = ufunc.__name__ if method == "__call__" else f"{ufunc.__name__}.{method}"
     fn = ufunc if method == "__call__" else getattr(ufunc, method)
@@ -590,6 +591,6 @@ def array_function(func, types, args, kwargs):
     if plan is not None:
         try:
             return plan(args, kwargs)
-        except NoDeviceImpl:
+        except (NoDeviceImpl, HostDataError):  # HostDataError: None, strings, objects for NumPy
             pass
     return host_fallback(func, _label(func), args, kwargs)
