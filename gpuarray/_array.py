@@ -177,6 +177,11 @@ class GpuArray:
         base = raw.view(self.dtype)
         return np.lib.stride_tricks.as_strided(base[leaf.offset:], self.shape, self.strides)
 
+    def to_numpy(self) -> np.ndarray:
+        """A host (NumPy) copy: the name pandas and xarray use, by which matplotlib (boxplot, hist,
+        violinplot of 2-D data) and xarray recognize an array that is not an ndarray."""
+        return self.get()
+
     def tolist(self):
         return self.get().tolist()
 
