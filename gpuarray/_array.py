@@ -3,6 +3,7 @@ unevaluated expression, in a lazy node (see _graph). Everything here goes throug
 same graph: an eager result is just a node evaluated now."""
 from __future__ import annotations
 
+import sys
 from weakref import ref as _weakref
 
 import numpy as np
@@ -164,15 +165,21 @@ class GpuArray:
 
     def _host_view(self):
         """For a view of part of a buffer: the same view (offset, strides) of a host copy of the
-        whole buffer, else None. NumPy code may read a view's base around it (``as_strided`` with
-        strides taken from the view, as SciPy's toeplitz and circulant do, reads before its start):
-        a compact copy of the view's elements would put other memory there."""
+        whole buffer, else None (a compact copy). NumPy code may read a view's base around it:
+        ``as_strided`` with strides taken from the view (SciPy's toeplitz and circulant) reads
+        before its start, where a compact copy has other memory. The whole buffer is handed over
+        to ``as_strided``, and wherever it costs at most about the view's own size; a small view
+        of a large buffer (a row) is otherwise copied alone, so that converting the rows of an
+        array one by one stays linear."""
         leaf = self._node
         if not isinstance(leaf, Leaf) or self.size == 0:
             return None
         st, isz = leaf.storage, self.dtype.itemsize
         if leaf.offset == 0 and self.size * isz == st.nbytes and leaf.is_contiguous():
             return None  # the whole buffer in order: get() is that copy
+        span = isz * (1 + sum((n - 1) * abs(s) for n, s in zip(leaf.shape, leaf.strides)))
+        if st.nbytes > 2 * span + _SMALL_BUFFER and sys._getframe(2).f_code is not _AS_STRIDED:
+            return None
         raw = _runtime.device().read(st, 0, st.nbytes // isz * isz)
         base = raw.view(self.dtype)
         return np.lib.stride_tricks.as_strided(base[leaf.offset:], self.shape, self.strides)
@@ -308,6 +315,10 @@ class GpuArray:
         from ._interop import array_function
 
         return array_function(func, types, args, kwargs)
+
+
+_SMALL_BUFFER = 1 << 16  # bytes below which a view's whole buffer is read (one transfer's fixed cost)
+_AS_STRIDED = np.lib.stride_tricks.as_strided.__code__  # converts its argument with np.array()
 
 
 def new_leaf(dtype, shape) -> Leaf:

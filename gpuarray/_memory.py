@@ -44,6 +44,8 @@ def _same_buffer(a, b):
 
 
 def may_share_memory(a, b, /, max_work=None):
+    """NumPy's ``may_share_memory``: whether the byte extents of two views of one buffer overlap
+    (with ``max_work``, NumPy's meaning)."""
     r = _same_buffer(a, b)
     if r is True or r is False:
         return r
@@ -51,6 +53,8 @@ def may_share_memory(a, b, /, max_work=None):
 
 
 def shares_memory(a, b, /, max_work=None):
+    """NumPy's ``shares_memory``: whether two views of one buffer have a byte in common (exact by
+    default; ``max_work`` and ``numpy.exceptions.TooHardError`` as in NumPy)."""
     r = _same_buffer(a, b)
     if r is True or r is False:
         return r

@@ -112,6 +112,23 @@ def test_as_strided_over_a_view_reads_its_base():
         np.testing.assert_array_equal(got, want)
 
 
+def test_as_strided_over_a_view_of_a_large_buffer():
+    """A row of a large array converts alone (converting rows one by one stays linear), and
+    ``as_strided`` still sees the base around it."""
+    h = sample((400, 60), np.float64)
+    g = ga.asarray(h)
+    with ga.stats() as s:
+        row = np.asarray(g[200])
+    np.testing.assert_array_equal(row, h[200])
+    assert s.bytes_from_device == h[200].nbytes
+    n = h.itemsize
+    want = as_strided(h[200, 30:], shape=(25, 25), strides=(-n, n))
+    got = as_strided(g[200, 30:], shape=(25, 25), strides=(-n, n))
+    np.testing.assert_array_equal(got, want)
+    want = as_strided(h[200], shape=(3, 60), strides=(-60 * n, n))
+    np.testing.assert_array_equal(as_strided(g[200], shape=(3, 60), strides=(-60 * n, n)), want)
+
+
 @pytest.mark.parametrize("view", [lambda a: a[1:, ::2], lambda a: a[::-1, 2], lambda a: a.T[1:3],
                                   lambda a: a[2:3, 1:4], lambda a: a[:0]])
 def test_array_of_view_has_numpy_layout(view):
@@ -169,6 +186,16 @@ def test_shares_memory_like_numpy(i):
     for fn in (np.may_share_memory, np.shares_memory, ga.may_share_memory, ga.shares_memory):
         ref = (np.may_share_memory if "may" in fn.__name__ else np.shares_memory)(hx, hy)
         assert fn(gx, gy) is ref, (name, fn.__name__)
+        assert fn(gy, gx) is ref, (name, fn.__name__)
+    for max_work in (0, 1, None):  # bounds only, a bounded search (NumPy may give up), exact
+        assert _outcome(np.shares_memory, gx, gy, max_work) == _outcome(np.shares_memory, hx, hy, max_work)
+
+
+def _outcome(fn, a, b, max_work):
+    try:
+        return fn(a, b, max_work=max_work)
+    except Exception as exc:  # noqa: BLE001 - compared with NumPy's
+        return type(exc)
 
 
 def test_shares_memory_other_buffers_and_host():
@@ -184,7 +211,6 @@ def test_shares_memory_other_buffers_and_host():
     lazy = g + 1
     assert np.may_share_memory(lazy, lazy) is True
     assert np.may_share_memory(lazy, g) is False
-    # the same exception as NumPy's when the exact problem is too hard for max_work
     assert np.shares_memory(g[:, ::2], g[:, 1::2], max_work=None) is False
 
 
