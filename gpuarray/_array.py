@@ -178,7 +178,7 @@ class GpuArray:
         if leaf.offset == 0 and self.size * isz == st.nbytes and leaf.is_contiguous():
             return None  # the whole buffer in order: get() is that copy
         span = isz * (1 + sum((n - 1) * abs(s) for n, s in zip(leaf.shape, leaf.strides)))
-        if st.nbytes > 2 * span + _SMALL_BUFFER and sys._getframe(2).f_code is not _AS_STRIDED:
+        if st.nbytes > 2 * span + _SMALL_BUFFER and not _called_by_as_strided():
             return None
         raw = _runtime.device().read(st, 0, st.nbytes // isz * isz)
         base = raw.view(self.dtype)
@@ -319,6 +319,14 @@ class GpuArray:
 
 _SMALL_BUFFER = 1 << 16  # bytes below which a view's whole buffer is read (one transfer's fixed cost)
 _AS_STRIDED = np.lib.stride_tricks.as_strided.__code__  # converts its argument with np.array()
+
+
+def _called_by_as_strided() -> bool:
+    """Whether the conversion in progress (``__array__`` -> ``_host_view`` -> here) is as_strided's."""
+    try:
+        return sys._getframe(3).f_code is _AS_STRIDED
+    except ValueError:  # called with no Python caller
+        return False
 
 
 def new_leaf(dtype, shape) -> Leaf:
