@@ -81,7 +81,7 @@ def _export_all():
 
 _API_MODULES = ("_creation", "_elementwise", "_manipulation", "_reductions", "_advanced", "_linalg",
                 "_sorting", "_searching", "_sets", "_utility", "_dtype_functions", "_interop", "_api_extras",
-                "_namespace_numpy")
+                "_memory", "_namespace_numpy")
 _export_all()
 from . import random  # noqa: E402,F401
 from . import linalg  # noqa: E402,F401

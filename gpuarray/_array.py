@@ -3,6 +3,7 @@ unevaluated expression, in a lazy node (see _graph). Everything here goes throug
 same graph: an eager result is just a node evaluated now."""
 from __future__ import annotations
 
+import sys
 from weakref import ref as _weakref
 
 import numpy as np
@@ -135,10 +136,14 @@ class GpuArray:
         return self.shape[0]
 
     def __iter__(self):
+        # a plain method, not a generator: a 0-d array refuses at iter() as NumPy does, so
+        # np.iterable() and the libraries that ask it (matplotlib) see a scalar
         if self.ndim == 0:
             raise TypeError("iteration over a 0-d array")
-        for i in range(self.shape[0]):
-            yield self[i]
+        if self.ndim == 1:
+            return iter(self.get())  # one download, then NumPy's scalars of the array's dtype
+        self._leaf()  # evaluated once: the rows are views of its buffer, read only when used
+        return (self[i] for i in range(self.shape[0]))
 
     # ------------------------------------------------------------------ host transfer
     def get(self) -> np.ndarray:
@@ -159,8 +164,36 @@ class GpuArray:
     def __array__(self, dtype=None, copy=None):
         if copy is False:
             raise ValueError("a GpuArray cannot be viewed as a NumPy array without a copy")
-        a = self.get()
+        a = self._host_view() if dtype is None or np.dtype(dtype) == self.dtype else None
+        if a is None:
+            a = self.get()
         return a.astype(dtype, copy=False) if dtype is not None else a
+
+    def _host_view(self):
+        """For a view of part of a buffer: the same view (offset, strides) of a host copy of the
+        whole buffer, else None (a compact copy). NumPy code may read a view's base around it:
+        ``as_strided`` with strides taken from the view (SciPy's toeplitz and circulant) reads
+        before its start, where a compact copy has other memory. The whole buffer is handed over
+        to ``as_strided``, and wherever it costs at most about the view's own size; a small view
+        of a large buffer (a row) is otherwise copied alone, so that converting the rows of an
+        array one by one stays linear."""
+        leaf = self._node
+        if not isinstance(leaf, Leaf) or self.size == 0:
+            return None
+        st, isz = leaf.storage, self.dtype.itemsize
+        if leaf.offset == 0 and self.size * isz == st.nbytes and leaf.is_contiguous():
+            return None  # the whole buffer in order: get() is that copy
+        span = isz * (1 + sum((n - 1) * abs(s) for n, s in zip(leaf.shape, leaf.strides)))
+        if st.nbytes > 2 * span + _SMALL_BUFFER and not _called_by_as_strided():
+            return None
+        raw = _runtime.device().read(st, 0, st.nbytes // isz * isz)
+        base = raw.view(self.dtype)
+        return np.lib.stride_tricks.as_strided(base[leaf.offset:], self.shape, self.strides)
+
+    def to_numpy(self) -> np.ndarray:
+        """A host (NumPy) copy: the name pandas and xarray use, by which matplotlib (boxplot, hist,
+        violinplot of 2-D data) and xarray recognize an array that is not an ndarray."""
+        return self.get()
 
     def tolist(self):
         return self.get().tolist()
@@ -312,6 +345,18 @@ class GpuArray:
         from ._interop import array_function
 
         return array_function(func, types, args, kwargs)
+
+
+_SMALL_BUFFER = 1 << 16  # bytes below which a view's whole buffer is read (one transfer's fixed cost)
+_AS_STRIDED = np.lib.stride_tricks.as_strided.__code__  # converts its argument with np.array()
+
+
+def _called_by_as_strided() -> bool:
+    """Whether the conversion in progress (``__array__`` -> ``_host_view`` -> here) is as_strided's."""
+    try:
+        return sys._getframe(3).f_code is _AS_STRIDED
+    except ValueError:  # called with no Python caller
+        return False
 
 
 def new_leaf(dtype, shape) -> Leaf:

@@ -12,6 +12,7 @@ import numpy as np
 from . import _dtypes as dt
 from ._array import GpuArray, from_host, new_leaf
 from ._codegen import evaluate_into
+from ._errors import HostDataError
 from ._graph import Cast, Const, Ew, Iota, Leaf
 
 
@@ -38,7 +39,7 @@ def _host_array(obj) -> np.ndarray:
     """NumPy's array for a host object; dtypes a device cannot hold are refused."""
     a = np.asarray(obj)
     if a.dtype.kind in "OUSVMm":
-        raise TypeError(f"cannot create a GpuArray from {type(obj).__name__} with dtype {a.dtype}")
+        raise HostDataError(f"cannot create a GpuArray from {type(obj).__name__} with dtype {a.dtype}")
     return a
 
 

@@ -320,6 +320,7 @@ def assign(target: GpuArray, value, value_temporary: bool = False) -> None:
         raise ValueError("assignment destination is read-only")
     if not (isinstance(value, np.generic) and value.dtype.kind in "biufc"):  # (NumPy scalars: scalar rules)
         value = as_operand(value)
+    keep = None
     if isinstance(value, GpuArray):
         broadcast_shapes(value.shape, leaf.shape)
         if len(value.shape) > len(leaf.shape) or any(
@@ -330,13 +331,23 @@ def assign(target: GpuArray, value, value_temporary: bool = False) -> None:
         if leaf.storage in node.storages and not _reads_only_same_view(node, leaf):
             node = value._leaf() if not isinstance(node, Leaf) else _copy_node(node)
         elif leaf.storage in node.storages and not isinstance(node, Leaf) and not value_temporary:
-            node = value._leaf()  # the value outlives this write: compute it into its own buffer
+            if node.dtype == leaf.dtype and node.shape == leaf.shape:
+                keep = value  # written by one fused kernel; the value then reads back what it wrote
+            else:
+                node = value._leaf()  # the value outlives this write: compute it into its own buffer
         if node.dtype != leaf.dtype:
             node = Cast(node, leaf.dtype)
     else:
         node = Const(dt.store_scalar(value, leaf.dtype), leaf.dtype)
     flush_readers(leaf.storage, exclude=(target, value))
     evaluate_into(node, leaf)
+    if keep is not None:
+        # whether the caller still holds the value is not known here (reference counts do not
+        # tell it the same way across Python versions): the value becomes a pending copy of the
+        # target view, a reader of its buffer, computed only if that buffer is written again
+        # while the value is alive, and never if the value was a temporary
+        keep._node = Cast(Leaf(leaf.storage, leaf.dtype, leaf.shape, leaf.strides, leaf.offset), leaf.dtype)
+        register_reader(keep, keep._node.storages)
 
 
 def _copy_node(leaf: Leaf) -> Leaf:

@@ -29,6 +29,11 @@ class KernelError(GpuArrayError):
         super().__init__(f"kernel '{name}' failed: {cause}\n--- generated WGSL ---\n{numbered}")
 
 
+class HostDataError(TypeError):
+    """A value NumPy holds only as objects, strings or dates (``None``, ``"x"``, ``object()``): no
+    device dtype can hold it. NumPy functions called with one run on the host instead."""
+
+
 class FallbackWarning(UserWarning):
     """A function ran on the host through NumPy because gpuarray has no device kernel for it."""
 

@@ -4,7 +4,6 @@ boolean-mask indexing run gather/scatter kernels (see _advanced)."""
 from __future__ import annotations
 
 import operator
-import sys
 
 import numpy as np
 
@@ -86,9 +85,6 @@ def getitem(x: GpuArray, key):
     return advanced_getitem(x, key)
 
 
-_TEMP_REFS = 4  # references to a temporary value here: the caller's stack, __setitem__, setitem, getrefcount
-
-
 def setitem(x: GpuArray, key, value):
     key = normalize_key(key, x.ndim)
     key = tuple(operator.index(k) if isinstance(k, GpuArray) and _is_basic(k) and k.ndim == 0 else k for k in key)
@@ -96,10 +92,9 @@ def setitem(x: GpuArray, key, value):
 
     if all(_is_basic(k) for k in key):
         view = GpuArray(basic_view(x._leaf(), key))
-        # an expression nobody else holds (`x[...] = x * 2 + 1`) may be written by one fused kernel;
-        # one the caller keeps (`z = x * 2; x[...] = z`) must keep its value after x changes
-        temporary = sys.getrefcount(value) <= _TEMP_REFS
-        assign(view, value, value_temporary=temporary)
+        # `x[...] = x * 2 + 1` is one fused kernel; a value the caller keeps (`z = x * 2;
+        # x[...] = z`) keeps its value after x changes (see assign)
+        assign(view, value)
         return
     from ._advanced import advanced_setitem
 

@@ -24,6 +24,7 @@ import numpy as np
 
 from . import _fallback, _ops, _ufunc
 from ._array import GpuArray
+from ._errors import HostDataError
 from ._ufunc import NoDeviceImpl  # (one class for every dispatcher)
 
 __all__: list[str] = []
@@ -185,7 +186,7 @@ def array_ufunc(ufunc, method, inputs, kwargs):
             return _ufunc_reduce(ufunc, inputs, dict(kwargs))
         if method == "accumulate":
             return _ufunc_accumulate(ufunc, inputs, dict(kwargs))
-    except NoDeviceImpl:
+    except (NoDeviceImpl, HostDataError):
         pass
     name = ufunc.__name__ if method == "__call__" else f"{ufunc.__name__}.{method}"
     fn = ufunc if method == "__call__" else getattr(ufunc, method)
@@ -546,6 +547,6 @@ def array_function(func, types, args, kwargs):
     if plan is not None:
         try:
             return plan(args, kwargs)
-        except NoDeviceImpl:
+        except (NoDeviceImpl, HostDataError):  # HostDataError: None, strings, objects for NumPy
             pass
     return host_fallback(func, _label(func), args, kwargs)
