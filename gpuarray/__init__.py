@@ -86,3 +86,7 @@ _export_all()
 from . import random  # noqa: E402,F401
 from . import linalg  # noqa: E402,F401
 from . import fft  # noqa: E402,F401
+from . import lib  # noqa: E402,F401
+from . import _dask  # noqa: E402
+
+_dask.install()  # GpuArray as a dask chunk type, registered when dask.array is imported (never imports it)

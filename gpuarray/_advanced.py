@@ -415,6 +415,9 @@ def advanced_setitem(x: GpuArray, key, value) -> None:
     if leaf.readonly:
         raise ValueError("assignment destination is read-only")
     value = as_operand(value)
+    if len(key) == 1 and isinstance(key[0], GpuArray) and key[0].ndim == 0 and key[0].dtype == dt.bool_:
+        if _zero_d_mask_write(x, key[0], value):
+            return
     items = _expand(x.ndim, key)
     mask = _single_mask(items)
     vshape = value.shape if isinstance(value, GpuArray) else ()
@@ -448,6 +451,22 @@ def advanced_setitem(x: GpuArray, key, value) -> None:
     node = _detach(node, r.view)
     flush_readers(leaf.storage)
     scatter(node, r.offset(), r.view, r.shape)
+
+
+def _zero_d_mask_write(x, mask, value) -> bool:
+    """``x[m] = v`` for a 0-d device mask as ``where(m, v, x)`` over x, without reading m back
+    (dask's reductions write through such masks); False when v does not broadcast to x."""
+    from ._elementwise import apply, assign
+    from ._manipulation import reshape
+
+    vshape = value.shape if isinstance(value, GpuArray) else ()
+    if len(vshape) == x.ndim + 1 and vshape[0] == 1:
+        value, vshape = reshape(value, vshape[1:]), vshape[1:]
+    if len(vshape) > x.ndim or any(v not in (1, t) for v, t in zip(vshape[::-1], x.shape[::-1])):
+        return False
+    res = apply("where", mask, value, x)
+    assign(x, res if res.dtype == x.dtype else res.astype(x.dtype), value_temporary=True)
+    return True
 
 
 def _masked_where(x, leaf, items, mask, q, value):

@@ -245,6 +245,16 @@ class GpuArray:
             return format(self.get()[()], spec)
         return object.__format__(self, spec)
 
+    def _repr_inline_(self, max_width):
+        """xarray's one-line summary (Dataset reprs): the first elements only, so a repr reads
+        back a few values rather than the whole array."""
+        n = min(self.size, max(1, max_width // 2))
+        flat = self.reshape(-1)[:n].get() if self.ndim else self.get().reshape(1)
+        txt = " ".join(np.array2string(np.asarray(v), separator=" ") for v in flat)
+        if n < self.size:
+            txt += " ..."
+        return txt if len(txt) <= max_width else txt[: max(0, max_width - 3)] + "..."
+
     def __hash__(self):
         raise TypeError("unhashable type: 'GpuArray'")
 
@@ -252,6 +262,18 @@ class GpuArray:
         from ._creation import asarray
 
         return (asarray, (self.get(),))
+
+    def __dask_tokenize__(self):
+        """dask's token without reading the data: the buffer's write version (a fresh number for
+        every buffer and every recorded write into it, see ``_runtime.Storage``) and the view's
+        geometry. A lazy array is evaluated on the device first, and queued reductions are
+        recorded (their stores would change the version after the token was taken)."""
+        with _runtime.CRITICAL:
+            leaf = self._leaf()
+            work = _runtime._dev.pending_work  # (read once: another thread may run it)
+            if work is not None:
+                work()
+            return ("gpuarray.GpuArray", leaf.storage.version, leaf.dtype.str, leaf.shape, leaf.strides, leaf.offset)
 
     def __copy__(self):
         return self.copy()

@@ -374,6 +374,12 @@ def _reads_only_same_view(node, target: Leaf) -> bool:
     return True
 
 
+def check_writeable(leaf: Leaf) -> None:
+    """NumPy's error for a write through a read-only view (``writeable=False``)."""
+    if leaf.readonly:
+        raise ValueError("assignment destination is read-only")
+
+
 @_runtime.locked
 def flush_readers(storage, exclude=()) -> None:
     """Evaluate every pending expression that reads ``storage`` (before it is overwritten),

@@ -45,7 +45,8 @@ class Node:
 
 
 class Leaf(Node):
-    # readonly: a view NumPy makes read-only (diagonal, broadcast_to) and the views of it
+    # readonly: a view NumPy makes read-only (diagonal, broadcast_to, sliding_window_view, as_strided
+    # with writeable=False) and the views of it
     __slots__ = ("storage", "strides", "offset", "readonly")
 
     def __init__(self, storage, dtype, shape, strides, offset=0, readonly=False):
@@ -53,6 +54,7 @@ class Leaf(Node):
         self.strides, self.offset, self.readonly = tuple(strides), offset, readonly
         self.size_ = 1
         self.storages = (storage,)
+        self.readonly = readonly
 
     def is_contiguous(self) -> bool:
         return self.strides == contiguous_strides(self.shape) or _prod(self.shape) <= 1 or _c_contig(self)

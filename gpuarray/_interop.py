@@ -336,11 +336,18 @@ def _np_reshape(a, /, shape=None, order="C", *, newshape=None, copy=None):
     return gpuarray.reshape(_operand(a), shape, **kw)
 
 
+def _np_sliding_window_view(x, window_shape, axis=None, *, subok=False, writeable=False):
+    from .lib.stride_tricks import sliding_window_view
+
+    return sliding_window_view(x, window_shape, axis, subok=subok, writeable=writeable)
+
+
 # (module, name) -> implementation taking NumPy's arguments
 OVERRIDES = {
     ("numpy", "trace"): _np_trace,
     ("numpy", "clip"): _np_clip,
     ("numpy", "reshape"): _np_reshape,
+    ("numpy.lib.stride_tricks", "sliding_window_view"): _np_sliding_window_view,
 }
 
 # NumPy parameter names that the gpuarray function spells differently: gpuarray name -> NumPy names

@@ -866,11 +866,137 @@ def kron(a, b, /):
     return reshape(_multiply(av, bv), tuple(x * y for x, y in zip(ash, bsh)))
 
 
-def einsum(subscripts, *operands, out=None, **kwargs):
-    """Einstein summation (runs on the host through NumPy: a counted fallback)."""
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _einsum_parse(subscripts, shapes):
+    """(input label strings, output labels) with ``...`` spelled out in unused letters, or None
+    for a form handled by NumPy (operands given as interleaved lists, bad syntax)."""
+    if not isinstance(subscripts, str):
+        return None
+    sub = subscripts.replace(" ", "")
+    lhs, arrow, rhs = sub.partition("->")
+    ins = lhs.split(",")
+    if len(ins) != len(shapes) or any(c not in _LETTERS + ".," for c in lhs) or (arrow and any(
+            c not in _LETTERS + "." for c in rhs)):
+        return None
+    free = [c for c in _LETTERS if c not in sub]
+    n_ell = 0
+    for t, sh in zip(ins, shapes):
+        if "..." in t:
+            n_ell = max(n_ell, len(sh) - (len(t) - 3))
+    ell = "".join(free[:n_ell]) if n_ell <= len(free) else None
+    if ell is None:
+        return None
+    out_ins = []
+    for t, sh in zip(ins, shapes):
+        if "..." in t:
+            k = len(sh) - (len(t) - 3)
+            if k < 0 or t.count("...") != 1:
+                return None
+            t = t.replace("...", ell[n_ell - k:] if k else "")
+        if "." in t or len(t) != len(sh):
+            return None
+        out_ins.append(t)
+    if arrow:
+        if rhs.count("...") > 1:
+            return None
+        out = rhs.replace("...", ell)
+        if "." in out or len(set(out)) != len(out) or any(c not in "".join(out_ins) for c in out):
+            return None
+    else:
+        joined = "".join(out_ins)
+        out = ell + "".join(sorted(c for c in set(joined) if joined.count(c) == 1 and c not in ell))
+    return out_ins, out
+
+
+def _einsum_device(subscripts, operands, dtype, casting):
+    """einsum as one fused reduction: each operand (diagonals taken for repeated labels) viewed
+    over all labels, their broadcast product summed over the labels not in the output; the
+    reduction reads the product inside its kernel, so nothing of the full label space is stored.
+    None where NumPy must do it."""
+    from ._elementwise import apply, astype
+    from ._manipulation import diagonal, permute_dims, reshape
+    from ._reductions import sum as rsum
+
+    ops = [_arr(o) for o in operands]
+    parsed = _einsum_parse(subscripts, [o.shape for o in ops])
+    if parsed is None:
+        return None
+    ins, out = parsed
+    rt = dt.result_type(*ops) if dtype is None else dt.normalize(dtype)
+    if rt == dt.bool_:  # NumPy's bool einsum sums with logical or
+        return None
+    sizes = {}
+    views = []
+    for t, o in zip(ins, ops):
+        if not np.can_cast(o.dtype, rt, casting=casting):
+            raise TypeError(f"Cannot cast array data from dtype('{o.dtype}') to dtype('{rt}') according to the "
+                            f"rule '{casting}'")
+        labels = list(t)
+        # repeated labels: the diagonal (it moves to the last axis)
+        while len(set(labels)) != len(labels):
+            c = next(c for c in labels if labels.count(c) > 1)
+            i = labels.index(c)
+            j = labels.index(c, i + 1)
+            if o.shape[i] != o.shape[j]:
+                raise ValueError(f"dimensions in operand for collapsing index '{c}' don't match "
+                                 f"({o.shape[i]} != {o.shape[j]})")
+            o = diagonal(o, axis1=i, axis2=j)
+            labels = [x for k, x in enumerate(labels) if k not in (i, j)] + [c]
+        for c, n in zip(labels, o.shape):
+            if sizes.get(c, n) != n and n != 1 and sizes[c] != 1:
+                raise ValueError(f"operands could not be broadcast together with remapped shapes: label '{c}' "
+                                 f"has sizes {sizes[c]} and {n}")
+            sizes[c] = n if sizes.get(c, 1) == 1 else sizes[c]
+        views.append((labels, o))
+    if len(views) == 2 and all(len(lb) == len(t) for (lb, _), t in zip(views, ins)):
+        (la, a), (lb, b) = views
+        shared = [c for c in la if c in lb]
+        if (not any(c in out for c in shared) and set(out) == set(la) ^ set(lb)
+                and all(a.shape[la.index(c)] == b.shape[lb.index(c)] for c in shared)):
+            # a plain contraction: the matmul kernels (tensordot), then the output's axis order
+            a = a if a.dtype == rt else astype(a, rt)
+            b = b if b.dtype == rt else astype(b, rt)
+            r = tensordot(a, b, axes=([la.index(c) for c in shared], [lb.index(c) for c in shared]))
+            rl = [c for c in la if c not in shared] + [c for c in lb if c not in shared]
+            perm = [rl.index(c) for c in out]
+            return permute_dims(r, perm) if perm != list(range(len(perm))) else r
+    order = list(out) + [c for c in sizes if c not in out]
+    terms = []
+    for labels, o in views:
+        perm = [labels.index(c) for c in order if c in labels]
+        o = permute_dims(o, perm) if perm != list(range(len(perm))) else o
+        shape = [o.shape[[c for c in order if c in labels].index(c)] if c in labels else 1 for c in order]
+        o = reshape(o, shape) if tuple(shape) != o.shape else o
+        terms.append(o if o.dtype == rt else astype(o, rt))
+    prod = terms[0]
+    for t in terms[1:]:
+        prod = apply("multiply", prod, t)
+    full = tuple(sizes[c] for c in order)
+    if prod.shape != full:
+        from ._manipulation import broadcast_to
+
+        prod = broadcast_to(prod, full)
+    k = len(out)
+    res = rsum(prod, axis=tuple(range(k, len(order))), dtype=rt) if len(order) > k else prod
+    if res.dtype != rt:
+        res = astype(res, rt)
+    return res
+
+
+def einsum(subscripts, *operands, out=None, dtype=None, order="K", casting="safe", optimize=False):
+    """Einstein summation on the device (one fused reduction over the broadcast product); forms
+    NumPy parses differently (interleaved operand lists, bool operands) run on the host through
+    NumPy as a counted fallback."""
     from ._array import from_host
     from ._fallback import host_call
 
+    if operands and all(isinstance(o, (GpuArray, np.ndarray)) for o in operands):
+        res = _einsum_device(subscripts, operands, dtype, casting)
+        if res is not None:
+            return _finish(res, out)
+    kwargs = {"dtype": dtype, "order": order, "casting": casting, "optimize": optimize}
     host = [o.get() if isinstance(o, GpuArray) else o for o in operands]
     res = np.asarray(host_call(np.einsum, "einsum", [subscripts, *host], kwargs))
     return _finish(from_host(res.astype(dt.canonical(res.dtype), copy=False)), out)

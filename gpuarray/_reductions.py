@@ -109,6 +109,9 @@ def _target(root, shape, axes, keepdims, dtype, out):
     rshape = _result_shape(shape, axes, keepdims)
     if out is not None:
         leaf = out._leaf()
+        from ._elementwise import check_writeable
+
+        check_writeable(leaf)
         if leaf.storage not in root.storages:
             from ._elementwise import flush_readers
 
@@ -511,6 +514,108 @@ def nanmin(a, axis=None, out=None, keepdims=False, initial=None, where=None):
     return _nanminmax("fmin", a, axis, out, keepdims, initial, where, "fmin")
 
 
+def _not_nan(x: GpuArray, where):
+    """The mask of x's non-NaN elements (and ``where``), broadcast to x's shape."""
+    from ._elementwise import apply
+    from ._manipulation import broadcast_to
+
+    ok = apply("logical_not", apply("isnan", x))
+    if where is not None and where is not True:
+        ok = apply("logical_and", ok, _arr(where))
+    return ok if ok.shape == x.shape else broadcast_to(ok, x.shape)
+
+
+def _nanvar(a, axis, dtype, out, ddof, keepdims, where, mean_, correction, post, fname):
+    """var/std over the non-NaN elements: NaN where ``count - ddof <= 0``, as NumPy's."""
+    from ._elementwise import apply, assign
+    from ._manipulation import reshape
+
+    x = _arr(a)
+    if x.dtype.kind not in "fc":
+        f = var if post == "div" else std
+        return f(x, axis, dtype, out, ddof, keepdims, where=where, mean=mean_, correction=correction)
+    if mean_ is not None:
+        raise NotImplementedError(f"{fname}: mean= is not supported")
+    ddof = _ddof(ddof, correction)
+    axes = _axes(axis, x.ndim)
+    ct = _float_type(x.dtype, dtype)
+    rt = dt.real_of(ct)
+    ok = _not_nan(x, where)
+    cnt = count_nonzero(ok, axis=axes, keepdims=True)
+    cnt_f = GpuArray(Cast(cnt._node, rt))
+    s = _sum_like("add", x, axes, ct, None, True, None, ok, "add")
+    m = apply("divide", s, cnt_f)
+    dev = apply("where", ok, apply("subtract", x, m), 0)
+    if dev.dtype.kind == "c":
+        sq = apply("add", apply("square", apply("real", dev)), apply("square", apply("imag", dev)))
+    else:
+        sq = apply("multiply", dev, dev)
+    if sq.dtype != rt:
+        sq = GpuArray(Cast(sq._node, rt))
+    ss = _reduce(sq, _node(sq), axes, "add", _acc_of(rt), rt, keepdims, None, "add")
+    dof = apply("subtract", cnt_f, float(ddof))
+    if not keepdims:
+        dof = reshape(dof, ss.shape)
+    res = apply("divide", ss, dof)
+    if post == "div_sqrt":
+        res = apply("sqrt", res)
+    res = apply("where", apply("greater", dof, 0), res, float("nan"))
+    if res.dtype != rt:
+        res = GpuArray(Cast(res._node, rt))
+    if out is not None:
+        _check_out(out, res.shape, fname)
+        assign(out, res)
+        return out
+    return res
+
+
+def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None, mean=None, correction=None):
+    """Variance of the non-NaN elements (NaN where fewer than ``ddof + 1`` remain)."""
+    return _nanvar(a, axis, dtype, out, ddof, keepdims, where, mean, correction, "div", "nanvar")
+
+
+def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None, mean=None, correction=None):
+    """Standard deviation of the non-NaN elements (NaN where fewer than ``ddof + 1`` remain)."""
+    return _nanvar(a, axis, dtype, out, ddof, keepdims, where, mean, correction, "div_sqrt", "nanstd")
+
+
+def _nanarg(monoid, a, axis, out, keepdims, fname):
+    """NumPy's nanargmax/nanargmin: NaN replaced by -inf/+inf, an all-NaN slice is a ValueError
+    (finding one reads one bool back from the device)."""
+    x = _arr(a)
+    if x.dtype.kind not in "fc":
+        return _arg(monoid, x, axis, out, keepdims, fname)
+    from ._elementwise import apply
+
+    nan = apply("isnan", x)
+    axes = None if axis is None else (operator.index(axis),)
+    if x.size and bool(any(all(nan, axis=axes))):
+        raise ValueError("All-NaN slice encountered")
+    fill = float("-inf") if monoid == "argmax" else float("inf")
+    return _arg(monoid, apply("where", nan, fill, x), axis, out, keepdims, fname)
+
+
+def nanargmax(a, axis=None, out=None, *, keepdims=False):
+    """Index of the first largest non-NaN element (ValueError for an all-NaN slice)."""
+    return _nanarg("argmax", a, axis, out, keepdims, "nanargmax")
+
+
+def nanargmin(a, axis=None, out=None, *, keepdims=False):
+    """Index of the first smallest non-NaN element (ValueError for an all-NaN slice)."""
+    return _nanarg("argmin", a, axis, out, keepdims, "nanargmin")
+
+
+def nancumsum(a, axis=None, dtype=None, out=None):
+    """Cumulative sum treating NaN as zero."""
+    return _scan("add", _without_nan(_arr(a), 0), axis, dtype, out, False, "nancumsum")
+
+
+def nancumprod(a, axis=None, dtype=None, out=None):
+    """Cumulative product treating NaN as one."""
+    return _scan("multiply", _without_nan(_arr(a), 1), axis, dtype, out, False, "nancumprod")
+
+
 __all__ = ["all", "amax", "amin", "any", "argmax", "argmin", "count_nonzero", "cumprod", "cumsum",
-           "cumulative_prod", "cumulative_sum", "max", "mean", "min", "nanmax", "nanmean", "nanmin", "nanprod",
-           "nansum", "prod", "std", "sum", "var"]
+           "cumulative_prod", "cumulative_sum", "max", "mean", "min", "nanargmax", "nanargmin", "nancumprod",
+           "nancumsum", "nanmax", "nanmean", "nanmin", "nanprod", "nanstd", "nansum", "nanvar", "prod", "std",
+           "sum", "var"]

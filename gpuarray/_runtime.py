@@ -13,6 +13,7 @@ recorded and raised as KeyboardInterrupt when the main thread leaves its outermo
 """
 from __future__ import annotations
 
+import itertools
 import os
 import _signal
 import signal
@@ -228,15 +229,22 @@ def _size_class(n: int) -> int:
     return (n + step - 1) // step * step
 
 
+# Write versions: every Storage takes a fresh number when it is made and whenever a write into it
+# is recorded (kernel store, host write, device copy), so ``version`` names one state of one
+# buffer for the life of the process (dask's tokens are built from it, without reading the data)
+next_version = itertools.count(1).__next__
+
+
 class Storage:
     """A pooled device buffer holding an array's data (shared by all views of it)."""
 
-    __slots__ = ("buffer", "nbytes", "cls", "readers", "prune_at", "__weakref__")
+    __slots__ = ("buffer", "nbytes", "cls", "readers", "prune_at", "version", "__weakref__")
 
     def __init__(self, buffer, nbytes, cls):
         self.buffer = buffer
         self.nbytes = nbytes
         self.cls = cls
+        self.version = next_version()
         # lazy arrays whose pending expression reads this buffer, evaluated before a write:
         # id -> weakref.ref (plain references are ~10x cheaper to make than a WeakValueDictionary
         # entry, which matters once per operation); dead entries are pruned past ``prune_at``
@@ -256,11 +264,12 @@ _NO_RAISE.add(Storage.__del__.__code__)
 
 
 class Kernel:
-    __slots__ = ("name", "source", "pipeline", "bgl", "window", "access", "id")
+    __slots__ = ("name", "source", "pipeline", "bgl", "window", "access", "id", "writes")
 
     def __init__(self, name, source, pipeline, bgl, window, access, kid):
         self.name, self.source, self.pipeline, self.bgl = name, source, pipeline, bgl
         self.window, self.access, self.id = window, access, kid
+        self.writes = tuple(i for i, a in enumerate(access) if a == "rw")  # bindings it may store to
 
 
 # ---------------------------------------------------------------- staged transfers
@@ -708,6 +717,7 @@ class Device:
         n = raw.nbytes
         if n == 0:
             return
+        st.version = next_version()
         if self.pending_work is not None:  # queued work reads the old contents
             self.pending_work()
         if id(st.buffer) in self._batch_buffers:
@@ -864,6 +874,7 @@ class Device:
             self.pending_work()
         self._end_pass()
         self._enc().copy_buffer_to_buffer(src.buffer, src_off, dst.buffer, dst_off, nbytes)
+        dst.version = next_version()
         self._batch_buffers.update((id(src.buffer), id(dst.buffer)))
 
     # --------------------------------------------------------------- recording
@@ -948,6 +959,8 @@ class Device:
         if gy > MAX_GROUPS:
             raise ValueError(f"kernel '{kernel.name}': {groups} workgroups exceed the device grid")
         p.dispatch_workgroups(gx, gy, 1)
+        for i in kernel.writes:
+            storages[i].version = next_version()
         self._batch += 1
         self._batch_buffers.update(map(id, bufs))
         _stats.add("dispatches")

@@ -308,5 +308,75 @@ def _materialize(x: GpuArray, ct) -> Leaf:
     return leaf
 
 
-__all__ = ["argwhere", "compress", "extract", "flatnonzero", "nonzero", "put", "searchsorted", "take",
+def _index_array(x) -> GpuArray:
+    from ._creation import asarray
+
+    a = x if isinstance(x, GpuArray) else asarray(x)
+    if a.dtype.kind not in "iu":
+        raise TypeError("only int indices permitted")
+    return a
+
+
+def _dims(shape) -> tuple:
+    return tuple(operator.index(n) for n in (shape if np.iterable(shape) else (shape,)))
+
+
+def unravel_index(indices, shape, order="C"):
+    """Flat indices into coordinate arrays (NumPy's); an index outside the shape raises
+    ValueError (finding one reads one bool back)."""
+    from ._elementwise import apply, astype
+    from ._reductions import any as rany
+
+    x = _index_array(indices)
+    dims = _dims(shape)
+    if order not in ("C", "F"):
+        raise ValueError("only 'C' or 'F' order is permitted")
+    size = 1
+    for n in dims:
+        size *= n
+    if x.size and bool(rany(apply("logical_or", apply("less", x, 0), apply("greater_equal", x, size)))):
+        raise ValueError(f"index out of bounds for array with size {size}")
+    x = astype(x, dt.default_int(), copy=False)
+    res, div = [None] * len(dims), 1
+    for k in (range(len(dims) - 1, -1, -1) if order == "C" else range(len(dims))):
+        c = apply("floor_divide", x, div) if div != 1 else x
+        res[k] = apply("remainder", c, dims[k]) if dims[k] else c
+        div *= dims[k]
+    return tuple(res)
+
+
+def ravel_multi_index(multi_index, dims, mode="raise", order="C"):
+    """Coordinate arrays into flat indices (NumPy's); ``mode`` 'raise' (an entry outside its
+    dimension raises ValueError: one bool is read back), 'wrap' or 'clip', one or one per dim."""
+    from ._elementwise import apply, astype
+    from ._reductions import any as rany
+
+    dims = _dims(dims)
+    idx = [_index_array(i) for i in multi_index]
+    if len(idx) != len(dims):
+        raise ValueError(f"parameter multi_index must be a sequence of length {len(dims)}")
+    modes = (mode,) * len(dims) if isinstance(mode, str) else tuple(mode)
+    if order not in ("C", "F"):
+        raise ValueError("only 'C' or 'F' order is permitted")
+    bad, res, mul = None, None, 1
+    for k in (range(len(dims) - 1, -1, -1) if order == "C" else range(len(dims))):
+        i, n, m = astype(idx[k], dt.default_int(), copy=False), dims[k], modes[k]
+        if m == "raise":
+            b = apply("logical_or", apply("less", i, 0), apply("greater_equal", i, n))
+            bad = b if bad is None else apply("logical_or", bad, b)
+        elif m == "wrap":
+            i = apply("remainder", i, n)
+        elif m == "clip":
+            i = apply("minimum", apply("maximum", i, 0), n - 1)
+        else:
+            raise ValueError(f"clipmode must be one of 'clip', 'raise', or 'wrap' (got {m!r})")
+        t = apply("multiply", i, mul) if mul != 1 else i
+        res = t if res is None else apply("add", res, t)
+        mul *= n
+    if bad is not None and bad.size and bool(rany(bad)):
+        raise ValueError("invalid entry in coordinates array")
+    return res
+
+
+__all__ = ["argwhere", "ravel_multi_index", "unravel_index", "compress", "extract", "flatnonzero", "nonzero", "put", "searchsorted", "take",
            "take_along_axis"]

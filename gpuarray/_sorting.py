@@ -364,4 +364,88 @@ def msort(a):
     return sort(a, axis=0)
 
 
-__all__ = ["argsort", "sort"]
+def _median(a, axis, out, keepdims, skip_nan):
+    """The middle element(s) of each slice, sorted on the device (NaN last): the mean of the two
+    middle values of the non-NaN ones (``skip_nan``) or of all (a NaN in the slice gives NaN)."""
+    from ._elementwise import apply, assign, astype
+    from ._manipulation import moveaxis, reshape
+    from ._reductions import _axes, any as rany, count_nonzero
+
+    x = a if isinstance(a, GpuArray) else _asarray(a)
+    if x.dtype.kind == "c":
+        raise NotImplementedError("median of complex values")
+    axes = _axes(axis, x.ndim)
+    kshape = tuple(1 if d in axes else n for d, n in enumerate(x.shape))
+    rshape = kshape if keepdims else tuple(n for d, n in enumerate(x.shape) if d not in axes)
+    if len(axes) != 1 or x.ndim == 0:  # the reduced axes merged into one last axis
+        keep = [d for d in range(x.ndim) if d not in axes]
+        x = moveaxis(x, axes, tuple(range(len(keep), x.ndim)))
+        x = reshape(x, tuple(x.shape[: len(keep)]) + (-1,) if x.ndim else (1,))
+        ax = x.ndim - 1
+    else:
+        ax = axes[0]
+    n = x.shape[ax]
+    if n == 0:
+        raise NotImplementedError("median of an empty slice")
+    rt = x.dtype if x.dtype.kind == "f" else dt.default_float()
+    srt = sort(x, axis=ax)
+    if skip_nan and x.dtype.kind == "f":
+        cnt = count_nonzero(apply("logical_not", apply("isnan", x)), axis=ax, keepdims=True)
+    else:
+        cnt = n
+    if isinstance(cnt, GpuArray):
+        lo = apply("maximum", apply("floor_divide", apply("subtract", cnt, 1), 2), 0)
+        hi = apply("minimum", apply("floor_divide", cnt, 2), n - 1)
+    else:  # a constant count: the same indices everywhere
+        from ._creation import full
+
+        ishape = tuple(1 if d == ax else m for d, m in enumerate(x.shape))
+        lo, hi = full(ishape, (cnt - 1) // 2, dtype=dt.default_int()), full(ishape, cnt // 2, dtype=dt.default_int())
+    vlo = astype(_take_in_range(srt, lo, ax), rt, copy=False)
+    vhi = astype(_take_in_range(srt, hi, ax), rt, copy=False)
+    med = apply("divide", apply("add", vlo, vhi), 2)
+    if x.dtype.kind == "f":
+        if skip_nan:
+            med = apply("where", apply("equal", cnt, 0), float("nan"), med)
+        else:
+            med = apply("where", rany(apply("isnan", x), axis=ax, keepdims=True), float("nan"), med)
+    if med.dtype != rt:
+        med = astype(med, rt)
+    res = reshape(med, rshape)
+    if out is not None:
+        assign(out, res)
+        return out
+    return res
+
+
+def _take_in_range(arr: GpuArray, idx: GpuArray, axis: int) -> GpuArray:
+    """take_along_axis for indices in range by construction (no bounds check read back):
+    ``idx`` has arr's shape with 1 along ``axis``."""
+    from ._advanced import embed, gather, offset_expr
+    from ._elementwise import astype
+
+    leaf = arr._leaf()
+    il = astype(idx, dt.int32, copy=True)._leaf()
+    shape = il.shape
+    terms = [(embed(il, il.shape, 0, len(shape)), leaf.strides[axis])]
+    terms += [(Iota(dt.int32, shape, d), leaf.strides[d]) for d in range(len(shape)) if d != axis]
+    return gather(leaf, offset_expr(terms), shape)
+
+
+def _asarray(a):
+    from ._creation import asarray
+
+    return asarray(a)
+
+
+def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    """NumPy's ``median``: the middle of each sorted slice (a NaN in the slice gives NaN)."""
+    return _median(a, axis, out, keepdims, False)
+
+
+def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    """NumPy's ``nanmedian``: the median of the non-NaN values (NaN for an all-NaN slice)."""
+    return _median(a, axis, out, keepdims, True)
+
+
+__all__ = ["argsort", "median", "nanmedian", "sort"]
