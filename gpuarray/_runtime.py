@@ -679,6 +679,7 @@ class Device:
     @locked
     def free_pool(self):
         """Destroy every pooled (unused) buffer."""
+        self.flush()  # buffers freed during the unsubmitted batch may still be read by it
         self._drain_late()
         for d in (self._free, self._pending):
             for cls, lst in d.items():
