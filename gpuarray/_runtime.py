@@ -1035,6 +1035,16 @@ def _wait_unlocked(maps, s) -> None:
 _dev: Device | None = None
 
 
+def _record_pending() -> None:
+    dev = _dev
+    work = dev.pending_work if dev is not None else None  # (read once: another thread may run it)
+    if work is not None:
+        work()
+
+
+_stats.set_deferred_work(_record_pending)
+
+
 def device() -> Device:
     global _dev
     if _dev is None:
