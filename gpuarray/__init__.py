@@ -13,8 +13,8 @@ import numpy as _np
 from . import _dtypes
 from ._array import GpuArray
 from ._dtypes import result_type
-from ._errors import (DeviceLostError, FallbackError, FallbackWarning, GpuArrayError, KernelError,
-                      OutOfMemoryError, SizeLimitError)
+from ._device.errors import (DeviceLostError, FallbackError, FallbackWarning, GpuArrayError, KernelError,
+                             OutOfMemoryError, SizeLimitError)
 from ._fallback import get_fallback, set_fallback
 from ._info import Device, __array_namespace_info__
 from ._runtime import devices

@@ -12,7 +12,7 @@ import numpy as np
 from . import _dtypes as dt
 from ._array import GpuArray, from_host, new_leaf
 from ._codegen import evaluate_into
-from ._errors import HostDataError
+from ._device.errors import HostDataError
 from ._graph import Cast, Const, Ew, Iota, Leaf
 
 

@@ -26,7 +26,7 @@ import numpy as np
 import wgpu
 
 from . import _stats
-from ._errors import DeviceLostError, KernelError, OutOfMemoryError, SizeLimitError
+from ._device.errors import DeviceLostError, KernelError, OutOfMemoryError, SizeLimitError
 
 WANTED_FEATURES = (
     "shader-f64",

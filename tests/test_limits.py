@@ -17,7 +17,7 @@ import pytest
 
 import gpuarray as ga
 from gpuarray import _runtime
-from gpuarray._errors import SizeLimitError
+from gpuarray._device.errors import SizeLimitError
 
 LIMIT = 1 << 20  # bytes
 

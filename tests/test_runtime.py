@@ -187,7 +187,7 @@ def test_device_without_64_bit_types():
 
 def test_kernel_error_names_kernel_and_source():
     from gpuarray import _runtime
-    from gpuarray._errors import KernelError
+    from gpuarray._device.errors import KernelError
 
     with pytest.raises(KernelError) as ei:
         _runtime.device().kernel(("broken",), lambda: ("broken_kernel", "fn main( {", [], 16))
