@@ -18,7 +18,7 @@ from ._device.errors import (DeviceLostError, FallbackError, FallbackWarning, Gp
 from ._fallback import get_fallback, set_fallback
 from ._info import Device, __array_namespace_info__
 from ._runtime import devices
-from ._stats import stats
+from ._device.stats import stats
 
 __version__ = "0.1.0"
 __array_api_version__ = "2025.12"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import warnings
 
-from . import _stats
+from ._device import stats as _stats
 from ._device.errors import FallbackError, FallbackWarning
 
 _policy = "warn"

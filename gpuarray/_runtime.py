@@ -25,7 +25,7 @@ import weakref
 import numpy as np
 import wgpu
 
-from . import _stats
+from ._device import stats as _stats
 from ._device.errors import DeviceLostError, KernelError, OutOfMemoryError, SizeLimitError
 
 WANTED_FEATURES = (
