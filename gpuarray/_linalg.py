@@ -263,7 +263,7 @@ def _fast_source(c: dict, adt, bdt, cdt, nb: int, epi=None) -> str:
 
 def _trusted_pipeline(dev, kern) -> None:
     """Rebuild ``kern``'s pipeline from a module without bounds checks (kept as is if unsupported)."""
-    from . import _trusted
+    from ._device import trusted as _trusted
 
     try:
         module = _trusted.create(dev.device, kern.source, kern.name)
