@@ -25,7 +25,8 @@ import operator
 
 import numpy as np
 
-from . import _codegen, _runtime, _wgsl_lib
+from . import _codegen, _wgsl_lib
+from ._device import runtime as _runtime
 from . import _dtypes as dt
 from ._array import GpuArray, from_host, new_leaf
 from ._graph import Cast, Const, Ew, Iota, Leaf, Node, _union, broadcast_shapes

@@ -9,7 +9,7 @@ from weakref import ref as _weakref
 import numpy as np
 
 from . import _dtypes as dt
-from . import _runtime
+from ._device import runtime as _runtime
 from ._codegen import evaluate_into
 from ._graph import Const, Leaf, broadcast_shapes, contiguous_strides
 

@@ -89,7 +89,7 @@ _NORMALIZED: dict = {}  # request (type, str or dtype) -> (device, checked dtype
 
 def normalize(dtype, device=None) -> np.dtype:
     """An explicit dtype request -> numpy dtype, checked against the device."""
-    from . import _runtime
+    from ._device import runtime as _runtime
 
     if device is None:
         try:
@@ -118,7 +118,7 @@ def normalize(dtype, device=None) -> np.dtype:
 
 def canonical(dt: np.dtype) -> np.dtype:
     """An implicitly computed dtype (promotion, defaults) mapped onto the device."""
-    from . import _runtime
+    from ._device import runtime as _runtime
 
     if dt in NEEDS_64 and not _runtime.device().has_64:
         return NARROW[dt]

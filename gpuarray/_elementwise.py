@@ -7,7 +7,8 @@ import numbers
 import numpy as np
 
 from . import _dtypes as dt
-from . import _errstate, _ops, _runtime
+from . import _errstate, _ops
+from ._device import runtime as _runtime
 from ._array import GpuArray, from_host, new_leaf, register_reader
 from ._fallback import host_call
 from ._codegen import check_expression, evaluate_into

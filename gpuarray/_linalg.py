@@ -30,7 +30,8 @@ import struct
 import numpy as np
 
 from . import _dtypes as dt
-from . import _runtime, _wgsl_lib
+from . import _wgsl_lib
+from ._device import runtime as _runtime
 from ._array import GpuArray, new_leaf
 from ._codegen import LIT, SUFFIX, binding_decls, cast_expr, load_fn, store_fn
 from ._graph import Leaf, broadcast_shapes, broadcast_strides, contiguous_strides

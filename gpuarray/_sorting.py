@@ -24,7 +24,8 @@ import string
 
 import numpy as np
 
-from . import _codegen, _runtime
+from . import _codegen
+from ._device import runtime as _runtime
 from . import _dtypes as dt
 from ._array import GpuArray, new_leaf
 from ._graph import Cast, Iota, Leaf

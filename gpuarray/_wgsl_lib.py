@@ -116,7 +116,7 @@ _INT64 = "__int64"
 
 
 def _device_int64() -> bool:
-    from . import _runtime
+    from ._device import runtime as _runtime
 
     return "shader-int64" in _runtime.device().features
 

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import gpuarray as ga
-from gpuarray import _runtime
+from gpuarray._device import runtime as _runtime
 from gpuarray._device.errors import SizeLimitError
 
 LIMIT = 1 << 20  # bytes

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 import gpuarray as ga
-from gpuarray import _runtime, _wgsl_lib
+from gpuarray import _wgsl_lib
+from gpuarray._device import runtime as _runtime
 from gpuarray.random import _node
 
 from conftest import HAS64

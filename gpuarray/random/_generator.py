@@ -13,7 +13,8 @@ import operator
 import numpy as np
 
 from .. import _dtypes as dt
-from .. import _fallback, _runtime
+from .. import _fallback
+from .._device import runtime as _runtime
 from .._array import GpuArray
 from .._creation import asarray
 from .._graph import Cast, broadcast_shapes

@@ -1,5 +1,5 @@
 """The device runtime: adapter choice, buffer pool, transfers, command recording and
-the kernel cache. This is the only module that imports wgpu.
+the kernel cache. With ``trusted``, the only module that imports wgpu (the device layer).
 
 Work is recorded into one shared command encoder / compute pass and submitted at
 sync points (a host read, a host write into a buffer the batch uses, every
@@ -25,8 +25,8 @@ import weakref
 import numpy as np
 import wgpu
 
-from ._device import stats as _stats
-from ._device.errors import DeviceLostError, KernelError, OutOfMemoryError, SizeLimitError
+from . import stats as _stats
+from .errors import DeviceLostError, KernelError, OutOfMemoryError, SizeLimitError
 
 WANTED_FEATURES = (
     "shader-f64",
