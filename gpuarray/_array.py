@@ -11,7 +11,7 @@ import numpy as np
 from . import _dtypes as dt
 from ._device import runtime as _runtime
 from ._codegen import evaluate_into
-from ._graph import Const, Leaf, broadcast_shapes, contiguous_strides
+from ._graph import Const, Leaf, broadcast_shapes, contiguous_strides, new_leaf
 
 
 def register_reader(arr, storages) -> None:
@@ -357,14 +357,6 @@ def _called_by_as_strided() -> bool:
         return sys._getframe(3).f_code is _AS_STRIDED
     except ValueError:  # called with no Python caller
         return False
-
-
-def new_leaf(dtype, shape) -> Leaf:
-    n = 1
-    for s in shape:
-        n *= s
-    st = _runtime.device().alloc(n * dtype.itemsize)
-    return Leaf(st, dtype, shape, contiguous_strides(shape), 0)
 
 
 def from_host(a: np.ndarray) -> GpuArray:

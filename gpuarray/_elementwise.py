@@ -9,10 +9,10 @@ import numpy as np
 from . import _dtypes as dt
 from . import _errstate, _ops
 from ._device import runtime as _runtime
-from ._array import GpuArray, from_host, new_leaf, register_reader
+from ._array import GpuArray, from_host, register_reader
 from ._fallback import host_call
 from ._codegen import check_expression, evaluate_into
-from ._graph import MAX_NODES, Cast, Const, Ew, Leaf, broadcast_shapes, dag_size
+from ._graph import MAX_NODES, Cast, Const, Ew, Leaf, broadcast_shapes, dag_size, new_leaf
 
 _PY_SCALARS = (bool, int, float, complex)
 # An operand whose expression has more than _HALF distinct nodes is evaluated first, so a kernel

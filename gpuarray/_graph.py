@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._device import runtime as _runtime
+
 MAX_NODES = 128  # larger expressions materialize a subexpression first (bounded kernel size)
 # (each evaluation costs the host a fixed ~50-80 us of recording: a chain of small dependent ops
 # evaluated every MAX_NODES // 2 nodes spends ~2 us per op there instead of ~7 with 48)
@@ -152,6 +154,12 @@ def contiguous_strides(shape) -> tuple:
         out.append(acc)
         acc *= max(s, 1)
     return tuple(reversed(out))
+
+
+def new_leaf(dtype, shape) -> Leaf:
+    """A fresh contiguous buffer of ``shape`` as a view."""
+    st = _runtime.device().alloc(_prod(shape) * dtype.itemsize)
+    return Leaf(st, dtype, shape, contiguous_strides(shape), 0)
 
 
 def _c_contig(leaf) -> bool:

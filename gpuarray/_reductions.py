@@ -19,8 +19,8 @@ import numpy as np
 
 from . import _dtypes as dt
 from . import _reduce_codegen as rc
-from ._array import GpuArray, new_leaf
-from ._graph import MAX_REDUCE_NODES, Cast, contiguous_strides
+from ._array import GpuArray
+from ._graph import MAX_REDUCE_NODES, Cast, contiguous_strides, new_leaf
 from ._memo import Memo
 
 
