@@ -347,6 +347,8 @@ class GpuArray:
         return array_function(func, types, args, kwargs)
 
 
+dt.register_array_type(GpuArray)
+
 _SMALL_BUFFER = 1 << 16  # bytes below which a view's whole buffer is read (one transfer's fixed cost)
 _AS_STRIDED = np.lib.stride_tricks.as_strided.__code__  # converts its argument with np.array()
 

@@ -285,7 +285,7 @@ def _resolve(opname, args):
         if ct.kind == "c":  # no complex kernel yet: NumPy on the host decides and computes
             how = "host"
         else:
-            from ._ufunc import no_loop
+            from ._ops import no_loop
 
             how = no_loop(op.name, [a.dtype for a in arrays])
     elif not check_expression(op.name, ct) or (op.name == "nextafter" and ct == dt.float16):
