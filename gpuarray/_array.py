@@ -10,7 +10,7 @@ import numpy as np
 
 from . import _dtypes as dt
 from ._device import runtime as _runtime
-from ._codegen import evaluate_into
+from ._kernels.codegen import evaluate_into
 from ._graph import Const, Leaf, broadcast_shapes, contiguous_strides, new_leaf
 
 
@@ -152,7 +152,7 @@ class GpuArray:
         if self.size == 0:
             return np.empty(self.shape, self.dtype)
         if not leaf.is_contiguous():
-            from ._codegen import evaluate_into
+            from ._kernels.codegen import evaluate_into
 
             tmp = new_leaf(self.dtype, self.shape)
             evaluate_into(leaf, tmp)

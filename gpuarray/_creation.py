@@ -11,7 +11,7 @@ import numpy as np
 
 from . import _dtypes as dt
 from ._array import GpuArray, from_host
-from ._codegen import evaluate_into
+from ._kernels.codegen import evaluate_into
 from ._device.errors import HostDataError
 from ._graph import Cast, Const, Ew, Iota, Leaf, new_leaf
 

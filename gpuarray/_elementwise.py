@@ -11,7 +11,7 @@ from . import _errstate, _ops
 from ._device import runtime as _runtime
 from ._array import GpuArray, from_host, register_reader
 from ._fallback import host_call
-from ._codegen import check_expression, evaluate_into
+from ._kernels.codegen import check_expression, evaluate_into
 from ._graph import MAX_NODES, Cast, Const, Ew, Leaf, broadcast_shapes, dag_size, new_leaf
 
 _PY_SCALARS = (bool, int, float, complex)
@@ -353,7 +353,7 @@ def assign(target: GpuArray, value, value_temporary: bool = False) -> None:
 
 def _copy_node(leaf: Leaf) -> Leaf:
     tmp = new_leaf(leaf.dtype, leaf.shape)
-    from ._codegen import evaluate_into
+    from ._kernels.codegen import evaluate_into
 
     evaluate_into(leaf, tmp)
     return tmp
@@ -437,7 +437,7 @@ def astype(x, dtype, copy=True, casting="unsafe"):
 def copy_array(x):
     x = as_operand(x)
     leaf = new_leaf(x.dtype, x.shape)
-    from ._codegen import evaluate_into
+    from ._kernels.codegen import evaluate_into
 
     evaluate_into(x._node, leaf)
     return GpuArray(leaf)

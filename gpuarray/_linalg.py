@@ -33,7 +33,7 @@ from . import _dtypes as dt
 from . import _wgsl_lib
 from ._device import runtime as _runtime
 from ._array import GpuArray
-from ._codegen import LIT, SUFFIX, binding_decls, cast_expr, load_fn, store_fn
+from ._kernels.codegen import LIT, SUFFIX, binding_decls, cast_expr, load_fn, store_fn
 from ._graph import Leaf, broadcast_shapes, broadcast_strides, contiguous_strides, new_leaf
 from ._product import Product, diagonal_terms, lazy
 

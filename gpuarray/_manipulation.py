@@ -13,7 +13,7 @@ import operator
 import numpy as np
 from numpy.exceptions import AxisError
 
-from . import _codegen
+from ._kernels import codegen as _codegen
 from . import _dtypes as dt
 from ._advanced import I32, Take, embed, offset_expr
 from ._array import GpuArray, from_host

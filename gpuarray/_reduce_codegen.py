@@ -30,8 +30,8 @@ import numpy as np
 from . import _dtypes as dt
 from . import _wgsl_lib
 from ._device import runtime as _runtime
-from ._codegen import (EMIT, GROUP_LANES, LIT, SUFFIX, Plan, binding_decls, cast_expr, collapse_dims, const_expr,
-                       const_words, load_fn, op_expr, param_bytes, store_fn)
+from ._kernels.codegen import (EMIT, GROUP_LANES, LIT, SUFFIX, Plan, binding_decls, cast_expr, collapse_dims,
+                               const_expr, const_words, load_fn, op_expr, param_bytes, store_fn)
 from ._graph import Leaf, contiguous_strides, new_leaf
 from ._memo import Memo
 

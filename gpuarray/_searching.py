@@ -8,7 +8,8 @@ import operator
 
 import numpy as np
 
-from . import _codegen, _wgsl_lib
+from . import _wgsl_lib
+from ._kernels import codegen as _codegen
 from ._device import runtime as _runtime
 from . import _dtypes as dt
 from ._advanced import (_Adv, check_host_index, contiguous, embed, gather, mask_coords, nonzero as _nonzero,

@@ -24,7 +24,7 @@ import string
 
 import numpy as np
 
-from . import _codegen
+from ._kernels import codegen as _codegen
 from ._device import runtime as _runtime
 from . import _dtypes as dt
 from ._array import GpuArray

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _codegen
+from .._kernels import codegen as _codegen
 from .. import _dtypes as dt
 from .. import _wgsl_lib
 from .._graph import Node, broadcast_strides, contiguous_strides
