@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 
 import gpuarray as ga
-from gpuarray import _array, _elementwise, _linalg, _product, _reduce_codegen
+from gpuarray import _array, _elementwise, _linalg, _product
+from gpuarray._kernels import reduce as _reduce_codegen
 from gpuarray._kernels import codegen as _codegen
 from gpuarray._device import runtime as _runtime
 

@@ -13,14 +13,14 @@ from conftest import ALL_DTYPES, HAS64, assert_same, sample
 
 def _one_pass():
     """Whether long group reductions fold their partials in their own last workgroup here."""
-    from gpuarray import _reduce_codegen
+    from gpuarray._kernels import reduce as _reduce_codegen
     from gpuarray._device import runtime as _runtime
 
     return _reduce_codegen.ONE_PASS and _runtime.device().device_fence
 
 
 def _tickets_clear():
-    from gpuarray import _reduce_codegen
+    from gpuarray._kernels import reduce as _reduce_codegen
     from gpuarray._device import runtime as _runtime
 
     st = _reduce_codegen._TICKETS[0]
