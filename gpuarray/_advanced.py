@@ -25,7 +25,7 @@ import operator
 
 import numpy as np
 
-from . import _wgsl_lib
+from ._kernels import wgsl_lib as _wgsl_lib
 from ._kernels import codegen as _codegen
 from ._device import runtime as _runtime
 from . import _dtypes as dt

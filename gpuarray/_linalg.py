@@ -30,7 +30,7 @@ import struct
 import numpy as np
 
 from . import _dtypes as dt
-from . import _wgsl_lib
+from ._kernels import wgsl_lib as _wgsl_lib
 from ._device import runtime as _runtime
 from ._array import GpuArray
 from ._kernels.codegen import LIT, SUFFIX, binding_decls, cast_expr, load_fn, store_fn

@@ -32,7 +32,7 @@ import weakref
 
 from ._kernels import codegen as _codegen
 from . import _dtypes as dt
-from . import _wgsl_lib
+from ._kernels import wgsl_lib as _wgsl_lib
 from ._device import runtime as _runtime
 from ._array import GpuArray, register_reader
 from ._kernels.codegen import EMIT, Plan, binding_decls, cast_expr, index_code, load_fn, store_fn, wrap_expr

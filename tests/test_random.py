@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import gpuarray as ga
-from gpuarray import _wgsl_lib
+from gpuarray._kernels import wgsl_lib as _wgsl_lib
 from gpuarray._device import runtime as _runtime
 from gpuarray.random import _node
 

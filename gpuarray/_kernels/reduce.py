@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtypes as dt
-from .. import _wgsl_lib
+from . import wgsl_lib as _wgsl_lib
 from .._device import runtime as _runtime
 from .codegen import (EMIT, GROUP_LANES, LIT, SUFFIX, Plan, binding_decls, cast_expr, collapse_dims, const_expr,
                       const_words, load_fn, op_expr, param_bytes, store_fn)

@@ -12,7 +12,7 @@ import numpy as np
 
 from .._kernels import codegen as _codegen
 from .. import _dtypes as dt
-from .. import _wgsl_lib
+from .._kernels import wgsl_lib as _wgsl_lib
 from .._graph import Node, broadcast_strides, contiguous_strides
 from .._memo import Memo
 
