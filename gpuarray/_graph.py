@@ -9,7 +9,7 @@ Node kinds:
   Ew     an elementwise op from the op table, computed in ``ct`` with result ``dtype``
   Cast   a dtype conversion
 Other modules add node kinds by registering in _codegen.DESCRIBE and _codegen.EMIT
-(e.g. gpuarray.random._node.Rand, a Philox draw fused into the kernel that uses it).
+(e.g. gpuarray._kernels.random.Rand, a Philox draw fused into the kernel that uses it).
 """
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ import pytest
 import gpuarray as ga
 from gpuarray._kernels import wgsl_lib as _wgsl_lib
 from gpuarray._device import runtime as _runtime
-from gpuarray.random import _node
+from gpuarray._kernels import random as _node
 
 from conftest import HAS64
 

@@ -18,7 +18,7 @@ from .._device import runtime as _runtime
 from .._array import GpuArray
 from .._creation import asarray
 from .._graph import Cast, broadcast_shapes
-from ._node import Rand, int_node_dtype, per_block, split64
+from .._kernels.random import Rand, int_node_dtype, per_block, split64
 
 _U64 = (1 << 64) - 1
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._kernels import codegen as _codegen
 from .. import _dtypes as dt
-from .._kernels import wgsl_lib as _wgsl_lib
+from . import codegen as _codegen
+from . import wgsl_lib as _wgsl_lib
 from .._graph import Node, broadcast_strides, contiguous_strides
 from .._memo import Memo
 
