@@ -95,7 +95,7 @@ class GpuarrayBackend(Backend):
             x._leaf()  # evaluate a lazy expression now (recorded; sync() waits for it)
         # record queued reductions now too: otherwise the reductions of several calls between two
         # syncs share one kernel and read their input once, which is not the cost of one call
-        dev = self.ga._runtime.device()
+        dev = self.ga._device.runtime.device()
         if dev.pending_work is not None:
             dev.pending_work()
         return x
@@ -110,7 +110,7 @@ class GpuarrayBackend(Backend):
         return wl.inputs(self.ga, params, seed)
 
     def free(self):
-        from gpuarray import _runtime
+        from gpuarray._device import runtime as _runtime
 
         self.ga.sync()
         _runtime.device().free_pool()

@@ -13,12 +13,12 @@ import numpy as _np
 from . import _dtypes
 from ._array import GpuArray
 from ._dtypes import result_type
-from ._errors import (DeviceLostError, FallbackError, FallbackWarning, GpuArrayError, KernelError,
-                      OutOfMemoryError, SizeLimitError)
+from ._device.errors import (DeviceLostError, FallbackError, FallbackWarning, GpuArrayError, KernelError,
+                             OutOfMemoryError, SizeLimitError)
 from ._fallback import get_fallback, set_fallback
 from ._info import Device, __array_namespace_info__
-from ._runtime import devices
-from ._stats import stats
+from ._device.runtime import devices
+from ._device.stats import stats
 
 __version__ = "0.1.0"
 __array_api_version__ = "2025.12"
@@ -47,14 +47,14 @@ PINF, NINF, NAN = _math.inf, -_math.inf, _math.nan
 
 def sync() -> None:
     """Evaluate nothing new, but submit all recorded work and wait for the device."""
-    from ._runtime import device
+    from ._device.runtime import device
 
     device().sync()
 
 
 def adapter_info() -> dict:
     """The adapter in use: name, backend, whether 64-bit types are native."""
-    from ._runtime import device
+    from ._device.runtime import device
 
     d = device()
     return {"name": d.name, "has_64": d.has_64, "disabled_64": d.disabled_64, "features": sorted(d.features),

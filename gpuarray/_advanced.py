@@ -25,10 +25,12 @@ import operator
 
 import numpy as np
 
-from . import _codegen, _runtime, _wgsl_lib
+from ._kernels import wgsl_lib as _wgsl_lib
+from ._kernels import codegen as _codegen
+from ._device import runtime as _runtime
 from . import _dtypes as dt
-from ._array import GpuArray, from_host, new_leaf
-from ._graph import Cast, Const, Ew, Iota, Leaf, Node, _union, broadcast_shapes
+from ._array import GpuArray, from_host
+from ._graph import Cast, Const, Ew, Iota, Leaf, Node, _union, broadcast_shapes, new_leaf
 
 I32 = dt.int32
 _WG = _runtime.WORKGROUP

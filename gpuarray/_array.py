@@ -9,9 +9,9 @@ from weakref import ref as _weakref
 import numpy as np
 
 from . import _dtypes as dt
-from . import _runtime
-from ._codegen import evaluate_into
-from ._graph import Const, Leaf, broadcast_shapes, contiguous_strides
+from ._device import runtime as _runtime
+from ._kernels.codegen import evaluate_into
+from ._graph import Const, Leaf, broadcast_shapes, contiguous_strides, new_leaf
 
 
 def register_reader(arr, storages) -> None:
@@ -152,7 +152,7 @@ class GpuArray:
         if self.size == 0:
             return np.empty(self.shape, self.dtype)
         if not leaf.is_contiguous():
-            from ._codegen import evaluate_into
+            from ._kernels.codegen import evaluate_into
 
             tmp = new_leaf(self.dtype, self.shape)
             evaluate_into(leaf, tmp)
@@ -347,6 +347,8 @@ class GpuArray:
         return array_function(func, types, args, kwargs)
 
 
+dt.register_array_type(GpuArray)
+
 _SMALL_BUFFER = 1 << 16  # bytes below which a view's whole buffer is read (one transfer's fixed cost)
 _AS_STRIDED = np.lib.stride_tricks.as_strided.__code__  # converts its argument with np.array()
 
@@ -357,14 +359,6 @@ def _called_by_as_strided() -> bool:
         return sys._getframe(3).f_code is _AS_STRIDED
     except ValueError:  # called with no Python caller
         return False
-
-
-def new_leaf(dtype, shape) -> Leaf:
-    n = 1
-    for s in shape:
-        n *= s
-    st = _runtime.device().alloc(n * dtype.itemsize)
-    return Leaf(st, dtype, shape, contiguous_strides(shape), 0)
 
 
 def from_host(a: np.ndarray) -> GpuArray:

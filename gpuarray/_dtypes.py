@@ -89,7 +89,7 @@ _NORMALIZED: dict = {}  # request (type, str or dtype) -> (device, checked dtype
 
 def normalize(dtype, device=None) -> np.dtype:
     """An explicit dtype request -> numpy dtype, checked against the device."""
-    from . import _runtime
+    from ._device import runtime as _runtime
 
     if device is None:
         try:
@@ -118,7 +118,7 @@ def normalize(dtype, device=None) -> np.dtype:
 
 def canonical(dt: np.dtype) -> np.dtype:
     """An implicitly computed dtype (promotion, defaults) mapped onto the device."""
-    from . import _runtime
+    from ._device import runtime as _runtime
 
     if dt in NEEDS_64 and not _runtime.device().has_64:
         return NARROW[dt]
@@ -137,16 +137,24 @@ def default_complex() -> np.dtype:
     return canonical(complex128)
 
 
+# The device array class (GpuArray), as a tuple for isinstance: registered by the module that defines it,
+# which sits above this one (empty until then).
+ARRAY_TYPE: tuple = ()
+
+
+def register_array_type(cls) -> None:
+    global ARRAY_TYPE
+    ARRAY_TYPE = (cls,)
+
+
 def result_type(*args) -> np.dtype:
     """NumPy 2 promotion (NEP 50): Python scalars are weak and take the array's type.
 
     Arguments are dtypes, GpuArrays, NumPy arrays or Python scalars.
     """
-    from ._array import GpuArray
-
     conv = []
     for a in args:
-        if isinstance(a, GpuArray):
+        if isinstance(a, ARRAY_TYPE):
             conv.append(a.dtype)
         elif isinstance(a, (bool, int, float, complex)) and not isinstance(a, np.generic):
             conv.append(a)

@@ -7,11 +7,12 @@ import numbers
 import numpy as np
 
 from . import _dtypes as dt
-from . import _errstate, _ops, _runtime
-from ._array import GpuArray, from_host, new_leaf, register_reader
+from . import _errstate, _ops
+from ._device import runtime as _runtime
+from ._array import GpuArray, from_host, register_reader
 from ._fallback import host_call
-from ._codegen import check_expression, evaluate_into
-from ._graph import MAX_NODES, Cast, Const, Ew, Leaf, broadcast_shapes, dag_size
+from ._kernels.codegen import check_expression, evaluate_into
+from ._graph import MAX_NODES, Cast, Const, Ew, Leaf, broadcast_shapes, dag_size, new_leaf
 
 _PY_SCALARS = (bool, int, float, complex)
 # An operand whose expression has more than _HALF distinct nodes is evaluated first, so a kernel
@@ -284,7 +285,7 @@ def _resolve(opname, args):
         if ct.kind == "c":  # no complex kernel yet: NumPy on the host decides and computes
             how = "host"
         else:
-            from ._ufunc import no_loop
+            from ._ops import no_loop
 
             how = no_loop(op.name, [a.dtype for a in arrays])
     elif not check_expression(op.name, ct) or (op.name == "nextafter" and ct == dt.float16):
@@ -352,7 +353,7 @@ def assign(target: GpuArray, value, value_temporary: bool = False) -> None:
 
 def _copy_node(leaf: Leaf) -> Leaf:
     tmp = new_leaf(leaf.dtype, leaf.shape)
-    from ._codegen import evaluate_into
+    from ._kernels.codegen import evaluate_into
 
     evaluate_into(leaf, tmp)
     return tmp
@@ -436,7 +437,7 @@ def astype(x, dtype, copy=True, casting="unsafe"):
 def copy_array(x):
     x = as_operand(x)
     leaf = new_leaf(x.dtype, x.shape)
-    from ._codegen import evaluate_into
+    from ._kernels.codegen import evaluate_into
 
     evaluate_into(x._node, leaf)
     return GpuArray(leaf)

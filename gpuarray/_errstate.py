@@ -21,6 +21,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _dtypes
+from ._ops import lookup
+
 try:
     from numpy._core._ufunc_config import _extobj_contextvar as _STATE
 except ImportError:  # pragma: no cover - NumPy < 2
@@ -49,9 +52,7 @@ def checked(s) -> bool:
 def check(name, args, where=True) -> None:
     """Run NumPy's ufunc ``name`` on host copies of ``args`` under the caller's state: raises
     (or calls, prints, logs) where NumPy would. ``where``: the elements NumPy would compute."""
-    from ._array import GpuArray
-    from ._ops import lookup
-
+    device = _dtypes.ARRAY_TYPE  # GpuArray
     try:
         name = lookup(name).name
     except KeyError:
@@ -59,11 +60,11 @@ def check(name, args, where=True) -> None:
     f = getattr(np, name, None)
     if not isinstance(f, np.ufunc) or f.nout != 1:
         return
-    host = [a.get() if isinstance(a, GpuArray) else a for a in args]
+    host = [a.get() if isinstance(a, device) else a for a in args]
     if where is True:
         f(*host)
         return
-    w = where.get() if isinstance(where, GpuArray) else where
+    w = where.get() if isinstance(where, device) else where
     shape = np.broadcast_shapes(*[np.shape(h) for h in host], np.shape(w))
     with np.errstate(all="ignore"):
         dtype = f(*host).dtype

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import warnings
 
-from . import _stats
-from ._errors import FallbackError, FallbackWarning
+from ._device import stats as _stats
+from ._device.errors import FallbackError, FallbackWarning
 
 _policy = "warn"
 _warned: set[str] = set()

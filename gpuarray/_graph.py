@@ -9,11 +9,13 @@ Node kinds:
   Ew     an elementwise op from the op table, computed in ``ct`` with result ``dtype``
   Cast   a dtype conversion
 Other modules add node kinds by registering in _codegen.DESCRIBE and _codegen.EMIT
-(e.g. gpuarray.random._node.Rand, a Philox draw fused into the kernel that uses it).
+(e.g. gpuarray._kernels.random.Rand, a Philox draw fused into the kernel that uses it).
 """
 from __future__ import annotations
 
 import numpy as np
+
+from ._device import runtime as _runtime
 
 MAX_NODES = 128  # larger expressions materialize a subexpression first (bounded kernel size)
 # (each evaluation costs the host a fixed ~50-80 us of recording: a chain of small dependent ops
@@ -152,6 +154,12 @@ def contiguous_strides(shape) -> tuple:
         out.append(acc)
         acc *= max(s, 1)
     return tuple(reversed(out))
+
+
+def new_leaf(dtype, shape) -> Leaf:
+    """A fresh contiguous buffer of ``shape`` as a view."""
+    st = _runtime.device().alloc(_prod(shape) * dtype.itemsize)
+    return Leaf(st, dtype, shape, contiguous_strides(shape), 0)
 
 
 def _c_contig(leaf) -> bool:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from . import _dtypes as dt
-from . import _runtime
+from ._device import runtime as _runtime
 
 
 class Device:

@@ -24,7 +24,7 @@ import numpy as np
 
 from . import _fallback, _ops, _ufunc
 from ._array import GpuArray
-from ._errors import HostDataError
+from ._device.errors import HostDataError
 from ._ufunc import NoDeviceImpl  # (one class for every dispatcher)
 
 __all__: list[str] = []

@@ -30,10 +30,11 @@ import struct
 import numpy as np
 
 from . import _dtypes as dt
-from . import _runtime, _wgsl_lib
-from ._array import GpuArray, new_leaf
-from ._codegen import LIT, SUFFIX, binding_decls, cast_expr, load_fn, store_fn
-from ._graph import Leaf, broadcast_shapes, broadcast_strides, contiguous_strides
+from ._kernels import wgsl_lib as _wgsl_lib
+from ._device import runtime as _runtime
+from ._array import GpuArray
+from ._kernels.codegen import LIT, SUFFIX, binding_decls, cast_expr, load_fn, store_fn
+from ._graph import Leaf, broadcast_shapes, broadcast_strides, contiguous_strides, new_leaf
 from ._product import Product, diagonal_terms, lazy
 
 # tile of C per workgroup, K-depth of a staged slice, micro-tile per thread (256 threads);
@@ -263,7 +264,7 @@ def _fast_source(c: dict, adt, bdt, cdt, nb: int, epi=None) -> str:
 
 def _trusted_pipeline(dev, kern) -> None:
     """Rebuild ``kern``'s pipeline from a module without bounds checks (kept as is if unsupported)."""
-    from . import _trusted
+    from ._device import trusted as _trusted
 
     try:
         module = _trusted.create(dev.device, kern.source, kern.name)

@@ -13,11 +13,11 @@ import operator
 import numpy as np
 from numpy.exceptions import AxisError
 
-from . import _codegen
+from ._kernels import codegen as _codegen
 from . import _dtypes as dt
 from ._advanced import I32, Take, embed, offset_expr
-from ._array import GpuArray, from_host, new_leaf
-from ._graph import Iota, Leaf, broadcast_shapes as _broadcast_shapes, contiguous_strides
+from ._array import GpuArray, from_host
+from ._graph import Iota, Leaf, broadcast_shapes as _broadcast_shapes, contiguous_strides, new_leaf
 
 
 # ----------------------------------------------------------------------------- helpers

@@ -155,10 +155,15 @@ def _float_for(t: np.dtype) -> np.dtype:
     return dt.default_float()
 
 
+def no_loop(name: str, dtypes) -> Exception:
+    """NumPy's exception for a ufunc without a loop for ``dtypes`` (the numeric ufuncs' type
+    resolver raises a plain TypeError with this message)."""
+    return TypeError(f"ufunc '{name}' not supported for the input types, and the inputs could not be safely "
+                     f"coerced to any supported types according to the casting rule ''safe''")
+
+
 def _no_loop(name, in_dtypes, scalars) -> Exception:
     """NumPy's UFuncTypeError (no loop) for these operands."""
-    from ._ufunc import no_loop
-
     return no_loop(name, list(in_dtypes) + [type(s) for s in scalars])
 
 

@@ -30,12 +30,13 @@ from __future__ import annotations
 
 import weakref
 
-from . import _codegen
+from ._kernels import codegen as _codegen
 from . import _dtypes as dt
-from . import _runtime, _wgsl_lib
-from ._array import GpuArray, new_leaf, register_reader
-from ._codegen import EMIT, Plan, binding_decls, cast_expr, index_code, load_fn, store_fn, wrap_expr
-from ._graph import Cast, Ew, Leaf, Node, contiguous_strides
+from ._kernels import wgsl_lib as _wgsl_lib
+from ._device import runtime as _runtime
+from ._array import GpuArray, register_reader
+from ._kernels.codegen import EMIT, Plan, binding_decls, cast_expr, index_code, load_fn, store_fn, wrap_expr
+from ._graph import Cast, Ew, Leaf, Node, contiguous_strides, new_leaf
 
 
 HEAVY_NODES = 6  # epilogues with more nodes (or any library call) are not unrolled into every store

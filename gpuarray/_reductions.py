@@ -1,7 +1,7 @@
 """Reductions and scans (sum, mean, var, argmax, cumsum, ...), NumPy semantics.
 
 Each reduction reads its input's expression inside the reduction kernel (see
-``_reduce_codegen``): ``mean((x - m) ** 2)`` reads ``x`` once and allocates nothing but the
+``_kernels.reduce``): ``mean((x - m) ** 2)`` reads ``x`` once and allocates nothing but the
 result. var/std are two reductions: the mean (a small array), then the sum of squared
 deviations, whose expression reads the mean as a broadcast operand.
 
@@ -18,9 +18,9 @@ import warnings
 import numpy as np
 
 from . import _dtypes as dt
-from . import _reduce_codegen as rc
-from ._array import GpuArray, new_leaf
-from ._graph import MAX_REDUCE_NODES, Cast, contiguous_strides
+from ._kernels import reduce as rc
+from ._array import GpuArray
+from ._graph import MAX_REDUCE_NODES, Cast, contiguous_strides, new_leaf
 from ._memo import Memo
 
 

@@ -8,12 +8,14 @@ import operator
 
 import numpy as np
 
-from . import _codegen, _runtime, _wgsl_lib
+from ._kernels import wgsl_lib as _wgsl_lib
+from ._kernels import codegen as _codegen
+from ._device import runtime as _runtime
 from . import _dtypes as dt
 from ._advanced import (_Adv, check_host_index, contiguous, embed, gather, mask_coords, nonzero as _nonzero,
                         offset_expr)
-from ._array import GpuArray, from_host, new_leaf
-from ._graph import Cast, Const, Ew, Iota, Leaf, broadcast_shapes
+from ._array import GpuArray, from_host
+from ._graph import Cast, Const, Ew, Iota, Leaf, broadcast_shapes, new_leaf
 
 _I32 = dt.int32
 

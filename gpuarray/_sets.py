@@ -18,8 +18,8 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _dtypes as dt
-from ._array import GpuArray, new_leaf
-from ._graph import Cast
+from ._array import GpuArray
+from ._graph import Cast, new_leaf
 
 
 class UniqueAllResult(NamedTuple):

@@ -24,10 +24,11 @@ import string
 
 import numpy as np
 
-from . import _codegen, _runtime
+from ._kernels import codegen as _codegen
+from ._device import runtime as _runtime
 from . import _dtypes as dt
-from ._array import GpuArray, new_leaf
-from ._graph import Cast, Iota, Leaf
+from ._array import GpuArray
+from ._graph import Cast, Iota, Leaf, new_leaf
 
 TILE = 512  # pairs per workgroup in the local kernel (two per thread)
 _WG = TILE // 2

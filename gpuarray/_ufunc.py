@@ -27,6 +27,7 @@ from . import _errstate
 from ._array import GpuArray
 from ._creation import zeros
 from ._elementwise import apply, as_operand, assign, astype
+from ._ops import no_loop
 
 _CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
 _ORDERS = ("C", "F", "A", "K", None)
@@ -42,13 +43,6 @@ def _exceptions():
     from numpy._core import _exceptions
 
     return _exceptions
-
-
-def no_loop(name: str, dtypes) -> Exception:
-    """NumPy's exception for a ufunc without a loop for ``dtypes`` (the numeric ufuncs' type
-    resolver raises a plain TypeError with this message)."""
-    return TypeError(f"ufunc '{name}' not supported for the input types, and the inputs could not be safely "
-                     f"coerced to any supported types according to the casting rule ''safe''")
 
 
 def output_casting_error(ufunc, casting, from_, to, i=0) -> Exception:

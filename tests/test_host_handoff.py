@@ -12,7 +12,7 @@ from conftest import ALL_DTYPES, assert_same, sample
 from numpy.lib.stride_tricks import as_strided
 
 import gpuarray as ga
-from gpuarray import _runtime
+from gpuarray._device import runtime as _runtime
 
 
 @pytest.fixture

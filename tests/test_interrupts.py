@@ -17,7 +17,10 @@ import numpy as np
 import pytest
 
 import gpuarray as ga
-from gpuarray import _array, _codegen, _elementwise, _linalg, _product, _reduce_codegen, _runtime
+from gpuarray import _array, _elementwise, _linalg, _product
+from gpuarray._kernels import reduce as _reduce_codegen
+from gpuarray._kernels import codegen as _codegen
+from gpuarray._device import runtime as _runtime
 
 FILES = {m.__file__ for m in (_runtime, _codegen, _reduce_codegen, _elementwise, _array, _linalg, _product)}
 SAMPLES = int(os.environ.get("GPUARRAY_INTERRUPT_SAMPLES", "40"))

@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 import gpuarray as ga
-from gpuarray import _runtime
-from gpuarray._errors import SizeLimitError
+from gpuarray._device import runtime as _runtime
+from gpuarray._device.errors import SizeLimitError
 
 LIMIT = 1 << 20  # bytes
 

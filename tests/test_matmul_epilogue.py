@@ -298,7 +298,7 @@ def test_epilogue_scalars_are_parameters(rng):
 def test_symmetric_product_with_epilogue_stays_symmetric_kernel(n, split, rng, monkeypatch):
     x = rng.random((n, 150)).astype(np.float32)
     X = ga.asarray(x)
-    dev = ga._runtime.device()
+    dev = ga._device.runtime.device()
     seen = []
     real = dev.dispatch
 

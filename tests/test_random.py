@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 import gpuarray as ga
-from gpuarray import _runtime, _wgsl_lib
-from gpuarray.random import _node
+from gpuarray._kernels import wgsl_lib as _wgsl_lib
+from gpuarray._device import runtime as _runtime
+from gpuarray._kernels import random as _node
 
 from conftest import HAS64
 

@@ -13,13 +13,15 @@ from conftest import ALL_DTYPES, HAS64, assert_same, sample
 
 def _one_pass():
     """Whether long group reductions fold their partials in their own last workgroup here."""
-    from gpuarray import _reduce_codegen, _runtime
+    from gpuarray._kernels import reduce as _reduce_codegen
+    from gpuarray._device import runtime as _runtime
 
     return _reduce_codegen.ONE_PASS and _runtime.device().device_fence
 
 
 def _tickets_clear():
-    from gpuarray import _reduce_codegen, _runtime
+    from gpuarray._kernels import reduce as _reduce_codegen
+    from gpuarray._device import runtime as _runtime
 
     st = _reduce_codegen._TICKETS[0]
     return st is None or not _runtime.device().read(st, 0, st.nbytes).view(np.uint32).any()
@@ -475,7 +477,7 @@ def _same_fold(a, m):
     """Results of one fold order: bit-identical where kernels compile deterministically (CPU
     adapters); GPU drivers may contract ``x * w + acc`` into an FMA in one kernel and not in the
     other, so there they agree to a few units in the last place."""
-    from gpuarray import _runtime
+    from gpuarray._device import runtime as _runtime
 
     assert a.dtype == m.dtype
     if _runtime.device().is_cpu:

@@ -245,3 +245,15 @@ def test_stats_shows_fallbacks_and_live_recording():
         ga.percentile(a, 50)  # a host fallback
     assert f.fallbacks == {"percentile": 1}
     assert "percentile: 1" in repr(f) and "percentile" in f._repr_html_()
+
+
+def test_stats_counts_queued_reductions():
+    """A reduction queued (not yet recorded) is recorded when a counter is read, so it counts."""
+    h = np.arange(1, 1002, dtype=np.float32) * np.float32(0.5)
+    x = ga.asarray(h)
+    float(x.sum())  # the kernel is compiled outside the block
+    with ga.stats() as s:
+        y = (x * 3.0).sum()
+        assert s.dispatches >= 1
+    assert s.dispatches >= 1 and s.bytes_from_device == 0
+    assert float(y) == float((h * np.float32(3.0)).sum(dtype=np.float64))

@@ -36,7 +36,7 @@ def test_adapter_selection_by_env():
 
 
 def test_device_memory_equals_nbytes_for_every_dtype():
-    from gpuarray import _runtime
+    from gpuarray._device import runtime as _runtime
 
     for dt in (np.bool_, np.int8, np.uint16, np.float16, np.int32, np.float64, np.complex128):
         a = np.arange(1001).astype(dt)
@@ -120,7 +120,7 @@ def test_views_dispatch_nothing():
 
 
 def test_submission_is_batched(monkeypatch):
-    from gpuarray import _runtime
+    from gpuarray._device import runtime as _runtime
 
     monkeypatch.setattr(_runtime, "SUBMIT_AFTER_S", 1e9)  # only the count-based limit
     x = ga.asarray(np.ones(100, np.float32))
@@ -186,8 +186,8 @@ def test_device_without_64_bit_types():
 
 
 def test_kernel_error_names_kernel_and_source():
-    from gpuarray import _runtime
-    from gpuarray._errors import KernelError
+    from gpuarray._device import runtime as _runtime
+    from gpuarray._device.errors import KernelError
 
     with pytest.raises(KernelError) as ei:
         _runtime.device().kernel(("broken",), lambda: ("broken_kernel", "fn main( {", [], 16))
@@ -210,7 +210,7 @@ def test_unsupported_dtype_and_device_errors():
 def small_stages(monkeypatch):
     """Staging path for everything from 16 bytes on, 4 KiB chunks, 2 in flight, threaded host
     copies from 1 KiB: small arrays then exercise chunking, the rings and the edge words."""
-    from gpuarray import _runtime
+    from gpuarray._device import runtime as _runtime
 
     monkeypatch.setattr(_runtime, "STAGE_MIN", 16)
     monkeypatch.setattr(_runtime, "STAGE_CHUNK", 4096)
@@ -239,7 +239,7 @@ def test_round_trip_odd_sizes(staged, request):
 
 @pytest.mark.parametrize("staged", [False, True])
 def test_write_at_unaligned_offsets_keeps_neighbours(staged, request):
-    from gpuarray import _runtime
+    from gpuarray._device import runtime as _runtime
 
     if staged:
         request.getfixturevalue("small_stages")
@@ -286,7 +286,7 @@ def test_large_transfers_in_chunks(small_stages):
 
 @pytest.mark.parametrize("staged", [False, True])
 def test_host_write_after_pending_read_is_not_seen(staged, request):
-    from gpuarray import _runtime
+    from gpuarray._device import runtime as _runtime
 
     if staged:
         request.getfixturevalue("small_stages")
@@ -355,7 +355,7 @@ def test_public_mapping_fallback(small_stages, monkeypatch):
 
 def test_native_mapping_in_use_on_the_tested_wgpu():
     import wgpu
-    from gpuarray import _runtime
+    from gpuarray._device import runtime as _runtime
 
     maps = _runtime.device()._transfers().maps
     if wgpu.__version__.startswith(_runtime.NATIVE_MAP_VERSIONS) and not os.environ.get("GPUARRAY_PUBLIC_MAP"):

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import gpuarray as ga
-from gpuarray import _runtime
+from gpuarray._device import runtime as _runtime
 
 THREADS = 8
 OPS = int(os.environ.get("GPUARRAY_THREAD_OPS", "500"))

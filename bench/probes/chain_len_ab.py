@@ -5,7 +5,7 @@ kernel). Usage: python bench/probes/chain_len_ab.py [out.json]"""
 import json, math, os, sys, time
 sys.path.insert(0, os.getcwd())
 import gpuarray as ga
-from gpuarray.random import _node
+from gpuarray._kernels import random as _node
 from bench.workloads import montecarlo
 
 drift, scale = (0.05 - 0.02) / 252, 0.2 * math.sqrt(1 / 252)

@@ -5,7 +5,10 @@ Usage: python bench/probes/hostcost_probe.py [out.json]"""
 import json, math, os, sys, time, functools
 sys.path.insert(0, os.getcwd())
 import gpuarray as ga
-from gpuarray import _runtime, _codegen, _elementwise as E, _reduce_codegen as RC
+from gpuarray import _elementwise as E
+from gpuarray._kernels import reduce as RC
+from gpuarray._kernels import codegen as _codegen
+from gpuarray._device import runtime as _runtime
 from bench.workloads import montecarlo, nlms
 
 res = {}

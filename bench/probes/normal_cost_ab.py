@@ -8,7 +8,7 @@ Usage: python bench/probes/normal_cost_ab.py out.json old1.wgsl [old2.wgsl ...] 
 import json, os, subprocess, sys
 sys.path.insert(0, os.getcwd())
 import gpuarray as ga
-from gpuarray import _wgsl_lib
+from gpuarray._kernels import wgsl_lib as _wgsl_lib
 from bench.workloads import montecarlo
 from bench.probes.per_thread_ab import swap_kernels, warm_min_ms
 

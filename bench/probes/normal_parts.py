@@ -7,7 +7,7 @@ Usage: python bench/probes/normal_parts.py [out.json]"""
 import json, os, sys
 sys.path.insert(0, os.getcwd())
 import gpuarray as ga
-from gpuarray import _wgsl_lib
+from gpuarray._kernels import wgsl_lib as _wgsl_lib
 from bench.workloads import montecarlo
 from bench.probes.normal_cost_ab import clock, use
 from bench.probes.per_thread_ab import warm_min_ms

@@ -4,7 +4,8 @@ import sys, os, time, math
 sys.path.insert(0, os.getcwd())
 import numpy as np
 import gpuarray as ga
-from gpuarray import _reduce_codegen as rc, _runtime
+from gpuarray._kernels import reduce as rc
+from gpuarray._device import runtime as _runtime
 from bench.workloads import image4k, montecarlo
 
 dev = _runtime.device()

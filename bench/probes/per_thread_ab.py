@@ -6,7 +6,8 @@ Usage: python bench/probes/per_thread_ab.py [out.json]"""
 import json, os, sys, time
 sys.path.insert(0, os.getcwd())
 import gpuarray as ga
-from gpuarray import _codegen, _runtime
+from gpuarray._kernels import codegen as _codegen
+from gpuarray._device import runtime as _runtime
 from bench.workloads import montecarlo, elementwise, image4k
 
 _caches: dict = {}

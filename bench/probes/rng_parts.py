@@ -6,7 +6,7 @@ Usage: python bench/probes/rng_parts.py [u32mul]"""
 import math, os, sys, time
 sys.path.insert(0, os.getcwd())
 import gpuarray as ga
-from gpuarray import _wgsl_lib
+from gpuarray._kernels import wgsl_lib as _wgsl_lib
 
 if "u32mul" in sys.argv:
     _wgsl_lib._device_int64 = lambda: False

@@ -5,7 +5,7 @@ Usage: python bench/probes/rng_throughput.py"""
 import math, os, subprocess, sys, time
 sys.path.insert(0, os.getcwd())
 import gpuarray as ga
-from gpuarray import _codegen
+from gpuarray._kernels import codegen as _codegen
 
 
 def smi():

@@ -13,11 +13,12 @@ import operator
 import numpy as np
 
 from .. import _dtypes as dt
-from .. import _fallback, _runtime
+from .. import _fallback
+from .._device import runtime as _runtime
 from .._array import GpuArray
 from .._creation import asarray
 from .._graph import Cast, broadcast_shapes
-from ._node import Rand, int_node_dtype, per_block, split64
+from .._kernels.random import Rand, int_node_dtype, per_block, split64
 
 _U64 = (1 << 64) - 1
 

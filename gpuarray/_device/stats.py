@@ -28,14 +28,19 @@ _live_bytes = 0
 _active: list = []
 
 
-def _record_deferred() -> None:
-    """Record deferred device work (queued reductions) so that the counters include it."""
-    from . import _runtime
+def _no_deferred_work() -> None:
+    """Before the device module is imported there is no device, so no deferred work."""
 
-    dev = _runtime._dev
-    work = dev.pending_work if dev is not None else None  # (read once: another thread may run it)
-    if work is not None:
-        work()
+
+# Records deferred device work (queued reductions) so that the counters include it: set by the
+# device module when it is imported (it sits above this module, which never imports it).
+_record_deferred = _no_deferred_work
+
+
+def set_deferred_work(fn) -> None:
+    """``fn()`` records the device's deferred work; called before counters are read."""
+    global _record_deferred
+    _record_deferred = fn
 
 
 def add(name: str, n: int = 1) -> None:

@@ -1,5 +1,5 @@
 """The device runtime: adapter choice, buffer pool, transfers, command recording and
-the kernel cache. This is the only module that imports wgpu.
+the kernel cache. With ``trusted``, the only module that imports wgpu (the device layer).
 
 Work is recorded into one shared command encoder / compute pass and submitted at
 sync points (a host read, a host write into a buffer the batch uses, every
@@ -25,8 +25,8 @@ import weakref
 import numpy as np
 import wgpu
 
-from . import _stats
-from ._errors import DeviceLostError, KernelError, OutOfMemoryError, SizeLimitError
+from . import stats as _stats
+from .errors import DeviceLostError, KernelError, OutOfMemoryError, SizeLimitError
 
 WANTED_FEATURES = (
     "shader-f64",
@@ -558,7 +558,7 @@ class Device:
         self.has_64 = "shader-f64" in self.features and "shader-int64" in self.features
         # storageBarrier() is a device-scope acquire/release fence on storage memory where naga
         # writes SPIR-V (OpControlBarrier, Device memory scope); other backends fence the
-        # workgroup only. One-pass reductions (_reduce_codegen) rely on it.
+        # workgroup only. One-pass reductions (_kernels.reduce) rely on it.
         self.device_fence = str(self.adapter.info.get("backend_type", "")).lower() == "vulkan"
         # A kernel binds at most this many bytes of a buffer and nothing stops it from indexing
         # past the window (the results are silently wrong), so no buffer may be larger.
@@ -593,7 +593,7 @@ class Device:
         self._batch = 0
         self._batch_t0 = 0.0
         self._batch_buffers: set[int] = set()
-        # deferred work (queued reductions, see _reduce_codegen.run_pending): recorded before
+        # deferred work (queued reductions, see _kernels.reduce.run_pending): recorded before
         # anything else is recorded, read or written, so the device sees the program's order
         self.pending_work = None
         # kernels
@@ -1033,6 +1033,16 @@ def _wait_unlocked(maps, s) -> None:
 
 
 _dev: Device | None = None
+
+
+def _record_pending() -> None:
+    dev = _dev
+    work = dev.pending_work if dev is not None else None  # (read once: another thread may run it)
+    if work is not None:
+        work()
+
+
+_stats.set_deferred_work(_record_pending)
 
 
 def device() -> Device:

@@ -17,7 +17,7 @@ import pathlib
 import re
 from string import Template
 
-WGSL_DIR = pathlib.Path(__file__).with_name("wgsl")
+WGSL_DIR = pathlib.Path(__file__).parent.parent / "wgsl"
 _CALL = re.compile(r"\b((?:ga|GA)_\w+)\b")
 _FN = re.compile(r"fn\s+(ga_\w+)\s*\(")
 _COMMENT = re.compile(r"//[^\n]*")
@@ -116,7 +116,7 @@ _INT64 = "__int64"
 
 
 def _device_int64() -> bool:
-    from . import _runtime
+    from .._device import runtime as _runtime
 
     return "shader-int64" in _runtime.device().features
 

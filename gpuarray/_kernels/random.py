@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _codegen
 from .. import _dtypes as dt
-from .. import _wgsl_lib
+from . import codegen as _codegen
+from . import wgsl_lib as _wgsl_lib
 from .._graph import Node, broadcast_strides, contiguous_strides
 from .._memo import Memo
 

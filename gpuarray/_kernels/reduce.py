@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _dtypes as dt
-from . import _runtime, _wgsl_lib
-from ._codegen import (EMIT, GROUP_LANES, LIT, SUFFIX, Plan, binding_decls, cast_expr, collapse_dims, const_expr,
-                       const_words, load_fn, op_expr, param_bytes, store_fn)
-from ._graph import Leaf, contiguous_strides
-from ._memo import Memo
+from .. import _dtypes as dt
+from . import wgsl_lib as _wgsl_lib
+from .._device import runtime as _runtime
+from .codegen import (EMIT, GROUP_LANES, LIT, SUFFIX, Plan, binding_decls, cast_expr, collapse_dims, const_expr,
+                      const_words, load_fn, op_expr, param_bytes, store_fn)
+from .._graph import Leaf, contiguous_strides, new_leaf
+from .._memo import Memo
 
 WG = _runtime.WORKGROUP
 THREAD_MAX_RED = 32  # reductions this short always use one thread per output
@@ -792,8 +793,6 @@ class _Pending:
         self.part = self.pidx = self.pstr = self.plan = None
         self.one_pass = chunks > 1 and one_pass_ok(kind, monoid, acc, out, root)
         if chunks > 1:  # first pass: partials [chunk][output] in the accumulator type
-            from ._array import new_leaf
-
             shape = root.shape
             kept = [d for d in range(len(shape)) if d not in axes]
             n_out = _prod(shape[d] for d in kept)

@@ -16,9 +16,11 @@ import struct
 
 import numpy as np
 
-from . import _dtypes as dt
-from . import _ops, _runtime, _wgsl_lib
-from ._graph import Cast, Const, Ew, Iota, Leaf, broadcast_strides, contiguous_strides
+from .. import _dtypes as dt
+from .. import _ops
+from . import wgsl_lib as _wgsl_lib
+from .._device import runtime as _runtime
+from .._graph import Cast, Const, Ew, Iota, Leaf, broadcast_strides, contiguous_strides
 
 LIT = {  # typed zero and one literals, literal suffix
     "bool": ("false", "true", ""),
