@@ -298,7 +298,10 @@ def test_flush_failure_keeps_the_batch(monkeypatch):
     with pytest.raises(RuntimeError, match="injected"):
         dev.flush()
     monkeypatch.undo()
-    np.testing.assert_allclose(y.get(), HX * np.float32(3) - np.float32(1), rtol=1e-6)
+    # (drivers may contract x * 3 - 1 into one fma: near cancellation the error is relative to the
+    # operands, not the result; a lost batch would leave stale or zero values)
+    scale = float(np.abs(HX).max()) * 3
+    np.testing.assert_allclose(y.get(), HX * np.float32(3) - np.float32(1), rtol=1e-6, atol=2e-7 * scale)
 
 
 def test_handler_comes_back_after_a_reset_and_chains():
