@@ -335,17 +335,22 @@ def _var(a, axis, dtype, out, ddof, keepdims, mean_, post):
     n = _count(x.shape, axes)
     m = mean(x, axis=axes, dtype=ct, keepdims=True) if mean_ is None else _arr(mean_)
     dev = apply("subtract", x, m)
-    if dev.dtype.kind == "c":
-        sq = apply("add", apply("square", apply("real", dev)), apply("square", apply("imag", dev)))
-    else:
-        sq = apply("multiply", dev, dev)
-    if sq.dtype != rt:
-        sq = GpuArray(Cast(sq._node, rt))
+    sq = _abs_squared(dev, rt)
     denom = builtins.max(n - ddof, 0)
     if denom <= 0:
         warnings.warn("Degrees of freedom <= 0 for slice", RuntimeWarning, stacklevel=3)
     return _reduce(x, _node(sq), axes, "add", _acc_of(rt), rt, keepdims, out, "add", post=post,
                    post_value=float(denom))
+
+
+def _abs_squared(dev: GpuArray, rt) -> GpuArray:
+    """|dev|^2 in the real type ``rt`` (complex deviations: re^2 + im^2)."""
+    from ._elementwise import apply
+    if dev.dtype.kind == "c":
+        sq = apply("add", apply("square", apply("real", dev)), apply("square", apply("imag", dev)))
+    else:
+        sq = apply("multiply", dev, dev)
+    return GpuArray(Cast(sq._node, rt)) if sq.dtype != rt else sq
 
 
 def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None, mean=None, correction=None):
@@ -546,12 +551,7 @@ def _nanvar(a, axis, dtype, out, ddof, keepdims, where, mean_, correction, post,
     s = _sum_like("add", x, axes, ct, None, True, None, ok, "add")
     m = apply("divide", s, cnt_f)
     dev = apply("where", ok, apply("subtract", x, m), 0)
-    if dev.dtype.kind == "c":
-        sq = apply("add", apply("square", apply("real", dev)), apply("square", apply("imag", dev)))
-    else:
-        sq = apply("multiply", dev, dev)
-    if sq.dtype != rt:
-        sq = GpuArray(Cast(sq._node, rt))
+    sq = _abs_squared(dev, rt)
     ss = _reduce(sq, _node(sq), axes, "add", _acc_of(rt), rt, keepdims, None, "add")
     dof = apply("subtract", cnt_f, float(ddof))
     if not keepdims:
