@@ -90,15 +90,22 @@ def _shapes(args):
 
 _FAST_SCALARS = frozenset((float, int, bool))
 _quiet_state = None  # the last floating-point error state seen that asks for no checks (see _errstate)
+_quiet_mask = 0  # its 'warn' categories: the flags kernels report for ops built under it (Ew.fpe)
 _errstate_now = _errstate.state
 
 
 def _checked_state(st) -> bool:
-    global _quiet_state
+    global _quiet_state, _quiet_mask
     if _errstate.checked(st):
         return True
-    _quiet_state = st
+    _quiet_state, _quiet_mask = st, _errstate.warn_mask(st)
     return False
+
+
+def _fpe_mask() -> int:
+    """Ew.fpe for an op built now (see _errstate)."""
+    st = _errstate_now()
+    return _quiet_mask if st is _quiet_state else _errstate.warn_mask(st)
 
 
 def apply(opname: str, *args) -> GpuArray:
@@ -134,6 +141,7 @@ def apply(opname: str, *args) -> GpuArray:
         if fast is None:
             return _apply(opname, args)
         return _power_shortcut(fast, node_of(args[0], ct), rt, shape, ct)
+    fpe = _quiet_mask if st is _quiet_state else 0
     srcs = []
     for a, c in zip(args, in_ct):
         if type(a) is GpuArray:
@@ -148,7 +156,7 @@ def apply(opname: str, *args) -> GpuArray:
                 srcs.append(node_of(a, c))
             except OverflowError:  # a Python int beyond the compute dtype: _apply decides
                 return _apply(opname, args)
-    return GpuArray(Ew(op.name, rt, shape, srcs, ct))
+    return GpuArray(Ew(op.name, rt, shape, srcs, ct, fpe))
 
 
 def _apply(opname: str, args) -> GpuArray:
@@ -188,7 +196,7 @@ def _apply(opname: str, args) -> GpuArray:
         if res is None:
             raise  # NEP 50: arithmetic with a Python int the dtype cannot hold is an error
         return res
-    return GpuArray(Ew(op.name, rt, shape, srcs, ct))
+    return GpuArray(Ew(op.name, rt, shape, srcs, ct, _fpe_mask()))
 
 
 def _check_exponents(e: GpuArray, shape) -> None:
@@ -205,10 +213,8 @@ def _check_exponents(e: GpuArray, shape) -> None:
 
 def _power_shortcut(fast: str, x, rt, shape, ct) -> GpuArray:
     """``x ** s`` as NumPy's own scalar-exponent shortcut ``fast`` (from _SCALAR_POWER: same
-    results, x**0.5 is sqrt with -0.0 and -inf included; square is x*x)."""
-    if fast == "square":
-        return GpuArray(Ew("multiply", rt, shape, [x, x], ct))
-    return GpuArray(Ew(fast, rt, shape, [x], ct))
+    results, x**0.5 is sqrt with -0.0 and -inf included; x**2 is square, x*x)."""
+    return GpuArray(Ew(fast, rt, shape, [x], ct, _fpe_mask()))
 
 
 def _scalars_only(opname, args) -> GpuArray:

@@ -85,10 +85,13 @@ class Iota(Node):
 
 
 class Ew(Node):
-    __slots__ = ("op", "srcs", "ct", "under_costly")
+    """op(srcs) computed in ``ct``, stored as ``dtype``. ``fpe``: the floating-point error flags
+    (bits of _errstate) the kernel reports for this op: the 'warn' categories of the error state
+    in effect when the op was built (the kernel may run later, outside that state)."""
+    __slots__ = ("op", "srcs", "ct", "under_costly", "fpe")
 
-    def __init__(self, op, dtype, shape, srcs, ct):
-        self.op, self.dtype, self.ct = op, dtype, ct
+    def __init__(self, op, dtype, shape, srcs, ct, fpe=0):
+        self.op, self.dtype, self.ct, self.fpe = op, dtype, ct, fpe
         self.shape = shape if type(shape) is tuple else tuple(shape)
         srcs = self.srcs = srcs if type(srcs) is tuple else tuple(srcs)
         if len(srcs) == 2:

@@ -38,12 +38,19 @@ class OpDef:
     expr: dict  # kind letters -> WGSL expression
     kinds: str = "biufc"  # dtype kinds accepted
     numpy: tuple = field(default=())  # NumPy ufunc names mapping here (besides `name`)
+    # Floating-point error flags (NumPy's divide/overflow/invalid RuntimeWarnings), see _errstate.
+    # fpe: None when the op never raises one; else the op is checked on real floats: a NaN from
+    # operands without NaN is 'invalid', an infinity from finite operands is 'divide' where the
+    # condition ``fpe`` holds (WGSL over $0/$1, "" = never) and 'overflow' otherwise.
+    fpe: str | None = None
+    fpe_int: int = 0  # flags (bits of _errstate) raised on integer operands where ``fpe`` holds
+    fpe_from: tuple = ()  # the operands whose finiteness makes an infinity an error (() = all)
 
 
-def _op(name, nin, rule, expr, kinds=None, numpy=()):
+def _op(name, nin, rule, expr, kinds=None, numpy=(), fpe=None, fpe_int=0, fpe_from=()):
     if kinds is None:
         kinds = "".join(sorted({k for key in expr for k in key}))
-    return OpDef(name, nin, rule, expr, kinds, tuple(numpy))
+    return OpDef(name, nin, rule, expr, kinds, tuple(numpy), fpe, fpe_int, tuple(fpe_from))
 
 
 _TR = "ga_{}_$S($0)"  # a transcendental from the helper library
@@ -51,19 +58,19 @@ _TR = "ga_{}_$S($0)"  # a transcendental from the helper library
 OPS: dict[str, OpDef] = {}
 for _d in [
     # arithmetic
-    _op("add", 2, "promote", {"b": "($0 || $1)", "iufc": "($0 + $1)"}),
-    _op("subtract", 2, "promote", {"iufc": "($0 - $1)"}),
-    _op("multiply", 2, "promote", {"b": "($0 && $1)", "iuf": "($0 * $1)", "c": "ga_cmul_$S($0, $1)"}),
-    _op("divide", 2, "divide", {"f": "($0 / $1)", "c": "ga_cdiv_$S($0, $1)"}, numpy=("true_divide",)),
-    _op("floor_divide", 2, "nobool", {"iuf": "ga_floordiv_$S($0, $1)"}),
-    _op("remainder", 2, "nobool", {"iuf": "ga_mod_$S($0, $1)"}, numpy=("mod",)),
-    _op("fmod", 2, "nobool", {"i": "ga_fmod_$S($0, $1)", "u": "select($0 % $1, $Z, $1 == $Z)", "f": "ga_fmod_$S($0, $1)"}),
-    _op("power", 2, "nobool", {"iu": "ga_ipow_$S($0, $1)", "f": "ga_pow_$S($0, $1)"}, numpy=("pow",)),
+    _op("add", 2, "promote", {"b": "($0 || $1)", "iufc": "($0 + $1)"}, fpe=""),
+    _op("subtract", 2, "promote", {"iufc": "($0 - $1)"}, fpe=""),
+    _op("multiply", 2, "promote", {"b": "($0 && $1)", "iuf": "($0 * $1)", "c": "ga_cmul_$S($0, $1)"}, fpe=""),
+    _op("divide", 2, "divide", {"f": "($0 / $1)", "c": "ga_cdiv_$S($0, $1)"}, numpy=("true_divide",), fpe="$1 == $Z"),
+    _op("floor_divide", 2, "nobool", {"iuf": "ga_floordiv_$S($0, $1)"}, fpe="$1 == $Z", fpe_int=1),
+    _op("remainder", 2, "nobool", {"iuf": "ga_mod_$S($0, $1)"}, numpy=("mod",), fpe="$1 == $Z", fpe_int=1),
+    _op("fmod", 2, "nobool", {"i": "ga_fmod_$S($0, $1)", "u": "select($0 % $1, $Z, $1 == $Z)", "f": "ga_fmod_$S($0, $1)"}, fpe="$1 == $Z", fpe_int=1),
+    _op("power", 2, "nobool", {"iu": "ga_ipow_$S($0, $1)", "f": "ga_pow_$S($0, $1)"}, numpy=("pow",), fpe="$0 == $Z"),
     _op("negative", 1, "same", {"ifc": "(-$0)", "u": "($Z - $0)"}, kinds="iufc"),
     _op("positive", 1, "same", {"iufc": "$0"}),
     _op("absolute", 1, "abs", {"b": "$0", "iuf": "abs($0)", "c": "ga_cabs_$S($0)"}, numpy=("abs",)),
-    _op("square", 1, "nobool", {"iuf": "($0 * $0)", "c": "ga_cmul_$S($0, $0)"}),
-    _op("reciprocal", 1, "nobool", {"f": "($O / $0)", "i": "ga_irecip_$S($0)", "u": "select($Z, $O / $0, $0 != $Z)", "c": "ga_cdiv_$S($T(1.0, 0.0), $0)"}),
+    _op("square", 1, "nobool", {"iuf": "($0 * $0)", "c": "ga_cmul_$S($0, $0)"}, fpe=""),
+    _op("reciprocal", 1, "nobool", {"f": "($O / $0)", "i": "ga_irecip_$S($0)", "u": "select($Z, $O / $0, $0 != $Z)", "c": "ga_cdiv_$S($T(1.0, 0.0), $0)"}, fpe="$0 == $Z", fpe_int=5),
     _op("sign", 1, "same", {"i": "sign($0)", "u": "select($Z, $O, $0 != $Z)", "f": "ga_sign_$S($0)"}),
     _op("conj", 1, "nobool", {"iuf": "$0", "c": "ga_conj_$S($0)"}, numpy=("conjugate",)),
     # comparisons (`!=` is built as !(==): the SPIR-V ordered not-equal is false for NaN)
@@ -99,35 +106,35 @@ for _d in [
     _op("isfinite", 1, "predicate", {"biu": "($0 == $0)", "f": "ga_isfinite_$S($0)", "c": "(ga_isfinite_$RS($0.x) && ga_isfinite_$RS($0.y))"}),
     _op("signbit", 1, "float_predicate", {"f": "ga_signbit_$S($0)"}),
     # float functions
-    _op("sqrt", 1, "float", {"f": "sqrt($0)"}),
+    _op("sqrt", 1, "float", {"f": "sqrt($0)"}, fpe=""),
     _op("cbrt", 1, "float", {"f": "ga_cbrt_$S($0)"}),
-    _op("exp", 1, "float", {"f": _TR.format("exp")}),
-    _op("exp2", 1, "float", {"f": _TR.format("exp2")}),
-    _op("expm1", 1, "float", {"f": _TR.format("expm1")}),
-    _op("log", 1, "float", {"f": _TR.format("log")}),
-    _op("log2", 1, "float", {"f": _TR.format("log2")}),
-    _op("log10", 1, "float", {"f": _TR.format("log10")}),
-    _op("log1p", 1, "float", {"f": _TR.format("log1p")}),
-    _op("sin", 1, "float", {"f": _TR.format("sin")}),
-    _op("cos", 1, "float", {"f": _TR.format("cos")}),
-    _op("tan", 1, "float", {"f": _TR.format("tan")}),
-    _op("arcsin", 1, "float", {"f": _TR.format("asin")}, numpy=("asin",)),
-    _op("arccos", 1, "float", {"f": _TR.format("acos")}, numpy=("acos",)),
+    _op("exp", 1, "float", {"f": _TR.format("exp")}, fpe=""),
+    _op("exp2", 1, "float", {"f": _TR.format("exp2")}, fpe=""),
+    _op("expm1", 1, "float", {"f": _TR.format("expm1")}, fpe=""),
+    _op("log", 1, "float", {"f": _TR.format("log")}, fpe="true"),
+    _op("log2", 1, "float", {"f": _TR.format("log2")}, fpe="true"),
+    _op("log10", 1, "float", {"f": _TR.format("log10")}, fpe="true"),
+    _op("log1p", 1, "float", {"f": _TR.format("log1p")}, fpe="true"),
+    _op("sin", 1, "float", {"f": _TR.format("sin")}, fpe=""),
+    _op("cos", 1, "float", {"f": _TR.format("cos")}, fpe=""),
+    _op("tan", 1, "float", {"f": _TR.format("tan")}, fpe=""),
+    _op("arcsin", 1, "float", {"f": _TR.format("asin")}, numpy=("asin",), fpe=""),
+    _op("arccos", 1, "float", {"f": _TR.format("acos")}, numpy=("acos",), fpe=""),
     _op("arctan", 1, "float", {"f": _TR.format("atan")}, numpy=("atan",)),
-    _op("sinh", 1, "float", {"f": _TR.format("sinh")}),
-    _op("cosh", 1, "float", {"f": _TR.format("cosh")}),
+    _op("sinh", 1, "float", {"f": _TR.format("sinh")}, fpe=""),
+    _op("cosh", 1, "float", {"f": _TR.format("cosh")}, fpe=""),
     _op("tanh", 1, "float", {"f": _TR.format("tanh")}),
     _op("arcsinh", 1, "float", {"f": _TR.format("asinh")}, numpy=("asinh",)),
-    _op("arccosh", 1, "float", {"f": _TR.format("acosh")}, numpy=("acosh",)),
-    _op("arctanh", 1, "float", {"f": _TR.format("atanh")}, numpy=("atanh",)),
+    _op("arccosh", 1, "float", {"f": _TR.format("acosh")}, numpy=("acosh",), fpe=""),
+    _op("arctanh", 1, "float", {"f": _TR.format("atanh")}, numpy=("atanh",), fpe="true"),
     _op("arctan2", 2, "float", {"f": "ga_atan2_$S($0, $1)"}, numpy=("atan2",)),
     _op("hypot", 2, "float", {"f": "ga_hypot_$S($0, $1)"}),
     _op("logaddexp", 2, "float", {"f": "ga_logaddexp_$S($0, $1)"}),
     _op("logaddexp2", 2, "float", {"f": "ga_logaddexp2_$S($0, $1)"}),
     _op("copysign", 2, "float", {"f": "ga_copysign_$S($0, $1)"}),
-    _op("nextafter", 2, "float", {"f": "ga_nextafter_$S($0, $1)"}),
-    _op("deg2rad", 1, "float", {"f": "($0 * 0.017453292519943295$L)"}, numpy=("radians",)),
-    _op("rad2deg", 1, "float", {"f": "($0 * 57.29577951308232$L)"}, numpy=("degrees",)),
+    _op("nextafter", 2, "float", {"f": "ga_nextafter_$S($0, $1)"}, fpe="", fpe_from=(0,)),
+    _op("deg2rad", 1, "float", {"f": "($0 * 0.017453292519943295$L)"}, numpy=("radians",), fpe=""),
+    _op("rad2deg", 1, "float", {"f": "($0 * 57.29577951308232$L)"}, numpy=("degrees",), fpe=""),
     # complex parts
     _op("real", 1, "real", {"biuf": "$0", "c": "$0.x"}),
     _op("imag", 1, "real", {"biuf": "$Z", "c": "$0.y"}),
@@ -135,6 +142,9 @@ for _d in [
     _op("where", 3, "where", {"biufc": "select($2, $1, $0)"}),
 ]:
     OPS[_d.name] = _d
+
+# the word of the device's floating-point flag buffer each op's flags go to (0: casts)
+FPE_SLOT = {name: i + 1 for i, name in enumerate(OPS)}
 
 # NumPy spellings -> canonical op name
 ALIASES = {alias: d.name for d in OPS.values() for alias in d.numpy}

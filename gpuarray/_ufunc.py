@@ -177,9 +177,12 @@ def call(ufunc, name, inputs, kw):
                 args[i] = np.asarray(a).astype(lt)[()]
         elif forced and not isinstance(a, bool):  # a weak scalar under an explicit loop takes its dtype
             args[i] = np.asarray(a, dtype=lt)[()]
-    if where is not True and _errstate.checked(_errstate.state()):
-        # NumPy computes (and flags) only the selected elements: checked here, not per op
-        _errstate.check(name, args, where)
+    if where is not True:
+        # NumPy computes (and flags) only the selected elements; the kernel computes them all. A
+        # checked state is checked here on the selected elements; under 'warn' the op reports
+        # no flags (the unselected elements are what `where=` is used to keep quiet)
+        if _errstate.checked(_errstate.state()):
+            _errstate.check(name, args, where)
         with np.errstate(all="ignore"):
             res = apply(name, *args)
     else:

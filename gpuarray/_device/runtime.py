@@ -51,6 +51,11 @@ ARENA_BYTES = 1 << 20
 # width, so an iteration space stays below 2^31 elements to keep every index from wrapping.
 MAX_ELEMENTS = 1 << 31
 _U = wgpu.BufferUsage
+# Floating-point error flags: kernels OR bits into one of these words (one per op, see
+# _errstate); they travel back with the next host read, which hands them to ``fpe_report``
+# (set by the layer above: NumPy's RuntimeWarnings).
+FPE_WORDS = 128
+fpe_report = None
 
 
 # ---------------------------------------------------------------- threads and interrupts
@@ -264,12 +269,13 @@ _NO_RAISE.add(Storage.__del__.__code__)
 
 
 class Kernel:
-    __slots__ = ("name", "source", "pipeline", "bgl", "window", "access", "id", "writes")
+    __slots__ = ("name", "source", "pipeline", "bgl", "window", "access", "id", "writes", "fpe")
 
     def __init__(self, name, source, pipeline, bgl, window, access, kid):
         self.name, self.source, self.pipeline, self.bgl = name, source, pipeline, bgl
         self.window, self.access, self.id = window, access, kid
         self.writes = tuple(i for i, a in enumerate(access) if a == "rw")  # bindings it may store to
+        self.fpe = "fpe_flags" in source  # it may set floating-point error flags
 
 
 # ---------------------------------------------------------------- staged transfers
@@ -599,6 +605,21 @@ class Device:
         # kernels
         self._kernels: dict = {}
         self._bind_groups: dict = {}
+        # floating-point error flags (FPE_WORDS words): whether a kernel that may set them was
+        # recorded since they were last read, and the words read but not yet reported
+        self._fpe = None
+        self._fpe_dirty = False
+        self._fpe_seen = None
+
+    @locked
+    def fpe_storage(self) -> Storage:
+        """The buffer of floating-point error flag words (zeroed; cleared again by every read
+        that brings it back)."""
+        if self._fpe is None:
+            st = self.alloc(FPE_WORDS * 4)
+            self.queue.write_buffer(st.buffer, 0, bytes(FPE_WORDS * 4))
+            self._fpe = st
+        return self._fpe
 
     # ------------------------------------------------------------------ memory
     @locked
@@ -806,30 +827,49 @@ class Device:
                 self._read_one(t.maps, st, lo, hi - lo, offset - lo, out)
             else:
                 self._read_chunked(t.maps, st, lo, hi, offset, out)
+                if self._fpe_dirty:  # the flags come back with a small read of their own
+                    self._read_one(t.maps, self._fpe, 0, 4, 0, np.empty(4, np.uint8))
         except Exception as e:
             self._check_lost(e)
             raise
         _stats.add("bytes_from_device", nbytes)
+        if self._fpe_seen is not None:
+            words, self._fpe_seen = self._fpe_seen, None
+            if fpe_report is not None:
+                fpe_report(words)
         return out
 
     def _read_one(self, maps, st: Storage, lo: int, size: int, skip: int, out: np.ndarray) -> None:
-        """One staged read: the copy is recorded after the pending work and submitted with it."""
-        cls = _size_class(size)
+        """One staged read: the copy is recorded after the pending work and submitted with it.
+        The floating-point flag words ride along (after the data) when a kernel may have set
+        them, and are cleared in the same submission."""
+        flags = FPE_WORDS * 4 if self._fpe_dirty else 0
+        cls = _size_class(size + flags)
         pool = self._staging.setdefault(cls, [])
         if pool:
             s = pool.pop()
         else:
             s = maps.stage(self.device.create_buffer(size=cls, usage=_U.MAP_READ | _U.COPY_DST), cls)
         self._end_pass()
-        self._enc().copy_buffer_to_buffer(st.buffer, lo, s.buf, 0, size)
+        enc = self._enc()
+        enc.copy_buffer_to_buffer(st.buffer, lo, s.buf, 0, size)
+        if flags:
+            enc.copy_buffer_to_buffer(self._fpe.buffer, 0, s.buf, size, flags)
+            enc.clear_buffer(self._fpe.buffer, 0, flags)
+            self._fpe_dirty = False
         self.flush()
         s.index = None  # the submission just made is the most recent one
-        maps.begin(s, False, size)
+        maps.begin(s, False, size + flags)
         if maps.unlocked_wait:
             _wait_unlocked(maps, s)
         else:
             maps.wait(s, MAP_SPIN_S)
-        maps.get(s, skip, out, size)
+        maps.get(s, skip, out, size + flags)
+        if flags:
+            words = np.empty(FPE_WORDS, np.uint32)
+            maps.get(s, size, words.view(np.uint8), size + flags)
+            if words.any():
+                self._fpe_seen = words if self._fpe_seen is None else self._fpe_seen | words
         maps.unmap(s)
         pool.append(s)  # not returned after an error: its map state is unknown
 
@@ -960,6 +1000,8 @@ class Device:
         if gy > MAX_GROUPS:
             raise ValueError(f"kernel '{kernel.name}': {groups} workgroups exceed the device grid")
         p.dispatch_workgroups(gx, gy, 1)
+        if kernel.fpe:
+            self._fpe_dirty = True
         for i in kernel.writes:
             storages[i].version = next_version()
         self._batch += 1

@@ -199,6 +199,7 @@ class Plan:
         # listed in ``deferred`` instead of described, and evaluate_into hands the tree to them
         self.defer = False
         self.deferred: list = []
+        self.fpe_b = None  # the binding of the floating-point flag words (bind_fpe), if any
         out_b = self.binding(out.storage, out.dtype, writable=True)
         self.out_vec = self.vector(out.strides, out.offset)
         assert out_b == 0
@@ -253,13 +254,23 @@ class Plan:
         else:
             ch = tuple([self.walk(s) for s in srcs])
         t = type(node)
-        d = ("E", node.op, node.ct.char, node.dtype.char, ch) if t is Ew else DESCRIBE[t](node, self, ch)
+        d = ("E", node.op, node.ct.char, node.dtype.char, ch, node.fpe) if t is Ew else DESCRIBE[t](node, self, ch)
         k = len(self.nodes)
         self.ids[id(node)] = k
         self.nodes.append(node)
         self.desc.append(d)
         self.children.append(ch)
         return k
+
+    def bind_fpe(self) -> None:
+        """Bind the device's floating-point flag words (see _errstate) when a node reports flags.
+        Without a binding to spare the kernel reports none (its key says so: the bindings)."""
+        for d, node in zip(self.desc, self.nodes):
+            if d[0] == "E" and d[5] and fpe_template(node.op, node.ct, d[5]):
+                dev = _runtime.device()
+                if len(self.bindings) + 2 <= dev.max_bindings:
+                    self.fpe_b = self.binding(dev.fpe_storage(), dt.uint32, writable=True)
+                return
 
     # ---- dimension collapsing and vector modes
     def finish(self):
@@ -353,6 +364,57 @@ def _e_cast(node, plan, k, ch, d):
 
 
 EMIT = {Leaf: _e_leaf, Iota: _e_iota, Const: _e_const, Ew: _e_ew, Cast: _e_cast}
+
+
+# ---- floating-point error flags (see _errstate)
+_FPE_TEMPLATES: dict = {}
+FPE_DECL = "@group(0) @binding({}) var<storage, read_write> fpe_flags: array<atomic<u32>>;"
+
+
+def fpe_template(op: str, ct, mask: int) -> str:
+    """The WGSL statement reporting the flags of ``op`` computed in ``ct`` (placeholders ``$r``:
+    the result, ``$0``, ``$1``: the operands); '' when the op reports none."""
+    key = (op, ct.char, mask)
+    t = _FPE_TEMPLATES.get(key)
+    if t is None:
+        d = _ops.lookup(op)
+        t = ""
+        if d.fpe is not None and mask:
+            slot = _ops.FPE_SLOT[d.name]
+            w = dt.wgsl_type(ct)
+            pole = (d.fpe or "false").replace("$Z", LIT[w][0]) if w in LIT else "false"
+            if ct.kind == "f":
+                S = SUFFIX[w]
+                args = [f"${i}" for i in range(d.nin)]
+                fin = " && ".join(f"ga_isfinite_{S}(${i})" for i in (d.fpe_from or range(d.nin)))
+                nanin = " || ".join(f"ga_isnan_{S}({a})" for a in args)
+                t = f"if (!ga_isfinite_{S}($r)) {{ ga_fpe_{S}({slot}u, {mask}u, $r, {fin}, {nanin}, {pole}); }}"
+            elif ct.kind in "iu" and d.fpe_int & mask:
+                t = f"if ({pole}) {{ ga_fpe_note({slot}u, {d.fpe_int & mask}u); }}"
+        _FPE_TEMPLATES[key] = t
+    return t
+
+
+def fpe_stmt(plan, k: int) -> str:
+    """The flag report of node ``k`` (after its ``let v<k>``), or ''."""
+    d = plan.desc[k]
+    if plan.fpe_b is None or d[0] != "E" or not d[5]:
+        return ""
+    node = plan.nodes[k]
+    t = fpe_template(node.op, node.ct, d[5])
+    w = dt.wgsl_type(node.ct)
+    if not t or dt.wgsl_type(node.dtype) != w:
+        return ""
+    for i, c in enumerate(plan.children[k]):
+        if dt.wgsl_type(plan.nodes[c].dtype) != w:
+            return ""  # (operands are cast to the compute type; nothing else is checked)
+        t = t.replace(f"${i}", f"v{c}")
+    return " " + t.replace("$r", f"v{k}")
+
+
+def plan_decls(plan, decl_one) -> list:
+    """Declarations of a plan's bindings: the flag words' own, ``decl_one(i, binding)`` for the rest."""
+    return [FPE_DECL.format(i + 1) if i == plan.fpe_b else decl_one(i, b) for i, b in enumerate(plan.bindings)]
 
 
 # ------------------------------------------------------------------------ WGSL text
@@ -503,7 +565,9 @@ def source_vec4(plan) -> str:
     decls, fns = [], []
     for i, (_, dtype, writable) in enumerate(plan.bindings):
         w = dt.wgsl_type(dtype)
-        if i in vb:
+        if i == plan.fpe_b:
+            decls.append(FPE_DECL.format(i + 1))
+        elif i in vb:
             mode = "read_write" if writable else "read"
             decls.append(f"@group(0) @binding({i + 1}) var<storage, {mode}> b{i}: array<vec4<{dt.wgsl_elem(dtype)}>>;")
             fns.append(f"fn ld{i}(j: u32) -> {w} {{ return {w}(b{i}[j / 4u][j % 4u]); }}")
@@ -522,7 +586,7 @@ def source_vec4(plan) -> str:
              for v, m in enumerate(plan.modes)]
     for k, node in enumerate(plan.nodes):
         e = f"a{k}" if k in vec_leaves or k in groups else EMIT[type(node)](node, plan, k, plan.children[k], plan.desc[k])
-        lines.append(f"  let v{k}: {dt.wgsl_type(node.dtype)} = {e};")
+        lines.append(f"  let v{k}: {dt.wgsl_type(node.dtype)} = {e};{fpe_stmt(plan, k)}")
     last = len(plan.nodes) - 1
     body = "\n".join(lines)
     fns.append(f"fn value({params}) -> {out_w} {{\n{body}\n  return {cast_expr(plan.nodes[last].dtype, plan.out.dtype, f'v{last}')};\n}}")
@@ -569,12 +633,12 @@ def source(plan) -> str:
     lines = []
     for k, node in enumerate(plan.nodes):
         e = EMIT[type(node)](node, plan, k, plan.children[k], plan.desc[k])
-        lines.append(f"  let v{k}: {dt.wgsl_type(node.dtype)} = {e};")
+        lines.append(f"  let v{k}: {dt.wgsl_type(node.dtype)} = {e};{fpe_stmt(plan, k)}")
     body = "\n".join(lines)
     idx, _ = index_code(plan, 1 + len(plan.consts))
     last = len(plan.nodes) - 1
     out_cast = cast_expr(plan.nodes[last].dtype, plan.out.dtype, f"v{last}")
-    fns = [load_fn(i, b[1], b[2]) for i, b in enumerate(plan.bindings)]
+    fns = [load_fn(i, b[1], b[2]) for i, b in enumerate(plan.bindings) if i != plan.fpe_b]
     fns.append(store_fn(plan.out.dtype))
     # each thread handles PER_THREAD elements, a grid-size apart (coalesced, fewer workgroups)
     main = f"""
@@ -593,7 +657,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 }}
 """
     helpers = _wgsl_lib.resolve(body)
-    return "\n".join([HEADER, binding_decls(plan.bindings), *fns, helpers, main])
+    decls = plan_decls(plan, lambda i, b: binding_decls([b]).replace("@binding(1)", f"@binding({i + 1})").replace(" b0:", f" b{i}:"))
+    return "\n".join([HEADER, *decls, *fns, helpers, main])
 
 
 # ------------------------------------------------------------------------ evaluation
@@ -605,6 +670,7 @@ def evaluate_into(root, out: Leaf) -> None:
     plan.walk(root)
     if plan.deferred:
         return type(plan.deferred[0]).evaluate(root, out, plan.deferred)
+    plan.bind_fpe()
     plan.finish()
     if plan.n == 0:
         return

@@ -30,8 +30,8 @@ import numpy as np
 from .. import _dtypes as dt
 from . import wgsl_lib as _wgsl_lib
 from .._device import runtime as _runtime
-from .codegen import (EMIT, GROUP_LANES, LIT, SUFFIX, Plan, binding_decls, cast_expr, collapse_dims, const_expr,
-                      const_words, load_fn, op_expr, param_bytes, store_fn)
+from .codegen import (EMIT, FPE_DECL, GROUP_LANES, LIT, SUFFIX, Plan, binding_decls, cast_expr, collapse_dims,
+                      const_expr, const_words, fpe_stmt, load_fn, op_expr, param_bytes, store_fn)
 from .._graph import Leaf, contiguous_strides, new_leaf
 from .._memo import Memo
 
@@ -192,6 +192,8 @@ class ReducePlan(Plan):
         self.idx_node = self.walk(node)
 
     def finish(self):
+        if self.fpe_b is None:
+            self.bind_fpe()
         nd = len(self.shape)
         kept = [d for d in range(nd) if d not in self.axes]
         vecs = [v[0] for v in self.vectors]
@@ -326,7 +328,7 @@ class ReducePlan(Plan):
         lines = [self.coords_code(indent, reads)]
         for k, node in enumerate(self.nodes):
             e = EMIT[type(node)](node, self, k, self.children[k], self.desc[k])
-            lines.append(f"{indent}let v{k}: {dt.wgsl_type(node.dtype)} = {e};")
+            lines.append(f"{indent}let v{k}: {dt.wgsl_type(node.dtype)} = {e};{fpe_stmt(self, k)}")
         lines.append(f"{indent}let e: Acc = {self._value_expr()};")
         return "\n".join(lines)
 
@@ -344,7 +346,7 @@ class ReducePlan(Plan):
         vn = set(self._vec_nodes())
         for k, node in enumerate(self.nodes):
             e = f"u{k}" if k in vn else EMIT[type(node)](node, self, k, self.children[k], self.desc[k])
-            lines.append(f"  let v{k}: {dt.wgsl_type(node.dtype)} = {e};")
+            lines.append(f"  let v{k}: {dt.wgsl_type(node.dtype)} = {e};{fpe_stmt(self, k)}")
         body = "\n".join(lines)
         return f"fn elem({', '.join(args)}) -> Acc {{\n{body}\n  return {self._value_expr()};\n}}"
 
@@ -475,6 +477,9 @@ class ReducePlan(Plan):
         fns, decls = [], []
         parts = {m[0] for m in self._last_members()} if self.final is not None else set()
         for i, b in enumerate(self.bindings):
+            if i == self.fpe_b:
+                decls.append(FPE_DECL.format(i + 1))
+                continue
             if i == self.ticket:
                 decls.append(f"@group(0) @binding({i + 1}) var<storage, read_write> T{i}: array<atomic<u32>>;")
                 continue

@@ -52,6 +52,7 @@ _SECTION_TYPES = {
     "ipow": ("i32", "i64", "u32", "u64"),
     "shift": ("i32", "i64", "u32", "u64"),
     "builtin_f32": (None,),
+    "fpe_note": (None,),
     "complex": ("c64", "c128"),
 }
 _FLOATS = ("f32", "f64")

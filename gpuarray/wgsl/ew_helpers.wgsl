@@ -365,3 +365,25 @@ fn ga_shr_$S(a: $T, b: $T) -> $T {
   let r = a >> (u32(select($ZERO, b, ok)) & $SHMASK);
   return select(select($ZERO, $ZERO - $ONE, a < $ZERO), r, ok);
 }
+
+//@ fpe_note
+// Floating-point error flags (see _errstate): OR bits ``f`` into word ``slot`` of the device's
+// flag buffer, declared by the kernel as ``fpe_flags``. The load first keeps a kernel whose every
+// element raises the same flag from serializing on one atomic.
+fn ga_fpe_note(slot: u32, f: u32) {
+  if (f != 0u && (atomicLoad(&fpe_flags[slot]) & f) != f) { atomicOr(&fpe_flags[slot], f); }
+}
+
+//@ fpe
+// Called where ``r`` (an op's result) is not finite: a NaN from operands without NaN is
+// 'invalid' (4), an infinity from finite operands 'divide' (1) where ``pole`` holds, else
+// 'overflow' (2); ``mask`` holds the categories the error state asked for.
+fn ga_fpe_$S(slot: u32, mask: u32, r: $T, fin: bool, nanin: bool, pole: bool) {
+  var f = 0u;
+  if (ga_isnan_$S(r)) {
+    if (!nanin) { f = 4u; }
+  } else if (fin) {
+    f = select(2u, 1u, pole);
+  }
+  ga_fpe_note(slot, f & mask);
+}
