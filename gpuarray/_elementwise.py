@@ -437,7 +437,7 @@ def astype(x, dtype, copy=True, casting="unsafe"):
         raise TypeError(f"Cannot cast array data from dtype('{x.dtype}') to dtype('{target}') according to the rule '{casting}'")
     if target == x.dtype:
         return copy_array(x) if copy else x
-    return GpuArray(Cast(x._node, target))
+    return GpuArray(Cast(x._node, target, _fpe_mask()))
 
 
 def copy_array(x):

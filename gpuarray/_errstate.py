@@ -12,7 +12,8 @@ What is honoured:
   ('divide' or 'overflow'; the op table says which). The words travel back with the next host
   read (``Device.read``), which hands them to ``report``: the warnings are NumPy's, raised at
   the read instead of the operation (work is lazy), once per op and category per read.
-  Not checked: complex operations, casts, and the accumulation of reductions ("overflow
+  Casts (``astype``) are checked as NumPy flags them. Not checked: complex operations and the
+  accumulation of reductions ("overflow
   encountered in reduce").
 * A state where some category is 'raise', 'call', 'print' or 'log': each elementwise
   operation is checked as it is built: its operands are read to the host and NumPy's own

@@ -107,10 +107,12 @@ class Ew(Node):
 
 
 class Cast(Node):
-    __slots__ = ("srcs", "under_costly")
+    """``src`` converted to ``dtype``; ``fpe`` as for Ew (casts that NumPy flags: float to integer
+    of NaN, infinities or values past the integers' range; float to a narrower float overflowing)."""
+    __slots__ = ("srcs", "under_costly", "fpe")
 
-    def __init__(self, src, dtype):
-        self.srcs, self.dtype, self.shape = (src,), dtype, src.shape
+    def __init__(self, src, dtype, fpe=0):
+        self.srcs, self.dtype, self.shape, self.fpe = (src,), dtype, src.shape, fpe
         self.size_ = 1 + src.size_
         self.storages = src.storages
         self.under_costly = src.under_costly

@@ -100,6 +100,15 @@ def test_fused_chain_reports_each_op():
     assert "invalid value encountered in sqrt" in got and "divide by zero encountered in log" in got
 
 
+def test_stats_count_the_flags():
+    x = gp.asarray(np.array([0.0, -1.0, 2.0], np.float32))
+    with gp.stats() as s, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gp.log(x).get()  # divide and invalid
+        (x + 1).get()
+    assert s.fp_errors == 2
+
+
 def test_powers_use_numpys_names():
     x = np.array([1e200, -4.0, 0.0, 3.0])
     for f in (lambda x: x ** 2, lambda x: x ** 0.5, lambda x: x ** -1, lambda x: x ** 3, lambda x: x ** -2.0):
@@ -248,3 +257,21 @@ def test_where_keeps_unselected_elements_quiet():
         got, _ = _messages(lambda: f(g, gp.asarray(b), out=g, where=gp.asarray(b) != 0))
         assert got == []
         np.testing.assert_array_equal(g.get(), [1.0, 0.5, 3.0])
+
+
+@pytest.mark.parametrize("src", [np.float32, np.float64])
+@pytest.mark.parametrize("dst", [np.int8, np.uint8, np.int32, np.int64, np.uint64, np.float16, np.float32, np.bool_])
+def test_casts_warn_as_numpy(src, dst):
+    x = np.array([1.5, -1.0, 300.0, 70000.0, 1e30, np.finfo(src).max, np.inf, -np.inf, np.nan, 2.0 ** 63], src)
+    for sel in ([0, 1, 2], [3], [4], [5], [6], [8], [9], list(range(10))):
+        want, _ = _messages(lambda: x[sel].astype(dst))
+        got, _ = _messages(lambda: gp.asarray(x[sel]).astype(dst).get())
+        assert got == want, (sel, want)
+
+
+def test_cast_flags_follow_the_build_state():
+    x = gp.asarray(np.array([np.nan, 1.0]))
+    with np.errstate(invalid="ignore"):
+        y = x.astype(np.int32)
+    assert _messages(lambda: y)[0] == []
+    assert _messages(lambda: x.astype(np.int64))[0] == ["invalid value encountered in cast"]

@@ -835,6 +835,7 @@ class Device:
         _stats.add("bytes_from_device", nbytes)
         if self._fpe_seen is not None:
             words, self._fpe_seen = self._fpe_seen, None
+            _stats.add("fp_errors", int(np.unpackbits(words.view(np.uint8)).sum()))
             if fpe_report is not None:
                 fpe_report(words)
         return out

@@ -19,6 +19,7 @@ COUNTERS = (
     "bytes_to_device",
     "bytes_from_device",
     "buffers_allocated",
+    "fp_errors",  # floating-point error flags read back from kernels: one per (op, category)
 )
 
 _totals = dict.fromkeys(COUNTERS, 0)

@@ -266,7 +266,8 @@ class Plan:
         """Bind the device's floating-point flag words (see _errstate) when a node reports flags.
         Without a binding to spare the kernel reports none (its key says so: the bindings)."""
         for d, node in zip(self.desc, self.nodes):
-            if d[0] == "E" and d[5] and fpe_template(node.op, node.ct, d[5]):
+            if (d[0] == "E" and d[5] and fpe_template(node.op, node.ct, d[5])) or (
+                    d[0] == "X" and d[3] and cast_fpe(self.nodes[d[2]].dtype, node.dtype, d[3])):
                 dev = _runtime.device()
                 if len(self.bindings) + 2 <= dev.max_bindings:
                     self.fpe_b = self.binding(dev.fpe_storage(), dt.uint32, writable=True)
@@ -319,7 +320,7 @@ def _d_const(node, plan, ch):
 
 
 def _d_cast(node, plan, ch):
-    return ("X", node.dtype.char, ch[0])
+    return ("X", node.dtype.char, ch[0], node.fpe)
 
 
 # elementwise nodes (the most common) are described inline by Plan.walk
@@ -395,9 +396,29 @@ def fpe_template(op: str, ct, mask: int) -> str:
     return t
 
 
+def cast_fpe(src, dst, mask: int) -> str:
+    """The flag report of a cast from ``src`` to ``dst`` (placeholders ``$r``, ``$0``), or ''.
+    NumPy's: float to integer of NaN, an infinity or a value past int64 (uint64) is invalid
+    (smaller integers wrap through int64 without a flag); a finite float that a narrower float
+    cannot hold overflows."""
+    if src.kind != "f":
+        return ""
+    s = SUFFIX[dt.wgsl_type(src)]
+    if dst.kind in "iu" and mask & 4:
+        lim = "1.8446744073709552e19" if dst.kind == "u" and dst.itemsize == 8 else "9.223372036854776e18"
+        lit = "f" if s == "f32" else "lf"
+        return f"if (!ga_isfinite_{s}($0) || abs($0) >= {lim}{lit}) {{ ga_fpe_note(0u, 4u); }}"
+    if dst.kind == "f" and dst.itemsize < src.itemsize and mask & 2:
+        return f"if (ga_isinf_{SUFFIX[dt.wgsl_type(dst)]}($r) && ga_isfinite_{s}($0)) {{ ga_fpe_note(0u, 2u); }}"
+    return ""
+
+
 def fpe_stmt(plan, k: int) -> str:
     """The flag report of node ``k`` (after its ``let v<k>``), or ''."""
     d = plan.desc[k]
+    if plan.fpe_b is not None and d[0] == "X" and d[3]:
+        t = cast_fpe(plan.nodes[d[2]].dtype, plan.nodes[k].dtype, d[3])
+        return " " + t.replace("$0", f"v{d[2]}").replace("$r", f"v{k}") if t else ""
     if plan.fpe_b is None or d[0] != "E" or not d[5]:
         return ""
     node = plan.nodes[k]
