@@ -13,8 +13,7 @@ What is honoured:
   read (``Device.read``), which hands them to ``report``: the warnings are NumPy's, raised at
   the read instead of the operation (work is lazy), once per op and category per read.
   Casts (``astype``) are checked as NumPy flags them. Not checked: complex operations and the
-  accumulation of reductions ("overflow
-  encountered in reduce").
+  accumulation of reductions ("overflow encountered in reduce").
 * A state where some category is 'raise', 'call', 'print' or 'log': each elementwise
   operation is checked as it is built: its operands are read to the host and NumPy's own
   ufunc runs on them under the caller's state, so FloatingPointError (or the call/print/log)
