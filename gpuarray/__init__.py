@@ -7,16 +7,22 @@ see ``gpuarray.stats()`` for what ran on the device.
 from __future__ import annotations
 
 import math as _math
+import sys as _sys
 
 import numpy as _np
 
 from . import _dtypes
+from . import _methods  # noqa: F401 (installs GpuArray's operators and methods)
+from . import (_advanced, _api_extras, _creation, _dask, _dtype_functions, _elementwise, _grids, _interop,
+               _linalg, _manipulation, _memory, _namespace_numpy, _reductions, _searching, _sets, _sorting,
+               _ufunc, _utility)
 from ._array import GpuArray
 from ._dtypes import result_type
 from ._device.errors import (DeviceLostError, FallbackError, FallbackWarning, GpuArrayError, KernelError,
                              OutOfMemoryError, SizeLimitError)
 from ._fallback import get_fallback, set_fallback
 from ._info import Device, __array_namespace_info__
+from ._device import runtime as _runtime
 from ._device.runtime import devices
 from ._device.stats import stats
 
@@ -47,46 +53,27 @@ PINF, NINF, NAN = _math.inf, -_math.inf, _math.nan
 
 def sync() -> None:
     """Evaluate nothing new, but submit all recorded work and wait for the device."""
-    from ._device.runtime import device
-
-    device().sync()
+    _runtime.device().sync()
 
 
 def adapter_info() -> dict:
     """The adapter in use: name, backend, whether 64-bit types are native."""
-    from ._device.runtime import device
-
-    d = device()
+    d = _runtime.device()
     return {"name": d.name, "has_64": d.has_64, "disabled_64": d.disabled_64, "features": sorted(d.features),
             "max_storage_binding": d.max_binding}
 
 
+# Each API module lists its public names in ``__all__``; they are re-exported here (a later
+# module's name wins over an earlier one's); the remaining NumPy names (``_namespace_numpy``: host
+# fallbacks and small compositions) only where no module above provided the name
+_API_MODULES = (_creation, _grids, _elementwise, _ufunc, _manipulation, _reductions, _advanced, _linalg,
+                _sorting, _searching, _sets, _utility, _dtype_functions, _interop, _api_extras, _memory)
+for _m in _API_MODULES:
+    globals().update({_name: getattr(_m, _name) for _name in _m.__all__})
+for _name in _namespace_numpy.__all__:
+    globals().setdefault(_name, getattr(_namespace_numpy, _name))
+del _m, _name
+from . import fft, lib, linalg, random  # noqa: E402,F401 (after the re-exports: the subpackages win)
 
-def _export_all():
-    """Each API module lists its public names in ``__all__``; they are re-exported here."""
-    import importlib
-    import pkgutil
-
-    g = globals()
-    for mod in _API_MODULES:
-        try:
-            m = importlib.import_module(f"{__name__}.{mod}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{mod}":
-                raise
-            continue
-        for name in m.__all__:
-            g[name] = getattr(m, name)
-
-
-_API_MODULES = ("_creation", "_elementwise", "_manipulation", "_reductions", "_advanced", "_linalg",
-                "_sorting", "_searching", "_sets", "_utility", "_dtype_functions", "_interop", "_api_extras",
-                "_memory", "_namespace_numpy")
-_export_all()
-from . import random  # noqa: E402,F401
-from . import linalg  # noqa: E402,F401
-from . import fft  # noqa: E402,F401
-from . import lib  # noqa: E402,F401
-from . import _dask  # noqa: E402
-
-_dask.install()  # GpuArray as a dask chunk type, registered when dask.array is imported (never imports it)
+_interop.bind_namespace(_sys.modules[__name__])  # NumPy functions on GpuArrays map onto this namespace
+_dask.install(_sys.modules[__name__])  # GpuArray as a dask chunk type, registered when dask.array is imported (never imports it)

@@ -31,6 +31,10 @@ from ._device import runtime as _runtime
 from . import _dtypes as dt
 from ._array import GpuArray, from_host
 from ._graph import Cast, Const, Ew, Iota, Leaf, Node, _union, broadcast_shapes, new_leaf
+from ._indexing import _is_basic, normalize_key
+from ._creation import asarray, zeros
+from ._elementwise import _reads_only_same_view, apply, as_operand, assign, flush_readers
+from ._indexing import basic_view
 
 I32 = dt.int32
 _WG = _runtime.WORKGROUP
@@ -301,8 +305,6 @@ def resolve(x: GpuArray, key, *, avoid=None) -> Resolved:
             vdims.append([vd] if it is not Ellipsis else [])
             vd += 1
             src_dim += 1 if isinstance(it, slice) else 0
-    from ._indexing import basic_view
-
     view = basic_view(leaf, tuple(basic))
     advs = [i for i, it in enumerate(items) if isinstance(it, _Adv)]
     # masks become coordinate arrays (device masks: compaction, reads back the count)
@@ -382,8 +384,6 @@ def advanced_getitem(x: GpuArray, key) -> GpuArray:
 # ------------------------------------------------------------------- setitem
 def value_node(value, dtype):
     """A value to store as a node of ``dtype`` (scalars follow NumPy's assignment rules)."""
-    from ._elementwise import as_operand
-
     value = as_operand(value)
     if isinstance(value, GpuArray):
         node = value._node
@@ -394,8 +394,6 @@ def value_node(value, dtype):
 def _detach(node, view: Leaf):
     """``node`` made safe to evaluate while writing ``view``: evaluated into a new buffer if it
     reads the view's buffer through any other view."""
-    from ._elementwise import _reads_only_same_view
-
     if view.storage in node.storages and not _reads_only_same_view(node, view):
         tmp = new_leaf(node.dtype, node.shape)
         _codegen.evaluate_into(node, tmp)
@@ -411,8 +409,6 @@ def _single_mask(items):
 
 
 def advanced_setitem(x: GpuArray, key, value) -> None:
-    from ._elementwise import as_operand, flush_readers
-
     leaf = x._leaf()
     if leaf.readonly:
         raise ValueError("assignment destination is read-only")
@@ -428,9 +424,7 @@ def advanced_setitem(x: GpuArray, key, value) -> None:
         q = sum(1 for it in items[: items.index(mask)] if isinstance(it, slice) or it is None)
         tail = sum(1 for it in items[items.index(mask) + 1:] if isinstance(it, slice) or it is None)
         if len(vshape) > tail and len(vshape) == tail + 1 and vshape[0] == 1:
-            from ._manipulation import reshape
-
-            value, vshape = reshape(value, vshape[1:]), vshape[1:]
+            value, vshape = value.reshape(vshape[1:]), vshape[1:]  # (manipulation sits above: the method)
         if len(vshape) <= tail:
             _masked_where(x, leaf, items, mask, q, value)
             return
@@ -458,12 +452,9 @@ def advanced_setitem(x: GpuArray, key, value) -> None:
 def _zero_d_mask_write(x, mask, value) -> bool:
     """``x[m] = v`` for a 0-d device mask as ``where(m, v, x)`` over x, without reading m back
     (dask's reductions write through such masks); False when v does not broadcast to x."""
-    from ._elementwise import apply, assign
-    from ._manipulation import reshape
-
     vshape = value.shape if isinstance(value, GpuArray) else ()
     if len(vshape) == x.ndim + 1 and vshape[0] == 1:
-        value, vshape = reshape(value, vshape[1:]), vshape[1:]
+        value, vshape = value.reshape(vshape[1:]), vshape[1:]  # (manipulation sits above: the method)
     if len(vshape) > x.ndim or any(v not in (1, t) for v, t in zip(vshape[::-1], x.shape[::-1])):
         return False
     res = apply("where", mask, value, x)
@@ -473,9 +464,6 @@ def _zero_d_mask_write(x, mask, value) -> bool:
 
 def _masked_where(x, leaf, items, mask, q, value):
     """x[..., mask, ...] = value as where(mask, value, view) written over the view."""
-    from ._elementwise import flush_readers
-    from ._indexing import basic_view
-
     basic = []
     src_dim = 0
     for it in items:
@@ -583,8 +571,6 @@ def scatter(value, offset, dst: Leaf, shape, unique=False) -> None:
                           lambda: ("scatter", _scatter_source(plan, vk, ok), access, len(params)))
         dev.dispatch(kern, buffers, params, _runtime.groups_for(plan.n))
         return
-    from ._creation import zeros
-
     claims_arr = zeros((slots,), dtype=dt.uint32)  # (held until both passes are recorded)
     claims = claims_arr._leaf().storage
     for phase, acc in (("claim", "rw"), ("write", "r")):
@@ -596,12 +582,8 @@ def scatter(value, offset, dst: Leaf, shape, unique=False) -> None:
 # --------------------------------------------------------------------- nonzero
 def nonzero(x) -> tuple:
     """Indices of the non-zero elements, one default-int array per dimension."""
-    from ._elementwise import apply, as_operand
-
     x = as_operand(x)
     if not isinstance(x, GpuArray):
-        from ._creation import asarray
-
         x = asarray(x)
     if x.ndim == 0:
         raise ValueError("Calling nonzero on 0d arrays is not allowed. Use np.atleast_1d(scalar).nonzero() instead.")
@@ -610,3 +592,34 @@ def nonzero(x) -> tuple:
 
 
 __all__: list[str] = []
+
+
+# ------------------------------------------------------------------ x[key], x[key] = v
+def getitem(x: GpuArray, key):
+    if type(key) is not tuple:
+        key = (key,)
+    for k in key:  # plain ints, slices, None and one `...`: a view, validated by basic_view
+        t = type(k)
+        if not (t is slice or t is int or k is None or k is Ellipsis):
+            break
+    else:
+        if sum(1 for k in key if k is Ellipsis) > 1:
+            raise IndexError("an index can only have a single ellipsis ('...')")
+        return GpuArray(basic_view(x._leaf(), key))
+    key = normalize_key(key, x.ndim)
+    key = tuple(operator.index(k) if isinstance(k, GpuArray) and _is_basic(k) and k.ndim == 0 else k for k in key)
+    if all(_is_basic(k) for k in key):
+        return GpuArray(basic_view(x._leaf(), key))
+    return advanced_getitem(x, key)
+
+
+def setitem(x: GpuArray, key, value):
+    key = normalize_key(key, x.ndim)
+    key = tuple(operator.index(k) if isinstance(k, GpuArray) and _is_basic(k) and k.ndim == 0 else k for k in key)
+    if all(_is_basic(k) for k in key):
+        view = GpuArray(basic_view(x._leaf(), key))
+        # `x[...] = x * 2 + 1` is one fused kernel; a value the caller keeps (`z = x * 2;
+        # x[...] = z`) keeps its value after x changes (see assign)
+        assign(view, value)
+        return
+    advanced_setitem(x, key, value)

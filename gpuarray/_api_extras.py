@@ -7,23 +7,20 @@ import numpy as np
 
 from . import _dtypes as dt
 from ._array import GpuArray
+from ._creation import asarray
+from ._elementwise import apply
+from ._manipulation import _axis, broadcast_to, concat
 
 
 def _arr(x) -> GpuArray:
     if isinstance(x, GpuArray):
         return x
-    from ._creation import asarray
-
     return asarray(x)
 
 
 def _edge(v, x: GpuArray, axis: int) -> GpuArray:
     """``prepend``/``append`` as an array joinable to x along axis (scalars broadcast, size 1)."""
-    from ._manipulation import broadcast_to
-
     if isinstance(v, (bool, int, float, complex)) and not isinstance(v, np.generic):
-        from ._creation import asarray
-
         shape = tuple(1 if d == axis else s for d, s in enumerate(x.shape))
         return broadcast_to(asarray(v), shape)  # NumPy: a scalar joins as an array of its own dtype
     v = _arr(v)
@@ -36,8 +33,6 @@ def _edge(v, x: GpuArray, axis: int) -> GpuArray:
 def diff(x, /, n=1, axis=-1, prepend=None, append=None):
     """n-th discrete difference along ``axis`` (``x[1:] - x[:-1]``, ``!=`` for bool), with
     optional values joined before/after; lazy elementwise work fused into one kernel."""
-    from ._manipulation import _axis, concat
-
     x = _arr(x)
     n = operator.index(n)
     if n < 0:
@@ -51,8 +46,6 @@ def diff(x, /, n=1, axis=-1, prepend=None, append=None):
         x = concat(parts, axis=axis)
     if n == 0:
         return x
-    from ._elementwise import apply
-
     hi = (slice(None),) * axis + (slice(1, None),)
     lo = (slice(None),) * axis + (slice(None, -1),)
     op = "not_equal" if x.dtype == dt.bool_ else "subtract"

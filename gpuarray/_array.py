@@ -1,6 +1,11 @@
 """GpuArray: a duck array whose data lives in a device buffer, or, while it is still an
 unevaluated expression, in a lazy node (see _graph). Everything here goes through the
-same graph: an eager result is just a node evaluated now."""
+same graph: an eager result is just a node evaluated now.
+
+This module holds the array's data and evaluation (``_node``, ``_leaf()``, shape, dtype,
+strides, host transfers): every topic module imports it to make and recognize arrays. The
+operators and the methods that call the topic modules are installed on the class by
+``_methods``, the module above them."""
 from __future__ import annotations
 
 import sys
@@ -92,43 +97,11 @@ class GpuArray:
         return tuple(s * self.dtype.itemsize for s in st)
 
     @property
-    def device(self):
-        from ._info import default_device
-
-        return default_device()
-
-    @property
     def flags(self):
         node = self._node
         c = not isinstance(node, Leaf) or node.is_contiguous()
         return {"C_CONTIGUOUS": c, "OWNDATA": not isinstance(node, Leaf) or node.offset == 0,
                 "WRITEABLE": not isinstance(node, Leaf) or not node.readonly}
-
-    @property
-    def T(self) -> "GpuArray":
-        from ._manipulation import permute_dims
-
-        return permute_dims(self, tuple(range(self.ndim))[::-1])
-
-    @property
-    def mT(self) -> "GpuArray":
-        if self.ndim < 2:
-            raise ValueError("matrix transpose with ndim < 2 is undefined")
-        from ._manipulation import swapaxes
-
-        return swapaxes(self, -1, -2)
-
-    @property
-    def real(self):
-        from ._elementwise import real
-
-        return real(self)
-
-    @property
-    def imag(self):
-        from ._elementwise import imag
-
-        return imag(self)
 
     def __len__(self) -> int:
         if self.ndim == 0:
@@ -152,8 +125,6 @@ class GpuArray:
         if self.size == 0:
             return np.empty(self.shape, self.dtype)
         if not leaf.is_contiguous():
-            from ._kernels.codegen import evaluate_into
-
             tmp = new_leaf(self.dtype, self.shape)
             evaluate_into(leaf, tmp)
             leaf = tmp
@@ -229,16 +200,6 @@ class GpuArray:
             raise TypeError("only integer scalar arrays can be converted to a scalar index")
         return int(self.get().item())
 
-    def __repr__(self):
-        from ._printing import array_repr
-
-        return array_repr(self)
-
-    def __str__(self):
-        from ._printing import array_str
-
-        return array_str(self)
-
     def __format__(self, spec):
         # as ndarray: a 0-d array formats as its NumPy scalar, others only with an empty spec
         if self.ndim == 0:
@@ -257,11 +218,6 @@ class GpuArray:
 
     def __hash__(self):
         raise TypeError("unhashable type: 'GpuArray'")
-
-    def __reduce__(self):
-        from ._creation import asarray
-
-        return (asarray, (self.get(),))
 
     def __dask_tokenize__(self):
         """dask's token without reading the data: the buffer's write version (a fresh number for
@@ -282,19 +238,6 @@ class GpuArray:
         return self.copy()
 
     # ------------------------------------------------------------------ array API
-    def __array_namespace__(self, api_version=None):
-        if api_version is not None and api_version not in ("2021.12", "2022.12", "2023.12", "2024.12", "2025.12"):
-            raise ValueError(f"unsupported array API version {api_version!r}")
-        import gpuarray
-
-        return gpuarray
-
-    def to_device(self, device, /, *, stream=None):
-        from ._info import check_device
-
-        check_device(device)
-        return self
-
     def __dlpack_device__(self):
         return (1, 0)  # host (kDLCPU): data is exported through a host copy
 
@@ -306,45 +249,9 @@ class GpuArray:
             return a.__dlpack__(stream=stream)
         return a.__dlpack__(stream=stream, max_version=max_version, dl_device=dl_device, copy=copy)
 
-    # ------------------------------------------------------------------ indexing
-    def __getitem__(self, key):
-        return _getitem()(self, key)
-
-    def __setitem__(self, key, value):
-        from ._indexing import setitem
-
-        setitem(self, key, value)
-
-    # ------------------------------------------------------------------ methods
-    def astype(self, dtype, copy=True, casting="unsafe", **kw):
-        from ._elementwise import astype
-
-        return astype(self, dtype, copy=copy, casting=casting)
-
-    def copy(self, order="C"):
-        from ._elementwise import copy_array
-
-        return copy_array(self)
-
-    def view(self, dtype=None):
-        if dtype is None or np.dtype(dtype) == self.dtype:
-            from ._indexing import getitem
-
-            return getitem(self, ...)
-        raise NotImplementedError("GpuArray.view with another dtype is not supported")
-
     def fill(self, value):
         self[...] = value
 
-    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        from ._interop import array_ufunc
-
-        return array_ufunc(ufunc, method, inputs, kwargs)
-
-    def __array_function__(self, func, types, args, kwargs):
-        from ._interop import array_function
-
-        return array_function(func, types, args, kwargs)
 
 
 dt.register_array_type(GpuArray)
@@ -368,199 +275,3 @@ def from_host(a: np.ndarray) -> GpuArray:
     return GpuArray(Leaf(st, a.dtype, a.shape, contiguous_strides(a.shape), 0))
 
 
-# ---------------------------------------------------------------------- methods by table
-_METHODS = {
-    # name: (module, function)
-    "reshape": ("_manipulation", "reshape_method"),
-    "transpose": ("_manipulation", "transpose_method"),
-    "swapaxes": ("_manipulation", "swapaxes"),
-    "squeeze": ("_manipulation", "squeeze"),
-    "flatten": ("_manipulation", "flatten"),
-    "ravel": ("_manipulation", "ravel"),
-    "repeat": ("_manipulation", "repeat"),
-    "sum": ("_reductions", "sum"),
-    "prod": ("_reductions", "prod"),
-    "mean": ("_reductions", "mean"),
-    "var": ("_reductions", "var"),
-    "std": ("_reductions", "std"),
-    "min": ("_reductions", "min"),
-    "max": ("_reductions", "max"),
-    "any": ("_reductions", "any"),
-    "all": ("_reductions", "all"),
-    "argmin": ("_reductions", "argmin"),
-    "argmax": ("_reductions", "argmax"),
-    "cumsum": ("_reductions", "cumsum"),
-    "cumprod": ("_reductions", "cumprod"),
-    "clip": ("_elementwise", "clip"),
-    "round": ("_elementwise", "round"),
-    "conj": ("_elementwise", "conj"),
-    "conjugate": ("_elementwise", "conj"),
-    "dot": ("_linalg", "dot"),
-    "nonzero": ("_indexing", "nonzero"),
-    "sort": ("_sorting", "sort_inplace"),
-    "argsort": ("_sorting", "argsort"),
-    "diagonal": ("_manipulation", "diagonal_method"),
-    "trace": ("_linalg", "trace_method"),
-}
-
-
-def _make_method(mod, fn, name):
-    import importlib
-
-    def method(self, *args, **kwargs):
-        return getattr(importlib.import_module("gpuarray." + mod), fn)(self, *args, **kwargs)
-
-    method.__name__ = name
-    return method
-
-
-for _name, (_mod, _fn) in _METHODS.items():
-    setattr(GpuArray, _name, _make_method(_mod, _fn, _name))
-
-# operators by table: dunder -> op name
-_BINARY = {
-    "add": "add", "sub": "subtract", "mul": "multiply", "truediv": "divide", "floordiv": "floor_divide",
-    "mod": "remainder", "pow": "power", "and": "bitwise_and", "or": "bitwise_or", "xor": "bitwise_xor",
-    "lshift": "left_shift", "rshift": "right_shift",
-}
-_COMPARE = {"lt": "less", "le": "less_equal", "gt": "greater", "ge": "greater_equal", "eq": "equal", "ne": "not_equal"}
-_UNARY = {"neg": "negative", "pos": "positive", "abs": "absolute", "invert": "invert"}
-# Python lists and tuples are operands as NumPy reads them (asarray, then broadcasting, with
-# NumPy's errors): ``as_operand`` in apply converts them
-_OPERAND_TYPES = (GpuArray, bool, int, float, complex, np.ndarray, np.generic, list, tuple)
-_apply_fn = None
-_getitem_fn = None
-
-
-def _getitem():
-    global _getitem_fn
-    if _getitem_fn is None:
-        from ._indexing import getitem
-
-        _getitem_fn = getitem
-    return _getitem_fn
-
-
-def _apply():
-    """_elementwise.apply (imported on first use: _elementwise imports this module)."""
-    global _apply_fn
-    if _apply_fn is None:
-        from ._elementwise import apply
-
-        _apply_fn = apply
-    return _apply_fn
-
-
-def _binary(opname):
-    def fwd(self, other):
-        if not isinstance(other, _OPERAND_TYPES):
-            return NotImplemented
-        return _apply()(opname, self, other)
-
-    def rev(self, other):
-        if not isinstance(other, _OPERAND_TYPES):
-            return NotImplemented
-        return _apply()(opname, other, self)
-
-    def inplace(self, other):
-        if not isinstance(other, _OPERAND_TYPES):
-            return NotImplemented
-        from ._elementwise import apply_inplace
-
-        apply_inplace(opname, self, other)
-        return self
-
-    return fwd, rev, inplace
-
-
-for _d, _op in _BINARY.items():
-    _f, _r, _i = _binary(_op)
-    setattr(GpuArray, f"__{_d}__", _f)
-    setattr(GpuArray, f"__r{_d}__", _r)
-    setattr(GpuArray, f"__i{_d}__", _i)
-
-
-def _operator_pow(self, other, _pow=GpuArray.__pow__):
-    """``**``: the power op, except for NumPy's own shortcut: ``x ** 2`` with the Python int 2 is
-    np.square(x) in NumPy (ndarray.__pow__), not power(x, 2). They differ for bool only, where
-    square gives int8 and power (bool promoted with the int) int64; np.power and the namespace's
-    power keep int64."""
-    if type(other) is int and other == 2 and self._node.dtype == dt.bool_:
-        return _apply()("square", self)
-    return _pow(self, other)
-
-
-GpuArray.__pow__ = _operator_pow
-for _d, _op in _COMPARE.items():
-    setattr(GpuArray, f"__{_d}__", _binary(_op)[0])
-
-
-def _object_equality(opname):
-    """``==``/``!=`` with None or a string: NumPy compares elementwise as objects (never equal)."""
-    fwd = getattr(GpuArray, f"__{'eq' if opname == 'equal' else 'ne'}__")
-
-    def cmp(self, other):
-        if other is None or isinstance(other, str):
-            from ._creation import full
-
-            return full(self.shape, opname == "not_equal", dtype=dt.bool_)
-        return fwd(self, other)
-
-    return cmp
-
-
-GpuArray.__eq__ = _object_equality("equal")
-GpuArray.__ne__ = _object_equality("not_equal")
-for _d, _op in _UNARY.items():
-
-    def _u(self, _op=_op):
-        from ._elementwise import apply
-
-        return apply(_op, self)
-
-    setattr(GpuArray, f"__{_d}__", _u)
-
-
-def _matmul(self, other):
-    if not isinstance(other, (GpuArray, np.ndarray, list, tuple)):
-        return NotImplemented
-    from ._linalg import matmul
-
-    return matmul(self, other)
-
-
-def _rmatmul(self, other):
-    if not isinstance(other, (GpuArray, np.ndarray, list, tuple)):
-        return NotImplemented
-    from ._linalg import matmul
-
-    return matmul(other, self)
-
-
-def _imatmul(self, other):
-    from ._linalg import matmul
-
-    res = matmul(self, other)
-    if res.shape != self.shape:
-        raise ValueError("matmul: in-place result has a different shape")
-    self[...] = res
-    return self
-
-
-def _divmod(self, other):
-    from ._elementwise import apply
-
-    return apply("floor_divide", self, other), apply("remainder", self, other)
-
-
-def _rdivmod(self, other):
-    from ._elementwise import apply
-
-    return apply("floor_divide", other, self), apply("remainder", other, self)
-
-
-GpuArray.__matmul__ = _matmul
-GpuArray.__rmatmul__ = _rmatmul
-GpuArray.__imatmul__ = _imatmul
-GpuArray.__divmod__ = _divmod
-GpuArray.__rdivmod__ = _rdivmod

@@ -14,6 +14,7 @@ from ._array import GpuArray, from_host
 from ._kernels.codegen import evaluate_into
 from ._device.errors import HostDataError
 from ._graph import Cast, Const, Ew, Iota, Leaf, new_leaf
+from ._info import check_device
 
 
 def _shape(shape) -> tuple:
@@ -30,8 +31,6 @@ def _shape(shape) -> tuple:
 
 def _check_device(device):
     if device is not None:
-        from ._info import check_device
-
         check_device(device)
 
 
@@ -62,9 +61,7 @@ def asarray(obj, dtype=None, device=None, copy=None, order=None, ndmin=0, like=N
     if copy is False:
         raise ValueError("asarray: host data cannot be placed on the device without a copy (copy=False given)")
     if isinstance(obj, (list, tuple)) and _has_gpu(obj):
-        from ._manipulation import stack
-
-        return _ndmin(stack([asarray(o, dtype=dtype) for o in obj]), ndmin)
+        return _ndmin(_stack([asarray(o, dtype=dtype) for o in obj]), ndmin)
     if isinstance(obj, int) and not isinstance(obj, bool) and want is not None and want.kind in "iu":
         dt.check_int_fits(obj, want)
     if want is not None:
@@ -96,11 +93,21 @@ def _has_gpu(seq) -> bool:
     return builtins.any(isinstance(o, GpuArray) or (isinstance(o, (list, tuple)) and _has_gpu(o)) for o in seq)
 
 
+def _stack(parts) -> GpuArray:
+    """A sequence holding device arrays, as NumPy reads it: its items (of one shape) stacked along
+    a new first axis in their common dtype, each written into its row by one fused copy."""
+    shape = parts[0].shape
+    if any(p.shape != shape for p in parts):
+        raise ValueError("all input arrays must have the same shape")
+    out = GpuArray(new_leaf(dt.result_type(*[p.dtype for p in parts]), (len(parts),) + shape))
+    for i, p in enumerate(parts):
+        out[i] = p  # (indexing and assignment sit above this module: through the operator)
+    return out
+
+
 def _ndmin(a, ndmin):
     if ndmin and a.ndim < ndmin:
-        from ._manipulation import reshape
-
-        return reshape(a, (1,) * (ndmin - a.ndim) + a.shape)
+        return a.reshape((1,) * (ndmin - a.ndim) + a.shape)  # (manipulation sits above: the method)
     return a
 
 
@@ -133,11 +140,9 @@ def full(shape, fill_value, dtype=None, device=None, order="C", **kw):
         return GpuArray(leaf)
     value = asarray(fill_value)
     d = dt.normalize(dtype) if dtype is not None else value.dtype
-    leaf = new_leaf(d, shape)
-    from ._elementwise import assign
-
-    assign(GpuArray(leaf), value)
-    return GpuArray(leaf)
+    out = GpuArray(new_leaf(d, shape))
+    out[...] = value  # (assignment sits above this module: through the operator)
+    return out
 
 
 def zeros(shape, dtype=None, device=None, order="C", **kw):
@@ -226,80 +231,6 @@ def arange(start, /, stop=None, step=None, *, dtype=None, device=None, like=None
     return _eval_new(node if ct == d else Cast(node, d))
 
 
-def _linspace_dtype(start, stop):
-    kinds = [np.asarray(v).dtype if not isinstance(v, GpuArray) else v.dtype for v in (start, stop)]
-    weak = [v for v in (start, stop) if type(v) in (int, float, complex)]
-    strong = [k for v, k in zip((start, stop), kinds) if type(v) not in (int, float, complex)]
-    d = np.result_type(*strong, *weak, 1.0)
-    return dt.canonical(d)
-
-
-def linspace(start, stop, /, num=50, *, dtype=None, device=None, endpoint=True, retstep=False, axis=0):
-    """NumPy's linspace: start + i * step in the inexact result type (step = (stop - start) / div),
-    the last point exactly ``stop`` when ``endpoint``; one fused kernel."""
-    _check_device(device)
-    num = operator.index(num)
-    if num < 0:
-        raise ValueError(f"Number of samples, {num}, must be non-negative.")
-    div = (num - 1) if endpoint else num
-    ct = _linspace_dtype(start, stop)
-    d = dt.normalize(dtype) if dtype is not None else ct
-    arrays = not (_is_scalar(start) and _is_scalar(stop))
-    if arrays:
-        s_arr = asarray(start).astype(ct, copy=False)
-        e_arr = asarray(stop).astype(ct, copy=False)
-        from ._graph import broadcast_shapes
-
-        bshape = broadcast_shapes(s_arr.shape, e_arr.shape)
-        from ._elementwise import apply
-
-        delta = apply("subtract", e_arr, s_arr)
-        step = apply("divide", delta, div) if div > 0 else None
-        start_n, stop_n = s_arr._leaf(), e_arr._leaf()
-        step_n = step._leaf() if step is not None else None
-        delta_n = delta._leaf()
-    else:
-        bshape = ()
-        with np.errstate(all="ignore"):
-            delta_v = np.subtract(stop, start, dtype=ct)
-            step = delta_v / div if div > 0 else float("nan")
-        start_n, stop_n = Const(np.asarray(start).astype(ct).item(), ct), Const(np.asarray(stop).astype(ct).item(), ct)
-        step_n = Const(ct.type(step).item(), ct) if div > 0 and step != 0 else None
-        delta_n = Const(delta_v.item(), ct)
-    shape = (num,) + bshape
-    i_node = Iota(ct, (num,) + (1,) * len(bshape), 0)
-    if div > 0 and step_n is not None:
-        y = Ew("multiply", ct, shape, [i_node, step_n], ct)
-    elif div > 0:  # a zero step (denormal range): NumPy scales by div first
-        y = Ew("multiply", ct, shape, [Ew("divide", ct, shape, [i_node, Const(div, ct)], ct), delta_n], ct)
-    else:
-        y = Ew("multiply", ct, shape, [i_node, delta_n], ct)
-    y = Ew("add", ct, shape, [y, start_n], ct)
-    if endpoint and num > 1:
-        last = Ew("equal", dt.bool_, shape, [Iota(dt.int32, (num,) + (1,) * len(bshape), 0), Const(num - 1, dt.int32)], dt.int32)
-        y = Ew("where", ct, shape, [last, stop_n, y], ct)
-    if d.kind in "iu" and ct.kind == "f":
-        y = Ew("floor", ct, shape, [y], ct)
-    out = _eval_new(y if d == ct else Cast(y, d))
-    if axis != 0:
-        from ._manipulation import moveaxis
-
-        out = moveaxis(out, 0, axis)
-    if retstep:
-        if not arrays and div > 0:
-            step = ct.type(step)
-        return out, step
-    return out
-
-
-def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
-    from ._elementwise import apply
-
-    y = linspace(start, stop, num=num, endpoint=endpoint, axis=axis)
-    res = apply("power", base, y) if not isinstance(base, GpuArray) else apply("power", base, y)
-    return res.astype(dtype) if dtype is not None else res
-
-
 def eye(N, M=None, k=0, dtype=None, order="C", *, device=None, like=None):
     """Ones where column == row + k: a comparison of coordinates, one dispatch."""
     _check_device(device)
@@ -349,27 +280,6 @@ def tri(N, M=None, k=0, dtype=None, *, like=None):
     return _eval_new(Cast(_tri_mask(_shape((N, M)), k, True), d))
 
 
-def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
-    """NumPy's meshgrid: reshaped views, broadcast (and copied when ``copy``)."""
-    from ._manipulation import broadcast_arrays, reshape
-
-    if indexing not in ("xy", "ij"):
-        raise ValueError("Valid values for `indexing` are 'xy' and 'ij'.")
-    ndim = len(xi)
-    out = []
-    for i, x in enumerate(xi):
-        s = [1] * ndim
-        s[i] = -1
-        if indexing == "xy" and ndim > 1 and i < 2:
-            s[i], s[1 - i] = 1, -1
-        out.append(reshape(asarray(x), tuple(s)))
-    if not sparse:
-        out = list(broadcast_arrays(*out))
-    if copy:
-        out = [o.copy() for o in out]
-    return tuple(out)
-
-
 def from_dlpack(x, /, *, device=None, copy=None):
     _check_device(device)
     if isinstance(x, GpuArray):
@@ -391,5 +301,5 @@ def fromfunction(function, shape, *, dtype=float, like=None, **kwargs):
 
 
 __all__ = ['arange', 'array', 'asanyarray', 'asarray', 'ascontiguousarray', 'empty', 'empty_like', 'eye',
-           'from_dlpack', 'frombuffer', 'fromfunction', 'full', 'full_like', 'identity', 'linspace', 'logspace',
-           'meshgrid', 'ones', 'ones_like', 'tri', 'tril', 'triu', 'zeros', 'zeros_like']
+           'from_dlpack', 'frombuffer', 'fromfunction', 'full', 'full_like', 'identity',
+           'ones', 'ones_like', 'tri', 'tril', 'triu', 'zeros', 'zeros_like']

@@ -17,22 +17,23 @@ import sys
 import threading
 import warnings
 
+from ._array import GpuArray
+
 _lock = threading.Lock()
 _done = False
+_namespace = None  # the gpuarray package, set by install()
 
 
 def register() -> None:
     """Register GpuArray with dask.array (idempotent; imports dask.array)."""
     global _done
+    gpuarray = _namespace
     with _lock:
         if _done:
             return
         _done = True
     import dask.array as da
     from dask.array import backends, dispatch
-
-    import gpuarray
-    from ._array import GpuArray
 
     da.register_chunk_type(GpuArray)
     dispatch.concatenate_lookup.register(GpuArray, gpuarray.concatenate)
@@ -95,8 +96,11 @@ def uninstall() -> None:
         pass
 
 
-def install() -> None:
-    """Register now if dask.array is imported, else when it is."""
+def install(namespace) -> None:
+    """Register now if dask.array is imported, else when it is. ``namespace``: the ``gpuarray``
+    package (which imports this module), whose functions dask's dispatch tables get."""
+    global _namespace
+    _namespace = namespace
     if "dask.array" in sys.modules:
         register()
     elif _finder not in sys.meta_path:

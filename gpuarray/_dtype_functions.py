@@ -12,6 +12,9 @@ import numpy as np
 
 from . import _dtypes as dt
 from ._array import GpuArray
+from ._creation import asarray
+from ._elementwise import as_operand, astype as _astype
+from ._info import check_device
 
 _KINDS = ("bool", "signed integer", "unsigned integer", "integral", "real floating", "complex floating", "numeric")
 
@@ -27,15 +30,9 @@ def astype(x, dtype, /, *, copy=True, device=None, casting="unsafe"):
     """``x`` converted to ``dtype`` (a new array unless ``copy=False`` and the dtype already
     matches). ``dtype`` may also be an array API kind ('real floating', ...): x's own dtype if it
     is of that kind, else the device default of the kind."""
-    from ._elementwise import as_operand
-    from ._elementwise import astype as _astype
-    from ._info import check_device
-
     check_device(device)
     x = as_operand(x)
     if not isinstance(x, GpuArray):
-        from ._creation import asarray
-
         x = asarray(x)
     if isinstance(dtype, str) and dtype in _KINDS:
         if isdtype(x.dtype, dtype):

@@ -8,6 +8,7 @@ holds and code written for NumPy keeps working.
 from __future__ import annotations
 
 import numpy as np
+from ._device import runtime as _runtime
 
 bool_ = np.dtype(np.bool_)
 int8, int16, int32, int64 = (np.dtype(t) for t in (np.int8, np.int16, np.int32, np.int64))
@@ -89,8 +90,6 @@ _NORMALIZED: dict = {}  # request (type, str or dtype) -> (device, checked dtype
 
 def normalize(dtype, device=None) -> np.dtype:
     """An explicit dtype request -> numpy dtype, checked against the device."""
-    from ._device import runtime as _runtime
-
     if device is None:
         try:
             hit = _NORMALIZED.get(dtype)
@@ -118,8 +117,6 @@ def normalize(dtype, device=None) -> np.dtype:
 
 def canonical(dt: np.dtype) -> np.dtype:
     """An implicitly computed dtype (promotion, defaults) mapped onto the device."""
-    from ._device import runtime as _runtime
-
     if dt in NEEDS_64 and not _runtime.device().has_64:
         return NARROW[dt]
     return dt

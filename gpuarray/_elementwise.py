@@ -10,6 +10,7 @@ from . import _dtypes as dt
 from . import _errstate, _ops
 from ._device import runtime as _runtime
 from ._array import GpuArray, from_host, register_reader
+from ._creation import asarray
 from ._fallback import host_call
 from ._kernels.codegen import check_expression, evaluate_into
 from ._graph import MAX_NODES, Cast, Const, Ew, Leaf, broadcast_shapes, dag_size, new_leaf
@@ -40,8 +41,6 @@ def as_operand(x):
         return x
     if isinstance(x, _PY_SCALARS) and not isinstance(x, np.generic):
         return x
-    from ._creation import asarray
-
     return asarray(x)
 
 
@@ -197,9 +196,7 @@ def _check_exponents(e: GpuArray, shape) -> None:
     signed integer exponent array only."""
     if 0 in shape or 0 in e.shape:
         return
-    from ._reductions import any as _any
-
-    if bool(_any(apply("less", e, 0))):
+    if bool(apply("less", e, 0).any()):  # (the reductions sit above: through the method)
         raise ValueError("Integers to negative integer powers are not allowed.")
 
 
@@ -285,9 +282,7 @@ def _resolve(opname, args):
         if ct.kind == "c":  # no complex kernel yet: NumPy on the host decides and computes
             how = "host"
         else:
-            from ._ops import no_loop
-
-            how = no_loop(op.name, [a.dtype for a in arrays])
+            how = _ops.no_loop(op.name, [a.dtype for a in arrays])
     elif not check_expression(op.name, ct) or (op.name == "nextafter" and ct == dt.float16):
         # (float16 is computed in f32, so its ulp steps are not the f32 ones)
         how = "host"
@@ -353,8 +348,6 @@ def assign(target: GpuArray, value, value_temporary: bool = False) -> None:
 
 def _copy_node(leaf: Leaf) -> Leaf:
     tmp = new_leaf(leaf.dtype, leaf.shape)
-    from ._kernels.codegen import evaluate_into
-
     evaluate_into(leaf, tmp)
     return tmp
 
@@ -393,6 +386,20 @@ def flush_readers(storage, exclude=()) -> None:
             arr._leaf()
 
 
+def _exceptions():
+    from numpy._core import _exceptions
+
+    return _exceptions
+
+
+def output_casting_error(ufunc, casting, from_, to, i=0) -> Exception:
+    """NumPy's UFuncTypeError for an output the result cannot be cast to."""
+    if not isinstance(ufunc, np.ufunc):
+        return TypeError(f"Cannot cast ufunc '{ufunc}' output from dtype('{from_}') to dtype('{to}') "
+                         f"with casting rule '{casting}'")
+    return _exceptions()._UFuncOutputCastingError(ufunc, casting, np.dtype(from_), np.dtype(to), i)
+
+
 def apply_inplace(opname: str, target: GpuArray, other) -> None:
     res = apply(opname, target, other)
     if res.shape != target.shape:
@@ -400,8 +407,6 @@ def apply_inplace(opname: str, target: GpuArray, other) -> None:
             f"non-broadcastable output operand with shape {target.shape} doesn't match the broadcast shape {res.shape}"
         )
     if not can_cast_same_kind(res.dtype, target.dtype):
-        from ._ufunc import output_casting_error
-
         name = _ops.lookup(opname).name
         raise output_casting_error(getattr(np, name, name), "same_kind", res.dtype, target.dtype)
     if target.is_lazy and not _has_views(target):
@@ -437,17 +442,13 @@ def astype(x, dtype, copy=True, casting="unsafe"):
 def copy_array(x):
     x = as_operand(x)
     leaf = new_leaf(x.dtype, x.shape)
-    from ._kernels.codegen import evaluate_into
-
     evaluate_into(x._node, leaf)
     return GpuArray(leaf)
 
 
 def where(condition, x=None, y=None, /):
     if x is None and y is None:
-        from ._indexing import nonzero
-
-        return nonzero(condition)
+        return asarray(condition).nonzero()  # (indexing sits above: through the method)
     if x is None or y is None:
         raise ValueError("either both or neither of x and y should be given")
     if not isinstance(condition, GpuArray):
@@ -522,47 +523,4 @@ def angle(x, deg=False):
     return apply("rad2deg", r) if deg else r
 
 
-def _with_keywords(name, inputs, out, kw):
-    """The namespace's ``name(*inputs, out=..., where=..., dtype=...)``: NumPy's keyword rules
-    (``_ufunc``), the host's NumPy where the device cannot decide."""
-    from . import _ufunc
-
-    uf = getattr(np, name, None)
-    kw = dict(kw, out=out) if out is not None else dict(kw)
-    if not isinstance(uf, np.ufunc):
-        raise TypeError(f"{name}() got unexpected keyword arguments {sorted(kw)}")
-    try:
-        return _ufunc.call(uf, name, inputs, dict(kw))
-    except _ufunc.NoDeviceImpl:
-        from ._interop import host_fallback
-
-        return host_fallback(uf, name, inputs, kw)
-
-
-def _make(name):
-    nin = _ops.OPS[name].nin
-
-    if nin == 1:
-        def f(x, /, out=None, **kw):
-            if out is None and not kw:
-                return apply(name, x)
-            return _with_keywords(name, (x,), out, kw)
-    else:
-        def f(x1, x2, /, out=None, **kw):
-            if out is None and not kw:
-                return apply(name, x1, x2)
-            return _with_keywords(name, (x1, x2), out, kw)
-    f.__name__ = name
-    f.__doc__ = f"Elementwise ``{name}`` on the GPU (NumPy semantics and keywords); lazy until its value is needed."
-    return f
-
-
-_SKIP = {"where", "real", "imag", "conj"}
-FUNCTIONS = {name: _make(name) for name in _ops.OPS if name not in _SKIP}
-FUNCTIONS.update(where=where, real=real, imag=imag, conj=conj)
-for _alias, _name in _ops.ALIASES.items():
-    FUNCTIONS.setdefault(_alias, FUNCTIONS[_name])
-globals().update(FUNCTIONS)
-
-
-__all__ = sorted(set(FUNCTIONS) | {"astype", "clip", "round", "around", "angle", "where"})
+__all__ = ["angle", "around", "astype", "clip", "conj", "imag", "real", "round", "where"]

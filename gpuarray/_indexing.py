@@ -1,6 +1,7 @@
-"""Indexing. Basic indexing (integers, slices with steps, ``...``, ``None``) makes views:
-new strides and offset over the same buffer, no copy and no dispatch. Integer-array and
-boolean-mask indexing run gather/scatter kernels (see _advanced)."""
+"""Basic indexing (integers, slices with steps, ``...``, ``None``) makes views: new strides and
+offset over the same buffer, no copy and no dispatch. ``x[key]`` and ``x[key] = v`` start in
+``_advanced.getitem``/``setitem``, which send integer-array and boolean-mask keys to the
+gather/scatter kernels and basic keys here."""
 from __future__ import annotations
 
 import operator
@@ -65,43 +66,4 @@ def basic_view(leaf: Leaf, key: tuple) -> Leaf:
     return Leaf(leaf.storage, leaf.dtype, out_shape, out_strides, off, leaf.readonly)
 
 
-def getitem(x: GpuArray, key):
-    if type(key) is not tuple:
-        key = (key,)
-    for k in key:  # plain ints, slices, None and one `...`: a view, validated by basic_view
-        t = type(k)
-        if not (t is slice or t is int or k is None or k is Ellipsis):
-            break
-    else:
-        if sum(1 for k in key if k is Ellipsis) > 1:
-            raise IndexError("an index can only have a single ellipsis ('...')")
-        return GpuArray(basic_view(x._leaf(), key))
-    key = normalize_key(key, x.ndim)
-    key = tuple(operator.index(k) if isinstance(k, GpuArray) and _is_basic(k) and k.ndim == 0 else k for k in key)
-    if all(_is_basic(k) for k in key):
-        return GpuArray(basic_view(x._leaf(), key))
-    from ._advanced import advanced_getitem
-
-    return advanced_getitem(x, key)
-
-
-def setitem(x: GpuArray, key, value):
-    key = normalize_key(key, x.ndim)
-    key = tuple(operator.index(k) if isinstance(k, GpuArray) and _is_basic(k) and k.ndim == 0 else k for k in key)
-    from ._elementwise import assign
-
-    if all(_is_basic(k) for k in key):
-        view = GpuArray(basic_view(x._leaf(), key))
-        # `x[...] = x * 2 + 1` is one fused kernel; a value the caller keeps (`z = x * 2;
-        # x[...] = z`) keeps its value after x changes (see assign)
-        assign(view, value)
-        return
-    from ._advanced import advanced_setitem
-
-    advanced_setitem(x, key, value)
-
-
-def nonzero(x):
-    from ._advanced import nonzero as _nz
-
-    return _nz(x)
+__all__: list[str] = []

@@ -22,102 +22,31 @@ import inspect
 
 import numpy as np
 
-from . import _fallback, _ops, _ufunc
+from . import _fallback, _ops, _reductions, _ufunc
 from ._array import GpuArray
 from ._device.errors import HostDataError
+from ._host import MUTATES, host_fallback, to_device, to_host  # noqa: F401 (re-exported)
 from ._ufunc import NoDeviceImpl  # (one class for every dispatcher)
+from ._elementwise import apply, as_operand, astype
+from .lib.stride_tricks import sliding_window_view
 
 __all__: list[str] = []
 
 _NoValue = getattr(np, "_NoValue", object())
+_NAMESPACE = None
+
+
+def bind_namespace(module) -> None:
+    """Called by ``gpuarray/__init__.py`` with the package itself: the NumPy-name namespace that
+    NumPy functions are mapped onto (the package sits above every module; it hands itself down)."""
+    global _NAMESPACE
+    _NAMESPACE = module
+
+
+def namespace():
+    """The ``gpuarray`` namespace (``bind_namespace``)."""
+    return _NAMESPACE
 _P = inspect.Parameter
-
-
-# ------------------------------------------------------------------------------ host fallback
-# functions that write into a positional argument (index) instead of returning a result
-MUTATES = {"put": 0, "place": 0, "putmask": 0, "fill_diagonal": 0, "put_along_axis": 0, "copyto": 0}
-
-
-def to_host(obj, _pairs=None):
-    """GpuArrays (also inside lists and tuples) replaced by host copies; ``_pairs`` collects
-    (host copy, GpuArray) so written-into arguments can be copied back."""
-    if isinstance(obj, GpuArray):
-        h = obj.get().copy()
-        if _pairs is not None:
-            _pairs.append((h, obj))
-        return h
-    if isinstance(obj, (list, tuple)):
-        items = [to_host(o, _pairs) for o in obj]
-        if isinstance(obj, tuple) and hasattr(obj, "_fields"):
-            return type(obj)(*items)
-        return type(obj)(items) if type(obj) in (list, tuple) else items
-    return obj
-
-
-def to_device(obj):
-    """NumPy arrays (also inside tuples and lists) uploaded as GpuArrays; scalars and other
-    objects are returned as they are."""
-    if isinstance(obj, np.ndarray):
-        if obj.dtype.kind not in "biufc":
-            return obj
-        from ._creation import asarray
-
-        try:
-            return asarray(obj)
-        except TypeError:  # a dtype the device cannot hold (say float64 without shader-f64)
-            return obj
-    if isinstance(obj, (list, tuple)):
-        items = [to_device(o) for o in obj]
-        if isinstance(obj, tuple) and hasattr(obj, "_fields"):
-            return type(obj)(*items)
-        return type(obj)(items) if type(obj) in (list, tuple) else items
-    return obj
-
-
-def host_fallback(fn, name, args, kwargs, mutated=()):
-    """Run NumPy's ``fn`` on host copies of the arguments: counted under ``name``.
-
-    GpuArrays passed as ``out=`` or at a position in ``mutated`` (or ``MUTATES[name]``)
-    receive the host result. Returned host arrays come back as GpuArrays (the GpuArray
-    itself where NumPy returns the ``out`` argument)."""
-    _fallback.note(name)
-    pairs: list = []
-    hargs = list(args)
-    written = []
-    mut = set(mutated)
-    if name in MUTATES:
-        mut.add(MUTATES[name])
-    for i, a in enumerate(hargs):
-        p: list = []
-        hargs[i] = to_host(a, p)
-        if i in mut:
-            written.extend(p)
-        pairs.extend(p)
-    hkw = {}
-    for k, v in kwargs.items():
-        p = []
-        hkw[k] = to_host(v, p)
-        if k == "out":
-            written.extend(p)
-        pairs.extend(p)
-    res = fn(*hargs, **hkw)
-    from ._elementwise import assign
-
-    for h, g in written:
-        assign(g, h)
-
-    def back(r):
-        for h, g in pairs:
-            if r is h:
-                return g
-        if isinstance(r, (list, tuple)) and not isinstance(r, np.ndarray):
-            items = [back(o) for o in r]
-            if isinstance(r, tuple) and hasattr(r, "_fields"):
-                return type(r)(*items)
-            return type(r)(items) if type(r) in (list, tuple) else items
-        return to_device(r)
-
-    return back(res)
 
 
 def _label(func) -> str:
@@ -130,8 +59,6 @@ def _label(func) -> str:
 
 # ------------------------------------------------------------------------------ helpers
 def _operand(x):
-    from ._elementwise import as_operand
-
     return as_operand(x)
 
 
@@ -194,8 +121,6 @@ def array_ufunc(ufunc, method, inputs, kwargs):
 
 
 def _ufunc_call(ufunc, inputs, kw):
-    from ._elementwise import apply
-
     name = ufunc.__name__
     if name in _NAMED_UFUNCS or (name == "divmod" and ufunc.nout == 2):
         out = kw.pop("out", None)
@@ -216,8 +141,7 @@ def _ufunc_call(ufunc, inputs, kw):
                 return q, r
             return tuple(_ufunc.write_out(ufunc, o, v, casting, True, i) if o is not None else v
                          for i, (o, v) in enumerate(zip(out, (q, r))))
-        import gpuarray
-
+        gpuarray = namespace()
         fn = getattr(gpuarray, name, None)
         if fn is None or getattr(fn, "_ga_host", None) is not None:
             raise NoDeviceImpl
@@ -231,19 +155,7 @@ def _ufunc_call(ufunc, inputs, kw):
     return _ufunc.call(ufunc, op.name, inputs, kw)
 
 
-def _reductions():
-    try:
-        from . import _reductions as r
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__package__}._reductions":
-            raise
-        raise NoDeviceImpl from None
-    return r
-
-
 def _ufunc_reduce(ufunc, inputs, kw):
-    from ._elementwise import astype
-
     fname = _REDUCE.get(ufunc.__name__)
     if fname is None or len(inputs) != 1:
         raise NoDeviceImpl
@@ -255,7 +167,7 @@ def _ufunc_reduce(ufunc, inputs, kw):
     where = kw.pop("where", True)
     if kw or initial is not _NoValue or where is not True:
         raise NoDeviceImpl
-    fn = getattr(_reductions(), fname, None)
+    fn = getattr(_reductions, fname, None)
     if fn is None:
         raise NoDeviceImpl
     a = _operand(inputs[0])
@@ -286,7 +198,7 @@ def _ufunc_accumulate(ufunc, inputs, kw):
     out = kw.pop("out", None)
     if kw:
         raise NoDeviceImpl
-    fn = getattr(_reductions(), fname, None)
+    fn = getattr(_reductions, fname, None)
     if fn is None:
         raise NoDeviceImpl
     a = _operand(inputs[0])
@@ -303,15 +215,13 @@ def _ufunc_accumulate(ufunc, inputs, kw):
 
 # ------------------------------------------------------------------------------ __array_function__
 def _np_trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
-    import gpuarray
-
+    gpuarray = namespace()
     d = gpuarray.diagonal(_operand(a), offset=offset, axis1=axis1, axis2=axis2)
     return gpuarray.sum(d, axis=-1, dtype=dtype, out=out)
 
 
 def _np_clip(a, a_min=_NoValue, a_max=_NoValue, out=None, *, min=_NoValue, max=_NoValue, **kwargs):
-    import gpuarray
-
+    gpuarray = namespace()
     if kwargs:
         raise NoDeviceImpl  # ufunc keywords (dtype=, where=, casting=): NumPy handles them on the host
     if a_min is not _NoValue and min is not _NoValue or a_max is not _NoValue and max is not _NoValue:
@@ -324,8 +234,7 @@ def _np_clip(a, a_min=_NoValue, a_max=_NoValue, out=None, *, min=_NoValue, max=_
 
 
 def _np_reshape(a, /, shape=None, order="C", *, newshape=None, copy=None):
-    import gpuarray
-
+    gpuarray = namespace()
     if shape is None:
         if newshape is None:
             raise TypeError("reshape() missing 1 required positional argument: 'shape'")
@@ -337,8 +246,6 @@ def _np_reshape(a, /, shape=None, order="C", *, newshape=None, copy=None):
 
 
 def _np_sliding_window_view(x, window_shape, axis=None, *, subok=False, writeable=False):
-    from .lib.stride_tricks import sliding_window_view
-
     return sliding_window_view(x, window_shape, axis, subok=subok, writeable=writeable)
 
 
@@ -514,8 +421,7 @@ def _resolve(func):
         return None
     import types
 
-    import gpuarray
-
+    gpuarray = namespace()
     mod = getattr(func, "__module__", None) or "numpy"
     name = getattr(func, "__name__", None)
     plan = None

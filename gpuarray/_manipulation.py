@@ -18,14 +18,17 @@ from . import _dtypes as dt
 from ._advanced import I32, Take, embed, offset_expr
 from ._array import GpuArray, from_host
 from ._graph import Iota, Leaf, broadcast_shapes as _broadcast_shapes, contiguous_strides, new_leaf
+from ._product import Product, diagonal_terms
+from ._creation import asarray, zeros
+from ._elementwise import assign
+from ._fallback import host_call
+from ._indexing import basic_view
 
 
 # ----------------------------------------------------------------------------- helpers
 def _arr(x) -> GpuArray:
     if isinstance(x, GpuArray):
         return x
-    from ._creation import asarray
-
     return asarray(x)
 
 
@@ -65,8 +68,6 @@ def _view(x: GpuArray, shape, strides, offset=None, readonly=False) -> GpuArray:
 
 
 def _assign(target: Leaf, value) -> None:
-    from ._elementwise import assign
-
     assign(GpuArray(target), value)
 
 
@@ -451,12 +452,12 @@ def diagonal(x, /, offset=0, axis1=0, axis2=1):
     if a1 == a2:
         raise ValueError("axis1 and axis2 cannot be the same")
     offset = operator.index(offset)
-    from ._product import Product, diagonal_of
-
     if isinstance(x._node, Product):  # a pending product: one reduction over k per diagonal element
-        d = diagonal_of(x._node, offset, a1, a2)
-        if d is not None:
-            return d
+        terms = diagonal_terms(x._node, offset, a1, a2)
+        if terms is not None:  # (the reductions sit above this module: through the methods)
+            if x.dtype == dt.bool_:
+                return terms.any(axis=-1)
+            return terms.sum(axis=-1, dtype=x.dtype)
     leaf = x._leaf()
     n1, n2 = leaf.shape[a1], leaf.shape[a2]
     if offset >= 0:
@@ -481,8 +482,6 @@ def diag(v, k=0):
     k = operator.index(k)
     if v.ndim == 1:
         n = v.shape[0] + abs(k)
-        from ._creation import zeros
-
         out = zeros((n, n), dtype=v.dtype)
         view = diagonal(out, k)._node
         view.readonly = False  # (the result is built through a writable view of its own buffer)
@@ -524,8 +523,6 @@ def _join(arrays, shapes, axis, out, dtype, casting):
     res = _out_leaf(out, shape, d)
     start = 0
     lead = (slice(None),) * axis
-    from ._indexing import basic_view
-
     for a, s in zip(arrays, shapes):
         if s[axis]:
             _place(basic_view(res, lead + (slice(start, start + s[axis]),)), a)
@@ -701,8 +698,6 @@ def roll(a, shift, axis=None):
     if builtins.all(r is whole for r in rolls):
         _assign(res, a)  # no shift: one fused copy
         return GpuArray(res)
-    from ._indexing import basic_view
-
     src = a._leaf()
     for pieces in itertools.product(*rolls):
         src_key, dst_key = zip(*pieces)
@@ -790,8 +785,6 @@ def pad(array, pad_width, mode="constant", **kwargs):
         raise ValueError("index can't contain negative values")
     shape = tuple(int(s + b + a) for s, (b, a) in zip(x.shape, widths))
     interior = tuple(slice(int(b), int(b) + s) for s, (b, _) in zip(x.shape, widths))
-    from ._indexing import basic_view
-
     if mode in ("constant", "empty"):
         allowed = {"constant": {"constant_values"}, "empty": set()}[mode]
         if set(kwargs) - allowed:
@@ -814,8 +807,6 @@ def pad(array, pad_width, mode="constant", **kwargs):
         return GpuArray(res)
     if mode in ("edge", "reflect", "symmetric", "wrap"):
         if set(kwargs) - {"reflect_type"} or kwargs.get("reflect_type", "even") != "even":
-            from ._fallback import host_call
-
             return _arr(host_call(np.pad, "pad", (x.get(), widths, mode), kwargs))
         # the source index of every output coordinate, per axis, is NumPy's pad of an index range
         idx = {}
@@ -828,8 +819,6 @@ def pad(array, pad_width, mode="constant", **kwargs):
             return _eval_new(x._leaf())
         return _take(x, idx)
     if callable(mode) or mode in ("linear_ramp", "maximum", "mean", "median", "minimum"):
-        from ._fallback import host_call
-
         return _arr(host_call(np.pad, "pad", (x.get(), widths, mode), kwargs))
     raise ValueError(f"mode '{mode}' is not supported")
 

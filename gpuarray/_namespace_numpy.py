@@ -26,6 +26,7 @@ from . import _dtypes as dt
 from . import _printing
 from ._array import GpuArray
 from ._interop import host_fallback, to_host
+from ._elementwise import apply, as_operand, assign
 
 _NoValue = getattr(np, "_NoValue", None)
 
@@ -35,14 +36,10 @@ def _ga():
 
 
 def _op(x):
-    from ._elementwise import as_operand
-
     return as_operand(x)
 
 
 def _apply(name, *args):
-    from ._elementwise import apply
-
     return apply(name, *args)
 
 
@@ -238,8 +235,6 @@ def copyto(dst, src, casting="same_kind", where=True):
     """NumPy's ``copyto``: write ``src`` into ``dst`` (where ``where`` is true)."""
     if not isinstance(dst, GpuArray):
         return np.copyto(dst, to_host(src), casting=casting, where=to_host(where))
-    from ._elementwise import assign
-
     if not (isinstance(src, (bool, int, float, complex)) and not isinstance(src, np.generic)):
         src = _op(src)
         if not np.can_cast(src.dtype, dst.dtype, casting=casting):
@@ -271,8 +266,6 @@ def isneginf(x, out=None):
 def _out(r, out):
     if out is None:
         return r
-    from ._elementwise import assign
-
     assign(out, r)
     return out
 
@@ -293,8 +286,6 @@ def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
     if r.dtype != x.dtype:
         r = r.astype(x.dtype)
     if not copy:
-        from ._elementwise import assign
-
         assign(x, r)
         return x
     return r
@@ -360,8 +351,6 @@ def diag(v, k=0):
         raise ValueError("Input must be 1- or 2-d.")
     n = v.shape[0] + builtins.abs(k)
     res = ga.zeros((n, n), dtype=v.dtype)
-    from ._elementwise import assign
-
     assign(ga.diagonal(res, offset=k, axis1=0, axis2=1), v)
     return res
 
@@ -419,12 +408,13 @@ class _HostIndexTrick:
 mgrid, ogrid, r_, c_ = (_HostIndexTrick(n) for n in ("mgrid", "ogrid", "r_", "c_"))
 
 _DEFINED = [n for n in list(globals()) if not n.startswith("_") and n not in (
-    "annotations", "builtins", "sys", "np", "dt", "GpuArray", "host_fallback", "to_host")]
+    "annotations", "builtins", "sys", "np", "dt", "GpuArray", "host_fallback", "to_host", "apply", "as_operand",
+    "assign")]
 for _n in _FALLBACK_NAMES:
     if _n not in globals():
         globals()[_n] = _host_function(_n)
 _CANDIDATES = _DEFINED + [n for n in _FALLBACK_NAMES if n not in _DEFINED]
 
-# only what no other module provides: device implementations elsewhere take precedence
-_pkg = sys.modules.get(__package__)
-__all__ = [n for n in _CANDIDATES if _pkg is None or not hasattr(_pkg, n)]
+# the package takes only what no other module provides (device implementations elsewhere take
+# precedence): ``gpuarray/__init__.py`` adds these names last and keeps a name it already has
+__all__ = list(_CANDIDATES)

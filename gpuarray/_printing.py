@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._graph import Leaf
+from ._array import GpuArray
 
 try:
     from numpy._core import arrayprint as _arrayprint
@@ -36,8 +37,6 @@ def shown(a, threshold=None, edgeitems=None) -> tuple[np.ndarray, bool]:
     e = opts["edgeitems"] if edgeitems is None else edgeitems
     if not a.size > threshold:
         return a.get(), False
-    from ._array import GpuArray
-
     leaf = a._leaf()
     shape, strides, split = [], [], []
     for k, (n, s) in enumerate(zip(leaf.shape, leaf.strides)):

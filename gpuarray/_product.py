@@ -37,6 +37,7 @@ from ._device import runtime as _runtime
 from ._array import GpuArray, register_reader
 from ._kernels.codegen import EMIT, Plan, binding_decls, cast_expr, index_code, load_fn, store_fn, wrap_expr
 from ._graph import Cast, Ew, Leaf, Node, contiguous_strides, new_leaf
+from ._kernels.matmul import contract_into
 
 
 HEAVY_NODES = 6  # epilogues with more nodes (or any library call) are not unrolled into every store
@@ -77,8 +78,6 @@ class Product(Node):
     def compute(self, out: Leaf, epi=None) -> None:
         """Record the product into ``out`` (the result's shape and dtype), or, with an epilogue,
         the epilogue's expression into its output."""
-        from ._linalg import contract_into
-
         contract_into(self._cview(out, epi is not None), self.a, self.b, "dot", epi)
 
     def value(self) -> Leaf:
@@ -350,18 +349,6 @@ def diagonal_terms(p: Product, offset: int, axis1: int, axis2: int):
     xb = xb if xb.dtype == ct else Cast(xb, ct)
     op = "logical_and" if ct == dt.bool_ else "multiply"  # bool products are or-of-ands
     return GpuArray(Ew(op, ct, shape, [xa, xb], ct))
-
-
-def diagonal_of(p: Product, offset: int, axis1: int, axis2: int):
-    """The diagonal of a pending product (one reduction over k), or None (see diagonal_terms)."""
-    terms = diagonal_terms(p, offset, axis1, axis2)
-    if terms is None:
-        return None
-    from . import _reductions
-
-    if p.dtype == dt.bool_:
-        return _reductions.any(terms, axis=-1)
-    return _reductions.sum(terms, axis=-1, dtype=p.dtype)
 
 
 __all__: list[str] = []

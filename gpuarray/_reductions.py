@@ -22,14 +22,16 @@ from ._kernels import reduce as rc
 from ._array import GpuArray
 from ._graph import MAX_REDUCE_NODES, Cast, contiguous_strides, new_leaf
 from ._memo import Memo
+from ._creation import asarray
+from ._elementwise import apply, assign, check_writeable, flush_readers
+from ._indexing import basic_view
+from ._manipulation import broadcast_to, reshape
 
 
 # ------------------------------------------------------------------------- arguments
 def _arr(x) -> GpuArray:
     if isinstance(x, GpuArray):
         return x
-    from ._creation import asarray
-
     return asarray(x)
 
 
@@ -109,12 +111,8 @@ def _target(root, shape, axes, keepdims, dtype, out):
     rshape = _result_shape(shape, axes, keepdims)
     if out is not None:
         leaf = out._leaf()
-        from ._elementwise import check_writeable
-
         check_writeable(leaf)
         if leaf.storage not in root.storages:
-            from ._elementwise import flush_readers
-
             flush_readers(leaf.storage, exclude=out)
             return leaf, _strides_over(shape, axes, keepdims, leaf.strides), out, None
     leaf = new_leaf(dtype, rshape)
@@ -142,8 +140,6 @@ def _strides_over(shape, axes, keepdims, strides):
 def _done(res, writeback):
     if writeback is None:
         return res
-    from ._elementwise import assign
-
     assign(writeback, res)
     return writeback
 
@@ -168,8 +164,6 @@ def _reduce(x: GpuArray, root, axes, monoid, acc, dtype, keepdims, out, fname, *
 
 def _masked(x: GpuArray, where, fill):
     """x where the mask holds, ``fill`` elsewhere (broadcast to x's shape), as an expression."""
-    from ._elementwise import apply
-
     m = _arr(where)
     if m.dtype != dt.bool_:
         m = GpuArray(Cast(_node(m), dt.bool_))
@@ -293,19 +287,13 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
     axes = _axes(axis, x.ndim)
     rt = _float_type(x.dtype, dtype)
     if where is not None and where is not True:
-        from ._elementwise import apply
-
         xm = _masked(x, where, 0)
         s = _reduce(xm, _node(xm), axes, "add", _acc_of(rt), rt, keepdims, None, "add")
         mask = _arr(where)
-        from ._manipulation import broadcast_to
-
         cnt = count_nonzero(broadcast_to(mask, x.shape), axis=axes, keepdims=keepdims)
         res = apply("divide", s, cnt)
         res = res if res.dtype == rt else GpuArray(Cast(res._node, rt))
         if out is not None:
-            from ._elementwise import assign
-
             assign(out, res)
             return out
         return res
@@ -326,8 +314,6 @@ def _ddof(ddof, correction):
 
 
 def _var(a, axis, dtype, out, ddof, keepdims, mean_, post):
-    from ._elementwise import apply
-
     x = _arr(a)
     axes = _axes(axis, x.ndim)
     ct = _float_type(x.dtype, dtype)
@@ -345,7 +331,6 @@ def _var(a, axis, dtype, out, ddof, keepdims, mean_, post):
 
 def _abs_squared(dev: GpuArray, rt) -> GpuArray:
     """|dev|^2 in the real type ``rt`` (complex deviations: re^2 + im^2)."""
-    from ._elementwise import apply
     if dev.dtype.kind == "c":
         sq = apply("add", apply("square", apply("real", dev)), apply("square", apply("imag", dev)))
     else:
@@ -412,9 +397,6 @@ def _scan(monoid, a, axis, dtype, out, include_initial, fname):
     rc.scan_into(root, axes, monoid, _acc_of(rt), leaf, ostr, off)
     res = GpuArray(leaf)
     if include_initial:
-        from ._elementwise import assign
-        from ._indexing import basic_view
-
         first = (slice(None),) * (0 if axis is None else axes[0]) + (0,)
         assign(GpuArray(basic_view(leaf, first)), 0 if monoid == "add" else 1)
     if out is not None:
@@ -422,8 +404,6 @@ def _scan(monoid, a, axis, dtype, out, include_initial, fname):
             raise TypeError(f"{fname}: out must be a GpuArray")
         if out.shape != res.shape:
             raise ValueError(f"provided out is the wrong size for the accumulation (expected {res.shape}, got {out.shape})")
-        from ._elementwise import assign
-
         assign(out, res)
         return out
     return res
@@ -462,8 +442,6 @@ def cumulative_prod(x, /, *, axis=None, dtype=None, out=None, include_initial=Fa
 
 # ------------------------------------------------------------------------- nan-aware
 def _without_nan(x: GpuArray, fill):
-    from ._elementwise import apply
-
     if x.dtype.kind not in "fc":
         return x
     return _masked(x, apply("logical_not", apply("isnan", x)), fill)
@@ -481,8 +459,6 @@ def nanprod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, wh
 
 def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
     """Mean of the non-NaN elements (NaN where there are none)."""
-    from ._elementwise import apply
-
     x = _arr(a)
     if x.dtype.kind not in "fc":
         return mean(x, axis, dtype, out, keepdims, where=where)
@@ -521,9 +497,6 @@ def nanmin(a, axis=None, out=None, keepdims=False, initial=None, where=None):
 
 def _not_nan(x: GpuArray, where):
     """The mask of x's non-NaN elements (and ``where``), broadcast to x's shape."""
-    from ._elementwise import apply
-    from ._manipulation import broadcast_to
-
     ok = apply("logical_not", apply("isnan", x))
     if where is not None and where is not True:
         ok = apply("logical_and", ok, _arr(where))
@@ -532,9 +505,6 @@ def _not_nan(x: GpuArray, where):
 
 def _nanvar(a, axis, dtype, out, ddof, keepdims, where, mean_, correction, post, fname):
     """var/std over the non-NaN elements: NaN where ``count - ddof <= 0``, as NumPy's."""
-    from ._elementwise import apply, assign
-    from ._manipulation import reshape
-
     x = _arr(a)
     if x.dtype.kind not in "fc":
         f = var if post == "div" else std
@@ -585,8 +555,6 @@ def _nanarg(monoid, a, axis, out, keepdims, fname):
     x = _arr(a)
     if x.dtype.kind not in "fc":
         return _arg(monoid, x, axis, out, keepdims, fname)
-    from ._elementwise import apply
-
     nan = apply("isnan", x)
     axes = None if axis is None else (operator.index(axis),)
     if x.size and bool(any(all(nan, axis=axes))):

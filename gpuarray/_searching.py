@@ -16,6 +16,12 @@ from ._advanced import (_Adv, check_host_index, contiguous, embed, gather, mask_
                         offset_expr)
 from ._array import GpuArray, from_host
 from ._graph import Cast, Const, Ew, Iota, Leaf, broadcast_shapes, new_leaf
+from ._advanced import _wrap_negative, advanced_setitem, check_device_index
+from ._creation import asarray
+from ._elementwise import apply, as_operand, assign, astype
+from ._advanced import getitem
+from ._manipulation import _axis as norm, ravel, reshape
+from ._reductions import any as rany
 
 _I32 = dt.int32
 
@@ -23,28 +29,20 @@ _I32 = dt.int32
 def _arr(x) -> GpuArray:
     if isinstance(x, GpuArray):
         return x
-    from ._creation import asarray
-
     return asarray(x)
 
 
 def _axis(axis, ndim) -> int:
-    from ._manipulation import _axis as norm
-
     return norm(axis, ndim)
 
 
 def _ravel(x: GpuArray) -> GpuArray:
-    from ._manipulation import ravel
-
     return ravel(x)
 
 
 def _out(res: GpuArray, out):
     if out is None:
         return res
-    from ._elementwise import assign
-
     assign(out, res)
     return out
 
@@ -59,8 +57,6 @@ def argwhere(a) -> GpuArray:
     """Indices of the non-zero elements, one row per element: shape (count, ndim)."""
     a = _arr(a)
     if a.ndim == 0:
-        from ._elementwise import apply
-
         n = int(bool(apply("not_equal", a, 0j if a.dtype.kind == "c" else 0)))
         return GpuArray(new_leaf(dt.default_int(), (n, 0)))
     coords = _nonzero(a)
@@ -85,8 +81,6 @@ def _mode_index(indices, n, mode):
     if n == 0:
         raise IndexError("cannot do a non-empty take from an empty axes.")
     if isinstance(indices, GpuArray):
-        from ._elementwise import apply
-
         if mode == "wrap":
             return apply("remainder", indices, n), True
         return apply("minimum", apply("maximum", indices, 0), n - 1), True
@@ -123,8 +117,6 @@ def take(a, indices, axis=None, out=None, mode="raise"):
         axis = _axis(axis, a.ndim)
     indices, trusted = _mode_index(indices, a.shape[axis], mode)
     key = (slice(None),) * axis + (_index_entry(indices, trusted),)
-    from ._indexing import getitem
-
     return _out(getitem(a, key), out)
 
 
@@ -154,8 +146,6 @@ def take_along_axis(arr, indices, axis=-1):
     shape = tuple(shape)
     if 0 in shape:
         return GpuArray(new_leaf(arr.dtype, shape))
-    from ._advanced import _wrap_negative, check_device_index
-
     if isinstance(idx, GpuArray):
         il = check_device_index(idx, n, axis)
         node = _wrap_negative(embed(il, il.shape, 0, len(shape)), n)
@@ -172,10 +162,6 @@ def put(a, ind, v, mode="raise") -> None:
     """``a.flat[ind] = v`` in place (``v`` repeats cyclically if shorter than ``ind``)."""
     if not isinstance(a, GpuArray):
         raise TypeError(f"put() argument 1 must be gpuarray.ndarray, not {type(a).__name__}")
-    from ._advanced import advanced_setitem
-    from ._elementwise import as_operand, assign
-    from ._manipulation import reshape
-
     leaf = a._leaf()
     ind, trusted = _mode_index(ind, a.size, mode)
     if isinstance(ind, GpuArray):
@@ -206,8 +192,6 @@ def _condition_indices(condition, n):
     """Positions of the true elements of a 1-D condition as a key entry (trusted when in range)."""
     if isinstance(condition, GpuArray):
         if condition.dtype != dt.bool_:
-            from ._elementwise import apply
-
             condition = apply("not_equal", condition, 0j if condition.dtype.kind == "c" else 0)
         idx = mask_coords(condition, _I32)[0]
         if condition.shape[0] <= n:
@@ -228,8 +212,6 @@ def compress(condition, a, axis=None, out=None):
     else:
         axis = _axis(axis, a.ndim)
     entry = _condition_indices(cnd, a.shape[axis])
-    from ._indexing import getitem
-
     return _out(getitem(a, (slice(None),) * axis + (entry,)), out)
 
 
@@ -238,8 +220,6 @@ def extract(condition, arr):
     cnd = _ravel(condition) if isinstance(condition, GpuArray) else np.asarray(condition).reshape(-1)
     arr = _ravel(_arr(arr))
     entry = _condition_indices(cnd, arr.shape[0])
-    from ._indexing import getitem
-
     return getitem(arr, (entry,))
 
 
@@ -270,13 +250,9 @@ def searchsorted(a, v, side="left", sorter=None):
         raise ValueError("object too deep for desired array")
     if sorter is not None:
         a = take(a, sorter)
-    from ._elementwise import as_operand
-
     v = as_operand(v)
     ct = dt.result_type(a, v)
     if not isinstance(v, GpuArray):
-        from ._creation import asarray
-
         v = asarray(v, dtype=ct)
     out_dt = dt.default_int()
     out = new_leaf(out_dt, v.shape)
@@ -311,8 +287,6 @@ def _materialize(x: GpuArray, ct) -> Leaf:
 
 
 def _index_array(x) -> GpuArray:
-    from ._creation import asarray
-
     a = x if isinstance(x, GpuArray) else asarray(x)
     if a.dtype.kind not in "iu":
         raise TypeError("only int indices permitted")
@@ -326,9 +300,6 @@ def _dims(shape) -> tuple:
 def unravel_index(indices, shape, order="C"):
     """Flat indices into coordinate arrays (NumPy's); an index outside the shape raises
     ValueError (finding one reads one bool back)."""
-    from ._elementwise import apply, astype
-    from ._reductions import any as rany
-
     x = _index_array(indices)
     dims = _dims(shape)
     if order not in ("C", "F"):
@@ -350,9 +321,6 @@ def unravel_index(indices, shape, order="C"):
 def ravel_multi_index(multi_index, dims, mode="raise", order="C"):
     """Coordinate arrays into flat indices (NumPy's); ``mode`` 'raise' (an entry outside its
     dimension raises ValueError: one bool is read back), 'wrap' or 'clip', one or one per dim."""
-    from ._elementwise import apply, astype
-    from ._reductions import any as rany
-
     dims = _dims(dims)
     idx = [_index_array(i) for i in multi_index]
     if len(idx) != len(dims):

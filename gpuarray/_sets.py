@@ -20,6 +20,14 @@ import numpy as np
 from . import _dtypes as dt
 from ._array import GpuArray
 from ._graph import Cast, new_leaf
+from ._advanced import contiguous, mask_coords
+from ._creation import asarray, full, ones
+from ._elementwise import apply
+from ._fallback import host_call
+from ._manipulation import concat, reshape
+from ._reductions import cumsum
+from ._searching import searchsorted
+from ._sorting import _argsort_leaf, _gather_rows, sort
 
 
 class UniqueAllResult(NamedTuple):
@@ -42,8 +50,6 @@ class UniqueInverseResult(NamedTuple):
 def _arr(x) -> GpuArray:
     if isinstance(x, GpuArray):
         return x
-    from ._creation import asarray
-
     return asarray(x)
 
 
@@ -53,13 +59,6 @@ def _empty(dtype, shape=(0,)) -> GpuArray:
 
 def _unique(x: GpuArray, *, equal_nan: bool, want_index: bool, want_inverse: bool, want_counts: bool):
     """(values, indices, inverse (flat), counts) of the flattened x; unrequested parts are None."""
-    from ._advanced import mask_coords
-    from ._elementwise import apply
-    from ._manipulation import concat, reshape
-    from ._advanced import contiguous
-    from ._reductions import cumsum
-    from ._sorting import _argsort_leaf, _gather_rows
-
     idt = dt.default_int()
     flat = reshape(x, (-1,))
     n = flat.shape[0]
@@ -73,8 +72,6 @@ def _unique(x: GpuArray, *, equal_nan: bool, want_index: bool, want_inverse: boo
     if equal_nan and x.dtype.kind in "fc":
         both = apply("logical_and", apply("isnan", srt[1:]), apply("isnan", srt[:-1]))
         neq = apply("logical_and", neq, apply("logical_not", both))
-    from ._creation import ones
-
     flags = concat((ones((1,), dtype=dt.bool_), neq))
     starts = mask_coords(flags, idt)[0]
     values = srt[starts]
@@ -94,8 +91,6 @@ def _unique(x: GpuArray, *, equal_nan: bool, want_index: bool, want_inverse: boo
 
 
 def _full_const(v, dtype) -> GpuArray:
-    from ._creation import full
-
     return full((1,), v, dtype=dtype)
 
 
@@ -114,8 +109,6 @@ def unique_inverse(x, /) -> UniqueInverseResult:
     """(values, inverse_indices): ``values[inverse_indices]`` rebuilds x (inverse has x's shape)."""
     x = _arr(x)
     v, _, inv, _ = _unique(x, equal_nan=False, want_index=False, want_inverse=True, want_counts=False)
-    from ._manipulation import reshape
-
     return UniqueInverseResult(v, reshape(inv, x.shape))
 
 
@@ -123,8 +116,6 @@ def unique_all(x, /) -> UniqueAllResult:
     """(values, indices of first occurrences, inverse_indices with x's shape, counts)."""
     x = _arr(x)
     v, i, inv, c = _unique(x, equal_nan=False, want_index=True, want_inverse=True, want_counts=True)
-    from ._manipulation import reshape
-
     return UniqueAllResult(v, i, reshape(inv, x.shape), c)
 
 
@@ -132,9 +123,6 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
            sorted=True):
     """NumPy's ``unique`` over the flattened array (``axis`` runs on the host, counted)."""
     if axis is not None:
-        from ._fallback import host_call
-        from ._creation import asarray
-
         res = host_call(np.unique, "unique(axis=...)", (_arr(ar).get(),),
                         dict(return_index=return_index, return_inverse=return_inverse, return_counts=return_counts,
                              axis=axis, equal_nan=equal_nan))
@@ -146,8 +134,6 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
     if return_index:
         out.append(i)
     if return_inverse:
-        from ._manipulation import reshape
-
         out.append(reshape(inv, x.shape))
     if return_counts:
         out.append(c)
@@ -157,11 +143,6 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
 def isin(element, test_elements, /, assume_unique=False, invert=False, *, kind=None):
     """Whether each element of ``element`` occurs in ``test_elements`` (its shape); one device
     sort of the test elements and a binary search per element. NaN is never found."""
-    from ._elementwise import apply
-    from ._manipulation import reshape
-    from ._searching import searchsorted
-    from ._sorting import sort
-
     py = (bool, int, float, complex)
     scalar_x = isinstance(element, py) and not isinstance(element, np.generic)
     if scalar_x and isinstance(test_elements, GpuArray):
@@ -173,8 +154,6 @@ def isin(element, test_elements, /, assume_unique=False, invert=False, *, kind=N
     else:
         t = _arr(test_elements)
     if t.size == 0 or x.size == 0:
-        from ._creation import full
-
         return full(x.shape, bool(invert), dtype=dt.bool_)
     s = sort(reshape(t, (-1,)))
     m = s.shape[0]

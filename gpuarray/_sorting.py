@@ -29,6 +29,11 @@ from ._device import runtime as _runtime
 from . import _dtypes as dt
 from ._array import GpuArray
 from ._graph import Cast, Iota, Leaf, new_leaf
+from ._advanced import contiguous, embed, gather, offset_expr
+from ._creation import asarray, full, zeros
+from ._elementwise import apply, assign, astype
+from ._manipulation import moveaxis, reshape
+from ._reductions import _axes, any as rany, count_nonzero
 
 TILE = 512  # pairs per workgroup in the local kernel (two per thread)
 _WG = TILE // 2
@@ -39,8 +44,6 @@ _U32 = dt.uint32
 def _arr(x) -> GpuArray:
     if isinstance(x, GpuArray):
         return x
-    from ._creation import asarray
-
     return asarray(x)
 
 
@@ -244,9 +247,6 @@ def _sorted_indices(src: Leaf, rows: int, n: int, descending: bool) -> Leaf:
 
 def _prepare(x: GpuArray, axis):
     """x with ``axis`` moved last, as a contiguous leaf, plus (moved shape, axis)."""
-    from ._advanced import contiguous
-    from ._manipulation import moveaxis
-
     ax = _norm_axis(axis, x.ndim)
     xm = moveaxis(x, ax, -1) if ax != x.ndim - 1 else x
     return contiguous(xm), xm.shape, ax
@@ -255,21 +255,15 @@ def _prepare(x: GpuArray, axis):
 def _restore(res: GpuArray, ax: int, ndim: int) -> GpuArray:
     if ax == ndim - 1:
         return res
-    from ._manipulation import moveaxis
-
     return moveaxis(res, -1, ax)
 
 
 def _gather_rows(src: Leaf, order: Leaf, rows: int, n: int, shape) -> GpuArray:
     """src (rows of n: contiguous, or a (rows, n) view) read at the per-row indices ``order``
     (rows, n), lazily."""
-    from ._advanced import gather, offset_expr
-
     row_stride = src.strides[0] if src.ndim == 2 else n
     terms = [(order, 1), (Iota(_I32, (rows, n), 0), row_stride)]
     g = gather(src, offset_expr(terms), (rows, n))
-    from ._manipulation import reshape
-
     return reshape(g, shape)
 
 
@@ -277,8 +271,6 @@ def _argsort_leaf(src: Leaf, rows, n, descending) -> Leaf:
     """Sorted indices (rows, n) for any supported dtype (complex: two stable passes)."""
     if src.dtype.kind != "c":
         return _sorted_indices(src, rows, n, descending)
-    from ._elementwise import apply
-
     rt = dt.real_of(src.dtype)
     full = GpuArray(src)
     im = apply("imag", full)
@@ -311,12 +303,8 @@ def argsort(x, /, axis=-1, kind=None, order=None, *, descending=False, stable=Tr
     x = _arr(x)
     _check_dtype(x, "argsort")
     if axis is None:
-        from ._manipulation import reshape
-
         x, axis = reshape(x, (-1,)), 0
     if x.ndim == 0:
-        from ._creation import zeros
-
         return zeros((1,), dtype=dt.default_int())  # NumPy: a 0-d array sorts as its ravel
     src, mshape, ax = _prepare(x, axis)
     n = mshape[-1]
@@ -324,8 +312,6 @@ def argsort(x, /, axis=-1, kind=None, order=None, *, descending=False, stable=Tr
         return _restore(GpuArray(new_leaf(dt.default_int(), mshape)), ax, x.ndim)
     rows = x.size // n
     order_leaf = _argsort_leaf(src, rows, n, bool(descending))
-    from ._manipulation import reshape
-
     res = reshape(GpuArray(Cast(order_leaf, dt.default_int())), mshape)
     return _restore(res, ax, x.ndim)
 
@@ -338,8 +324,6 @@ def sort(x, /, axis=-1, kind=None, order=None, *, descending=False, stable=True)
     x = _arr(x)
     _check_dtype(x, "sort")
     if axis is None:
-        from ._manipulation import reshape
-
         x, axis = reshape(x, (-1,)), 0
     if x.ndim == 0:
         raise np.exceptions.AxisError(axis, 0)
@@ -354,8 +338,6 @@ def sort(x, /, axis=-1, kind=None, order=None, *, descending=False, stable=True)
 
 def sort_inplace(self, axis=-1, kind=None, order=None, *, descending=False, stable=True):
     """``GpuArray.sort``: sort in place along ``axis``."""
-    from ._elementwise import assign
-
     res = sort(self, axis=axis, kind=kind, order=order, descending=descending)
     res._leaf()  # the gather reads self: evaluate it before self is overwritten
     assign(self, res)
@@ -368,10 +350,6 @@ def msort(a):
 def _median(a, axis, out, keepdims, skip_nan):
     """The middle element(s) of each slice, sorted on the device (NaN last): the mean of the two
     middle values of the non-NaN ones (``skip_nan``) or of all (a NaN in the slice gives NaN)."""
-    from ._elementwise import apply, assign, astype
-    from ._manipulation import moveaxis, reshape
-    from ._reductions import _axes, any as rany, count_nonzero
-
     x = a if isinstance(a, GpuArray) else _asarray(a)
     if x.dtype.kind == "c":
         raise NotImplementedError("median of complex values")
@@ -398,8 +376,6 @@ def _median(a, axis, out, keepdims, skip_nan):
         lo = apply("maximum", apply("floor_divide", apply("subtract", cnt, 1), 2), 0)
         hi = apply("minimum", apply("floor_divide", cnt, 2), n - 1)
     else:  # a constant count: the same indices everywhere
-        from ._creation import full
-
         ishape = tuple(1 if d == ax else m for d, m in enumerate(x.shape))
         lo, hi = full(ishape, (cnt - 1) // 2, dtype=dt.default_int()), full(ishape, cnt // 2, dtype=dt.default_int())
     vlo = astype(_take_in_range(srt, lo, ax), rt, copy=False)
@@ -422,9 +398,6 @@ def _median(a, axis, out, keepdims, skip_nan):
 def _take_in_range(arr: GpuArray, idx: GpuArray, axis: int) -> GpuArray:
     """take_along_axis for indices in range by construction (no bounds check read back):
     ``idx`` has arr's shape with 1 along ``axis``."""
-    from ._advanced import embed, gather, offset_expr
-    from ._elementwise import astype
-
     leaf = arr._leaf()
     il = astype(idx, dt.int32, copy=True)._leaf()
     shape = il.shape
@@ -434,8 +407,6 @@ def _take_in_range(arr: GpuArray, idx: GpuArray, axis: int) -> GpuArray:
 
 
 def _asarray(a):
-    from ._creation import asarray
-
     return asarray(a)
 
 

@@ -26,7 +26,10 @@ from . import _dtypes as dt
 from . import _errstate
 from ._array import GpuArray
 from ._creation import zeros
-from ._elementwise import apply, as_operand, assign, astype
+from . import _ops
+from ._elementwise import (_exceptions, apply, as_operand, assign, astype, conj, imag,  # noqa: F401
+                          output_casting_error, real, where)
+from ._host import host_fallback
 from ._ops import no_loop
 
 _CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
@@ -37,20 +40,6 @@ _KEYS = frozenset(("out", "where", "dtype", "casting", "order", "subok", "signat
 
 class NoDeviceImpl(Exception):
     """Raised inside the dispatchers when the arguments need the host fallback."""
-
-
-def _exceptions():
-    from numpy._core import _exceptions
-
-    return _exceptions
-
-
-def output_casting_error(ufunc, casting, from_, to, i=0) -> Exception:
-    """NumPy's UFuncTypeError for an output the result cannot be cast to."""
-    if not isinstance(ufunc, np.ufunc):
-        return TypeError(f"Cannot cast ufunc '{ufunc}' output from dtype('{from_}') to dtype('{to}') "
-                         f"with casting rule '{casting}'")
-    return _exceptions()._UFuncOutputCastingError(ufunc, casting, np.dtype(from_), np.dtype(to), i)
 
 
 _loops: dict = {}
@@ -245,3 +234,44 @@ def write_out(ufunc, o, res, casting="same_kind", where=True, i=0):
         res = apply("where", where, res, o)
     assign(o, res)
     return o
+
+
+# ------------------------------------------------------------------- the namespace's ufuncs
+def _with_keywords(name, inputs, out, kw):
+    """The namespace's ``name(*inputs, out=..., where=..., dtype=...)``: NumPy's keyword rules
+    (``call``), the host's NumPy where the device cannot decide."""
+    uf = getattr(np, name, None)
+    kw = dict(kw, out=out) if out is not None else dict(kw)
+    if not isinstance(uf, np.ufunc):
+        raise TypeError(f"{name}() got unexpected keyword arguments {sorted(kw)}")
+    try:
+        return call(uf, name, inputs, dict(kw))
+    except NoDeviceImpl:
+        return host_fallback(uf, name, inputs, kw)
+
+
+def _make(name):
+    nin = _ops.OPS[name].nin
+
+    if nin == 1:
+        def f(x, /, out=None, **kw):
+            if out is None and not kw:
+                return apply(name, x)
+            return _with_keywords(name, (x,), out, kw)
+    else:
+        def f(x1, x2, /, out=None, **kw):
+            if out is None and not kw:
+                return apply(name, x1, x2)
+            return _with_keywords(name, (x1, x2), out, kw)
+    f.__name__ = name
+    f.__doc__ = f"Elementwise ``{name}`` on the GPU (NumPy semantics and keywords); lazy until its value is needed."
+    return f
+
+
+_SKIP = {"where", "real", "imag", "conj"}
+FUNCTIONS = {name: _make(name) for name in _ops.OPS if name not in _SKIP}
+FUNCTIONS.update(where=where, real=real, imag=imag, conj=conj)
+for _alias, _name in _ops.ALIASES.items():
+    FUNCTIONS.setdefault(_alias, FUNCTIONS[_name])
+globals().update(FUNCTIONS)
+__all__ = sorted(FUNCTIONS)

@@ -10,6 +10,9 @@ import numpy as np
 from . import _dtypes as dt
 from ._array import GpuArray
 from ._elementwise import apply, as_operand, assign
+from ._creation import asarray
+from ._manipulation import normalize_axes
+from ._reductions import all as _all
 
 _PY = (bool, int, float, complex)
 
@@ -32,8 +35,6 @@ def size(a, axis=None) -> int:
         return np.size(a, axis)
     if axis is None:
         return a.size
-    from ._manipulation import normalize_axes
-
     n = 1
     for ax in normalize_axes(axis, a.ndim):
         n *= a.shape[ax]
@@ -73,8 +74,6 @@ def isreal(x):
 # ------------------------------------------------------------------------------ copies
 def copy(a, order="K", subok=False):
     """A new array with a's values (one fused copy kernel)."""
-    from ._creation import asarray
-
     return asarray(a, copy=True)
 
 
@@ -138,11 +137,7 @@ def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 
 def _all_true(mask: GpuArray) -> bool:
-    """One bool read back: the device reduction when available, else the mask itself."""
-    try:
-        from ._reductions import all as _all
-    except ImportError:  # no reductions module: read the mask
-        return builtins.bool(mask.get().all())
+    """One bool read back: the device reduction."""
     return builtins.bool(_all(mask))
 
 

@@ -18,11 +18,12 @@ import pytest
 
 import gpuarray as ga
 from gpuarray import _array, _elementwise, _linalg, _product
+from gpuarray._kernels import matmul as _matmul
 from gpuarray._kernels import reduce as _reduce_codegen
 from gpuarray._kernels import codegen as _codegen
 from gpuarray._device import runtime as _runtime
 
-FILES = {m.__file__ for m in (_runtime, _codegen, _reduce_codegen, _elementwise, _array, _linalg, _product)}
+FILES = {m.__file__ for m in (_runtime, _codegen, _reduce_codegen, _elementwise, _array, _linalg, _matmul, _product)}
 SAMPLES = int(os.environ.get("GPUARRAY_INTERRUPT_SAMPLES", "40"))
 FULL = os.environ.get("GPUARRAY_INTERRUPT_SWEEP", "") == "all"
 

@@ -14,6 +14,8 @@ from numpy.lib.array_utils import normalize_axis_tuple
 
 from .._array import GpuArray
 from .._graph import Leaf
+from .._creation import asarray
+from .._graph import contiguous_strides
 
 __all__ = ["as_strided", "sliding_window_view"]
 
@@ -21,8 +23,6 @@ __all__ = ["as_strided", "sliding_window_view"]
 def _device(x) -> GpuArray:
     if isinstance(x, GpuArray):
         return x
-    from .._creation import asarray
-
     return asarray(x)
 
 
@@ -57,8 +57,6 @@ def as_strided(x, shape=None, strides=None, subok=False, writeable=True):
     if strides is None:
         estrides = leaf.strides if shape == leaf.shape else None
         if estrides is None:
-            from .._graph import contiguous_strides
-
             estrides = contiguous_strides(shape)
     else:
         strides = tuple(operator.index(s) for s in strides)

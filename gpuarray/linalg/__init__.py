@@ -21,6 +21,9 @@ from .._linalg import outer as _outer
 from .._linalg import tensordot as _tensordot
 from .._linalg import trace as _trace
 from .._manipulation import _axis, diagonal as _diagonal, moveaxis, normalize_axes, reshape
+from .._creation import empty, eye
+from .._graph import Leaf, broadcast_shapes
+from .._manipulation import broadcast_to
 
 LinAlgError = np.linalg.LinAlgError
 
@@ -50,9 +53,6 @@ def diagonal(x, /, *, offset=0):
 
 def cross(x1, x2, /, *, axis=-1):
     """Cross product of 3-element vectors along ``axis`` (broadcast over the other dims)."""
-    from .._creation import empty
-    from .._graph import broadcast_shapes
-
     a, b = _arr(x1), _arr(x2)
     if a.ndim == 0 or b.ndim == 0 or a.shape[axis] != 3 or b.shape[axis] != 3:
         na = a.shape[axis] if a.ndim else 0
@@ -84,9 +84,6 @@ def multi_dot(arrays, *, out=None):
 
 def matrix_power(a, n):
     """a raised to the integer power n by repeated squaring (GPU matmuls; n < 0 inverts first)."""
-    from .._creation import eye
-    from .._manipulation import broadcast_to
-
     a = _arr(a)
     if a.ndim < 2:
         raise LinAlgError(f"{a.ndim}-dimensional array given. Array must be at least two-dimensional")
@@ -121,8 +118,6 @@ def _float_dtype(d):
 
 def _real_pairs(x: GpuArray) -> GpuArray:
     """A complex array's interleaved storage seen as real (re, im) pairs along a new last axis."""
-    from .._graph import Leaf
-
     leaf = x._leaf()
     return GpuArray(Leaf(leaf.storage, dt.real_of(x.dtype), leaf.shape + (2,),
                          tuple(2 * s for s in leaf.strides) + (1,), 2 * leaf.offset))
