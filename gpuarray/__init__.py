@@ -20,7 +20,7 @@ from ._array import GpuArray
 from ._dtypes import result_type
 from ._device.errors import (DeviceLostError, FallbackError, FallbackWarning, GpuArrayError, KernelError,
                              OutOfMemoryError, SizeLimitError)
-from ._fallback import get_fallback, set_fallback
+from ._device.fallback import get_fallback, set_fallback
 from ._info import Device, __array_namespace_info__
 from ._device import runtime as _runtime
 from ._device.runtime import devices

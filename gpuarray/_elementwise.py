@@ -11,7 +11,7 @@ from . import _errstate, _ops
 from ._device import runtime as _runtime
 from ._array import GpuArray, from_host, register_reader
 from ._convert import asarray
-from ._fallback import host_call
+from ._device.fallback import host_call
 from ._kernels.codegen import check_expression, evaluate_into
 from ._graph import MAX_NODES, Cast, Const, Ew, Leaf, broadcast_shapes, dag_size, new_leaf
 

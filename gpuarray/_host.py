@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _fallback
+from ._device import fallback as _fallback
 from ._array import GpuArray
 from ._creation import asarray
 from ._elementwise import assign

@@ -22,7 +22,7 @@ from ._product import Product, diagonal_terms, lazy
 from ._array import from_host
 from ._creation import asarray
 from ._elementwise import apply, assign, astype
-from ._fallback import host_call
+from ._device.fallback import host_call
 from ._manipulation import _axis, broadcast_to, diagonal, moveaxis, permute_dims, ravel, reshape
 from ._reductions import sum as _sum, sum as rsum
 

@@ -21,7 +21,7 @@ from ._graph import Iota, Leaf, broadcast_shapes as _broadcast_shapes, contiguou
 from ._product import Product, diagonal_terms
 from ._creation import asarray, zeros
 from ._elementwise import assign
-from ._fallback import host_call
+from ._device.fallback import host_call
 from ._indexing import basic_view
 
 

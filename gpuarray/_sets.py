@@ -23,7 +23,7 @@ from ._graph import Cast, new_leaf
 from ._advanced import contiguous, mask_coords
 from ._creation import asarray, full, ones
 from ._elementwise import apply
-from ._fallback import host_call
+from ._device.fallback import host_call
 from ._manipulation import concat, reshape
 from ._reductions import cumsum
 from ._searching import searchsorted

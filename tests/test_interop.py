@@ -10,7 +10,7 @@ import pytest
 from conftest import HAS64, assert_same, sample
 
 import gpuarray as ga
-from gpuarray import _fallback
+from gpuarray._device import fallback as _fallback
 
 F = np.float32
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import _dtypes as dt
 from .._array import GpuArray
-from .._fallback import host_call
+from .._device.fallback import host_call
 from .._creation import arange, asarray
 from .._elementwise import apply
 from .._info import check_device

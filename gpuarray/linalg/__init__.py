@@ -15,7 +15,7 @@ import numpy as np
 from .. import _dtypes as dt
 from .._array import GpuArray, from_host
 from .._elementwise import apply, astype
-from .._fallback import host_call
+from .._device.fallback import host_call
 from .._linalg import _arr, matmul, matrix_transpose, reduce_axes, vecdot
 from .._linalg import outer as _outer
 from .._linalg import tensordot as _tensordot

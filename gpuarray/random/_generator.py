@@ -13,7 +13,7 @@ import operator
 import numpy as np
 
 from .. import _dtypes as dt
-from .. import _fallback
+from .._device import fallback as _fallback
 from .._device import runtime as _runtime
 from .._array import GpuArray
 from .._creation import asarray

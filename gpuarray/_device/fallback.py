@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import warnings
 
-from ._device import stats as _stats
-from ._device.errors import FallbackError, FallbackWarning
+from . import stats as _stats
+from .errors import FallbackError, FallbackWarning
 
 _policy = "warn"
 _warned: set[str] = set()
