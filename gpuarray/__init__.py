@@ -11,13 +11,13 @@ import sys as _sys
 
 import numpy as _np
 
-from . import _dtypes
+from ._graph import dtypes as _dtypes
 from . import _methods  # noqa: F401 (installs GpuArray's operators and methods)
 from . import (_advanced, _api_extras, _creation, _dask, _dtype_functions, _elementwise, _grids, _interop,
                _linalg, _manipulation, _memory, _namespace_numpy, _reductions, _searching, _sets, _sorting,
                _ufunc, _utility)
 from ._array import GpuArray
-from ._dtypes import result_type
+from ._graph.dtypes import result_type
 from ._device.errors import (DeviceLostError, FallbackError, FallbackWarning, GpuArrayError, KernelError,
                              OutOfMemoryError, SizeLimitError)
 from ._device.fallback import get_fallback, set_fallback

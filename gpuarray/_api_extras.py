@@ -5,7 +5,7 @@ import operator
 
 import numpy as np
 
-from . import _dtypes as dt
+from ._graph import dtypes as dt
 from ._array import GpuArray
 from ._creation import asarray
 from ._elementwise import apply

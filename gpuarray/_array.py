@@ -13,10 +13,10 @@ from weakref import ref as _weakref
 
 import numpy as np
 
-from . import _dtypes as dt
+from ._graph import dtypes as dt
 from ._device import runtime as _runtime
 from ._kernels.codegen import evaluate_into
-from ._graph import Const, Leaf, broadcast_shapes, contiguous_strides, new_leaf
+from ._graph.nodes import Const, Leaf, broadcast_shapes, contiguous_strides, new_leaf
 
 
 def register_reader(arr, storages) -> None:

@@ -6,11 +6,11 @@ import builtins
 
 import numpy as np
 
-from . import _dtypes as dt
+from ._graph import dtypes as dt
 from ._array import GpuArray, from_host
 from ._device.errors import HostDataError
 from ._device.handle import check_device
-from ._graph import new_leaf
+from ._graph.nodes import new_leaf
 
 
 def _check_device(device):

@@ -9,10 +9,10 @@ import operator
 
 import numpy as np
 
-from . import _dtypes as dt
+from ._graph import dtypes as dt
 from ._array import GpuArray
 from ._kernels.codegen import evaluate_into
-from ._graph import Cast, Const, Ew, Iota, Leaf, new_leaf
+from ._graph.nodes import Cast, Const, Ew, Iota, Leaf, new_leaf
 from ._convert import _check_device, _host_array, _ndmin, asarray  # noqa: F401 (asarray is this module's)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _dtypes as dt
+from ._graph import dtypes as dt
 from ._array import GpuArray
 from ._creation import asarray
 from ._elementwise import as_operand, astype as _astype

@@ -6,11 +6,11 @@ import operator
 
 import numpy as np
 
-from . import _dtypes as dt
+from ._graph import dtypes as dt
 from ._array import GpuArray
 from ._creation import _check_device, _eval_new, _is_scalar, asarray
 from ._elementwise import apply
-from ._graph import Cast, Const, Ew, Iota, broadcast_shapes
+from ._graph.nodes import Cast, Const, Ew, Iota, broadcast_shapes
 from ._manipulation import broadcast_arrays, moveaxis, reshape
 
 

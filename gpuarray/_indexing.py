@@ -9,7 +9,7 @@ import operator
 import numpy as np
 
 from ._array import GpuArray
-from ._graph import Leaf
+from ._graph.nodes import Leaf
 
 
 def _is_basic(k) -> bool:

@@ -23,7 +23,8 @@ import inspect
 import numpy as np
 
 from ._device import fallback as _fallback
-from . import _ops, _reductions, _ufunc
+from ._graph import ops as _ops
+from . import _reductions, _ufunc
 from ._array import GpuArray
 from ._device.errors import HostDataError
 from ._host import MUTATES, host_fallback, to_device, to_host  # noqa: F401 (re-exported)

@@ -13,10 +13,10 @@ import operator
 
 import numpy as np
 
-from . import _dtypes as dt
+from ._graph import dtypes as dt
 from ._array import GpuArray
 from ._device import runtime as _runtime
-from ._graph import Leaf, broadcast_shapes, broadcast_strides, contiguous_strides, new_leaf
+from ._graph.nodes import Leaf, broadcast_shapes, broadcast_strides, contiguous_strides, new_leaf
 from ._kernels.matmul import _merge, contract_into
 from ._product import Product, diagonal_terms, lazy
 from ._array import from_host

@@ -14,10 +14,10 @@ import numpy as np
 from numpy.exceptions import AxisError
 
 from ._kernels import codegen as _codegen
-from . import _dtypes as dt
+from ._graph import dtypes as dt
 from ._advanced import I32, Take, embed, offset_expr
 from ._array import GpuArray, from_host
-from ._graph import Iota, Leaf, broadcast_shapes as _broadcast_shapes, contiguous_strides, new_leaf
+from ._graph.nodes import Iota, Leaf, broadcast_shapes as _broadcast_shapes, contiguous_strides, new_leaf
 from ._product import Product, diagonal_terms
 from ._creation import asarray, zeros
 from ._elementwise import assign

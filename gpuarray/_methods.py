@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _dtypes as dt
+from ._graph import dtypes as dt
 from ._advanced import getitem, nonzero, setitem
 from ._array import GpuArray
 from ._creation import asarray, full

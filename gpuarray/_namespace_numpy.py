@@ -22,7 +22,7 @@ import sys
 
 import numpy as np
 
-from . import _dtypes as dt
+from ._graph import dtypes as dt
 from . import _printing
 from ._array import GpuArray
 from ._interop import host_fallback, to_host

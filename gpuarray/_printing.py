@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._graph import Leaf
+from ._graph.nodes import Leaf
 from ._array import GpuArray
 
 try:

@@ -17,11 +17,11 @@ import warnings
 
 import numpy as np
 
-from . import _dtypes as dt
+from ._graph import dtypes as dt
 from ._kernels import reduce as rc
 from ._array import GpuArray
-from ._graph import MAX_REDUCE_NODES, Cast, contiguous_strides, new_leaf
-from ._memo import Memo
+from ._graph.nodes import MAX_REDUCE_NODES, Cast, contiguous_strides, new_leaf
+from ._graph.memo import Memo
 from ._creation import asarray
 from ._elementwise import apply, assign, check_writeable, flush_readers
 from ._indexing import basic_view

@@ -11,11 +11,11 @@ import numpy as np
 from ._kernels import wgsl_lib as _wgsl_lib
 from ._kernels import codegen as _codegen
 from ._device import runtime as _runtime
-from . import _dtypes as dt
+from ._graph import dtypes as dt
 from ._advanced import (_Adv, check_host_index, contiguous, embed, gather, mask_coords, nonzero as _nonzero,
                         offset_expr)
 from ._array import GpuArray, from_host
-from ._graph import Cast, Const, Ew, Iota, Leaf, broadcast_shapes, new_leaf
+from ._graph.nodes import Cast, Const, Ew, Iota, Leaf, broadcast_shapes, new_leaf
 from ._advanced import _wrap_negative, advanced_setitem, check_device_index
 from ._creation import asarray
 from ._elementwise import apply, as_operand, assign, astype

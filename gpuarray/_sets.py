@@ -17,9 +17,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import _dtypes as dt
+from ._graph import dtypes as dt
 from ._array import GpuArray
-from ._graph import Cast, new_leaf
+from ._graph.nodes import Cast, new_leaf
 from ._advanced import contiguous, mask_coords
 from ._creation import asarray, full, ones
 from ._elementwise import apply

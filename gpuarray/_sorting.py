@@ -26,9 +26,9 @@ import numpy as np
 
 from ._kernels import codegen as _codegen
 from ._device import runtime as _runtime
-from . import _dtypes as dt
+from ._graph import dtypes as dt
 from ._array import GpuArray
-from ._graph import Cast, Iota, Leaf, new_leaf
+from ._graph.nodes import Cast, Iota, Leaf, new_leaf
 from ._advanced import contiguous, embed, gather, offset_expr
 from ._creation import asarray, full, zeros
 from ._elementwise import apply, assign, astype

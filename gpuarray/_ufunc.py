@@ -22,15 +22,15 @@ import warnings
 
 import numpy as np
 
-from . import _dtypes as dt
-from . import _errstate
+from ._graph import dtypes as dt
+from ._graph import errstate as _errstate
 from ._array import GpuArray
 from ._creation import zeros
-from . import _ops
+from ._graph import ops as _ops
 from ._elementwise import (_exceptions, apply, as_operand, assign, astype, conj, imag,  # noqa: F401
                           output_casting_error, real, where)
 from ._host import host_fallback
-from ._ops import no_loop
+from ._graph.ops import no_loop
 
 _CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
 _ORDERS = ("C", "F", "A", "K", None)

@@ -7,7 +7,7 @@ import builtins
 
 import numpy as np
 
-from . import _dtypes as dt
+from ._graph import dtypes as dt
 from ._array import GpuArray
 from ._elementwise import apply, as_operand, assign
 from ._creation import asarray

@@ -22,10 +22,10 @@ from __future__ import annotations
 import math
 import struct
 
-from .. import _dtypes as dt
+from .._graph import dtypes as dt
 from .._device import runtime as _runtime
 from .._device import trusted as _trusted
-from .._graph import Leaf, contiguous_strides, new_leaf
+from .._graph.nodes import Leaf, contiguous_strides, new_leaf
 from . import wgsl_lib as _wgsl_lib
 from .codegen import LIT, SUFFIX, binding_decls, cast_expr, load_fn, store_fn
 

@@ -27,13 +27,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _dtypes as dt
+from .._graph import dtypes as dt
 from . import wgsl_lib as _wgsl_lib
 from .._device import runtime as _runtime
 from .codegen import (EMIT, GROUP_LANES, LIT, SUFFIX, Plan, binding_decls, cast_expr, collapse_dims, const_expr,
                       const_words, load_fn, op_expr, param_bytes, store_fn)
-from .._graph import Leaf, contiguous_strides, new_leaf
-from .._memo import Memo
+from .._graph.nodes import Leaf, contiguous_strides, new_leaf
+from .._graph.memo import Memo
 
 WG = _runtime.WORKGROUP
 THREAD_MAX_RED = 32  # reductions this short always use one thread per output

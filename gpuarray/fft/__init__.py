@@ -14,7 +14,7 @@ import operator
 
 import numpy as np
 
-from .. import _dtypes as dt
+from .._graph import dtypes as dt
 from .._array import GpuArray
 from .._device.fallback import host_call
 from .._creation import arange, asarray

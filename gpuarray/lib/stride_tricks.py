@@ -13,9 +13,9 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
 from .._array import GpuArray
-from .._graph import Leaf
+from .._graph.nodes import Leaf
 from .._creation import asarray
-from .._graph import contiguous_strides
+from .._graph.nodes import contiguous_strides
 
 __all__ = ["as_strided", "sliding_window_view"]
 

@@ -12,7 +12,7 @@ import operator
 
 import numpy as np
 
-from .. import _dtypes as dt
+from .._graph import dtypes as dt
 from .._array import GpuArray, from_host
 from .._elementwise import apply, astype
 from .._device.fallback import host_call
@@ -22,7 +22,7 @@ from .._linalg import tensordot as _tensordot
 from .._linalg import trace as _trace
 from .._manipulation import _axis, diagonal as _diagonal, moveaxis, normalize_axes, reshape
 from .._creation import empty, eye
-from .._graph import Leaf, broadcast_shapes
+from .._graph.nodes import Leaf, broadcast_shapes
 from .._manipulation import broadcast_to
 
 LinAlgError = np.linalg.LinAlgError

@@ -12,12 +12,12 @@ import operator
 
 import numpy as np
 
-from .. import _dtypes as dt
+from .._graph import dtypes as dt
 from .._device import fallback as _fallback
 from .._device import runtime as _runtime
 from .._array import GpuArray
 from .._creation import asarray
-from .._graph import Cast, broadcast_shapes
+from .._graph.nodes import Cast, broadcast_shapes
 from .._kernels.random import Rand, int_node_dtype, per_block, split64
 from .._elementwise import apply
 

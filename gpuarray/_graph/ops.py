@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import _dtypes as dt
+from . import dtypes as dt
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _dtypes
-from ._ops import lookup
+from . import dtypes as _dtypes
+from .ops import lookup
 
 try:
     from numpy._core._ufunc_config import _extobj_contextvar as _STATE

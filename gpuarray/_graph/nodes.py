@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._device import runtime as _runtime
+from .._device import runtime as _runtime
 
 MAX_NODES = 128  # larger expressions materialize a subexpression first (bounded kernel size)
 # (each evaluation costs the host a fixed ~50-80 us of recording: a chain of small dependent ops

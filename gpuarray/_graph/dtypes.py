@@ -8,7 +8,7 @@ holds and code written for NumPy keeps working.
 from __future__ import annotations
 
 import numpy as np
-from ._device import runtime as _runtime
+from .._device import runtime as _runtime
 
 bool_ = np.dtype(np.bool_)
 int8, int16, int32, int64 = (np.dtype(t) for t in (np.int8, np.int16, np.int32, np.int64))
