@@ -18,7 +18,7 @@ import re
 from string import Template
 from .._device import runtime as _runtime
 
-WGSL_DIR = pathlib.Path(__file__).parent.parent / "wgsl"
+WGSL_DIR = pathlib.Path(__file__).parent / "wgsl"
 _CALL = re.compile(r"\b((?:ga|GA)_\w+)\b")
 _FN = re.compile(r"fn\s+(ga_\w+)\s*\(")
 _COMMENT = re.compile(r"//[^\n]*")
