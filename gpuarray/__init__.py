@@ -13,10 +13,11 @@ import numpy as _np
 
 from ._graph import dtypes as _dtypes
 from . import _methods  # noqa: F401 (installs GpuArray's operators and methods)
-from . import (_advanced, _api_extras, _creation, _dask, _dtype_functions, _elementwise, _grids, _interop,
-               _linalg, _manipulation, _memory, _namespace_numpy, _reductions, _searching, _sets, _sorting,
-               _ufunc, _utility)
-from ._array import GpuArray
+from . import (_advanced, _api_extras, _creation, _dask, _dtype_functions, _grids, _interop, _linalg,
+               _manipulation, _memory, _namespace_numpy, _reductions, _searching, _sets, _sorting, _ufunc,
+               _utility)
+from ._lazy import elementwise as _elementwise
+from ._lazy.array import GpuArray
 from ._graph.dtypes import result_type
 from ._device.errors import (DeviceLostError, FallbackError, FallbackWarning, GpuArrayError, KernelError,
                              OutOfMemoryError, SizeLimitError)

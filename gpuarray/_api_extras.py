@@ -6,9 +6,9 @@ import operator
 import numpy as np
 
 from ._graph import dtypes as dt
-from ._array import GpuArray
+from ._lazy.array import GpuArray
 from ._creation import asarray
-from ._elementwise import apply
+from ._lazy.elementwise import apply
 from ._manipulation import _axis, broadcast_to, concat
 
 

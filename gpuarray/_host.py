@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from ._device import fallback as _fallback
-from ._array import GpuArray
+from ._lazy.array import GpuArray
 from ._creation import asarray
-from ._elementwise import assign
+from ._lazy.elementwise import assign
 
 __all__: list[str] = []
 

@@ -8,7 +8,7 @@ import operator
 
 import numpy as np
 
-from ._array import GpuArray
+from ._lazy.array import GpuArray
 from ._graph.nodes import Leaf
 
 

@@ -16,11 +16,11 @@ from numpy.exceptions import AxisError
 from ._kernels import codegen as _codegen
 from ._graph import dtypes as dt
 from ._advanced import I32, Take, embed, offset_expr
-from ._array import GpuArray, from_host
+from ._lazy.array import GpuArray, from_host
 from ._graph.nodes import Iota, Leaf, broadcast_shapes as _broadcast_shapes, contiguous_strides, new_leaf
-from ._product import Product, diagonal_terms
+from ._lazy.product import Product, diagonal_terms
 from ._creation import asarray, zeros
-from ._elementwise import assign
+from ._lazy.elementwise import assign
 from ._device.fallback import host_call
 from ._indexing import basic_view
 

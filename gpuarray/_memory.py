@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._array import GpuArray
+from ._lazy.array import GpuArray
 from ._graph.nodes import Leaf
 
 __all__ = ["may_share_memory", "shares_memory"]

@@ -12,9 +12,9 @@ import numpy as np
 
 from ._graph import dtypes as dt
 from ._advanced import getitem, nonzero, setitem
-from ._array import GpuArray
+from ._lazy.array import GpuArray
 from ._creation import asarray, full
-from ._elementwise import apply, apply_inplace, astype, clip, conj, copy_array, imag, real, round
+from ._lazy.elementwise import apply, apply_inplace, astype, clip, conj, copy_array, imag, real, round
 from ._info import check_device, default_device
 from ._interop import array_function, array_ufunc, namespace
 from ._linalg import dot, matmul, trace_method

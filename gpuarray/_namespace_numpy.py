@@ -24,9 +24,9 @@ import numpy as np
 
 from ._graph import dtypes as dt
 from . import _printing
-from ._array import GpuArray
+from ._lazy.array import GpuArray
 from ._interop import host_fallback, to_host
-from ._elementwise import apply, as_operand, assign
+from ._lazy.elementwise import apply, as_operand, assign
 
 _NoValue = getattr(np, "_NoValue", None)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._graph.nodes import Leaf
-from ._array import GpuArray
+from ._lazy.array import GpuArray
 
 try:
     from numpy._core import arrayprint as _arrayprint

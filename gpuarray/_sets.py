@@ -18,11 +18,11 @@ from typing import NamedTuple
 import numpy as np
 
 from ._graph import dtypes as dt
-from ._array import GpuArray
+from ._lazy.array import GpuArray
 from ._graph.nodes import Cast, new_leaf
 from ._advanced import contiguous, mask_coords
 from ._creation import asarray, full, ones
-from ._elementwise import apply
+from ._lazy.elementwise import apply
 from ._device.fallback import host_call
 from ._manipulation import concat, reshape
 from ._reductions import cumsum

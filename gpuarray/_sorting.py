@@ -27,11 +27,11 @@ import numpy as np
 from ._kernels import codegen as _codegen
 from ._device import runtime as _runtime
 from ._graph import dtypes as dt
-from ._array import GpuArray
+from ._lazy.array import GpuArray
 from ._graph.nodes import Cast, Iota, Leaf, new_leaf
 from ._advanced import contiguous, embed, gather, offset_expr
 from ._creation import asarray, full, zeros
-from ._elementwise import apply, assign, astype
+from ._lazy.elementwise import apply, assign, astype
 from ._manipulation import moveaxis, reshape
 from ._reductions import _axes, any as rany, count_nonzero
 

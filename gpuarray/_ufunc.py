@@ -24,11 +24,11 @@ import numpy as np
 
 from ._graph import dtypes as dt
 from ._graph import errstate as _errstate
-from ._array import GpuArray
+from ._lazy.array import GpuArray
 from ._creation import zeros
 from ._graph import ops as _ops
-from ._elementwise import (_exceptions, apply, as_operand, assign, astype, conj, imag,  # noqa: F401
-                          output_casting_error, real, where)
+from ._lazy.elementwise import (_exceptions, apply, as_operand, assign, astype, conj, imag, output_casting_error,
+                                real, where)
 from ._host import host_fallback
 from ._graph.ops import no_loop
 

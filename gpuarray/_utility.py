@@ -8,8 +8,8 @@ import builtins
 import numpy as np
 
 from ._graph import dtypes as dt
-from ._array import GpuArray
-from ._elementwise import apply, as_operand, assign
+from ._lazy.array import GpuArray
+from ._lazy.elementwise import apply, as_operand, assign
 from ._creation import asarray
 from ._manipulation import normalize_axes
 from ._reductions import all as _all

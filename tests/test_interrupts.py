@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 
 import gpuarray as ga
-from gpuarray import _array, _elementwise, _linalg, _product
+from gpuarray._lazy import array as _array, elementwise as _elementwise, product as _product
+from gpuarray import _linalg
 from gpuarray._kernels import matmul as _matmul
 from gpuarray._kernels import reduce as _reduce_codegen
 from gpuarray._kernels import codegen as _codegen

@@ -5,7 +5,7 @@ Usage: python bench/probes/hostcost_probe.py [out.json]"""
 import json, math, os, sys, time, functools
 sys.path.insert(0, os.getcwd())
 import gpuarray as ga
-from gpuarray import _elementwise as E
+from gpuarray._lazy import elementwise as E
 from gpuarray._kernels import reduce as RC
 from gpuarray._kernels import codegen as _codegen
 from gpuarray._device import runtime as _runtime
@@ -115,7 +115,7 @@ wrap(_codegen.Plan, "finish", "Plan.finish")
 wrap(RC.ReducePlan, "finish", "ReducePlan.finish")
 wrap(RC.MultiReducePlan, "__init__", "MultiReducePlan.init")
 wrap(dev, "kernel", "kernel lookup")
-import gpuarray._array as A
+from gpuarray._lazy import array as A
 wrap(A, "evaluate_into", "evaluate_into(_leaf)")
 for name, loop, T in [("montecarlo", mc_loop, 256), ("nlms", nlms_loop, 200)]:
     loop()

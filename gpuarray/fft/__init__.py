@@ -15,10 +15,10 @@ import operator
 import numpy as np
 
 from .._graph import dtypes as dt
-from .._array import GpuArray
+from .._lazy.array import GpuArray
 from .._device.fallback import host_call
 from .._creation import arange, asarray
-from .._elementwise import apply
+from .._lazy.elementwise import apply
 from .._info import check_device
 from .._manipulation import roll
 

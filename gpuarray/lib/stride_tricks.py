@@ -12,7 +12,7 @@ import operator
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
-from .._array import GpuArray
+from .._lazy.array import GpuArray
 from .._graph.nodes import Leaf
 from .._creation import asarray
 from .._graph.nodes import contiguous_strides

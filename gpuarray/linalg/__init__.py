@@ -13,8 +13,8 @@ import operator
 import numpy as np
 
 from .._graph import dtypes as dt
-from .._array import GpuArray, from_host
-from .._elementwise import apply, astype
+from .._lazy.array import GpuArray, from_host
+from .._lazy.elementwise import apply, astype
 from .._device.fallback import host_call
 from .._linalg import _arr, matmul, matrix_transpose, reduce_axes, vecdot
 from .._linalg import outer as _outer

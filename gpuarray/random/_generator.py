@@ -15,11 +15,11 @@ import numpy as np
 from .._graph import dtypes as dt
 from .._device import fallback as _fallback
 from .._device import runtime as _runtime
-from .._array import GpuArray
+from .._lazy.array import GpuArray
 from .._creation import asarray
 from .._graph.nodes import Cast, broadcast_shapes
 from .._kernels.random import Rand, int_node_dtype, per_block, split64
-from .._elementwise import apply
+from .._lazy.elementwise import apply
 
 _U64 = (1 << 64) - 1
 

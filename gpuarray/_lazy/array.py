@@ -13,10 +13,10 @@ from weakref import ref as _weakref
 
 import numpy as np
 
-from ._graph import dtypes as dt
-from ._device import runtime as _runtime
-from ._kernels.codegen import evaluate_into
-from ._graph.nodes import Const, Leaf, broadcast_shapes, contiguous_strides, new_leaf
+from .._graph import dtypes as dt
+from .._device import runtime as _runtime
+from .._kernels.codegen import evaluate_into
+from .._graph.nodes import Const, Leaf, broadcast_shapes, contiguous_strides, new_leaf
 
 
 def register_reader(arr, storages) -> None:
@@ -34,6 +34,7 @@ def register_reader(arr, storages) -> None:
 
 
 class GpuArray:
+    __module__ = "gpuarray"  # its public path (as NumPy's ndarray): what reprs and pickles name
     __slots__ = ("_node", "__weakref__")
     __array_priority__ = 100
 

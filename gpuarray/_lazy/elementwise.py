@@ -6,14 +6,14 @@ import numbers
 
 import numpy as np
 
-from ._graph import dtypes as dt
-from ._graph import errstate as _errstate, ops as _ops
-from ._device import runtime as _runtime
-from ._array import GpuArray, from_host, register_reader
-from ._convert import asarray
-from ._device.fallback import host_call
-from ._kernels.codegen import check_expression, evaluate_into
-from ._graph.nodes import MAX_NODES, Cast, Const, Ew, Leaf, broadcast_shapes, dag_size, new_leaf
+from .._graph import dtypes as dt
+from .._graph import errstate as _errstate, ops as _ops
+from .._device import runtime as _runtime
+from .array import GpuArray, from_host, register_reader
+from .convert import asarray
+from .._device.fallback import host_call
+from .._kernels.codegen import check_expression, evaluate_into
+from .._graph.nodes import MAX_NODES, Cast, Const, Ew, Leaf, broadcast_shapes, dag_size, new_leaf
 
 _PY_SCALARS = (bool, int, float, complex)
 # An operand whose expression has more than _HALF distinct nodes is evaluated first, so a kernel

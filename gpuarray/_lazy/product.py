@@ -30,14 +30,14 @@ from __future__ import annotations
 
 import weakref
 
-from ._kernels import codegen as _codegen
-from ._graph import dtypes as dt
-from ._kernels import wgsl_lib as _wgsl_lib
-from ._device import runtime as _runtime
-from ._array import GpuArray, register_reader
-from ._kernels.codegen import EMIT, Plan, binding_decls, cast_expr, index_code, load_fn, store_fn, wrap_expr
-from ._graph.nodes import Cast, Ew, Leaf, Node, contiguous_strides, new_leaf
-from ._kernels.matmul import contract_into
+from .._kernels import codegen as _codegen
+from .._graph import dtypes as dt
+from .._kernels import wgsl_lib as _wgsl_lib
+from .._device import runtime as _runtime
+from .array import GpuArray, register_reader
+from .._kernels.codegen import EMIT, Plan, binding_decls, cast_expr, index_code, load_fn, store_fn, wrap_expr
+from .._graph.nodes import Cast, Ew, Leaf, Node, contiguous_strides, new_leaf
+from .._kernels.matmul import contract_into
 
 
 HEAVY_NODES = 6  # epilogues with more nodes (or any library call) are not unrolled into every store

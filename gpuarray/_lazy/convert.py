@@ -6,11 +6,11 @@ import builtins
 
 import numpy as np
 
-from ._graph import dtypes as dt
-from ._array import GpuArray, from_host
-from ._device.errors import HostDataError
-from ._device.handle import check_device
-from ._graph.nodes import new_leaf
+from .._graph import dtypes as dt
+from .array import GpuArray, from_host
+from .._device.errors import HostDataError
+from .._device.handle import check_device
+from .._graph.nodes import new_leaf
 
 
 def _check_device(device):
@@ -81,4 +81,5 @@ def _ndmin(a, ndmin):
     return a
 
 
+asarray.__module__ = "gpuarray"  # its public path: pickled arrays (``__reduce__``) name it
 __all__: list[str] = []
