@@ -11,21 +11,20 @@ import sys as _sys
 
 import numpy as _np
 
-from ._graph import dtypes as _dtypes
-from . import _methods  # noqa: F401 (installs GpuArray's operators and methods)
-from . import (_advanced, _api_extras, _creation, _dask, _dtype_functions, _grids, _interop, _linalg,
-               _manipulation, _memory, _namespace_numpy, _reductions, _searching, _sets, _sorting, _ufunc,
-               _utility)
-from ._lazy import elementwise as _elementwise
-from ._lazy.array import GpuArray
-from ._graph.dtypes import result_type
+from ._api import methods as _methods  # noqa: F401 (installs GpuArray's operators and methods)
+from ._api import (advanced, creation, dask, dtype_functions, extras, grids, info, interop, linalg as _linalg,
+                   manipulation, memory, numpy_names, reductions, searching, sets, sorting, ufunc, utility)
+from ._api.info import Device, __array_namespace_info__
+from ._device import runtime as _runtime
 from ._device.errors import (DeviceLostError, FallbackError, FallbackWarning, GpuArrayError, KernelError,
                              OutOfMemoryError, SizeLimitError)
 from ._device.fallback import get_fallback, set_fallback
-from ._info import Device, __array_namespace_info__
-from ._device import runtime as _runtime
 from ._device.runtime import devices
 from ._device.stats import stats
+from ._graph import dtypes as _dtypes  # noqa: F401 (gpuarray._dtypes: the dtype facts)
+from ._graph.dtypes import result_type
+from ._lazy import elementwise
+from ._lazy.array import GpuArray
 
 __version__ = "0.1.0"
 __array_api_version__ = "2025.12"
@@ -65,16 +64,18 @@ def adapter_info() -> dict:
 
 
 # Each API module lists its public names in ``__all__``; they are re-exported here (a later
-# module's name wins over an earlier one's); the remaining NumPy names (``_namespace_numpy``: host
+# module's name wins over an earlier one's); the remaining NumPy names (``numpy_names``: host
 # fallbacks and small compositions) only where no module above provided the name
-_API_MODULES = (_creation, _grids, _elementwise, _ufunc, _manipulation, _reductions, _advanced, _linalg,
-                _sorting, _searching, _sets, _utility, _dtype_functions, _interop, _api_extras, _memory)
+_API_MODULES = (creation, grids, elementwise, ufunc, manipulation, reductions, advanced, _linalg, sorting,
+                searching, sets, utility, dtype_functions, interop, extras, memory)
 for _m in _API_MODULES:
     globals().update({_name: getattr(_m, _name) for _name in _m.__all__})
-for _name in _namespace_numpy.__all__:
-    globals().setdefault(_name, getattr(_namespace_numpy, _name))
-del _m, _name
+for _name in numpy_names.__all__:
+    globals().setdefault(_name, getattr(numpy_names, _name))
+del _m, _name, _API_MODULES, advanced, creation, dtype_functions, elementwise, extras, grids, info, manipulation, \
+    memory, numpy_names, reductions, searching, sets, sorting, ufunc, utility
 from . import fft, lib, linalg, random  # noqa: E402,F401 (after the re-exports: the subpackages win)
 
-_interop.bind_namespace(_sys.modules[__name__])  # NumPy functions on GpuArrays map onto this namespace
-_dask.install(_sys.modules[__name__])  # GpuArray as a dask chunk type, registered when dask.array is imported (never imports it)
+interop.bind_namespace(_sys.modules[__name__])  # NumPy functions on GpuArrays map onto this namespace
+dask.install(_sys.modules[__name__])  # GpuArray as a dask chunk type, registered when dask.array is imported
+del interop, dask

@@ -400,7 +400,7 @@ def test_unimplemented_function_fallback(rng, fresh_fallback):
 
 
 def test_fallback_converts_nested_arguments_and_tuple_results(rng, fresh_fallback):
-    from gpuarray._interop import host_fallback
+    from gpuarray._api.interop import host_fallback
 
     a, b = sample((2, 3), F, rng), sample((1, 3), F, rng)
     with ga.stats() as s:

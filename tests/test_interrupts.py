@@ -18,7 +18,7 @@ import pytest
 
 import gpuarray as ga
 from gpuarray._lazy import array as _array, elementwise as _elementwise, product as _product
-from gpuarray import _linalg
+from gpuarray._api import linalg as _linalg
 from gpuarray._kernels import matmul as _matmul
 from gpuarray._kernels import reduce as _reduce_codegen
 from gpuarray._kernels import codegen as _codegen

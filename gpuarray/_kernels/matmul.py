@@ -2,7 +2,7 @@
 ``out[..., m, n] = sum_k a[..., m, k] * b[..., k, n]`` over views whose batch dims agree (broadcast
 dims have stride 0). Operands are read through their own strides, offsets and dtypes (converted
 while loading), so transposes, slices, broadcasting and mixed dtypes cost no copies. An epilogue
-(``_product.Epilogue``, passed as ``epi``) is applied by the kernel as it stores each element.
+(``_lazy.product.Epilogue``, passed as ``epi``) is applied by the kernel as it stores each element.
 
 Kernels (wgsl/matmul_*.wgsl): a register-tiled one for float32/float64 products (``matmul_fast``:
 tile shapes per dtype and operand shape, split-K with a second reduction pass ``matmul_splitk``
@@ -107,7 +107,7 @@ def _step(step: str, ct) -> tuple[str, str]:
 def _common(adt, bdt, cdt, nb: int, helpers: str = "", epi=None) -> str:
     """The prologue every matmul kernel shares: bindings, typed loads of A and B converted to the
     compute type, the store of C, and the batch-index helpers (matmul_common.wgsl). With an
-    epilogue (``_product.EpiCode``) the store ``st`` applies it and binding 0 has the output's dtype."""
+    epilogue (``_lazy.product.EpiCode``) the store ``st`` applies it and binding 0 has the output's dtype."""
     w = dt.wgsl_type(cdt)
     if epi is None:
         bindings, store = binding_decls([(None, cdt, True), (None, adt, False), (None, bdt, False)]), store_fn(cdt)
@@ -496,7 +496,7 @@ def contract_into(out: Leaf, a: Leaf, b: Leaf, step: str = "dot", epi=None) -> N
 
     All three views share the batch shape ``out.shape[:-2]``. step: 'dot' (sum of products,
     in out's dtype), 'max' / 'min' (of a along k; b is ignored but bound).
-    epi: a ``_product.Epilogue``; ``out`` is then the product's layout as a contiguous result at
+    epi: a ``_lazy.product.Epilogue``; ``out`` is then the product's layout as a contiguous result at
     offset 0 over the epilogue output's buffer, and every kernel stores through the epilogue.
     """
     *batch, M, N = out.shape

@@ -1,11 +1,11 @@
 """GpuArray: a duck array whose data lives in a device buffer, or, while it is still an
-unevaluated expression, in a lazy node (see _graph). Everything here goes through the
+unevaluated expression, in a lazy node (see _graph/nodes.py). Everything here goes through the
 same graph: an eager result is just a node evaluated now.
 
 This module holds the array's data and evaluation (``_node``, ``_leaf()``, shape, dtype,
 strides, host transfers): every topic module imports it to make and recognize arrays. The
 operators and the methods that call the topic modules are installed on the class by
-``_methods``, the module above them."""
+``_api/methods.py``, above them."""
 from __future__ import annotations
 
 import sys
@@ -20,7 +20,7 @@ from .._graph.nodes import Const, Leaf, broadcast_shapes, contiguous_strides, ne
 
 
 def register_reader(arr, storages) -> None:
-    """Record that lazy ``arr`` reads ``storages`` (see ``_elementwise.flush_readers``)."""
+    """Record that lazy ``arr`` reads ``storages`` (see ``elementwise.flush_readers``)."""
     ref = _weakref(arr)
     k = id(arr)
     for st in storages:

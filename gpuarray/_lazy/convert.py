@@ -1,5 +1,5 @@
 """Host data into arrays: ``asarray`` (NumPy's conversion rules and dtypes, the device's dtypes),
-used by every module that takes array-like operands (``_elementwise.as_operand`` first)."""
+used by every module that takes array-like operands (``elementwise.as_operand`` first)."""
 from __future__ import annotations
 
 import builtins

@@ -21,7 +21,7 @@ views and the contraction layout, nothing recorded yet. What evaluation does dep
 
 A product is computed at most once: the buffer it went into is kept on the node (``leaf``), and the
 pending expressions that read the node are registered as readers of that buffer, so a later write
-into it evaluates them first (``_elementwise.flush_readers``).
+into it evaluates them first (``elementwise.flush_readers``).
 
 ``diagonal`` / ``trace`` of a product still pending read only what the diagonal needs: one
 reduction of ``X[i, k] * Y[k, i]`` over k (``diagonal_terms``), never the whole product.
@@ -155,7 +155,7 @@ def lazy(p: Product) -> GpuArray:
 
 
 def _readers(st) -> list:
-    """The live arrays registered as readers of a buffer (``_array.register_reader``)."""
+    """The live arrays registered as readers of a buffer (``array.register_reader``)."""
     out = []
     for r in list(st.readers.values()):
         arr = r() if isinstance(r, weakref.ref) else r

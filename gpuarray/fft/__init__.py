@@ -17,10 +17,10 @@ import numpy as np
 from .._graph import dtypes as dt
 from .._lazy.array import GpuArray
 from .._device.fallback import host_call
-from .._creation import arange, asarray
+from .._api.creation import arange, asarray
 from .._lazy.elementwise import apply
-from .._info import check_device
-from .._manipulation import roll
+from .._api.info import check_device
+from .._api.manipulation import roll
 
 _NORMS = ("backward", "ortho", "forward")
 

@@ -1,7 +1,7 @@
 """gpuarray.linalg: NumPy's ``numpy.linalg`` (and the array API ``linalg`` extension).
 
 Products, norms, traces, ``cross`` and ``matrix_power`` run on the device (through the strided
-contraction of ``gpuarray._linalg`` and elementwise kernels). Factorizations and solvers (det,
+contraction of ``gpuarray._api.linalg`` and elementwise kernels). Factorizations and solvers (det,
 inv, solve, cholesky, qr, svd, eigh, ...) run through the host's LAPACK as counted fallbacks:
 results come back to the device with NumPy's dtypes and result types.
 """
@@ -16,14 +16,14 @@ from .._graph import dtypes as dt
 from .._lazy.array import GpuArray, from_host
 from .._lazy.elementwise import apply, astype
 from .._device.fallback import host_call
-from .._linalg import _arr, matmul, matrix_transpose, reduce_axes, vecdot
-from .._linalg import outer as _outer
-from .._linalg import tensordot as _tensordot
-from .._linalg import trace as _trace
-from .._manipulation import _axis, diagonal as _diagonal, moveaxis, normalize_axes, reshape
-from .._creation import empty, eye
+from .._api.linalg import _arr, matmul, matrix_transpose, reduce_axes, vecdot
+from .._api.linalg import outer as _outer
+from .._api.linalg import tensordot as _tensordot
+from .._api.linalg import trace as _trace
+from .._api.manipulation import _axis, diagonal as _diagonal, moveaxis, normalize_axes, reshape
+from .._api.creation import empty, eye
 from .._graph.nodes import Leaf, broadcast_shapes
-from .._manipulation import broadcast_to
+from .._api.manipulation import broadcast_to
 
 LinAlgError = np.linalg.LinAlgError
 

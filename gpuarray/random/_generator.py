@@ -16,7 +16,7 @@ from .._graph import dtypes as dt
 from .._device import fallback as _fallback
 from .._device import runtime as _runtime
 from .._lazy.array import GpuArray
-from .._creation import asarray
+from .._api.creation import asarray
 from .._graph.nodes import Cast, broadcast_shapes
 from .._kernels.random import Rand, int_node_dtype, per_block, split64
 from .._lazy.elementwise import apply

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._device import fallback as _fallback
-from ._lazy.array import GpuArray
-from ._creation import asarray
-from ._lazy.elementwise import assign
+from .._device import fallback as _fallback
+from .._lazy.array import GpuArray
+from .creation import asarray
+from .._lazy.elementwise import assign
 
 __all__: list[str] = []
 

@@ -6,12 +6,12 @@ import operator
 
 import numpy as np
 
-from ._graph import dtypes as dt
-from ._lazy.array import GpuArray
-from ._creation import _check_device, _eval_new, _is_scalar, asarray
-from ._lazy.elementwise import apply
-from ._graph.nodes import Cast, Const, Ew, Iota, broadcast_shapes
-from ._manipulation import broadcast_arrays, moveaxis, reshape
+from .._graph import dtypes as dt
+from .._lazy.array import GpuArray
+from .creation import _check_device, _eval_new, _is_scalar, asarray
+from .._lazy.elementwise import apply
+from .._graph.nodes import Cast, Const, Ew, Iota, broadcast_shapes
+from .manipulation import broadcast_arrays, moveaxis, reshape
 
 
 def _linspace_dtype(start, stop):

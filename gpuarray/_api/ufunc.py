@@ -22,15 +22,15 @@ import warnings
 
 import numpy as np
 
-from ._graph import dtypes as dt
-from ._graph import errstate as _errstate
-from ._lazy.array import GpuArray
-from ._creation import zeros
-from ._graph import ops as _ops
-from ._lazy.elementwise import (_exceptions, apply, as_operand, assign, astype, conj, imag, output_casting_error,
-                                real, where)
-from ._host import host_fallback
-from ._graph.ops import no_loop
+from .._graph import dtypes as dt
+from .._graph import errstate as _errstate
+from .._lazy.array import GpuArray
+from .creation import zeros
+from .._graph import ops as _ops
+from .._lazy.elementwise import (_exceptions, apply, as_operand, assign, astype, conj, imag, output_casting_error,
+                                 real, where)
+from .host import host_fallback
+from .._graph.ops import no_loop
 
 _CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
 _ORDERS = ("C", "F", "A", "K", None)

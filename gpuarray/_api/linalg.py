@@ -13,18 +13,18 @@ import operator
 
 import numpy as np
 
-from ._graph import dtypes as dt
-from ._lazy.array import GpuArray
-from ._device import runtime as _runtime
-from ._graph.nodes import Leaf, broadcast_shapes, broadcast_strides, contiguous_strides, new_leaf
-from ._kernels.matmul import _merge, contract_into
-from ._lazy.product import Product, diagonal_terms, lazy
-from ._lazy.array import from_host
-from ._creation import asarray
-from ._lazy.elementwise import apply, assign, astype
-from ._device.fallback import host_call
-from ._manipulation import _axis, broadcast_to, diagonal, moveaxis, permute_dims, ravel, reshape
-from ._reductions import sum as _sum, sum as rsum
+from .._graph import dtypes as dt
+from .._lazy.array import GpuArray
+from .._device import runtime as _runtime
+from .._graph.nodes import Leaf, broadcast_shapes, broadcast_strides, contiguous_strides, new_leaf
+from .._kernels.matmul import _merge, contract_into
+from .._lazy.product import Product, diagonal_terms, lazy
+from .._lazy.array import from_host
+from .creation import asarray
+from .._lazy.elementwise import apply, assign, astype
+from .._device.fallback import host_call
+from .manipulation import _axis, broadcast_to, diagonal, moveaxis, permute_dims, ravel, reshape
+from .reductions import sum as _sum, sum as rsum
 
 _MATMUL_SIG = "(n?,k),(k,m?)->(n?,m?)"
 _VECDOT_SIG = "(n),(n)->()"

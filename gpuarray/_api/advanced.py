@@ -25,16 +25,16 @@ import operator
 
 import numpy as np
 
-from ._kernels import wgsl_lib as _wgsl_lib
-from ._kernels import codegen as _codegen
-from ._device import runtime as _runtime
-from ._graph import dtypes as dt
-from ._lazy.array import GpuArray, from_host
-from ._graph.nodes import Cast, Const, Ew, Iota, Leaf, Node, _union, broadcast_shapes, new_leaf
-from ._indexing import _is_basic, normalize_key
-from ._creation import asarray, zeros
-from ._lazy.elementwise import _reads_only_same_view, apply, as_operand, assign, flush_readers
-from ._indexing import basic_view
+from .._kernels import wgsl_lib as _wgsl_lib
+from .._kernels import codegen as _codegen
+from .._device import runtime as _runtime
+from .._graph import dtypes as dt
+from .._lazy.array import GpuArray, from_host
+from .._graph.nodes import Cast, Const, Ew, Iota, Leaf, Node, _union, broadcast_shapes, new_leaf
+from .indexing import _is_basic, normalize_key
+from .creation import asarray, zeros
+from .._lazy.elementwise import _reads_only_same_view, apply, as_operand, assign, flush_readers
+from .indexing import basic_view
 
 I32 = dt.int32
 _WG = _runtime.WORKGROUP

@@ -8,8 +8,8 @@ import operator
 
 import numpy as np
 
-from ._lazy.array import GpuArray
-from ._graph.nodes import Leaf
+from .._lazy.array import GpuArray
+from .._graph.nodes import Leaf
 
 
 def _is_basic(k) -> bool:

@@ -24,16 +24,16 @@ import string
 
 import numpy as np
 
-from ._kernels import codegen as _codegen
-from ._device import runtime as _runtime
-from ._graph import dtypes as dt
-from ._lazy.array import GpuArray
-from ._graph.nodes import Cast, Iota, Leaf, new_leaf
-from ._advanced import contiguous, embed, gather, offset_expr
-from ._creation import asarray, full, zeros
-from ._lazy.elementwise import apply, assign, astype
-from ._manipulation import moveaxis, reshape
-from ._reductions import _axes, any as rany, count_nonzero
+from .._kernels import codegen as _codegen
+from .._device import runtime as _runtime
+from .._graph import dtypes as dt
+from .._lazy.array import GpuArray
+from .._graph.nodes import Cast, Iota, Leaf, new_leaf
+from .advanced import contiguous, embed, gather, offset_expr
+from .creation import asarray, full, zeros
+from .._lazy.elementwise import apply, assign, astype
+from .manipulation import moveaxis, reshape
+from .reductions import _axes, any as rany, count_nonzero
 
 TILE = 512  # pairs per workgroup in the local kernel (two per thread)
 _WG = TILE // 2

@@ -7,12 +7,12 @@ import builtins
 
 import numpy as np
 
-from ._graph import dtypes as dt
-from ._lazy.array import GpuArray
-from ._lazy.elementwise import apply, as_operand, assign
-from ._creation import asarray
-from ._manipulation import normalize_axes
-from ._reductions import all as _all
+from .._graph import dtypes as dt
+from .._lazy.array import GpuArray
+from .._lazy.elementwise import apply, as_operand, assign
+from .creation import asarray
+from .manipulation import normalize_axes
+from .reductions import all as _all
 
 _PY = (bool, int, float, complex)
 

@@ -17,7 +17,7 @@ import sys
 import threading
 import warnings
 
-from ._lazy.array import GpuArray
+from .._lazy.array import GpuArray
 
 _lock = threading.Lock()
 _done = False

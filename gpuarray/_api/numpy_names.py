@@ -18,21 +18,20 @@ NumPy's IEEE values without its RuntimeWarnings; a state with 'raise' (or 'call'
 from __future__ import annotations
 
 import builtins
-import sys
 
 import numpy as np
 
-from ._graph import dtypes as dt
-from . import _printing
-from ._lazy.array import GpuArray
-from ._interop import host_fallback, to_host
-from ._lazy.elementwise import apply, as_operand, assign
+from .._graph import dtypes as dt
+from . import printing as _printing
+from .._lazy.array import GpuArray
+from .interop import host_fallback, namespace, to_host
+from .._lazy.elementwise import apply, as_operand, assign
 
 _NoValue = getattr(np, "_NoValue", None)
 
 
 def _ga():
-    return sys.modules[__package__]
+    return namespace()  # the package, bound at its import (it sits above this module)
 
 
 def _op(x):
@@ -408,7 +407,7 @@ class _HostIndexTrick:
 mgrid, ogrid, r_, c_ = (_HostIndexTrick(n) for n in ("mgrid", "ogrid", "r_", "c_"))
 
 _DEFINED = [n for n in list(globals()) if not n.startswith("_") and n not in (
-    "annotations", "builtins", "sys", "np", "dt", "GpuArray", "host_fallback", "to_host", "apply", "as_operand",
+    "annotations", "builtins", "sys", "np", "dt", "GpuArray", "host_fallback", "to_host", "apply", "as_operand", "namespace",
     "assign")]
 for _n in _FALLBACK_NAMES:
     if _n not in globals():

@@ -9,11 +9,11 @@ import operator
 
 import numpy as np
 
-from ._graph import dtypes as dt
-from ._lazy.array import GpuArray
-from ._kernels.codegen import evaluate_into
-from ._graph.nodes import Cast, Const, Ew, Iota, Leaf, new_leaf
-from ._lazy.convert import _check_device, _host_array, _ndmin, asarray  # noqa: F401 (asarray is this module's)
+from .._graph import dtypes as dt
+from .._lazy.array import GpuArray
+from .._kernels.codegen import evaluate_into
+from .._graph.nodes import Cast, Const, Ew, Iota, Leaf, new_leaf
+from .._lazy.convert import _check_device, _host_array, _ndmin, asarray  # noqa: F401 (asarray is this module's)
 
 
 def _shape(shape) -> tuple:

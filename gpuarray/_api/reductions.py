@@ -17,15 +17,15 @@ import warnings
 
 import numpy as np
 
-from ._graph import dtypes as dt
-from ._kernels import reduce as rc
-from ._lazy.array import GpuArray
-from ._graph.nodes import MAX_REDUCE_NODES, Cast, contiguous_strides, new_leaf
-from ._graph.memo import Memo
-from ._creation import asarray
-from ._lazy.elementwise import apply, assign, check_writeable, flush_readers
-from ._indexing import basic_view
-from ._manipulation import broadcast_to, reshape
+from .._graph import dtypes as dt
+from .._kernels import reduce as rc
+from .._lazy.array import GpuArray
+from .._graph.nodes import MAX_REDUCE_NODES, Cast, contiguous_strides, new_leaf
+from .._graph.memo import Memo
+from .creation import asarray
+from .._lazy.elementwise import apply, assign, check_writeable, flush_readers
+from .indexing import basic_view
+from .manipulation import broadcast_to, reshape
 
 
 # ------------------------------------------------------------------------- arguments

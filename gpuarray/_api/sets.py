@@ -17,17 +17,17 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._graph import dtypes as dt
-from ._lazy.array import GpuArray
-from ._graph.nodes import Cast, new_leaf
-from ._advanced import contiguous, mask_coords
-from ._creation import asarray, full, ones
-from ._lazy.elementwise import apply
-from ._device.fallback import host_call
-from ._manipulation import concat, reshape
-from ._reductions import cumsum
-from ._searching import searchsorted
-from ._sorting import _argsort_leaf, _gather_rows, sort
+from .._graph import dtypes as dt
+from .._lazy.array import GpuArray
+from .._graph.nodes import Cast, new_leaf
+from .advanced import contiguous, mask_coords
+from .creation import asarray, full, ones
+from .._lazy.elementwise import apply
+from .._device.fallback import host_call
+from .manipulation import concat, reshape
+from .reductions import cumsum
+from .searching import searchsorted
+from .sorting import _argsort_leaf, _gather_rows, sort
 
 
 class UniqueAllResult(NamedTuple):

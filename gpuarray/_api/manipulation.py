@@ -13,16 +13,16 @@ import operator
 import numpy as np
 from numpy.exceptions import AxisError
 
-from ._kernels import codegen as _codegen
-from ._graph import dtypes as dt
-from ._advanced import I32, Take, embed, offset_expr
-from ._lazy.array import GpuArray, from_host
-from ._graph.nodes import Iota, Leaf, broadcast_shapes as _broadcast_shapes, contiguous_strides, new_leaf
-from ._lazy.product import Product, diagonal_terms
-from ._creation import asarray, zeros
-from ._lazy.elementwise import assign
-from ._device.fallback import host_call
-from ._indexing import basic_view
+from .._kernels import codegen as _codegen
+from .._graph import dtypes as dt
+from .advanced import I32, Take, embed, offset_expr
+from .._lazy.array import GpuArray, from_host
+from .._graph.nodes import Iota, Leaf, broadcast_shapes as _broadcast_shapes, contiguous_strides, new_leaf
+from .._lazy.product import Product, diagonal_terms
+from .creation import asarray, zeros
+from .._lazy.elementwise import assign
+from .._device.fallback import host_call
+from .indexing import basic_view
 
 
 # ----------------------------------------------------------------------------- helpers

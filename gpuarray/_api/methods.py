@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._graph import dtypes as dt
-from ._advanced import getitem, nonzero, setitem
-from ._lazy.array import GpuArray
-from ._creation import asarray, full
-from ._lazy.elementwise import apply, apply_inplace, astype, clip, conj, copy_array, imag, real, round
-from ._info import check_device, default_device
-from ._interop import array_function, array_ufunc, namespace
-from ._linalg import dot, matmul, trace_method
-from ._manipulation import (diagonal_method, flatten, permute_dims, ravel, repeat, reshape_method, squeeze,
-                            swapaxes, transpose_method)
-from ._printing import array_repr, array_str
-from . import _reductions as _r
-from ._sorting import argsort, sort_inplace
+from .._graph import dtypes as dt
+from .advanced import getitem, nonzero, setitem
+from .._lazy.array import GpuArray
+from .creation import asarray, full
+from .._lazy.elementwise import apply, apply_inplace, astype, clip, conj, copy_array, imag, real, round
+from .info import check_device, default_device
+from .interop import array_function, array_ufunc, namespace
+from .linalg import dot, matmul, trace_method
+from .manipulation import (diagonal_method, flatten, permute_dims, ravel, repeat, reshape_method, squeeze,
+                           swapaxes, transpose_method)
+from .printing import array_repr, array_str
+from . import reductions as _r
+from .sorting import argsort, sort_inplace
 
 _API_VERSIONS = ("2021.12", "2022.12", "2023.12", "2024.12", "2025.12")
 

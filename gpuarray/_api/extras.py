@@ -5,11 +5,11 @@ import operator
 
 import numpy as np
 
-from ._graph import dtypes as dt
-from ._lazy.array import GpuArray
-from ._creation import asarray
-from ._lazy.elementwise import apply
-from ._manipulation import _axis, broadcast_to, concat
+from .._graph import dtypes as dt
+from .._lazy.array import GpuArray
+from .creation import asarray
+from .._lazy.elementwise import apply
+from .manipulation import _axis, broadcast_to, concat
 
 
 def _arr(x) -> GpuArray:

@@ -2,9 +2,9 @@
 ``_device/handle.py``."""
 from __future__ import annotations
 
-from ._graph import dtypes as dt
-from ._device import runtime as _runtime
-from ._device.handle import Device, check_device, default_device  # noqa: F401 (re-exported)
+from .._graph import dtypes as dt
+from .._device import runtime as _runtime
+from .._device.handle import Device, check_device, default_device  # noqa: F401 (re-exported)
 
 
 class Info:

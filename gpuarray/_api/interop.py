@@ -22,15 +22,15 @@ import inspect
 
 import numpy as np
 
-from ._device import fallback as _fallback
-from ._graph import ops as _ops
-from . import _reductions, _ufunc
-from ._lazy.array import GpuArray
-from ._device.errors import HostDataError
-from ._host import MUTATES, host_fallback, to_device, to_host  # noqa: F401 (re-exported)
-from ._ufunc import NoDeviceImpl  # (one class for every dispatcher)
-from ._lazy.elementwise import apply, as_operand, astype
-from .lib.stride_tricks import sliding_window_view
+from .._device import fallback as _fallback
+from .._graph import ops as _ops
+from . import reductions as _reductions, ufunc as _ufunc
+from .._lazy.array import GpuArray
+from .._device.errors import HostDataError
+from .host import MUTATES, host_fallback, to_device, to_host  # noqa: F401 (re-exported)
+from .ufunc import NoDeviceImpl  # (one class for every dispatcher)
+from .._lazy.elementwise import apply, as_operand, astype
+from ..lib.stride_tricks import sliding_window_view
 
 __all__: list[str] = []
 

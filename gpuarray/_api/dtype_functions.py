@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._graph import dtypes as dt
-from ._lazy.array import GpuArray
-from ._creation import asarray
-from ._lazy.elementwise import as_operand, astype as _astype
-from ._info import check_device
+from .._graph import dtypes as dt
+from .._lazy.array import GpuArray
+from .creation import asarray
+from .._lazy.elementwise import as_operand, astype as _astype
+from .info import check_device
 
 _KINDS = ("bool", "signed integer", "unsigned integer", "integral", "real floating", "complex floating", "numeric")
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._graph.nodes import Leaf
-from ._lazy.array import GpuArray
+from .._graph.nodes import Leaf
+from .._lazy.array import GpuArray
 
 try:
     from numpy._core import arrayprint as _arrayprint

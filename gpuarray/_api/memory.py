@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._lazy.array import GpuArray
-from ._graph.nodes import Leaf
+from .._lazy.array import GpuArray
+from .._graph.nodes import Leaf
 
 __all__ = ["may_share_memory", "shares_memory"]
 
