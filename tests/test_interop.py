@@ -176,6 +176,18 @@ def test_where_without_out(xy, rng):
     np.testing.assert_allclose(got.get()[mask], (x * y)[mask], rtol=2e-6)
 
 
+def test_where_without_out_warns_at_the_callers_line(xy, rng):
+    # as NumPy's own warning: the line that called the ufunc, through either entry point
+    x, y = xy
+    mask = rng.random((3, 4)) < 0.5
+    for call in (lambda: np.multiply(ga.asarray(x), ga.asarray(y), where=mask),
+                 lambda: ga.multiply(ga.asarray(x), ga.asarray(y), where=ga.asarray(mask))):
+        with pytest.warns(UserWarning, match="without 'out'") as rec:
+            got = call()
+        assert [w.filename for w in rec] == [__file__]
+        np.testing.assert_allclose(got.get()[mask], (x * y)[mask], rtol=2e-6)
+
+
 def test_dtype_argument(rng):
     a = sample((6,), np.int32, rng, low=1, high=50)
     b = sample((6,), np.int32, rng, low=1, high=50)

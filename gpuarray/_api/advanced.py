@@ -31,10 +31,9 @@ from .._device import runtime as _runtime
 from .._graph import dtypes as dt
 from .._lazy.array import GpuArray, from_host
 from .._graph.nodes import Cast, Const, Ew, Iota, Leaf, Node, _union, broadcast_shapes, new_leaf
-from .indexing import _is_basic, normalize_key
+from .indexing import _is_basic, basic_view, normalize_key
 from .creation import asarray, zeros
 from .._lazy.elementwise import _reads_only_same_view, apply, as_operand, assign, flush_readers
-from .indexing import basic_view
 
 I32 = dt.int32
 _WG = _runtime.WORKGROUP

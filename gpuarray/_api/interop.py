@@ -19,6 +19,7 @@ name, refused under ``gpuarray.set_fallback('raise')``. Arrays a fallback writes
 from __future__ import annotations
 
 import inspect
+import types
 
 import numpy as np
 
@@ -421,8 +422,6 @@ def _resolve(func):
         pass
     except TypeError:  # unhashable
         return None
-    import types
-
     gpuarray = namespace()
     mod = getattr(func, "__module__", None) or "numpy"
     name = getattr(func, "__name__", None)

@@ -14,12 +14,11 @@ import operator
 import numpy as np
 
 from .._graph import dtypes as dt
-from .._lazy.array import GpuArray
+from .._lazy.array import from_host, GpuArray
 from .._device import runtime as _runtime
 from .._graph.nodes import Leaf, broadcast_shapes, broadcast_strides, contiguous_strides, new_leaf
 from .._kernels.matmul import _merge, contract_into
 from .._lazy.product import Product, diagonal_terms, lazy
-from .._lazy.array import from_host
 from .creation import asarray
 from .._lazy.elementwise import apply, assign, astype
 from .._device.fallback import host_call

@@ -16,6 +16,7 @@ import operator
 import warnings
 
 import numpy as np
+from numpy.exceptions import AxisError
 
 from .._graph import dtypes as dt
 from .._kernels import reduce as rc
@@ -48,8 +49,6 @@ def _node(x: GpuArray):
 def _axes(axis, ndim) -> tuple:
     if axis is None:
         return tuple(range(ndim))
-    from numpy.exceptions import AxisError
-
     if isinstance(axis, (tuple, list)):
         axes = []
         for a in axis:

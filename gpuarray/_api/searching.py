@@ -12,14 +12,12 @@ from .._kernels import wgsl_lib as _wgsl_lib
 from .._kernels import codegen as _codegen
 from .._device import runtime as _runtime
 from .._graph import dtypes as dt
-from .advanced import (_Adv, check_host_index, contiguous, embed, gather, mask_coords, nonzero as _nonzero,
-                       offset_expr)
+from .advanced import (_Adv, _wrap_negative, advanced_setitem, check_device_index, check_host_index, contiguous,
+                       embed, gather, getitem, mask_coords, nonzero as _nonzero, offset_expr)
 from .._lazy.array import GpuArray, from_host
 from .._graph.nodes import Cast, Const, Ew, Iota, Leaf, broadcast_shapes, new_leaf
-from .advanced import _wrap_negative, advanced_setitem, check_device_index
 from .creation import asarray
 from .._lazy.elementwise import apply, as_operand, assign, astype
-from .advanced import getitem
 from .manipulation import _axis as norm, ravel, reshape
 from .reductions import any as rany
 

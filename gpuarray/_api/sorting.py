@@ -23,6 +23,7 @@ import operator
 import string
 
 import numpy as np
+from numpy.exceptions import AxisError
 
 from .._kernels import codegen as _codegen
 from .._device import runtime as _runtime
@@ -48,8 +49,6 @@ def _arr(x) -> GpuArray:
 
 
 def _norm_axis(axis, ndim) -> int:
-    from numpy.exceptions import AxisError
-
     a = operator.index(axis)
     if not -ndim <= a < ndim:
         raise AxisError(a, ndim)

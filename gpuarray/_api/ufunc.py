@@ -18,6 +18,8 @@
 """
 from __future__ import annotations
 
+import os
+import sys
 import warnings
 
 import numpy as np
@@ -179,13 +181,13 @@ def call(ufunc, name, inputs, kw):
     return finish(ufunc, res, out, casting, where)
 
 
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep  # gpuarray/ (this is _api/)
+
+
 def _caller_level() -> int:
     """The warnings stacklevel of the first frame outside this package (the caller's line, as
     NumPy's own warning names it), for a warning issued by the function calling this one."""
-    import os
-    import sys
-
-    pkg = os.path.dirname(__file__)
+    pkg = _PACKAGE_DIR
     f, level = sys._getframe(1), 1
     while f is not None and f.f_code.co_filename.startswith(pkg):
         f, level = f.f_back, level + 1

@@ -13,9 +13,8 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
 from .._lazy.array import GpuArray
-from .._graph.nodes import Leaf
+from .._graph.nodes import contiguous_strides, Leaf
 from .._api.creation import asarray
-from .._graph.nodes import contiguous_strides
 
 __all__ = ["as_strided", "sliding_window_view"]
 

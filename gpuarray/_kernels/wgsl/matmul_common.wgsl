@@ -1,7 +1,7 @@
 // Shared part of the matmul kernels: parameters, bindings, loaders and the batch walk.
 // Expects: bindings (b0 = output, b1 = A, b2 = B), loaders (fn la(j), fn lb(j) returning the compute type,
 // fn st(j, v)), helpers (library functions the accumulation step calls), NB (batch dims).
-// With an epilogue (gpuarray/_product.py) the C words describe a contiguous result at offset 0, so j is
+// With an epilogue (gpuarray/_lazy/product.py) the C words describe a contiguous result at offset 0, so j is
 // the element's flat index; st(j, acc) then evaluates the epilogue there and stores into binding 0
 // (the output view, in its own dtype), reading its operands from bindings after A and B and its
 // parameter words from after the kernel's own.

@@ -2,7 +2,7 @@
 // in the compute type; with SYM (a symmetric product computed on its upper block triangle)
 // the lower triangle is read from the mirrored partial.
 // Words: 0 outputs, 1 M, 2 N, 3 splits, 4 C offset, 5 C stride m, 6 C stride n, 7 SYM.
-// With an epilogue (gpuarray/_product.py) the words 4-6 describe a contiguous result at offset 0 and
+// With an epilogue (gpuarray/_lazy/product.py) the words 4-6 describe a contiguous result at offset 0 and
 // st(j, acc) applies the epilogue to element j (its words follow word 7).
 @group(0) @binding(0) var<storage, read> P: array<u32>;
 $bindings
