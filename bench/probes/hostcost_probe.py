@@ -7,6 +7,7 @@ sys.path.insert(0, os.getcwd())
 import gpuarray as ga
 from gpuarray._lazy import elementwise as E
 from gpuarray._kernels import reduce as RC
+from gpuarray._lazy import reduce_queue as RQ
 from gpuarray._kernels import codegen as _codegen
 from gpuarray._device import runtime as _runtime
 from bench.workloads import montecarlo, nlms
@@ -110,7 +111,7 @@ def wrap(obj, attr, label):
 dev = _runtime.device()
 wrap(E, "evaluate_into", "evaluate_into(ew)")
 wrap(dev, "flush", "flush")
-wrap(RC, "_run_merged", "run_merged(reduce)")
+wrap(RQ, "_run_merged", "run_merged(reduce)")
 wrap(_codegen.Plan, "finish", "Plan.finish")
 wrap(RC.ReducePlan, "finish", "ReducePlan.finish")
 wrap(RC.MultiReducePlan, "__init__", "MultiReducePlan.init")

@@ -24,6 +24,7 @@ from .._lazy.array import GpuArray
 from .._graph.nodes import MAX_REDUCE_NODES, Cast, contiguous_strides, new_leaf
 from .._graph.memo import Memo
 from .creation import asarray
+from .._lazy import reduce_queue
 from .._lazy.elementwise import apply, assign, check_writeable, flush_readers
 from .indexing import basic_view
 from .manipulation import broadcast_to, reshape
@@ -157,7 +158,7 @@ def _reduce(x: GpuArray, root, axes, monoid, acc, dtype, keepdims, out, fname, *
         monoid, acc = _BOOL_AS_U32[monoid], dt.uint32
     leaf, ostr, res, wb = _target(root, x.shape, axes, keepdims, dtype, out)
     # a fresh result buffer (not the caller's `out`) may wait to share a kernel with sibling reductions
-    rc.reduce_into(root, axes, monoid, acc, leaf, ostr, defer=out is None or wb is not None, **kw)
+    reduce_queue.reduce_into(root, axes, monoid, acc, leaf, ostr, defer=out is None or wb is not None, **kw)
     return _done(res, wb)
 
 
