@@ -108,11 +108,11 @@ def __array_function__(self, func, types, args, kwargs):
     return array_function(func, types, args, kwargs)
 
 
-for _f in (__repr__, __str__, __reduce__, __array_namespace__, to_device, __getitem__, __setitem__, copy, view,
-           __array_ufunc__, __array_function__):
-    setattr(GpuArray, _f.__name__, _f)
 _astype.__name__ = "astype"
-GpuArray.astype = _astype
+for _f in (__repr__, __str__, __reduce__, __array_namespace__, to_device, __getitem__, __setitem__, _astype, copy,
+           view, __array_ufunc__, __array_function__):
+    _f.__qualname__ = f"GpuArray.{_f.__name__}"  # (as if defined in the class body: help(), tracebacks)
+    setattr(GpuArray, _f.__name__, _f)
 
 # ---------------------------------------------------------------------- methods by table
 _METHODS = {
