@@ -7,18 +7,24 @@ see ``gpuarray.stats()`` for what ran on the device.
 from __future__ import annotations
 
 import math as _math
+import sys as _sys
 
 import numpy as _np
 
-from . import _dtypes
-from ._array import GpuArray
-from ._dtypes import result_type
+from ._api import methods as _methods  # noqa: F401 (installs GpuArray's operators and methods)
+from ._api import (advanced, creation, dask, dtype_functions, extras, grids, info, interop, linalg as _linalg,
+                   manipulation, memory, numpy_names, reductions, searching, sets, sorting, ufunc, utility)
+from ._api.info import Device, __array_namespace_info__
+from ._device import runtime as _runtime
 from ._device.errors import (DeviceLostError, FallbackError, FallbackWarning, GpuArrayError, KernelError,
                              OutOfMemoryError, SizeLimitError)
-from ._fallback import get_fallback, set_fallback
-from ._info import Device, __array_namespace_info__
+from ._device.fallback import get_fallback, set_fallback
 from ._device.runtime import devices
 from ._device.stats import stats
+from ._graph import dtypes as _dtypes  # noqa: F401 (gpuarray._dtypes: the dtype facts)
+from ._graph.dtypes import result_type
+from ._lazy import elementwise
+from ._lazy.array import GpuArray
 
 __version__ = "0.1.0"
 __array_api_version__ = "2025.12"
@@ -47,46 +53,29 @@ PINF, NINF, NAN = _math.inf, -_math.inf, _math.nan
 
 def sync() -> None:
     """Evaluate nothing new, but submit all recorded work and wait for the device."""
-    from ._device.runtime import device
-
-    device().sync()
+    _runtime.device().sync()
 
 
 def adapter_info() -> dict:
     """The adapter in use: name, backend, whether 64-bit types are native."""
-    from ._device.runtime import device
-
-    d = device()
+    d = _runtime.device()
     return {"name": d.name, "has_64": d.has_64, "disabled_64": d.disabled_64, "features": sorted(d.features),
             "max_storage_binding": d.max_binding}
 
 
+# Each API module lists its public names in ``__all__``; they are re-exported here (a later
+# module's name wins over an earlier one's); the remaining NumPy names (``numpy_names``: host
+# fallbacks and small compositions) only where no module above provided the name
+_API_MODULES = (creation, grids, elementwise, ufunc, manipulation, reductions, advanced, _linalg, sorting,
+                searching, sets, utility, dtype_functions, interop, extras, memory)
+for _m in _API_MODULES:
+    globals().update({_name: getattr(_m, _name) for _name in _m.__all__})
+for _name in numpy_names.__all__:
+    globals().setdefault(_name, getattr(numpy_names, _name))
+del _m, _name, _API_MODULES, advanced, creation, dtype_functions, elementwise, extras, grids, info, manipulation, \
+    memory, numpy_names, reductions, searching, sets, sorting, ufunc, utility
+from . import fft, lib, linalg, random  # noqa: E402,F401 (after the re-exports: the subpackages win)
 
-def _export_all():
-    """Each API module lists its public names in ``__all__``; they are re-exported here."""
-    import importlib
-    import pkgutil
-
-    g = globals()
-    for mod in _API_MODULES:
-        try:
-            m = importlib.import_module(f"{__name__}.{mod}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{mod}":
-                raise
-            continue
-        for name in m.__all__:
-            g[name] = getattr(m, name)
-
-
-_API_MODULES = ("_creation", "_elementwise", "_manipulation", "_reductions", "_advanced", "_linalg",
-                "_sorting", "_searching", "_sets", "_utility", "_dtype_functions", "_interop", "_api_extras",
-                "_memory", "_namespace_numpy")
-_export_all()
-from . import random  # noqa: E402,F401
-from . import linalg  # noqa: E402,F401
-from . import fft  # noqa: E402,F401
-from . import lib  # noqa: E402,F401
-from . import _dask  # noqa: E402
-
-_dask.install()  # GpuArray as a dask chunk type, registered when dask.array is imported (never imports it)
+interop.bind_namespace(_sys.modules[__name__])  # NumPy functions on GpuArrays map onto this namespace
+dask.install(_sys.modules[__name__])  # GpuArray as a dask chunk type, registered when dask.array is imported
+del interop, dask

@@ -1,9 +1,11 @@
 """Count the package's internal imports and their cycles (read from the source with ``ast``).
 
 ``python scripts/import_graph.py`` prints, for imports between modules of ``gpuarray``:
-module-level and function-level imports, the cycles (strongly connected components) of the
-module-level graph and of the graph with function-level imports added. Function-level imports
-of optional dependencies (outside the package) are not counted.
+module-level and function-level imports, the modules per layer (subpackage), the cycles (strongly
+connected components) of the module-level graph and of the graph with function-level imports
+added. Function-level imports of optional dependencies (outside the package) are not counted.
+``--check`` exits with status 1 if there is any cycle or any function-level import between
+modules of the package (run by scripts/test.sh, beside ``lint-imports``).
 """
 from __future__ import annotations
 
@@ -106,10 +108,17 @@ def main() -> None:
         print(f"cycles ({title} imports): {len(cs)}")
         for c in cs:
             print(f"  {len(c)}: {' '.join(m.removeprefix(PKG + '.') for m in c)}")
+    layers: dict[str, int] = {}
+    for m in mods:
+        part = m.split(".")[1] if "." in m else m
+        layers[part] = layers.get(part, 0) + 1
+    print("modules per layer: " + ", ".join(f"{k} {v}" for k, v in sorted(layers.items())))
     if "-v" in sys.argv:
         for a, b, t, line in edges:
             if not t:
                 print(f"  function-level {a}:{line} -> {b}")
+    if "--check" in sys.argv and (len(every) > len(top) or cycles(list(mods), every)):
+        sys.exit("import_graph: a cycle or a function-level import between modules of the package")
 
 
 if __name__ == "__main__":

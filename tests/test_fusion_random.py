@@ -43,7 +43,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import gpuarray as ga
-from gpuarray._graph import MAX_NODES, Cast, Const, Leaf
+from gpuarray._graph.nodes import MAX_NODES, Cast, Const, Leaf
 from conftest import ALL_DTYPES, sample
 
 # the order matters only for shrinking: a failing example is reduced towards the first ones

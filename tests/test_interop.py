@@ -10,7 +10,7 @@ import pytest
 from conftest import HAS64, assert_same, sample
 
 import gpuarray as ga
-from gpuarray import _fallback
+from gpuarray._device import fallback as _fallback
 
 F = np.float32
 
@@ -174,6 +174,18 @@ def test_where_without_out(xy, rng):
     got = np.multiply(ga.asarray(x), ga.asarray(y), where=mask)
     assert isinstance(got, ga.GpuArray) and got.shape == (3, 4) and got.dtype == F
     np.testing.assert_allclose(got.get()[mask], (x * y)[mask], rtol=2e-6)
+
+
+def test_where_without_out_warns_at_the_callers_line(xy, rng):
+    # as NumPy's own warning: the line that called the ufunc, through either entry point
+    x, y = xy
+    mask = rng.random((3, 4)) < 0.5
+    for call in (lambda: np.multiply(ga.asarray(x), ga.asarray(y), where=mask),
+                 lambda: ga.multiply(ga.asarray(x), ga.asarray(y), where=ga.asarray(mask))):
+        with pytest.warns(UserWarning, match="without 'out'") as rec:
+            got = call()
+        assert [w.filename for w in rec] == [__file__]
+        np.testing.assert_allclose(got.get()[mask], (x * y)[mask], rtol=2e-6)
 
 
 def test_dtype_argument(rng):
@@ -400,7 +412,7 @@ def test_unimplemented_function_fallback(rng, fresh_fallback):
 
 
 def test_fallback_converts_nested_arguments_and_tuple_results(rng, fresh_fallback):
-    from gpuarray._interop import host_fallback
+    from gpuarray._api.interop import host_fallback
 
     a, b = sample((2, 3), F, rng), sample((1, 3), F, rng)
     with ga.stats() as s:

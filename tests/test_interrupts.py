@@ -17,12 +17,15 @@ import numpy as np
 import pytest
 
 import gpuarray as ga
-from gpuarray import _array, _elementwise, _linalg, _product
+from gpuarray._lazy import array as _array, elementwise as _elementwise, product as _product
+from gpuarray._lazy import reduce_queue as _reduce_queue
+from gpuarray._api import linalg as _linalg
+from gpuarray._kernels import matmul as _matmul
 from gpuarray._kernels import reduce as _reduce_codegen
 from gpuarray._kernels import codegen as _codegen
 from gpuarray._device import runtime as _runtime
 
-FILES = {m.__file__ for m in (_runtime, _codegen, _reduce_codegen, _elementwise, _array, _linalg, _product)}
+FILES = {m.__file__ for m in (_runtime, _codegen, _reduce_codegen, _elementwise, _array, _linalg, _matmul, _product, _reduce_queue)}
 SAMPLES = int(os.environ.get("GPUARRAY_INTERRUPT_SAMPLES", "40"))
 FULL = os.environ.get("GPUARRAY_INTERRUPT_SWEEP", "") == "all"
 

@@ -422,7 +422,7 @@ def test_symmetric_products_mirror_one_triangle(n, split, rng):
 @pytest.mark.parametrize("narrow_kernel", [True, False])
 @pytest.mark.parametrize("dtype", FLOATS)
 def test_skinny_and_thin_products(dtype, narrow_kernel, rng, monkeypatch):
-    from gpuarray import _linalg
+    from gpuarray._kernels import matmul as _linalg
 
     monkeypatch.setattr(_linalg, "NARROW", narrow_kernel)  # False: the skinny tiled kernel and its split-K
     x = rng.uniform(-1, 1, (3000, 200)).astype(dtype)

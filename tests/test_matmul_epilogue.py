@@ -205,7 +205,7 @@ def test_epilogue_narrow_every_thin_width(dtype, n, rng):
 
 
 def test_epilogue_skinny_kernel(rng, monkeypatch):
-    from gpuarray import _linalg
+    from gpuarray._kernels import matmul as _linalg
 
     monkeypatch.setattr(_linalg, "NARROW", False)  # the skinny register tile and its split-K
     x = rng.uniform(-1, 1, (3000, 200)).astype(np.float32)
@@ -218,7 +218,7 @@ def test_epilogue_skinny_kernel(rng, monkeypatch):
 
 
 def test_epilogue_tiled_kernel(rng, monkeypatch):
-    from gpuarray import _linalg
+    from gpuarray._kernels import matmul as _linalg
 
     monkeypatch.setattr(_linalg, "FAST", False)
     a = rng.uniform(-1, 1, (67, 71)).astype(np.float32)

@@ -190,7 +190,7 @@ def test_repr_does_not_change_the_array():
 
 def test_repr_without_numpy_hooks(monkeypatch):
     """Where NumPy lacks its repr/str hooks, a full host copy prints the same text."""
-    from gpuarray import _printing
+    from gpuarray._api import printing as _printing
 
     monkeypatch.setattr(_printing, "_repr_impl", None)
     monkeypatch.setattr(_printing, "_str_impl", None)

@@ -1,4 +1,4 @@
-"""ULP accuracy of gpuarray/wgsl/f64math.wgsl and f32math.wgsl against NumPy.
+"""ULP accuracy of gpuarray/_kernels/wgsl/f64math.wgsl and f32math.wgsl against NumPy.
 
 One shader per function (only the library functions it reaches), all inputs in one dispatch:
 random bit patterns over the whole exponent range, each function's interesting regions, and the

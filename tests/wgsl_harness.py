@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-WGSL_DIR = Path(__file__).resolve().parent.parent / "gpuarray" / "wgsl"
+WGSL_DIR = Path(__file__).resolve().parent.parent / "gpuarray" / "_kernels" / "wgsl"
 _WG = 64
 
 

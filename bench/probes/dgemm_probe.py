@@ -3,7 +3,7 @@ import os, sys, time
 import numpy as np
 sys.path.insert(0, os.getcwd())
 import gpuarray as ga
-from gpuarray import _linalg as L
+from gpuarray._kernels import matmul as L
 OUT = os.environ.get("OUT", "/tmp")
 S = int(os.environ.get("S", "4096"))
 log = open(os.path.join(OUT, "dgemm.log"), "a")

@@ -5,8 +5,9 @@ Usage: python bench/probes/hostcost_probe.py [out.json]"""
 import json, math, os, sys, time, functools
 sys.path.insert(0, os.getcwd())
 import gpuarray as ga
-from gpuarray import _elementwise as E
+from gpuarray._lazy import elementwise as E
 from gpuarray._kernels import reduce as RC
+from gpuarray._lazy import reduce_queue as RQ
 from gpuarray._kernels import codegen as _codegen
 from gpuarray._device import runtime as _runtime
 from bench.workloads import montecarlo, nlms
@@ -110,12 +111,12 @@ def wrap(obj, attr, label):
 dev = _runtime.device()
 wrap(E, "evaluate_into", "evaluate_into(ew)")
 wrap(dev, "flush", "flush")
-wrap(RC, "_run_merged", "run_merged(reduce)")
+wrap(RQ, "_run_merged", "run_merged(reduce)")
 wrap(_codegen.Plan, "finish", "Plan.finish")
 wrap(RC.ReducePlan, "finish", "ReducePlan.finish")
 wrap(RC.MultiReducePlan, "__init__", "MultiReducePlan.init")
 wrap(dev, "kernel", "kernel lookup")
-import gpuarray._array as A
+from gpuarray._lazy import array as A
 wrap(A, "evaluate_into", "evaluate_into(_leaf)")
 for name, loop, T in [("montecarlo", mc_loop, 256), ("nlms", nlms_loop, 200)]:
     loop()

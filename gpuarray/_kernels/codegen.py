@@ -16,11 +16,11 @@ import struct
 
 import numpy as np
 
-from .. import _dtypes as dt
-from .. import _ops
+from .._graph import dtypes as dt
+from .._graph import ops as _ops
 from . import wgsl_lib as _wgsl_lib
 from .._device import runtime as _runtime
-from .._graph import Cast, Const, Ew, Iota, Leaf, broadcast_strides, contiguous_strides
+from .._graph.nodes import Cast, Const, Ew, Iota, Leaf, broadcast_strides, contiguous_strides
 
 LIT = {  # typed zero and one literals, literal suffix
     "bool": ("false", "true", ""),

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _dtypes as dt
+from .._graph import dtypes as dt
 from . import codegen as _codegen
 from . import wgsl_lib as _wgsl_lib
-from .._graph import Node, broadcast_strides, contiguous_strides
-from .._memo import Memo
+from .._graph.nodes import Node, broadcast_strides, contiguous_strides
+from .._graph.memo import Memo
 
 # element values per 128-bit Philox block, by (kind, dtype)
 PER_BLOCK = {

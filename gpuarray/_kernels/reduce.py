@@ -21,19 +21,20 @@ workgroup writes its chunk's partial; on adapters whose storage barrier is a dev
 (Vulkan: naga emits OpControlBarrier with Device memory scope and AcquireRelease|UniformMemory) the
 last workgroup of each output to finish (a per-output ticket counter) folds the partials in the
 same kernel ("one pass", one dispatch), elsewhere the partials are folded by a second pass.
-Sizes and scalars are parameter words: a structure compiles once.
+Sizes and scalars are parameter words: a structure compiles once. ``_lazy/reduce_queue.py``
+decides when each reduction runs (the queue of deferred reductions, merged into one kernel).
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .. import _dtypes as dt
+from .._graph import dtypes as dt
 from . import wgsl_lib as _wgsl_lib
 from .._device import runtime as _runtime
 from .codegen import (EMIT, FPE_DECL, GROUP_LANES, LIT, SUFFIX, Plan, binding_decls, cast_expr, collapse_dims,
                       const_expr, const_words, fpe_stmt, load_fn, op_expr, param_bytes, store_fn)
-from .._graph import Leaf, contiguous_strides, new_leaf
-from .._memo import Memo
+from .._graph.nodes import Leaf
+from .._graph.memo import Memo
 
 WG = _runtime.WORKGROUP
 THREAD_MAX_RED = 32  # reductions this short always use one thread per output
@@ -745,32 +746,6 @@ def tickets(n_out: int):
     return st
 
 
-@_runtime.locked
-def reduce_into(root, axes, monoid: str, acc, out: Leaf, out_strides, *, post=None, post_value=None,
-                initial=None, idx_root=None, defer=False) -> None:
-    """Record the kernels writing the reduction of ``root`` over ``axes`` into ``out``
-    (``out_strides``: the output's strides over root's axes, 0 on the reduced ones).
-
-    defer=True (``out`` is a fresh buffer nothing else reads yet): the reduction waits in a queue
-    until anything else is recorded or read, and queued reductions over the same iteration space
-    then run as one multi-output kernel (see ``run_pending``)."""
-    shape = root.shape
-    if type(axes) is not tuple:
-        axes = tuple(axes)
-    n_out, kind, chunks, length = _GEOMETRY[shape, axes]
-    if n_out == 0:
-        return
-    pend = _Pending(root, axes, monoid, acc, out, out_strides, post, post_value, initial, idx_root, kind, chunks, length)
-    if defer and idx_root is None and mergeable(monoid, acc):
-        _enqueue(pend)
-        return
-    plan = pend.first_plan()
-    _run(plan, _groups)
-    nxt = pend.second()
-    if nxt is not None:
-        reduce_into(*nxt[0], **nxt[1])
-
-
 def _geometry(shape, axes) -> tuple:
     """(output count, kernel shape, chunk count, chunk length) of a reduction of ``shape`` over
     ``axes`` (kept per pair in ``_GEOMETRY``: a loop reduces the same shapes each step)."""
@@ -781,157 +756,6 @@ def _geometry(shape, axes) -> tuple:
 
 
 _GEOMETRY = Memo(_geometry)
-
-
-class _Pending:
-    """One reduction's arguments and its kernel choice; ``first_plan`` builds the (first-pass)
-    plan, ``second`` the arguments of the pass folding the partials (None for one pass)."""
-
-    __slots__ = ("root", "axes", "monoid", "acc", "out", "out_strides", "post", "post_value", "initial",
-                 "idx_root", "kind", "chunks", "length", "part", "pidx", "pstr", "plan", "one_pass")
-
-    def __init__(self, root, axes, monoid, acc, out, out_strides, post, post_value, initial, idx_root,
-                 kind, chunks, length):
-        self.root, self.axes, self.monoid, self.acc = root, tuple(axes), monoid, acc
-        self.out, self.out_strides, self.post, self.post_value = out, tuple(out_strides), post, post_value
-        self.initial, self.idx_root, self.kind, self.chunks, self.length = initial, idx_root, kind, chunks, length
-        self.part = self.pidx = self.pstr = self.plan = None
-        self.one_pass = chunks > 1 and one_pass_ok(kind, monoid, acc, out, root)
-        if chunks > 1:  # first pass: partials [chunk][output] in the accumulator type
-            shape = root.shape
-            kept = [d for d in range(len(shape)) if d not in axes]
-            n_out = _prod(shape[d] for d in kept)
-            self.part = new_leaf(acc, (chunks, n_out))
-            self.pidx = new_leaf(dt.uint32, (chunks, n_out)) if monoid in ARG_OPS else None
-            pstr = [0] * len(shape)
-            for d, st in zip(kept, contiguous_strides([shape[d] for d in kept])):
-                pstr[d] = st
-            self.pstr = tuple(pstr)
-
-    def member(self) -> tuple:
-        """This reduction's first pass as a member of a ``MultiReducePlan``."""
-        if self.one_pass:
-            return (self.root, self.part, self.pstr, self.monoid, self.acc, self.post, self.post_value, self.initial,
-                    (self.out, self.out_strides))
-        if self.chunks > 1:
-            return (self.root, self.part, self.pstr, self.monoid, self.acc, None, None, None, None)
-        return (self.root, self.out, self.out_strides, self.monoid, self.acc, self.post, self.post_value, self.initial,
-                None)
-
-    def first_plan(self) -> ReducePlan:
-        shape = self.root.shape
-        if self.one_pass:
-            plan = ReducePlan(self.part, shape, self.axes, self.pstr, 0, shape_kind=self.kind, monoid=self.monoid,
-                              acc=self.acc, chunks=self.chunks, chunk=self.length, post=self.post,
-                              post_value=self.post_value, initial=self.initial, final=(self.out, self.out_strides))
-        elif self.chunks > 1:
-            plan = ReducePlan(self.part, shape, self.axes, self.pstr, 0, shape_kind=self.kind, monoid=self.monoid,
-                              acc=self.acc, chunks=self.chunks, chunk=self.length,
-                              idx_out=None if self.pidx is None else self.pidx.storage)
-        else:
-            plan = ReducePlan(self.out, shape, self.axes, self.out_strides, self.out.offset, shape_kind=self.kind,
-                              monoid=self.monoid, acc=self.acc, chunk=self.length, post=self.post,
-                              post_value=self.post_value, initial=self.initial)
-        plan.root_node = plan.walk(self.root)
-        if self.idx_root is not None:
-            plan.walk_index(self.idx_root)
-        return plan
-
-    def second(self):
-        """(args, kwargs) of reduce_into folding the partials of each output (the kept axes keep
-        their shape, so the output view is addressed exactly as in the first pass)."""
-        if self.chunks == 1 or self.one_pass:
-            return None
-        shape, axes = self.root.shape, self.axes
-        kept = [d for d in range(len(shape)) if d not in axes]
-        kshape = [shape[d] for d in kept]
-        n_out = _prod(kshape)
-        pshape, pstrides = (self.chunks, *kshape), (n_out, *contiguous_strides(kshape))
-        proot = Leaf(self.part.storage, self.acc, pshape, pstrides, 0)
-        iroot = None if self.pidx is None else Leaf(self.pidx.storage, dt.uint32, pshape, pstrides, 0)
-        args = (proot, (0,), self.monoid, self.acc, self.out, (0, *[self.out_strides[d] for d in kept]))
-        return args, dict(post=self.post, post_value=self.post_value, initial=self.initial, idx_root=iroot,
-                          defer=iroot is None)
-
-
-# ------------------------------------------------------------ deferred reductions
-_PENDING: list = []  # queued reductions, mutually independent (see _enqueue)
-_PENDING_OUT: set = set()  # ids of the storages they write
-_FLUSHING = False
-
-
-def _enqueue(p: _Pending) -> None:
-    # a reduction reading what a queued one writes must see its result: run the queue first
-    if _PENDING_OUT and any(id(st) in _PENDING_OUT for st in p.root.storages):
-        run_pending()
-    if p.kind == "group":  # the vec4 fold structure (group kernels only), which merged members must share
-        plan = p.first_plan()
-        plan.finish()
-        p.plan = plan
-    _PENDING.append(p)
-    _PENDING_OUT.add(id(p.out.storage))
-    if p.part is not None:
-        _PENDING_OUT.add(id(p.part.storage))
-    if not _FLUSHING:
-        _runtime.device().pending_work = run_pending
-
-
-@_runtime.locked
-def run_pending() -> None:
-    """Record the queued reductions, those over the same iteration space as one kernel (their
-    second passes, queued again, merge the same way)."""
-    global _FLUSHING
-    if _FLUSHING:
-        return
-    dev = _runtime.device()
-    dev.pending_work = None
-    _FLUSHING = True
-    try:
-        while _PENDING:
-            batch = list(_PENDING)
-            groups: dict = {}
-            for p in batch:
-                key = (p.root.shape, p.axes, p.kind, p.chunks, p.length, p.plan is not None and p.plan.vec)
-                groups.setdefault(key, []).append(p)
-            for key, members in groups.items():
-                if len(members) == 1:
-                    _run_alone(members[0])
-                else:
-                    for i in range(0, len(members), _MAX_MEMBERS):
-                        _run_merged(members[i:i + _MAX_MEMBERS], key, dev)
-                for p in members:
-                    _PENDING.remove(p)
-                    nxt = p.second()
-                    if nxt is not None:
-                        reduce_into(*nxt[0], **nxt[1])
-            _PENDING_OUT.clear()
-            _PENDING_OUT.update(id(p.out.storage) for p in _PENDING)
-    finally:
-        _FLUSHING = False
-        if _PENDING:
-            dev.pending_work = run_pending
-
-
-def _run_alone(p: _Pending) -> None:
-    if p.plan is None:
-        _run(p.first_plan(), _groups)
-    else:
-        _run(p.plan, _groups, finished=True)
-
-
-_MAX_MEMBERS = 6  # bindings: each member adds an output (the device allows 8 or more in all)
-
-
-def _run_merged(members, key, dev) -> None:
-    shape, axes, kind, chunks, length, vec = key
-    plan = MultiReducePlan([p.member() for p in members], shape, axes, shape_kind=kind, chunks=chunks,
-                           chunk=length, vec=vec)
-    plan.finish()
-    if len(plan.bindings) + 1 > dev.max_bindings:  # too many distinct buffers together: one by one
-        for p in members:
-            _run_alone(p)
-        return
-    _run(plan, _groups, finished=True)
 
 
 def _groups(plan: ReducePlan) -> int:

@@ -16,8 +16,9 @@ import functools
 import pathlib
 import re
 from string import Template
+from .._device import runtime as _runtime
 
-WGSL_DIR = pathlib.Path(__file__).parent.parent / "wgsl"
+WGSL_DIR = pathlib.Path(__file__).parent / "wgsl"
 _CALL = re.compile(r"\b((?:ga|GA)_\w+)\b")
 _FN = re.compile(r"fn\s+(ga_\w+)\s*\(")
 _COMMENT = re.compile(r"//[^\n]*")
@@ -117,8 +118,6 @@ _INT64 = "__int64"
 
 
 def _device_int64() -> bool:
-    from .._device import runtime as _runtime
-
     return "shader-int64" in _runtime.device().features
 
 

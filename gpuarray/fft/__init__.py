@@ -14,9 +14,13 @@ import operator
 
 import numpy as np
 
-from .. import _dtypes as dt
-from .._array import GpuArray
-from .._fallback import host_call
+from .._graph import dtypes as dt
+from .._lazy.array import GpuArray
+from .._device.fallback import host_call
+from .._api.creation import arange, asarray
+from .._lazy.elementwise import apply
+from .._api.info import check_device
+from .._api.manipulation import roll
 
 _NORMS = ("backward", "ortho", "forward")
 
@@ -24,14 +28,10 @@ _NORMS = ("backward", "ortho", "forward")
 def _arr(x) -> GpuArray:
     if isinstance(x, GpuArray):
         return x
-    from .._creation import asarray
-
     return asarray(x)
 
 
 def _upload(res: np.ndarray) -> GpuArray:
-    from .._creation import asarray
-
     res = np.asarray(res)
     return asarray(res.astype(dt.canonical(res.dtype), copy=False))
 
@@ -117,8 +117,6 @@ def ihfft(x, /, n=None, axis=-1, norm="backward"):
 
 # ------------------------------------------------------------------ device helpers
 def _freq_dtype(dtype, device):
-    from .._info import check_device
-
     check_device(device)
     d = dt.default_float() if dtype is None else dt.normalize(dtype)
     if d.kind != "f":
@@ -137,9 +135,6 @@ def _check_n(n, d):
 
 def fftfreq(n, /, *, d=1.0, dtype=None, device=None):
     """Sample frequencies [0, 1, ..., (n-1)//2, -(n//2), ..., -1] / (d * n), on the device."""
-    from .._creation import arange
-    from .._elementwise import apply
-
     n, d = _check_n(n, d)
     out = _freq_dtype(dtype, device)
     i = arange(n, dtype=dt.default_int())
@@ -149,17 +144,12 @@ def fftfreq(n, /, *, d=1.0, dtype=None, device=None):
 
 def rfftfreq(n, /, *, d=1.0, dtype=None, device=None):
     """Sample frequencies [0, 1, ..., n//2] / (d * n) of ``rfft``, on the device."""
-    from .._creation import arange
-    from .._elementwise import apply
-
     n, d = _check_n(n, d)
     out = _freq_dtype(dtype, device)
     return apply("multiply", arange(n // 2 + 1, dtype=dt.default_int()).astype(out), 1.0 / (n * d))
 
 
 def _shift(x, axes, sign):
-    from .._manipulation import roll
-
     x = _arr(x)
     if axes is None:
         axes = tuple(range(x.ndim))

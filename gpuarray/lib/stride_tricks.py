@@ -12,8 +12,9 @@ import operator
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
-from .._array import GpuArray
-from .._graph import Leaf
+from .._lazy.array import GpuArray
+from .._graph.nodes import contiguous_strides, Leaf
+from .._api.creation import asarray
 
 __all__ = ["as_strided", "sliding_window_view"]
 
@@ -21,8 +22,6 @@ __all__ = ["as_strided", "sliding_window_view"]
 def _device(x) -> GpuArray:
     if isinstance(x, GpuArray):
         return x
-    from .._creation import asarray
-
     return asarray(x)
 
 
@@ -57,8 +56,6 @@ def as_strided(x, shape=None, strides=None, subok=False, writeable=True):
     if strides is None:
         estrides = leaf.strides if shape == leaf.shape else None
         if estrides is None:
-            from .._graph import contiguous_strides
-
             estrides = contiguous_strides(shape)
     else:
         strides = tuple(operator.index(s) for s in strides)

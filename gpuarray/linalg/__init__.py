@@ -1,7 +1,7 @@
 """gpuarray.linalg: NumPy's ``numpy.linalg`` (and the array API ``linalg`` extension).
 
 Products, norms, traces, ``cross`` and ``matrix_power`` run on the device (through the strided
-contraction of ``gpuarray._linalg`` and elementwise kernels). Factorizations and solvers (det,
+contraction of ``gpuarray._api.linalg`` and elementwise kernels). Factorizations and solvers (det,
 inv, solve, cholesky, qr, svd, eigh, ...) run through the host's LAPACK as counted fallbacks:
 results come back to the device with NumPy's dtypes and result types.
 """
@@ -12,15 +12,18 @@ import operator
 
 import numpy as np
 
-from .. import _dtypes as dt
-from .._array import GpuArray, from_host
-from .._elementwise import apply, astype
-from .._fallback import host_call
-from .._linalg import _arr, matmul, matrix_transpose, reduce_axes, vecdot
-from .._linalg import outer as _outer
-from .._linalg import tensordot as _tensordot
-from .._linalg import trace as _trace
-from .._manipulation import _axis, diagonal as _diagonal, moveaxis, normalize_axes, reshape
+from .._graph import dtypes as dt
+from .._lazy.array import GpuArray, from_host
+from .._lazy.elementwise import apply, astype
+from .._device.fallback import host_call
+from .._api.linalg import _arr, matmul, matrix_transpose, reduce_axes, vecdot
+from .._api.linalg import outer as _outer
+from .._api.linalg import tensordot as _tensordot
+from .._api.linalg import trace as _trace
+from .._api.manipulation import _axis, diagonal as _diagonal, moveaxis, normalize_axes, reshape
+from .._api.creation import empty, eye
+from .._graph.nodes import Leaf, broadcast_shapes
+from .._api.manipulation import broadcast_to
 
 LinAlgError = np.linalg.LinAlgError
 
@@ -50,9 +53,6 @@ def diagonal(x, /, *, offset=0):
 
 def cross(x1, x2, /, *, axis=-1):
     """Cross product of 3-element vectors along ``axis`` (broadcast over the other dims)."""
-    from .._creation import empty
-    from .._graph import broadcast_shapes
-
     a, b = _arr(x1), _arr(x2)
     if a.ndim == 0 or b.ndim == 0 or a.shape[axis] != 3 or b.shape[axis] != 3:
         na = a.shape[axis] if a.ndim else 0
@@ -84,9 +84,6 @@ def multi_dot(arrays, *, out=None):
 
 def matrix_power(a, n):
     """a raised to the integer power n by repeated squaring (GPU matmuls; n < 0 inverts first)."""
-    from .._creation import eye
-    from .._manipulation import broadcast_to
-
     a = _arr(a)
     if a.ndim < 2:
         raise LinAlgError(f"{a.ndim}-dimensional array given. Array must be at least two-dimensional")
@@ -121,8 +118,6 @@ def _float_dtype(d):
 
 def _real_pairs(x: GpuArray) -> GpuArray:
     """A complex array's interleaved storage seen as real (re, im) pairs along a new last axis."""
-    from .._graph import Leaf
-
     leaf = x._leaf()
     return GpuArray(Leaf(leaf.storage, dt.real_of(x.dtype), leaf.shape + (2,),
                          tuple(2 * s for s in leaf.strides) + (1,), 2 * leaf.offset))

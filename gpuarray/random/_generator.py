@@ -12,13 +12,14 @@ import operator
 
 import numpy as np
 
-from .. import _dtypes as dt
-from .. import _fallback
+from .._graph import dtypes as dt
+from .._device import fallback as _fallback
 from .._device import runtime as _runtime
-from .._array import GpuArray
-from .._creation import asarray
-from .._graph import Cast, broadcast_shapes
+from .._lazy.array import GpuArray
+from .._api.creation import asarray
+from .._graph.nodes import Cast, broadcast_shapes
 from .._kernels.random import Rand, int_node_dtype, per_block, split64
+from .._lazy.elementwise import apply
 
 _U64 = (1 << 64) - 1
 
@@ -138,15 +139,11 @@ class Generator:
 
     def standard_exponential(self, size=None, dtype=None, method="inv", out=None) -> GpuArray:
         """Exponential(1) floats by inversion: -log(1 - u)."""
-        from .._elementwise import apply
-
         u = self.random(size, dtype)
         return _to_out(apply("negative", apply("log1p", apply("negative", u))), out)
 
     def uniform(self, low=0.0, high=1.0, size=None) -> GpuArray:
         """Floats in [low, high): low + (high - low) * u."""
-        from .._elementwise import apply
-
         shape = _shape(size) if size is not None else _operand_shapes(low, high)
         u = self.random(shape)
         if _scalar_args(low, high):
@@ -158,8 +155,6 @@ class Generator:
 
     def normal(self, loc=0.0, scale=1.0, size=None) -> GpuArray:
         """Normal floats: loc + scale * z."""
-        from .._elementwise import apply
-
         shape = _shape(size) if size is not None else _operand_shapes(loc, scale)
         if _scalar_args(scale) and float(scale) < 0:
             raise ValueError("scale < 0")
@@ -172,8 +167,6 @@ class Generator:
         return apply("add", loc, apply("multiply", scale, z))
 
     def exponential(self, scale=1.0, size=None) -> GpuArray:
-        from .._elementwise import apply
-
         shape = _shape(size) if size is not None else _operand_shapes(scale)
         if _scalar_args(scale) and float(scale) < 0:
             raise ValueError("scale < 0")

@@ -1,0 +1,8 @@
+"""The API layer: the public functions by topic, each module listing its names in ``__all__``
+(re-exported by ``gpuarray/__init__.py``), with the public subpackages ``linalg``, ``fft``,
+``random`` and ``lib`` beside it. Inside, imports run one way, bottom to top (the contract in
+pyproject.toml): ``creation``, ``indexing`` (basic views), ``info``, ``memory``, ``printing``,
+``dask``; ``advanced`` (``x[key]``, ``x[key] = v``), ``host``, ``dtype_functions``; ``manipulation``,
+``ufunc``; ``reductions``, ``grids``, ``extras``; ``linalg``, ``sorting``, ``searching``, ``interop``,
+``utility``; ``sets``, ``numpy_names``, ``methods`` (GpuArray's operators and methods, installed on
+the class). Everything here imports the lazy layer and those below it, never the package above."""

@@ -1,0 +1,624 @@
+"""Advanced indexing: integer arrays and boolean masks (NumPy's rules), as gather and
+scatter kernels.
+
+Gather is a node kind, ``Take``: "load the source buffer at an element offset given by an
+integer expression". The offset expression is an ordinary i32 node tree over the index
+arrays (broadcast into the result's shape) and ``Iota`` coordinates for the sliced
+dimensions, so a gather fuses with the elementwise work that follows it and is cached by
+structure (strides, sizes and offsets are parameters).
+
+Scatter (``x[idx] = v``) is a kernel writing ``dst[offset(i)] = value(i)`` over the index
+result's shape. With repeated indices one of the values lands in each element (which one
+is not specified, unlike NumPy's last-wins). Sub-word elements (bool, 8/16-bit) are updated
+with a compare-and-swap loop on their word, so neighbours and values are never mixed;
+complex elements are two stores, so with repeated indices their real and imaginary parts
+may come from different values.
+
+Boolean masks become coordinates by compaction (count per block, prefix sum, scatter of
+positions); the count is the one number read back, since it gives the result's size.
+Index arrays from the host are bounds-checked on the host; device index arrays are
+checked with a min/max kernel whose two numbers are read back.
+"""
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+
+from .._kernels import wgsl_lib as _wgsl_lib
+from .._kernels import codegen as _codegen
+from .._device import runtime as _runtime
+from .._graph import dtypes as dt
+from .._lazy.array import GpuArray, from_host
+from .._graph.nodes import Cast, Const, Ew, Iota, Leaf, Node, _union, broadcast_shapes, new_leaf
+from .indexing import _is_basic, basic_view, normalize_key
+from .creation import asarray, zeros
+from .._lazy.elementwise import _reads_only_same_view, apply, as_operand, assign, flush_readers
+
+I32 = dt.int32
+_WG = _runtime.WORKGROUP
+_BAD_INDEX = ("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and integer or "
+              "boolean arrays are valid indices")
+
+
+# ------------------------------------------------------------------- the Take node
+class Take(Node):
+    """Element of ``src``'s buffer at ``src.offset + offset`` (an i32 node broadcast to ``shape``).
+
+    The source is kept as a 0-d leaf in ``srcs`` (its ``anchor``): it gives the node its
+    binding and the source's base offset, and it makes writers see that the node reads the
+    buffer at another view than theirs (so an in-place write evaluates it first)."""
+
+    __slots__ = ("srcs", "under_costly")
+
+    def __init__(self, src: Leaf, offset, shape):
+        anchor = Leaf(src.storage, src.dtype, (), (), src.offset)
+        self.srcs = (offset, anchor)
+        self.under_costly = offset.under_costly
+        self.dtype, self.shape = src.dtype, tuple(shape)
+        self.size_ = 2 + offset.size_
+        self.storages = _union(self.srcs)
+
+
+def _d_take(node, plan, ch):
+    return ("T", node.dtype.char, ch[0], ch[1])
+
+
+def _e_take(node, plan, k, ch, d):
+    anchor = plan.desc[ch[1]]  # ("L", binding, vector, char)
+    return f"ld{anchor[1]}(u32(i32(I{anchor[2]}) + v{ch[0]}))"
+
+
+_codegen.DESCRIBE[Take] = _d_take
+_codegen.EMIT[Take] = _e_take
+
+
+# ------------------------------------------------------------- i32 offset arithmetic
+def _ew(op, srcs, dtype=I32):
+    return Ew(op, dtype, broadcast_shapes(*(s.shape for s in srcs)), srcs, I32)
+
+
+def _ci(v) -> Const:
+    return Const(int(v), I32)
+
+
+def _wrap_negative(idx, n):
+    """NumPy's negative indices: i < 0 -> i + n (values were bounds-checked before)."""
+    return _ew("where", [_ew("less", [idx, _ci(0)], dt.bool_), _ew("add", [idx, _ci(n)]), idx])
+
+
+def offset_expr(terms):
+    """sum(node * stride) over (node, stride) terms, as an i32 node (zero-stride terms dropped)."""
+    expr = None
+    for node, stride in terms:
+        if stride == 0:
+            continue
+        t = _ew("multiply", [node, _ci(stride)])
+        expr = t if expr is None else _ew("add", [expr, t])
+    return expr if expr is not None else _ci(0)
+
+
+def gather(src: Leaf, offset, shape) -> GpuArray:
+    """A lazy array of ``shape`` reading ``src``'s buffer at ``src.offset + offset``."""
+    return GpuArray(Take(src, offset, shape))
+
+
+def embed(leaf: Leaf, shape, start: int, ndim: int) -> Leaf:
+    """``leaf`` viewed in a result of ``ndim`` dims, its (right-aligned, broadcast) shape at
+    ``start`` .. ``start + len(shape)``; other dims have size 1."""
+    pad = len(shape) - leaf.ndim
+    sh = [1] * pad + list(leaf.shape)
+    st = [0] * pad + [0 if s == 1 else x for s, x in zip(leaf.shape, leaf.strides)]
+    rest = ndim - start - len(shape)
+    return Leaf(leaf.storage, leaf.dtype, [1] * start + sh + [1] * rest, [0] * start + st + [0] * rest, leaf.offset)
+
+
+# ------------------------------------------------------------------ small kernels
+def _template_kernel(key, template, subs, access, window):
+    dev = _runtime.device()
+
+    def build():
+        return key[0], _wgsl_lib.template(template).substitute(WG=_WG, **subs), access, window
+
+    return dev.kernel(key, build)
+
+
+def _params(*words) -> bytes:
+    return np.array([w & 0xFFFFFFFF for w in words], np.uint32).tobytes()
+
+
+def contiguous(x: GpuArray, avoid=None) -> Leaf:
+    """``x`` as a contiguous leaf (copied when it is a strided view or shares ``avoid``)."""
+    leaf = x._leaf()
+    if leaf.is_contiguous() and leaf.storage is not avoid:
+        return leaf
+    tmp = new_leaf(leaf.dtype, leaf.shape)
+    _codegen.evaluate_into(leaf, tmp)
+    return tmp
+
+
+def mask_coords(mask: GpuArray, out_dtype, flat=False) -> list[GpuArray]:
+    """Coordinates of the true elements of a device bool ``mask`` (C order), one array per
+    dimension (one array of flat positions if ``flat``). Reads back the count."""
+    leaf = contiguous(mask)
+    n = mask.size
+    k = 1 if flat else max(mask.ndim, 1)
+    shape = (n,) if flat else (mask.shape or (1,))
+    dev = _runtime.device()
+    nb = _runtime.groups_for(n)
+    count = 0
+    if n:
+        blocks = dev.alloc((nb + 1) * 4)
+        kc = _template_kernel(("mask_count",), "mask_count.wgsl", {}, ["r", "rw"], 8)
+        dev.dispatch(kc, [leaf.storage, blocks], _params(n, leaf.offset), nb)
+        ks = _template_kernel(("scan_blocks",), "scan_blocks.wgsl", {}, ["rw"], 4)
+        dev.dispatch(ks, [blocks], _params(nb), 1)
+        count = int(dev.read(blocks, nb * 4, 4).view(np.uint32)[0])
+    out = new_leaf(out_dtype, (k, count))
+    if count:
+        w = dt.wgsl_type(out_dtype)
+        kk = _template_kernel(("mask_coords", k, w), "mask_coords.wgsl", {"NDIM": k, "OUT": w},
+                              ["r", "r", "rw"], 4 * (3 + k))
+        dev.dispatch(kk, [leaf.storage, blocks, out.storage], _params(n, leaf.offset, count, *shape), nb)
+    return [GpuArray(Leaf(out.storage, out_dtype, (count,), (1,), d * count)) for d in range(k)]
+
+
+def check_device_index(idx: GpuArray, n: int, axis: int, avoid=None) -> Leaf:
+    """A device integer index array as a contiguous i32 leaf, after a device min/max bounds
+    check against an axis of size ``n`` (IndexError like NumPy's)."""
+    node = idx._node
+    if idx.dtype != I32:
+        # clamp into i32 first: out-of-range values stay out of range, nothing wraps into range
+        top = Const(2**31 - 1, idx.dtype) if idx.dtype.itemsize >= 4 else None
+        if idx.dtype.kind == "i" and idx.dtype.itemsize == 8:
+            node = Ew("maximum", idx.dtype, node.shape, [node, Const(-(2**31), idx.dtype)], idx.dtype)
+        if top is not None and (idx.dtype.itemsize == 8 or idx.dtype.kind == "u"):
+            node = Ew("minimum", idx.dtype, node.shape, [node, top], idx.dtype)
+        node = Cast(node, I32)
+        tmp = new_leaf(I32, idx.shape)
+        _codegen.evaluate_into(node, tmp)
+        leaf = tmp
+    else:
+        leaf = contiguous(idx, avoid)
+    size = idx.size
+    if size:
+        dev = _runtime.device()
+        res = dev.upload(np.array([2**31 - 1, -(2**31)], np.int32))
+        km = _template_kernel(("index_minmax",), "index_minmax.wgsl", {}, ["r", "rw"], 8)
+        dev.dispatch(km, [leaf.storage, res], _params(size, leaf.offset), _runtime.groups_for(size))
+        lo, hi = (int(v) for v in dev.read(res, 0, 8).view(np.int32))
+        for v in (hi, lo):
+            if not -n <= v < n:
+                raise IndexError(f"index {v} is out of bounds for axis {axis} with size {n}")
+    return leaf
+
+
+def check_host_index(a: np.ndarray, n: int, axis: int) -> np.ndarray:
+    """Host index values bounds-checked and wrapped, as int32."""
+    if a.size:
+        bad = (a < -n) | (a >= n)
+        if bad.any():
+            raise IndexError(f"index {a[bad].flat[0]} is out of bounds for axis {axis} with size {n}")
+        a = np.where(a < 0, a + n, a)
+    return a.astype(I32)
+
+
+# ---------------------------------------------------------------- key resolution
+class _Adv:
+    """One advanced entry of a key: index arrays over some source dims (masks: several)."""
+
+    __slots__ = ("kind", "value", "shape", "ndim_src", "axis")
+
+    def __init__(self, kind, value, shape, ndim_src):
+        self.kind, self.value, self.shape, self.ndim_src = kind, value, tuple(shape), ndim_src
+        self.axis = 0  # first source axis it indexes (set when the key is resolved)
+
+
+def _classify(k):
+    """A key entry -> 'basic' entry or an _Adv (masks are still masks here)."""
+    if k is None or k is Ellipsis or isinstance(k, slice) or isinstance(k, _Adv):
+        return k
+    if isinstance(k, (bool, np.bool_)):
+        return _Adv("bool0", bool(k), (int(bool(k)),), 0)
+    if isinstance(k, (int, np.integer)):
+        return _Adv("int", operator.index(k), (), 1)
+    if isinstance(k, GpuArray):
+        if k.dtype == dt.bool_:
+            if k.ndim == 0:
+                return _classify(bool(k.get()))
+            return _Adv("dmask", k, k.shape, k.ndim)
+        if k.dtype.kind in "iu":
+            return _Adv("darr", k, k.shape, 1)
+        raise IndexError("arrays used as indices must be of integer (or boolean) type")
+    if isinstance(k, str):
+        raise IndexError(_BAD_INDEX)
+    a = np.asarray(k)
+    if a.dtype == np.bool_:
+        if a.ndim == 0:
+            return _classify(bool(a))
+        return _Adv("hmask", a, a.shape, a.ndim)
+    if a.dtype.kind in "iu":
+        if a.ndim == 0:
+            return _Adv("int", int(a), (), 1)
+        return _Adv("harr", a, a.shape, 1)
+    if a.size == 0 and a.dtype.kind == "f" and not isinstance(k, np.ndarray):
+        return _Adv("harr", a.astype(np.intp), a.shape, 1)  # [] indexes like an empty intp array
+    if isinstance(k, np.ndarray) or a.ndim:
+        raise IndexError("arrays used as indices must be of integer (or boolean) type")
+    raise IndexError(_BAD_INDEX)
+
+
+def _check_mask(leaf: Leaf, mask: _Adv, first_axis: int) -> None:
+    for j, m in enumerate(mask.shape):
+        size = leaf.shape[first_axis + j]
+        if m != size and m != 0:  # NumPy accepts an empty mask dimension against any size
+            raise IndexError(f"boolean index did not match indexed array along axis {first_axis + j}; "
+                             f"size of axis is {size} but size of corresponding boolean axis is {m}")
+
+
+class Resolved:
+    """A key applied to an array: the basic view under it, the result shape and the offset
+    terms (node in result coordinates, element stride in the view)."""
+
+    def __init__(self, view, shape, terms):
+        self.view, self.shape, self.terms = view, shape, terms
+
+    def offset(self):
+        return offset_expr(self.terms)
+
+
+def _expand(x_ndim, key):
+    """Classified entries with the ellipsis replaced by full slices (and trailing slices added)."""
+    items = [_classify(k) for k in key]
+    used = sum(1 if isinstance(k, slice) else k.ndim_src if isinstance(k, _Adv) else 0 for k in items)
+    if used > x_ndim:
+        raise IndexError(f"too many indices for array: array is {x_ndim}-dimensional, but {used} were indexed")
+    fill = [slice(None)] * (x_ndim - used)
+    if any(k is Ellipsis for k in items):
+        i = next(i for i, k in enumerate(items) if k is Ellipsis)
+        return items[:i] + fill + items[i + 1:]
+    return items + fill
+
+
+def resolve(x: GpuArray, key, *, avoid=None) -> Resolved:
+    """Apply a key holding at least one advanced entry (NumPy's rules), checking bounds."""
+    leaf = x._leaf()
+    items = _expand(x.ndim, key)
+    # the basic view: advanced dims kept whole, integers applied
+    basic, src_dim, vdims, vd = [], 0, [], 0
+    for it in items:
+        if isinstance(it, _Adv):
+            if it.kind == "int":
+                basic.append(it.value)
+                vdims.append([])
+            else:
+                if it.kind in ("dmask", "hmask"):
+                    _check_mask(leaf, it, src_dim)
+                basic.extend([slice(None)] * it.ndim_src)
+                vdims.append(list(range(vd, vd + it.ndim_src)))
+                vd += it.ndim_src
+            it.axis = src_dim
+            src_dim += it.ndim_src
+        else:
+            basic.append(it)
+            vdims.append([vd] if it is not Ellipsis else [])
+            vd += 1
+            src_dim += 1 if isinstance(it, slice) else 0
+    view = basic_view(leaf, tuple(basic))
+    advs = [i for i, it in enumerate(items) if isinstance(it, _Adv)]
+    # masks become coordinate arrays (device masks: compaction, reads back the count)
+    parts = {}  # item index -> list of (index node maker, view dim)
+    for i in advs:
+        it = items[i]
+        dims = vdims[i]
+        if it.kind == "hmask":
+            coords = np.nonzero(it.value)
+            it.shape = (len(coords[0]),)
+            parts[i] = [("h", c.astype(I32), d, True) for c, d in zip(coords, dims)]
+        elif it.kind == "dmask":
+            strides = [view.strides[d] for d in dims]
+            shape = [view.shape[d] for d in dims]
+            mergeable = all(strides[j] == strides[j + 1] * shape[j + 1] for j in range(len(dims) - 1))
+            coords = mask_coords(it.value, I32, flat=mergeable and len(dims) > 1)
+            it.shape = (coords[0].size,)
+            dl = dims[-1:] if len(coords) == 1 and len(dims) > 1 else dims
+            parts[i] = [("d", c, d, True) for c, d in zip(coords, dl)]
+        elif it.kind == "harr":
+            d = dims[0]
+            parts[i] = [("h", check_host_index(it.value, view.shape[d], it.axis), d, True)]
+        elif it.kind in ("darr", "tarr"):  # tarr: device indices already known to be in [0, n)
+            parts[i] = [("d", it.value, dims[0], it.kind == "tarr")]
+        else:
+            parts[i] = []
+    try:
+        adv_shape = broadcast_shapes(*(items[i].shape for i in advs))
+    except ValueError:
+        raise IndexError("shape mismatch: indexing arrays could not be broadcast together with shapes "
+                         + " ".join(str(items[i].shape).replace(" ", "") for i in advs if items[i].kind != "int")
+                         ) from None
+    adjacent = advs[-1] - advs[0] + 1 == len(advs)
+    # result axes: basic dims in order, the broadcast advanced block in place or first
+    out_shape, axis_of = [], {}
+    adv_start = 0 if not adjacent else None
+    if not adjacent:
+        out_shape.extend(adv_shape)
+    for i, it in enumerate(items):
+        if isinstance(it, _Adv):
+            if adjacent and i == advs[0]:
+                adv_start = len(out_shape)
+                out_shape.extend(adv_shape)
+            continue
+        for d in vdims[i]:
+            axis_of[d] = len(out_shape)
+            out_shape.append(view.shape[d])
+    nd = len(out_shape)
+    terms = [(Iota(I32, out_shape, a), view.strides[d]) for d, a in axis_of.items()]
+    if 0 not in out_shape:
+        for i in advs:
+            for where, arr, d, trusted in parts[i]:
+                n = view.shape[d]
+                if where == "h":
+                    il = from_host(arr)._leaf()
+                else:
+                    il = arr._leaf() if trusted else check_device_index(arr, n, items[i].axis, avoid)
+                    if il.storage is avoid:
+                        il = contiguous(GpuArray(il), avoid)
+                node = embed(il, adv_shape, adv_start, nd)
+                if il.dtype != I32:
+                    node = Cast(node, I32)
+                if not trusted:
+                    node = _wrap_negative(node, n)
+                terms.append((node, view.strides[d]))
+    return Resolved(view, tuple(out_shape), terms)
+
+
+# ------------------------------------------------------------------- getitem
+def advanced_getitem(x: GpuArray, key) -> GpuArray:
+    r = resolve(x, key)
+    if 0 in r.shape:
+        return GpuArray(new_leaf(x.dtype, r.shape))
+    return gather(r.view, r.offset(), r.shape)
+
+
+# ------------------------------------------------------------------- setitem
+def value_node(value, dtype):
+    """A value to store as a node of ``dtype`` (scalars follow NumPy's assignment rules)."""
+    value = as_operand(value)
+    if isinstance(value, GpuArray):
+        node = value._node
+        return node if node.dtype == dtype else Cast(node, dtype)
+    return Const(dt.store_scalar(value, dtype), dtype)
+
+
+def _detach(node, view: Leaf):
+    """``node`` made safe to evaluate while writing ``view``: evaluated into a new buffer if it
+    reads the view's buffer through any other view."""
+    if view.storage in node.storages and not _reads_only_same_view(node, view):
+        tmp = new_leaf(node.dtype, node.shape)
+        _codegen.evaluate_into(node, tmp)
+        return tmp
+    return node
+
+
+def _single_mask(items):
+    advs = [it for it in items if isinstance(it, _Adv)]
+    if len(advs) == 1 and advs[0].kind in ("dmask", "hmask"):
+        return advs[0]
+    return None
+
+
+def advanced_setitem(x: GpuArray, key, value) -> None:
+    leaf = x._leaf()
+    if leaf.readonly:
+        raise ValueError("assignment destination is read-only")
+    value = as_operand(value)
+    if len(key) == 1 and isinstance(key[0], GpuArray) and key[0].ndim == 0 and key[0].dtype == dt.bool_:
+        if _zero_d_mask_write(x, key[0], value):
+            return
+    items = _expand(x.ndim, key)
+    mask = _single_mask(items)
+    vshape = value.shape if isinstance(value, GpuArray) else ()
+    if mask is not None:
+        # x[mask] = v with v broadcasting over the dims after the mask: one fused where()
+        q = sum(1 for it in items[: items.index(mask)] if isinstance(it, slice) or it is None)
+        tail = sum(1 for it in items[items.index(mask) + 1:] if isinstance(it, slice) or it is None)
+        if len(vshape) > tail and len(vshape) == tail + 1 and vshape[0] == 1:
+            value, vshape = value.reshape(vshape[1:]), vshape[1:]  # (manipulation sits above: the method)
+        if len(vshape) <= tail:
+            _masked_where(x, leaf, items, mask, q, value)
+            return
+    r = resolve(x, tuple(items), avoid=leaf.storage)
+    node = value_node(value, x.dtype)
+    try:
+        broadcast_shapes(node.shape, r.shape)
+        ok = len(node.shape) <= len(r.shape) and all(
+            v in (1, t) for v, t in zip(node.shape[::-1], r.shape[::-1]))
+    except ValueError:
+        ok = False
+    if not ok:
+        if mask is not None and len(node.shape) == 1 and len(r.shape) == 1:
+            raise ValueError(f"NumPy boolean array indexing assignment cannot assign {node.shape[0]} input values "
+                             f"to the {r.shape[0]} output values where the mask is true")
+        raise ValueError(f"shape mismatch: value array of shape {node.shape} could not be broadcast to indexing "
+                         f"result of shape {r.shape}")
+    if 0 in r.shape:
+        return
+    node = _detach(node, r.view)
+    flush_readers(leaf.storage)
+    scatter(node, r.offset(), r.view, r.shape)
+
+
+def _zero_d_mask_write(x, mask, value) -> bool:
+    """``x[m] = v`` for a 0-d device mask as ``where(m, v, x)`` over x, without reading m back
+    (dask's reductions write through such masks); False when v does not broadcast to x."""
+    vshape = value.shape if isinstance(value, GpuArray) else ()
+    if len(vshape) == x.ndim + 1 and vshape[0] == 1:
+        value, vshape = value.reshape(vshape[1:]), vshape[1:]  # (manipulation sits above: the method)
+    if len(vshape) > x.ndim or any(v not in (1, t) for v, t in zip(vshape[::-1], x.shape[::-1])):
+        return False
+    res = apply("where", mask, value, x)
+    assign(x, res if res.dtype == x.dtype else res.astype(x.dtype), value_temporary=True)
+    return True
+
+
+def _masked_where(x, leaf, items, mask, q, value):
+    """x[..., mask, ...] = value as where(mask, value, view) written over the view."""
+    basic = []
+    src_dim = 0
+    for it in items:
+        if it is mask:
+            _check_mask(leaf, mask, src_dim)
+            basic.extend([slice(None)] * mask.ndim_src)
+            src_dim += mask.ndim_src
+        else:
+            basic.append(it)
+            src_dim += 1 if isinstance(it, slice) else 0
+    view = basic_view(leaf, tuple(basic))
+    m = mask.value if mask.kind == "dmask" else from_host(mask.value)
+    m_leaf = m._leaf() if m.is_lazy or m._node.storage is not leaf.storage else contiguous(m, leaf.storage)
+    m_node = embed(m_leaf, m_leaf.shape, q, view.ndim)
+    v_node = value_node(value, x.dtype)
+    if len(v_node.shape) > view.ndim or any(a not in (1, b) for a, b in zip(v_node.shape[::-1], view.shape[::-1])):
+        raise ValueError(f"shape mismatch: value array of shape {v_node.shape} could not be broadcast to indexing "
+                         f"result of shape {view.shape}")
+    v_node = _detach(v_node, view)
+    m_node = _detach(m_node, view)
+    node = Ew("where", x.dtype, view.shape, [m_node, v_node, view], x.dtype)
+    flush_readers(leaf.storage)
+    _codegen.evaluate_into(node, view)
+
+
+# --------------------------------------------------------------------- scatter
+def _store_cas(dtype) -> str:
+    """Sub-word store as a compare-and-swap loop: concurrent writes of one element keep one value whole."""
+    bits = 8 if dtype.itemsize == 1 else 16
+    per = 32 // bits
+    mask = hex((1 << bits) - 1)
+    val = "select(0u, 1u, v)" if dtype == dt.bool_ else f"(u32(v) & {mask}u)"
+    return (f"fn st(j: u32, v: {dt.wgsl_type(dtype)}) {{\n"
+            f"  let sh = (j % {per}u) * {bits}u; let m = {mask}u << sh; let w = j / {per}u;\n"
+            f"  var old = atomicLoad(&b0[w]);\n"
+            f"  loop {{\n"
+            f"    let r = atomicCompareExchangeWeak(&b0[w], old, (old & ~m) | ({val} << sh));\n"
+            f"    if (r.exchanged) {{ break; }}\n"
+            f"    old = r.old_value;\n"
+            f"  }}\n}}")
+
+
+def _scatter_source(plan, vk, ok, claim=None) -> str:
+    """The scatter kernel. With ``claim``, one of its two passes for repeated indices (see
+    ``scatter``): 'claim' records the last index that targets each element, 'write' stores only
+    the values that hold their element's claim."""
+    lines = []
+    for k, node in enumerate(plan.nodes):
+        e = _codegen.EMIT[type(node)](node, plan, k, plan.children[k], plan.desc[k])
+        lines.append(f"  let v{k}: {dt.wgsl_type(node.dtype)} = {e};")
+    body = "\n".join(lines)
+    idx, _ = _codegen.index_code(plan, 1 + len(plan.consts))
+    out_dt = plan.out.dtype
+    val = _codegen.cast_expr(plan.nodes[vk].dtype, out_dt, f"v{vk}")
+    fns = [_codegen.load_fn(i, b[1], b[2]) for i, b in enumerate(plan.bindings)]
+    fns.append(_store_cas(out_dt) if dt.storage(out_dt) == "sub" else _codegen.store_fn(out_dt))
+    decls = _codegen.binding_decls(plan.bindings)
+    pos = f"u32(i32(I{plan.out_vec}) + v{ok})"
+    store = f"st({pos}, {val});"
+    if claim is not None:
+        wb = len(plan.bindings) + 1
+        if claim == "claim":
+            decls += f"\n@group(0) @binding({wb}) var<storage, read_write> bw: array<atomic<u32>>;"
+            store = f"atomicMax(&bw[{pos}], gid + 1u);"
+        else:
+            decls += f"\n@group(0) @binding({wb}) var<storage, read> bw: array<u32>;"
+            store = f"if (bw[{pos}] == gid + 1u) {{ {store} }}"
+    main = f"""
+@compute @workgroup_size({_WG})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {{
+  let gid = (wid.y * nwg.x + wid.x) * {_WG}u + lid;
+  if (gid >= P[0]) {{ return; }}
+{idx}
+{body}
+  {store}
+}}
+"""
+    helpers = _wgsl_lib.resolve(body)
+    return "\n".join([_codegen.HEADER, decls, *fns, helpers, main])
+
+
+def scatter(value, offset, dst: Leaf, shape, unique=False) -> None:
+    """Record ``dst.buffer[dst.offset + offset(i)] = value(i)`` for every i of ``shape``.
+
+    Unless the offsets are known to be ``unique``, an element several i target gets the value
+    of the last i (NumPy's ``a[[0, 0]] = [1, 2]`` stores 2): threads run in no set order, so a
+    first pass records, per element of the buffer, the largest i that targets it (atomicMax into
+    a u32 per element of ``dst``'s buffer), and the second stores only those. Where that buffer
+    would exceed the device's binding size, one pass stores in no set order."""
+    out = Leaf(dst.storage, dst.dtype, shape, (0,) * len(shape), dst.offset)
+    plan = _codegen.Plan(out)
+    vk = plan.walk(value)
+    ok = plan.walk(offset)
+    plan.finish()
+    if plan.n == 0:
+        return
+    params = plan.params()
+    dev = _runtime.device()
+    access = ["rw" if b[2] else "r" for b in plan.bindings]
+    buffers = [b[0] for b in plan.bindings]
+    slots = -(-dst.storage.nbytes // dst.dtype.itemsize)
+    if unique or plan.n < 2 or 4 * slots > dev.max_binding:
+        kern = dev.kernel(("scatter", plan.key, vk, ok),
+                          lambda: ("scatter", _scatter_source(plan, vk, ok), access, len(params)))
+        dev.dispatch(kern, buffers, params, _runtime.groups_for(plan.n))
+        return
+    claims_arr = zeros((slots,), dtype=dt.uint32)  # (held until both passes are recorded)
+    claims = claims_arr._leaf().storage
+    for phase, acc in (("claim", "rw"), ("write", "r")):
+        kern = dev.kernel(("scatter", phase, plan.key, vk, ok),
+                          lambda: ("scatter_" + phase, _scatter_source(plan, vk, ok, phase), access + [acc], len(params)))
+        dev.dispatch(kern, buffers + [claims], params, _runtime.groups_for(plan.n))
+
+
+# --------------------------------------------------------------------- nonzero
+def nonzero(x) -> tuple:
+    """Indices of the non-zero elements, one default-int array per dimension."""
+    x = as_operand(x)
+    if not isinstance(x, GpuArray):
+        x = asarray(x)
+    if x.ndim == 0:
+        raise ValueError("Calling nonzero on 0d arrays is not allowed. Use np.atleast_1d(scalar).nonzero() instead.")
+    mask = x if x.dtype == dt.bool_ else apply("not_equal", x, 0 if x.dtype.kind != "c" else 0j)
+    return tuple(mask_coords(mask, dt.default_int()))
+
+
+__all__: list[str] = []
+
+
+# ------------------------------------------------------------------ x[key], x[key] = v
+def getitem(x: GpuArray, key):
+    if type(key) is not tuple:
+        key = (key,)
+    for k in key:  # plain ints, slices, None and one `...`: a view, validated by basic_view
+        t = type(k)
+        if not (t is slice or t is int or k is None or k is Ellipsis):
+            break
+    else:
+        if sum(1 for k in key if k is Ellipsis) > 1:
+            raise IndexError("an index can only have a single ellipsis ('...')")
+        return GpuArray(basic_view(x._leaf(), key))
+    key = normalize_key(key, x.ndim)
+    key = tuple(operator.index(k) if isinstance(k, GpuArray) and _is_basic(k) and k.ndim == 0 else k for k in key)
+    if all(_is_basic(k) for k in key):
+        return GpuArray(basic_view(x._leaf(), key))
+    return advanced_getitem(x, key)
+
+
+def setitem(x: GpuArray, key, value):
+    key = normalize_key(key, x.ndim)
+    key = tuple(operator.index(k) if isinstance(k, GpuArray) and _is_basic(k) and k.ndim == 0 else k for k in key)
+    if all(_is_basic(k) for k in key):
+        view = GpuArray(basic_view(x._leaf(), key))
+        # `x[...] = x * 2 + 1` is one fused kernel; a value the caller keeps (`z = x * 2;
+        # x[...] = z`) keeps its value after x changes (see assign)
+        assign(view, value)
+        return
+    advanced_setitem(x, key, value)
