@@ -979,7 +979,9 @@ class Device:
         if k is not None:
             _stats.add("pipeline_cache_hits")
             return k
+        t0 = time.perf_counter()
         name, source, access, window = build()
+        t1 = time.perf_counter()
         if len(access) + 1 > self.max_bindings:
             raise ValueError(f"kernel '{name}' needs {len(access) + 1} storage bindings; the device allows {self.max_bindings}")
         entries = [
@@ -994,15 +996,17 @@ class Device:
             entries.append({"binding": i + 1, "visibility": wgpu.ShaderStage.COMPUTE, "buffer": {"type": t}})
         try:
             module = self.device.create_shader_module(code=source, label=name)
+            t2 = time.perf_counter()
             bgl = self.device.create_bind_group_layout(entries=entries)
             layout = self.device.create_pipeline_layout(bind_group_layouts=[bgl])
             pipe = self.device.create_compute_pipeline(layout=layout, compute={"module": module, "entry_point": "main"})
+            t3 = time.perf_counter()
         except Exception as e:
             self._check_lost(e)
             raise KernelError(name, source, e) from None
         k = Kernel(name, source, pipe, bgl, max(16, (window + 15) // 16 * 16), access, len(self._kernels))
         self._kernels[key] = k
-        _stats.add("kernels_compiled")
+        _stats.compiled(name, t1 - t0, t2 - t1, t3 - t2, len(source.encode()))
         return k
 
     def _check_lost(self, e: Exception):
