@@ -19,6 +19,7 @@ from ._fallback import get_fallback, set_fallback
 from ._info import Device, __array_namespace_info__
 from ._device.runtime import devices
 from ._device.stats import stats
+from ._device.cache_dir import clear_kernel_cache, kernel_cache_dir
 
 __version__ = "0.1.0"
 __array_api_version__ = "2025.12"

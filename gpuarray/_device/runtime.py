@@ -25,6 +25,8 @@ import weakref
 import numpy as np
 import wgpu
 
+from . import cache_dir as _cache_dir
+from . import runtime_dir as _runtime_dir
 from . import stats as _stats
 from .errors import DeviceLostError, KernelError, OutOfMemoryError, SizeLimitError
 
@@ -160,7 +162,15 @@ def install_interrupt_handler() -> bool:
     return True
 
 
+def prepare_environment() -> None:
+    """Before wgpu loads the Vulkan stack (the first adapter request): a valid XDG_RUNTIME_DIR,
+    and the drivers' shader caches pointed at gpuarray's cache directory."""
+    _runtime_dir.prepare()
+    _cache_dir.prepare()
+
+
 def list_adapters():
+    prepare_environment()
     return list(wgpu.gpu.enumerate_adapters_sync())
 
 
@@ -197,6 +207,7 @@ def devices() -> list[dict]:
 
 def _choose_adapter():
     """GPUARRAY_ADAPTER = index or name substring; otherwise the high-performance one."""
+    prepare_environment()
     sel = os.environ.get("GPUARRAY_ADAPTER", "").strip()
     if sel:
         adapters = list_adapters()
