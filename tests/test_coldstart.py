@@ -200,3 +200,40 @@ def test_a_valid_runtime_dir_is_kept_and_an_invalid_one_replaced(monkeypatch, tm
         runtime_dir.prepare()
         new = os.environ["XDG_RUNTIME_DIR"]
         assert new != bad and os.path.isabs(new) and runtime_dir._private(new)
+
+
+# ---- C type lookups without pycparser (the first operation's largest cost)
+WGPU_TYPES = [
+    "void(WGPULogLevel, WGPUStringView, void *)", "WGPUStringView *", "WGPURequestAdapterOptions *",
+    "void(WGPURequestAdapterStatus, WGPUAdapter, WGPUStringView, void *, void *)", "WGPUAdapterInfo *",
+    "WGPUChainedStruct *", "WGPUChainedStruct * ", "char []", "WGPUFeatureName[]", "WGPUCommandBuffer[1]",
+    "void(WGPUDevice const *, WGPUDeviceLostReason, WGPUStringView, void *, void *)", "WGPUBindGroupEntry[]",
+    "uint32_t []", "uint8_t []", "uintptr_t", "uint8_t *", "int32_t *", "WGPUSubmissionIndex *",
+    "void(WGPUMapAsyncStatus, WGPUStringView, void *, void *)", "WGPUComputePipelineDescriptor *",
+]
+NOT_FAST = ["int(*)(int)", "struct WGPUStringView *", "WGPUStringView **", "unsigned int", "void",
+            "WGPUCommandBuffer[2][3]", "void(WGPUFeatureName[], int)", "NoSuchType *"]
+
+
+def test_fast_c_types_are_cffis_own():
+    ffi = pytest.importorskip("wgpu.backends.wgpu_native._ffi").ffi
+    from cffi import model
+    from cffi.commontypes import resolve_common_type
+
+    from gpuarray._device import ctypes_fast, runtime
+
+    runtime.device()
+    parser = ffi._parser
+    assert "parse_type_and_quals" in vars(parser)  # installed before the first adapter
+    slow = type(parser).parse_type_and_quals
+    for cdecl in WGPU_TYPES:
+        fast = ctypes_fast.fast_type_and_quals(parser, cdecl, model, resolve_common_type)
+        assert fast is not None, cdecl
+        ref = slow(parser, cdecl)
+        assert fast == ref and type(fast[0]) is type(ref[0]), cdecl
+    for cdecl in NOT_FAST:  # left to cffi's parser (and its errors)
+        assert ctypes_fast.fast_type_and_quals(parser, cdecl, model, resolve_common_type) is None, cdecl
+    assert ffi.sizeof("WGPUCommandBuffer[3]") == 3 * ffi.sizeof("WGPUCommandBuffer")
+    assert ffi.new("WGPUChainedStruct *").next == ffi.NULL and len(ffi.new("uint32_t []", 5)) == 5
+    with pytest.raises(Exception, match="NoSuchType"):
+        ffi.typeof("NoSuchType *")

@@ -26,6 +26,7 @@ import numpy as np
 import wgpu
 
 from . import cache_dir as _cache_dir
+from . import ctypes_fast as _ctypes_fast
 from . import runtime_dir as _runtime_dir
 from . import stats as _stats
 from .errors import DeviceLostError, KernelError, OutOfMemoryError, SizeLimitError
@@ -167,6 +168,11 @@ def prepare_environment() -> None:
     and the drivers' shader caches pointed at gpuarray's cache directory."""
     _runtime_dir.prepare()
     _cache_dir.prepare()
+    try:
+        from wgpu.backends.wgpu_native._ffi import ffi
+    except Exception:  # another backend: no cffi declarations to look up
+        return
+    _ctypes_fast.install(ffi)
 
 
 def list_adapters():
