@@ -160,3 +160,47 @@ def test_the_loop_form_compiles_the_expression_once(monkeypatch):
     assert calls == {"loop": 1, "unrolled": 5}
     for s in srcs.values():  # helpers once per kernel
         assert s.count("fn ga_sin_f32(") == 1 and s.count("fn ga_tanh_f32(") == 1
+
+
+# ---- reductions: the vec4 group kernel folds its loaded groups in one loop over their lanes
+def _reductions():
+    rng = np.random.default_rng(21)
+    x = rng.uniform(-3, 3, 12_347).astype(np.float32)
+    x[[5, 600, 9000]] = [np.nan, -0.0, np.inf]
+    m = rng.uniform(-2, 2, (5, 4100)).astype(np.float32)
+    w = rng.integers(-1000, 1000, 8195, dtype=np.int32)
+    gx, gm, gw = ga.asarray(x), ga.asarray(m), ga.asarray(w)
+    with np.errstate(all="ignore"):
+        cases = [
+            (lambda: float(ga.nansum(gx * 1.5 + 0.25)), lambda: float(np.nansum(x * np.float32(1.5) + np.float32(0.25), dtype=np.float64))),
+            (lambda: int(ga.argmax(ga.nan_to_num(gx) * -1.0)), lambda: int(np.argmax(np.nan_to_num(x) * np.float32(-1.0)))),
+            (lambda: ga.sum(gm * gm, axis=1).get(), lambda: (m * m).sum(axis=1, dtype=np.float64).astype(np.float32)),
+            (lambda: ga.mean(gm[:, 4:] - 1.0, axis=1).get(), lambda: (m[:, 4:] - np.float32(1.0)).mean(axis=1, dtype=np.float64).astype(np.float32)),
+            (lambda: int(ga.sum(gw * 3 - 7)), lambda: int((w * 3 - 7).sum())),
+            (lambda: float(ga.min(gx + 1.0)), lambda: float(np.min(x + np.float32(1.0)))),
+        ]
+    return cases
+
+
+def test_reductions_give_the_same_bits_in_both_forms(monkeypatch):
+    cases = _reductions()
+    got = _both_forms(lambda: [f() for f, _ in cases], monkeypatch)
+    for (f, ref), a, b in zip(cases, got["loop"], got["unrolled"]):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+        r = ref()
+        if isinstance(r, float) and np.isnan(r):
+            assert np.isnan(a)
+        else:
+            np.testing.assert_allclose(np.asarray(a, dtype=np.float64), np.asarray(r, dtype=np.float64), rtol=2e-5, atol=1e-3)
+
+
+def test_reduction_of_random_draws_in_both_forms(monkeypatch):
+    def draw():
+        g = ga.random.default_rng(9)
+        u = g.random(9001, dtype=np.float32)
+        return float((u * 4.0).sum()), u.get()
+
+    r = _both_forms(draw, monkeypatch)
+    assert r["loop"][0] == r["unrolled"][0]
+    np.testing.assert_array_equal(r["loop"][1], r["unrolled"][1])
+    np.testing.assert_allclose(r["loop"][0], float((r["loop"][1] * np.float32(4.0)).sum(dtype=np.float64)), rtol=1e-5)
