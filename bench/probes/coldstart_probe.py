@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -146,7 +147,11 @@ def main(argv=None) -> dict:
         else:
             d = tempfile.mkdtemp(prefix="gpuarray-probe-") if args.cache == "fresh" else args.cache
             env = dict(base, GPUARRAY_CACHE_DIR=d)
-            runs = [run_case(case, args.vec4_form, env, args.root), run_case(case, args.vec4_form, env, args.root)]
+            try:
+                runs = [run_case(case, args.vec4_form, env, args.root), run_case(case, args.vec4_form, env, args.root)]
+            finally:
+                if args.cache == "fresh":
+                    shutil.rmtree(d, ignore_errors=True)
         for i, r in enumerate(runs):
             r["run"] = i + 1
             st = dict.fromkeys(("compile_ms", "codegen_ms", "module_ms", "pipeline_ms", "wgsl_bytes"), 0)
