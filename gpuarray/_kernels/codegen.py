@@ -578,25 +578,45 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     return "\n".join([HEADER, *decls, *fns, helpers, main])
 
 
+# Lane c of a vec4 without a dynamically indexed variable (which drivers may keep in local
+# memory instead of registers): selects on the lane index.
+def _lane(v: str) -> str:
+    return f"select(select(select({v}.w, {v}.z, c == 2u), {v}.y, c == 1u), {v}.x, c == 0u)"
+
+
+def _set_lane(v: str, x: str, t: str) -> str:
+    return f"{v} = select({v}, {t}({x}), vec4<u32>(0u, 1u, 2u, 3u) == vec4<u32>(c));"
+
+
+_SCALARS = ("f32", "i32", "u32", "bool")
+
+
 def _main_vec4_loop(plan, off, vec_leaves, groups, passed) -> str:
     """The entry point of the "loop" form: a full group is loaded as vec4s (and its group-computed
     values a group at a time), a tail group element by element; then one loop over the group's
     lanes computes the expression, whose trip count (the lanes left) the compiler cannot know, so
     it is not unrolled."""
-    elem = {k: dt.wgsl_elem(plan.nodes[k].dtype) for k in vec_leaves}
-    out_e = dt.wgsl_elem(plan.out.dtype)
+    vt = {k: f"vec4<{dt.wgsl_elem(plan.nodes[k].dtype)}>" for k in vec_leaves}
+    for k in groups:
+        w = dt.wgsl_type(plan.nodes[k].dtype)
+        vt[k] = f"vec4<{w}>" if w in _SCALARS else f"array<{w}, 4>"
+    out_t = f"vec4<{dt.wgsl_elem(plan.out.dtype)}>"
     o = off[plan.out_vec]
-    decl = [f"    var q{k}: vec4<{elem[k]}>;" for k in vec_leaves]
-    decl += [f"    var q{k}: array<{dt.wgsl_type(plan.nodes[k].dtype)}, 4>;" for k in groups]
+    decl = "\n".join(f"    var q{k}: {vt[k]};" for k in vec_leaves + sorted(groups))
     full = [f"      q{k} = b{plan.desc[k][1]}[({off[plan.desc[k][2]]} >> 2u) + g];" for k in vec_leaves]
-    part = [f"        q{k}[c] = ld{plan.desc[k][1]}({off[plan.desc[k][2]]} + j + c);" for k in vec_leaves]
+    part = [f"        {_set_lane(f'q{k}', f'ld{plan.desc[k][1]}({off[plan.desc[k][2]]} + j + c)', vt[k])}"
+            for k in vec_leaves]
     for k, (group, one) in groups.items():
         stmts, lanes = group(off, "j")
         full += ["      " + x for x in stmts]
-        full.append(f"      q{k} = array<{dt.wgsl_type(plan.nodes[k].dtype)}, 4>({', '.join(lanes)});")
-        part.append(f"        q{k}[c] = {one(off, '(j + c)')};")
-    args = "".join(f", {dt.wgsl_type(plan.nodes[k].dtype)}(q{k}[c])" if k in elem else f", q{k}[c]" for k in passed)
-    decl, full, part = "\n".join(decl), "\n".join(full), "\n".join(part)
+        full.append(f"      q{k} = {vt[k]}({', '.join(lanes)});")
+        e = one(off, "(j + c)")
+        part.append(f"        {_set_lane(f'q{k}', e, vt[k])}" if vt[k].startswith("vec4") else f"        q{k}[c] = {e};")
+    args = ""
+    for k in passed:
+        x = _lane(f"q{k}") if vt[k].startswith("vec4") else f"q{k}[c]"
+        args += f", {dt.wgsl_type(plan.nodes[k].dtype)}({x})" if k in vec_leaves else f", {x}"
+    full, part = "\n".join(full), "\n".join(part)
     return f"""
 @compute @workgroup_size({_runtime.WORKGROUP})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
@@ -617,12 +637,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 {part}
       }}
     }}
-    var r: vec4<{out_e}>;
-    for (var c = 0u; c < m; c++) {{ r[c] = value(j + c{args}); }}
+    var r: {out_t};
+    for (var c = 0u; c < m; c++) {{ {_set_lane("r", f"value(j + c{args})", out_t)} }}
     if (m == 4u) {{
       b0[({o} >> 2u) + g] = r;
     }} else {{
-      for (var c = 0u; c < m; c++) {{ st({o} + j + c, r[c]); }}
+      for (var c = 0u; c < m; c++) {{ st({o} + j + c, {_lane("r")}); }}
     }}
   }}
 }}

@@ -380,7 +380,9 @@ class ReducePlan(Plan):
             if _codegen.VEC4_FORM == "loop":
                 for k in self._vec_nodes():
                     if self.desc[k][0] != "L":
-                        loads.append(f"  var y{k}_{u} = array<{dt.wgsl_type(self.nodes[k].dtype)}, 4>({', '.join(lanes[k])});")
+                        w = dt.wgsl_type(self.nodes[k].dtype)  # a value vector: its lanes stay in registers
+                        t = f"vec4<{w}>" if w in ("f32", "i32", "u32") else f"array<{w}, 4>"
+                        loads.append(f"  {'let' if t[0] == 'v' else 'var'} y{k}_{u} = {t}({', '.join(lanes[k])});")
                 continue
             for lane in range(4):
                 args = [f"r_{u} + {lane}u" if lane else f"r_{u}"]
