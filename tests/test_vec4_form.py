@@ -222,3 +222,22 @@ def test_reduction_of_random_draws_in_both_forms(monkeypatch):
     assert r["loop"][0] == r["unrolled"][0]
     np.testing.assert_array_equal(r["loop"][1], r["unrolled"][1])
     np.testing.assert_allclose(r["loop"][0], float((r["loop"][1] * np.float32(4.0)).sum(dtype=np.float64)), rtol=1e-5)
+
+
+def test_merged_reductions_give_the_same_bits_in_both_forms(monkeypatch):
+    """Queued reductions over one iteration space run as one kernel (a struct accumulator)."""
+    h = np.linspace(-1, 1, 8195, dtype=np.float32)
+    k = np.linspace(2, 3, 8195, dtype=np.float32)
+
+    def run():
+        x, y = ga.asarray(h), ga.asarray(k)
+        with ga.stats() as s:
+            a, b, c = ga.sum(x), ga.sum(x * x), ga.max(x * y - 0.5)
+            out = (float(a), float(b), float(c))
+        assert s.dispatches == 1  # one merged kernel
+        return out
+
+    r = _both_forms(run, monkeypatch)
+    assert r["loop"] == r["unrolled"]
+    np.testing.assert_allclose(r["loop"], (h.sum(dtype=np.float64), (h * h).sum(dtype=np.float64), (h * k - np.float32(0.5)).max()),
+                               rtol=1e-5, atol=1e-4)
