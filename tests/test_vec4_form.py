@@ -241,3 +241,23 @@ def test_merged_reductions_give_the_same_bits_in_both_forms(monkeypatch):
     assert r["loop"] == r["unrolled"]
     np.testing.assert_allclose(r["loop"], (h.sum(dtype=np.float64), (h * h).sum(dtype=np.float64), (h * k - np.float32(0.5)).max()),
                                rtol=1e-5, atol=1e-4)
+
+
+def test_a_reduction_reading_a_random_draw_in_both_forms(monkeypatch):
+    """The reduction kernels' group-at-a-time random lanes (the API evaluates a draw before
+    reducing it, so the node is handed to the reduction here directly)."""
+    red = pytest.importorskip("gpuarray._reductions")
+    n = 8195
+
+    def run():
+        g = ga.random.default_rng(17)
+        u = g.random(n, dtype=np.float32)
+        with monkeypatch.context() as m:
+            m.setattr(red, "_node", lambda x: x._node)
+            s = float(ga.sum(u * 3.0))
+        return s, u.get()
+
+    r = _both_forms(run, monkeypatch)
+    assert r["loop"][0] == r["unrolled"][0]
+    np.testing.assert_array_equal(r["loop"][1], r["unrolled"][1])
+    np.testing.assert_allclose(r["loop"][0], float((r["loop"][1] * np.float32(3.0)).sum(dtype=np.float64)), rtol=1e-5)

@@ -382,7 +382,7 @@ class ReducePlan(Plan):
                     if self.desc[k][0] != "L":
                         w = dt.wgsl_type(self.nodes[k].dtype)  # a value vector: its lanes stay in registers
                         t = f"vec4<{w}>" if w in ("f32", "i32", "u32") else f"array<{w}, 4>"
-                        loads.append(f"  {'let' if t[0] == 'v' else 'var'} y{k}_{u} = {t}({', '.join(lanes[k])});")
+                        folds.append(f"  {'let' if t[0] == 'v' else 'var'} y{k}_{u} = {t}({', '.join(lanes[k])});")
                 continue
             for lane in range(4):
                 args = [f"r_{u} + {lane}u" if lane else f"r_{u}"]
