@@ -25,6 +25,7 @@ from ._graph import dtypes as _dtypes  # noqa: F401 (gpuarray._dtypes: the dtype
 from ._graph.dtypes import result_type
 from ._lazy import elementwise
 from ._lazy.array import GpuArray
+from ._device.cache_dir import clear_kernel_cache, kernel_cache_dir
 
 __version__ = "0.1.0"
 __array_api_version__ = "2025.12"

@@ -25,6 +25,9 @@ import weakref
 import numpy as np
 import wgpu
 
+from . import cache_dir as _cache_dir
+from . import ctypes_fast as _ctypes_fast
+from . import runtime_dir as _runtime_dir
 from . import stats as _stats
 from .errors import DeviceLostError, KernelError, OutOfMemoryError, SizeLimitError
 
@@ -165,7 +168,20 @@ def install_interrupt_handler() -> bool:
     return True
 
 
+def prepare_environment() -> None:
+    """Before wgpu loads the Vulkan stack (the first adapter request): a valid XDG_RUNTIME_DIR,
+    and the drivers' shader caches pointed at gpuarray's cache directory."""
+    _runtime_dir.prepare()
+    _cache_dir.prepare()
+    try:
+        from wgpu.backends.wgpu_native._ffi import ffi
+    except Exception:  # another backend: no cffi declarations to look up
+        return
+    _ctypes_fast.install(ffi)
+
+
 def list_adapters():
+    prepare_environment()
     return list(wgpu.gpu.enumerate_adapters_sync())
 
 
@@ -202,6 +218,7 @@ def devices() -> list[dict]:
 
 def _choose_adapter():
     """GPUARRAY_ADAPTER = index or name substring; otherwise the high-performance one."""
+    prepare_environment()
     sel = os.environ.get("GPUARRAY_ADAPTER", "").strip()
     if sel:
         adapters = list_adapters()
@@ -1022,7 +1039,9 @@ class Device:
         if k is not None:
             _stats.add("pipeline_cache_hits")
             return k
+        t0 = time.perf_counter()
         name, source, access, window = build()
+        t1 = time.perf_counter()
         if len(access) + 1 > self.max_bindings:
             raise ValueError(f"kernel '{name}' needs {len(access) + 1} storage bindings; the device allows {self.max_bindings}")
         entries = [
@@ -1037,15 +1056,17 @@ class Device:
             entries.append({"binding": i + 1, "visibility": wgpu.ShaderStage.COMPUTE, "buffer": {"type": t}})
         try:
             module = self.device.create_shader_module(code=source, label=name)
+            t2 = time.perf_counter()
             bgl = self.device.create_bind_group_layout(entries=entries)
             layout = self.device.create_pipeline_layout(bind_group_layouts=[bgl])
             pipe = self.device.create_compute_pipeline(layout=layout, compute={"module": module, "entry_point": "main"})
+            t3 = time.perf_counter()
         except Exception as e:
             self._check_lost(e)
             raise KernelError(name, source, e) from None
         k = Kernel(name, source, pipe, bgl, max(16, (window + 15) // 16 * 16), access, len(self._kernels))
         self._kernels[key] = k
-        _stats.add("kernels_compiled")
+        _stats.compiled(name, t1 - t0, t2 - t1, t3 - t2, len(source.encode()))
         return k
 
     def _check_lost(self, e: Exception):

@@ -20,10 +20,21 @@ COUNTERS = (
     "bytes_from_device",
     "buffers_allocated",
     "fp_errors",  # floating-point error flags read back from kernels: one per (op, category)
+    # kernel builds (cache misses of Device.kernel): wall time of the whole build and its phases
+    # (our code generation; WGSL -> shader module: naga's parse and validation; pipeline creation:
+    # naga's SPIR-V output and the driver's compiler), and the WGSL compiled
+    "compile_ms",
+    "codegen_ms",
+    "module_ms",
+    "pipeline_ms",
+    "wgsl_bytes",
 )
+# per kernel name, the same phases: [builds, compile_ms, codegen_ms, module_ms, pipeline_ms, wgsl_bytes]
+COMPILE_FIELDS = ("count", "compile_ms", "codegen_ms", "module_ms", "pipeline_ms", "wgsl_bytes")
 
-_totals = dict.fromkeys(COUNTERS, 0)
+_totals = {k: 0.0 if k.endswith("_ms") else 0 for k in COUNTERS}
 _fallbacks: collections.Counter = collections.Counter()
+_compiles: dict = {}  # kernel name -> list of COMPILE_FIELDS values
 _live_bytes = 0
 # weak references to the recorders still recording: their peaks follow the live bytes
 _active: list = []
@@ -46,6 +57,38 @@ def set_deferred_work(fn) -> None:
 
 def add(name: str, n: int = 1) -> None:
     _totals[name] += n
+
+
+def compiled(name: str, codegen_s: float, module_s: float, pipeline_s: float, nbytes: int) -> None:
+    """One kernel built (a cache miss): its phases' times in seconds and its WGSL size."""
+    codegen, module, pipeline = codegen_s * 1e3, module_s * 1e3, pipeline_s * 1e3
+    total = codegen + module + pipeline
+    _totals["kernels_compiled"] += 1
+    _totals["compile_ms"] += total
+    _totals["codegen_ms"] += codegen
+    _totals["module_ms"] += module
+    _totals["pipeline_ms"] += pipeline
+    _totals["wgsl_bytes"] += nbytes
+    row = _compiles.get(name)
+    if row is None:
+        row = _compiles[name] = [0, 0.0, 0.0, 0.0, 0.0, 0]
+    row[0] += 1
+    row[1] += total
+    row[2] += codegen
+    row[3] += module
+    row[4] += pipeline
+    row[5] += nbytes
+
+
+def _compile_diff(now: dict, start: dict) -> dict:
+    out = {}
+    for name, row in now.items():
+        s = start.get(name)
+        if s is None:
+            out[name] = dict(zip(COMPILE_FIELDS, row))
+        elif row[0] != s[0]:
+            out[name] = {f: a - b for f, a, b in zip(COMPILE_FIELDS, row, s)}
+    return out
 
 
 def fallback(func_name: str) -> None:
@@ -92,8 +135,10 @@ class Stats:
         _record_deferred()  # work queued before the start is not the recorder's
         self._start = dict(_totals)
         self._start_fb = collections.Counter(_fallbacks)
+        self._start_comp = {k: list(v) for k, v in _compiles.items()}
         self._end = None
         self._end_fb = None
+        self._end_comp = None
         self._peak = _live_bytes
         if self._ref not in _active:
             _active.append(self._ref)
@@ -107,6 +152,7 @@ class Stats:
         _forget(self._ref)
         self._end = dict(_totals)
         self._end_fb = collections.Counter(_fallbacks)
+        self._end_comp = {k: list(v) for k, v in _compiles.items()}
         return False
 
     def _now(self):
@@ -126,6 +172,13 @@ class Stats:
         return {k: v - self._start_fb.get(k, 0) for k, v in fb.items() if v - self._start_fb.get(k, 0)}
 
     @property
+    def compiles(self) -> dict:
+        """Kernels built in the block, by kernel name: {name: {count, compile_ms, codegen_ms,
+        module_ms, pipeline_ms, wgsl_bytes}}."""
+        now = self._end_comp if self._end_comp is not None else _compiles
+        return _compile_diff(now, self._start_comp)
+
+    @property
     def peak_bytes(self) -> int:
         """Largest device memory held by live arrays during the block."""
         return self._peak
@@ -134,6 +187,7 @@ class Stats:
         d = {k: getattr(self, k) for k in COUNTERS}
         d["peak_bytes"] = self.peak_bytes
         d["fallbacks"] = self.fallbacks
+        d["compiles"] = self.compiles
         return d
 
     def _rows(self) -> list[tuple[str, str]]:
@@ -141,6 +195,11 @@ class Stats:
         for k, v in self.as_dict().items():
             if k == "fallbacks":
                 v = ", ".join(f"{f}: {n}" for f, n in sorted(v.items())) or "none"
+            elif k == "compiles":
+                v = ", ".join(f"{f} x{r['count']} {r['compile_ms']:.0f} ms" for f, r in
+                              sorted(v.items(), key=lambda kv: -kv[1]["compile_ms"])[:8]) or "none"
+            elif k.endswith("_ms"):
+                v = f"{v:.1f}"
             elif k.endswith("bytes") or k.startswith("bytes"):
                 v = f"{v}" + (f"  ({_size(v)})" if v >= 1024 else "")
             rows.append((k, str(v)))
@@ -171,5 +230,6 @@ def totals() -> dict:
     _record_deferred()
     d = dict(_totals)
     d["fallbacks"] = dict(_fallbacks)
+    d["compiles"] = _compile_diff(_compiles, {})
     d["live_bytes"] = _live_bytes
     return d

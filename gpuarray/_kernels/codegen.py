@@ -576,6 +576,15 @@ def _vec_bindings(plan) -> set:
     return out
 
 
+# How a vec4 kernel's thread computes the 4 lanes of a group. "loop": one loop over the lanes,
+# bounded by the lanes left (4 but for the tail group), so the expression (math library calls
+# included) appears once in the compiled code; drivers compile in time growing with code size
+# (a 12-op float32 chain on lavapipe: 11.5 s unrolled, see bench/coldstart_notes.md).
+# "unrolled": one call per lane plus one for the tail, which drivers inline 5 times; kept to
+# compare runtime bandwidth on GPUs (bench/probes/coldstart_probe.py --vec4-form).
+VEC4_FORM = "loop"
+
+
 def source_vec4(plan) -> str:
     """The vec4 variant: each thread takes PER_THREAD groups of 4 elements, a grid apart; a group
     that runs past the end (the last, if n % 4) is finished element by element."""
@@ -611,6 +620,10 @@ def source_vec4(plan) -> str:
     last = len(plan.nodes) - 1
     body = "\n".join(lines)
     fns.append(f"fn value({params}) -> {out_w} {{\n{body}\n  return {cast_expr(plan.nodes[last].dtype, plan.out.dtype, f'v{last}')};\n}}")
+    if VEC4_FORM == "loop":
+        main = _main_vec4_loop(plan, off, vec_leaves, groups, passed)
+        helpers = _wgsl_lib.resolve(body + main)
+        return "\n".join([HEADER, *decls, *fns, helpers, main])
     comps = "xyzw"
     loads = [f"      let q{k} = b{plan.desc[k][1]}[({off[plan.desc[k][2]]} >> 2u) + g];" for k in vec_leaves]
     lanes = {k: [f"{dt.wgsl_type(plan.nodes[k].dtype)}(q{k}.{c})" for c in comps] for k in vec_leaves}
@@ -648,6 +661,77 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 """
     helpers = _wgsl_lib.resolve(body + main)
     return "\n".join([HEADER, *decls, *fns, helpers, main])
+
+
+# Lane c of a vec4 without a dynamically indexed variable (which drivers may keep in local
+# memory instead of registers): selects on the lane index.
+def _lane(v: str) -> str:
+    return f"select(select(select({v}.w, {v}.z, c == 2u), {v}.y, c == 1u), {v}.x, c == 0u)"
+
+
+def _set_lane(v: str, x: str, t: str) -> str:
+    return f"{v} = select({v}, {t}({x}), vec4<u32>(0u, 1u, 2u, 3u) == vec4<u32>(c));"
+
+
+_SCALARS = ("f32", "i32", "u32", "bool")
+
+
+def _main_vec4_loop(plan, off, vec_leaves, groups, passed) -> str:
+    """The entry point of the "loop" form: a full group is loaded as vec4s (and its group-computed
+    values a group at a time), a tail group element by element; then one loop over the group's
+    lanes computes the expression, whose trip count (the lanes left) the compiler cannot know, so
+    it is not unrolled."""
+    vt = {k: f"vec4<{dt.wgsl_elem(plan.nodes[k].dtype)}>" for k in vec_leaves}
+    for k in groups:
+        w = dt.wgsl_type(plan.nodes[k].dtype)
+        vt[k] = f"vec4<{w}>" if w in _SCALARS else f"array<{w}, 4>"
+    out_t = f"vec4<{dt.wgsl_elem(plan.out.dtype)}>"
+    o = off[plan.out_vec]
+    decl = "\n".join(f"    var q{k}: {vt[k]};" for k in vec_leaves + sorted(groups))
+    full = [f"      q{k} = b{plan.desc[k][1]}[({off[plan.desc[k][2]]} >> 2u) + g];" for k in vec_leaves]
+    part = [f"        {_set_lane(f'q{k}', f'ld{plan.desc[k][1]}({off[plan.desc[k][2]]} + j + c)', vt[k])}"
+            for k in vec_leaves]
+    for k, (group, one) in groups.items():
+        stmts, lanes = group(off, "j")
+        full += ["      " + x for x in stmts]
+        full.append(f"      q{k} = {vt[k]}({', '.join(lanes)});")
+        e = one(off, "(j + c)")
+        part.append(f"        {_set_lane(f'q{k}', e, vt[k])}" if vt[k].startswith("vec4") else f"        q{k}[c] = {e};")
+    args = ""
+    for k in passed:
+        x = _lane(f"q{k}") if vt[k].startswith("vec4") else f"q{k}[c]"
+        args += f", {dt.wgsl_type(plan.nodes[k].dtype)}({x})" if k in vec_leaves else f", {x}"
+    full, part = "\n".join(full), "\n".join(part)
+    return f"""
+@compute @workgroup_size({_runtime.WORKGROUP})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {{
+  let first = (wid.y * nwg.x + wid.x) * {_runtime.WORKGROUP}u + lid;
+  let nthreads = nwg.x * nwg.y * {_runtime.WORKGROUP}u;
+  let n = P[0];
+  for (var rep = 0u; rep < {PER_THREAD}u; rep++) {{
+    let g = first + rep * nthreads;
+    let j = g * 4u;
+    if (j >= n) {{ return; }}
+    let m = min(n - j, 4u);
+{decl}
+    if (m == 4u) {{
+{full}
+    }} else {{
+      for (var c = 0u; c < m; c++) {{
+{part}
+      }}
+    }}
+    var r: {out_t};
+    for (var c = 0u; c < m; c++) {{ {_set_lane("r", f"value(j + c{args})", out_t)} }}
+    if (m == 4u) {{
+      b0[({o} >> 2u) + g] = r;
+    }} else {{
+      for (var c = 0u; c < m; c++) {{ st({o} + j + c, {_lane("r")}); }}
+    }}
+  }}
+}}
+"""
 
 
 def source(plan) -> str:
@@ -706,7 +790,7 @@ def evaluate_into(root, out: Leaf) -> None:
         name = "ew_" + "_".join(sorted({d[1] for d in plan.desc if d[0] == "E"}) or ["copy"])
         return name, src, ["rw" if b[2] else "r" for b in plan.bindings], len(params)
 
-    kern = dev.kernel(plan.key + (vec,), build)
+    kern = dev.kernel(plan.key + (vec and VEC4_FORM,), build)
     per_group = _runtime.WORKGROUP * PER_THREAD * (4 if vec else 1)
     dev.dispatch(kern, [b[0] for b in plan.bindings], params, _runtime.groups_for(plan.n, per_group))
 

@@ -31,6 +31,7 @@ import numpy as np
 from .._graph import dtypes as dt
 from . import wgsl_lib as _wgsl_lib
 from .._device import runtime as _runtime
+from . import codegen as _codegen
 from .codegen import (EMIT, FPE_DECL, GROUP_LANES, LIT, SUFFIX, Plan, binding_decls, cast_expr, collapse_dims,
                       const_expr, const_words, fpe_stmt, load_fn, op_expr, param_bytes, store_fn)
 from .._graph.nodes import Leaf
@@ -379,6 +380,13 @@ class ReducePlan(Plan):
                     kc = f"vec4<u32>(P[{slot}], P[{slot + 1}], P[{slot + 2}], P[{slot + 3}])"
                     stmts, lanes[k] = GROUP_LANES[helper](f"I{v}_{u} >> 2u", kc, f"{k}_{u}")
                     folds += ["  " + x for x in stmts]
+            if _codegen.VEC4_FORM == "loop":
+                for k in self._vec_nodes():
+                    if self.desc[k][0] != "L":
+                        w = dt.wgsl_type(self.nodes[k].dtype)  # a value vector: its lanes stay in registers
+                        t = f"vec4<{w}>" if w in ("f32", "i32", "u32") else f"array<{w}, 4>"
+                        folds.append(f"  {'let' if t[0] == 'v' else 'var'} y{k}_{u} = {t}({', '.join(lanes[k])});")
+                continue
             for lane in range(4):
                 args = [f"r_{u} + {lane}u" if lane else f"r_{u}"]
                 for v in reads:
@@ -389,7 +397,35 @@ class ReducePlan(Plan):
                         args.append(f"u32(i32(I{v}_{u}) + {lane}i * bitcast<i32>(P[{rs + nr - 1}]))")
                 args += [lanes[k][lane] for k in self._vec_nodes()]
                 folds.append(f"  a{lane} = comb(a{lane}, elem({', '.join(args)}));")
+        if _codegen.VEC4_FORM == "loop":
+            folds += self._lane_loop(len(gexprs), reads, vec, nr)
         return "\n".join(indent + x for x in ["{", *loads, *folds, "}"])
+
+    def _lane_loop(self, ngroups, reads, vec, nr) -> list:
+        """The folds of ``ngroups`` loaded groups as one loop over their lanes (group-major, the
+        order of the unrolled form, so each accumulator folds the same values in the same order):
+        the expression appears once. The trip count is opaque to the compiler (arrayLength of the
+        parameter window is never 0), so drivers do not unroll the loop back."""
+        def pick(fmt):  # the value of group u_ (a select chain over the groups)
+            e = fmt.format(u=ngroups - 1)
+            for u in range(ngroups - 2, -1, -1):
+                e = f"select({e}, {fmt.format(u=u)}, u_ == {u}u)"
+            return e
+
+        args = [f"{pick('r_{u}')} + l_"]
+        for v in reads:
+            rs = vec[v][2]
+            iv = pick("I" + str(v) + "_{u}")
+            args.append(iv if rs is None else f"u32(i32({iv}) + i32(l_) * bitcast<i32>(P[{rs + nr - 1}]))")
+        for k in self._vec_nodes():
+            args.append(pick(("x" if self.desc[k][0] == "L" else "y") + str(k) + "_{u}[l_]"))
+        cases = " ".join(f"case {l}u: {{ a{l} = comb(a{l}, e_); }}" for l in range(3))
+        return [f"  for (var t_ = 0u; t_ < select({4 * ngroups}u, 0u, arrayLength(&P) == 0u); t_++) {{",
+                "    let u_ = t_ >> 2u;",
+                "    let l_ = t_ & 3u;",
+                f"    let e_ = elem({', '.join(args)});",
+                f"    switch l_ {{ {cases} default: {{ a3 = comb(a3, e_); }} }}",
+                "  }"]
 
     def final_value(self, a: str) -> str:
         """The output value from the folded accumulator ``a`` (initial, mean/var divisor, sqrt, cast)."""
@@ -687,7 +723,7 @@ def _run(plan: ReducePlan, groups, finished=False) -> None:
         name = f"{plan.kind}_multi{len(plan.mem)}" if isinstance(plan, MultiReducePlan) else f"{plan.kind}_{plan.monoid}"
         return name, src, ["rw" if b[2] else "r" for b in plan.bindings], len(params)
 
-    kern = dev.kernel(plan.key, build)
+    kern = dev.kernel(plan.key + (_codegen.VEC4_FORM,), build)
     dev.dispatch(kern, [b[0] for b in plan.bindings], params, groups(plan))
 
 
