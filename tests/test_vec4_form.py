@@ -246,7 +246,7 @@ def test_merged_reductions_give_the_same_bits_in_both_forms(monkeypatch):
 def test_a_reduction_reading_a_random_draw_in_both_forms(monkeypatch):
     """The reduction kernels' group-at-a-time random lanes (the API evaluates a draw before
     reducing it, so the node is handed to the reduction here directly)."""
-    red = pytest.importorskip("gpuarray._reductions")
+    red = pytest.importorskip("gpuarray._api.reductions")
     n = 8195
 
     def run():

@@ -33,7 +33,7 @@ from . import wgsl_lib as _wgsl_lib
 from .._device import runtime as _runtime
 from . import codegen as _codegen
 from .codegen import (EMIT, FPE_DECL, GROUP_LANES, LIT, SUFFIX, Plan, binding_decls, cast_expr, collapse_dims,
-                      const_expr, const_words, fpe_stmt, load_fn, op_expr, param_bytes, store_fn)
+                      const_expr, const_words, fpe_begin, fpe_end, fpe_stmt, load_fn, op_expr, param_bytes, store_fn)
 from .._graph.nodes import Leaf
 from .._graph.memo import Memo
 
@@ -327,10 +327,11 @@ class ReducePlan(Plan):
 
     def element_code(self, indent) -> str:
         reads = [v for v in range(len(self.vectors)) if v != self.out_vec]
-        lines = [self.coords_code(indent, reads)]
+        lines = [self.coords_code(indent, reads), indent + fpe_begin(self)]
         for k, node in enumerate(self.nodes):
             e = EMIT[type(node)](node, self, k, self.children[k], self.desc[k])
             lines.append(f"{indent}let v{k}: {dt.wgsl_type(node.dtype)} = {e};{fpe_stmt(self, k)}")
+        lines.append(indent + fpe_end(self))
         lines.append(f"{indent}let e: Acc = {self._value_expr()};")
         return "\n".join(lines)
 
@@ -344,11 +345,12 @@ class ReducePlan(Plan):
         reads = [v for v in range(len(self.vectors)) if v != self.out_vec]
         args = ["r: u32"] + [f"I{v}: u32" for v in reads]
         args += [f"u{k}: {dt.wgsl_type(self.nodes[k].dtype)}" for k in self._vec_nodes()]
-        lines = []
+        lines = ["  " + fpe_begin(self)]
         vn = set(self._vec_nodes())
         for k, node in enumerate(self.nodes):
             e = f"u{k}" if k in vn else EMIT[type(node)](node, self, k, self.children[k], self.desc[k])
             lines.append(f"  let v{k}: {dt.wgsl_type(node.dtype)} = {e};{fpe_stmt(self, k)}")
+        lines.append("  " + fpe_end(self))
         body = "\n".join(lines)
         return f"fn elem({', '.join(args)}) -> Acc {{\n{body}\n  return {self._value_expr()};\n}}"
 

@@ -374,16 +374,3 @@ fn ga_fpe_note(slot: u32, f: u32) {
   if (f != 0u && (atomicLoad(&fpe_flags[slot]) & f) != f) { atomicOr(&fpe_flags[slot], f); }
 }
 
-//@ fpe
-// Called where ``r`` (an op's result) is not finite: a NaN from operands without NaN is
-// 'invalid' (4), an infinity from finite operands 'divide' (1) where ``pole`` holds, else
-// 'overflow' (2); ``mask`` holds the categories the error state asked for.
-fn ga_fpe_$S(slot: u32, mask: u32, r: $T, fin: bool, nanin: bool, pole: bool) {
-  var f = 0u;
-  if (ga_isnan_$S(r)) {
-    if (!nanin) { f = 4u; }
-  } else if (fin) {
-    f = select(2u, 1u, pole);
-  }
-  ga_fpe_note(slot, f & mask);
-}
