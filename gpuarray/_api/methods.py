@@ -21,6 +21,7 @@ from .linalg import dot, matmul, trace_method
 from .manipulation import (diagonal_method, flatten, permute_dims, ravel, repeat, reshape_method, squeeze,
                            swapaxes, transpose_method)
 from .printing import array_repr, array_str
+from .reinterpret import view as view_as
 from . import reductions as _r
 from .sorting import argsort, sort_inplace
 
@@ -94,10 +95,8 @@ def copy(self, order="C"):
     return copy_array(self)
 
 
-def view(self, dtype=None):
-    if dtype is None or np.dtype(dtype) == self.dtype:
-        return getitem(self, ...)
-    raise NotImplementedError("GpuArray.view with another dtype is not supported")
+def view(self, dtype=None, type=None):
+    return view_as(self, dtype, type)
 
 
 def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
