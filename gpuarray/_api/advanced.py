@@ -30,7 +30,7 @@ from .._kernels import codegen as _codegen
 from .._device import runtime as _runtime
 from .._graph import dtypes as dt
 from .._graph import ops as _ops
-from .._lazy.array import GpuArray, from_host
+from .._lazy.array import GpuArray, from_host, view_of
 from .._graph.nodes import Cast, Const, Ew, Iota, Leaf, Node, _union, broadcast_shapes, new_leaf
 from .indexing import _is_basic, basic_view, normalize_key
 from .creation import asarray, zeros
@@ -696,11 +696,11 @@ def getitem(x: GpuArray, key):
     else:
         if sum(1 for k in key if k is Ellipsis) > 1:
             raise IndexError("an index can only have a single ellipsis ('...')")
-        return GpuArray(basic_view(x._leaf(), key))
+        return view_of(x, basic_view(x._leaf(), key))
     key = normalize_key(key, x.ndim)
     key = tuple(operator.index(k) if isinstance(k, GpuArray) and _is_basic(k) and k.ndim == 0 else k for k in key)
     if all(_is_basic(k) for k in key):
-        return GpuArray(basic_view(x._leaf(), key))
+        return view_of(x, basic_view(x._leaf(), key))
     return advanced_getitem(x, key)
 
 

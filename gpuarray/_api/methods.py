@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._graph import dtypes as dt
+from . import array_methods as _am
 from .advanced import getitem, nonzero, setitem
 from .._lazy.array import GpuArray
 from .creation import asarray, full
@@ -112,6 +113,18 @@ for _f in (__repr__, __str__, __reduce__, __array_namespace__, to_device, __geti
            view, __array_ufunc__, __array_function__):
     _f.__qualname__ = f"GpuArray.{_f.__name__}"  # (as if defined in the class body: help(), tracebacks)
     setattr(GpuArray, _f.__name__, _f)
+
+# ndarray's attributes and methods beyond the operators (_api/array_methods.py)
+GpuArray.flags = property(_am.flags)
+GpuArray.flat = property(_am.get_flat, _am.set_flat)
+GpuArray.shape = property(GpuArray.shape.fget, _am.set_shape)
+for _name, _f in (("setflags", _am.setflags), ("resize", _am.resize), ("tobytes", _am.tobytes),
+                  ("tofile", _am.tofile), ("dump", _am.dump), ("dumps", _am.dumps), ("byteswap", _am.byteswap),
+                  ("take", _am.take), ("put", _am.put_method), ("compress", _am.compress), ("choose", _am.choose),
+                  ("searchsorted", _am.searchsorted), ("ptp", _am.ptp), ("partition", _am.partition_inplace),
+                  ("argpartition", _am.argpartition), ("itemset", _am.itemset), ("__contains__", _am.contains)):
+    _f.__name__, _f.__qualname__ = _name, f"GpuArray.{_name}"
+    setattr(GpuArray, _name, _f)
 
 # ---------------------------------------------------------------------- methods by table
 _METHODS = {

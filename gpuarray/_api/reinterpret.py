@@ -13,7 +13,7 @@ import numpy as np
 
 from .._graph import dtypes as dt
 from .._graph.nodes import Leaf
-from .._lazy.array import GpuArray
+from .._lazy.array import GpuArray, view_of
 from .indexing import basic_view
 
 __all__: list[str] = []
@@ -43,10 +43,10 @@ def view(x: GpuArray, dtype=None, type=None) -> GpuArray:
             raise _subclass_error(dtype)
     leaf = x._leaf()
     if dtype is None:
-        return GpuArray(basic_view(leaf, (Ellipsis,)))
+        return view_of(x, basic_view(leaf, (Ellipsis,)))
     new = np.dtype(dtype)
     if new == leaf.dtype:
-        return GpuArray(basic_view(leaf, (Ellipsis,)))
+        return view_of(x, basic_view(leaf, (Ellipsis,)))
     if new.kind not in "biufc" or new.subdtype is not None or new.names is not None:
         raise TypeError(f"view as {new!r}: only numeric dtypes live on the device; "
                         f"np.asarray(x).view({new!r}) gives the view as a NumPy array")
@@ -54,7 +54,7 @@ def view(x: GpuArray, dtype=None, type=None) -> GpuArray:
         raise TypeError(f"view as {new}: this device does not hold {new} (see gpuarray.adapter_info())")
     old_size, new_size = leaf.dtype.itemsize, new.itemsize
     if old_size == new_size:
-        return GpuArray(Leaf(leaf.storage, new, leaf.shape, leaf.strides, leaf.offset, leaf.readonly))
+        return view_of(x, Leaf(leaf.storage, new, leaf.shape, leaf.strides, leaf.offset, leaf.readonly))
     shape, strides = list(leaf.shape), list(leaf.strides)
     if not shape:
         raise ValueError("Changing the dtype of a 0d array is only supported if the itemsize is unchanged")
@@ -74,4 +74,4 @@ def view(x: GpuArray, dtype=None, type=None) -> GpuArray:
                          f"its buffer, which the device cannot address; x.copy().view({new}) views a copy")
     shape[-1] = last_bytes // new_size
     strides = [s // new_size for s in byte_strides] + [1]
-    return GpuArray(Leaf(leaf.storage, new, tuple(shape), tuple(strides), byte_offset // new_size, leaf.readonly))
+    return view_of(x, Leaf(leaf.storage, new, tuple(shape), tuple(strides), byte_offset // new_size, leaf.readonly))
