@@ -207,6 +207,9 @@ _SYNONYMS = {
     "max": ("a_max",),
 }
 
+# NumPy modules whose functions map onto a namespace submodule of another name
+_SUBMODULES = {"numpy.lib.scimath": "emath", "numpy.lib._scimath_impl": "emath"}
+
 _plans: dict = {}
 
 
@@ -366,7 +369,7 @@ def _resolve(func):
         plan = lambda args, kwargs, o=o: o(*args, **kwargs)  # noqa: E731
     elif name is not None and mod.split(".")[0] == "numpy":
         ns = gpuarray
-        sub = mod.split(".")[1] if "." in mod else None
+        sub = _SUBMODULES.get(mod) or (mod.split(".")[1] if "." in mod else None)
         if sub and not sub.startswith("_") and sub not in ("lib", "core"):
             ns = getattr(gpuarray, sub, None)
             ns = ns if isinstance(ns, types.ModuleType) else None
