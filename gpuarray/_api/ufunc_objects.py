@@ -298,6 +298,8 @@ def install(functions: dict) -> None:
         uf = getattr(np, name, None)
         if not isinstance(uf, np.ufunc) or not callable(fn) or hasattr(fn, "reduce"):
             continue
+        if not hasattr(fn, "__dict__"):  # (a builtin: nothing can be set on it)
+            continue
         for attr in _ATTRIBUTES:
             setattr(fn, attr, getattr(uf, attr))
         for mname, m in _methods(uf).items():
