@@ -419,6 +419,17 @@ def cumprod(a, axis=None, dtype=None, out=None):
     return _scan("multiply", a, axis, dtype, out, False, "cumprod")
 
 
+def scan(monoid, a, axis=0, dtype=None):
+    """The inclusive scan of ufunc ``monoid`` (maximum, minimum, fmax, fmin, logical_and,
+    logical_or) along ``axis``: ``ufunc.accumulate``, in the input's dtype (bool for the logical
+    ones) unless ``dtype`` is given."""
+    x = _arr(a)
+    rt = dt.normalize(dtype) if dtype is not None else (dt.bool_ if monoid.startswith("logical") else x.dtype)
+    if monoid in ("maximum", "minimum", "fmax", "fmin") and x.dtype != rt:
+        x = GpuArray(Cast(_node(x), rt))
+    return _scan(monoid, x, axis, rt, None, False, monoid)
+
+
 def _cumulative(monoid, x, axis, dtype, out, include_initial, fname):
     x = _arr(x)
     if x.ndim == 0:

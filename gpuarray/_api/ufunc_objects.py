@@ -3,7 +3,7 @@ in one place for both entry points: the namespace's ufuncs (``gpuarray.add.reduc
 and NumPy's ufuncs on GpuArrays (``numpy.add.reduce(x)`` through ``__array_ufunc__``).
 
 Each method maps onto a device path where one exists: ``reduce`` onto the reductions (``add`` is
-``sum``, ``maximum`` is ``max``, ``logical_and`` is ``all`` ...), ``accumulate`` onto the scans,
+``sum``, ``maximum`` is ``max``, ``logical_and`` is ``all`` ...), ``accumulate`` onto the scans (add, multiply, maximum, minimum, fmax, fmin, logical_and, logical_or),
 ``outer`` onto the ufunc's own call over broadcast operands, ``at`` onto an updating scatter (a
 compare-and-swap per update, for elements of at most 32 bits), ``reduceat`` onto one reduction per
 segment. Everything else is NumPy's method on host copies: counted, warned once, refused under
@@ -40,8 +40,9 @@ __all__: list[str] = []
 _NoValue = getattr(np, "_NoValue", object())
 # ufunc -> the reduction computing its reduce / the scan computing its accumulate
 _REDUCE = {"add": "sum", "multiply": "prod", "maximum": "max", "minimum": "min",
-           "logical_and": "all", "logical_or": "any"}
+           "logical_and": "all", "logical_or": "any", "fmax": "nanmax", "fmin": "nanmin"}
 _ACCUMULATE = {"add": "cumsum", "multiply": "cumprod"}
+_SCANS = ("maximum", "minimum", "fmax", "fmin", "logical_and", "logical_or")  # reductions.scan
 # reduceat runs one reduction per segment up to this many segments; more is NumPy's on the host
 MAX_REDUCEAT_SEGMENTS = 64
 
@@ -77,6 +78,8 @@ def reduce(ufunc, inputs, kw):
     if kw:
         raise NoDeviceImpl
     a = _array(inputs[0])
+    if fname in ("nanmax", "nanmin") and a.dtype.kind == "c":
+        raise NoDeviceImpl  # (complex fmax/fmin order NaNs apart from NumPy's nanmax)
     fkw = {"axis": axis, "keepdims": keepdims}
     if where is not True:
         fkw["where"] = where
@@ -88,7 +91,7 @@ def reduce(ufunc, inputs, kw):
         dtype = np.dtype(dtype)
         if fname in ("sum", "prod"):
             fkw["dtype"] = dtype
-        elif fname in ("max", "min"):
+        elif fname in ("max", "min", "nanmax", "nanmin"):
             a = astype(a, dtype, copy=False)
         elif dtype != np.bool_:
             raise NoDeviceImpl
@@ -104,8 +107,9 @@ def reduce(ufunc, inputs, kw):
 
 # ------------------------------------------------------------------------------ accumulate
 def accumulate(ufunc, inputs, kw):
-    fname = _ACCUMULATE.get(ufunc.__name__)
-    if fname is None or len(inputs) != 1:
+    name = ufunc.__name__
+    fname = _ACCUMULATE.get(name)
+    if (fname is None and name not in _SCANS) or len(inputs) != 1:
         raise NoDeviceImpl
     axis = kw.pop("axis", 0)
     dtype = kw.pop("dtype", None)
@@ -115,8 +119,17 @@ def accumulate(ufunc, inputs, kw):
     a = _array(inputs[0])
     if a.ndim == 0:
         raise TypeError("cannot accumulate on a scalar")
+    if axis is None:
+        raise TypeError("'NoneType' object cannot be interpreted as an integer")
+    if fname is None and name in ("fmax", "fmin") and a.dtype.kind == "c":
+        raise NoDeviceImpl
+    if fname is None and name.startswith("logical") and dtype is not None and np.dtype(dtype) != np.bool_:
+        raise NoDeviceImpl  # (a logical scan in another dtype: NumPy's loop)
     try:
-        res = getattr(_reductions, fname)(a, axis=axis, dtype=dtype)
+        if fname is None:
+            res = _reductions.scan(name, a, axis, dtype)
+        else:
+            res = getattr(_reductions, fname)(a, axis=axis, dtype=dtype)
     except NotImplementedError:
         raise NoDeviceImpl from None
     return _ufunc.finish(ufunc, res, out, "same_kind", True)
