@@ -23,10 +23,8 @@ def view_of(x: GpuArray, leaf: Leaf) -> GpuArray:
     """A view ``leaf`` of ``x``'s buffer as an array whose ``base`` is the array owning the memory
     (NumPy collapses chains of views onto the owner)."""
     v = GpuArray(leaf)
-    try:
-        v._base = x._base
-    except AttributeError:
-        v._base = x
+    b = x._base
+    v._base = x if b is None else b
     return v
 
 
@@ -46,11 +44,12 @@ def register_reader(arr, storages) -> None:
 
 class GpuArray:
     __module__ = "gpuarray"  # its public path (as NumPy's ndarray): what reprs and pickles name
-    __slots__ = ("_node", "_base", "__weakref__")  # _base: set on views only (see view_of)
+    __slots__ = ("_node", "_base", "__weakref__")  # _base: NumPy's base (see view_of)
     __array_priority__ = 100
 
     def __init__(self, node):
         self._node = node
+        self._base = None
         if node.storages and type(node) is not Leaf:
             register_reader(self, node.storages)
 
@@ -111,10 +110,7 @@ class GpuArray:
     @property
     def base(self):
         """The array owning the memory this view reads (NumPy's ``base``), None for an owner."""
-        try:
-            return self._base
-        except AttributeError:
-            return None
+        return self._base
 
     def __len__(self) -> int:
         if self.ndim == 0:
