@@ -37,7 +37,9 @@ def test_setflags_write_false_refuses_writes(rng):
     assert not g.flags.writeable
     for write in (lambda a: a.__setitem__(0, 1.0), lambda a: a.__setitem__([0, 1], 1.0),
                   lambda a: a.__iadd__(1.0), lambda a: a[1:].__setitem__(slice(None), 2.0),
-                  lambda a: np.add(a, 1, out=a)):
+                  lambda a: np.add(a, 1, out=a), lambda a: ga.add.at(a, [0, 0], 1.0),
+                  lambda a: a.put([1], 2.0), lambda a: a.flat.__setitem__(2, 1.0), lambda a: a.byteswap(True),
+                  lambda a: a.partition(2)):
         with pytest.raises(ValueError, match="read-only"):
             write(g)
     assert_same(g, x)  # nothing written
@@ -190,7 +192,10 @@ def test_byteswap(dtype, rng):
     assert g.tobytes() == x.byteswap().tobytes()
 
 
-def test_contains(rng):
+def test_contains_delitem_generic_alias(rng):
     x = sample((3, 4), np.int32, rng)
     g = ga.asarray(x)
     assert (int(x[1, 2]) in g) and (1000 not in g)
+    with pytest.raises(ValueError, match="cannot delete array elements"):
+        del g[0]
+    assert ga.ndarray[int].__origin__ is ga.ndarray

@@ -318,3 +318,7 @@ def itemset(self, *args) -> None:
 def contains(self, value) -> bool:
     return bool(apply("equal", self, value).any())
 
+
+def delitem(self, key) -> None:
+    raise ValueError("cannot delete array elements")
+

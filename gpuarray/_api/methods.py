@@ -8,6 +8,8 @@ or operator (``x.reshape(...)``, ``x.any()``, ``x[...] = v``): the dispatch goes
 class, never through an upward import."""
 from __future__ import annotations
 
+import types
+
 import numpy as np
 
 from .._graph import dtypes as dt
@@ -122,9 +124,12 @@ for _name, _f in (("setflags", _am.setflags), ("resize", _am.resize), ("tobytes"
                   ("tofile", _am.tofile), ("dump", _am.dump), ("dumps", _am.dumps), ("byteswap", _am.byteswap),
                   ("take", _am.take), ("put", _am.put_method), ("compress", _am.compress), ("choose", _am.choose),
                   ("searchsorted", _am.searchsorted), ("ptp", _am.ptp), ("partition", _am.partition_inplace),
-                  ("argpartition", _am.argpartition), ("itemset", _am.itemset), ("__contains__", _am.contains)):
+                  ("argpartition", _am.argpartition), ("itemset", _am.itemset), ("__contains__", _am.contains),
+                  ("__delitem__", _am.delitem)):
     _f.__name__, _f.__qualname__ = _name, f"GpuArray.{_name}"
     setattr(GpuArray, _name, _f)
+
+GpuArray.__class_getitem__ = classmethod(lambda cls, item: types.GenericAlias(cls, item))  # gpuarray.ndarray[...]
 
 # ---------------------------------------------------------------------- methods by table
 _METHODS = {
