@@ -199,6 +199,11 @@ def test_reduceat(name, rng):
         assert_same(n.reduceat(ga.asarray(x), idx, axis=axis), n.reduceat(x, idx, axis=axis), rtol=1e-5)
     with pytest.raises(IndexError):
         g.reduceat(ga.asarray(x), [0, 9])
+    for dtype in (np.int16, np.uint8) + ((np.bool_,) if name != "subtract" else ()):
+        xi = sample((7, 3), dtype, rng, low=0, high=5)
+        assert_same(g.reduceat(ga.asarray(xi), [0, 2, 2, 5]), n.reduceat(xi, [0, 2, 2, 5]))
+    assert_same(g.reduceat(ga.asarray(x), [1, 4], dtype=np.float64 if HAS64 else F),
+                n.reduceat(x, [1, 4], dtype=np.float64 if HAS64 else F), rtol=1e-5)
 
 
 def test_plain_call_unchanged(rng):

@@ -235,17 +235,19 @@ def reduceat(ufunc, inputs, kw):
         x = astype(x, np.dtype(dtype), copy=False)
     if not idx.size:
         raise NoDeviceImpl
+    # the result dtype of NumPy's reduction (add and multiply widen small integers and bool)
+    rt = ufunc.reduce(np.ones(1, x.dtype)).dtype
+    f = getattr(_reductions, fname)
     parts = []
     bounds = list(idx) + [n]
     for i in range(idx.size):
         lo, hi = int(bounds[i]), int(bounds[i + 1])
         if lo < hi:
             seg = x[lo:hi]
-            f = getattr(_reductions, fname)
-            part = f(seg, axis=0, keepdims=True, dtype=x.dtype) if fname in ("sum", "prod") else f(seg, axis=0, keepdims=True)
+            part = f(seg, axis=0, keepdims=True, dtype=rt) if fname in ("sum", "prod") else f(seg, axis=0, keepdims=True)
         else:
             part = x[lo:lo + 1]
-        parts.append(part)
+        parts.append(part if part.dtype == rt else astype(part, rt, copy=False))
     res = concatenate(parts, axis=0) if len(parts) > 1 else parts[0].copy()
     res = moveaxis(res, 0, axis)
     return _ufunc.finish(ufunc, res, out, "same_kind", True)
