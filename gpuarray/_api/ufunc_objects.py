@@ -3,7 +3,7 @@ in one place for both entry points: the namespace's ufuncs (``gpuarray.add.reduc
 and NumPy's ufuncs on GpuArrays (``numpy.add.reduce(x)`` through ``__array_ufunc__``).
 
 Each method maps onto a device path where one exists: ``reduce`` onto the reductions (``add`` is
-``sum``, ``maximum`` is ``max``, ``logical_and`` is ``all`` ...), ``accumulate`` onto the scans (add, multiply, maximum, minimum, fmax, fmin, logical_and, logical_or),
+``sum``, ``maximum`` is ``max``, ``logical_and`` is ``all``, ``bitwise_or`` a bitwise fold ...), ``accumulate`` onto the scans (add, multiply, maximum, minimum, fmax, fmin, logical_and, logical_or),
 ``outer`` onto the ufunc's own call over broadcast operands, ``at`` onto an updating scatter (a
 compare-and-swap per update, for elements of at most 32 bits), ``reduceat`` onto one reduction per
 segment. Everything else is NumPy's method on host copies: counted, warned once, refused under
@@ -42,6 +42,7 @@ _NoValue = getattr(np, "_NoValue", object())
 _REDUCE = {"add": "sum", "multiply": "prod", "maximum": "max", "minimum": "min",
            "logical_and": "all", "logical_or": "any", "fmax": "nanmax", "fmin": "nanmin"}
 _ACCUMULATE = {"add": "cumsum", "multiply": "cumprod"}
+_BITWISE = ("bitwise_and", "bitwise_or", "bitwise_xor", "logical_xor")  # reductions.bitwise_reduce
 _SCANS = ("maximum", "minimum", "fmax", "fmin", "logical_and", "logical_or")  # reductions.scan
 # reduceat runs one reduction per segment up to this many segments; more is NumPy's on the host
 MAX_REDUCEAT_SEGMENTS = 64
@@ -66,6 +67,8 @@ def _out1(out):
 
 # ------------------------------------------------------------------------------ reduce
 def reduce(ufunc, inputs, kw):
+    if ufunc.__name__ in _BITWISE:
+        return _bitwise_reduce(ufunc, inputs, kw)
     fname = _REDUCE.get(ufunc.__name__)
     if fname is None or len(inputs) != 1:
         raise NoDeviceImpl
@@ -103,6 +106,27 @@ def reduce(ufunc, inputs, kw):
         raise NoDeviceImpl from None
     casting = "unsafe" if fname in ("all", "any") else "same_kind"
     return _ufunc.finish(ufunc, as_operand(res), out, casting, True)
+
+
+def _bitwise_reduce(ufunc, inputs, kw):
+    axis = kw.pop("axis", 0)
+    dtype = kw.pop("dtype", None)
+    out = _out1(kw.pop("out", None))
+    keepdims = kw.pop("keepdims", False)
+    initial = kw.pop("initial", _NoValue)
+    where = kw.pop("where", True)
+    if kw or len(inputs) != 1:
+        raise NoDeviceImpl
+    a = _array(inputs[0])
+    name = ufunc.__name__
+    if dtype is not None and np.dtype(dtype) != a.dtype or (name != "logical_xor" and a.dtype.kind not in "biu"):
+        raise NoDeviceImpl  # NumPy's loops (and errors) for other dtypes
+    if a.ndim == 0 and axis not in (None, ()):
+        raise AxisError(axis, 0)
+    res = _reductions.bitwise_reduce(name, a, axis=axis, keepdims=keepdims,
+                                     initial=None if initial is _NoValue else initial,
+                                     where=None if where is True else where)
+    return _ufunc.finish(ufunc, res, out, "same_kind", True)
 
 
 # ------------------------------------------------------------------------------ accumulate
