@@ -85,6 +85,9 @@ def test_bitwise_reduce_on_device(name, dtype, rng):
         assert_same(g.reduce(gx, axis=1, where=ga.asarray(w)), n.reduce(x, axis=1, where=w))
         big = bits((3, 70001))
         assert_same(g.reduce(ga.asarray(big), axis=1), n.reduce(big, axis=1))
+        if name != "logical_xor":
+            assert_same(g.accumulate(gx, axis=1), n.accumulate(x, axis=1))
+            assert_same(n.accumulate(ga.asarray(big[:, :3001]), axis=1), n.accumulate(big[:, :3001], axis=1))
     assert not s.fallbacks
 
 

@@ -452,7 +452,7 @@ def cumprod(a, axis=None, dtype=None, out=None):
 
 def scan(monoid, a, axis=0, dtype=None):
     """The inclusive scan of ufunc ``monoid`` (maximum, minimum, fmax, fmin, logical_and,
-    logical_or) along ``axis``: ``ufunc.accumulate``, in the input's dtype (bool for the logical
+    logical_or, bitwise_and/or/xor of integers and bool) along ``axis``: ``ufunc.accumulate``, in the input's dtype (bool for the logical
     ones) unless ``dtype`` is given."""
     x = _arr(a)
     rt = dt.normalize(dtype) if dtype is not None else (dt.bool_ if monoid.startswith("logical") else x.dtype)

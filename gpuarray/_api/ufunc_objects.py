@@ -3,7 +3,8 @@ in one place for both entry points: the namespace's ufuncs (``gpuarray.add.reduc
 and NumPy's ufuncs on GpuArrays (``numpy.add.reduce(x)`` through ``__array_ufunc__``).
 
 Each method maps onto a device path where one exists: ``reduce`` onto the reductions (``add`` is
-``sum``, ``maximum`` is ``max``, ``logical_and`` is ``all``, ``bitwise_or`` a bitwise fold ...), ``accumulate`` onto the scans (add, multiply, maximum, minimum, fmax, fmin, logical_and, logical_or),
+``sum``, ``maximum`` is ``max``, ``logical_and`` is ``all``, ``bitwise_or`` a bitwise fold ...), ``accumulate`` onto the scans (add, multiply, maximum, minimum, fmax, fmin, logical_and, logical_or,
+bitwise_and/or/xor),
 ``outer`` onto the ufunc's own call over broadcast operands, ``at`` onto an updating scatter (a
 compare-and-swap per update, for elements of at most 32 bits), ``reduceat`` onto one reduction per
 segment. Everything else is NumPy's method on host copies: counted, warned once, refused under
@@ -43,7 +44,8 @@ _REDUCE = {"add": "sum", "multiply": "prod", "maximum": "max", "minimum": "min",
            "logical_and": "all", "logical_or": "any", "fmax": "nanmax", "fmin": "nanmin"}
 _ACCUMULATE = {"add": "cumsum", "multiply": "cumprod"}
 _BITWISE = ("bitwise_and", "bitwise_or", "bitwise_xor", "logical_xor")  # reductions.bitwise_reduce
-_SCANS = ("maximum", "minimum", "fmax", "fmin", "logical_and", "logical_or")  # reductions.scan
+_SCANS = ("maximum", "minimum", "fmax", "fmin", "logical_and", "logical_or",
+          "bitwise_and", "bitwise_or", "bitwise_xor")  # reductions.scan
 # reduceat runs one reduction per segment up to this many segments; more is NumPy's on the host
 MAX_REDUCEAT_SEGMENTS = 64
 
@@ -149,6 +151,8 @@ def accumulate(ufunc, inputs, kw):
         raise NoDeviceImpl
     if fname is None and name.startswith("logical") and dtype is not None and np.dtype(dtype) != np.bool_:
         raise NoDeviceImpl  # (a logical scan in another dtype: NumPy's loop)
+    if name.startswith("bitwise") and (a.dtype.kind not in "biu" or dtype is not None and np.dtype(dtype) != a.dtype):
+        raise NoDeviceImpl  # NumPy's loops and errors
     try:
         if fname is None:
             res = _reductions.scan(name, a, axis, dtype)

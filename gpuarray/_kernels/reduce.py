@@ -54,7 +54,7 @@ ONE_PASS = True  # chunked group reductions fold their partials in their last wo
 VALUE_OPS = {"add": "add", "multiply": "multiply", "maximum": "maximum", "minimum": "minimum",
              "fmax": "fmax", "fmin": "fmin", "logical_or": "logical_or", "logical_and": "logical_and",
              "bitwise_and": "bitwise_and", "bitwise_or": "bitwise_or", "bitwise_xor": "bitwise_xor"}
-_ALL_ONES = {"i32": "bitcast<i32>(0xffffffffu)", "u32": "0xffffffffu", "i64": "bitcast<i64>(0xfffffffffffffffflu)",
+_ALL_ONES = {"bool": "true", "i32": "bitcast<i32>(0xffffffffu)", "u32": "0xffffffffu", "i64": "bitcast<i64>(0xfffffffffffffffflu)",
              "u64": "0xfffffffffffffffflu"}
 ARG_OPS = ("argmax", "argmin")
 
