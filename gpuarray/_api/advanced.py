@@ -29,7 +29,8 @@ from .._kernels import wgsl_lib as _wgsl_lib
 from .._kernels import codegen as _codegen
 from .._device import runtime as _runtime
 from .._graph import dtypes as dt
-from .._lazy.array import GpuArray, from_host
+from .._graph import ops as _ops
+from .._lazy.array import GpuArray, from_host, view_of
 from .._graph.nodes import Cast, Const, Ew, Iota, Leaf, Node, _union, broadcast_shapes, new_leaf
 from .indexing import _is_basic, basic_view, normalize_key
 from .creation import asarray, zeros
@@ -578,6 +579,97 @@ def scatter(value, offset, dst: Leaf, shape, unique=False) -> None:
         dev.dispatch(kern, buffers + [claims], params, _runtime.groups_for(plan.n))
 
 
+# --------------------------------------------------------------------- ufunc.at
+def _update_fn(opname, nin, dtype) -> str:
+    """``upd(j, v)``: element j of binding 0 becomes ``op(element, v)`` (``op(element)`` for a
+    unary op) by a compare-and-swap loop on its 32-bit word, so repeated indices each apply
+    once, as NumPy's unbuffered ``ufunc.at`` does."""
+    w = dt.wgsl_type(dtype)
+    args = ["cur", "v"][:nin]
+    expr = _codegen.op_expr(opname, dtype, args)
+    if dt.storage(dtype) == "sub":
+        bits = 8 if dtype.itemsize == 1 else 16
+        per = 32 // bits
+        mask = hex((1 << bits) - 1)
+        if dtype == dt.bool_:
+            dec, enc = "x != 0u", "select(0u, 1u, nv)"
+        elif dtype == dt.float16:
+            dec, enc = "unpack2x16float(x).x", f"(pack2x16float(vec2<f32>(nv, 0.0f)) & {mask}u)"
+        elif dtype.kind == "i":
+            dec, enc = f"(bitcast<i32>(x << {32 - bits}u) >> {32 - bits}u)", f"(u32(nv) & {mask}u)"
+        else:
+            dec, enc = "x", f"(u32(nv) & {mask}u)"
+        head = f"  let sh = (j % {per}u) * {bits}u; let m = {mask}u << sh; let w = j / {per}u;\n"
+        cur = f"let x = (old >> sh) & {mask}u; let cur: {w} = {dec};"
+        new = f"(old & ~m) | ({enc} << sh)"
+    else:
+        head = "  let w = j;\n"
+        cur = f"let cur: {w} = bitcast<{w}>(old);"
+        new = "bitcast<u32>(nv)"
+    return (f"fn upd(j: u32, v: {w}) {{\n{head}"
+            f"  var old = atomicLoad(&b0[w]);\n"
+            f"  loop {{\n"
+            f"    {cur}\n"
+            f"    let nv: {w} = {expr};\n"
+            f"    let r = atomicCompareExchangeWeak(&b0[w], old, {new});\n"
+            f"    if (r.exchanged) {{ break; }}\n"
+            f"    old = r.old_value;\n"
+            f"  }}\n}}")
+
+
+def updatable(opname, dtype) -> bool:
+    """Whether ``scatter_update`` can apply op-table op ``opname`` in place to ``dtype``
+    elements: elements of at most 32 bits (one word's compare-and-swap) with a WGSL expression."""
+    return dt.storage(dtype) in ("sub", "word") and _ops.expression(_ops.lookup(opname), dtype) is not None
+
+
+def scatter_update(opname, nin, value, offset, dst: Leaf, shape) -> None:
+    """Record ``dst.buffer[dst.offset + offset(i)] = op(that element, value(i))`` for every i of
+    ``shape`` (unary ops: ``op(element)``), each i applied once even where offsets repeat
+    (NumPy's ``ufunc.at``): a compare-and-swap loop per update (``updatable`` dtypes only)."""
+    out = Leaf(dst.storage, dst.dtype, shape, (0,) * len(shape), dst.offset)
+    plan = _codegen.Plan(out)
+    vk = plan.walk(value)
+    ok = plan.walk(offset)
+    plan.finish()
+    if plan.n == 0:
+        return
+    params = plan.params()
+    dev = _runtime.device()
+    access = ["rw" if b[2] else "r" for b in plan.bindings]
+    buffers = [b[0] for b in plan.bindings]
+
+    def build():
+        lines = []
+        for k, node in enumerate(plan.nodes):
+            e = _codegen.EMIT[type(node)](node, plan, k, plan.children[k], plan.desc[k])
+            lines.append(f"  let v{k}: {dt.wgsl_type(node.dtype)} = {e};")
+        body = "\n".join(lines)
+        idx, _ = _codegen.index_code(plan, 1 + len(plan.consts))
+        val = _codegen.cast_expr(plan.nodes[vk].dtype, dst.dtype, f"v{vk}")
+        upd = _update_fn(opname, nin, dst.dtype)
+        fns = [_codegen.load_fn(i, b[1], b[2]) for i, b in enumerate(plan.bindings) if i > 0]
+        decls = _codegen.binding_decls(plan.bindings).split("\n")
+        decls[0] = "@group(0) @binding(1) var<storage, read_write> b0: array<atomic<u32>>;"
+        main = f"""
+@compute @workgroup_size({_WG})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {{
+  let gid = (wid.y * nwg.x + wid.x) * {_WG}u + lid;
+  if (gid >= P[0]) {{ return; }}
+{idx}
+{body}
+  upd(u32(i32(I{plan.out_vec}) + v{ok}), {val});
+}}
+"""
+        helpers = _wgsl_lib.resolve(body + upd)
+        return ("scatter_update", "\n".join([_codegen.HEADER, "\n".join(decls), *fns, upd, helpers, main]),
+                access, len(params))
+
+    kern = dev.kernel(("scatter_update", opname, nin, plan.key, vk, ok), build)
+    dev.dispatch(kern, buffers, params, _runtime.groups_for(plan.n))
+
+
 # --------------------------------------------------------------------- nonzero
 def nonzero(x) -> tuple:
     """Indices of the non-zero elements, one default-int array per dimension."""
@@ -604,11 +696,11 @@ def getitem(x: GpuArray, key):
     else:
         if sum(1 for k in key if k is Ellipsis) > 1:
             raise IndexError("an index can only have a single ellipsis ('...')")
-        return GpuArray(basic_view(x._leaf(), key))
+        return view_of(x, basic_view(x._leaf(), key))
     key = normalize_key(key, x.ndim)
     key = tuple(operator.index(k) if isinstance(k, GpuArray) and _is_basic(k) and k.ndim == 0 else k for k in key)
     if all(_is_basic(k) for k in key):
-        return GpuArray(basic_view(x._leaf(), key))
+        return view_of(x, basic_view(x._leaf(), key))
     return advanced_getitem(x, key)
 
 

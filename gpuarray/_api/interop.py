@@ -5,7 +5,8 @@ NumPy calls on GpuArrays (``np.exp(x)``, ``np.add(x, 1, out=y)``, ``np.sum(x, ax
 
 * ufuncs map by name onto the elementwise op table (``_ops.lookup``, NumPy aliases
   included) with ``out=``, ``where=``, ``dtype=`` and ``casting=`` handled here;
-  ``reduce`` and ``accumulate`` of the common ufuncs map onto the reductions.
+  the ufunc methods (``reduce``, ``accumulate``, ``outer``, ``at``, ``reduceat``) share
+  ``_ufunc_objects`` with the namespace's ufuncs.
 * other NumPy functions map onto the function of the same name in the ``gpuarray``
   namespace (``numpy.linalg.X`` onto ``gpuarray.linalg.X``, and so on), with NumPy's
   argument names and defaults bound first so that NumPy's semantics are kept; a few
@@ -25,12 +26,12 @@ import numpy as np
 
 from .._device import fallback as _fallback
 from .._graph import ops as _ops
-from . import reductions as _reductions, ufunc as _ufunc
+from . import ufunc as _ufunc, ufunc_objects as _ufunc_objects
 from .._lazy.array import GpuArray
 from .._device.errors import HostDataError
 from .host import MUTATES, host_fallback, to_device, to_host  # noqa: F401 (re-exported)
 from .ufunc import NoDeviceImpl  # (one class for every dispatcher)
-from .._lazy.elementwise import apply, as_operand, astype
+from .._lazy.elementwise import apply, as_operand
 from ..lib.stride_tricks import sliding_window_view
 
 __all__: list[str] = []
@@ -94,9 +95,6 @@ def _finish(res, out, name, casting, where):
 
 
 # ------------------------------------------------------------------------------ __array_ufunc__
-_REDUCE = {"add": "sum", "multiply": "prod", "maximum": "max", "minimum": "min",
-           "logical_and": "all", "logical_or": "any"}
-_ACCUMULATE = {"add": "cumsum", "multiply": "cumprod"}
 # gufuncs and ufuncs that are functions of the namespace rather than op-table entries
 _NAMED_UFUNCS = ("matmul", "vecdot", "matvec", "vecmat")
 
@@ -109,18 +107,13 @@ def array_ufunc(ufunc, method, inputs, kwargs):
     kwargs = dict(kwargs)
     if isinstance(kwargs.get("out"), GpuArray):
         kwargs["out"] = (kwargs["out"],)
+    if method != "__call__":  # one implementation with the namespace's ufunc methods
+        return _ufunc_objects.run(ufunc, method, inputs, kwargs)
     try:
-        if method == "__call__":
-            return _ufunc_call(ufunc, inputs, dict(kwargs))
-        if method == "reduce":
-            return _ufunc_reduce(ufunc, inputs, dict(kwargs))
-        if method == "accumulate":
-            return _ufunc_accumulate(ufunc, inputs, dict(kwargs))
+        return _ufunc_call(ufunc, inputs, dict(kwargs))
     except (NoDeviceImpl, HostDataError):
         pass
-    name = ufunc.__name__ if method == "__call__" else f"{ufunc.__name__}.{method}"
-    fn = ufunc if method == "__call__" else getattr(ufunc, method)
-    return host_fallback(fn, name, inputs, kwargs, mutated=(0,) if method == "at" else ())
+    return host_fallback(ufunc, ufunc.__name__, inputs, kwargs)
 
 
 def _ufunc_call(ufunc, inputs, kw):
@@ -156,64 +149,6 @@ def _ufunc_call(ufunc, inputs, kw):
     if ufunc.nout != 1 or op.nin != ufunc.nin:
         raise NoDeviceImpl
     return _ufunc.call(ufunc, op.name, inputs, kw)
-
-
-def _ufunc_reduce(ufunc, inputs, kw):
-    fname = _REDUCE.get(ufunc.__name__)
-    if fname is None or len(inputs) != 1:
-        raise NoDeviceImpl
-    axis = kw.pop("axis", 0)
-    dtype = kw.pop("dtype", None)
-    out = kw.pop("out", None)
-    keepdims = kw.pop("keepdims", False)
-    initial = kw.pop("initial", _NoValue)
-    where = kw.pop("where", True)
-    if kw or initial is not _NoValue or where is not True:
-        raise NoDeviceImpl
-    fn = getattr(_reductions, fname, None)
-    if fn is None:
-        raise NoDeviceImpl
-    a = _operand(inputs[0])
-    fkw = {"axis": axis, "keepdims": keepdims}
-    if dtype is not None:
-        dtype = np.dtype(dtype)
-        if fname in ("sum", "prod"):
-            fkw["dtype"] = dtype
-        elif fname in ("max", "min"):
-            a = astype(a, dtype, copy=False)
-        elif dtype != np.bool_:
-            raise NoDeviceImpl
-    try:
-        res = fn(a, **fkw)
-    except NotImplementedError:
-        raise NoDeviceImpl from None
-    if isinstance(out, GpuArray):
-        out = (out,)
-    return _finish(_operand(res), out, ufunc.__name__, "same_kind" if fname not in ("all", "any") else "unsafe", True)
-
-
-def _ufunc_accumulate(ufunc, inputs, kw):
-    fname = _ACCUMULATE.get(ufunc.__name__)
-    if fname is None or len(inputs) != 1:
-        raise NoDeviceImpl
-    axis = kw.pop("axis", 0)
-    dtype = kw.pop("dtype", None)
-    out = kw.pop("out", None)
-    if kw:
-        raise NoDeviceImpl
-    fn = getattr(_reductions, fname, None)
-    if fn is None:
-        raise NoDeviceImpl
-    a = _operand(inputs[0])
-    if a.ndim == 0:
-        raise TypeError("cannot accumulate on a scalar")
-    try:
-        res = fn(a, axis=axis, dtype=dtype)
-    except NotImplementedError:
-        raise NoDeviceImpl from None
-    if isinstance(out, GpuArray):
-        out = (out,)
-    return _finish(res, out, ufunc.__name__, "same_kind", True)
 
 
 # ------------------------------------------------------------------------------ __array_function__
@@ -271,6 +206,9 @@ _SYNONYMS = {
     "min": ("a_min",),
     "max": ("a_max",),
 }
+
+# NumPy modules whose functions map onto a namespace submodule of another name
+_SUBMODULES = {"numpy.lib.scimath": "emath", "numpy.lib._scimath_impl": "emath"}
 
 _plans: dict = {}
 
@@ -431,7 +369,7 @@ def _resolve(func):
         plan = lambda args, kwargs, o=o: o(*args, **kwargs)  # noqa: E731
     elif name is not None and mod.split(".")[0] == "numpy":
         ns = gpuarray
-        sub = mod.split(".")[1] if "." in mod else None
+        sub = _SUBMODULES.get(mod) or (mod.split(".")[1] if "." in mod else None)
         if sub and not sub.startswith("_") and sub not in ("lib", "core"):
             ns = getattr(gpuarray, sub, None)
             ns = ns if isinstance(ns, types.ModuleType) else None

@@ -16,7 +16,7 @@ from numpy.exceptions import AxisError
 from .._kernels import codegen as _codegen
 from .._graph import dtypes as dt
 from .advanced import I32, Take, embed, offset_expr
-from .._lazy.array import GpuArray, from_host
+from .._lazy.array import GpuArray, from_host, view_of
 from .._graph.nodes import Iota, Leaf, broadcast_shapes as _broadcast_shapes, contiguous_strides, new_leaf
 from .._lazy.product import Product, diagonal_terms
 from .creation import asarray, zeros
@@ -63,8 +63,8 @@ def _size(shape) -> int:
 
 def _view(x: GpuArray, shape, strides, offset=None, readonly=False) -> GpuArray:
     leaf = x._leaf()
-    return GpuArray(Leaf(leaf.storage, leaf.dtype, shape, strides, leaf.offset if offset is None else offset,
-                         readonly or leaf.readonly))
+    return view_of(x, Leaf(leaf.storage, leaf.dtype, shape, strides, leaf.offset if offset is None else offset,
+                           readonly or leaf.readonly))
 
 
 def _assign(target: Leaf, value) -> None:
@@ -318,7 +318,7 @@ def reshape(x, /, shape=None, *, copy=None, order="C", newshape=None):
     leaf = x._leaf()
     view = _reshaped_leaf(leaf, shape)
     if view is not None:
-        return GpuArray(view)
+        return view_of(x, view)
     if copy is False:
         raise ValueError("Unable to avoid creating a copy while reshaping.")
     return GpuArray(_copy_of(x, shape))
@@ -408,7 +408,7 @@ def flip(x, /, axis=None):
         if leaf.shape[a] > 0:
             off += (leaf.shape[a] - 1) * strides[a]
         strides[a] = -strides[a]
-    return GpuArray(Leaf(leaf.storage, leaf.dtype, leaf.shape, strides, off, leaf.readonly))
+    return view_of(x, Leaf(leaf.storage, leaf.dtype, leaf.shape, strides, off, leaf.readonly))
 
 
 def fliplr(x):
@@ -469,7 +469,7 @@ def diagonal(x, /, offset=0, axis1=0, axis2=1):
     keep = [i for i in range(x.ndim) if i not in (a1, a2)]
     shape = [leaf.shape[i] for i in keep] + [n]
     strides = [leaf.strides[i] for i in keep] + [leaf.strides[a1] + leaf.strides[a2]]
-    return GpuArray(Leaf(leaf.storage, leaf.dtype, shape, strides, off, True))  # read-only, as NumPy's
+    return view_of(x, Leaf(leaf.storage, leaf.dtype, shape, strides, off, True))  # read-only, as NumPy's
 
 
 def diagonal_method(self, offset=0, axis1=0, axis2=1):

@@ -8,9 +8,12 @@ or operator (``x.reshape(...)``, ``x.any()``, ``x[...] = v``): the dispatch goes
 class, never through an upward import."""
 from __future__ import annotations
 
+import types
+
 import numpy as np
 
 from .._graph import dtypes as dt
+from . import array_methods as _am
 from .advanced import getitem, nonzero, setitem
 from .._lazy.array import GpuArray
 from .creation import asarray, full
@@ -21,6 +24,7 @@ from .linalg import dot, matmul, trace_method
 from .manipulation import (diagonal_method, flatten, permute_dims, ravel, repeat, reshape_method, squeeze,
                            swapaxes, transpose_method)
 from .printing import array_repr, array_str
+from .reinterpret import view as view_as
 from . import reductions as _r
 from .sorting import argsort, sort_inplace
 
@@ -94,10 +98,8 @@ def copy(self, order="C"):
     return copy_array(self)
 
 
-def view(self, dtype=None):
-    if dtype is None or np.dtype(dtype) == self.dtype:
-        return getitem(self, ...)
-    raise NotImplementedError("GpuArray.view with another dtype is not supported")
+def view(self, dtype=None, type=None):
+    return view_as(self, dtype, type)
 
 
 def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
@@ -113,6 +115,21 @@ for _f in (__repr__, __str__, __reduce__, __array_namespace__, to_device, __geti
            view, __array_ufunc__, __array_function__):
     _f.__qualname__ = f"GpuArray.{_f.__name__}"  # (as if defined in the class body: help(), tracebacks)
     setattr(GpuArray, _f.__name__, _f)
+
+# ndarray's attributes and methods beyond the operators (_api/array_methods.py)
+GpuArray.flags = property(_am.flags)
+GpuArray.flat = property(_am.get_flat, _am.set_flat)
+GpuArray.shape = property(GpuArray.shape.fget, _am.set_shape)
+for _name, _f in (("setflags", _am.setflags), ("resize", _am.resize), ("tobytes", _am.tobytes),
+                  ("tofile", _am.tofile), ("dump", _am.dump), ("dumps", _am.dumps), ("byteswap", _am.byteswap),
+                  ("take", _am.take), ("put", _am.put_method), ("compress", _am.compress), ("choose", _am.choose),
+                  ("searchsorted", _am.searchsorted), ("ptp", _am.ptp), ("partition", _am.partition_inplace),
+                  ("argpartition", _am.argpartition), ("itemset", _am.itemset), ("__contains__", _am.contains),
+                  ("__delitem__", _am.delitem)):
+    _f.__name__, _f.__qualname__ = _name, f"GpuArray.{_name}"
+    setattr(GpuArray, _name, _f)
+
+GpuArray.__class_getitem__ = classmethod(lambda cls, item: types.GenericAlias(cls, item))  # gpuarray.ndarray[...]
 
 # ---------------------------------------------------------------------- methods by table
 _METHODS = {

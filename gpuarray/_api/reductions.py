@@ -265,6 +265,37 @@ def all(a, axis=None, out=None, keepdims=False, *, where=None):
     return _logical("logical_and", a, axis, out, keepdims, where, "logical_and")
 
 
+def bitwise_reduce(monoid, a, axis=None, out=None, keepdims=False, initial=None, where=None):
+    """``bitwise_and/or/xor.reduce`` of integers in their own dtype; ``logical_xor`` (any input:
+    whether an odd number of elements is true) as the xor of 0/1 words."""
+    x = _arr(a)
+    axes = _axes(axis, x.ndim)
+    if monoid == "logical_xor" or x.dtype == dt.bool_:
+        b = x if x.dtype == dt.bool_ else GpuArray(Cast(_node(x), dt.bool_))
+        if monoid == "bitwise_and" or monoid == "bitwise_or":
+            return _logical("logical_and" if monoid == "bitwise_and" else "logical_or", b, axis, out, keepdims,
+                            where, monoid)
+        if where is not None and where is not True:
+            b = _masked(b, where, False)
+        root = Cast(_node(b), dt.uint32)
+        leaf, ostr, res, wb = _target(root, b.shape, axes, keepdims, dt.uint32, None)
+        reduce_queue.reduce_into(root, axes, "bitwise_xor", dt.uint32, leaf, ostr, defer=True)
+        r = GpuArray(Cast(res._node, dt.bool_))
+        if initial is not None and bool(initial):
+            r = apply("logical_not", r)
+        if out is not None:
+            assign(out, r)
+            return out
+        return r
+    if x.dtype.kind not in "iu":
+        raise TypeError(f"ufunc '{monoid}' not supported for the input types")
+    ones = -1 if x.dtype.kind == "i" else np.iinfo(x.dtype).max
+    if where is not None and where is not True:
+        x = _masked(x, where, ones if monoid == "bitwise_and" else 0)
+    init = None if initial is None else _scalar_of(initial, _acc_of(x.dtype))
+    return _reduce(x, _node(x), axes, monoid, _acc_of(x.dtype), x.dtype, keepdims, out, monoid, initial=init)
+
+
 def count_nonzero(a, axis=None, *, keepdims=False):
     """Number of nonzero elements along the axes (default int)."""
     x = _arr(a)
@@ -417,6 +448,17 @@ def cumsum(a, axis=None, dtype=None, out=None):
 def cumprod(a, axis=None, dtype=None, out=None):
     """Cumulative product along an axis (flattened when axis is None)."""
     return _scan("multiply", a, axis, dtype, out, False, "cumprod")
+
+
+def scan(monoid, a, axis=0, dtype=None):
+    """The inclusive scan of ufunc ``monoid`` (maximum, minimum, fmax, fmin, logical_and,
+    logical_or, bitwise_and/or/xor of integers and bool) along ``axis``: ``ufunc.accumulate``, in the input's dtype (bool for the logical
+    ones) unless ``dtype`` is given."""
+    x = _arr(a)
+    rt = dt.normalize(dtype) if dtype is not None else (dt.bool_ if monoid.startswith("logical") else x.dtype)
+    if monoid in ("maximum", "minimum", "fmax", "fmin") and x.dtype != rt:
+        x = GpuArray(Cast(_node(x), rt))
+    return _scan(monoid, x, axis, rt, None, False, monoid)
 
 
 def _cumulative(monoid, x, axis, dtype, out, include_initial, fname):

@@ -346,5 +346,43 @@ def ravel_multi_index(multi_index, dims, mode="raise", order="C"):
     return res
 
 
-__all__ = ["argwhere", "ravel_multi_index", "unravel_index", "compress", "extract", "flatnonzero", "nonzero", "put", "searchsorted", "take",
+def choose(a, choices, out=None, mode="raise"):
+    """NumPy's ``choose``: ``choices[a[i]][i]`` with the index and choices broadcast together, as a
+    chain of ``where`` over the choices (fused; one bounds check read back under mode='raise')."""
+    a = as_operand(a)
+    if not isinstance(a, GpuArray):
+        a = asarray(np.asarray(a))
+    if a.dtype.kind not in "biu" or (a.dtype.kind == "u" and a.dtype.itemsize == 8):
+        raise TypeError(f"Cannot cast array data from dtype('{a.dtype}') to dtype('int64') according to the rule "
+                        "'safe'")
+    if isinstance(choices, GpuArray):
+        choices = [choices[i] for i in range(choices.shape[0])] if choices.ndim else [choices]
+    choices = [as_operand(c) for c in choices]
+    n = len(choices)
+    if n == 0:
+        raise ValueError("0-length sequence.")
+    if mode == "raise":
+        if bool(rany(apply("logical_or", apply("less", a, 0), apply("greater_equal", a, n)))):
+            raise ValueError("invalid entry in choice array")
+    elif mode == "wrap":
+        a = apply("remainder", a, n)
+    elif mode == "clip":
+        a = apply("minimum", apply("maximum", a, 0), n - 1)
+    else:
+        raise ValueError(f"clipmode must be one of 'clip', 'raise', or 'wrap' (got {mode!r})")
+    rt = np.result_type(*[c.dtype if isinstance(c, (GpuArray, np.ndarray, np.generic)) else c for c in choices])
+    res = choices[-1]
+    for i in range(n - 2, -1, -1):
+        res = apply("where", apply("equal", a, i), choices[i], res)
+    if n == 1:  # (the index's shape still broadcasts in)
+        res = apply("where", apply("equal", a, 0), res, res)
+    if res.dtype != rt:
+        res = astype(res, rt, copy=False)
+    if out is not None:
+        assign(out, res)
+        return out
+    return res
+
+
+__all__ = ["argwhere", "choose", "ravel_multi_index", "unravel_index", "compress", "extract", "flatnonzero", "nonzero", "put", "searchsorted", "take",
            "take_along_axis"]

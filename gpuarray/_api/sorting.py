@@ -342,6 +342,42 @@ def sort_inplace(self, axis=-1, kind=None, order=None, *, descending=False, stab
     assign(self, res)
 
 
+def _check_kth(kth, n: int) -> None:
+    ks = np.asarray(kth)
+    if ks.dtype.kind not in "iu" or ks.ndim > 1:
+        raise TypeError("Partition index must be integer")
+    for k in ks.reshape(-1):
+        if not -n <= k < n:
+            raise ValueError(f"kth(={int(k)}) out of bounds ({n})")
+
+
+def _partition_axis(x: GpuArray, axis):
+    if axis is None:
+        return reshape(x, (-1,)), 0
+    if x.ndim == 0:
+        raise np.exceptions.AxisError(axis, 0)
+    return x, axis
+
+
+def partition(a, kth, axis=-1, kind="introselect", order=None):
+    """NumPy's ``partition``: each kth element where a sort puts it, smaller ones before and
+    larger ones after. Here the whole axis is sorted on the device (a valid partition)."""
+    if order is not None:
+        raise NotImplementedError("partition: order= (structured arrays) is not supported")
+    x, axis = _partition_axis(_arr(a), axis)
+    _check_kth(kth, x.shape[axis % x.ndim])
+    return sort(x, axis=axis)
+
+
+def argpartition(a, kth, axis=-1, kind="introselect", order=None):
+    """NumPy's ``argpartition``: indices of a partition (``partition``), from the device sort."""
+    if order is not None:
+        raise NotImplementedError("argpartition: order= (structured arrays) is not supported")
+    x, axis = _partition_axis(_arr(a), axis)
+    _check_kth(kth, x.shape[axis % x.ndim])
+    return argsort(x, axis=axis)
+
+
 def msort(a):
     return sort(a, axis=0)
 
@@ -419,4 +455,4 @@ def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     return _median(a, axis, out, keepdims, True)
 
 
-__all__ = ["argsort", "median", "nanmedian", "sort"]
+__all__ = ["argpartition", "argsort", "median", "nanmedian", "partition", "sort"]

@@ -268,7 +268,7 @@ def _make(name):
             if out is None and not kw:
                 return apply(name, x1, x2)
             return _with_keywords(name, (x1, x2), out, kw)
-    f.__name__ = name
+    f.__name__ = f.__qualname__ = name
     f.__doc__ = f"Elementwise ``{name}`` on the GPU (NumPy semantics and keywords); lazy until its value is needed."
     return f
 

@@ -53,7 +53,10 @@ ONE_PASS = True  # chunked group reductions fold their partials in their last wo
 # ---------------------------------------------------------------------------- monoids
 # name -> op-table op combining two accumulators (None: a section of reduce_combine.wgsl)
 VALUE_OPS = {"add": "add", "multiply": "multiply", "maximum": "maximum", "minimum": "minimum",
-             "fmax": "fmax", "fmin": "fmin", "logical_or": "logical_or", "logical_and": "logical_and"}
+             "fmax": "fmax", "fmin": "fmin", "logical_or": "logical_or", "logical_and": "logical_and",
+             "bitwise_and": "bitwise_and", "bitwise_or": "bitwise_or", "bitwise_xor": "bitwise_xor"}
+_ALL_ONES = {"bool": "true", "i32": "bitcast<i32>(0xffffffffu)", "u32": "0xffffffffu", "i64": "bitcast<i64>(0xfffffffffffffffflu)",
+             "u64": "0xfffffffffffffffflu"}
 ARG_OPS = ("argmax", "argmin")
 
 
@@ -80,8 +83,10 @@ def _highest(acc) -> str:
 def identity_expr(monoid: str, acc) -> str:
     """The accumulator a fold starts from (for max/min: the value every element beats)."""
     w = dt.wgsl_type(acc)
-    if monoid in ("add", "logical_or"):
+    if monoid in ("add", "logical_or", "bitwise_or", "bitwise_xor"):
         return f"{w}()" if acc.kind == "c" else LIT[w][0]
+    if monoid == "bitwise_and":
+        return _ALL_ONES[w]
     if monoid in ("multiply", "logical_and"):
         if acc.kind == "c":
             r = dt.wgsl_type(dt.real_of(acc))

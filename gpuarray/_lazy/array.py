@@ -19,6 +19,15 @@ from .._kernels.codegen import evaluate_into
 from .._graph.nodes import Const, Leaf, broadcast_shapes, contiguous_strides, new_leaf
 
 
+def view_of(x: GpuArray, leaf: Leaf) -> GpuArray:
+    """A view ``leaf`` of ``x``'s buffer as an array whose ``base`` is the array owning the memory
+    (NumPy collapses chains of views onto the owner)."""
+    v = GpuArray(leaf)
+    b = x._base
+    v._base = x if b is None else b
+    return v
+
+
 def register_reader(arr, storages) -> None:
     """Record that lazy ``arr`` reads ``storages`` (see ``elementwise.flush_readers``)."""
     ref = _weakref(arr)
@@ -35,11 +44,12 @@ def register_reader(arr, storages) -> None:
 
 class GpuArray:
     __module__ = "gpuarray"  # its public path (as NumPy's ndarray): what reprs and pickles name
-    __slots__ = ("_node", "__weakref__")
+    __slots__ = ("_node", "_base", "__weakref__")  # _base: NumPy's base (see view_of)
     __array_priority__ = 100
 
     def __init__(self, node):
         self._node = node
+        self._base = None
         if node.storages and type(node) is not Leaf:
             register_reader(self, node.storages)
 
@@ -98,11 +108,9 @@ class GpuArray:
         return tuple(s * self.dtype.itemsize for s in st)
 
     @property
-    def flags(self):
-        node = self._node
-        c = not isinstance(node, Leaf) or node.is_contiguous()
-        return {"C_CONTIGUOUS": c, "OWNDATA": not isinstance(node, Leaf) or node.offset == 0,
-                "WRITEABLE": not isinstance(node, Leaf) or not node.readonly}
+    def base(self):
+        """The array owning the memory this view reads (NumPy's ``base``), None for an owner."""
+        return self._base
 
     def __len__(self) -> int:
         if self.ndim == 0:
