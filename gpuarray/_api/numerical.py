@@ -51,6 +51,11 @@ def interp(x, xp, fp, left=None, right=None, period=None):
         raise ValueError("array of sample points is empty")
     if fpg.shape[0] != n:
         raise ValueError("fp and xp are not of the same length.")
+    with np.errstate(all="ignore"):  # NumPy's loop is silent about the slopes it computes
+        return _interp(xg, xpg, fpg, n, left, right)
+
+
+def _interp(xg, xpg, fpg, n, left, right):
     f64 = dt.float64
     xv, xpv, fpv = (astype(v, f64, copy=False) for v in (xg, xpg, fpg))
     lval = fpv[0] if left is None else float(left)
