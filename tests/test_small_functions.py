@@ -125,3 +125,18 @@ def test_geomspace():
         assert_same(_device(lambda: ga.geomspace(*args, **kw)), np.geomspace(*args, **kw), rtol=1e-14 if kw.get("dtype") is None else 2e-6)
     with pytest.raises(ValueError):
         ga.geomspace(0, 10)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int32])
+def test_piecewise(dtype, rng):
+    x = (rng.standard_normal(17) * 4).astype(dtype)
+    g = ga.asarray(x)
+    # callables receive device arrays: np.sin on them dispatches to the device
+    assert_same(_device(lambda: ga.piecewise(g, [g < 0, g >= 2], [lambda v: -v, lambda v: v * 3, 7])),
+                np.piecewise(x, [x < 0, x >= 2], [lambda v: -v, lambda v: v * 3, 7]))
+    assert_same(_device(lambda: np.piecewise(g, [g < 0], [0, lambda v: v + 1])),
+                np.piecewise(x, [x < 0], [0, lambda v: v + 1]))
+    assert_same(_device(lambda: ga.piecewise(g[::2], g[::2] > 1, [5, 1])), np.piecewise(x[::2], x[::2] > 1, [5, 1]))
+    assert_same(_device(lambda: ga.piecewise(g, [g > 1000], [lambda v: v * 2])), np.piecewise(x, [x > 1000], [lambda v: v * 2]))
+    with pytest.raises(ValueError):
+        ga.piecewise(g, [g < 0], [1, 2, 3])

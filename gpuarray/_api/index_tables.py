@@ -1,6 +1,7 @@
 """Index tables and selections built from device pieces: ``indices``, ``tril_indices`` /
 ``triu_indices`` (+ ``_from``: the coordinates of ``tri``'s mask), ``vander`` (a running product),
-``select`` (nested ``where``), ``lexsort`` (stable argsort passes, last key first) and
+``select`` (nested ``where``), ``piecewise`` (masked
+gathers and scatters), ``lexsort`` (stable argsort passes, last key first) and
 ``geomspace`` (``logspace`` between the logarithms, NumPy's exact end points)."""
 from __future__ import annotations
 
@@ -126,6 +127,40 @@ def select(condlist, choicelist, default=0):
     return astype(broadcast_to(res, shape), t, copy=True)
 
 
+def piecewise(x, condlist, funclist, *args, **kw):
+    """NumPy's ``piecewise``: ``y[cond] = func(x[cond])`` per condition (device masks; the callables
+    get device arrays), an extra function for where no condition holds."""
+    x = _arr(x)
+    n2 = len(funclist)
+    if np.isscalar(condlist) or isinstance(condlist, GpuArray) and condlist.ndim < 2 or (
+            isinstance(condlist, (list, tuple)) and condlist
+            and not isinstance(condlist[0], (list, np.ndarray, GpuArray)) and x.ndim != 0):
+        condlist = [condlist]
+    conds = [astype(_arr(c), dt.bool_, copy=False) for c in condlist]
+    n = len(conds)
+    if n == n2 - 1:  # the "otherwise" condition
+        other = apply("logical_not", conds[0]) if n == 1 else None
+        if other is None:
+            anyc = conds[0]
+            for c in conds[1:]:
+                anyc = apply("logical_or", anyc, c)
+            other = apply("logical_not", anyc)
+        conds.append(other)
+        n += 1
+    elif n != n2:
+        raise ValueError(f"with {n} condition(s), either {n} or {n + 1} functions are expected")
+    y = full(x.shape, 0, dtype=x.dtype)
+    for cond, func in zip(conds, funclist):
+        cond = broadcast_to(cond, x.shape).copy() if cond.shape != x.shape else cond
+        if not callable(func):
+            y[cond] = func
+        else:
+            vals = x[cond]
+            if vals.size > 0:
+                y[cond] = func(vals, *args, **kw)
+    return y
+
+
 def lexsort(keys, axis=-1):
     """NumPy's ``lexsort`` of 1-D keys: stable argsorts, the last key the primary one."""
     ks = [_arr(k) for k in keys] if isinstance(keys, (list, tuple)) else list(_arr(keys))
@@ -168,5 +203,5 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     return astype(res, dt.normalize(np.dtype(dtype)), copy=False) if dtype is not None else res
 
 
-__all__ = ["geomspace", "indices", "lexsort", "select", "tril_indices", "tril_indices_from", "triu_indices",
+__all__ = ["geomspace", "indices", "lexsort", "piecewise", "select", "tril_indices", "tril_indices_from", "triu_indices",
            "triu_indices_from", "vander"]
