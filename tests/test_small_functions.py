@@ -140,3 +140,20 @@ def test_piecewise(dtype, rng):
     assert_same(_device(lambda: ga.piecewise(g, [g > 1000], [lambda v: v * 2])), np.piecewise(x, [x > 1000], [lambda v: v * 2]))
     with pytest.raises(ValueError):
         ga.piecewise(g, [g < 0], [1, 2, 3])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int16])
+def test_modf_spacing(dtype):
+    x = np.array([-2.75, -0.0, 0.0, 3.5, 1e30, -7.0, 1e-30, np.nan, np.inf, -np.inf, 0.5, -1e-3]) \
+        if np.dtype(dtype).kind == "f" else np.array([-3, 0, 5, 700])
+    x = x.astype(dtype)
+    g = ga.asarray(x)
+    for got in (_device(lambda: np.modf(g)), _device(lambda: ga.modf(g))):
+        for a, b in zip(got, np.modf(x)):
+            assert_same(a, b, signed_zero=True)
+    for a, b in zip(_device(lambda: np.modf(g[::3])), np.modf(x[::3])):
+        assert_same(a, b, signed_zero=True)
+    with np.errstate(invalid="ignore"):
+        exp = np.spacing(x)
+    assert_same(_device(lambda: np.spacing(g)), exp, rtol=0)
+    assert_same(_device(lambda: ga.spacing(g[1:2].reshape(()))), np.spacing(x[1:2].reshape(())), rtol=0)
