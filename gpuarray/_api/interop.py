@@ -96,7 +96,7 @@ def _finish(res, out, name, casting, where):
 
 # ------------------------------------------------------------------------------ __array_ufunc__
 # gufuncs and ufuncs that are functions of the namespace rather than op-table entries
-_NAMED_UFUNCS = ("matmul", "vecdot", "matvec", "vecmat")
+_NAMED_UFUNCS = ("matmul", "vecdot", "matvec", "vecmat", "modf", "spacing")
 
 
 def array_ufunc(ufunc, method, inputs, kwargs):
@@ -141,6 +141,10 @@ def _ufunc_call(ufunc, inputs, kw):
         fn = getattr(gpuarray, name, None)
         if fn is None or getattr(fn, "_ga_host", None) is not None:
             raise NoDeviceImpl
+        if ufunc.nout > 1:  # (modf): the results as they are; out=/where= are NumPy's on the host
+            if out is not None or where is not True:
+                raise NoDeviceImpl
+            return fn(*inputs)
         return _ufunc.finish(ufunc, fn(*inputs), out, casting, where)
     try:
         op = _ops.lookup(name)

@@ -92,6 +92,8 @@ for _d in [
     _op("bitwise_and", 2, "bitwise", {"b": "($0 && $1)", "iu": "($0 & $1)"}),
     _op("bitwise_or", 2, "bitwise", {"b": "($0 || $1)", "iu": "($0 | $1)"}),
     _op("bitwise_xor", 2, "bitwise", {"b": "($0 != $1)", "iu": "($0 ^ $1)"}),
+    _op("gcd", 2, "promote", {"i": "ga_gcd_$S($0, $1)", "u": "ga_gcd_$S($0, $1)"}, kinds="iu"),
+    _op("lcm", 2, "promote", {"i": "ga_lcm_$S($0, $1)", "u": "ga_lcm_$S($0, $1)"}, kinds="iu"),
     _op("invert", 1, "bitwise", {"b": "(!$0)", "iu": "(~$0)"}, numpy=("bitwise_not", "bitwise_invert")),
     _op("left_shift", 2, "shift", {"iu": "ga_shl_$S($0, $1)"}, numpy=("bitwise_left_shift",)),
     _op("right_shift", 2, "shift", {"iu": "ga_shr_$S($0, $1)"}, numpy=("bitwise_right_shift",)),
@@ -132,6 +134,8 @@ for _d in [
     _op("logaddexp", 2, "float", {"f": "ga_logaddexp_$S($0, $1)"}),
     _op("logaddexp2", 2, "float", {"f": "ga_logaddexp2_$S($0, $1)"}),
     _op("copysign", 2, "float", {"f": "ga_copysign_$S($0, $1)"}),
+    # NaN for NaN, 0 below zero, 1 above, x2 at (either signed) zero
+    _op("heaviside", 2, "float", {"f": "select(select(select($1, $O, $0 > $Z), $Z, $0 < $Z), $0, ga_isnan_$S($0))"}),
     _op("nextafter", 2, "float", {"f": "ga_nextafter_$S($0, $1)"}, fpe="", fpe_from=(0,)),
     _op("deg2rad", 1, "float", {"f": "($0 * 0.017453292519943295$L)"}, numpy=("radians",), fpe=""),
     _op("rad2deg", 1, "float", {"f": "($0 * 57.29577951308232$L)"}, numpy=("degrees",), fpe=""),

@@ -1,0 +1,286 @@
+"""Counting and order statistics on the device: ``bincount``, ``digitize``, ``histogram``,
+``histogram_bin_edges``, ``percentile`` / ``quantile`` and their nan forms.
+
+Built from the device pieces, no kernel of their own:
+  bincount    counts: ``add.at`` into int32 words (a compare-and-swap per element), widened to
+              int64; weights: one fused reduction over ``where(x == bin, w, 0)`` (float64 has no
+              atomics), up to ``_ONE_HOT_LIMIT`` element-bin pairs (beyond: a counted fallback).
+  digitize    ``searchsorted`` on the bins (reversed for decreasing bins).
+  histogram   the edges from NumPy on two numbers (the data's min and max, or ``range``), the bin
+              of each element by ``searchsorted`` on the edges, then the bincount above.
+  quantiles   a device sort of each slice (NaN last), the two neighbouring order statistics
+              gathered per quantile, NumPy's ``_lerp``.
+NumPy's argument checks and result dtypes come from NumPy itself run on a two-element proxy of
+the input's dtype (the rules depend on dtypes and arguments, never on the data).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .._graph import dtypes as dt
+from .._graph.nodes import Iota
+from .._lazy.array import GpuArray
+from .._lazy.elementwise import apply, astype
+from .advanced import gather, offset_expr, embed
+from .creation import asarray, full, zeros
+from .interop import host_fallback
+from .manipulation import broadcast_to, moveaxis, reshape
+from .reductions import _axes, any as rany, count_nonzero, max as rmax, min as rmin, sum as rsum
+from .searching import searchsorted
+from .sorting import sort
+from .ufunc_objects import at as ufunc_at
+
+# weighted bincount as one reduction over (elements x bins): bounded work per call
+_ONE_HOT_LIMIT = 1 << 28
+
+
+def _arr(x) -> GpuArray:
+    return x if isinstance(x, GpuArray) else asarray(x)
+
+
+def _host_pair(a: GpuArray, b: GpuArray):
+    """Two device scalars read back in one transfer."""
+    both = asarray([0, 0], dtype=np.result_type(a.dtype, b.dtype))
+    both[0] = a
+    both[1] = b
+    h = both.get()
+    return h[0], h[1]
+
+
+# ----------------------------------------------------------------------------- bincount
+def _bincount_into(idx: GpuArray, nbins: int, weights):
+    """Counts (int64) or sums of ``weights`` (float64) of the in-range indices in ``idx``
+    (values outside [0, nbins) are dropped)."""
+    if weights is None:
+        counts = zeros((nbins + 1,), dtype=dt.int32)  # the last word takes the dropped values
+        if idx.size:
+            i = apply("where", apply("logical_and", apply("greater_equal", idx, 0),
+                                     apply("less", idx, nbins)), idx, nbins)
+            ufunc_at(np.add, (counts, i, 1), {})
+        return astype(counts[:nbins], dt.int64)
+    wt = dt.float64
+    if idx.size == 0:
+        return zeros((nbins,), dtype=wt)
+    bins = reshape(asarray(np.arange(nbins, dtype=np.int64)), (nbins, 1))
+    hit = apply("equal", reshape(idx, (1, idx.size)), bins)
+    w = astype(reshape(weights, (1, idx.size)), wt, copy=False)
+    return rsum(apply("where", hit, w, 0.0), axis=1)
+
+
+def bincount(x, /, weights=None, minlength=0):
+    """NumPy's ``bincount``: occurrences (or summed ``weights``) of each non-negative integer."""
+    x = _arr(x)
+    if weights is not None:
+        weights = _arr(weights)
+    if x.ndim != 1 or x.dtype.kind not in "biu" or (weights is not None and (
+            weights.shape != x.shape or weights.dtype.kind not in "biuf")):
+        return host_fallback(np.bincount, "bincount", (x,), {"weights": weights, "minlength": minlength})
+    minlength = int(np.asarray(minlength)) if not isinstance(minlength, int) else minlength
+    if minlength < 0:
+        raise ValueError("'minlength' must not be negative")
+    if x.size:
+        lo, hi = _host_pair(rmin(x), rmax(x))
+        if int(lo) < 0:
+            raise ValueError("'list' argument must have no negative elements")
+        nbins = max(int(hi) + 1, minlength)
+    else:  # NumPy's empty bincount is int64 zeros, weights or not
+        return zeros((minlength,), dtype=dt.int64)
+    if weights is not None and nbins * x.size > _ONE_HOT_LIMIT:
+        return host_fallback(np.bincount, "bincount", (x,), {"weights": weights, "minlength": minlength})
+    if x.dtype.kind == "b" or x.dtype == dt.uint64:
+        x = astype(x, dt.int64)  # indices, not a boolean mask
+    return _bincount_into(x, nbins, weights)
+
+
+# ----------------------------------------------------------------------------- digitize
+def digitize(x, bins, right=False):
+    """NumPy's ``digitize``: the bin of each value (``searchsorted`` on monotonic ``bins``)."""
+    x, b = _arr(x), _arr(bins)
+    if x.dtype.kind == "c" or b.dtype.kind == "c":
+        raise TypeError("x may not be complex")
+    if b.ndim != 1:
+        raise ValueError("object too deep for desired array" if b.ndim > 1 else "object of too small depth for desired array")
+    n = b.shape[0]
+    increasing = True
+    if n > 1:
+        d = apply("subtract", b[1:], b[:-1]) if b.dtype.kind != "b" else apply("subtract", astype(b[1:], dt.int8), astype(b[:-1], dt.int8))
+        inc, dec = _host_pair(rany(apply("less", d, 0)), rany(apply("greater", d, 0)))
+        if inc and dec:
+            raise ValueError("bins must be monotonically increasing or decreasing")
+        increasing = not inc
+    side = "left" if right else "right"
+    if increasing:
+        return searchsorted(b, x, side=side)
+    r = searchsorted(b[::-1], x, side=side)
+    return apply("subtract", n, r)
+
+
+# ----------------------------------------------------------------------------- histogram
+def _edges(a: GpuArray, bins, range, weights):
+    """NumPy's bin edges, from two numbers when ``bins`` is a count (host work on the data only for
+    the string estimators, which need it)."""
+    if isinstance(bins, str):
+        e = host_fallback(np.histogram_bin_edges, "histogram_bin_edges", (a, bins), {"range": range, "weights": weights})
+        return _arr(e)
+    if isinstance(bins, (GpuArray, np.ndarray, list, tuple)) and np.ndim(bins if not isinstance(bins, GpuArray) else bins.get()) == 1:
+        e = bins.get() if isinstance(bins, GpuArray) else np.asarray(bins)
+        return asarray(np.histogram_bin_edges(np.empty(0, a.dtype), e))  # NumPy's checks of the edges
+    if range is None and a.size:
+        lo, hi = _host_pair(rmin(a), rmax(a))
+        proxy = np.array([lo, hi], dtype=a.dtype)
+    else:
+        proxy = np.empty(0, a.dtype)
+    return asarray(np.histogram_bin_edges(proxy, bins, range=range))
+
+
+def histogram_bin_edges(a, bins=10, range=None, weights=None):
+    """NumPy's ``histogram_bin_edges`` (data read back only for the string estimators)."""
+    a = reshape(_arr(a), (-1,))
+    return _edges(a, bins, range, weights)
+
+
+def histogram(a, bins=10, range=None, density=None, weights=None):
+    """NumPy's ``histogram``: counts (or summed weights) per bin, and the edges."""
+    a = reshape(_arr(a), (-1,))
+    if weights is not None:
+        weights = reshape(_arr(weights), (-1,))
+        if weights.shape != a.shape:
+            raise ValueError("weights should have the same shape as a.")
+    if a.dtype.kind == "c" or (weights is not None and weights.dtype.kind not in "biuf"):
+        return host_fallback(np.histogram, "histogram", (a,), {"bins": bins, "range": range, "density": density,
+                                                              "weights": weights})
+    edges = _edges(a, bins, range, weights)
+    nb = edges.shape[0] - 1
+    if weights is not None and nb * a.size > _ONE_HOT_LIMIT:
+        return host_fallback(np.histogram, "histogram", (a,), {"bins": bins, "range": range, "density": density,
+                                                              "weights": weights})
+    ct = dt.result_type(a, edges)
+    av = astype(a, ct, copy=False)
+    ev = astype(edges, ct, copy=False)
+    idx = apply("subtract", searchsorted(ev, av, side="right"), 1)
+    # the last edge closes the last bin; values outside the edges (and NaN) are dropped
+    idx = apply("where", apply("equal", av, ev[nb]), nb - 1, idx)
+    idx = apply("where", apply("isnan", av), -1, idx) if ct.kind == "f" else idx
+    n = _bincount_into(idx, nb, weights)
+    if weights is not None:
+        n = astype(n, weights.dtype, copy=False)
+    if density:
+        db = astype(apply("subtract", edges[1:], edges[:-1]), dt.float64)
+        return apply("divide", apply("divide", n, db), rsum(n)), edges
+    return n, edges
+
+
+# ----------------------------------------------------------------------------- quantiles
+_METHODS = ("linear", "lower", "higher", "nearest", "midpoint")
+
+
+def _take_last(arr: GpuArray, idx: GpuArray) -> GpuArray:
+    """``arr[..., idx[..., j]]`` for indices in range by construction: ``idx`` has arr's leading
+    shape and any length along the last axis."""
+    leaf = arr._leaf()
+    il = astype(idx, dt.int32, copy=True)._leaf()
+    shape, ax = il.shape, len(il.shape) - 1
+    terms = [(embed(il, il.shape, 0, len(shape)), leaf.strides[ax])]
+    terms += [(Iota(dt.int32, shape, d), leaf.strides[d]) for d in range(len(shape)) if d != ax]
+    return gather(leaf, offset_expr(terms), shape)
+
+
+def _quantile(name, a, q, axis, out, method, keepdims, scale, skip_nan, interpolation=None, weights=None):
+    kw = {"axis": axis, "out": out, "method": method, "keepdims": keepdims}
+    if interpolation is not None or weights is not None:
+        kw.update(interpolation=interpolation, weights=weights)
+        return host_fallback(getattr(np, name), name, (a, q), kw)
+    x = _arr(a)
+    qh = q.get() if isinstance(q, GpuArray) else q
+    if method not in _METHODS or x.dtype.kind not in "biuf":
+        return host_fallback(getattr(np, name), name, (x, q), kw)
+    # NumPy's checks and result dtype, on a proxy of x's dtype
+    proxy = np.ones(2, dtype=x.dtype)
+    rt = np.dtype(getattr(np, name)(proxy, qh, method=method).dtype)
+    qa = np.true_divide(np.asanyarray(qh), scale) if scale != 1 else np.asanyarray(qh, dtype=np.float64 if np.asanyarray(qh).dtype.kind in "biu" else None)
+    axes = _axes(axis, x.ndim)
+    kshape = tuple(1 if d in axes else s for d, s in enumerate(x.shape))
+    rshape = kshape if keepdims else tuple(s for d, s in enumerate(x.shape) if d not in axes)
+    keep = [d for d in range(x.ndim) if d not in axes]
+    xs = moveaxis(x, axes, tuple(range(len(keep), x.ndim))) if x.ndim else x
+    xs = reshape(xs, tuple(xs.shape[: len(keep)]) + (-1,))
+    n = xs.shape[-1]
+    if n == 0:
+        return host_fallback(getattr(np, name), name, (x, q), kw)
+    lead = xs.shape[:-1]
+    qf = np.asarray(qa, dtype=np.float64).ravel()
+    m = qf.size
+    srt = sort(xs, axis=-1)
+    isf = x.dtype.kind == "f"
+    if skip_nan and isf:
+        cnt = count_nonzero(apply("logical_not", apply("isnan", xs)), axis=-1, keepdims=True)
+        cntf = astype(cnt, dt.float64)
+        hasnan = None
+    else:
+        cnt, cntf = n, float(n)
+        hasnan = rany(apply("isnan", xs), axis=-1, keepdims=True) if isf else None
+    qd = reshape(asarray(qf), (1,) * len(lead) + (m,))
+    last = apply("maximum", apply("subtract", cntf, 1.0), 0.0)
+    vi = apply("multiply", qd, last)
+    if method == "lower":
+        vi = apply("floor", vi)
+    elif method == "higher":
+        vi = apply("ceil", vi)
+    elif method == "nearest":
+        vi = apply("rint", vi)
+    elif method == "midpoint":
+        vi = apply("multiply", 0.5, apply("add", apply("floor", vi), apply("ceil", vi)))
+    prev = apply("minimum", apply("maximum", apply("floor", vi), 0.0), last)
+    prev = broadcast_to(prev, lead + (m,))
+    if method in ("lower", "higher", "nearest"):
+        res = astype(_take_last(srt, astype(prev, dt.int64)), rt, copy=False)
+    else:
+        nxt = apply("minimum", apply("add", prev, 1.0), last)
+        gamma = apply("subtract", vi, prev)
+        va = _take_last(srt, astype(prev, dt.int64))
+        vb = _take_last(srt, astype(nxt, dt.int64))
+        diff = apply("subtract", vb, va)
+        g = astype(gamma, rt, copy=False)  # NumPy's gamma meets the values in the result dtype
+        low = apply("add", va, apply("multiply", diff, g))
+        high = apply("subtract", vb, apply("multiply", diff, apply("subtract", 1.0, g)))
+        res = astype(apply("where", apply("greater_equal", g, 0.5), high, low), rt, copy=False)
+    if isf:
+        bad = apply("equal", cnt, 0) if hasnan is None else hasnan
+        res = apply("where", bad, float("nan"), res)
+    if res.dtype != rt:
+        res = astype(res, rt)
+    # the quantile axis first, then the kept axes
+    res = moveaxis(res, -1, 0)
+    res = reshape(res, np.shape(qa) + rshape)
+    if out is not None:
+        out[...] = res
+        return out
+    return res
+
+
+def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False, *,
+             weights=None, interpolation=None):
+    """NumPy's ``quantile`` (methods linear, lower, higher, nearest, midpoint on the device)."""
+    return _quantile("quantile", a, q, axis, out, method, keepdims, 1, False, interpolation, weights)
+
+
+def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False, *,
+               weights=None, interpolation=None):
+    """NumPy's ``percentile`` (methods linear, lower, higher, nearest, midpoint on the device)."""
+    return _quantile("percentile", a, q, axis, out, method, keepdims, 100, False, interpolation, weights)
+
+
+def nanquantile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False, *,
+                weights=None, interpolation=None):
+    """NumPy's ``nanquantile``: quantiles of the non-NaN values (NaN for an all-NaN slice)."""
+    return _quantile("nanquantile", a, q, axis, out, method, keepdims, 1, True, interpolation, weights)
+
+
+def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False, *,
+                  weights=None, interpolation=None):
+    """NumPy's ``nanpercentile``: percentiles of the non-NaN values (NaN for an all-NaN slice)."""
+    return _quantile("nanpercentile", a, q, axis, out, method, keepdims, 100, True, interpolation, weights)
+
+
+__all__ = ["bincount", "digitize", "histogram", "histogram_bin_edges", "nanpercentile", "nanquantile",
+           "percentile", "quantile"]

@@ -1,0 +1,141 @@
+"""interp, convolve/correlate, cov/corrcoef, gradient, ediff1d, trapezoid, unwrap on the device, against NumPy."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import gpuarray as ga
+from conftest import assert_same
+
+
+def _device(fn):
+    with ga.stats() as s, warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # none where NumPy gives none
+        r = fn()
+        for v in (r if isinstance(r, tuple) else (r,)):
+            v.get()
+    assert not s.fallbacks, s.fallbacks
+    return r
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int32])
+def test_interp(dtype, rng):
+    xp = np.sort(rng.uniform(-5, 5, 13)).astype(dtype)
+    xp[4] = xp[5]  # a repeated sample point
+    fp = rng.standard_normal(13).astype(dtype)
+    x = rng.uniform(-7, 7, (3, 11)).astype(dtype)
+    x[0, :4] = [np.nan, xp[0], xp[-1], xp[4]] if x.dtype.kind == "f" else [xp[0], xp[0], xp[-1], xp[4]]
+    for kw in ({}, {"left": -100.0, "right": 50.0}):
+        assert_same(_device(lambda: ga.interp(ga.asarray(x), ga.asarray(xp), ga.asarray(fp), **kw)),
+                    np.interp(x, xp, fp, **kw))
+    # non-contiguous, 0-d, empty, one sample point, NumPy dispatch
+    assert_same(_device(lambda: np.interp(ga.asarray(x)[:, ::3], ga.asarray(xp), ga.asarray(fp))), np.interp(x[:, ::3], xp, fp))
+    assert_same(_device(lambda: ga.interp(ga.asarray(x[1, 1]), ga.asarray(xp), ga.asarray(fp))), np.interp(x[1, 1], xp, fp))
+    assert_same(_device(lambda: ga.interp(ga.asarray(x[:0]), ga.asarray(xp), ga.asarray(fp))), np.interp(x[:0], xp, fp))
+    assert_same(_device(lambda: ga.interp(ga.asarray(x), ga.asarray(xp[:1]), ga.asarray(fp[:1]))), np.interp(x, xp[:1], fp[:1]))
+    with pytest.raises(ValueError):
+        ga.interp(ga.asarray(x), ga.asarray(xp), ga.asarray(fp[:3]))
+
+
+def test_interp_infinite_values():
+    xp = np.array([0.0, 1.0, 2.0, 3.0])
+    fp = np.array([0.0, np.inf, np.inf, -np.inf])
+    x = np.array([0.5, 1.0, 1.5, 2.5, 3.0, np.inf, -np.inf])
+    assert_same(_device(lambda: ga.interp(ga.asarray(x), ga.asarray(xp), ga.asarray(fp))), np.interp(x, xp, fp))
+
+
+@pytest.mark.parametrize("mode", ["full", "same", "valid"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int16, np.complex64])
+def test_convolve_correlate(mode, dtype, rng):
+    def mk(n):
+        if np.dtype(dtype).kind == "c":
+            return (rng.standard_normal(n) + 1j * rng.standard_normal(n)).astype(dtype)
+        if np.dtype(dtype).kind == "f":
+            return rng.standard_normal(n).astype(dtype)
+        return rng.integers(-9, 9, n).astype(dtype)
+    for na, nv in [(17, 5), (5, 17), (1, 1), (6, 6), (9, 4), (4, 9), (3, 1)]:
+        a, v = mk(na), mk(nv)
+        for fn in ("convolve", "correlate"):
+            exp = getattr(np, fn)(a, v, mode)
+            got = _device(lambda: getattr(ga, fn)(ga.asarray(a), ga.asarray(v), mode))
+            assert_same(got, exp, rtol=1e-5 if exp.dtype in (np.float32, np.complex64) else None, atol=1e-5)
+    a = mk(20)
+    assert_same(_device(lambda: np.convolve(ga.asarray(a)[::3], ga.asarray(a)[1:4], mode)),
+                np.convolve(a[::3], a[1:4], mode), rtol=1e-5 if a.dtype in (np.float32, np.complex64) else None, atol=1e-5)
+    with pytest.raises(ValueError):
+        ga.convolve(ga.asarray(a[:0]), ga.asarray(a))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int32, np.complex128])
+def test_cov_corrcoef(dtype, rng):
+    m = rng.standard_normal((4, 9))
+    if np.dtype(dtype).kind == "c":
+        m = m + 1j * rng.standard_normal((4, 9))
+    m = (m * 5).astype(dtype)
+    y = (rng.standard_normal((2, 9)) * 3).astype(np.float64)
+    g = ga.asarray(m)
+    for kw in ({}, {"bias": True}, {"ddof": 2}, {"rowvar": False}):
+        if kw.get("rowvar") is False:
+            mm = m.T.copy()
+            assert_same(_device(lambda: ga.cov(ga.asarray(mm), **kw)), np.cov(mm, **kw), rtol=1e-5 if dtype is np.float32 else 1e-10)
+        else:
+            assert_same(_device(lambda: ga.cov(g, **kw)), np.cov(m, **kw), rtol=1e-5 if dtype is np.float32 else 1e-10)
+    assert_same(_device(lambda: ga.cov(g, ga.asarray(y))), np.cov(m, y), rtol=1e-5 if dtype is np.float32 else 1e-10)
+    assert_same(_device(lambda: np.cov(g[0])), np.cov(m[0]), rtol=1e-5 if dtype is np.float32 else 1e-10)  # 0-d result
+    assert_same(_device(lambda: ga.cov(g[:, ::2])), np.cov(m[:, ::2]), rtol=1e-5 if dtype is np.float32 else 1e-10)
+    if np.dtype(dtype).kind != "c":
+        assert_same(_device(lambda: ga.corrcoef(g)), np.corrcoef(m), rtol=1e-5 if dtype is np.float32 else 1e-10, atol=1e-12)
+        assert_same(_device(lambda: np.corrcoef(g, ga.asarray(y), rowvar=True)), np.corrcoef(m, y), rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int16])
+def test_gradient(dtype, rng):
+    f = (rng.standard_normal((5, 7)) * 9).astype(dtype)
+    g = ga.asarray(f)
+    for args, kw in [((), {}), ((0.5,), {}), ((2.0, 0.25), {}), ((), {"axis": 1}), ((), {"axis": -2, "edge_order": 2}),
+                     ((3.0,), {"edge_order": 2})]:
+        exp = np.gradient(f, *args, **kw)
+        got = _device(lambda: ga.gradient(g, *args, **kw))
+        if isinstance(exp, tuple):
+            assert len(got) == len(exp)
+            for a, b in zip(got, exp):
+                assert_same(a, b, rtol=1e-5 if f.dtype == np.float32 else 1e-12)
+        else:
+            assert_same(got, exp, rtol=1e-5 if f.dtype == np.float32 else 1e-12)
+    assert_same(_device(lambda: ga.gradient(g[1, ::2])), np.gradient(f[1, ::2]), rtol=1e-5 if f.dtype == np.float32 else 1e-12)
+    with pytest.raises(ValueError):
+        ga.gradient(ga.asarray(f[:1, 0]))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int8, np.uint16])
+def test_ediff1d_trapezoid(dtype, rng):
+    a = (rng.standard_normal((4, 6)) * 20).astype(dtype)
+    g = ga.asarray(a)
+    assert_same(_device(lambda: ga.ediff1d(g)), np.ediff1d(a))
+    assert_same(_device(lambda: ga.ediff1d(g[:, ::2], to_begin=np.array([7, 8], dtype=dtype), to_end=np.array([5], dtype))),
+                np.ediff1d(a[:, ::2], to_begin=np.array([7, 8], dtype=dtype), to_end=np.array([5], dtype)))
+    assert_same(_device(lambda: ga.ediff1d(g[:0])), np.ediff1d(a[:0]))
+    if np.dtype(dtype).kind in "iu":
+        with pytest.raises(TypeError):
+            ga.ediff1d(g, to_end=0.5)
+    x = np.cumsum(rng.uniform(0.1, 1, 6))
+    rt = 1e-5 if dtype is np.float32 else 1e-12
+    assert_same(_device(lambda: ga.trapezoid(g)), np.trapezoid(a), rtol=rt)
+    assert_same(_device(lambda: ga.trapezoid(g, dx=0.3, axis=0)), np.trapezoid(a, dx=0.3, axis=0), rtol=rt)
+    assert_same(_device(lambda: ga.trapezoid(g, ga.asarray(x))), np.trapezoid(a, x), rtol=rt)
+    assert_same(_device(lambda: np.trapezoid(g[:, 1::2])), np.trapezoid(a[:, 1::2]), rtol=rt)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_unwrap(dtype, rng):
+    p = np.cumsum(rng.uniform(-4, 4, (3, 15)), axis=1).astype(dtype)
+    p[0, 3] = np.nan
+    g = ga.asarray(p)
+    rt = 1e-5 if dtype is np.float32 else 1e-12
+    for kw in ({}, {"axis": 0}, {"period": 5.0}, {"discont": 4.0}):
+        assert_same(_device(lambda: ga.unwrap(g, **kw)), np.unwrap(p, **kw), rtol=rt, atol=1e-5)
+    assert_same(_device(lambda: np.unwrap(g[1, ::2])), np.unwrap(p[1, ::2]), rtol=rt, atol=1e-5)
+    pi = np.array([0, 1, 5, 9, -3])
+    assert_same(_device(lambda: ga.unwrap(ga.asarray(pi))), np.unwrap(pi), rtol=1e-12)
