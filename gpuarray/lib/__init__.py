@@ -1,2 +1,3 @@
-"""``numpy.lib`` counterparts: ``gpuarray.lib.stride_tricks`` (strided views on the device)."""
-from . import stride_tricks  # noqa: F401
+"""``numpy.lib`` counterparts: ``gpuarray.lib.stride_tricks`` (strided views on the device) and
+``gpuarray.lib.array_utils``."""
+from . import array_utils, stride_tricks  # noqa: F401
