@@ -17,7 +17,7 @@ datetime64, timedelta64, void, str_, bytes_, object_ = (np.datetime64, np.timede
 character, flexible, record = np.character, np.flexible, np.record
 long, ulong, longdouble, clongdouble = np.long, np.ulong, np.longdouble, np.clongdouble
 ScalarType, sctypeDict, typecodes = np.ScalarType, np.sctypeDict, np.typecodes
-busdaycalendar = np.busdaycalendar
+busdaycalendar, recarray = np.busdaycalendar, np.recarray
 flatiter = np.flatiter  # the type of ``ndarray.flat`` for NumPy arrays
 broadcast = np.broadcast  # shapes and host iteration; ``broadcast_arrays`` is the device form
 
@@ -51,12 +51,23 @@ def _host_function(fn, name):
     f.__name__ = f.__qualname__ = name.rsplit(".", 1)[-1]
     f.__doc__ = f"NumPy's ``{name}`` on host copies of the arguments (a counted fallback)."
     f._ga_host = fn
+    for method in ("reduce", "accumulate", "outer"):  # ``ma.add.reduce`` and the like
+        if callable(getattr(fn, method, None)):
+            setattr(f, method, _host_function(getattr(fn, method), f"{name}.{method}"))
     return f
 
 
 char = _host_module("char", np.char, "NumPy's ``char``: string operations on the host (counted fallbacks).")
 strings = _host_module("strings", np.strings, "NumPy's ``strings``: string ufuncs on the host (counted fallbacks).")
 rec = _host_module("rec", np.rec, "NumPy's ``rec``: record arrays on the host (counted fallbacks).")
+# masked arrays: NumPy's MaskedArray on the host (construction, arithmetic, reductions skipping
+# masked values, ``filled``); the functions are counted fallbacks
+ma = _host_module("ma", np.ma, "NumPy's ``ma``: masked arrays on the host (counted fallbacks).")
+polynomial = _host_module("polynomial", np.polynomial,
+                          "NumPy's ``polynomial``: the polynomial classes (NumPy's) and functions (counted fallbacks).")
+for _sub in ("polynomial", "chebyshev", "hermite", "hermite_e", "laguerre", "legendre"):
+    setattr(polynomial, _sub, _host_module(f"polynomial.{_sub}", getattr(np.polynomial, _sub),
+                                           f"NumPy's ``polynomial.{_sub}`` (counted fallbacks)."))
 core = types.ModuleType("gpuarray.core", "``core.records``: the same module as ``gpuarray.rec``.")
 core.records = rec
 sys.modules["gpuarray.core"] = core
@@ -66,9 +77,9 @@ __all__ = ["datetime64", "timedelta64", "void", "str_", "bytes_", "object_", "ch
            "long", "ulong", "longdouble", "clongdouble", "ScalarType", "sctypeDict", "typecodes", "busdaycalendar",
            "flatiter", "broadcast", "base_repr", "binary_repr", "datetime_data", "mintypecode", "get_include",
            "getbufsize", "setbufsize", "info", "show_config", "show_runtime", "frompyfunc", "dtypes", "exceptions",
-           "typing", "testing", "char", "strings", "rec", "core"]
+           "typing", "testing", "char", "strings", "rec", "core", "ma", "polynomial", "recarray"]
 for _n in ("float128", "complex256"):  # platform-dependent names, as NumPy has them
     if hasattr(np, _n):
         globals()[_n] = getattr(np, _n)
         __all__.append(_n)
-del _n
+del _n, _sub

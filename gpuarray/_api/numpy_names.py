@@ -450,6 +450,8 @@ def _host_function(name):
 class _HostIndexTrick:
     """``mgrid``/``ogrid``/``r_``/``c_``: NumPy's, results uploaded (counted as a fallback)."""
 
+    _ga_host = True  # (a counted fallback)
+
     def __init__(self, name):
         self._name = name
 
