@@ -12,7 +12,7 @@ import sys as _sys
 import numpy as _np
 
 from ._api import methods as _methods  # noqa: F401 (installs GpuArray's operators and methods)
-from ._api import (advanced, bits, creation, dask, dtype_functions, extras, grids, host_modules, interop, iteration,
+from ._api import (advanced, bits, creation, dask, dtype_functions, extras, grids, host_dtypes, host_modules, interop, iteration,
                    linalg as _linalg, manipulation, memory, numpy_names, polynomial as _poly_api, reductions,
                    searching, sets, sorting, ufunc, ufunc_objects, utility)
 from ._api.info import Device, __array_namespace_info__
@@ -70,13 +70,14 @@ def adapter_info() -> dict:
 # fallbacks and small compositions) only where no module above provided the name
 _API_MODULES = (creation, grids, elementwise, ufunc, manipulation, reductions, advanced, _linalg, sorting,
                 searching, sets, utility, dtype_functions, interop, extras, memory, bits, iteration, _poly_api,
-                host_modules)
+                host_modules, host_dtypes)
 for _m in _API_MODULES:
     globals().update({_name: getattr(_m, _name) for _name in _m.__all__})
 for _name in numpy_names.__all__:
     globals().setdefault(_name, getattr(numpy_names, _name))
 ufunc_objects.install(globals())  # the ufunc names' methods (reduce, outer, at ...) and attributes
-del _m, _name, _API_MODULES, advanced, bits, creation, dtype_functions, elementwise, extras, grids, host_modules, iteration, \
+host_dtypes.accept_host_data(globals())  # string, record, date and object arrays: NumPy's functions on the host
+del _m, _name, _API_MODULES, advanced, bits, creation, dtype_functions, elementwise, extras, grids, host_dtypes, host_modules, iteration, \
     manipulation, memory, numpy_names, _poly_api, reductions, searching, sets, sorting, ufunc, ufunc_objects, utility
 from . import emath, fft, lib, linalg, random  # noqa: E402,F401 (after the re-exports: the subpackages win)
 lib.scimath = emath  # NumPy's name for the same functions

@@ -67,16 +67,40 @@ def _args():
             ([m, m],), ((x, x),), (m, m, m), (x, xi % 5, 0), ()]
 
 
+def _explicit(full):
+    """Signatures for names no generic one fits (or fits misleadingly: ``einsum(x)`` is the interleaved form)."""
+    x, m, xi = _X if _X else (_args() and _X)
+    t = gp.reshape(gp.arange(8.0, dtype=gp.float32), (2, 2, 2))
+    table = {
+        "einsum": (("i,i->", x, x), {}), "choose": ((xi % 2, [x, x]), {}), "dsplit": ((t, 2), {}),
+        "frombuffer": ((np.arange(3, dtype=np.float32).tobytes(), np.float32), {}),
+        "fromfunction": ((lambda i, j: i + j, (2, 3)), {}), "moveaxis": ((m, 0, 1), {}), "swapaxes": ((m, 0, 1), {}),
+        "reshape": ((m, (9,)), {}), "ravel_multi_index": (((xi % 3, xi % 2), (3, 2)), {}),
+        "unpackbits": ((xi.astype(gp.uint8),), {}), "linalg.tensorinv": ((gp.reshape(gp.eye(4), (4, 2, 2)), 1), {}),
+        "random.Generator.bytes": ((3,), {}), "random.Generator.choice": ((5,), {"size": 3}),
+        "random.Generator.integers": ((0, 5), {"size": 3}), "random.Generator.permutation": ((5,), {}),
+        "random.Generator.shuffle": ((x.copy(),), {}), "random.Generator.dirichlet": (([1.0, 2.0],), {"size": 3}),
+        "random.Generator.multinomial": ((5, [0.5, 0.5]), {"size": 3}),
+        "random.Generator.multivariate_hypergeometric": (([2, 3], 2), {"size": 3}),
+        "random.Generator.permuted": ((x,), {}), "random.Generator.spawn": ((2,), {}),
+        "random.Generator.zipf": ((2.0,), {"size": 3}),
+    }
+    return table.get(full)
+
+
 def _gen_args():
     return [((), {"size": 3}), ((0.5,), {"size": 3}), ((2.0, 3.0), {"size": 3}), ((5, 0.5), {"size": 3}),
             ((0.0, 0.5, 1.0), {"size": 3}), ((np.ones(2), np.eye(2)), {"size": 3}), ((10, 5, 3), {"size": 3}), ((), {})]
 
 
-def probe(fn, generator=False):
+def probe(fn, full, generator=False):
     """'device' / 'host' from the first signature that runs, or None where none runs."""
     gp.set_fallback("silent")
     try:
-        for args, kw in (_gen_args() if generator else [(a, {}) for a in _args()]):
+        sigs = _gen_args() if generator else [(a, {}) for a in _args()]
+        if _explicit(full):
+            sigs = [_explicit(full)]
+        for args, kw in sigs:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 with gp.stats() as s:
@@ -137,7 +161,7 @@ def classify(path, name, committed, probe_names):
         if full in committed:
             return committed[full]
         return "?", "not in the committed table"
-    c = probe(gpobj, generator=path == "random.Generator")
+    c = probe(gpobj, full, generator=path == "random.Generator")
     return (c, "") if c else ("device", "not probed (no generic signature)")
 
 

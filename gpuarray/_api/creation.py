@@ -9,7 +9,6 @@ import operator
 
 import numpy as np
 
-from .._device import fallback as _fallback
 from .._graph import dtypes as dt
 from .._lazy.array import GpuArray
 from .._kernels.codegen import evaluate_into
@@ -30,17 +29,20 @@ def _shape(shape) -> tuple:
 
 
 def asanyarray(obj, dtype=None, device=None, copy=None, order=None, ndmin=0, like=None):
-    return _asarray(obj, dtype=dtype, device=device, copy=copy, ndmin=ndmin)
+    return asarray(obj, dtype=dtype, device=device, copy=copy, ndmin=ndmin)
 
 
 def ascontiguousarray(a, dtype=None, *, like=None):
-    a = _asarray(a, dtype=dtype)
+    a = asarray(a, dtype=dtype)
     if a.ndim == 0:
         a = _ndmin(a, 1)
     node = a._node
     if node.__class__ is Leaf and not node.is_contiguous():
         return a.copy()
     return a
+
+
+array = asarray
 
 
 def empty(shape, dtype=None, device=None, order="C", **kw):
@@ -59,7 +61,7 @@ def full(shape, fill_value, dtype=None, device=None, order="C", **kw):
     shape = _shape(shape)
     if _is_scalar(fill_value):
         if dtype is None:
-            d = dt.canonical(np.asarray(fill_value).dtype)
+            d = dt.canonical(_host_array(fill_value).dtype)
         else:
             d = dt.normalize(dtype)
         # NumPy's own conversion of the value (unsafe casting; OverflowError for Python ints)
@@ -67,7 +69,7 @@ def full(shape, fill_value, dtype=None, device=None, order="C", **kw):
         leaf = new_leaf(d, shape)
         evaluate_into(Const(v, d), leaf)
         return GpuArray(leaf)
-    value = _asarray(fill_value)
+    value = asarray(fill_value)
     d = dt.normalize(dtype) if dtype is not None else value.dtype
     out = GpuArray(new_leaf(d, shape))
     out[...] = value  # (assignment sits above this module: through the operator)
@@ -75,11 +77,11 @@ def full(shape, fill_value, dtype=None, device=None, order="C", **kw):
 
 
 def zeros(shape, dtype=None, device=None, order="C", **kw):
-    return _full(shape, 0, dtype=dtype if dtype is not None else dt.default_float(), device=device)
+    return full(shape, 0, dtype=dtype if dtype is not None else dt.default_float(), device=device)
 
 
 def ones(shape, dtype=None, device=None, order="C", **kw):
-    return _full(shape, 1, dtype=dtype if dtype is not None else dt.default_float(), device=device)
+    return full(shape, 1, dtype=dtype if dtype is not None else dt.default_float(), device=device)
 
 
 def _like_dtype(x, dtype):
@@ -95,19 +97,19 @@ def _like_shape(x, shape):
 
 
 def empty_like(x, /, dtype=None, device=None, order="K", subok=True, shape=None):
-    return _empty(_like_shape(x, shape), dtype=_like_dtype(x, dtype), device=device)
+    return empty(_like_shape(x, shape), dtype=_like_dtype(x, dtype), device=device)
 
 
 def zeros_like(x, /, dtype=None, device=None, order="K", subok=True, shape=None):
-    return _zeros(_like_shape(x, shape), dtype=_like_dtype(x, dtype), device=device)
+    return zeros(_like_shape(x, shape), dtype=_like_dtype(x, dtype), device=device)
 
 
 def ones_like(x, /, dtype=None, device=None, order="K", subok=True, shape=None):
-    return _ones(_like_shape(x, shape), dtype=_like_dtype(x, dtype), device=device)
+    return ones(_like_shape(x, shape), dtype=_like_dtype(x, dtype), device=device)
 
 
 def full_like(x, /, fill_value, dtype=None, device=None, order="K", subok=True, shape=None):
-    return _full(_like_shape(x, shape), fill_value, dtype=_like_dtype(x, dtype), device=device)
+    return full(_like_shape(x, shape), fill_value, dtype=_like_dtype(x, dtype), device=device)
 
 
 def _eval_new(node) -> GpuArray:
@@ -174,7 +176,7 @@ def eye(N, M=None, k=0, dtype=None, order="C", *, device=None, like=None):
 
 
 def identity(n, dtype=None, *, like=None, device=None):
-    return _eye(n, dtype=dtype, device=device)
+    return eye(n, dtype=dtype, device=device)
 
 
 def _tri_mask(shape, k, lower):
@@ -186,7 +188,7 @@ def _tri_mask(shape, k, lower):
 
 
 def _tri_select(x, k, lower):
-    x = _asarray(x)
+    x = asarray(x)
     if x.ndim == 0:
         raise ValueError(f"{'tril' if lower else 'triu'} requires an array of at least 1 dimension")
     shape = x.shape if x.ndim >= 2 else (x.shape[0], x.shape[0])  # NumPy: a 1-D input is broadcast
@@ -215,11 +217,11 @@ def from_dlpack(x, /, *, device=None, copy=None):
         return x.copy() if copy else x
     if copy is False:
         raise BufferError("from_dlpack: data must be copied to the device (copy=False given)")
-    return _asarray(np.from_dlpack(x))
+    return asarray(np.from_dlpack(x))
 
 
 def frombuffer(buffer, dtype=float, count=-1, offset=0, *, like=None):
-    return _asarray(np.frombuffer(buffer, dtype=dtype, count=count, offset=offset))
+    return asarray(np.frombuffer(buffer, dtype=dtype, count=count, offset=offset))
 
 
 def fromfunction(function, shape, *, dtype=float, like=None, **kwargs):
@@ -228,49 +230,6 @@ def fromfunction(function, shape, *, dtype=float, like=None, **kwargs):
     coords = [GpuArray(Iota(d, shape, i)) for i in range(len(shape))]
     return function(*coords, **kwargs)
 
-
-# ----------------------------------------------------------------------------- non-numeric dtypes
-# Strings, bytes, objects, structured records and dates have no device layout: a creation call
-# asking for one (or whose data has one) gives NumPy's array on the host, counted as a fallback
-# (warned once per function, refused under ``set_fallback("raise")``). Numeric fields and views
-# taken from it are ordinary NumPy arrays, which come to the device when used with GpuArrays.
-# Only the failing path looks at this: the numeric path costs nothing more.
-def _host_value(v):
-    return v.get() if isinstance(v, GpuArray) else v
-
-
-def _host_dtypes(fn, name=None):
-    name = name or fn.__name__
-    np_fn = getattr(np, name)
-
-    def f(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except TypeError as err:
-            kw = {k: _host_value(v) for k, v in kwargs.items() if k not in ("device", "like")}
-            try:
-                res = np_fn(*[_host_value(a) for a in args], **kw)
-            except Exception:
-                raise err from None
-            if not (isinstance(res, np.ndarray) and dt.host_only(res.dtype)):
-                raise
-            _fallback.note(name)
-            return res
-
-    f.__name__ = f.__qualname__ = name
-    f.__doc__ = fn.__doc__
-    f.__module__ = fn.__module__
-    f.__wrapped__ = fn
-    return f
-
-
-# the public names are the wrapped functions; this module's own calls use the plain ones
-_asarray, _empty, _zeros, _ones, _full, _eye = asarray, empty, zeros, ones, full, eye
-array = _host_dtypes(asarray, "array")
-for _f in (asarray, asanyarray, ascontiguousarray, empty, zeros, ones, full, empty_like, zeros_like, ones_like,
-           full_like, arange, frombuffer, eye, identity):
-    globals()[_f.__name__] = _host_dtypes(_f)
-del _f
 
 __all__ = ['arange', 'array', 'asanyarray', 'asarray', 'ascontiguousarray', 'empty', 'empty_like', 'eye',
            'from_dlpack', 'frombuffer', 'fromfunction', 'full', 'full_like', 'identity',

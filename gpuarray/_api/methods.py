@@ -17,6 +17,7 @@ from . import array_methods as _am
 from .advanced import getitem, nonzero, setitem
 from .._lazy.array import GpuArray
 from .creation import asarray, full
+from . import host_dtypes
 from .._lazy.elementwise import apply, apply_inplace, astype, clip, conj, copy_array, imag, real, round
 from .info import check_device, default_device
 from .interop import array_function, array_ufunc, namespace
@@ -68,7 +69,7 @@ def __str__(self):
 
 
 def __reduce__(self):
-    return (asarray, (self.get(),))
+    return (host_dtypes.asarray, (self.get(),))  # the namespace's asarray: its public path, gpuarray.asarray
 
 
 def __array_namespace__(self, api_version=None):
