@@ -364,8 +364,8 @@ def fabs(x, /, out=None, **kw):
     if x.dtype.kind == "c":
         raise TypeError("ufunc 'fabs' not supported for the input types, and the inputs could not be safely "
                         "coerced to any supported types according to the casting rule ''safe''")
-    if x.dtype.kind != "f":
-        x = x.astype(dt.canonical(np.result_type(x.dtype, np.float16)))
+    if x.dtype.kind != "f":  # NumPy's loop for the dtype (int8 -> float16, int32 -> float64 ...)
+        x = x.astype(dt.canonical(np.fabs(np.zeros(0, x.dtype)).dtype))
     return _ga().absolute(x, out=out, **kw) if out is not None or kw else _apply("absolute", x)
 
 
