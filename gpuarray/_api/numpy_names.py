@@ -391,7 +391,10 @@ def require(a, dtype=None, requirements=None, *, like=None):
         raise ValueError("Cannot specify both C and Fortran contiguous.")
     a = _ga().asarray(a, dtype=dtype)
     if "F" in reqs:
-        return asfortranarray(a)
+        f = a if a.flags["F_CONTIGUOUS"] else asfortranarray(a)
+        if "O" in reqs and f is a:  # a copy of its own, still column-major
+            f = a.T.copy().T if a.ndim >= 2 else a.copy()
+        return f
     if "C" in reqs or "O" in reqs or ("W" in reqs and not a.flags.writeable):
         return a.copy() if "O" in reqs or not a.flags["C_CONTIGUOUS"] or not a.flags.writeable else a
     return a
