@@ -128,3 +128,19 @@ def test_host_functions_of_host_arrays(fresh_fallback):
     u = ga.unique(s)  # a NumPy function of a host array: NumPy's
     np.testing.assert_array_equal(np.asarray(u), np.unique(np.array(["b", "a", "c", "a"])))
     np.testing.assert_array_equal(np.asarray(ga.char.upper(s)), np.char.upper(np.array(["b", "a", "c", "a"])))
+
+
+@pytest.mark.parametrize("dtype", [str, "U3", "S8", object, "datetime64[s]", "timedelta64[D]",
+                                   [("a", "f4"), ("b", "i8")]])
+def test_astype_to_host_dtypes(dtype, rng, fresh_fallback):
+    x = sample((2, 5), np.int32, rng)
+    g = ga.asarray(x)
+    with ga.stats() as s:
+        got = g[:, ::2].astype(dtype)
+    _same_host(got, x[:, ::2].astype(dtype))
+    assert s.fallbacks == {"astype": 1}
+    with pytest.raises(TypeError):  # not a dtype: NumPy's TypeError stays
+        g.astype("not a dtype")
+    ga.set_fallback("raise")
+    with pytest.raises(ga.FallbackError):
+        g.astype(dtype)

@@ -12,6 +12,7 @@ import types
 
 import numpy as np
 
+from .._device import fallback as _fallback
 from .._graph import dtypes as dt
 from . import array_methods as _am
 from .advanced import getitem, nonzero, setitem
@@ -92,7 +93,18 @@ def __setitem__(self, key, value):
 
 
 def _astype(self, dtype, copy=True, casting="unsafe", **kw):
-    return astype(self, dtype, copy=copy, casting=casting)
+    try:
+        return astype(self, dtype, copy=copy, casting=casting)
+    except TypeError:
+        try:
+            host_dtype = dt.host_only(np.dtype(dtype))
+        except TypeError:
+            host_dtype = False
+        if not host_dtype:
+            raise
+    # strings, dates, objects, records: NumPy's array on the host (see host_dtypes), a counted fallback
+    _fallback.note("astype")
+    return self.get().astype(dtype, casting=casting)
 
 
 def copy(self, order="C"):
