@@ -28,11 +28,16 @@ def _host_value(v):
 
 def _host_dtypes(fn, name):
     np_fn = getattr(np, name)
+    like = name.endswith("_like")
 
     def f(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
         except TypeError as err:
+            if like and isinstance(args[0] if args else next(iter(kwargs.values()), None), GpuArray):
+                # ``empty_like(device_array, dtype=records)`` promises the prototype's array type: refused
+                # (libraries such as dask catch this TypeError, as with other device arrays)
+                raise
             kw = {k: _host_value(v) for k, v in kwargs.items() if k not in ("device", "like")}
             try:
                 res = np_fn(*[_host_value(a) for a in args], **kw)
