@@ -88,7 +88,7 @@ def test_like_functions(like, fresh_fallback):
     with pytest.raises(TypeError, match="does not support dtype"):
         getattr(ga, like)(*((g, 1) if like == "full_like" else (g,)), dtype=[("v", "f4"), ("i", "i8")])
     with pytest.raises(TypeError):
-        getattr(np, like)(*((g, "xy") if like == "full_like" else (g,)), dtype="U3")
+        getattr(np, like)(*((g, 1) if like == "full_like" else (g,)), dtype="U3")
 
 
 def test_numeric_cases_unchanged(fresh_fallback):
