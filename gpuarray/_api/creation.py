@@ -61,7 +61,7 @@ def full(shape, fill_value, dtype=None, device=None, order="C", **kw):
     shape = _shape(shape)
     if _is_scalar(fill_value):
         if dtype is None:
-            d = dt.canonical(np.asarray(fill_value).dtype)
+            d = dt.canonical(_host_array(fill_value).dtype)
         else:
             d = dt.normalize(dtype)
         # NumPy's own conversion of the value (unsafe casting; OverflowError for Python ints)

@@ -36,7 +36,8 @@ def to_device(obj):
     """NumPy arrays (also inside tuples and lists) uploaded as GpuArrays; scalars and other
     objects are returned as they are."""
     if isinstance(obj, np.ndarray):
-        if obj.dtype.kind not in "biufc":
+        # NumPy's subclasses (masked arrays, matrices, record arrays, memmaps) keep their meaning on the host
+        if obj.dtype.kind not in "biufc" or type(obj) is not np.ndarray:
             return obj
         try:
             return asarray(obj)

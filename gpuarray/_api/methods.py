@@ -12,11 +12,13 @@ import types
 
 import numpy as np
 
+from .._device import fallback as _fallback
 from .._graph import dtypes as dt
 from . import array_methods as _am
 from .advanced import getitem, nonzero, setitem
 from .._lazy.array import GpuArray
 from .creation import asarray, full
+from . import host_dtypes
 from .._lazy.elementwise import apply, apply_inplace, astype, clip, conj, copy_array, imag, real, round
 from .info import check_device, default_device
 from .interop import array_function, array_ufunc, namespace
@@ -68,7 +70,7 @@ def __str__(self):
 
 
 def __reduce__(self):
-    return (asarray, (self.get(),))
+    return (host_dtypes.asarray, (self.get(),))  # the namespace's asarray: its public path, gpuarray.asarray
 
 
 def __array_namespace__(self, api_version=None):
@@ -91,7 +93,18 @@ def __setitem__(self, key, value):
 
 
 def _astype(self, dtype, copy=True, casting="unsafe", **kw):
-    return astype(self, dtype, copy=copy, casting=casting)
+    try:
+        return astype(self, dtype, copy=copy, casting=casting)
+    except TypeError:
+        try:
+            host_dtype = dt.host_only(np.dtype(dtype))
+        except TypeError:
+            host_dtype = False
+        if not host_dtype:
+            raise
+    # strings, dates, objects, records: NumPy's array on the host (see host_dtypes), a counted fallback
+    _fallback.note("astype")
+    return self.get().astype(dtype, casting=casting)
 
 
 def copy(self, order="C"):

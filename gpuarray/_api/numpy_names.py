@@ -358,6 +358,60 @@ def diagflat(v, k=0):
     return diag(_ga().ravel(_op(v)), k)
 
 
+def fabs(x, /, out=None, **kw):
+    """NumPy's ``fabs``: the absolute value of real input (complex input: NumPy's TypeError)."""
+    x = _op(x)
+    if x.dtype.kind == "c":
+        raise TypeError("ufunc 'fabs' not supported for the input types, and the inputs could not be safely "
+                        "coerced to any supported types according to the casting rule ''safe''")
+    if x.dtype.kind != "f":  # NumPy's loop for the dtype (int8 -> float16, int32 -> float64 ...)
+        x = x.astype(dt.canonical(np.fabs(np.zeros(0, x.dtype)).dtype))
+    return _ga().absolute(x, out=out, **kw) if out is not None or kw else _apply("absolute", x)
+
+
+def fix(x, out=None):
+    """NumPy's ``fix``: round toward zero (``trunc``; integers unchanged)."""
+    x = _op(x)
+    r = _apply("trunc", x) if x.dtype.kind == "f" else x.copy()
+    return _out(r, out)
+
+
+def asfortranarray(a, dtype=None, *, like=None):
+    """A column-major copy on the device: the transposed array made contiguous, seen transposed."""
+    a = _ga().asarray(a, dtype=dtype)
+    if a.ndim < 2:
+        return a if a.ndim == 1 else a.reshape((1,))
+    return a.T.copy().T
+
+
+def require(a, dtype=None, requirements=None, *, like=None):
+    """NumPy's ``require``: the array in ``dtype`` with the flags asked for ('C', 'F', 'W', 'O', 'A', 'E')."""
+    reqs = {str(r).upper()[:1] for r in (requirements or ())}
+    if "C" in reqs and "F" in reqs:
+        raise ValueError("Cannot specify both C and Fortran contiguous.")
+    a = _ga().asarray(a, dtype=dtype)
+    if "F" in reqs:
+        f = a if a.flags["F_CONTIGUOUS"] else asfortranarray(a)
+        if "O" in reqs and f is a:  # a copy of its own, still column-major
+            f = a.T.copy().T if a.ndim >= 2 else a.copy()
+        return f
+    if "C" in reqs or "O" in reqs or ("W" in reqs and not a.flags.writeable):
+        return a.copy() if "O" in reqs or not a.flags["C_CONTIGUOUS"] or not a.flags.writeable else a
+    return a
+
+
+def common_type(*arrays):
+    """NumPy's ``common_type`` from the arrays' dtypes (no data read)."""
+    return np.common_type(*[np.empty(0, x.dtype) if isinstance(x, GpuArray) else x for x in arrays])
+
+
+class vectorize(np.vectorize):
+    """NumPy's ``vectorize``: the Python function called per element on host copies (a counted fallback)."""
+
+    def __call__(self, *args, **kwargs):
+        return host_fallback(super().__call__, "vectorize", args, kwargs)
+
+
 # ----------------------------------------------------------------------------- host fallbacks
 # NumPy functions a script may call that have no device kernel (unless a module defines them):
 # each runs NumPy on host copies, counted and warned about like every fallback.
@@ -376,7 +430,9 @@ histogram histogram2d histogramdd histogram_bin_edges bincount digitize cov corr
 logspace geomspace indices tril_indices triu_indices diag_indices tril_indices_from triu_indices_from
 vander sinc i0 kaiser hanning hamming blackman bartlett real_if_close sort_complex
 apply_along_axis apply_over_axes gcd lcm heaviside ldexp frexp modf spacing divmod
-load save savez savez_compressed loadtxt savetxt genfromtxt fromfile fromstring fromiter
+load save savez savez_compressed loadtxt savetxt genfromtxt fromfile fromstring fromiter fromregex
+bitwise_count isnat datetime_as_string busday_count busday_offset is_busday diag_indices_from mask_indices ix_
+polyadd polysub polymul polydiv nested_iters
 """
 
 _FALLBACK_NAMES = [n for n in _HOST_FALLBACKS.split() if callable(getattr(np, n, None))]
@@ -396,6 +452,8 @@ def _host_function(name):
 
 class _HostIndexTrick:
     """``mgrid``/``ogrid``/``r_``/``c_``: NumPy's, results uploaded (counted as a fallback)."""
+
+    _ga_host = True  # (a counted fallback)
 
     def __init__(self, name):
         self._name = name

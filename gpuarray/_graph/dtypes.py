@@ -85,6 +85,11 @@ def is_supported(dt) -> bool:
     return np.dtype(dt) in _INFO
 
 
+def host_only(dt: np.dtype) -> bool:
+    """Strings, bytes, objects, structured records, dates: dtypes NumPy keeps on the host."""
+    return dt.kind in "OUSVMm"
+
+
 _NORMALIZED: dict = {}  # request (type, str or dtype) -> (device, checked dtype), default device only
 
 

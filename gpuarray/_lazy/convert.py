@@ -81,5 +81,4 @@ def _ndmin(a, ndmin):
     return a
 
 
-asarray.__module__ = "gpuarray"  # its public path: pickled arrays (``__reduce__``) name it
 __all__: list[str] = []

@@ -243,6 +243,28 @@ class Generator:
         return asarray(res)
 
 
+# NumPy's other distributions: drawn by a host generator determined by this stream (as
+# ``permutation`` is), counted as fallbacks; numeric results come to the device
+def _host_method(name):
+    def method(self, *args, **kwargs):
+        _fallback.note(f"random.{name}")
+        host = lambda x: x.get() if isinstance(x, GpuArray) else x  # noqa: E731
+        res = getattr(self._host(), name)(*[host(a) for a in args], **{k: host(v) for k, v in kwargs.items()})
+        if isinstance(res, (np.ndarray, np.generic, int, float)) and np.asarray(res).dtype.kind in "biufc":
+            return asarray(res)
+        return res
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"NumPy's ``Generator.{name}`` drawn on the host from this stream (a counted fallback)."
+    return method
+
+
+for _name in dir(np.random.Generator):
+    if not _name.startswith("_") and not hasattr(Generator, _name) and callable(getattr(np.random.Generator, _name)):
+        setattr(Generator, _name, _host_method(_name))
+del _name
+
+
 def _out_shape(size, out) -> tuple:
     if out is None:
         return _shape(size)
