@@ -60,6 +60,9 @@ def test_putmask_place_errors():
                 getattr(np, name)(a.copy(), *args)
             with pytest.raises(e_np.type, match=str(e_np.value).split(" according")[0][:30].replace("(", ".").replace(")", ".")):
                 getattr(ga, name)(g, *[ga.asarray(x) if isinstance(x, np.ndarray) else x for x in args])
+    for v in (np.float64(1.5), 1.5, np.int64(3), [1.5, 2], np.float32(2.5)):  # scalars and lists: NumPy's conversion
+        _inplace("putmask", a.astype(np.int32), a > 2, v)
+        _inplace("place", a.astype(np.int32), a > 2, v)
     with pytest.raises(ValueError, match="empty array"):
         ga.place(g, ga.asarray(a > 2), [])
     ga.place(g, ga.asarray(a > 9), [])  # nothing selected: nothing to insert

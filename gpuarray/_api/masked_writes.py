@@ -30,8 +30,9 @@ def _target(a, name) -> GpuArray:
 
 
 def _values(values, dtype) -> GpuArray:
-    """``values`` flattened in ``dtype``: arrays cast safely (NumPy's TypeError otherwise)."""
-    if isinstance(values, (GpuArray, np.ndarray, np.generic)):
+    """``values`` flattened in ``dtype``: arrays cast safely (NumPy's TypeError otherwise); scalars,
+    NumPy's included, and lists converted as NumPy converts them."""
+    if isinstance(values, (GpuArray, np.ndarray)):
         v = values if isinstance(values, GpuArray) else asarray(np.asarray(values))
         if not np.can_cast(v.dtype, dtype, "safe"):
             raise TypeError(f"Cannot cast array data from {v.dtype!r} to {np.dtype(dtype)!r} according to the "
