@@ -12,10 +12,10 @@ import sys as _sys
 import numpy as _np
 
 from ._api import methods as _methods  # noqa: F401 (installs GpuArray's operators and methods)
-from ._api import (advanced, bits, creation, dask, dtype_functions, extras, float_parts, grids, host_dtypes,
-                   host_modules, index_tables, interop, iteration, linalg as _linalg, manipulation, memory,
-                   numerical, numpy_names, polynomial as _poly_api, reductions, searching, sets, sorting, statistics,
-                   ufunc, ufunc_objects, utility, windows)
+from ._api import (advanced, array_edits, averages, bessel, bits, creation, cross_product, dask, dtype_functions,
+                   extras, float_parts, grids, host_dtypes, host_modules, index_tables, interop, iteration,
+                   linalg as _linalg, manipulation, masked_writes, memory, numerical, numpy_names, polynomial as _poly_api, reductions, searching,
+                   set_algebra, sets, sorting, statistics, ufunc, ufunc_objects, utility, windows)
 from ._api.info import Device, __array_namespace_info__
 from ._device import runtime as _runtime
 from ._device.errors import (DeviceLostError, FallbackError, FallbackWarning, GpuArrayError, KernelError,
@@ -71,16 +71,18 @@ def adapter_info() -> dict:
 # fallbacks and small compositions) only where no module above provided the name
 _API_MODULES = (creation, grids, elementwise, ufunc, manipulation, reductions, advanced, _linalg, sorting,
                 searching, sets, utility, dtype_functions, interop, extras, memory, bits, iteration, _poly_api,
-                statistics, numerical, windows, index_tables, float_parts, host_modules, host_dtypes)
+                statistics, numerical, windows, index_tables, float_parts, set_algebra, array_edits, masked_writes,
+                averages, cross_product, bessel, host_modules, host_dtypes)
 for _m in _API_MODULES:
     globals().update({_name: getattr(_m, _name) for _name in _m.__all__})
 for _name in numpy_names.__all__:
     globals().setdefault(_name, getattr(numpy_names, _name))
 ufunc_objects.install(globals())  # the ufunc names' methods (reduce, outer, at ...) and attributes
 host_dtypes.accept_host_data(globals())  # string, record, date and object arrays: NumPy's functions on the host
-del _m, _name, _API_MODULES, advanced, bits, creation, dtype_functions, elementwise, extras, float_parts, grids, \
-    host_dtypes, host_modules, index_tables, iteration, manipulation, memory, numerical, numpy_names, _poly_api, \
-    reductions, searching, sets, sorting, statistics, ufunc, ufunc_objects, utility, windows
+del _m, _name, _API_MODULES, advanced, array_edits, averages, bessel, bits, creation, cross_product, dtype_functions, \
+    elementwise, extras, float_parts, grids, \
+    host_dtypes, host_modules, index_tables, iteration, manipulation, masked_writes, memory, numerical, numpy_names, \
+    _poly_api, reductions, searching, set_algebra, sets, sorting, statistics, ufunc, ufunc_objects, utility, windows
 from . import emath, fft, lib, linalg, random  # noqa: E402,F401 (after the re-exports: the subpackages win)
 lib.scimath = emath  # NumPy's name for the same functions
 

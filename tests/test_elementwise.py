@@ -504,3 +504,17 @@ def test_clip_with_python_int_bounds_beyond_dtype(dtype, lo, hi):
     assert got.dtype == want.dtype and got.shape == want.shape
     np.testing.assert_array_equal(got.get(), want)
     np.testing.assert_array_equal(np.clip(x, lo, hi).get(), want)
+
+
+@pytest.mark.skipif(not HAS64, reason="needs float64 on the device")
+def test_float64_to_float16_cast_rounds_as_numpy():
+    a = np.array([6.246, np.nan, -np.nan, 2124.5, 1.0009765625, -3.7, np.inf, -np.inf, 1e6, 1e-8, -0.0, 6.1e-5,
+                  65519.0, 65520.0, 3e-8], np.float64)
+    with np.errstate(over="ignore"):
+        exp = a.astype(np.float16)
+        got = ga.asarray(a).astype(np.float16).get()
+        lazy = (ga.asarray(a) * 1.0).astype(np.float16).get()  # the cast inside a fused kernel
+    for g in (got, lazy):
+        assert np.array_equal(np.isnan(g), np.isnan(exp))
+        ok = ~np.isnan(exp)
+        assert np.array_equal(g[ok].view(np.uint16), exp[ok].view(np.uint16))

@@ -53,6 +53,22 @@ def _tri_coords(n, m, k, lower):
     return nonzero(mask)
 
 
+def diag_indices(n, ndim=2):
+    """The index tuple of the main diagonal of an ``(n,) * ndim`` array: ``ndim`` times ``arange(n)``."""
+    idx = arange(n, dtype=dt.default_int())
+    return (idx,) * ndim
+
+
+def diag_indices_from(arr):
+    """``diag_indices`` for ``arr`` (at least 2-D, all axes of one length)."""
+    shape = arr.shape if isinstance(arr, GpuArray) else np.shape(arr)
+    if len(shape) < 2:
+        raise ValueError("input array must be at least 2-d")
+    if len(set(shape)) != 1:
+        raise ValueError("All dimensions of input must be of equal length")
+    return diag_indices(shape[0], len(shape))
+
+
 def tril_indices(n, k=0, m=None):
     return _tri_coords(n, n if m is None else m, k, True)
 
@@ -203,5 +219,5 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     return astype(res, dt.normalize(np.dtype(dtype)), copy=False) if dtype is not None else res
 
 
-__all__ = ["geomspace", "indices", "lexsort", "piecewise", "select", "tril_indices", "tril_indices_from", "triu_indices",
+__all__ = ["diag_indices", "diag_indices_from", "geomspace", "indices", "lexsort", "piecewise", "select", "tril_indices", "tril_indices_from", "triu_indices",
            "triu_indices_from", "vander"]

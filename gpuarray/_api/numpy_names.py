@@ -416,22 +416,22 @@ class vectorize(np.vectorize):
 # NumPy functions a script may call that have no device kernel (unless a module defines them):
 # each runs NumPy on host copies, counted and warned about like every fallback.
 _HOST_FALLBACKS = """
-all any sum prod mean std var max min argmax argmin cumsum cumprod average median percentile quantile
+all any sum prod mean std var max min argmax argmin cumsum cumprod median percentile quantile
 nansum nanprod nanmean nanstd nanvar nanmax nanmin nanargmax nanargmin nanmedian nanpercentile nanquantile
 nancumsum nancumprod count_nonzero
 concatenate concat stack hstack vstack dstack column_stack split array_split hsplit vsplit dsplit
-tile repeat roll rot90 pad resize append insert delete trim_zeros unstack block
+tile repeat roll rot90 pad resize trim_zeros unstack block
 sort argsort lexsort partition argpartition searchsorted unique unique_values unique_counts unique_inverse
-unique_all isin intersect1d union1d setdiff1d setxor1d nonzero flatnonzero argwhere take take_along_axis
-put put_along_axis place putmask fill_diagonal compress extract choose select piecewise
-dot vdot inner matmul tensordot einsum einsum_path kron cross vecdot matvec vecmat
+unique_all isin nonzero flatnonzero argwhere take take_along_axis
+put compress extract choose select piecewise
+dot vdot inner matmul tensordot einsum einsum_path kron vecdot matvec vecmat
 diff ediff1d gradient trapezoid convolve correlate interp unwrap polyfit polyval polyder polyint roots poly
 histogram histogram2d histogramdd histogram_bin_edges bincount digitize cov corrcoef
-logspace geomspace indices tril_indices triu_indices diag_indices tril_indices_from triu_indices_from
-vander sinc i0 kaiser hanning hamming blackman bartlett real_if_close sort_complex
-apply_along_axis apply_over_axes gcd lcm heaviside ldexp frexp modf spacing divmod
+logspace geomspace indices tril_indices triu_indices tril_indices_from triu_indices_from
+vander sinc hanning hamming blackman bartlett real_if_close sort_complex
+apply_along_axis apply_over_axes gcd lcm heaviside modf spacing divmod
 load save savez savez_compressed loadtxt savetxt genfromtxt fromfile fromstring fromiter fromregex
-bitwise_count isnat datetime_as_string busday_count busday_offset is_busday diag_indices_from mask_indices ix_
+bitwise_count isnat datetime_as_string busday_count busday_offset is_busday mask_indices ix_
 polyadd polysub polymul polydiv nested_iters
 """
 

@@ -274,7 +274,8 @@ def _make(name):
 
 
 _SKIP = {"where", "real", "imag", "conj"}
-FUNCTIONS = {name: _make(name) for name in _ops.OPS if name not in _SKIP}
+# (names with a leading underscore are internal parts of other functions, not NumPy ufuncs)
+FUNCTIONS = {name: _make(name) for name in _ops.OPS if name not in _SKIP and not name.startswith("_")}
 FUNCTIONS.update(where=where, real=real, imag=imag, conj=conj)
 for _alias, _name in _ops.ALIASES.items():
     FUNCTIONS.setdefault(_alias, FUNCTIONS[_name])

@@ -1,5 +1,6 @@
 """NumPy's window functions (``hanning``, ``hamming``, ``blackman``, ``bartlett``) and ``sinc``, as
-NumPy writes them, on the device: one fused elementwise kernel each (``kaiser`` needs ``i0``: NumPy's)."""
+NumPy writes them, on the device: one fused elementwise kernel each (``kaiser`` through ``i0``,
+``_api/bessel.py``)."""
 from __future__ import annotations
 
 import math
@@ -9,6 +10,7 @@ import numpy as np
 from .._graph import dtypes as dt
 from .._lazy.array import GpuArray
 from .._lazy.elementwise import apply, astype
+from .bessel import i0
 from .creation import arange, asarray, ones, zeros
 
 
@@ -57,6 +59,20 @@ def bartlett(M):
     return apply("where", apply("less_equal", n, 0), apply("add", 1, r), apply("subtract", 1, r))
 
 
+def kaiser(M, beta):
+    """NumPy's ``kaiser``: ``i0(beta * sqrt(1 - ((n - alpha) / alpha)**2)) / i0(beta)``, ``alpha = (M-1)/2``,
+    in the dtype NumPy gives ``M``, ``beta`` and ``0.0`` together."""
+    values = np.array([0.0, M, beta])
+    M, beta = values[1], values[2]
+    if M == 1:
+        return ones((1,), dtype=values.dtype)
+    n = astype(arange(0, M), values.dtype, copy=False) if M > 0 else zeros((0,), dtype=values.dtype)
+    alpha = (M - 1) / 2.0
+    r = apply("divide", apply("subtract", n, alpha), alpha)
+    arg = apply("multiply", beta, apply("sqrt", apply("subtract", 1, apply("power", r, 2.0))))
+    return apply("divide", i0(arg), i0(asarray(beta)))
+
+
 def sinc(x):
     """NumPy's ``sinc``: ``sin(y) / y`` with ``y = pi * where(x == 0, 1e-20, x)``."""
     x = x if isinstance(x, GpuArray) else asarray(x)
@@ -64,4 +80,4 @@ def sinc(x):
     return apply("divide", apply("sin", y), y)
 
 
-__all__ = ["bartlett", "blackman", "hamming", "hanning", "sinc"]
+__all__ = ["bartlett", "blackman", "hamming", "hanning", "kaiser", "sinc"]

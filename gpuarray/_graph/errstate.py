@@ -40,7 +40,9 @@ DIVIDE, OVERFLOW, INVALID = 1, 2, 4
 _CATEGORIES = (("divide", DIVIDE), ("over", OVERFLOW), ("invalid", INVALID))
 _MESSAGES = ((DIVIDE, "divide by zero encountered in {}"), (OVERFLOW, "overflow encountered in {}"),
              (INVALID, "invalid value encountered in {}"))
-_SLOT_NAMES = {slot: name for name, slot in FPE_SLOT.items()}
+# (an internal op, "_ldexp", reports under the NumPy function it is part of)
+_SLOT_NAMES = {slot: name.lstrip("_").partition("_")[0] if name.startswith("_") else name
+               for name, slot in FPE_SLOT.items()}
 _SLOT_NAMES[0] = "cast"
 
 try:

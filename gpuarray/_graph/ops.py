@@ -139,6 +139,11 @@ for _d in [
     _op("nextafter", 2, "float", {"f": "ga_nextafter_$S($0, $1)"}, fpe="", fpe_from=(0,)),
     _op("deg2rad", 1, "float", {"f": "($0 * 0.017453292519943295$L)"}, numpy=("radians",), fpe=""),
     _op("rad2deg", 1, "float", {"f": "($0 * 57.29577951308232$L)"}, numpy=("degrees",), fpe=""),
+    # parts of NumPy's frexp/ldexp (internal: their exponent operand or result is an integer, so the
+    # namespace's frexp/ldexp, _api/float_parts.py, pass it as a float of the loop's type)
+    _op("_frexp_mantissa", 1, "float", {"f": "ga_frexpm_$S($0)"}),
+    _op("_frexp_exponent", 1, "float", {"f": "ga_frexpe_$S($0)"}),
+    _op("_ldexp", 2, "float", {"f": "ga_ldexp_$S($0, $1)"}, fpe="", fpe_from=(0,)),
     # complex parts
     _op("real", 1, "real", {"biuf": "$0", "c": "$0.x"}),
     _op("imag", 1, "real", {"biuf": "$Z", "c": "$0.y"}),

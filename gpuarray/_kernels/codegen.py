@@ -136,7 +136,7 @@ def cast_expr(src, dst, e: str) -> str:
         # zero extension; a signed source is sign-extended (NumPy: int32(-3) -> uint64 2**64-3)
         wide = f"u64({e})" if ws == "u32" else f"bitcast<u64>(bitcast<i64>(u64(bitcast<u32>({e})) << 32u) >> 32u)"
         out = wide if wd == "u64" else f"bitcast<i64>({wide})"
-    elif src.kind == "f" and (dst.kind == "i" or dst.itemsize < 4):
+    elif src.kind == "f" and (dst.kind == "i" or (dst.kind == "u" and dst.itemsize < 4)):
         # NumPy (C on x86) converts through a 32- or 64-bit signed integer, and NaN or a value
         # beyond its range becomes its minimum ("integer indefinite"): inf -> int32 is -2**31,
         # and 8/16-bit results wrap that to 0. WGSL's conversion saturates instead.
@@ -153,6 +153,7 @@ def cast_expr(src, dst, e: str) -> str:
         si = "i64" if wd == "u64" else "i32"
         out = f"select({wd}({e}), {wd}({si}({e})), {e} < {LIT[ws][0]})"
     else:
+        # (float64 -> float16 rounds twice, through f32: off by one f16 ulp only where the f32 lands on an f16 tie)
         out = f"{wd}({e})"
     return wrap_expr(dst, out) if dst.itemsize < 4 and dst.kind in "iuf" else out
 

@@ -1061,3 +1061,23 @@ fn ga_logaddexp2_f32(x: f32, y: f32) -> f32 {
   let r = ga__two_sum_f32(m, q.x);
   return r.x + (r.y + q.y);
 }
+
+// frexp's parts from the bits: the significand in [0.5, 1) with x's sign, and the exponent (as f32, exact);
+// zeros, infinities and NaN are their own significand with exponent 0. Subnormals are normalised first.
+fn ga_frexpm_f32(x: f32) -> f32 {
+  let b = bitcast<u32>(x);
+  let a = b & GA__F32_ABS;
+  if (a == 0u || a >= GA__F32_EXP) { return x; }
+  var m = a & 0x7fffffu;
+  if ((a >> 23u) == 0u) { m = (m << (countLeadingZeros(m) - 8u)) & 0x7fffffu; }
+  return bitcast<f32>((b & GA__F32_SIGN) | (126u << 23u) | m);
+}
+fn ga_frexpe_f32(x: f32) -> f32 {
+  let a = bitcast<u32>(x) & GA__F32_ABS;
+  if (a == 0u || a >= GA__F32_EXP) { return 0.0f; }
+  var e = i32(a >> 23u);
+  if (e == 0) { e = 1 - (i32(countLeadingZeros(a)) - 8); }
+  return f32(e - 126);
+}
+// ldexp with the exponent given as an f32 holding an integer (exact below 2^24; larger ones saturate)
+fn ga_ldexp_f32(x: f32, n: f32) -> f32 { return ga__ldexp_f32(x, i32(clamp(n, -400.0f, 400.0f))); }

@@ -935,3 +935,33 @@ fn ga_logaddexp2_f64(x: f64, y: f64) -> f64 {
   let r = ga__two_sum(m, q.x);
   return r.x + (r.y + q.y);
 }
+
+// frexp's parts from the bits (as the f32 forms): the significand in [0.5, 1) with x's sign, the exponent as f64.
+// The leading-zero count is taken on the 32-bit halves.
+fn ga__clz64(v: u64) -> u32 {
+  let hi = u32(v >> 32u);
+  return select(countLeadingZeros(hi), 32u + countLeadingZeros(u32(v & 0xfffffffflu)), hi == 0u);
+}
+fn ga_frexpm_f64(x: f64) -> f64 {
+  let b = bitcast<u64>(x);
+  let a = b & 0x7ffffffffffffffflu;
+  if (a == 0lu || a >= 0x7ff0000000000000lu) { return x; }
+  var m = a & 0xffffffffffffflu;
+  if ((a >> 52u) == 0lu) { m = (m << (ga__clz64(m) - 11u)) & 0xffffffffffffflu; }
+  return bitcast<f64>((b & 0x8000000000000000lu) | (1022lu << 52u) | m);
+}
+fn ga_frexpe_f64(x: f64) -> f64 {
+  let a = bitcast<u64>(x) & 0x7ffffffffffffffflu;
+  if (a == 0lu || a >= 0x7ff0000000000000lu) { return 0.0lf; }
+  var e = i32(u32(a >> 52u));
+  if (e == 0) { e = 1 - (i32(ga__clz64(a)) - 11); }
+  return f64(e - 1022);
+}
+// ldexp with the exponent given as an f64 holding an integer (larger ones saturate); zeros, infinities and
+// NaN are returned as they are, and the result takes x's sign (lavapipe's products lose the sign of a zero
+// they underflow to)
+fn ga_ldexp_f64(x: f64, n: f64) -> f64 {
+  let a = bitcast<u64>(x) & 0x7ffffffffffffffflu;
+  if (a == 0lu || a >= 0x7ff0000000000000lu) { return x; }
+  return ga__copysign(ga__ldexp(x, i32(clamp(n, -2200.0lf, 2200.0lf))), x);
+}
