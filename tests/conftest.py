@@ -64,6 +64,21 @@ def assert_same(got, expected, *, rtol=None, atol=0.0, check_dtype=True, signed_
 
 
 @pytest.fixture
+def fresh_fallback():
+    """Fallback policy 'warn' with the once-per-name memory cleared; restored afterwards."""
+    from gpuarray._device import fallback as _fallback
+
+    old = ga.get_fallback()
+    saved = set(_fallback._warned)
+    ga.set_fallback("warn")
+    _fallback._warned.clear()
+    yield
+    _fallback._warned.clear()
+    _fallback._warned.update(saved)
+    ga.set_fallback(old)
+
+
+@pytest.fixture
 def rng():
     return np.random.default_rng(20261121)
 

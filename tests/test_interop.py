@@ -10,7 +10,6 @@ import pytest
 from conftest import HAS64, assert_same, sample
 
 import gpuarray as ga
-from gpuarray._device import fallback as _fallback
 
 F = np.float32
 
@@ -20,19 +19,6 @@ def xy(rng):
     x = sample((3, 4), F, rng, low=-3, high=3)
     y = sample((3, 4), F, rng, low=0.5, high=3)
     return x, y
-
-
-@pytest.fixture
-def fresh_fallback():
-    """Fallback policy 'warn' with the once-per-name memory cleared; restored afterwards."""
-    old = ga.get_fallback()
-    saved = set(_fallback._warned)
-    ga.set_fallback("warn")
-    _fallback._warned.clear()
-    yield
-    _fallback._warned.clear()
-    _fallback._warned.update(saved)
-    ga.set_fallback(old)
 
 
 # ---------------------------------------------------------------------------- ufunc __call__

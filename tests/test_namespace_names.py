@@ -9,20 +9,8 @@ import pytest
 from conftest import assert_same, sample
 
 import gpuarray as ga
-from gpuarray._device import fallback as _fallback
 
 F = np.float32
-
-
-@pytest.fixture
-def fresh_fallback():
-    old = ga.get_fallback()
-    saved = set(_fallback._warned)
-    ga.set_fallback("warn")
-    yield
-    ga.set_fallback(old)
-    _fallback._warned.clear()
-    _fallback._warned.update(saved)
 
 
 @pytest.mark.parametrize("dtype", [np.bool_, np.uint8, np.int32, np.int8])

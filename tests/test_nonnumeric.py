@@ -10,21 +10,8 @@ import pytest
 from conftest import assert_same, sample
 
 import gpuarray as ga
-from gpuarray._device import fallback as _fallback
 
 REC = [("x", "f4"), ("y", "i4"), ("v", "f8", (2,))]
-
-
-@pytest.fixture
-def fresh_fallback():
-    old = ga.get_fallback()
-    saved = set(_fallback._warned)
-    ga.set_fallback("warn")
-    _fallback._warned.clear()
-    yield
-    ga.set_fallback(old)
-    _fallback._warned.clear()
-    _fallback._warned.update(saved)
 
 
 def _same_host(got, expected):
