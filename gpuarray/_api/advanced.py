@@ -546,6 +546,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     return "\n".join([_codegen.HEADER, decls, *fns, helpers, main])
 
 
+def _scatter_plan(value, offset, dst: Leaf, shape):
+    """(plan, value node, offset node) of a kernel over ``shape`` writing into ``dst``'s buffer at
+    ``dst.offset + offset(i)`` (the output view has zero strides: each thread computes its own)."""
+    plan = _codegen.Plan(Leaf(dst.storage, dst.dtype, shape, (0,) * len(shape), dst.offset))
+    vk = plan.walk(value)
+    ok = plan.walk(offset)
+    plan.finish()
+    return plan, vk, ok
+
+
 def scatter(value, offset, dst: Leaf, shape, unique=False) -> None:
     """Record ``dst.buffer[dst.offset + offset(i)] = value(i)`` for every i of ``shape``.
 
@@ -554,11 +564,7 @@ def scatter(value, offset, dst: Leaf, shape, unique=False) -> None:
     first pass records, per element of the buffer, the largest i that targets it (atomicMax into
     a u32 per element of ``dst``'s buffer), and the second stores only those. Where that buffer
     would exceed the device's binding size, one pass stores in no set order."""
-    out = Leaf(dst.storage, dst.dtype, shape, (0,) * len(shape), dst.offset)
-    plan = _codegen.Plan(out)
-    vk = plan.walk(value)
-    ok = plan.walk(offset)
-    plan.finish()
+    plan, vk, ok = _scatter_plan(value, offset, dst, shape)
     if plan.n == 0:
         return
     params = plan.params()
@@ -627,11 +633,7 @@ def scatter_update(opname, nin, value, offset, dst: Leaf, shape) -> None:
     """Record ``dst.buffer[dst.offset + offset(i)] = op(that element, value(i))`` for every i of
     ``shape`` (unary ops: ``op(element)``), each i applied once even where offsets repeat
     (NumPy's ``ufunc.at``): a compare-and-swap loop per update (``updatable`` dtypes only)."""
-    out = Leaf(dst.storage, dst.dtype, shape, (0,) * len(shape), dst.offset)
-    plan = _codegen.Plan(out)
-    vk = plan.walk(value)
-    ok = plan.walk(offset)
-    plan.finish()
+    plan, vk, ok = _scatter_plan(value, offset, dst, shape)
     if plan.n == 0:
         return
     params = plan.params()
