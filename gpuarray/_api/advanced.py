@@ -532,10 +532,7 @@ def _scatter_source(plan, vk, ok, claim=None) -> str:
             decls += f"\n@group(0) @binding({wb}) var<storage, read> bw: array<u32>;"
             store = f"if (bw[{pos}] == gid + 1u) {{ {store} }}"
     main = f"""
-@compute @workgroup_size({_WG})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {{
-  let gid = (wid.y * nwg.x + wid.x) * {_WG}u + lid;
+{_codegen.entry_point(_WG)}  let gid = (wid.y * nwg.x + wid.x) * {_WG}u + lid;
   if (gid >= P[0]) {{ return; }}
 {idx}
 {body}
@@ -654,10 +651,7 @@ def scatter_update(opname, nin, value, offset, dst: Leaf, shape) -> None:
         decls = _codegen.binding_decls(plan.bindings).split("\n")
         decls[0] = "@group(0) @binding(1) var<storage, read_write> b0: array<atomic<u32>>;"
         main = f"""
-@compute @workgroup_size({_WG})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {{
-  let gid = (wid.y * nwg.x + wid.x) * {_WG}u + lid;
+{_codegen.entry_point(_WG)}  let gid = (wid.y * nwg.x + wid.x) * {_WG}u + lid;
   if (gid >= P[0]) {{ return; }}
 {idx}
 {body}

@@ -561,9 +561,25 @@ def index_code(plan, base: int) -> tuple[str, int]:
     return "\n".join(lines), p
 
 
+def entry_point(wg: int = _runtime.WORKGROUP) -> str:
+    """The compute entry point's first lines (workgroup id, grid size, local index), up to its ``{``."""
+    return (f"@compute @workgroup_size({wg})\n"
+            "fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,\n"
+            "        @builtin(local_invocation_index) lid: u32) {\n")
+
+
 HEADER = """@group(0) @binding(0) var<storage, read> P: array<u32>;
 """
 PER_THREAD = 4  # elements (scalar kernels) or vec4 groups (vector kernels) per thread
+# the vec4 kernels' entry: each thread takes PER_THREAD groups of 4 elements (index j), a grid apart
+_VEC4_HEAD = entry_point() + f"""  let first = (wid.y * nwg.x + wid.x) * {_runtime.WORKGROUP}u + lid;
+  let nthreads = nwg.x * nwg.y * {_runtime.WORKGROUP}u;
+  let n = P[0];
+  for (var rep = 0u; rep < {PER_THREAD}u; rep++) {{
+    let g = first + rep * nthreads;
+    let j = g * 4u;
+    if (j >= n) {{ return; }}
+"""
 _VEC_NODES = (Leaf, Iota, Const, Ew, Cast)
 # Node types whose values a vec4 kernel computes for a whole group of 4 at once (random draws:
 # one Philox block gives 4 values), by type: fn(node, plan, k) -> None when this node cannot,
@@ -684,17 +700,7 @@ def source_vec4(plan) -> str:
     tail.update({k: one(off, "q") for k, (_, one) in groups.items()})
     tail_args = "".join(f", {tail[k]}" for k in passed)
     main = f"""
-@compute @workgroup_size({_runtime.WORKGROUP})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {{
-  let first = (wid.y * nwg.x + wid.x) * {_runtime.WORKGROUP}u + lid;
-  let nthreads = nwg.x * nwg.y * {_runtime.WORKGROUP}u;
-  let n = P[0];
-  for (var rep = 0u; rep < {PER_THREAD}u; rep++) {{
-    let g = first + rep * nthreads;
-    let j = g * 4u;
-    if (j >= n) {{ return; }}
-    if (j + 3u < n) {{
+{_VEC4_HEAD}    if (j + 3u < n) {{
 {loads}
       var r: vec4<{dt.wgsl_elem(plan.out.dtype)}>;
 {calls}
@@ -749,17 +755,7 @@ def _main_vec4_loop(plan, off, vec_leaves, groups, passed) -> str:
         args += f", {dt.wgsl_type(plan.nodes[k].dtype)}({x})" if k in vec_leaves else f", {x}"
     full, part = "\n".join(full), "\n".join(part)
     return f"""
-@compute @workgroup_size({_runtime.WORKGROUP})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {{
-  let first = (wid.y * nwg.x + wid.x) * {_runtime.WORKGROUP}u + lid;
-  let nthreads = nwg.x * nwg.y * {_runtime.WORKGROUP}u;
-  let n = P[0];
-  for (var rep = 0u; rep < {PER_THREAD}u; rep++) {{
-    let g = first + rep * nthreads;
-    let j = g * 4u;
-    if (j >= n) {{ return; }}
-    let m = min(n - j, 4u);
+{_VEC4_HEAD}    let m = min(n - j, 4u);
 {decl}
     if (m == 4u) {{
 {full}
@@ -794,10 +790,7 @@ def source(plan) -> str:
     fns.append(store_fn(plan.out.dtype))
     # each thread handles PER_THREAD elements, a grid-size apart (coalesced, fewer workgroups)
     main = f"""
-@compute @workgroup_size({_runtime.WORKGROUP})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {{
-  let first = (wid.y * nwg.x + wid.x) * {_runtime.WORKGROUP}u + lid;
+{entry_point()}  let first = (wid.y * nwg.x + wid.x) * {_runtime.WORKGROUP}u + lid;
   let nthreads = nwg.x * nwg.y * {_runtime.WORKGROUP}u;
   for (var rep = 0u; rep < {PER_THREAD}u; rep++) {{
   let gid = first + rep * nthreads;
