@@ -36,8 +36,9 @@ fn ga_irecip_$S(a: $T) -> $T {
   return $ONE / a;
 }
 
-//@ gcd_int
-// NumPy's gcd: Euclid on the absolute values (|MIN| wraps as in NumPy); remainders without %.
+//@ gcd
+// NumPy's gcd: Euclid on the absolute values (|MIN| wraps as in NumPy; abs of an unsigned value is
+// itself); remainders without %.
 fn ga_gcd_$S(a: $T, b: $T) -> $T {
   var x = abs(a);
   var y = abs(b);
@@ -50,7 +51,7 @@ fn ga_gcd_$S(a: $T, b: $T) -> $T {
   return x;
 }
 
-//@ lcm_int
+//@ lcm
 // NumPy's lcm: |a| / gcd * |b| (wrapping), 0 where the gcd is 0.
 fn ga_lcm_$S(a: $T, b: $T) -> $T {
   let g = ga_gcd_$S(a, b);
@@ -58,25 +59,6 @@ fn ga_lcm_$S(a: $T, b: $T) -> $T {
   return abs(a) / g * abs(b);
 }
 
-//@ gcd_uint
-fn ga_gcd_$S(a: $T, b: $T) -> $T {
-  var x = a;
-  var y = b;
-  loop {
-    if (y == $ZERO) { break; }
-    let r = x - (x / y) * y;
-    x = y;
-    y = r;
-  }
-  return x;
-}
-
-//@ lcm_uint
-fn ga_lcm_$S(a: $T, b: $T) -> $T {
-  let g = ga_gcd_$S(a, b);
-  if (g == $ZERO) { return $ZERO; }
-  return a / g * b;
-}
 
 //@ floordiv_uint
 fn ga_floordiv_$S(a: $T, b: $T) -> $T {
