@@ -268,7 +268,7 @@ class Plan:
         """Bind the device's floating-point flag words (see _errstate) when a node reports flags.
         Without a binding to spare the kernel reports none (its key says so: the bindings)."""
         for d, node in zip(self.desc, self.nodes):
-            if (d[0] == "E" and d[5] and fpe_template(node.op, node.ct, d[5])) or (
+            if (d[0] == "E" and d[5] and fpe_checked(node.op, node.ct, d[5])) or (
                     d[0] == "X" and d[3] and cast_fpe(self.nodes[d[2]].dtype, node.dtype, d[3])):
                 dev = _runtime.device()
                 if len(self.bindings) + 2 <= dev.max_bindings:
@@ -380,7 +380,7 @@ FPE_BEGIN = "var fpe_i = 0u; var fpe_d = 0u; var fpe_o = 0u;"
 _FPE_KINDS: dict = {}
 
 
-def fpe_template(op: str, ct, mask: int) -> bool:
+def fpe_checked(op: str, ct, mask: int) -> bool:
     """Whether ``op`` computed in ``ct`` reports any of the flags in ``mask``."""
     key = (op, ct.char, mask)
     r = _FPE_KINDS.get(key)
@@ -422,7 +422,7 @@ def fpe_stmt(plan, k: int) -> str:
     if d[0] == "X" and d[3]:
         t = cast_fpe(plan.nodes[d[2]].dtype, node.dtype, d[3])
         return " " + t.replace("$0", f"v{d[2]}").replace("$r", f"v{k}").replace("$B", _fpe_bit(plan, 0)) if t else ""
-    if d[0] != "E" or not d[5] or not fpe_template(node.op, node.ct, d[5]):
+    if d[0] != "E" or not d[5] or not fpe_checked(node.op, node.ct, d[5]):
         return ""
     op, mask = _ops.lookup(node.op), d[5]
     w = dt.wgsl_type(node.ct)
