@@ -258,14 +258,22 @@ next_version = itertools.count(1).__next__
 
 
 class Storage:
-    """A pooled device buffer holding an array's data (shared by all views of it)."""
+    """A pooled device buffer holding an array's data (shared by all views of it).
 
-    __slots__ = ("buffer", "nbytes", "cls", "readers", "prune_at", "version", "__weakref__")
+    An array larger than the device's segment size (``Device.seg_bytes``: the storage binding
+    limit, rounded down) is held in several buffers, ``segs``, each ``seg_bytes`` long but the
+    last: byte ``i`` of the array is byte ``i % seg_bytes`` of segment ``i // seg_bytes``. Such a
+    storage has no ``buffer``; kernels bind a ``Window`` of one segment (see _kernels/windows.py)."""
 
-    def __init__(self, buffer, nbytes, cls):
+    __slots__ = ("buffer", "nbytes", "cls", "readers", "prune_at", "version", "segs", "bkey", "__weakref__")
+    woff = 0  # where a kernel's binding of it starts (a Window's is elsewhere)
+
+    def __init__(self, buffer, nbytes, cls, segs=None):
         self.buffer = buffer
         self.nbytes = nbytes
         self.cls = cls
+        self.segs = segs  # ((buffer, size class), ...) of a segmented storage, else None
+        self.bkey = id(buffer)  # what identifies its binding in a bind group
         self.version = next_version()
         # lazy arrays whose pending expression reads this buffer, evaluated before a write:
         # id -> weakref.ref (plain references are ~10x cheaper to make than a WeakValueDictionary
@@ -280,6 +288,32 @@ class Storage:
             _dev._release(self)
         except Exception:  # interpreter shutdown
             pass
+
+
+class Window:
+    """Bytes [woff, woff + wsize) of one buffer of a storage, bound in place of the storage: a
+    segment of a segmented array, or the part of it one dispatch reads. Writes through it are
+    writes to ``base``."""
+
+    __slots__ = ("base", "buffer", "woff", "wsize", "bkey", "nbytes")
+    segs = None
+
+    def __init__(self, base: Storage, buffer, woff: int, wsize: int):
+        self.base, self.buffer, self.woff, self.wsize = base, buffer, woff, wsize
+        self.nbytes = wsize
+        self.bkey = (id(buffer), woff, wsize)
+
+    @property
+    def version(self):
+        return self.base.version
+
+    @version.setter
+    def version(self, v):
+        self.base.version = v
+
+    @property
+    def readers(self):
+        return self.base.readers
 
 
 _NO_RAISE.add(Storage.__del__.__code__)
@@ -591,6 +625,10 @@ class Device:
         if lim:
             self.max_binding = min(self.max_binding, int(float(lim)))
         self.max_buffer = self.limits["max-buffer-size"]
+        # Arrays larger than this are held in several buffers of this size (Storage.segs): a
+        # kernel binds a window of one of them (never more than max_binding bytes). A multiple of
+        # 4096, so a window's start can be aligned and a 4-byte word never straddles two segments.
+        self.seg_bytes = max(4096, min(self.max_binding, self.max_buffer) & ~4095)
         self.max_bindings = self.limits["max-storage-buffers-per-shader-stage"]
         self.align = max(self.limits["min-storage-buffer-offset-alignment"], 16)
         lim = os.environ.get("GPUARRAY_MEMORY_LIMIT", "")
@@ -641,16 +679,18 @@ class Device:
     # ------------------------------------------------------------------ memory
     @locked
     def alloc(self, nbytes: int, *, for_host_write: bool = False) -> Storage:
-        """A buffer of at least nbytes. Buffers freed in the unsubmitted batch may be reused
-        by kernels (they run in recording order) but not for host writes (those happen first)."""
-        if nbytes > self.max_binding:
-            raise SizeLimitError(
-                f"an array of {nbytes} bytes is larger than the device's max-storage-buffer-binding-size "
-                f"({self.max_binding} bytes) on '{self.name}': one kernel cannot address it. Split the data "
-                f"into pieces of at most that size (e.g. dask.array chunks) or use a device with a larger limit"
-            )
+        """A buffer of at least nbytes (several, past ``seg_bytes``: a segmented Storage).
+        Buffers freed in the unsubmitted batch may be reused by kernels (they run in recording
+        order) but not for host writes (those happen first)."""
+        if nbytes > self.seg_bytes:
+            return self._alloc_segments(nbytes, for_host_write)
         if self._late:
             self._drain_late()
+        buf, cls = self._pooled_or_new(nbytes, for_host_write)
+        _stats.live_bytes_changed(nbytes)
+        return Storage(buf, nbytes, cls)
+
+    def _pooled_or_new(self, nbytes, for_host_write):
         cls = _size_class(nbytes)
         buf = None
         lst = self._free.get(cls)
@@ -662,8 +702,40 @@ class Device:
             self._pooled_bytes -= cls
         else:
             buf = self._create(cls, nbytes)
+        return buf, cls
+
+    def _alloc_segments(self, nbytes, for_host_write):
+        if self._late:
+            self._drain_late()
+        seg, segs = self.seg_bytes, []
+        try:
+            for lo in range(0, nbytes, seg):
+                segs.append(self._pooled_or_new(min(seg, nbytes - lo), for_host_write))
+        except OutOfMemoryError as e:
+            for buf, cls in segs:  # nothing already allocated is lost: the pieces go back to the pool
+                self._pending.setdefault(cls, []).append(buf)
+                self._pooled_bytes += cls
+            raise OutOfMemoryError(
+                f"out of device memory on '{self.name}': an array of {nbytes} bytes needs "
+                f"{-(-nbytes // seg)} buffers of {seg} bytes; {len(segs)} could be made "
+                f"({self._held_bytes} bytes held by live arrays and the pool). {e}") from None
         _stats.live_bytes_changed(nbytes)
-        return Storage(buf, nbytes, cls)
+        _stats.add("segmented_arrays")
+        return Storage(None, nbytes, None, tuple(segs))
+
+    def pieces(self, st: Storage, offset: int, nbytes: int):
+        """(Window of one buffer, offset in it, offset in the range, length) covering bytes
+        [offset, offset + nbytes) of a storage: one piece unless it is segmented."""
+        if st.segs is None:
+            return [(st, offset, 0, nbytes)]
+        seg, out, pos, end = self.seg_bytes, [], offset, offset + nbytes
+        while pos < end:
+            i = pos // seg
+            buf, _ = st.segs[i]
+            stop = min(end, (i + 1) * seg)
+            out.append((Window(st, buf, 0, min(seg, st.nbytes - i * seg)), pos - i * seg, pos - offset, stop - pos))
+            pos = stop
+        return out
 
     def _create(self, cls, nbytes):
         if cls > self.max_buffer:
@@ -696,6 +768,8 @@ class Device:
         whatever thread collects it, so it never waits for the lock: when another thread holds
         it, the buffer is queued (``_late``) and pooled by the next section that allocates,
         submits or reports the pool."""
+        if st.segs is not None:
+            return self._release_segments(st)
         if not _lock.acquire(False):
             self._late.append((st.buffer, st.nbytes, st.cls))  # (list.append is atomic)
             return
@@ -703,6 +777,20 @@ class Device:
             self._pool_buffer(st.buffer, st.nbytes, st.cls)
         finally:
             _lock.release()
+
+    def _release_segments(self, st: Storage):
+        n, seg = st.nbytes, self.seg_bytes
+        late = not _lock.acquire(False)
+        try:
+            for i, (buf, cls) in enumerate(st.segs):
+                size = min(seg, n - i * seg)
+                if late:
+                    self._late.append((buf, size, cls))
+                else:
+                    self._pool_buffer(buf, size, cls)
+        finally:
+            if not late:
+                _lock.release()
 
     def _pool_buffer(self, buf, nbytes, cls):
         _stats.live_bytes_changed(-nbytes)
@@ -753,6 +841,10 @@ class Device:
         """``fresh``: the buffer was just allocated for these bytes, so the padding bytes after
         them belong to no array and are written as zeros instead of being read back."""
         raw = memoryview(raw).cast("B")
+        if st.segs is not None:
+            for w, off, a, n in self.pieces(st, offset, raw.nbytes):
+                self._write(w, off, raw[a: a + n], fresh)
+            return
         n = raw.nbytes
         if n == 0:
             return
@@ -834,6 +926,11 @@ class Device:
         """Bytes [offset, offset+nbytes) of a buffer, as a new uint8 host array (waits for the GPU)."""
         if nbytes == 0:
             return np.empty(0, np.uint8)
+        if st.segs is not None:
+            out = np.empty(nbytes, np.uint8)
+            for w, off, a, n in self.pieces(st, offset, nbytes):
+                out[a: a + n] = self.read(w, off, n)
+            return out
         lo, hi = offset & ~3, (offset + nbytes + 3) & ~3
         out = np.empty(nbytes, np.uint8)
         try:
@@ -931,6 +1028,12 @@ class Device:
         """Device-to-device byte copy, recorded in order with the kernels (4-byte aligned)."""
         if self.pending_work is not None:
             self.pending_work()
+        if src.segs is not None or dst.segs is not None:
+            for w, off, a, n in self.pieces(src, src_off, nbytes):
+                for w2, off2, _, n2 in self.pieces(dst, dst_off + a, n):
+                    self.copy(w, off, w2, off2, n2)
+                    off += n2
+            return
         self._end_pass()
         self._enc().copy_buffer_to_buffer(src.buffer, src_off, dst.buffer, dst_off, nbytes)
         dst.version = next_version()
@@ -998,12 +1101,20 @@ class Device:
         self._arena_host[off: off + len(params)] = params
         self._arena_used = off + (kernel.window + self.align - 1) // self.align * self.align
         bufs = tuple(s.buffer for s in storages)
-        key = (kernel.id, tuple(map(id, bufs)))
+        key = (kernel.id, tuple([s.bkey for s in storages]))
         bg = self._bind_groups.get(key)
         if bg is None:
+            if None in bufs:  # a segmented array reached a kernel that does not bind windows of it
+                big = next(s for s in storages if s.buffer is None)
+                raise SizeLimitError(
+                    f"kernel '{kernel.name}' cannot read an array of {big.nbytes} bytes: it is held in "
+                    f"buffers of {self.seg_bytes} bytes (max-storage-buffer-binding-size on '{self.name}') "
+                    f"and this operation does not split its work over them yet. Work on pieces of at most "
+                    f"that size (slices, or dask.array chunks)")
             entries = [{"binding": 0, "resource": {"buffer": self._arena, "offset": 0, "size": kernel.window}}]
-            for i, b in enumerate(bufs):
-                entries.append({"binding": i + 1, "resource": {"buffer": b, "offset": 0, "size": min(b.size, self.max_binding)}})
+            for i, (b, s) in enumerate(zip(bufs, storages)):
+                size = s.wsize if type(s) is Window else min(b.size, self.max_binding)
+                entries.append({"binding": i + 1, "resource": {"buffer": b, "offset": s.woff, "size": size}})
             bg = self.device.create_bind_group(layout=kernel.bgl, entries=entries)
             if len(self._bind_groups) > 8192:
                 self._bind_groups.clear()

@@ -20,6 +20,10 @@ COUNTERS = (
     "bytes_from_device",
     "buffers_allocated",
     "fp_errors",  # floating-point error flags read back from kernels: one per (op, category)
+    # arrays past one binding (_kernels/windows.py): arrays held in several buffers, and the
+    # pieces (boxes) that work over them was split into
+    "segmented_arrays",
+    "split_dispatches",
     # kernel builds (cache misses of Device.kernel): wall time of the whole build and its phases
     # (our code generation; WGSL -> shader module: naga's parse and validation; pipeline creation:
     # naga's SPIR-V output and the driver's compiler), and the WGSL compiled

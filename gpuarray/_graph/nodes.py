@@ -76,10 +76,11 @@ class Const(Node):
 
 
 class Iota(Node):
-    __slots__ = ("axis",)
+    """The coordinate along ``axis``, plus ``start`` (a piece of a larger iteration space)."""
+    __slots__ = ("axis", "start")
 
-    def __init__(self, dtype, shape, axis):
-        self.dtype, self.shape, self.axis = dtype, tuple(shape), axis
+    def __init__(self, dtype, shape, axis, start=0):
+        self.dtype, self.shape, self.axis, self.start = dtype, tuple(shape), axis, start
         self.size_ = 1
         self.storages = ()
 

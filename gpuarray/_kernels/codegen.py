@@ -20,6 +20,8 @@ from .._graph import dtypes as dt
 from .._graph import ops as _ops
 from . import wgsl_lib as _wgsl_lib
 from .._device import runtime as _runtime
+from .._device import stats as _stats
+from . import windows as _windows
 from .._graph.nodes import Cast, Const, Ew, Iota, Leaf, broadcast_strides, contiguous_strides
 
 LIT = {  # typed zero and one literals, literal suffix
@@ -201,6 +203,7 @@ class Plan:
         self.defer = False
         self.deferred: list = []
         self.fpe_b = None  # the binding of the floating-point flag words (bind_fpe), if any
+        self.large = False  # a segmented storage is bound (see _kernels/windows.py)
         self.fpe_bits: dict = {}  # flag word slot -> its bit in the kernel's local flag words
         out_b = self.binding(out.storage, out.dtype, writable=True)
         self.out_vec = self.vector(out.strides, out.offset)
@@ -208,11 +211,23 @@ class Plan:
 
     def binding(self, storage, dtype, writable=False) -> int:
         key = (id(storage), dt.wgsl_elem(dtype), dt.storage(dtype) == "sub")
+        if storage.segs is not None and not writable:
+            key = len(self.bindings)  # each view read of a segmented array binds its own window
         b = self._bind_ix.get(key)
         if b is None:
             b = self._bind_ix[key] = len(self.bindings)
             self.bindings.append([storage, dtype, writable])
+            if storage.segs is not None:
+                self.large = True
         return b
+
+    def vector_bindings(self) -> list:
+        """(binding, vector, itemsize) of every view the plan addresses."""
+        out = [(0, self.out_vec, self.out.dtype.itemsize)]
+        for d in self.desc:
+            if d[0] == "L":
+                out.append((d[1], d[2], np.dtype(d[3]).itemsize))
+        return out
 
     def vector(self, strides, offset) -> int:
         self.vectors.append([tuple(strides), offset])
@@ -287,7 +302,9 @@ class Plan:
         for x in self.shape:
             self.n *= x
         if self.n >= _runtime.MAX_ELEMENTS:
-            _runtime.check_elements(self.n, "elementwise kernel")
+            raise _windows.NeedsSplit
+        if self.large:
+            _windows.bind_windows(self, self.vector_bindings())
         self.key = ("ew", tuple(self.desc), len(self.cshape), tuple(self.modes),
                     tuple((dt.wgsl_elem(b[1]), dt.storage(b[1]) == "sub", b[2]) for b in self.bindings),
                     self.out.dtype.char)
@@ -313,7 +330,7 @@ def _d_leaf(node, plan, ch):
 def _d_iota(node, plan, ch):
     unit = [0] * node.ndim
     unit[node.axis] = 1
-    v = plan.vector(broadcast_strides(node.shape, unit, plan.shape), 0)
+    v = plan.vector(broadcast_strides(node.shape, unit, plan.shape), node.start)
     return ("I", v, node.dtype.char)
 
 
@@ -816,7 +833,10 @@ def evaluate_into(root, out: Leaf) -> None:
     if plan.deferred:
         return type(plan.deferred[0]).evaluate(root, out, plan.deferred)
     plan.bind_fpe()
-    plan.finish()
+    try:
+        plan.finish()
+    except _windows.NeedsSplit:
+        return evaluate_split(root, out)
     if plan.n == 0:
         return
     dev = _runtime.device()
@@ -833,6 +853,15 @@ def evaluate_into(root, out: Leaf) -> None:
     kern = dev.kernel(plan.key + (vec and VEC4_FORM,), build)
     per_group = _runtime.WORKGROUP * PER_THREAD * (4 if vec else 1)
     dev.dispatch(kern, [b[0] for b in plan.bindings], params, _runtime.groups_for(plan.n, per_group))
+
+
+def evaluate_split(root, out: Leaf) -> None:
+    """``evaluate_into`` box by box (arrays past one binding, iteration spaces of 2^31 elements
+    and more: see _kernels/windows.py)."""
+    shape = out.shape
+    for lo, ext in _windows.boxes(shape, _windows.views_of(root, out, shape)):
+        _stats.add("split_dispatches")
+        evaluate_into(_windows.rebase(root, lo, ext, shape), _windows.sub_leaf(out, lo, ext, shape))
 
 
 def check_expression(opname: str, ct) -> bool:

@@ -32,9 +32,11 @@ from .._graph import dtypes as dt
 from . import wgsl_lib as _wgsl_lib
 from .._device import runtime as _runtime
 from . import codegen as _codegen
+from . import windows as _windows
 from .codegen import (EMIT, FPE_DECL, GROUP_LANES, LIT, SUFFIX, Plan, binding_decls, cast_expr, collapse_dims,
                       const_expr, const_words, fpe_begin, fpe_end, fpe_stmt, load_fn, op_expr, param_bytes, store_fn)
-from .._graph.nodes import Leaf
+from .._graph.nodes import Ew, Leaf, new_leaf
+from .._device.errors import SizeLimitError
 from .._graph.memo import Memo
 
 WG = _runtime.WORKGROUP
@@ -188,6 +190,16 @@ class ReducePlan(Plan):
                           self.vector(fstr, fleaf.offset), fleaf.dtype)
             self.ticket = self.binding(tickets(n_out), dt.uint32, writable=True)
 
+    def vector_bindings(self) -> list:
+        out = super().vector_bindings()
+        if self.final is not None:
+            out.append((self.final[0], self.final[1], self.final[2].itemsize))
+        for m in getattr(self, "mem", ())[1:]:
+            out.append((m["b"], m["v"], m["out"].itemsize))
+            if m["final"] is not None:
+                out.append((m["final"][0], m["final"][1], m["final"][2].itemsize))
+        return out
+
     def identity(self) -> str:
         return identity_expr(self.monoid, self.acc)
 
@@ -211,6 +223,8 @@ class ReducePlan(Plan):
         total = self.n_out if self.kind == "scan" else self.n_out * self.chunks
         self.total = total
         self.meta = 1 + len(self.consts)
+        if self.large:
+            _windows.bind_windows(self, self.vector_bindings())
         self._vec_analysis()
         if self.force_vec is not None:
             self._force_vec(self.force_vec)
@@ -816,7 +830,42 @@ def scan_into(root, axis_dims, monoid: str, acc, out: Leaf, out_strides, out_off
     n_red = _prod(shape[d] for d in axis_dims)
     if n_out == 0 or n_red == 0:
         return
-    _runtime.check_elements(n_out * n_red, "scan")
+    if _windows.needs_split(n_out * n_red, (out.storage, *root.storages)):
+        views = _windows.views_of(root, Leaf(out.storage, out.dtype, shape, out_strides, out_offset), shape)
+        bxs = _windows.boxes(shape, views)
+        if len(bxs) > 1:
+            return _scan_split(root, tuple(axis_dims), monoid, acc, out, tuple(out_strides), out_offset, bxs)
     plan = ReducePlan(out, shape, axis_dims, out_strides, out_offset, shape_kind="scan", monoid=monoid, acc=acc)
     plan.root_node = plan.walk(root)
     _run(plan, _groups)
+
+
+def _scan_split(root, axes, monoid, acc, out, out_strides, out_offset, bxs) -> None:
+    """A scan whose iteration space was cut into boxes (_kernels/windows.py): each piece scanned
+    alone, in order along the scanned axis, then combined with the last values of the piece before
+    it (copied out first: they may lie in another buffer of a segmented result)."""
+    shape = root.shape
+    ivals, cells = _windows.grid(shape, bxs)
+    if len(axes) > 1 and _prod(len(ivals[d]) for d in axes) > 1:
+        raise SizeLimitError(
+            "a scan over several axes of an array past max-storage-buffer-binding-size is not split into "
+            "pieces yet: scan the flattened array (axis=None) or smaller pieces")
+    ax = axes[0]
+    op = VALUE_OPS[monoid]
+    prev = {}  # kept cell -> the previous piece's (lo, ext)
+    for lo, ext in sorted(cells, key=lambda c: c[0][ax]):
+        off = out_offset + sum(a * s for a, s in zip(lo, out_strides))
+        scan_into(_windows.rebase(root, lo, ext, shape), axes, monoid, acc, out, out_strides, off)
+        key = lo[:ax] + lo[ax + 1:]
+        before = prev.get(key)
+        prev[key] = (lo, ext)
+        if before is None:
+            continue
+        # the previous piece's last values (its slice at the last index along the axis), broadcast
+        last = Leaf(out.storage, out.dtype, ext[:ax] + (1,) + ext[ax + 1:], out_strides,
+                    off - out_strides[ax])
+        carry = new_leaf(out.dtype, last.shape)
+        _codegen.evaluate_into(last, carry)
+        piece = Leaf(out.storage, out.dtype, ext, out_strides, off)
+        _codegen.evaluate_into(Ew(op, out.dtype, ext, (piece, carry), acc), piece)
+

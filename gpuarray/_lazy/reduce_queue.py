@@ -9,8 +9,11 @@ reductions queue their second pass (folding the partials) the same way."""
 from __future__ import annotations
 
 from .._device import runtime as _runtime
+from .._device.errors import SizeLimitError
+from .._kernels import windows as _windows
 from .._graph import dtypes as dt
-from .._graph.nodes import Leaf, contiguous_strides, new_leaf
+from .._graph.nodes import Const, Ew, Leaf, contiguous_strides, new_leaf
+from .._kernels import codegen as _codegen
 from .._kernels.reduce import (_GEOMETRY, ARG_OPS, MultiReducePlan, ReducePlan, _groups, _prod, _run, mergeable,
                                one_pass_ok)
 
@@ -27,6 +30,13 @@ def reduce_into(root, axes, monoid: str, acc, out: Leaf, out_strides, *, post=No
     shape = root.shape
     if type(axes) is not tuple:
         axes = tuple(axes)
+    if _windows.needs_split(_prod(shape), (out.storage, *root.storages)):
+        views = _windows.views_of(root, Leaf(out.storage, out.dtype, shape, out_strides, out.offset), shape)
+        if idx_root is not None:
+            views += _windows.views_of(idx_root, out, shape)[1:]
+        bxs = _windows.boxes(shape, views)
+        if len(bxs) > 1:
+            return _reduce_split(root, axes, monoid, acc, out, out_strides, bxs, post, post_value, initial, idx_root)
     n_out, kind, chunks, length = _GEOMETRY[shape, axes]
     if n_out == 0:
         return
@@ -39,6 +49,82 @@ def reduce_into(root, axes, monoid: str, acc, out: Leaf, out_strides, *, post=No
     nxt = pend.second()
     if nxt is not None:
         reduce_into(*nxt[0], **nxt[1])
+
+
+def _reduce_split(root, axes, monoid, acc, out, out_strides, bxs, post, post_value, initial, idx_root) -> None:
+    """A reduction whose iteration space was cut into boxes (arrays past one binding, 2^31
+    elements and more: _kernels/windows.py): per cell of the kept axes, one reduction per piece of
+    the reduced axes into partials in the accumulator type, then one over the partials (with the
+    post-operation and the initial value: they apply once)."""
+    shape = root.shape
+    kept = [d for d in range(len(shape)) if d not in axes]
+    ivals, cells = _windows.grid(shape, bxs)
+    pieces = _prod(len(ivals[d]) for d in axes)
+    if pieces > 1 and (idx_root is not None or (monoid in ARG_OPS and _prod(shape[d] for d in axes) >= 1 << 32)):
+        raise SizeLimitError(
+            f"{monoid} over 2^32 elements or more along the reduced axes: indices past 32 bits are not "
+            f"supported; reduce over smaller pieces (slices, dask.array chunks)")
+    by_kept: dict = {}
+    for lo, ext in cells:
+        by_kept.setdefault(tuple(lo[d] for d in kept), []).append((lo, ext))
+    for cell in by_kept.values():
+        lo0, ext0 = cell[0]
+        kext = tuple(ext0[d] for d in kept)
+        sub_out = Leaf(out.storage, out.dtype, kext, tuple(out_strides[d] for d in kept),
+                       out.offset + sum(lo0[d] * out_strides[d] for d in kept))
+        if len(cell) == 1:
+            reduce_into(_windows.rebase(root, lo0, ext0, shape), axes, monoid, acc, sub_out, out_strides, post=post,
+                        post_value=post_value, initial=initial,
+                        idx_root=None if idx_root is None else _windows.rebase(idx_root, lo0, ext0, shape))
+            continue
+        n_k = _prod(kext)
+        part = new_leaf(acc, (len(cell), *kext))
+        pidx = new_leaf(dt.uint32, (len(cell), *kext)) if monoid in ARG_OPS else None
+        pstr = [0] * len(shape)
+        for d, st in zip(kept, contiguous_strides(kext)):
+            pstr[d] = st
+        for i, (lo, ext) in enumerate(cell):
+            piece = _windows.rebase(root, lo, ext, shape)
+            if pidx is None:
+                reduce_into(piece, axes, monoid, acc, Leaf(part.storage, acc, kext, contiguous_strides(kext), i * n_k),
+                            tuple(pstr))
+                continue
+            # arg reductions: each piece's extreme value and its index over the whole reduced axes
+            reduce_into(piece, axes, _ARG_VALUE[monoid], acc,
+                        Leaf(part.storage, acc, kext, contiguous_strides(kext), i * n_k), tuple(pstr))
+            local = Leaf(pidx.storage, dt.uint32, kext, contiguous_strides(kext), i * n_k)
+            reduce_into(piece, axes, monoid, acc, local, tuple(pstr))
+            _codegen.evaluate_into(_global_index(local, [shape[d] for d in axes], [lo[d] for d in axes],
+                                                 [ext[d] for d in axes]), local)
+        full = (len(cell), *kext)
+        proot = Leaf(part.storage, acc, full, contiguous_strides(full), 0)
+        iroot = None if pidx is None else Leaf(pidx.storage, dt.uint32, full, contiguous_strides(full), 0)
+        reduce_into(proot, (0,), monoid, acc, sub_out, (0, *[out_strides[d] for d in kept]), post=post,
+                    post_value=post_value, initial=initial, idx_root=iroot)
+
+
+_ARG_VALUE = {"argmax": "maximum", "argmin": "minimum"}
+
+
+def _global_index(local: Leaf, full, lo, ext):
+    """The flat index over the reduced extents ``full`` (C order) of the element at flat index
+    ``local`` of the piece at ``lo`` with extents ``ext``, as uint32 nodes."""
+    u = dt.uint32
+
+    def c(v):
+        return Const(v, u)
+
+    def ew(op, a, b):
+        return Ew(op, u, local.shape, (a, b), u)
+
+    out, inner, scale = None, 1, 1
+    for f, a, e in reversed(list(zip(full, lo, ext))):
+        coord = ew("remainder", ew("floor_divide", local, c(inner)), c(e)) if len(full) > 1 else local
+        term = ew("multiply", ew("add", coord, c(a)), c(scale))
+        out = term if out is None else ew("add", out, term)
+        inner *= e
+        scale *= f
+    return out
 
 
 class _Pending:

@@ -1,0 +1,209 @@
+"""Arrays past one binding: what a kernel sees of a segmented array, and work split to fit.
+
+A kernel binds at most ``max-storage-buffer-binding-size`` bytes of a buffer, and its indices are
+32-bit. An array larger than ``Device.seg_bytes`` (that limit, rounded down) is held in several
+buffers (``Storage.segs``: segment ``i`` holds bytes ``[i * seg_bytes, (i + 1) * seg_bytes)``).
+
+A kernel's plan sees a segmented array through a window: when every view the plan reads or
+writes of that array falls in one segment, the plan binds a ``Window`` of that segment (a binding
+offset, aligned down, and a size) and its views' offsets are rebased onto the window
+(``bind_windows``). The generated code and the compiled kernel are the ones of an array in one
+buffer: only the binding and an offset word differ, so small arrays pay nothing.
+
+When the views do not fall in one segment, or the iteration space reaches 2^31 elements, the plan
+raises ``NeedsSplit`` and the caller splits its iteration space into boxes
+(``boxes``): a box is cut where a view's addresses cross a segment's end (along the dimension
+over which that view spreads most), or in half along its longest dimension for the element
+count, until every box fits. Each box is then an ordinary evaluation of views rebased onto the
+box (``rebase``): an elementwise kernel per box; reductions fold per box and combine the
+partial results (``_lazy/reduce_queue.py``).
+"""
+from __future__ import annotations
+
+from .._device import runtime as _runtime
+from .._device.errors import SizeLimitError
+from .._graph.nodes import Cast, Const, Ew, Iota, Leaf, broadcast_strides
+
+
+class NeedsSplit(Exception):
+    """A plan whose views of a segmented array do not fit one window, or whose iteration space
+    is too large for 32-bit indices: the caller splits the work (``boxes``)."""
+
+
+def footprint(shape, strides, offset) -> tuple[int, int]:
+    """[lo, hi) element indices a view of ``shape``/``strides`` at ``offset`` touches."""
+    lo = hi = offset
+    for n, s in zip(shape, strides):
+        if n == 0:
+            return offset, offset
+        if s > 0:
+            hi += (n - 1) * s
+        else:
+            lo += (n - 1) * s
+    return lo, hi + 1
+
+
+def bind_windows(plan, pairs) -> None:
+    """Bind a window of one segment in place of each segmented storage of ``plan``; ``pairs``:
+    (binding, vector, itemsize) of every view the plan addresses. Raises NeedsSplit where the
+    views of one storage span more than a segment."""
+    dev = _runtime.device()
+    seg = dev.seg_bytes
+    spans: dict = {}
+    for b, v, isz in pairs:
+        st = plan.bindings[b][0]
+        if st.segs is None:
+            continue
+        strides, off = plan.vectors[v]
+        lo, hi = footprint(plan.shape, strides, off)
+        s = spans.get(b)
+        spans[b] = (min(lo * isz, s[0]), max(hi * isz, s[1]), s[2] + [(v, isz)]) if s else (lo * isz, hi * isz, [(v, isz)])
+    for b, (lo, hi, vecs) in spans.items():
+        st = plan.bindings[b][0]
+        i = lo // seg
+        if hi > (i + 1) * seg or lo < 0:
+            raise NeedsSplit
+        buf = st.segs[i][0]
+        woff = (lo - i * seg) // dev.align * dev.align
+        end = min((hi - i * seg + 15) & ~15, buf.size)
+        for v, isz in vecs:
+            plan.vectors[v][1] -= (i * seg + woff) // isz
+        plan.bindings[b][0] = _runtime.Window(st, buf, woff, end - woff)
+
+
+# ---------------------------------------------------------------------------- splitting
+def boxes(shape, views) -> list:
+    """Boxes (lo, extents) covering ``shape`` such that in each, every view of a segmented
+    storage falls in one segment and fewer than 2^31 elements are iterated. ``views``:
+    (storage, strides over ``shape``, offset, itemsize), the written view first."""
+    seg = _runtime.device().seg_bytes
+    big = [v for v in views if v[0].segs is not None]
+    written = views[0][0]
+    out, todo = [], [((0,) * len(shape), tuple(shape))]
+    while todo:
+        lo, ext = todo.pop()
+        cut = _cut(lo, ext, big, seg, written)
+        if cut is None:
+            out.append((lo, ext))
+            continue
+        d, k = cut
+        todo.append((lo[:d] + (lo[d] + k,) + lo[d + 1:], ext[:d] + (ext[d] - k,) + ext[d + 1:]))
+        todo.append((lo, ext[:d] + (k,) + ext[d + 1:]))
+    return out
+
+
+def _cut(lo, ext, big, seg, written):
+    """(dimension, extent of the first part) to cut a box at, or None if it fits."""
+    n = 1
+    for e in ext:
+        n *= e
+    if n == 0:
+        return None
+    spans = {}
+    for i, (st, strides, off, isz) in enumerate(big):
+        base = off + sum(a * s for a, s in zip(lo, strides))
+        a, b = footprint(ext, strides, base)
+        # the views of the written storage share one window (one writable binding); every view
+        # read of another storage has its own (see Plan.binding)
+        g = -1 if st is written else i
+        s = spans.get(g)
+        spans[g] = (min(a * isz, s[0]), max(b * isz, s[1]), s[2]) if s else (a * isz, b * isz, (strides, isz))
+    for a, b, (strides, isz) in spans.values():
+        end = (a // seg + 1) * seg
+        if b <= end:
+            continue
+        # the dimension over which this storage's views spread most, cut where they cross ``end``
+        d = max(range(len(ext)), key=lambda d: (ext[d] - 1) * abs(strides[d]))
+        step = abs(strides[d]) * isz
+        if ext[d] < 2 or step == 0:
+            raise SizeLimitError(
+                f"a view whose elements are {step} bytes apart spans more than one buffer of "
+                f"{seg} bytes (max-storage-buffer-binding-size): it cannot be split into pieces a kernel can bind")
+        j = (end - a) // step
+        k = j if strides[d] > 0 else ext[d] - j
+        return d, min(max(k, 1), ext[d] - 1)
+    if n >= _runtime.MAX_ELEMENTS:
+        d = max(range(len(ext)), key=lambda d: ext[d])
+        k = ext[d] // 2
+        if ext[d] > 128:
+            k -= k % 64  # whole vec4 groups on each side
+        return d, k
+    return None
+
+
+def views_of(root, out: Leaf, shape) -> list:
+    """(storage, strides over ``shape``, offset, itemsize) of every leaf of ``root`` and of ``out``."""
+    seen, stack, views = set(), [root], [(out.storage, broadcast_strides(out.shape, out.strides, shape), out.offset,
+                                          out.dtype.itemsize)]
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        if type(n) is Leaf:
+            views.append((n.storage, broadcast_strides(n.shape, n.strides, shape), n.offset, n.dtype.itemsize))
+        stack.extend(n.srcs)
+    return views
+
+
+# ---------------------------------------------------------------------------- rebasing
+def rebase(node, lo, ext, shape, memo=None):
+    """``node`` (broadcast to ``shape``) restricted to the box at ``lo`` of extents ``ext``: the
+    same expression over views rebased onto the box."""
+    if memo is None:
+        memo = {}
+    r = memo.get(id(node))
+    if r is None:
+        fn = REBASE.get(type(node))
+        if fn is None:
+            raise SizeLimitError(
+                f"{type(node).__name__} nodes over arrays past max-storage-buffer-binding-size "
+                f"({_runtime.device().seg_bytes} bytes) cannot be split into pieces yet; work on smaller pieces")
+        r = memo[id(node)] = fn(node, lo, ext, shape, memo)
+    return r
+
+
+def sub_leaf(leaf: Leaf, lo, ext, shape) -> Leaf:
+    strides = broadcast_strides(leaf.shape, leaf.strides, shape)
+    off = leaf.offset + sum(a * s for a, s in zip(lo, strides))
+    return Leaf(leaf.storage, leaf.dtype, ext, strides, off, leaf.readonly)
+
+
+def _iota(node, lo, ext, shape, memo):
+    ax = node.axis + len(shape) - node.ndim
+    start = node.start + (lo[ax] if node.shape[node.axis] != 1 else 0)
+    return Iota(node.dtype, ext, ax, start)
+
+
+REBASE = {
+    Leaf: lambda node, lo, ext, shape, memo: sub_leaf(node, lo, ext, shape),
+    Const: lambda node, lo, ext, shape, memo: node,
+    Iota: _iota,
+    Ew: lambda node, lo, ext, shape, memo: Ew(node.op, node.dtype, ext,
+                                              tuple(rebase(s, lo, ext, shape, memo) for s in node.srcs), node.ct, node.fpe),
+    Cast: lambda node, lo, ext, shape, memo: Cast(rebase(node.srcs[0], lo, ext, shape, memo), node.dtype, node.fpe),
+}
+
+
+def grid(shape, bxs) -> tuple[list, list]:
+    """The common refinement of ``bxs`` (boxes covering ``shape``): per dimension the intervals
+    between every box's cuts, and the cells (lo, extents) of their product. A cell lies inside one
+    box, so it fits wherever that box does; along a dimension every cell has the same cuts (a
+    reduction's kept cells all see the same pieces of the reduced axes)."""
+    cuts = [sorted({0, n} | {lo[d] for lo, _ in bxs} | {lo[d] + e[d] for lo, e in bxs}) for d, n in enumerate(shape)]
+    ivals = [list(zip(c[:-1], c[1:])) for c in cuts]
+    cells = [((),())]
+    for iv in ivals:
+        cells = [(lo + (a,), ext + (b - a,)) for lo, ext in cells for a, b in iv]
+    return ivals, cells
+
+
+def needs_split(n: int, storages) -> bool:
+    """Whether work over ``n`` elements reading or writing ``storages`` may need boxes (then
+    ``boxes`` says whether it does)."""
+    if n >= _runtime.MAX_ELEMENTS:
+        return True
+    for s in storages:
+        if s.segs is not None:
+            return True
+    return False
