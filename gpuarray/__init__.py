@@ -60,10 +60,12 @@ def sync() -> None:
 
 
 def adapter_info() -> dict:
-    """The adapter in use: name, backend, whether 64-bit types are native."""
+    """The adapter in use: name, backend, whether 64-bit types are native, the limits that shape
+    arrays (arrays past ``segment_bytes`` are held in several buffers of that size, and kernels
+    work on them in windows and pieces: no array size limit but the device's memory)."""
     d = _runtime.device()
     return {"name": d.name, "has_64": d.has_64, "disabled_64": d.disabled_64, "features": sorted(d.features),
-            "max_storage_binding": d.max_binding}
+            "max_storage_binding": d.max_binding, "max_buffer": d.max_buffer, "segment_bytes": d.seg_bytes}
 
 
 # Each API module lists its public names in ``__all__``; they are re-exported here (a later

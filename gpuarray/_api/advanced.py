@@ -547,6 +547,7 @@ def _scatter_plan(value, offset, dst: Leaf, shape):
     """(plan, value node, offset node) of a kernel over ``shape`` writing into ``dst``'s buffer at
     ``dst.offset + offset(i)`` (the output view has zero strides: each thread computes its own)."""
     plan = _codegen.Plan(Leaf(dst.storage, dst.dtype, shape, (0,) * len(shape), dst.offset))
+    plan.windows = False  # (the kernel computes its addresses)
     vk = plan.walk(value)
     ok = plan.walk(offset)
     plan.finish()

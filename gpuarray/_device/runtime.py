@@ -211,6 +211,10 @@ def devices() -> list[dict]:
                     )
                     if k in lim
                 },
+                # arrays larger than this are held in several buffers and worked on in windows
+                # and pieces (the binding limit caps what one kernel binding can address)
+                "segment_bytes": max(4096, min(lim.get("max-storage-buffer-binding-size", 0),
+                                               lim.get("max-buffer-size", 0)) & ~4095),
             }
         )
     return out
@@ -265,14 +269,15 @@ class Storage:
     last: byte ``i`` of the array is byte ``i % seg_bytes`` of segment ``i // seg_bytes``. Such a
     storage has no ``buffer``; kernels bind a ``Window`` of one segment (see _kernels/windows.py)."""
 
-    __slots__ = ("buffer", "nbytes", "cls", "readers", "prune_at", "version", "segs", "bkey", "__weakref__")
+    __slots__ = ("buffer", "nbytes", "cls", "readers", "prune_at", "version", "segs", "seg", "bkey", "__weakref__")
     woff = 0  # where a kernel's binding of it starts (a Window's is elsewhere)
 
-    def __init__(self, buffer, nbytes, cls, segs=None):
+    def __init__(self, buffer, nbytes, cls, segs=None, seg=0):
         self.buffer = buffer
         self.nbytes = nbytes
         self.cls = cls
         self.segs = segs  # ((buffer, size class), ...) of a segmented storage, else None
+        self.seg = seg  # the bytes per segment (the device's seg_bytes when it was made)
         self.bkey = id(buffer)  # what identifies its binding in a bind group
         self.version = next_version()
         # lazy arrays whose pending expression reads this buffer, evaluated before a write:
@@ -721,14 +726,14 @@ class Device:
                 f"({self._held_bytes} bytes held by live arrays and the pool). {e}") from None
         _stats.live_bytes_changed(nbytes)
         _stats.add("segmented_arrays")
-        return Storage(None, nbytes, None, tuple(segs))
+        return Storage(None, nbytes, None, tuple(segs), seg)
 
     def pieces(self, st: Storage, offset: int, nbytes: int):
         """(Window of one buffer, offset in it, offset in the range, length) covering bytes
         [offset, offset + nbytes) of a storage: one piece unless it is segmented."""
         if st.segs is None:
             return [(st, offset, 0, nbytes)]
-        seg, out, pos, end = self.seg_bytes, [], offset, offset + nbytes
+        seg, out, pos, end = st.seg, [], offset, offset + nbytes
         while pos < end:
             i = pos // seg
             buf, _ = st.segs[i]
@@ -779,7 +784,7 @@ class Device:
             _lock.release()
 
     def _release_segments(self, st: Storage):
-        n, seg = st.nbytes, self.seg_bytes
+        n, seg = st.nbytes, st.seg
         late = not _lock.acquire(False)
         try:
             for i, (buf, cls) in enumerate(st.segs):
@@ -1108,7 +1113,7 @@ class Device:
                 big = next(s for s in storages if s.buffer is None)
                 raise SizeLimitError(
                     f"kernel '{kernel.name}' cannot read an array of {big.nbytes} bytes: it is held in "
-                    f"buffers of {self.seg_bytes} bytes (max-storage-buffer-binding-size on '{self.name}') "
+                    f"buffers of {big.seg} bytes (max-storage-buffer-binding-size on '{self.name}') "
                     f"and this operation does not split its work over them yet. Work on pieces of at most "
                     f"that size (slices, or dask.array chunks)")
             entries = [{"binding": 0, "resource": {"buffer": self._arena, "offset": 0, "size": kernel.window}}]

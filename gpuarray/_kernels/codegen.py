@@ -187,6 +187,12 @@ def collapse_dims(shape, dims, vecs) -> tuple:
 class Plan:
     """Everything one evaluation needs; ``key`` identifies the kernel."""
 
+    # whether the kernel addresses its bindings only through the plan's vectors, so that a view of
+    # a segmented array can be bound as a window around the elements those vectors reach (kernels
+    # with computed addresses, such as scatters, say False: such arrays then stay unbound and the
+    # dispatch refuses them)
+    windows = True
+
     def __init__(self, out: Leaf):
         self.out = out
         self.shape = out.shape
@@ -303,7 +309,7 @@ class Plan:
             self.n *= x
         if self.n >= _runtime.MAX_ELEMENTS:
             raise _windows.NeedsSplit
-        if self.large:
+        if self.large and self.windows:
             _windows.bind_windows(self, self.vector_bindings())
         self.key = ("ew", tuple(self.desc), len(self.cshape), tuple(self.modes),
                     tuple((dt.wgsl_elem(b[1]), dt.storage(b[1]) == "sub", b[2]) for b in self.bindings),

@@ -25,7 +25,10 @@ import struct
 from .._graph import dtypes as dt
 from .._device import runtime as _runtime
 from .._device import trusted as _trusted
-from .._graph.nodes import Leaf, contiguous_strides, new_leaf
+from .._device.errors import SizeLimitError
+from .._graph.nodes import Ew, Leaf, contiguous_strides, new_leaf
+from . import codegen as _codegen
+from . import windows as _windows
 from . import wgsl_lib as _wgsl_lib
 from .codegen import LIT, SUFFIX, binding_decls, cast_expr, load_fn, store_fn
 
@@ -503,6 +506,13 @@ def contract_into(out: Leaf, a: Leaf, b: Leaf, step: str = "dot", epi=None) -> N
     K = a.shape[-1]
     if M * N * math.prod(int(x) for x in batch) == 0:
         return
+    if out.storage.segs is not None or a.storage.segs is not None or b.storage.segs is not None:
+        if epi is not None:
+            raise SizeLimitError("a matmul epilogue over arrays held in several buffers")  # (never fused: product.py)
+        wo, wa, wb = _windows.window_leaf(out), _windows.window_leaf(a), _windows.window_leaf(b)
+        if wo is None or wa is None or wb is None:
+            return _contract_blocked(out, a, b, step, (wo, wa, wb))
+        out, a, b = wo, wa, wb
     sam, sak = a.strides[-2:]
     sbk, sbn = b.strides[-2:]
     scm, scn = out.strides[-2:]
@@ -556,3 +566,52 @@ def contract_into(out: Leaf, a: Leaf, b: Leaf, step: str = "dot", epi=None) -> N
 
 
 # ------------------------------------------------------------------------------ helpers
+
+
+_COMBINE = {"dot": "add", "max": "maximum", "min": "minimum"}
+
+
+def _contract_blocked(out: Leaf, a: Leaf, b: Leaf, step: str, windows) -> None:
+    """``contract_into`` over operands or a result held in several buffers whose views do not fall
+    in one (see _kernels/windows.py): cut in two along the dimension that spreads the largest
+    such view most (M: rows of ``a`` and ``out``; N: columns of ``b`` and ``out``; K: both
+    operands, the second half's product added to the first's; a batch dimension: all three)
+    until every piece binds as windows."""
+    nb = out.ndim - 2
+    # per view, its dimensions as (batch..., M, N, K) axes of the contraction
+    axes = {"out": list(range(nb)) + [nb, nb + 1], "a": list(range(nb)) + [nb, nb + 2],
+            "b": list(range(nb)) + [nb + 2, nb + 1]}
+    views = {"out": out, "a": a, "b": b}
+    extent = list(out.shape) + [a.shape[-1]]
+    worst = max((k for k, w in zip(("out", "a", "b"), windows) if w is None),
+                key=lambda k: views[k].dtype.itemsize * sum((n - 1) * abs(s) for n, s in
+                                                              zip(views[k].shape, views[k].strides)))
+    v = views[worst]
+    spread = [(n - 1) * abs(s) if n > 1 else -1 for n, s in zip(v.shape, v.strides)]
+    ax = axes[worst][max(range(v.ndim), key=lambda d: spread[d])]
+    if extent[ax] < 2:
+        raise SizeLimitError(f"a matmul operand view of {v.shape} with strides {v.strides} spans more than one "
+                             f"buffer of {_runtime.device().seg_bytes} bytes along a dimension of length 1")
+    k = extent[ax] // 2
+    if extent[ax] > 128:
+        k -= k % 64
+    halves = []
+    for lo, n in ((0, k), (k, extent[ax] - k)):
+        part = {}
+        for name, leaf in views.items():
+            if ax in axes[name]:
+                d = axes[name].index(ax)
+                shape = leaf.shape[:d] + (n,) + leaf.shape[d + 1:]
+                part[name] = Leaf(leaf.storage, leaf.dtype, shape, leaf.strides, leaf.offset + lo * leaf.strides[d],
+                                  leaf.readonly)
+            else:
+                part[name] = leaf
+        halves.append(part)
+    if ax != nb + 2:
+        for part in halves:
+            contract_into(part["out"], part["a"], part["b"], step)
+        return
+    contract_into(out, halves[0]["a"], halves[0]["b"], step)
+    tmp = new_leaf(out.dtype, out.shape)
+    contract_into(tmp, halves[1]["a"], halves[1]["b"], step)
+    _codegen.evaluate_into(Ew(_COMBINE[step], out.dtype, out.shape, (out, tmp), out.dtype), out)

@@ -13,6 +13,8 @@ import numpy as np
 from .._graph import dtypes as dt
 from . import codegen as _codegen
 from . import wgsl_lib as _wgsl_lib
+from . import windows as _windows
+from .._device.errors import SizeLimitError
 from .._graph.nodes import Node, broadcast_strides, contiguous_strides
 from .._graph.memo import Memo
 
@@ -37,7 +39,7 @@ class Rand(Node):
     """``kind`` 'uniform' | 'normal' | 'int'; ``words``: key0, key1, counter lo, counter hi,
     and for 'int' also range lo/hi and low lo/hi (range 0 means 2^64)."""
 
-    __slots__ = ("kind", "words")
+    __slots__ = ("kind", "words", "index")
     costly = True
     under_costly = True
     weight = 8  # ~8 ordinary ops of code per draw (see Node.weight)
@@ -48,6 +50,9 @@ class Rand(Node):
         self.words = tuple(words) if masked else tuple(int(w) & 0xFFFFFFFF for w in words)
         self.size_ = self.weight  # size_ stays an upper bound of dag_size
         self.storages = ()
+        # (strides over the evaluated shape, offset) of the element index, where this node is a
+        # piece of a larger draw (see _rebase); None: the index within the node's own shape
+        self.index = None
 
 
 def _normal_f64_helper() -> str:
@@ -65,8 +70,10 @@ def _helper(kind, dtype) -> str:
 
 def _describe(node, plan, ch):
     # the element's linear index within the node's own shape (broadcast dimensions repeat it)
-    strides = _INDEX_STRIDES[node.shape, plan.shape]
-    v = plan.vector(strides, 0)
+    if node.index is None:
+        v = plan.vector(_INDEX_STRIDES[node.shape, plan.shape], 0)
+    else:
+        v = plan.vector(*node.index)
     slot = plan.const(node.words)
     return ("R", _HELPERS.get((node.kind, node.dtype)) or _helper(node.kind, node.dtype), v, slot)
 
@@ -117,6 +124,25 @@ def _vec4_group(node, plan, k):
     return group, one
 
 
+def _rebase(node, lo, ext, shape, memo):
+    """The piece of a draw at box ``lo`` (extents ``ext``) of the evaluated ``shape``: the same
+    numbers, its first Philox block folded into the counter words so that indices stay 32-bit."""
+    strides = _INDEX_STRIDES[node.shape, shape] if node.index is None else node.index[0]
+    start = (0 if node.index is None else node.index[1]) + sum(a * s for a, s in zip(lo, strides))
+    per = per_block(node.kind, node.dtype)
+    blocks, first = divmod(start, per)
+    span = sum((e - 1) * s for e, s in zip(ext, strides) if e)
+    if first + span >= 1 << 32:
+        raise SizeLimitError(f"a piece of a random draw spans {span} draws: element indices past 32 bits")
+    w = list(node.words)
+    ctr = (w[2] | (w[3] << 32)) + blocks
+    w[2], w[3] = ctr & 0xFFFFFFFF, (ctr >> 32) & 0xFFFFFFFF
+    r = Rand(node.kind, node.dtype, ext, w, masked=True)
+    r.index = (strides, first)
+    return r
+
+
+_windows.REBASE[Rand] = _rebase
 _codegen.GROUP_LANES.update(ga_rand_uniform_f32=_uniform_lanes, ga_rand_normal_f32=_normal_lanes)
 _codegen.DESCRIBE[Rand] = _describe
 _codegen.EMIT[Rand] = _emit

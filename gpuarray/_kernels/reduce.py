@@ -223,7 +223,7 @@ class ReducePlan(Plan):
         total = self.n_out if self.kind == "scan" else self.n_out * self.chunks
         self.total = total
         self.meta = 1 + len(self.consts)
-        if self.large:
+        if self.large and self.windows:
             _windows.bind_windows(self, self.vector_bindings())
         self._vec_analysis()
         if self.force_vec is not None:

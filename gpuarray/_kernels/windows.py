@@ -48,7 +48,6 @@ def bind_windows(plan, pairs) -> None:
     (binding, vector, itemsize) of every view the plan addresses. Raises NeedsSplit where the
     views of one storage span more than a segment."""
     dev = _runtime.device()
-    seg = dev.seg_bytes
     spans: dict = {}
     for b, v, isz in pairs:
         st = plan.bindings[b][0]
@@ -60,6 +59,7 @@ def bind_windows(plan, pairs) -> None:
         spans[b] = (min(lo * isz, s[0]), max(hi * isz, s[1]), s[2] + [(v, isz)]) if s else (lo * isz, hi * isz, [(v, isz)])
     for b, (lo, hi, vecs) in spans.items():
         st = plan.bindings[b][0]
+        seg = st.seg
         i = lo // seg
         if hi > (i + 1) * seg or lo < 0:
             raise NeedsSplit
@@ -76,13 +76,12 @@ def boxes(shape, views) -> list:
     """Boxes (lo, extents) covering ``shape`` such that in each, every view of a segmented
     storage falls in one segment and fewer than 2^31 elements are iterated. ``views``:
     (storage, strides over ``shape``, offset, itemsize), the written view first."""
-    seg = _runtime.device().seg_bytes
     big = [v for v in views if v[0].segs is not None]
     written = views[0][0]
     out, todo = [], [((0,) * len(shape), tuple(shape))]
     while todo:
         lo, ext = todo.pop()
-        cut = _cut(lo, ext, big, seg, written)
+        cut = _cut(lo, ext, big, written)
         if cut is None:
             out.append((lo, ext))
             continue
@@ -92,7 +91,7 @@ def boxes(shape, views) -> list:
     return out
 
 
-def _cut(lo, ext, big, seg, written):
+def _cut(lo, ext, big, written):
     """(dimension, extent of the first part) to cut a box at, or None if it fits."""
     n = 1
     for e in ext:
@@ -107,8 +106,8 @@ def _cut(lo, ext, big, seg, written):
         # read of another storage has its own (see Plan.binding)
         g = -1 if st is written else i
         s = spans.get(g)
-        spans[g] = (min(a * isz, s[0]), max(b * isz, s[1]), s[2]) if s else (a * isz, b * isz, (strides, isz))
-    for a, b, (strides, isz) in spans.values():
+        spans[g] = (min(a * isz, s[0]), max(b * isz, s[1]), s[2]) if s else (a * isz, b * isz, (strides, isz, st.seg))
+    for a, b, (strides, isz, seg) in spans.values():
         end = (a // seg + 1) * seg
         if b <= end:
             continue
@@ -207,3 +206,24 @@ def needs_split(n: int, storages) -> bool:
         if s.segs is not None:
             return True
     return False
+
+
+def window_leaf(leaf: Leaf):
+    """``leaf`` over a window of its segmented storage (the same view for any other), or None
+    where its elements do not fall in one segment: for kernels that address their operands
+    through the views' strides and offsets (the matmul family)."""
+    st = leaf.storage
+    if st.segs is None:
+        return leaf
+    dev = _runtime.device()
+    seg, isz = st.seg, leaf.dtype.itemsize
+    lo, hi = footprint(leaf.shape, leaf.strides, leaf.offset)
+    lo, hi = lo * isz, hi * isz
+    i = lo // seg
+    if hi > (i + 1) * seg or lo < 0:
+        return None
+    buf = st.segs[i][0]
+    woff = (lo - i * seg) // dev.align * dev.align
+    end = min((hi - i * seg + 15) & ~15, buf.size)
+    return Leaf(_runtime.Window(st, buf, woff, end - woff), leaf.dtype, leaf.shape, leaf.strides,
+                leaf.offset - (i * seg + woff) // isz, leaf.readonly)

@@ -31,6 +31,7 @@ from __future__ import annotations
 import weakref
 
 from .._kernels import codegen as _codegen
+from .._kernels import windows as _windows
 from .._graph import dtypes as dt
 from .._kernels import wgsl_lib as _wgsl_lib
 from .._device import runtime as _runtime
@@ -132,7 +133,11 @@ class Product(Node):
             root._keep(out)
             return
         fuse = None
+        # (no epilogue over arrays held in several buffers: the product may be computed in pieces)
+        big = any(st.segs is not None for st in (out.storage, *root.storages))
         for p in prods:
+            if big:
+                break
             if p.leaf is None and p.shape == out.shape and not _aliases(p, out) and not _shared(p, root):
                 epi = Epilogue(root, out, p)
                 if epi.fits():
@@ -224,6 +229,8 @@ def _emit(node, plan, k, ch, d):
 
 
 _codegen.DESCRIBE[Product] = _describe
+# a piece of a split evaluation reads the computed product's buffer (_kernels/windows.py)
+_windows.REBASE[Product] = lambda node, lo, ext, shape, memo: _windows.sub_leaf(node.value(), lo, ext, shape)
 _codegen.EMIT[Product] = _emit
 # a computed product is described exactly as a leaf, so vec4 elementwise kernels may read it
 _codegen._VEC_NODES = _codegen._VEC_NODES + (Product,)
@@ -234,6 +241,8 @@ class EpiPlan(Plan):
     """The plan of an epilogue: binding 0 is the output, bindings 1..len(reserved) belong to the
     product kernel (its operands, or the split-K partials), parameter words start at ``pbase``
     (after the kernel's own)."""
+
+    windows = False  # the product kernel addresses the output and its operands in its own way
 
     def __init__(self, out: Leaf, product: Product, pbase: int, reserved):
         self.pbase = pbase
