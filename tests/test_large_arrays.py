@@ -223,18 +223,57 @@ def test_matmul_then_elementwise(segments):
     _same(ga.tanh(g @ g.T) + 1, np.tanh(M @ M.T) + 1, rtol=1e-4, atol=1e-5)
 
 
+# ------------------------------------------------------------------- indexing
+def test_gather_from_a_segmented_source(big_segments):
+    x, g = ga.asarray(H), ga.asarray(M)
+    idx = RNG.integers(-N, N, 5000)
+    _same(x[ga.asarray(idx)], H[idx])
+    _same(x[idx[:7].tolist()], H[idx[:7]])
+    _same(ga.take(x, ga.asarray(idx)) * 2, np.take(H, idx) * 2)
+    rows = RNG.integers(0, 173, 40)
+    _same(g[ga.asarray(rows)], M[rows])
+    _same(g[ga.asarray(rows), 5:9], M[rows, 5:9])
+    _same(x[ga.asarray(idx)].sum(), H[idx].sum(dtype=np.float64).astype(np.float32), rtol=1e-4)
+
+
+def test_boolean_masks_and_nonzero(big_segments):
+    x, g = ga.asarray(H), ga.asarray(M)
+    _same(x[x > 1], H[H > 1])
+    _same(g[g > 0.5], M[M > 0.5])
+    for a, b in zip(ga.nonzero(g > 0.9), np.nonzero(M > 0.9)):
+        _same(a, b)
+    _same(ga.flatnonzero(x > -2.5), np.flatnonzero(H > -2.5))  # positions alone past one buffer
+
+
+@pytest.fixture
+def big_segments():
+    """Segments large enough that a gather binds all of an array's buffers at once (lavapipe
+    allows 32 bindings per kernel)."""
+    dev = _runtime.device()
+    old = dev.seg_bytes
+    ga.sync()
+    dev.seg_bytes = 4 * SEG
+    try:
+        yield dev
+    finally:
+        ga.sync()
+        dev.seg_bytes = old
+
+
 # ------------------------------------------------------------------- the guard
 GUARDED = {
     "sort": lambda x: ga.sort(x),
-    "gather": lambda x: x[ga.asarray(np.arange(0, N, 7))],
-    "mask": lambda x: x[x > 1],
+    "argsort": lambda x: ga.argsort(x),
+    "unique": lambda x: ga.unique(x),
     "scatter": lambda x: x.__setitem__(ga.asarray(np.arange(0, N, 11)), -1.0),
+    "add.at": lambda x: ga.add.at(x, ga.asarray(np.arange(0, N, 13)), 1.0),
 }
 REFS = {
     "sort": lambda h: np.sort(h),
-    "gather": lambda h: h[np.arange(0, N, 7)],
-    "mask": lambda h: h[h > 1],
+    "argsort": lambda h: np.argsort(h, kind="stable"),
+    "unique": lambda h: np.unique(h),
     "scatter": lambda h: h.__setitem__(np.arange(0, N, 11), -1.0),
+    "add.at": lambda h: np.add.at(h, np.arange(0, N, 13), 1.0),
 }
 
 

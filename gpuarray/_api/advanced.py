@@ -27,6 +27,8 @@ import numpy as np
 
 from .._kernels import wgsl_lib as _wgsl_lib
 from .._kernels import codegen as _codegen
+from .._kernels import windows as _windows
+from .._device.errors import SizeLimitError
 from .._device import runtime as _runtime
 from .._graph import dtypes as dt
 from .._graph import ops as _ops
@@ -62,12 +64,51 @@ class Take(Node):
 
 
 def _d_take(node, plan, ch):
-    return ("T", node.dtype.char, ch[0], ch[1])
+    st = node.srcs[1].storage
+    if st.segs is None:
+        return ("T", node.dtype.char, ch[0], ch[1])
+    # A source held in several buffers (see _kernels/windows.py): the element read is computed, so
+    # every buffer is bound (a window over each whole segment) and the load picks the one that
+    # holds it. The anchor's own binding becomes the first segment's: only its offset is used.
+    anchor = plan.desc[ch[1]]
+    seen = plan.__dict__.setdefault("seg_binds", {})  # (storage, dtype) -> its segments' bindings
+    binds = seen.get((id(st), node.dtype))
+    if binds is None:
+        if len(plan.bindings) + len(st.segs) + 2 > _runtime.device().max_bindings:
+            raise SizeLimitError(
+                f"a gather from an array of {st.nbytes} bytes binds its {len(st.segs)} buffers of {st.seg} bytes "
+                f"(max-storage-buffer-binding-size) at once: more than the device's "
+                f"{_runtime.device().max_bindings} bindings allow. Gather from slices of it")
+        segs = [_runtime.Window(st, buf, 0, min(st.seg, st.nbytes - i * st.seg)) for i, (buf, _) in enumerate(st.segs)]
+        binds = seen[id(st), node.dtype] = tuple(plan.binding(w, node.dtype) for w in segs)
+    plan.bindings[anchor[1]][0] = plan.bindings[binds[0]][0]
+    return ("TS", node.dtype.char, ch[0], ch[1], binds, st.seg // node.dtype.itemsize)
 
 
 def _e_take(node, plan, k, ch, d):
     anchor = plan.desc[ch[1]]  # ("L", binding, vector, char)
-    return f"ld{anchor[1]}(u32(i32(I{anchor[2]}) + v{ch[0]}))"
+    if d[0] == "T":
+        return f"ld{anchor[1]}(u32(i32(I{anchor[2]}) + v{ch[0]}))"
+    # the segment holding the element, chosen by selects (each segment's load is in bounds or
+    # clamped by the robust buffer access, and only the chosen one is kept)
+    _, _, _, _, binds, per = d
+    j = f"u32(i32(I{anchor[2]}) + v{ch[0]})"
+    e = f"ld{binds[-1]}({j} - {(len(binds) - 1) * per}u)"
+    for i in range(len(binds) - 2, -1, -1):
+        e = f"select({e}, ld{binds[i]}({j} - {i * per}u), {j} < {(i + 1) * per}u)"
+    return e
+
+
+def _rebase_take(node, lo, ext, shape, memo):
+    """A piece of a gather (see _kernels/windows.py): its offsets over the box, the same source."""
+    t = Take.__new__(Take)
+    t.srcs = (_windows.rebase(node.srcs[0], lo, ext, shape, memo), node.srcs[1])
+    t.under_costly, t.dtype, t.shape, t.size_ = node.under_costly, node.dtype, tuple(ext), node.size_
+    t.storages = node.storages
+    return t
+
+
+_windows.REBASE[Take] = _rebase_take
 
 
 _codegen.DESCRIBE[Take] = _d_take
@@ -142,6 +183,8 @@ def mask_coords(mask: GpuArray, out_dtype, flat=False) -> list[GpuArray]:
     """Coordinates of the true elements of a device bool ``mask`` (C order), one array per
     dimension (one array of flat positions if ``flat``). Reads back the count."""
     leaf = contiguous(mask)
+    if leaf.storage.segs is not None or mask.size * out_dtype.itemsize > _runtime.device().seg_bytes:
+        return _mask_coords_pieces(leaf, mask.shape, out_dtype, flat)
     n = mask.size
     k = 1 if flat else max(mask.ndim, 1)
     shape = (n,) if flat else (mask.shape or (1,))
@@ -162,6 +205,42 @@ def mask_coords(mask: GpuArray, out_dtype, flat=False) -> list[GpuArray]:
                               ["r", "r", "rw"], 4 * (3 + k))
         dev.dispatch(kk, [leaf.storage, blocks, out.storage], _params(n, leaf.offset, count, *shape), nb)
     return [GpuArray(Leaf(out.storage, out_dtype, (count,), (1,), d * count)) for d in range(k)]
+
+
+def _mask_coords_pieces(leaf: Leaf, shape, out_dtype, flat) -> list[GpuArray]:
+    """``mask_coords`` of a mask held in several buffers: the flat positions of each buffer's
+    piece (bound as a window), shifted by the piece's start and joined, then unravelled."""
+    n = int(np.prod(leaf.shape))
+    # pieces whose positions (out_dtype) fit one buffer too, so each piece is one ordinary pass
+    step = (leaf.storage.seg or _runtime.device().seg_bytes) // max(leaf.dtype.itemsize, out_dtype.itemsize)
+    parts = []
+    for start in range(0, n, step):
+        m = min(step, n - start)
+        piece = _windows.window_leaf(Leaf(leaf.storage, leaf.dtype, (m,), (1,), leaf.offset + start))
+        if piece is None:  # (a contiguous leaf at offset 0: pieces are whole segments)
+            raise SizeLimitError("a boolean mask whose pieces do not fall in one buffer each")
+        pos = mask_coords(GpuArray(piece), out_dtype, flat=True)[0]
+        parts.append(apply("add", pos, start) if start else pos)
+    from_parts = parts[0]
+    if len(parts) > 1:  # joined (the result may itself be held in several buffers)
+        out = new_leaf(parts[0].dtype, (sum(p.size for p in parts),))
+        at = 0
+        for p in parts:
+            _codegen.evaluate_into(p._node, Leaf(out.storage, out.dtype, (p.size,), (1,), at))
+            at += p.size
+        from_parts = GpuArray(out)
+    if flat or not shape:
+        return [from_parts]
+    out, inner = [], 1
+    strides = []
+    for d in reversed(shape):
+        strides.append(inner)
+        inner *= d
+    strides.reverse()
+    for d, (size, stride) in enumerate(zip(shape, strides)):
+        c = apply("floor_divide", from_parts, stride) if stride > 1 else from_parts
+        out.append(apply("remainder", c, size) if d > 0 else c)
+    return [x if x.dtype == out_dtype else x.astype(out_dtype) for x in out]
 
 
 def check_device_index(idx: GpuArray, n: int, axis: int, avoid=None) -> Leaf:
