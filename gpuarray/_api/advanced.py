@@ -79,7 +79,7 @@ def _d_take(node, plan, ch):
                 f"a gather from an array of {st.nbytes} bytes binds its {len(st.segs)} buffers of {st.seg} bytes "
                 f"(max-storage-buffer-binding-size) at once: more than the device's "
                 f"{_runtime.device().max_bindings} bindings allow. Gather from slices of it")
-        segs = [_runtime.Window(st, buf, 0, min(st.seg, st.nbytes - i * st.seg)) for i, (buf, _) in enumerate(st.segs)]
+        segs = [_windows.segment_window(st, i) for i in range(len(st.segs))]
         binds = seen[id(st), node.dtype] = tuple(plan.binding(w, node.dtype) for w in segs)
     plan.bindings[anchor[1]][0] = plan.bindings[binds[0]][0]
     return ("TS", node.dtype.char, ch[0], ch[1], binds, st.seg // node.dtype.itemsize)
@@ -265,7 +265,9 @@ def check_device_index(idx: GpuArray, n: int, axis: int, avoid=None) -> Leaf:
         dev = _runtime.device()
         res = dev.upload(np.array([2**31 - 1, -(2**31)], np.int32))
         km = _template_kernel(("index_minmax",), "index_minmax.wgsl", {}, ["r", "rw"], 8)
-        dev.dispatch(km, [leaf.storage, res], _params(size, leaf.offset), _runtime.groups_for(size))
+        for _, piece in _windows.flat_pieces(leaf):  # (one, unless the indices span several buffers)
+            m = piece.shape[0]
+            dev.dispatch(km, [piece.storage, res], _params(m, piece.offset), _runtime.groups_for(m))
         lo, hi = (int(v) for v in dev.read(res, 0, 8).view(np.int32))
         for v in (hi, lo):
             if not -n <= v < n:
@@ -600,7 +602,7 @@ def _scatter_source(plan, vk, ok, claim=None) -> str:
     fns = [_codegen.load_fn(i, b[1], b[2]) for i, b in enumerate(plan.bindings)]
     fns.append(_store_cas(out_dt) if dt.storage(out_dt) == "sub" else _codegen.store_fn(out_dt))
     decls = _codegen.binding_decls(plan.bindings)
-    pos = f"u32(i32(I{plan.out_vec}) + v{ok})"
+    pos = "pos"
     store = f"st({pos}, {val});"
     if claim is not None:
         wb = len(plan.bindings) + 1
@@ -610,6 +612,7 @@ def _scatter_source(plan, vk, ok, claim=None) -> str:
         else:
             decls += f"\n@group(0) @binding({wb}) var<storage, read> bw: array<u32>;"
             store = f"if (bw[{pos}] == gid + 1u) {{ {store} }}"
+    store = f"let pos = u32(i32(I{plan.out_vec}) + v{ok});\n  " + _guarded(plan, store)
     main = f"""
 {_codegen.entry_point(_WG)}  let gid = (wid.y * nwg.x + wid.x) * {_WG}u + lid;
   if (gid >= P[0]) {{ return; }}
@@ -622,15 +625,75 @@ def _scatter_source(plan, vk, ok, claim=None) -> str:
     return "\n".join([_codegen.HEADER, decls, *fns, helpers, main])
 
 
-def _scatter_plan(value, offset, dst: Leaf, shape):
+def _guarded(plan, store: str) -> str:
+    """``store`` where ``pos`` falls in the buffer bound (one buffer of a segmented array)."""
+    return store if plan.guard is None else f"if (pos < P[{plan.guard}]) {{ {store} }}"
+
+
+def _scatter_plan(value, offset, dst: Leaf, shape, claims=False):
     """(plan, value node, offset node) of a kernel over ``shape`` writing into ``dst``'s buffer at
-    ``dst.offset + offset(i)`` (the output view has zero strides: each thread computes its own)."""
+    ``dst.offset + offset(i)`` (the output view has zero strides: each thread computes its own).
+
+    A ``dst`` held in several buffers (see _kernels/windows.py) is written buffer by buffer
+    (``_dst_passes``): each pass binds one buffer, rebases the offsets onto it and stores only
+    the elements that fall in it (``plan.guard``: the parameter word holding its length). The
+    values and offsets read other arrays through windows as any plan does."""
     plan = _codegen.Plan(Leaf(dst.storage, dst.dtype, shape, (0,) * len(shape), dst.offset))
-    plan.windows = False  # (the kernel computes its addresses)
+    plan.windows = False  # (the kernel computes its addresses: the windows are bound below)
     vk = plan.walk(value)
     ok = plan.walk(offset)
-    plan.finish()
+    plan.limit = _pass_limit(dst, claims)
+    plan.guard = plan.const([0]) if plan.limit is not None else None
+    plan.finish()  # (NeedsSplit: the caller writes box by box, see _scatter_boxes)
+    if plan.large:
+        _windows.bind_windows(plan, [p for p in plan.vector_bindings() if p[0] != 0])
     return plan, vk, ok
+
+
+def _scatter_boxes(value, offset, dst: Leaf, shape):
+    """(value, offset, extents) per box of a scatter whose values or offsets read arrays held in
+    several buffers across more than one, or that has 2^31 elements or more (_kernels/windows.py).
+    In order: where offsets repeat across boxes, the later box's value stays, as in one pass."""
+    anchor = Leaf(dst.storage, dst.dtype, shape, (0,) * len(shape), dst.offset)
+    views = _windows.views_of(value, anchor, shape) + _windows.views_of(offset, anchor, shape)[1:]
+    bxs = sorted(_windows.boxes(shape, views))
+    return [(_windows.rebase(value, lo, ext, shape), _windows.rebase(offset, lo, ext, shape), ext) for lo, ext in bxs]
+
+
+def _pass_limit(dst: Leaf, claims: bool):
+    """Elements of ``dst``'s storage one pass may write (None: one pass writes anywhere): a
+    buffer of a segmented array, and for scatters with claims (one u32 per element, see
+    ``scatter``) no more elements than claim words fit in one binding."""
+    st, dev = dst.storage, _runtime.device()
+    slots = -(-st.nbytes // dst.dtype.itemsize)
+    limit = st.seg // dst.dtype.itemsize if st.segs is not None else slots
+    if claims:
+        limit = min(limit, dev.seg_bytes // 4)
+    return None if limit >= slots and st.segs is None else limit
+
+
+def _dst_passes(plan, dst: Leaf, limit):
+    """The passes of a kernel writing into ``dst`` at computed addresses: one (None) when
+    ``limit`` is None; else one per run of ``limit`` elements of the storage (within one buffer),
+    the plan set up to write into that run alone (yields the run's length)."""
+    st = dst.storage
+    if limit is None:
+        yield None
+        return
+    isz = dst.dtype.itemsize
+    total = -(-st.nbytes // isz)
+    for e0 in range(0, total, limit):
+        n = min(limit, total - e0)
+        if st.segs is None:
+            buf, base = st.buffer, 0
+        else:
+            s = e0 * isz // st.seg
+            buf, base = st.segs[s][0], s * st.seg
+        woff = e0 * isz - base
+        plan.bindings[0][0] = _runtime.Window(st, buf, woff, min((n * isz + 3) & ~3, buf.size - woff))
+        plan.vectors[plan.out_vec][1] = (dst.offset - e0) & 0xFFFFFFFF
+        plan.consts[plan.guard - 1] = n
+        yield n
 
 
 def scatter(value, offset, dst: Leaf, shape, unique=False) -> None:
@@ -639,25 +702,36 @@ def scatter(value, offset, dst: Leaf, shape, unique=False) -> None:
     Unless the offsets are known to be ``unique``, an element several i target gets the value
     of the last i (NumPy's ``a[[0, 0]] = [1, 2]`` stores 2): threads run in no set order, so a
     first pass records, per element of the buffer, the largest i that targets it (atomicMax into
-    a u32 per element of ``dst``'s buffer), and the second stores only those. Where that buffer
-    would exceed the device's binding size, one pass stores in no set order."""
-    plan, vk, ok = _scatter_plan(value, offset, dst, shape)
+    a u32 per element of ``dst``'s buffer), and the second stores only those. Where those claim
+    words would not fit one binding, ``dst`` is written in runs whose claims do (``_dst_passes``)."""
+    try:
+        plan, vk, ok = _scatter_plan(value, offset, dst, shape, claims=not unique)
+    except _windows.NeedsSplit:
+        for v, o, ext in _scatter_boxes(value, offset, dst, shape):
+            scatter(v, o, dst, ext, unique)
+        return
     if plan.n == 0:
         return
+    for elems in _dst_passes(plan, dst, plan.limit):
+        _scatter_pass(plan, vk, ok, dst, elems, unique)
+
+
+def _scatter_pass(plan, vk, ok, dst, elems, unique) -> None:
     params = plan.params()
     dev = _runtime.device()
     access = ["rw" if b[2] else "r" for b in plan.bindings]
     buffers = [b[0] for b in plan.bindings]
-    slots = -(-dst.storage.nbytes // dst.dtype.itemsize)
-    if unique or plan.n < 2 or 4 * slots > dev.max_binding:
-        kern = dev.kernel(("scatter", plan.key, vk, ok),
+    slots = -(-dst.storage.nbytes // dst.dtype.itemsize) if elems is None else elems
+    key = (plan.key, vk, ok, plan.guard)
+    if unique or plan.n < 2:
+        kern = dev.kernel(("scatter",) + key,
                           lambda: ("scatter", _scatter_source(plan, vk, ok), access, len(params)))
         dev.dispatch(kern, buffers, params, _runtime.groups_for(plan.n))
         return
     claims_arr = zeros((slots,), dtype=dt.uint32)  # (held until both passes are recorded)
     claims = claims_arr._leaf().storage
     for phase, acc in (("claim", "rw"), ("write", "r")):
-        kern = dev.kernel(("scatter", phase, plan.key, vk, ok),
+        kern = dev.kernel(("scatter", phase) + key,
                           lambda: ("scatter_" + phase, _scatter_source(plan, vk, ok, phase), access + [acc], len(params)))
         dev.dispatch(kern, buffers + [claims], params, _runtime.groups_for(plan.n))
 
@@ -710,9 +784,19 @@ def scatter_update(opname, nin, value, offset, dst: Leaf, shape) -> None:
     """Record ``dst.buffer[dst.offset + offset(i)] = op(that element, value(i))`` for every i of
     ``shape`` (unary ops: ``op(element)``), each i applied once even where offsets repeat
     (NumPy's ``ufunc.at``): a compare-and-swap loop per update (``updatable`` dtypes only)."""
-    plan, vk, ok = _scatter_plan(value, offset, dst, shape)
+    try:
+        plan, vk, ok = _scatter_plan(value, offset, dst, shape)
+    except _windows.NeedsSplit:
+        for v, o, ext in _scatter_boxes(value, offset, dst, shape):
+            scatter_update(opname, nin, v, o, dst, ext)
+        return
     if plan.n == 0:
         return
+    for _ in _dst_passes(plan, dst, plan.limit):
+        _update_pass(opname, nin, plan, vk, ok, dst)
+
+
+def _update_pass(opname, nin, plan, vk, ok, dst) -> None:
     params = plan.params()
     dev = _runtime.device()
     access = ["rw" if b[2] else "r" for b in plan.bindings]
@@ -735,14 +819,15 @@ def scatter_update(opname, nin, value, offset, dst: Leaf, shape) -> None:
   if (gid >= P[0]) {{ return; }}
 {idx}
 {body}
-  upd(u32(i32(I{plan.out_vec}) + v{ok}), {val});
+  let pos = u32(i32(I{plan.out_vec}) + v{ok});
+  {_guarded(plan, f"upd(pos, {val});")}
 }}
 """
         helpers = _wgsl_lib.resolve(body + upd)
         return ("scatter_update", "\n".join([_codegen.HEADER, "\n".join(decls), *fns, upd, helpers, main]),
                 access, len(params))
 
-    kern = dev.kernel(("scatter_update", opname, nin, plan.key, vk, ok), build)
+    kern = dev.kernel(("scatter_update", opname, nin, plan.key, vk, ok, plan.guard), build)
     dev.dispatch(kern, buffers, params, _runtime.groups_for(plan.n))
 
 

@@ -10,6 +10,7 @@ import numpy as np
 
 from .._kernels import wgsl_lib as _wgsl_lib
 from .._kernels import codegen as _codegen
+from .._kernels import windows as _windows
 from .._device import runtime as _runtime
 from .._graph import dtypes as dt
 from .advanced import (_Adv, _wrap_negative, advanced_setitem, check_device_index, check_host_index, contiguous,
@@ -258,10 +259,52 @@ def searchsorted(a, v, side="left", sorter=None):
         return GpuArray(out)
     al = a._leaf() if a.dtype == ct and not a.is_lazy else _materialize(a, ct)
     vl = contiguous(v) if v.dtype == ct else _materialize(v, ct)
+    if al.storage.segs is not None or vl.storage.segs is not None or out.storage.segs is not None:
+        _search_pieces(al, vl, out, side)
+        return GpuArray(out)
+    _search_into(al, vl, out, side)
+    return GpuArray(out)
+
+
+def _search_pieces(al: Leaf, vl: Leaf, out: Leaf, side) -> None:
+    """searchsorted over arrays held in several buffers (see _kernels/windows.py). The values go
+    in chunks whose values and results each lie in one buffer; ``a`` in pieces of one buffer each:
+    ``a`` is sorted, so an insertion point in the whole is the sum of those in its pieces (elements
+    before ``x``, or not after it, counted piece by piece)."""
+    dev = _runtime.device()
+    if al.storage.segs is not None and al.strides[0] != 1:
+        al = _materialize(GpuArray(al), al.dtype)
+    if vl.storage.segs is not None and vl.offset:
+        vl = _materialize(GpuArray(vl), vl.dtype)
+    n, m = al.shape[0], int(np.prod(vl.shape))
+    vp = dev.seg_bytes // max(vl.dtype.itemsize, out.dtype.itemsize)
+    pieces = [w for _, w in _windows.flat_pieces(al)] if al.storage.segs is not None else [al]
+    for c0 in range(0, m, vp):
+        c = min(vp, m - c0)
+        v_w = _windows.window_leaf(Leaf(vl.storage, vl.dtype, (c,), (1,), vl.offset + c0))
+        o_w = _windows.window_leaf(Leaf(out.storage, out.dtype, (c,), (1,), c0))
+        if len(pieces) == 1:
+            _search_into(pieces[0], v_w, o_w, side)
+            continue
+        parts = []
+        for piece in pieces:
+            part = new_leaf(out.dtype, (c,))
+            _search_into(piece, v_w, part, side)
+            parts.append(part)
+        total = parts[0]
+        for part in parts[1:]:
+            total = Ew("add", out.dtype, (c,), (total, part), out.dtype)
+        _codegen.evaluate_into(total, Leaf(out.storage, out.dtype, (c,), (1,), c0))
+
+
+def _search_into(al: Leaf, vl: Leaf, out: Leaf, side) -> None:
+    """One searchsorted kernel: the insertion points of ``vl``'s values in ``al`` into ``out``."""
+    ct, out_dt = al.dtype, out.dtype
     lt = _lt_body(ct)
     w = dt.wgsl_type(ct)
     bindings = [[al.storage, ct, False], [vl.storage, ct, False], [out.storage, out_dt, True]]
-    params = np.array([v.size, a.shape[0], al.offset, al.strides[0] & 0xFFFFFFFF, vl.offset,
+    count = int(np.prod(vl.shape))
+    params = np.array([count, al.shape[0], al.offset, al.strides[0] & 0xFFFFFFFF, vl.offset,
                        int(side == "right")], np.uint32).tobytes()
     dev = _runtime.device()
 
@@ -273,8 +316,7 @@ def searchsorted(a, v, side="left", sorter=None):
         return "searchsorted", src, ["r", "r", "rw"], len(params)
 
     kern = dev.kernel(("searchsorted", ct.char, out_dt.char), build)
-    dev.dispatch(kern, [al.storage, vl.storage, out.storage], params, _runtime.groups_for(v.size))
-    return GpuArray(out)
+    dev.dispatch(kern, [al.storage, vl.storage, out.storage], params, _runtime.groups_for(count))
 
 
 def _materialize(x: GpuArray, ct) -> Leaf:

@@ -26,6 +26,7 @@ import numpy as np
 from numpy.exceptions import AxisError
 
 from .._kernels import codegen as _codegen
+from .._kernels import windows as _windows
 from .._device import runtime as _runtime
 from .._graph import dtypes as dt
 from .._lazy.array import GpuArray
@@ -63,14 +64,16 @@ $LOAD
 fn key_of(v: $T) -> vec2<u32> {
 $KEY
 }
-// P: [0] total, [1] npad, [2] n, [3] src offset, [4] descending
+// P: [0] pairs in this dispatch, [1] npad, [2] n, [3] src offset, [4] descending,
+//    [5] global index of the first pair, [6] its key word offset, [7] its index offset
 @compute @workgroup_size($WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-  let gid = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
-  if (gid >= P[0]) { return; }
+  let t = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
+  if (t >= P[0]) { return; }
   let npad = P[1];
   let n = P[2];
+  let gid = t + P[5];
   let c = gid & (npad - 1u);
   let row = gid / npad;
   var k = vec2<u32>(0xffffffffu, 0xffffffffu);
@@ -82,9 +85,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let is_nan = all(k == vec2<u32>(0xffffffffu, 0xffffffffu));
     if (P[4] != 0u && !is_nan) { k = ~k; }
   }
-  b1[2u * gid] = k.x;
-  b1[2u * gid + 1u] = k.y;
-  b2[gid] = ix;
+  b1[P[6] + 2u * t] = k.x;
+  b1[P[6] + 2u * t + 1u] = k.y;
+  b2[P[7] + t] = ix;
 }
 """)
 
@@ -105,18 +108,21 @@ $CMP
 var<workgroup> sh: array<u32, ${TILE}>;
 var<workgroup> sl: array<u32, ${TILE}>;
 var<workgroup> si: array<u32, ${TILE}>;
-// P: [0] total, [1] npad, [2] first k, [3] last k (sort: 2 .. min(npad, TILE); merge: k .. k)
+// P: [0] pairs in this dispatch, [1] npad, [2] first k, [3] last k (sort: 2 .. min(npad, TILE);
+//    merge: k .. k), [4] global index of the first pair, [5] its key word offset, [6] its index offset
 @compute @workgroup_size($WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
   let base = (wid.y * nwg.x + wid.x) * ${TILE}u;
   let total = P[0];
   let mask = P[1] - 1u;
+  let ko = P[5];
+  let xo = P[6];
   for (var h = 0u; h < 2u; h++) {
     let t = lid + h * ${WG}u;
     let g = base + t;
     if (g < total) {
-      sh[t] = K[2u * g]; sl[t] = K[2u * g + 1u]; si[t] = X[g];
+      sh[t] = K[ko + 2u * g]; sl[t] = K[ko + 2u * g + 1u]; si[t] = X[xo + g];
     } else {
       sh[t] = 0xffffffffu; sl[t] = 0xffffffffu; si[t] = 0xffffffffu;
     }
@@ -128,7 +134,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       if (j == 0u) { break; }
       let i = 2u * j * (lid / j) + (lid % j);
       let l = i + j;
-      let asc = (((base + i) & mask) & k) == 0u;
+      let asc = (((P[4] + base + i) & mask) & k) == 0u;
       let g = gt(sh[i], sl[i], si[i], sh[l], sl[l], si[l]);
       if (g == asc) {
         let th = sh[i]; let tl = sl[i]; let ti = si[i];
@@ -143,7 +149,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let t = lid + h * ${WG}u;
     let g = base + t;
     if (g < total) {
-      K[2u * g] = sh[t]; K[2u * g + 1u] = sl[t]; X[g] = si[t];
+      K[ko + 2u * g] = sh[t]; K[ko + 2u * g + 1u] = sl[t]; X[xo + g] = si[t];
     }
   }
 }
@@ -151,28 +157,36 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 
 _STEP = string.Template("""
 @group(0) @binding(0) var<storage, read> P: array<u32>;
-@group(0) @binding(1) var<storage, read_write> K: array<u32>;
-@group(0) @binding(2) var<storage, read_write> X: array<u32>;
+$DECLS
 $CMP
-// P: [0] total / 2, [1] npad, [2] k, [3] j
+// P: [0] pairs in this dispatch, [1] npad, [2] k, [3] j, [4] global t of the first thread,
+//    [5] global index of the near side's first element, [6] its key word offset, [7] its index
+//    offset; [8]-[10] the same for the far side (l = i + j)
 @compute @workgroup_size($WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-  let t = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
-  if (t >= P[0]) { return; }
+  let tl = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
+  if (tl >= P[0]) { return; }
+  let t = tl + P[4];
   let k = P[2];
   let j = P[3];
   let i = 2u * j * (t / j) + (t % j);
   let l = i + j;
   let asc = ((i & (P[1] - 1u)) & k) == 0u;
-  let ah = K[2u * i]; let al = K[2u * i + 1u]; let ai = X[i];
-  let bh = K[2u * l]; let bl = K[2u * l + 1u]; let bi = X[l];
+  let ii = i - P[5];
+  let ll = l - P[8];
+  let ah = K[P[6] + 2u * ii]; let al = K[P[6] + 2u * ii + 1u]; let ai = X[P[7] + ii];
+  let bh = $KF[P[9] + 2u * ll]; let bl = $KF[P[9] + 2u * ll + 1u]; let bi = $XF[P[10] + ll];
   if (gt(ah, al, ai, bh, bl, bi) == asc) {
-    K[2u * i] = bh; K[2u * i + 1u] = bl; X[i] = bi;
-    K[2u * l] = ah; K[2u * l + 1u] = al; X[l] = ai;
+    K[P[6] + 2u * ii] = bh; K[P[6] + 2u * ii + 1u] = bl; X[P[7] + ii] = bi;
+    $KF[P[9] + 2u * ll] = ah; $KF[P[9] + 2u * ll + 1u] = al; $XF[P[10] + ll] = ai;
   }
 }
 """)
+_STEP_ONE = ("@group(0) @binding(1) var<storage, read_write> K: array<u32>;\n"
+             "@group(0) @binding(2) var<storage, read_write> X: array<u32>;")
+_STEP_TWO = _STEP_ONE + ("\n@group(0) @binding(3) var<storage, read_write> KF: array<u32>;\n"
+                         "@group(0) @binding(4) var<storage, read_write> XF: array<u32>;")
 
 
 def _key_body(dtype) -> str:
@@ -205,8 +219,23 @@ def _params(*words) -> bytes:
     return np.array(words, np.uint32).tobytes()
 
 
+def _window(st, start: int, count: int):
+    """(binding, offset in 32-bit words) of ``count`` words of ``st`` from word ``start``: the
+    storage itself, or a window of the one buffer of a segmented storage that holds them."""
+    if st.segs is None:
+        return st, start
+    w = _windows.window_leaf(Leaf(st, _U32, (count,), (1,), start))
+    assert w is not None, "sort chunks are whole power-of-two blocks of one buffer"
+    return w.storage, w.offset
+
+
 def _sorted_indices(src: Leaf, rows: int, n: int, descending: bool) -> Leaf:
-    """Stable sort of each length-n row of the contiguous ``src``: an int32 leaf (rows, n) of indices."""
+    """Stable sort of each length-n row of the contiguous ``src``: an int32 leaf (rows, n) of indices.
+
+    Past one buffer (arrays held in several, see _kernels/windows.py) every pass runs chunk by
+    chunk: a chunk is a power-of-two block of pairs whose keys and indices lie in one buffer each
+    (windows), and a compare-exchange step whose distance reaches a chunk binds the far chunk as
+    a second pair of windows."""
     dev = _runtime.device()
     npad = 1 << max(n - 1, 0).bit_length()
     total = rows * npad
@@ -216,30 +245,79 @@ def _sorted_indices(src: Leaf, rows: int, n: int, descending: bool) -> Leaf:
     idx = dev.alloc(total * 4)
     dtype = src.dtype
     bindings = [[src.storage, dtype, False], [keys, _U32, True], [idx, _U32, True]]
+    chunk = total if keys.segs is None else keys.seg // 8  # pairs per dispatch
+
+    def win(g0, cnt):
+        kst, ko = _window(keys, 2 * g0, 2 * cnt)
+        xst, xo = _window(idx, g0, cnt)
+        return kst, ko, xst, xo
 
     def build_key():
         srcs = _KEY.substitute(DECLS=_codegen.binding_decls(bindings), LOAD=_codegen.load_fn(0, dtype, False),
                                T=dt.wgsl_type(dtype), KEY=_key_body(dtype), WG=_WG)
-        return f"sort_key_{dtype.name}", srcs, ["r", "rw", "rw"], 20
+        return f"sort_key_{dtype.name}", srcs, ["r", "rw", "rw"], 32
 
     kk = dev.kernel(("sort_key", dtype.char), build_key)
-    dev.dispatch(kk, [src.storage, keys, idx], _params(total, npad, n, src.offset, int(descending)),
-                 _runtime.groups_for(total, _WG))
+
+    def key_pass(g0, cnt):
+        lo = (g0 // npad) * n + min(g0 % npad, n)
+        last = g0 + cnt - 1
+        hi = max((last // npad) * n + min(last % npad + 1, n), lo + 1)
+        sst, soff = src.storage, src.offset
+        if sst.segs is not None:
+            w = _windows.window_leaf(Leaf(sst, dtype, (hi - lo,), (1,), src.offset + lo))
+            if w is None:  # the rows of this block cross a buffer of the source: halves
+                half = cnt // 2
+                key_pass(g0, half)
+                key_pass(g0 + half, cnt - half)
+                return
+            sst, soff = w.storage, w.offset - lo
+        kst, ko, xst, xo = win(g0, cnt)
+        dev.dispatch(kk, [sst, kst, xst], _params(cnt, npad, n, soff & 0xFFFFFFFF, int(descending), g0, ko, xo),
+                     _runtime.groups_for(cnt, _WG))
+
+    for g0 in range(0, total, chunk):
+        key_pass(g0, min(chunk, total - g0))
     if npad > 1:
         local = dev.kernel(("sort_local", TILE), lambda: (
-            "sort_local", _LOCAL.substitute(CMP=_CMP, TILE=TILE, WG=_WG, HALF=TILE // 2), ["rw", "rw"], 16))
-        tiles = (total + TILE - 1) // TILE
-        dev.dispatch(local, [keys, idx], _params(total, npad, 2, min(npad, TILE)), tiles)
+            "sort_local", _LOCAL.substitute(CMP=_CMP, TILE=TILE, WG=_WG, HALF=TILE // 2), ["rw", "rw"], 28))
+
+        def local_pass(k0, k1):
+            for g0 in range(0, total, chunk):
+                cnt = min(chunk, total - g0)
+                kst, ko, xst, xo = win(g0, cnt)
+                dev.dispatch(local, [kst, xst], _params(cnt, npad, k0, k1, g0, ko, xo), (cnt + TILE - 1) // TILE)
+
+        local_pass(2, min(npad, TILE))
         if npad > TILE:
-            step = dev.kernel(("sort_step",), lambda: (
-                "sort_step", _STEP.substitute(CMP=_CMP, WG=_WG), ["rw", "rw"], 16))
+            one = dev.kernel(("sort_step", 1), lambda: (
+                "sort_step", _STEP.substitute(CMP=_CMP, WG=_WG, DECLS=_STEP_ONE, KF="K", XF="X"), ["rw", "rw"], 44))
+            two = None
             k = 2 * TILE
             while k <= npad:
                 j = k // 2
                 while j >= TILE:
-                    dev.dispatch(step, [keys, idx], _params(total // 2, npad, k, j), _runtime.groups_for(total // 2, _WG))
+                    if 2 * j <= chunk:  # both sides of every pair in one chunk
+                        for g0 in range(0, total, chunk):
+                            cnt = min(chunk, total - g0)
+                            kst, ko, xst, xo = win(g0, cnt)
+                            dev.dispatch(one, [kst, xst], _params(cnt // 2, npad, k, j, g0 // 2, g0, ko, xo, g0, ko, xo),
+                                         _runtime.groups_for(cnt // 2, _WG))
+                    else:  # pairs a whole number of chunks apart: the far chunk bound apart
+                        if two is None:
+                            two = dev.kernel(("sort_step", 2), lambda: (
+                                "sort_step_far", _STEP.substitute(CMP=_CMP, WG=_WG, DECLS=_STEP_TWO, KF="KF", XF="XF"),
+                                ["rw", "rw", "rw", "rw"], 44))
+                        for q in range(total // (2 * j)):
+                            for r in range(j // chunk):
+                                a0 = 2 * j * q + r * chunk
+                                kst, ko, xst, xo = win(a0, chunk)
+                                fkst, fko, fxst, fxo = win(a0 + j, chunk)
+                                dev.dispatch(two, [kst, xst, fkst, fxst],
+                                             _params(chunk, npad, k, j, j * q + r * chunk, a0, ko, xo, a0 + j, fko, fxo),
+                                             _runtime.groups_for(chunk, _WG))
                     j //= 2
-                dev.dispatch(local, [keys, idx], _params(total, npad, k, k), tiles)
+                local_pass(k, k)
                 k *= 2
     return Leaf(idx, _I32, (rows, n), (npad, 1), 0)
 

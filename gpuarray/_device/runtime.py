@@ -185,6 +185,11 @@ def list_adapters():
     return list(wgpu.gpu.enumerate_adapters_sync())
 
 
+def seg_bytes(max_binding: int, max_buffer: int) -> int:
+    """Bytes per buffer of an array held in several (see Device.seg_bytes)."""
+    return 1 << (max(4096, min(max_binding, max_buffer)).bit_length() - 1)
+
+
 def devices() -> list[dict]:
     """Every adapter wgpu can see: index, name, backend, type, features and key limits."""
     out = []
@@ -213,8 +218,7 @@ def devices() -> list[dict]:
                 },
                 # arrays larger than this are held in several buffers and worked on in windows
                 # and pieces (the binding limit caps what one kernel binding can address)
-                "segment_bytes": max(4096, min(lim.get("max-storage-buffer-binding-size", 0),
-                                               lim.get("max-buffer-size", 0)) & ~4095),
+                "segment_bytes": seg_bytes(lim.get("max-storage-buffer-binding-size", 0), lim.get("max-buffer-size", 0)),
             }
         )
     return out
@@ -631,9 +635,10 @@ class Device:
             self.max_binding = min(self.max_binding, int(float(lim)))
         self.max_buffer = self.limits["max-buffer-size"]
         # Arrays larger than this are held in several buffers of this size (Storage.segs): a
-        # kernel binds a window of one of them (never more than max_binding bytes). A multiple of
-        # 4096, so a window's start can be aligned and a 4-byte word never straddles two segments.
-        self.seg_bytes = max(4096, min(self.max_binding, self.max_buffer) & ~4095)
+        # kernel binds a window of one of them (never more than max_binding bytes). A power of two,
+        # so that windows start aligned, no element straddles two buffers, and power-of-two blocks
+        # of elements (sorting networks, tiles) never do either.
+        self.seg_bytes = seg_bytes(self.max_binding, self.max_buffer)
         self.max_bindings = self.limits["max-storage-buffers-per-shader-stage"]
         self.align = max(self.limits["min-storage-buffer-offset-alignment"], 16)
         lim = os.environ.get("GPUARRAY_MEMORY_LIMIT", "")

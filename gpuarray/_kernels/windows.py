@@ -227,3 +227,30 @@ def window_leaf(leaf: Leaf):
     end = min((hi - i * seg + 15) & ~15, buf.size)
     return Leaf(_runtime.Window(st, buf, woff, end - woff), leaf.dtype, leaf.shape, leaf.strides,
                 leaf.offset - (i * seg + woff) // isz, leaf.readonly)
+
+
+def segment_window(st, i: int):
+    """The whole of buffer ``i`` of a segmented storage as a window (its size a whole number of
+    32-bit words, as bindings must be)."""
+    buf = st.segs[i][0]
+    size = min(st.seg, st.nbytes - i * st.seg)
+    return _runtime.Window(st, buf, 0, min((size + 3) & ~3, buf.size))
+
+
+def flat_pieces(leaf: Leaf, most: int | None = None):
+    """(start, window leaf) of the runs of a contiguous ``leaf``'s elements (flat, C order), cut
+    where its buffers end (and at most ``most`` elements each): each binds as one window."""
+    n = 1
+    for d in leaf.shape:
+        n *= d
+    st = leaf.storage
+    per = st.seg // leaf.dtype.itemsize if st.segs is not None else max(n, 1)
+    if most is not None:
+        per = min(per, most)
+    out, a = [], 0
+    while a < n:
+        b = min(n, ((leaf.offset + a) // per + 1) * per - leaf.offset)
+        w = window_leaf(Leaf(st, leaf.dtype, (b - a,), (1,), leaf.offset + a))
+        out.append((a, w))
+        a = b
+    return out
