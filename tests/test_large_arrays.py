@@ -372,3 +372,15 @@ def test_env_var_sets_the_segment_size():
     r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert "ok" in r.stdout
+
+
+def test_computed_offsets_past_31_bits_are_refused():
+    """Gathers and scatters compute 32-bit element offsets: a view whose elements lie 2^31 or
+    more apart is refused by name, before anything is read or written (the view here is only
+    described: nothing reads its elements)."""
+    leaf = ga.ones(4, dtype=ga.int8)._leaf()
+    far = ga.GpuArray(type(leaf)(leaf.storage, leaf.dtype, (1 << 16, 1 << 16), (1 << 16, 1), 0))
+    for fn in (lambda: far[ga.asarray([0, 5])], lambda: far[[0, 1]],
+               lambda: far.__setitem__(ga.asarray([0, 5]), 1)):
+        with pytest.raises(SizeLimitError, match="32-bit"):
+            fn()

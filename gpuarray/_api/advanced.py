@@ -55,12 +55,23 @@ class Take(Node):
     __slots__ = ("srcs", "under_costly")
 
     def __init__(self, src: Leaf, offset, shape):
+        _check_offsets(src, "gather from")
         anchor = Leaf(src.storage, src.dtype, (), (), src.offset)
         self.srcs = (offset, anchor)
         self.under_costly = offset.under_costly
         self.dtype, self.shape = src.dtype, tuple(shape)
         self.size_ = 2 + offset.size_
         self.storages = _union(self.srcs)
+
+
+def _check_offsets(view: Leaf, what: str) -> None:
+    """Computed element offsets are 32-bit: refuse a view whose elements lie 2^31 or more apart,
+    or a buffer of 2^32 elements or more, rather than wrap around."""
+    span = sum((n - 1) * abs(s) for n, s in zip(view.shape, view.strides) if n)
+    if span >= 1 << 31 or view.storage.nbytes // view.dtype.itemsize >= 1 << 32:
+        raise SizeLimitError(
+            f"cannot {what} a view whose elements lie {span} elements apart in an array of "
+            f"{view.storage.nbytes} bytes: computed offsets are 32-bit (2^31 elements). Index a slice of it")
 
 
 def _d_take(node, plan, ch):
@@ -243,9 +254,16 @@ def _mask_coords_pieces(leaf: Leaf, shape, out_dtype, flat) -> list[GpuArray]:
     return [x if x.dtype == out_dtype else x.astype(out_dtype) for x in out]
 
 
+def _check_axis(n: int, axis: int) -> None:
+    if n >= 1 << 31:
+        raise SizeLimitError(f"an integer index into axis {axis} of {n} elements: device indices are 32-bit "
+                             f"(2^31 elements per axis). Index a slice of it")
+
+
 def check_device_index(idx: GpuArray, n: int, axis: int, avoid=None) -> Leaf:
     """A device integer index array as a contiguous i32 leaf, after a device min/max bounds
     check against an axis of size ``n`` (IndexError like NumPy's)."""
+    _check_axis(n, axis)
     node = idx._node
     if idx.dtype != I32:
         # clamp into i32 first: out-of-range values stay out of range, nothing wraps into range
@@ -277,6 +295,7 @@ def check_device_index(idx: GpuArray, n: int, axis: int, avoid=None) -> Leaf:
 
 def check_host_index(a: np.ndarray, n: int, axis: int) -> np.ndarray:
     """Host index values bounds-checked and wrapped, as int32."""
+    _check_axis(n, axis)
     if a.size:
         bad = (a < -n) | (a >= n)
         if bad.any():
@@ -638,6 +657,7 @@ def _scatter_plan(value, offset, dst: Leaf, shape, claims=False):
     (``_dst_passes``): each pass binds one buffer, rebases the offsets onto it and stores only
     the elements that fall in it (``plan.guard``: the parameter word holding its length). The
     values and offsets read other arrays through windows as any plan does."""
+    _check_offsets(dst, "write at computed positions into")
     plan = _codegen.Plan(Leaf(dst.storage, dst.dtype, shape, (0,) * len(shape), dst.offset))
     plan.windows = False  # (the kernel computes its addresses: the windows are bound below)
     vk = plan.walk(value)
