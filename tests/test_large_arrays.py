@@ -384,3 +384,30 @@ def test_computed_offsets_past_31_bits_are_refused():
                lambda: far.__setitem__(ga.asarray([0, 5]), 1)):
         with pytest.raises(SizeLimitError, match="32-bit"):
             fn()
+
+
+def test_at_the_adapters_own_limit():
+    """Arrays just past the adapter's real binding limit (128 MiB on lavapipe), no lowered
+    segment size: transfers, a fused chain, reductions, a view and a product, float32 and float64."""
+    dev = _runtime.device()
+    if dev.seg_bytes > (256 << 20):
+        pytest.skip("a GPU's limit: these sizes would not cross it")
+    n = dev.seg_bytes // 4 + 3_000_017  # float32 elements: two buffers
+    h = np.random.default_rng(3).uniform(-2, 2, n).astype(np.float32)
+    x = ga.asarray(h)
+    assert _segmented(x)
+    y = ga.sin(x) * 2 + x[::-1]
+    got = y.get()
+    np.testing.assert_allclose(got, np.sin(h) * 2 + h[::-1], rtol=2e-6, atol=2e-6)
+    np.testing.assert_allclose(float(y.sum(dtype=ga.float64)), got.astype(np.float64).sum(), rtol=1e-9)
+    assert float(x.max()) == h.max() and int(ga.argmin(x)) == int(np.argmin(h))
+    a = h[: (n // 1024) * 1024].reshape(-1, 1024)
+    w = np.random.default_rng(4).uniform(-1, 1, (1024, 8)).astype(np.float32)
+    np.testing.assert_allclose((ga.asarray(a) @ ga.asarray(w)).get(), a @ w, rtol=1e-4, atol=1e-3)
+    del x, y
+    if HAS64:
+        d = h[: dev.seg_bytes // 8 + 1_000_003].astype(np.float64)
+        z = ga.asarray(d)
+        assert _segmented(z)
+        np.testing.assert_allclose((z * z).sum().item(), (d * d).sum(), rtol=1e-12)
+        np.testing.assert_array_equal((z[1:] - z[:-1]).get(), d[1:] - d[:-1])
