@@ -28,11 +28,13 @@ import numpy as np
 from .._kernels import wgsl_lib as _wgsl_lib
 from .._kernels import codegen as _codegen
 from .._kernels import windows as _windows
+from .._graph import remap as _remap
 from .._device.errors import SizeLimitError
 from .._device import runtime as _runtime
 from .._graph import dtypes as dt
 from .._graph import ops as _ops
 from .._lazy.array import GpuArray, from_host, view_of
+from .._lazy import views as _views
 from .._graph.nodes import Cast, Const, Ew, Iota, Leaf, Node, _union, broadcast_shapes, new_leaf
 from .indexing import _is_basic, basic_view, normalize_key
 from .creation import asarray, zeros
@@ -110,18 +112,17 @@ def _e_take(node, plan, k, ch, d):
     return e
 
 
-def _rebase_take(node, lo, ext, shape, memo):
-    """A piece of a gather (see _kernels/windows.py): its offsets over the box, the same source."""
+def _remap_take(node, rm, memo):
+    """A gather read at remapped coordinates (see _graph/remap.py): its offsets remapped, the
+    same source."""
     t = Take.__new__(Take)
-    t.srcs = (_windows.rebase(node.srcs[0], lo, ext, shape, memo), node.srcs[1])
-    t.under_costly, t.dtype, t.shape, t.size_ = node.under_costly, node.dtype, tuple(ext), node.size_
+    t.srcs = (_remap.remap(node.srcs[0], rm, memo), node.srcs[1])
+    t.under_costly, t.dtype, t.shape, t.size_ = node.under_costly, node.dtype, rm.shape, node.size_
     t.storages = node.storages
     return t
 
 
-_windows.REBASE[Take] = _rebase_take
-
-
+_remap.REMAP[Take] = _remap_take
 _codegen.DESCRIBE[Take] = _d_take
 _codegen.EMIT[Take] = _e_take
 
@@ -877,11 +878,11 @@ def getitem(x: GpuArray, key):
     else:
         if sum(1 for k in key if k is Ellipsis) > 1:
             raise IndexError("an index can only have a single ellipsis ('...')")
-        return view_of(x, basic_view(x._leaf(), key))
+        return _views.view(x, lambda leaf: basic_view(leaf, key))
     key = normalize_key(key, x.ndim)
     key = tuple(operator.index(k) if isinstance(k, GpuArray) and _is_basic(k) and k.ndim == 0 else k for k in key)
     if all(_is_basic(k) for k in key):
-        return view_of(x, basic_view(x._leaf(), key))
+        return _views.view(x, lambda leaf: basic_view(leaf, key))
     return advanced_getitem(x, key)
 
 

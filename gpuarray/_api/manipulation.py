@@ -21,6 +21,7 @@ from .._graph.nodes import Iota, Leaf, broadcast_shapes as _broadcast_shapes, co
 from .._lazy.product import Product, diagonal_terms
 from .creation import asarray, zeros
 from .._lazy.elementwise import assign
+from .._lazy import views as _views
 from .._device.fallback import host_call
 from .indexing import basic_view
 
@@ -61,10 +62,14 @@ def _size(shape) -> int:
     return n
 
 
-def _view(x: GpuArray, shape, strides, offset=None, readonly=False) -> GpuArray:
-    leaf = x._leaf()
-    return view_of(x, Leaf(leaf.storage, leaf.dtype, shape, strides, leaf.offset if offset is None else offset,
-                           readonly or leaf.readonly))
+def _view(x: GpuArray, fn, readonly=False) -> GpuArray:
+    """The view of ``x`` whose shape and strides ``fn(leaf) -> (shape, strides)`` gives (lazy while
+    ``x`` is unevaluated: _lazy/views.py)."""
+    def make(leaf):
+        shape, strides = fn(leaf)
+        return Leaf(leaf.storage, leaf.dtype, shape, strides, leaf.offset, readonly or leaf.readonly)
+
+    return _views.view(x, make)
 
 
 def _assign(target: Leaf, value) -> None:
@@ -177,8 +182,7 @@ def permute_dims(x, /, axes):
     axes = tuple(_axis(a, x.ndim) for a in axes)
     if sorted(axes) != list(range(x.ndim)):
         raise ValueError("axes don't match array")
-    leaf = x._leaf()
-    return _view(x, [leaf.shape[a] for a in axes], [leaf.strides[a] for a in axes])
+    return _view(x, lambda leaf: ([leaf.shape[a] for a in axes], [leaf.strides[a] for a in axes]))
 
 
 def transpose(x, axes=None):
@@ -268,10 +272,12 @@ def _broadcast_view(x, shape, readonly):
     if len(shape) < x.ndim or any(a != b and a != 1 for a, b in zip(x.shape[::-1], shape[::-1])):
         raise ValueError("operands could not be broadcast together with remapped shapes [original->remapped]: "
                          f"{_shape_str(x.shape)}  and requested shape {_shape_str(shape)}")
-    leaf = x._leaf()
     pad = len(shape) - x.ndim
-    strides = [0] * pad + [0 if d == 1 and s != 1 else st for d, st, s in zip(leaf.shape, leaf.strides, shape[pad:])]
-    return _view(x, shape, strides, readonly=readonly)
+
+    def fn(leaf):
+        return shape, [0] * pad + [0 if d == 1 and s != 1 else st for d, st, s in zip(leaf.shape, leaf.strides, shape[pad:])]
+
+    return _view(x, fn, readonly=readonly)
 
 
 def broadcast_arrays(*arrays, subok=False):
@@ -354,9 +360,8 @@ def squeeze(x, /, axis=None):
         for a in axes:
             if x.shape[a] != 1:
                 raise ValueError("cannot select an axis to squeeze out which has size not equal to one")
-    leaf = x._leaf()
     keep = [i for i in range(x.ndim) if i not in axes]
-    return _view(x, [leaf.shape[i] for i in keep], [leaf.strides[i] for i in keep])
+    return _view(x, lambda leaf: ([leaf.shape[i] for i in keep], [leaf.strides[i] for i in keep]))
 
 
 def expand_dims(x, /, axis=0):

@@ -76,11 +76,12 @@ class Const(Node):
 
 
 class Iota(Node):
-    """The coordinate along ``axis``, plus ``start`` (a piece of a larger iteration space)."""
-    __slots__ = ("axis", "start")
+    """``start + step *`` the coordinate along ``axis`` (start and step other than 0 and 1: the
+    coordinate of a larger or remapped iteration space, see _graph/remap.py)."""
+    __slots__ = ("axis", "start", "step")
 
-    def __init__(self, dtype, shape, axis, start=0):
-        self.dtype, self.shape, self.axis, self.start = dtype, tuple(shape), axis, start
+    def __init__(self, dtype, shape, axis, start=0, step=1):
+        self.dtype, self.shape, self.axis, self.start, self.step = dtype, tuple(shape), axis, start, step
         self.size_ = 1
         self.storages = ()
 

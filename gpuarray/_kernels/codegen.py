@@ -335,7 +335,7 @@ def _d_leaf(node, plan, ch):
 
 def _d_iota(node, plan, ch):
     unit = [0] * node.ndim
-    unit[node.axis] = 1
+    unit[node.axis] = node.step
     v = plan.vector(broadcast_strides(node.shape, unit, plan.shape), node.start)
     return ("I", v, node.dtype.char)
 

@@ -13,7 +13,7 @@ import numpy as np
 from .._graph import dtypes as dt
 from . import codegen as _codegen
 from . import wgsl_lib as _wgsl_lib
-from . import windows as _windows
+from .._graph import remap as _remap_mod
 from .._device.errors import SizeLimitError
 from .._graph.nodes import Node, broadcast_strides, contiguous_strides
 from .._graph.memo import Memo
@@ -124,25 +124,28 @@ def _vec4_group(node, plan, k):
     return group, one
 
 
-def _rebase(node, lo, ext, shape, memo):
-    """The piece of a draw at box ``lo`` (extents ``ext``) of the evaluated ``shape``: the same
-    numbers, its first Philox block folded into the counter words so that indices stay 32-bit."""
-    strides = _INDEX_STRIDES[node.shape, shape] if node.index is None else node.index[0]
-    start = (0 if node.index is None else node.index[1]) + sum(a * s for a, s in zip(lo, strides))
+def _remap(node, rm, memo):
+    """The draw read at remapped coordinates (see _graph/remap.py): the same numbers, its first
+    Philox block folded into the counter words so that indices stay 32-bit."""
+    strides = _INDEX_STRIDES[node.shape, rm.old_shape] if node.index is None else node.index[0]
+    new, off = rm.strides(strides)
+    start = (0 if node.index is None else node.index[1]) + off
+    lo = start + sum((e - 1) * s for e, s in zip(rm.shape, new) if e and s < 0)
     per = per_block(node.kind, node.dtype)
-    blocks, first = divmod(start, per)
-    span = sum((e - 1) * s for e, s in zip(ext, strides) if e)
-    if first + span >= 1 << 32:
+    blocks = lo // per
+    first = start - blocks * per
+    span = sum((e - 1) * abs(s) for e, s in zip(rm.shape, new) if e)
+    if lo < 0 or (lo - blocks * per) + span >= 1 << 32:
         raise SizeLimitError(f"a piece of a random draw spans {span} draws: element indices past 32 bits")
     w = list(node.words)
     ctr = (w[2] | (w[3] << 32)) + blocks
     w[2], w[3] = ctr & 0xFFFFFFFF, (ctr >> 32) & 0xFFFFFFFF
-    r = Rand(node.kind, node.dtype, ext, w, masked=True)
-    r.index = (strides, first)
+    r = Rand(node.kind, node.dtype, rm.shape, w, masked=True)
+    r.index = (new, first)
     return r
 
 
-_windows.REBASE[Rand] = _rebase
+_remap_mod.REMAP[Rand] = _remap
 _codegen.GROUP_LANES.update(ga_rand_uniform_f32=_uniform_lanes, ga_rand_normal_f32=_normal_lanes)
 _codegen.DESCRIBE[Rand] = _describe
 _codegen.EMIT[Rand] = _emit

@@ -15,14 +15,15 @@ raises ``NeedsSplit`` and the caller splits its iteration space into boxes
 (``boxes``): a box is cut where a view's addresses cross a segment's end (along the dimension
 over which that view spreads most), or in half along its longest dimension for the element
 count, until every box fits. Each box is then an ordinary evaluation of views rebased onto the
-box (``rebase``): an elementwise kernel per box; reductions fold per box and combine the
+box (``rebase``, _graph/remap.py): an elementwise kernel per box; reductions fold per box and combine the
 partial results (``_lazy/reduce_queue.py``).
 """
 from __future__ import annotations
 
 from .._device import runtime as _runtime
 from .._device.errors import SizeLimitError
-from .._graph.nodes import Cast, Const, Ew, Iota, Leaf, broadcast_strides
+from .._graph import remap as _remap
+from .._graph.nodes import Leaf, broadcast_strides
 
 
 class NeedsSplit(Exception):
@@ -146,42 +147,19 @@ def views_of(root, out: Leaf, shape) -> list:
 
 
 # ---------------------------------------------------------------------------- rebasing
-def rebase(node, lo, ext, shape, memo=None):
+def rebase(node, lo, ext, shape):
     """``node`` (broadcast to ``shape``) restricted to the box at ``lo`` of extents ``ext``: the
-    same expression over views rebased onto the box."""
-    if memo is None:
-        memo = {}
-    r = memo.get(id(node))
-    if r is None:
-        fn = REBASE.get(type(node))
-        if fn is None:
-            raise SizeLimitError(
-                f"{type(node).__name__} nodes over arrays past max-storage-buffer-binding-size "
-                f"({_runtime.device().seg_bytes} bytes) cannot be split into pieces yet; work on smaller pieces")
-        r = memo[id(node)] = fn(node, lo, ext, shape, memo)
-    return r
+    same expression over views rebased onto the box (see _graph/remap.py)."""
+    try:
+        return _remap.remap(node, _remap.box(shape, lo, ext))
+    except _remap.NotRemappable as e:
+        raise SizeLimitError(
+            f"{e} nodes over arrays past max-storage-buffer-binding-size ({_runtime.device().seg_bytes} bytes) "
+            f"cannot be split into pieces yet; work on smaller pieces") from None
 
 
 def sub_leaf(leaf: Leaf, lo, ext, shape) -> Leaf:
-    strides = broadcast_strides(leaf.shape, leaf.strides, shape)
-    off = leaf.offset + sum(a * s for a, s in zip(lo, strides))
-    return Leaf(leaf.storage, leaf.dtype, ext, strides, off, leaf.readonly)
-
-
-def _iota(node, lo, ext, shape, memo):
-    ax = node.axis + len(shape) - node.ndim
-    start = node.start + (lo[ax] if node.shape[node.axis] != 1 else 0)
-    return Iota(node.dtype, ext, ax, start)
-
-
-REBASE = {
-    Leaf: lambda node, lo, ext, shape, memo: sub_leaf(node, lo, ext, shape),
-    Const: lambda node, lo, ext, shape, memo: node,
-    Iota: _iota,
-    Ew: lambda node, lo, ext, shape, memo: Ew(node.op, node.dtype, ext,
-                                              tuple(rebase(s, lo, ext, shape, memo) for s in node.srcs), node.ct, node.fpe),
-    Cast: lambda node, lo, ext, shape, memo: Cast(rebase(node.srcs[0], lo, ext, shape, memo), node.dtype, node.fpe),
-}
+    return _remap.leaf(leaf, _remap.box(shape, lo, ext))
 
 
 def grid(shape, bxs) -> tuple[list, list]:

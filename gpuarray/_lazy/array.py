@@ -42,14 +42,32 @@ def register_reader(arr, storages) -> None:
                 st.prune_at = max(64, 2 * len(r))
 
 
+def _views_onto(arr, leaf: Leaf) -> None:
+    """Make the unevaluated views of ``arr`` (just evaluated into ``leaf``) views of that buffer,
+    as NumPy's views are: writes through either side are seen by the other from now on."""
+    views, arr._views = arr._views, None
+    for r in views:
+        v = r()
+        if v is not None and v._vfn is not None and not isinstance(v._node, Leaf):
+            vl = v._vfn(leaf)
+            v._node, v._vfn = vl, None
+            if v._views is not None:
+                _views_onto(v, vl)
+
+
 class GpuArray:
     __module__ = "gpuarray"  # its public path (as NumPy's ndarray): what reprs and pickles name
-    __slots__ = ("_node", "_base", "__weakref__")  # _base: NumPy's base (see view_of)
+    # _base: NumPy's base (see view_of). A view of an unevaluated array stays an expression (see
+    # _lazy/views.py): ``_vfn`` is then the view's function of its base's buffer view, and the
+    # base lists such views in ``_views`` (weak references) to make them views of its buffer once
+    # it has one
+    __slots__ = ("_node", "_base", "_vfn", "_views", "__weakref__")
     __array_priority__ = 100
 
     def __init__(self, node):
         self._node = node
         self._base = None
+        self._vfn = self._views = None
         if node.storages and type(node) is not Leaf:
             register_reader(self, node.storages)
 
@@ -63,9 +81,17 @@ class GpuArray:
             node = self._node
             if isinstance(node, Leaf):
                 return node
+            if self._vfn is not None:  # a view of an unevaluated array: a view of its buffer
+                self._base._leaf()  # (which makes this a view of it)
+                node = self._node
+                if isinstance(node, Leaf):
+                    return node
+                self._vfn = None
             leaf = new_leaf(node.dtype, node.shape)
             evaluate_into(node, leaf)
             self._node = leaf
+            if self._views is not None:
+                _views_onto(self, leaf)
             return leaf
 
     @property

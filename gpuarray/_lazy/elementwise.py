@@ -431,7 +431,9 @@ def apply_inplace(opname: str, target: GpuArray, other) -> None:
 
 
 def _has_views(a: GpuArray) -> bool:
-    return False  # a lazy array has no buffer yet, so no view of it exists
+    """Whether a lazy array is a view of another or has views (see _lazy/views.py): an in-place
+    op then writes a buffer they share, instead of extending the expression."""
+    return a._vfn is not None or a._views is not None
 
 
 # ------------------------------------------------------------------- named functions

@@ -31,11 +31,11 @@ from __future__ import annotations
 import weakref
 
 from .._kernels import codegen as _codegen
-from .._kernels import windows as _windows
+from .._graph import remap as _remap
 from .._graph import dtypes as dt
 from .._kernels import wgsl_lib as _wgsl_lib
 from .._device import runtime as _runtime
-from .array import GpuArray, register_reader
+from .array import GpuArray, _views_onto, register_reader
 from .._kernels.codegen import EMIT, Plan, binding_decls, cast_expr, index_code, load_fn, store_fn, wrap_expr
 from .._graph.nodes import Cast, Ew, Leaf, Node, contiguous_strides, new_leaf
 from .._kernels.matmul import contract_into
@@ -90,6 +90,8 @@ class Product(Node):
             owner = self.owner() if self.owner is not None else None
             if owner is not None and owner._node is self:
                 owner._node = leaf
+                if owner._views is not None:
+                    _views_onto(owner, leaf)
         return self.leaf
 
     def _keep(self, leaf: Leaf) -> None:
@@ -229,8 +231,8 @@ def _emit(node, plan, k, ch, d):
 
 
 _codegen.DESCRIBE[Product] = _describe
-# a piece of a split evaluation reads the computed product's buffer (_kernels/windows.py)
-_windows.REBASE[Product] = lambda node, lo, ext, shape, memo: _windows.sub_leaf(node.value(), lo, ext, shape)
+# read at remapped coordinates (a piece of a split evaluation, a view): the computed product's buffer
+_remap.REMAP[Product] = lambda node, rm, memo: _remap.leaf(node.value(), rm)
 _codegen.EMIT[Product] = _emit
 # a computed product is described exactly as a leaf, so vec4 elementwise kernels may read it
 _codegen._VEC_NODES = _codegen._VEC_NODES + (Product,)

@@ -1,0 +1,62 @@
+"""Views of unevaluated arrays: slicing, ``None``, integer indices, transposes and broadcasts of a
+lazy expression read the expression at remapped coordinates (_graph/remap.py) inside whatever
+kernel consumes the view, instead of evaluating it into a buffer first.
+
+NumPy's view semantics hold: such a view remembers its base and its view function; when the base
+is evaluated (read, written, or needed whole by another operation), the view becomes a view of
+the base's buffer (``array._views_onto``), so writes through either are seen by the other. A view
+written or read as a buffer before that evaluates its base first (``GpuArray._leaf``).
+
+A view is kept lazy only where that is cheap: the expression has only node kinds ``remap`` knows,
+and a view larger than its base (a broadcast) only of a small expression (it is recomputed per
+element read)."""
+from __future__ import annotations
+
+from weakref import ref as _weakref
+
+from .._device import runtime as _runtime
+from .._graph import remap as _remap
+from .._graph.nodes import Leaf, dag_size
+from .array import GpuArray, view_of
+
+SMALL_EXPRESSION = 12  # nodes: a broadcast view of an expression this small is recomputed per element
+
+
+def view(x: GpuArray, fn) -> GpuArray:
+    """The view ``fn`` (a function of a buffer view's shape, strides and offset, returning the
+    view) of ``x``: lazy while ``x`` is unevaluated, else a view of its buffer."""
+    node = x._node
+    if type(node) is not Leaf:
+        with _runtime.CRITICAL:
+            v = _lazy_view(x, x._node, fn)
+            if v is not None:
+                return v
+    return view_of(x, fn(x._leaf()))
+
+
+def _lazy_view(x, node, fn):
+    if type(node) is Leaf:
+        return None
+    rm = _remap.from_view(node.shape, fn)
+    if rm is None:
+        return None
+    n_new = n_old = 1
+    for d in rm.shape:
+        n_new *= d
+    for d in node.shape:
+        n_old *= d
+    if n_new > n_old and dag_size(node, SMALL_EXPRESSION) > SMALL_EXPRESSION:
+        return None
+    try:
+        new = _remap.remap(node, rm)
+    except _remap.NotRemappable:
+        return None
+    if x._vfn is not None:  # a view of a lazy view: of the same base (NumPy's base is the owner)
+        outer, inner = fn, x._vfn
+        x, fn = x._base, (lambda leaf: outer(inner(leaf)))
+    v = GpuArray(new)
+    v._base, v._vfn = x, fn
+    if x._views is None:
+        x._views = []
+    x._views.append(_weakref(v))
+    return v
