@@ -1,0 +1,281 @@
+"""Matrix factorizations on the device: ``cholesky``, ``solve``, ``inv``, ``det``, ``slogdet``
+(and the triangular solves under them), float32 and float64, batched over leading dims.
+
+Blocked algorithms: the kernels of ``_kernels/factor.py`` factor NB x NB diagonal blocks (Cholesky,
+inverses of triangular blocks) and NB-column LU panels; everything else is a matrix product on
+the matmul kernels:
+
+- Cholesky (right-looking): factor the diagonal block and invert it, ``L21 = A21 @ inv(L11).T``,
+  ``A22 -= L21 @ L21.T``;
+- LU with partial pivoting (right-looking): factor the panel (whole rows swapped),
+  ``U12 = inv(L11) @ A12``, ``A22 -= L21 @ U12``;
+- triangular solves (many right-hand sides): the inverses of all diagonal blocks in one dispatch,
+  then per block row ``X_i = inv(T_ii) @ (B_i - T_i,done @ X_done)``.
+
+Every factorization runs on a contiguous (batch, n, n) work copy in the computation dtype
+(NumPy's: float32 stays float32, integers and bool become float64). Failures (not positive
+definite, singular) are flags the kernels set on the device; the functions where NumPy raises
+read them (one small read) and raise NumPy's LinAlgError. Other dtypes (complex, float16) go to
+NumPy (counted host fallbacks), which also gives NumPy's errors for them.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .._graph import dtypes as dt
+from .._lazy.array import GpuArray, from_host
+from .._graph.nodes import Cast, Leaf, broadcast_shapes, new_leaf
+from .._kernels import codegen as _codegen
+from .._kernels import factor as _factor
+from .._device import runtime as _runtime
+from .._device.fallback import host_call
+from .._lazy.elementwise import apply, assign
+from .creation import asarray, eye, tril, zeros
+from .linalg import matmul
+from .manipulation import broadcast_to, diagonal, matrix_transpose, reshape
+from .reductions import prod, sum as rsum
+from .searching import take_along_axis
+
+LinAlgError = np.linalg.LinAlgError
+NB = _factor.NB
+SlogdetResult = np.linalg._linalg.SlogdetResult
+
+
+def _arr(x) -> GpuArray:
+    return x if isinstance(x, GpuArray) else asarray(x)
+
+
+def _compute_dtype(d):
+    """NumPy's linalg computation dtype, or None where the device path does not serve it."""
+    if d in (dt.float32, dt.float64):
+        return d
+    if d.kind in "biu":
+        return dt.default_float()
+    return None
+
+
+def _check_square(x: GpuArray) -> None:
+    if x.ndim < 2:
+        raise LinAlgError(f"{x.ndim}-dimensional array given. Array must be at least two-dimensional")
+    if x.shape[-1] != x.shape[-2]:
+        raise LinAlgError("Last 2 dimensions of the array must be square")
+
+
+def _host(name, *args, **kwargs):
+    """NumPy's ``linalg.name`` on host copies (a counted fallback), the result back on the device."""
+    host = [a.get() if isinstance(a, GpuArray) else a for a in args]
+    res = host_call(getattr(np.linalg, name), f"linalg.{name}", host, kwargs)
+    if isinstance(res, tuple):
+        return type(res)(*[from_host(np.asarray(r)) for r in res])
+    return from_host(np.asarray(res))
+
+
+def _work(x: GpuArray, ct, shape) -> Leaf:
+    """A contiguous copy of ``x`` broadcast to ``shape`` (batch + core), in dtype ``ct``, seen as
+    (batch, rows, cols): the buffer a factorization overwrites."""
+    rows, cols = shape[-2:]
+    batch = math.prod(shape[:-2])
+    if tuple(x.shape) != tuple(shape):
+        x = broadcast_to(x, shape)
+    leaf = new_leaf(ct, (batch, rows, cols))
+    node = reshape(x, (batch, rows, cols)) if x.ndim != 3 or x.shape[0] != batch else x
+    node = node._node
+    _codegen.evaluate_into(node if node.dtype == ct else Cast(node, ct), leaf)
+    return leaf
+
+
+def _view(w: Leaf, r0: int, c0: int, rows: int, cols: int) -> GpuArray:
+    """The block [r0:r0+rows, c0:c0+cols] of every matrix of the work buffer ``w``."""
+    b, _, n = w.shape
+    return GpuArray(Leaf(w.storage, w.dtype, (b, rows, cols), w.strides, w.offset + r0 * n + c0))
+
+
+def _flags(b: int, words: int) -> GpuArray:
+    return from_host(np.zeros((b, words), np.uint32))
+
+
+# ------------------------------------------------------------------------ Cholesky
+def _cholesky_inplace(w: Leaf) -> GpuArray:
+    """Blocked right-looking Cholesky of the work buffer (lower triangle; the strict upper one is
+    left as garbage). Returns the flags (batch, 1): 1 where a matrix is not positive definite."""
+    b, n, _ = w.shape
+    info = _flags(b, 1)
+    inv = _runtime.device().alloc(b * NB * NB * w.dtype.itemsize)
+    invT = GpuArray(Leaf(inv, w.dtype, (b, NB, NB), (NB * NB, 1, NB), 0))  # inv(L11).T
+    for k in range(0, n, NB):
+        nb = min(NB, n - k)
+        _factor.chol_block(w, k, nb, inv, info._leaf().storage)
+        r = n - k - nb
+        if r:
+            a21 = _view(w, k + nb, k, r, nb)
+            assign(a21, matmul(a21, invT[:, :nb, :nb]))
+            a22 = _view(w, k + nb, k + nb, r, r)
+            assign(a22, apply("subtract", a22, matmul(a21, matrix_transpose(a21))))
+    return info
+
+
+def cholesky(x, /, *, upper=False):
+    """The Cholesky factor of a Hermitian positive-definite matrix (lower, or upper with
+    ``upper=True``), NumPy's ``linalg.cholesky``: only the lower (upper) triangle is read;
+    LinAlgError if a matrix is not positive definite (a NaN pivot included, as LAPACK)."""
+    x = _arr(x)
+    _check_square(x)
+    ct = _compute_dtype(x.dtype)
+    if ct is None:
+        return _host("cholesky", x, upper=upper)
+    if x.size == 0:
+        return zeros(x.shape, dtype=ct)
+    if upper:  # the upper triangle read as the lower one of the transpose
+        x = matrix_transpose(x)
+    w = _work(x, ct, x.shape)
+    info = _cholesky_inplace(w)
+    if info.get().any():
+        raise LinAlgError("Matrix is not positive definite")
+    res = reshape(tril(GpuArray(w)), x.shape)
+    return matrix_transpose(res).copy() if upper else res
+
+
+# -------------------------------------------------------------- triangular solves
+def _tri_solve(t: Leaf, rhs: GpuArray, lower: bool, unit: bool) -> GpuArray:
+    """X with T X = rhs for the triangular matrices ``t`` (batch, n, n, non-negative strides; only
+    the triangle is read, the diagonal taken as ones when ``unit``) and rhs (batch, n, m)."""
+    b, n, _ = t.shape
+    blocks = -(-n // NB)
+    inv = _runtime.device().alloc(b * blocks * NB * NB * t.dtype.itemsize)
+    _factor.tri_block_inverse(t, lower, unit, 0, blocks, inv)
+    tt = GpuArray(t)
+    x = GpuArray(new_leaf(t.dtype, rhs.shape))
+    for q in (range(blocks) if lower else range(blocks - 1, -1, -1)):
+        s = q * NB
+        e = min(n, s + NB)
+        inv_q = GpuArray(Leaf(inv, t.dtype, (b, e - s, e - s), (blocks * NB * NB, NB, 1), q * NB * NB))
+        r = rhs[:, s:e, :]
+        if lower and s:
+            r = apply("subtract", r, matmul(tt[:, s:e, :s], x[:, :s, :]))
+        elif not lower and e < n:
+            r = apply("subtract", r, matmul(tt[:, s:e, e:], x[:, e:, :]))
+        assign(x[:, s:e, :], matmul(inv_q, r))
+    return x
+
+
+# ----------------------------------------------------------------------------- LU
+def _lu_inplace(w: Leaf) -> tuple[GpuArray, GpuArray]:
+    """Blocked right-looking LU with partial pivoting of the work buffer: P A = L U with L unit
+    lower (below the diagonal) and U upper in place. Returns (perm (batch, n) u32: the original
+    row at each row, info (batch, 2): [singular, parity of the row swaps])."""
+    b, n, _ = w.shape
+    perm = GpuArray(new_leaf(dt.uint32, (b, n)))
+    info = _flags(b, 2)
+    inv = _runtime.device().alloc(b * NB * NB * w.dtype.itemsize)
+    inv11 = GpuArray(Leaf(inv, w.dtype, (b, NB, NB), (NB * NB, NB, 1), 0))
+    for k in range(0, n, NB):
+        nb = min(NB, n - k)
+        _factor.lu_panel(w, k, nb, perm._leaf().storage, info._leaf().storage)
+        r = n - k - nb
+        if r:
+            _factor.tri_block_inverse(w, True, True, k, 1, inv)
+            a12 = _view(w, k, k + nb, nb, r)
+            assign(a12, matmul(inv11[:, :nb, :nb], a12))
+            a22 = _view(w, k + nb, k + nb, r, r)
+            assign(a22, apply("subtract", a22, matmul(_view(w, k + nb, k, r, nb), a12)))
+    return perm, info
+
+
+def solve(a, b, /):
+    """x with ``a @ x == b`` (NumPy's ``linalg.solve``: ``b`` of shape (M,) is one vector, else
+    (..., M, K) a stack of right-hand sides; batch dims broadcast). LinAlgError for a singular
+    matrix (an exact zero pivot, as LAPACK)."""
+    a, b = _arr(a), _arr(b)
+    _check_square(a)
+    ca, cb = _compute_dtype(a.dtype), _compute_dtype(b.dtype)
+    if ca is None or cb is None:
+        return _host("solve", a, b)
+    ct = dt.result_type(ca, cb)
+    n = a.shape[-1]
+    vector = b.ndim == 1
+    bm = reshape(b, (n, 1)) if vector and b.shape[0] == n else b
+    if bm.ndim < 2 or bm.shape[-2] != n:
+        sig = "(m,m),(m)->(m)" if vector else "(m,m),(m,n)->(m,n)"
+        got = bm.shape[-1] if vector else bm.shape[-2] if bm.ndim >= 2 else bm.shape[-1]
+        raise ValueError(f"solve{'1' if vector else ''}: Input operand 1 has a mismatch in its core dimension 0, "
+                         f"with gufunc signature {sig} (size {got} is different from {n})")
+    batch = broadcast_shapes(a.shape[:-2], bm.shape[:-2])
+    m = bm.shape[-1]
+    shape = batch + (n, m)
+    if math.prod(shape) == 0:
+        res = zeros(shape, dtype=ct)
+    else:
+        w = _work(a, ct, batch + (n, n))
+        perm, info = _lu_inplace(w)
+        if info[:, 0].any().get():
+            raise LinAlgError("Singular matrix")
+        rhs = GpuArray(_work(bm, ct, shape))
+        rhs = take_along_axis(rhs, reshape(perm, perm.shape + (1,)), axis=1)
+        y = _tri_solve(w, rhs, lower=True, unit=True)
+        res = reshape(_tri_solve(w, y, lower=False, unit=False), shape)
+    return reshape(res, batch + (n,)) if vector else res
+
+
+def inv(a, /):
+    """The inverse of a square matrix (of each in a stack): ``solve(a, I)``."""
+    a = _arr(a)
+    _check_square(a)
+    ct = _compute_dtype(a.dtype)
+    if ct is None:
+        return _host("inv", a)
+    n = a.shape[-1]
+    return solve(a, broadcast_to(eye(n, dtype=ct), a.shape))
+
+
+def _lu_diagonal(a: GpuArray):
+    """(diagonal of U (batch..., n), parity of the row swaps (batch...,) as 0/1) of a's LU."""
+    ct = _compute_dtype(a.dtype)
+    n = a.shape[-1]
+    w = _work(a, ct, a.shape)
+    _, info = _lu_inplace(w)
+    d = reshape(diagonal(GpuArray(w), axis1=-2, axis2=-1), a.shape[:-1])
+    return d, reshape(info[:, 1], a.shape[:-2])
+
+
+def _swap_sign(parity: GpuArray, ct) -> GpuArray:
+    """1 - 2 * parity in dtype ct: the sign of the row permutation."""
+    return apply("subtract", 1, apply("multiply", 2, parity.astype(ct)))
+
+
+def det(a, /):
+    """The determinant (NumPy's ``linalg.det``): the product of U's diagonal from LU with partial
+    pivoting, negated for an odd number of row swaps; 0 for a singular matrix."""
+    a = _arr(a)
+    _check_square(a)
+    ct = _compute_dtype(a.dtype)
+    if ct is None:
+        return _host("det", a)
+    if a.shape[-1] == 0 or a.size == 0:
+        return apply("add", zeros(a.shape[:-2], dtype=ct), 1) if a.shape[-1] == 0 else zeros(a.shape[:-2], dtype=ct)
+    d, parity = _lu_diagonal(a)
+    return apply("multiply", prod(d, axis=-1), _swap_sign(parity, ct))
+
+
+def slogdet(a, /):
+    """(sign, log|det|) (NumPy's ``linalg.slogdet``, a SlogdetResult): from U's diagonal of LU
+    with partial pivoting; (0, -inf) for a singular matrix."""
+    a = _arr(a)
+    _check_square(a)
+    ct = _compute_dtype(a.dtype)
+    if ct is None:
+        return _host("slogdet", a)
+    if a.size == 0:
+        ones = apply("add", zeros(a.shape[:-2], dtype=ct), 1)
+        if a.shape[-1] == 0:
+            return SlogdetResult(ones, zeros(a.shape[:-2], dtype=ct))
+        return SlogdetResult(zeros(a.shape[:-2], dtype=ct), zeros(a.shape[:-2], dtype=ct))
+    d, parity = _lu_diagonal(a)
+    sign = apply("multiply", prod(apply("sign", d), axis=-1), _swap_sign(parity, ct))
+    with np.errstate(divide="ignore"):  # a zero pivot: log|det| = -inf without a warning, as NumPy
+        logdet = rsum(apply("log", apply("absolute", d)), axis=-1)
+    return SlogdetResult(sign, logdet)
+
+
+__all__ = ["cholesky", "det", "inv", "slogdet", "solve"]

@@ -1,0 +1,91 @@
+"""Kernels of the matrix factorizations (``gpuarray._api.decompositions`` drives them):
+the pieces of the blocked algorithms that are not matrix products.
+
+- ``chol_block``: Cholesky factor of one NB x NB diagonal block per matrix of a batch, and its
+  inverse, in workgroup memory (wgsl/chol_block.wgsl);
+- ``tri_block_inverse``: inverses of the NB x NB diagonal blocks of triangular matrices, every
+  block of every matrix in one dispatch (wgsl/tri_block_inverse.wgsl);
+- ``lu_panel``: LU with partial pivoting of an NB-column panel, one workgroup per matrix, in
+  global memory (wgsl/lu_panel.wgsl).
+
+Every trailing update and every triangular solve against a diagonal block is a matrix product
+(``_kernels.matmul``), so the blocked algorithms run at the speed of the matmul kernels; the
+kernels here carry the O(n * NB^2) sequential part. Matrices are the contiguous work buffers of
+the API layer: shape (batch, n, n), row stride n.
+"""
+from __future__ import annotations
+
+import struct
+
+from .._graph import dtypes as dt
+from .._device import runtime as _runtime
+from .._graph.nodes import Leaf
+from . import wgsl_lib as _wgsl_lib
+
+NB = 32  # block size: two float64 blocks take 16 KiB of workgroup memory (every adapter has 32)
+BLOCK_WG = 128  # threads per diagonal-block workgroup (>= NB: one thread per column of the inverse)
+PANEL_WG = 256  # threads per LU panel workgroup (a power of two: the pivot search is a tree)
+
+_LIT = {"f32": ("0.0f", "1.0f"), "f64": ("0.0lf", "1.0lf")}
+
+
+def _words(*w) -> bytes:
+    return struct.pack(f"<{len(w)}I", *[x & 0xFFFFFFFF for x in w])
+
+
+def _subst(dtype, wg: int) -> dict:
+    t = dt.wgsl_type(dtype)
+    zero, one = _LIT[t]
+    return dict(T=t, ZERO=zero, ONE=one, NB=NB, NB2=NB * NB, WG=wg)
+
+
+def _source(name: str, dtype, wg: int) -> str:
+    sub = _subst(dtype, wg)
+    sub["INVERT"] = _wgsl_lib.template("tri_inverse.wgsl").substitute(sub)
+    return _wgsl_lib.template(name).substitute(sub)
+
+
+def _kernel(name: str, dtype, wg: int, access, window: int):
+    def build():
+        return f"{name}_{dtype.name}", _source(f"{name}.wgsl", dtype, wg), access, window
+
+    return _runtime.device().kernel((name, dtype.char), build)
+
+
+def _batch(work: Leaf) -> tuple[int, int]:
+    """(matrices, n) of a contiguous (batch, n, n) work buffer."""
+    b, n, n2 = work.shape
+    assert n == n2 and work.strides == (n * n, n, 1), "factor kernels take contiguous (batch, n, n) buffers"
+    return b, n
+
+
+def chol_block(work: Leaf, k: int, nb: int, inv, info) -> None:
+    """Factor the diagonal block [k, k + nb) of every matrix of ``work`` in place (lower triangle)
+    and write its inverse into ``inv`` (batch x NB x NB); ``info[b]`` = 1 where a pivot is not
+    positive."""
+    b, n = _batch(work)
+    params = _words(n, k, nb, n * n, b, work.offset)
+    kern = _kernel("chol_block", work.dtype, BLOCK_WG, ["rw", "rw", "rw"], len(params))
+    _runtime.device().dispatch(kern, [work.storage, inv, info], params, b)
+
+
+def tri_block_inverse(a: Leaf, lower: bool, unit: bool, first: int, blocks: int, out) -> None:
+    """Inverses of ``blocks`` NB x NB diagonal blocks from row/column ``first`` of the triangular
+    matrices ``a`` (batch, n, n; non-negative strides) into ``out`` (batch x blocks x NB x NB)."""
+    b, n, _ = a.shape
+    bs, rs, cs = a.strides
+    if not lower:  # an upper triangle is inverted as its transpose
+        rs, cs = cs, rs
+    params = _words(n, first, blocks, bs, rs, cs, a.offset, int(not lower), int(unit), b * blocks)
+    kern = _kernel("tri_block_inverse", a.dtype, BLOCK_WG, ["r", "rw"], len(params))
+    _runtime.device().dispatch(kern, [a.storage, out], params, b * blocks)
+
+
+def lu_panel(work: Leaf, k: int, nb: int, perm, info) -> None:
+    """LU with partial pivoting of columns [k, k + nb) of every matrix of ``work`` in place; whole
+    rows are swapped and ``perm`` (batch x n, u32) follows them; ``info`` (batch x 2, u32, zeroed
+    before the first panel): [b, 0] = 1 on a zero pivot, [b, 1] the parity of the row swaps."""
+    b, n = _batch(work)
+    params = _words(n, k, nb, n * n, b, work.offset)
+    kern = _kernel("lu_panel", work.dtype, PANEL_WG, ["rw", "rw", "rw"], len(params))
+    _runtime.device().dispatch(kern, [work.storage, perm, info], params, b)
