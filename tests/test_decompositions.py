@@ -1,0 +1,229 @@
+"""Factorizations on the device (cholesky, solve, inv, det, slogdet) against NumPy on the same
+inputs: backward errors within LAPACK-style bounds, NumPy's dtypes, shapes, result types and
+errors, and no host fallback."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import gpuarray as ga
+from conftest import HAS64, assert_same
+
+FLOATS = [np.float32, np.float64] if HAS64 else [np.float32]
+SIZES = [1, 2, 17, 64, 129]  # 17 and 129: odd, past one 32-wide block; 129 past four
+
+
+def eps(dtype):
+    return np.finfo(dtype).eps
+
+
+def spd(n, dtype, rng, batch=()):
+    """A well-scaled symmetric positive-definite matrix (or a stack of them)."""
+    a = rng.standard_normal(batch + (n, n))
+    return (a @ np.swapaxes(a, -1, -2) / n + np.eye(n)).astype(dtype)
+
+
+def general(n, dtype, rng, batch=()):
+    return rng.standard_normal(batch + (n, n)).astype(dtype)
+
+
+def fro(x):
+    return np.linalg.norm(x.astype(np.float64), axis=(-2, -1))
+
+
+@pytest.fixture
+def no_fallback(fresh_fallback):
+    """Runs the test body with host fallbacks refused: any fallback is an error."""
+    ga.set_fallback("raise")
+    yield
+
+
+# ------------------------------------------------------------------------ cholesky
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("n", SIZES)
+def test_cholesky_backward_error(n, dtype, rng, no_fallback):
+    a = spd(n, dtype, rng)
+    with ga.stats() as s:
+        L = ga.linalg.cholesky(ga.asarray(a))
+        h = L.get()
+    assert s.fallbacks == {}
+    assert L.dtype == dtype and L.shape == (n, n)
+    assert np.all(np.triu(h, 1) == 0)  # the upper triangle is zeros, as NumPy's
+    err = fro(a - h.astype(np.float64) @ h.T.astype(np.float64)) / fro(a)
+    assert err <= 4 * n * eps(dtype), err
+    ref = np.linalg.cholesky(a)
+    np.testing.assert_allclose(h, ref, rtol=0, atol=50 * n * eps(dtype) * np.abs(ref).max())
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_cholesky_batched_and_upper(dtype, rng, no_fallback):
+    a = spd(16, dtype, rng, (8,))
+    A = ga.asarray(a)
+    L = ga.linalg.cholesky(A)
+    assert L.shape == (8, 16, 16)
+    h = L.get().astype(np.float64)
+    assert np.all(fro(a - h @ np.swapaxes(h, -1, -2)) <= 4 * 16 * eps(dtype) * fro(a))
+    # upper=True reads the upper triangle (the lower one is poisoned) and returns U with U^T U = A
+    poisoned = np.triu(a) + np.tril(np.full_like(a, np.nan), -1)
+    U = ga.linalg.cholesky(ga.asarray(poisoned), upper=True)
+    ref = np.linalg.cholesky(poisoned, upper=True)
+    assert_same(U, ref, rtol=0, atol=100 * eps(dtype))
+    # and the lower factor reads only the lower triangle
+    poisoned = np.tril(a) + np.triu(np.full_like(a, np.nan), 1)
+    assert_same(ga.linalg.cholesky(ga.asarray(poisoned)), np.linalg.cholesky(poisoned), rtol=0, atol=100 * eps(dtype))
+
+
+def test_cholesky_numpy_dispatch_views_and_integers(rng, no_fallback):
+    a = spd(40, np.float64, rng, (2,))
+    big = np.zeros((2, 45, 90))
+    big[:, 3:43, 10:90:2] = np.swapaxes(a, -1, -2)  # a strided, transposed view of a larger buffer
+    V = ga.asarray(big)[:, 3:43, 10:90:2].mT
+    with ga.stats() as s:
+        L = np.linalg.cholesky(V)  # NumPy's function on a GpuArray runs here
+    assert isinstance(L, ga.GpuArray) and s.fallbacks == {}
+    assert_same(L, np.linalg.cholesky(a), rtol=1e-12, atol=1e-13)
+    ai = np.array([[4, 2], [2, 3]], np.int64)
+    assert_same(ga.linalg.cholesky(ga.asarray(ai)), np.linalg.cholesky(ai))  # float64, as NumPy
+
+
+def test_cholesky_ill_conditioned(no_fallback):
+    n = 10
+    hilbert = 1.0 / (np.arange(n)[:, None] + np.arange(n)[None, :] + 1)  # cond ~1.6e13
+    h = ga.linalg.cholesky(ga.asarray(hilbert)).get()
+    assert fro(hilbert - h @ h.T) / fro(hilbert) <= 4 * n * eps(np.float64)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_cholesky_not_positive_definite(dtype, rng, no_fallback):
+    a = spd(40, dtype, rng, (3,))
+    bad = a.copy()
+    bad[1, 35, 35] = -1.0  # the last block's pivot of the second matrix only
+    with pytest.raises(np.linalg.LinAlgError, match="not positive definite"):
+        ga.linalg.cholesky(ga.asarray(bad))
+    with pytest.raises(np.linalg.LinAlgError):
+        np.linalg.cholesky(bad)
+    nan = a.copy()
+    nan[0, 5, 2] = np.nan  # NaN in the lower triangle: LAPACK's NaN pivot check
+    with pytest.raises(np.linalg.LinAlgError):
+        ga.linalg.cholesky(ga.asarray(nan))
+    with pytest.raises(np.linalg.LinAlgError, match="two-dimensional"):
+        ga.linalg.cholesky(ga.asarray(a[0, 0]))
+    with pytest.raises(np.linalg.LinAlgError, match="square"):
+        ga.linalg.cholesky(ga.asarray(a[:, :3]))
+
+
+def test_cholesky_empty(no_fallback):
+    for shape in [(0, 0), (0, 3, 3), (2, 0, 0)]:
+        assert_same(ga.linalg.cholesky(ga.zeros(shape, dtype=np.float32)), np.linalg.cholesky(np.zeros(shape, np.float32)))
+
+
+# ------------------------------------------------------------------ solve and inv
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("n", SIZES)
+def test_solve_residual(n, dtype, rng, no_fallback):
+    a, b = general(n, dtype, rng), rng.standard_normal((n, 3)).astype(dtype)
+    with ga.stats() as s:
+        x = ga.linalg.solve(ga.asarray(a), ga.asarray(b))
+        h = x.get()
+    assert s.fallbacks == {}
+    assert x.dtype == dtype and x.shape == (n, 3)
+    res = fro(a.astype(np.float64) @ h - b) / (fro(a) * fro(h) + fro(b))
+    assert res <= 8 * n * eps(dtype), res
+    ref = np.linalg.solve(a, b)
+    cond = np.linalg.cond(a.astype(np.float64))
+    np.testing.assert_allclose(h, ref, rtol=0, atol=20 * n * cond * eps(dtype) * np.abs(ref).max())
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_solve_batched_broadcast_and_vector(dtype, rng, no_fallback):
+    a = general(16, dtype, rng, (2, 1)) + 4 * np.eye(16, dtype=dtype)
+    b = rng.standard_normal((3, 16, 5)).astype(dtype)
+    x = ga.linalg.solve(ga.asarray(a), ga.asarray(b))
+    assert_same(x, np.linalg.solve(a, b), rtol=0, atol=1e3 * eps(dtype))
+    v = rng.standard_normal(16).astype(dtype)
+    assert_same(ga.linalg.solve(ga.asarray(a), ga.asarray(v)), np.linalg.solve(a, v), rtol=0, atol=1e3 * eps(dtype))
+    # batch of 8 16x16 systems through NumPy's function
+    a8, b8 = general(16, dtype, rng, (8,)), rng.standard_normal((8, 16, 2)).astype(dtype)
+    x8 = np.linalg.solve(ga.asarray(a8), ga.asarray(b8))
+    assert isinstance(x8, ga.GpuArray)
+    h = x8.get().astype(np.float64)
+    assert np.all(fro(a8 @ h - b8) <= 16 * 16 * eps(dtype) * (fro(a8) * fro(h) + fro(b8)))
+    with pytest.raises(ValueError):
+        ga.linalg.solve(ga.asarray(a), ga.asarray(b[:, :15]))
+
+
+def test_solve_dtypes(rng, no_fallback):
+    a = general(5, np.float32, rng) + 3 * np.eye(5, dtype=np.float32)
+    bi = np.arange(5)
+    x = ga.linalg.solve(ga.asarray(a), ga.asarray(bi))  # float32 with int64: float64, as NumPy
+    assert_same(x, np.linalg.solve(a, bi), rtol=1e-10)
+    ai = np.array([[2, 1], [1, 3]])
+    assert_same(ga.linalg.solve(ga.asarray(ai), ga.asarray(ai)), np.linalg.solve(ai, ai), rtol=1e-14, atol=1e-15)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_singular_raises(dtype, no_fallback):
+    a = np.array([[1, 2, 3], [2, 4, 6], [1, 0, 1]], dtype)  # exactly singular: LU meets an exact zero pivot
+    with pytest.raises(np.linalg.LinAlgError, match="Singular matrix"):
+        ga.linalg.solve(ga.asarray(a), ga.asarray(np.ones((3, 1), dtype)))
+    with pytest.raises(np.linalg.LinAlgError, match="Singular matrix"):
+        ga.linalg.inv(ga.asarray(a))
+    with pytest.raises(np.linalg.LinAlgError, match="Singular matrix"):
+        np.linalg.inv(ga.zeros((2, 2), dtype=dtype))
+    # det is 0 and slogdet (0, -inf), without warnings, as NumPy
+    assert_same(ga.linalg.det(ga.asarray(a)), np.linalg.det(a))
+    sign, logdet = ga.linalg.slogdet(ga.asarray(a))
+    assert sign.get() == 0 and logdet.get() == -np.inf
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("n", [1, 17, 64])
+def test_inv(n, dtype, rng, no_fallback):
+    a = general(n, dtype, rng)
+    with ga.stats() as s:
+        x = ga.linalg.inv(ga.asarray(a)).get()
+    assert s.fallbacks == {}
+    assert x.dtype == dtype and x.shape == (n, n)
+    res = np.abs(a.astype(np.float64) @ x - np.eye(n)).max()
+    cond = np.linalg.cond(a.astype(np.float64))
+    assert res <= 20 * n * cond * eps(dtype), res
+    assert_same(ga.linalg.inv(ga.asarray(a[None].repeat(3, 0))).mT, np.swapaxes(np.linalg.inv(a[None].repeat(3, 0)), -1, -2),
+                rtol=0, atol=20 * n * cond * eps(dtype) * np.abs(x).max())
+
+
+def test_matrix_power_negative_uses_device_inverse(rng, no_fallback):
+    a = general(6, np.float64, rng) + 3 * np.eye(6)
+    assert_same(ga.linalg.matrix_power(ga.asarray(a), -3), np.linalg.matrix_power(a, -3), rtol=1e-10)
+
+
+# --------------------------------------------------------------------- det / slogdet
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("n", SIZES)
+def test_det_slogdet(n, dtype, rng, no_fallback):
+    a = (general(n, dtype, rng) / np.sqrt(n)).astype(dtype)  # |det| stays within float32's range at 129
+    with ga.stats() as s:
+        d = ga.linalg.det(ga.asarray(a))
+        res = ga.linalg.slogdet(ga.asarray(a))
+        dh, sh, lh = d.get(), res.sign.get(), res.logabsdet.get()
+    assert s.fallbacks == {}
+    ref = np.linalg.slogdet(a)
+    assert type(res).__name__ == "SlogdetResult" and res.sign.dtype == dtype and res.logabsdet.dtype == dtype
+    assert d.dtype == dtype and d.shape == ()
+    tol = 10 * n * np.linalg.cond(a.astype(np.float64)) * eps(dtype)
+    assert sh == ref.sign
+    assert abs(lh - ref.logabsdet) <= tol + 4 * eps(dtype) * abs(ref.logabsdet)
+    assert abs(dh - np.linalg.det(a)) <= tol * abs(np.linalg.det(a))
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_det_batched_signs(dtype, rng, no_fallback):
+    a = general(16, dtype, rng, (8,))
+    a[3] = a[3][::-1]  # a row reversal: permutation signs of both parities
+    a[5] = -a[5]
+    ref = np.linalg.det(a)
+    assert_same(ga.linalg.det(ga.asarray(a)), ref, rtol=5e-3 if dtype == np.float32 else 1e-10)
+    s, l = np.linalg.slogdet(ga.asarray(a))
+    assert isinstance(s, ga.GpuArray)
+    assert_same(s, np.sign(ref))
+    assert_same(ga.linalg.det(ga.zeros((3, 0, 0), dtype=dtype)), np.linalg.det(np.zeros((3, 0, 0), dtype)))
+    assert_same(ga.linalg.det(ga.asarray(np.array([[2, 1], [1, 3]]))), np.linalg.det(np.array([[2, 1], [1, 3]])))
