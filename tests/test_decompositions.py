@@ -227,3 +227,75 @@ def test_det_batched_signs(dtype, rng, no_fallback):
     assert_same(s, np.sign(ref))
     assert_same(ga.linalg.det(ga.zeros((3, 0, 0), dtype=dtype)), np.linalg.det(np.zeros((3, 0, 0), dtype)))
     assert_same(ga.linalg.det(ga.asarray(np.array([[2, 1], [1, 3]]))), np.linalg.det(np.array([[2, 1], [1, 3]])))
+
+
+# ------------------------------------------------------------------------------ qr
+QR_SHAPES = [(1, 1), (2, 2), (17, 5), (5, 17), (64, 64), (129, 129), (257, 129)]
+
+
+def check_qr(a, q, r, dtype):
+    """||A - QR|| <= c k eps ||A|| and ||Q^T Q - I|| <= c k eps, R upper triangular."""
+    k = max(a.shape[-2:])
+    q, r = q.astype(np.float64), r.astype(np.float64)
+    assert np.all(np.tril(r, -1) == 0)
+    assert np.all(fro(a - q @ r) <= 8 * k * eps(dtype) * fro(a))
+    qtq = np.swapaxes(q, -1, -2) @ q
+    assert np.all(fro(qtq - np.eye(q.shape[-1])) <= 8 * k * eps(dtype))
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("shape", QR_SHAPES)
+def test_qr_reduced(shape, dtype, rng, no_fallback):
+    a = rng.standard_normal(shape).astype(dtype)
+    with ga.stats() as s:
+        res = ga.linalg.qr(ga.asarray(a))
+        q, r = res.Q.get(), res.R.get()
+    assert s.fallbacks == {}
+    assert type(res).__name__ == "QRResult"
+    nq, nr = np.linalg.qr(a)
+    assert q.shape == nq.shape and r.shape == nr.shape and q.dtype == dtype and r.dtype == dtype
+    check_qr(a, q, r, dtype)
+    # LAPACK's sign conventions: the same factors as NumPy's for a full-rank matrix
+    cond = np.linalg.cond(a.astype(np.float64))
+    np.testing.assert_allclose(r, nr, rtol=0, atol=10 * max(shape) * cond * eps(dtype) * np.abs(nr).max())
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_qr_modes_batched(dtype, rng, no_fallback):
+    a = rng.standard_normal((8, 16, 16)).astype(dtype)
+    q, r = ga.linalg.qr(ga.asarray(a))
+    check_qr(a, q.get(), r.get(), dtype)
+    tall = rng.standard_normal((2, 3, 20, 7)).astype(dtype)
+    q, r = np.linalg.qr(ga.asarray(tall), mode="complete")  # NumPy's function on a GpuArray
+    assert isinstance(q, ga.GpuArray) and q.shape == (2, 3, 20, 20) and r.shape == (2, 3, 20, 7)
+    check_qr(tall, q.get(), r.get(), dtype)
+    wide = rng.standard_normal((3, 6, 11)).astype(dtype)
+    r = ga.linalg.qr(ga.asarray(wide), mode="r")
+    assert isinstance(r, ga.GpuArray)
+    np.testing.assert_allclose(r.get(), np.linalg.qr(wide, mode="r"), rtol=0, atol=100 * eps(dtype) * 10)
+    q, r = ga.linalg.qr(ga.asarray(wide), mode="complete")
+    assert q.shape == (3, 6, 6) and r.shape == (3, 6, 11)
+    check_qr(wide, q.get(), r.get(), dtype)
+
+
+def test_qr_rank_deficient_ill_conditioned_and_integers(rng, no_fallback):
+    a = rng.standard_normal((30, 6))
+    a[:, 3] = a[:, 1]  # rank 5
+    a[:, 5] = 0.0  # a zero column: its reflector is the identity (tau = 0)
+    q, r = ga.linalg.qr(ga.asarray(a))
+    check_qr(a, q.get(), r.get(), np.float64)
+    hilbert = 1.0 / (np.arange(12)[:, None] + np.arange(12)[None, :] + 1)
+    q, r = ga.linalg.qr(ga.asarray(hilbert))
+    check_qr(hilbert, q.get(), r.get(), np.float64)
+    ai = np.arange(12).reshape(4, 3) ** 2
+    q, r = ga.linalg.qr(ga.asarray(ai))
+    assert q.dtype == np.float64
+    np.testing.assert_allclose(r.get(), np.linalg.qr(ai).R, rtol=1e-12, atol=1e-12)
+    for shape in [(0, 3), (3, 0), (2, 0, 0)]:
+        for mode in ("reduced", "complete"):
+            q, r = ga.linalg.qr(ga.zeros(shape), mode=mode)
+            nq, nr = np.linalg.qr(np.zeros(shape), mode=mode)
+            assert_same(q, nq)
+            assert_same(r, nr)
+    with pytest.raises(ValueError):
+        ga.linalg.qr(ga.asarray(a), mode="bogus")

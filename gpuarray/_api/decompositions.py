@@ -1,5 +1,5 @@
 """Matrix factorizations on the device: ``cholesky``, ``solve``, ``inv``, ``det``, ``slogdet``
-(and the triangular solves under them), float32 and float64, batched over leading dims.
+(and the triangular solves under them), ``qr``, float32 and float64, batched over leading dims.
 
 Blocked algorithms: the kernels of ``_kernels/factor.py`` factor NB x NB diagonal blocks (Cholesky,
 inverses of triangular blocks) and NB-column LU panels; everything else is a matrix product on
@@ -10,7 +10,9 @@ the matmul kernels:
 - LU with partial pivoting (right-looking): factor the panel (whole rows swapped),
   ``U12 = inv(L11) @ A12``, ``A22 -= L21 @ U12``;
 - triangular solves (many right-hand sides): the inverses of all diagonal blocks in one dispatch,
-  then per block row ``X_i = inv(T_ii) @ (B_i - T_i,done @ X_done)``.
+  then per block row ``X_i = inv(T_ii) @ (B_i - T_i,done @ X_done)``;
+- QR: Householder reflectors column by column (LAPACK's geqr2 conventions, so R's signs are
+  NumPy's), Q formed by applying them to the identity in reverse order.
 
 Every factorization runs on a contiguous (batch, n, n) work copy in the computation dtype
 (NumPy's: float32 stays float32, integers and bool become float64). Failures (not positive
@@ -32,7 +34,7 @@ from .._kernels import factor as _factor
 from .._device import runtime as _runtime
 from .._device.fallback import host_call
 from .._lazy.elementwise import apply, assign
-from .creation import asarray, eye, tril, zeros
+from .creation import asarray, eye, tril, triu, zeros
 from .linalg import matmul
 from .manipulation import broadcast_to, diagonal, matrix_transpose, reshape
 from .reductions import prod, sum as rsum
@@ -41,6 +43,7 @@ from .searching import take_along_axis
 LinAlgError = np.linalg.LinAlgError
 NB = _factor.NB
 SlogdetResult = np.linalg._linalg.SlogdetResult
+QRResult = np.linalg._linalg.QRResult
 
 
 def _arr(x) -> GpuArray:
@@ -278,4 +281,40 @@ def slogdet(a, /):
     return SlogdetResult(sign, logdet)
 
 
-__all__ = ["cholesky", "det", "inv", "slogdet", "solve"]
+# ------------------------------------------------------------------------------ QR
+def qr(a, mode="reduced"):
+    """NumPy's ``linalg.qr``: QRResult(Q, R) for modes 'reduced' (Q (..., M, K), R (..., K, N),
+    K = min(M, N)) and 'complete' (Q (..., M, M), R (..., M, N)); R alone for 'r'. Householder
+    reflectors with LAPACK's sign conventions. ('raw', LAPACK's own layout, is NumPy's on the host.)"""
+    a = _arr(a)
+    if mode not in ("reduced", "complete", "r", "raw"):
+        raise ValueError(f"Unrecognized mode '{mode}'")
+    if a.ndim < 2:
+        raise LinAlgError(f"{a.ndim}-dimensional array given. Array must be at least two-dimensional")
+    ct = _compute_dtype(a.dtype)
+    if ct is None or mode == "raw":
+        return _host("qr", a, mode=mode)
+    *batch, m, n = a.shape
+    batch = tuple(batch)
+    k = min(m, n)
+    kq = m if mode == "complete" else k
+    rrows = m if mode == "complete" else k
+    if a.size == 0:
+        r = zeros(batch + (rrows, n), dtype=ct)
+        if mode == "r":
+            return r
+        q = broadcast_to(eye(m, kq, dtype=ct), batch + (m, kq)).copy()
+        return QRResult(q, r)
+    w = _work(a, ct, a.shape)
+    b = w.shape[0]
+    tau = _runtime.device().alloc(b * k * w.dtype.itemsize)
+    _factor.qr_panel(w, 0, n, tau, k)
+    r = reshape(triu(GpuArray(w)[:, :rrows, :]), batch + (rrows, n))
+    if mode == "r":
+        return r
+    q = _work(eye(m, kq, dtype=ct), ct, (b, m, kq))
+    _factor.qr_apply(w, tau, k, 0, k, q, descending=True, from_j=True)
+    return QRResult(reshape(GpuArray(q), batch + (m, kq)), r)
+
+
+__all__ = ["cholesky", "det", "inv", "qr", "slogdet", "solve"]

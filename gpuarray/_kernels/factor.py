@@ -6,7 +6,10 @@ the pieces of the blocked algorithms that are not matrix products.
 - ``tri_block_inverse``: inverses of the NB x NB diagonal blocks of triangular matrices, every
   block of every matrix in one dispatch (wgsl/tri_block_inverse.wgsl);
 - ``lu_panel``: LU with partial pivoting of an NB-column panel, one workgroup per matrix, in
-  global memory (wgsl/lu_panel.wgsl).
+  global memory (wgsl/lu_panel.wgsl);
+- ``qr_panel``: Householder QR of a range of columns (LAPACK's geqr2), one workgroup per matrix
+  (wgsl/qr_panel.wgsl); ``qr_apply``: its reflectors applied to other matrices (Q^T C, or Q formed
+  from the identity; wgsl/qr_apply.wgsl).
 
 Every trailing update and every triangular solve against a diagonal block is a matrix product
 (``_kernels.matmul``), so the blocked algorithms run at the speed of the matmul kernels; the
@@ -24,7 +27,8 @@ from . import wgsl_lib as _wgsl_lib
 
 NB = 32  # block size: two float64 blocks take 16 KiB of workgroup memory (every adapter has 32)
 BLOCK_WG = 128  # threads per diagonal-block workgroup (>= NB: one thread per column of the inverse)
-PANEL_WG = 256  # threads per LU panel workgroup (a power of two: the pivot search is a tree)
+PANEL_WG = 256  # threads per LU / QR workgroup (a power of two: the pivot search is a tree)
+QR_CL = 8  # QR: column lanes per workgroup (the rest of the threads are row groups of each column)
 
 _LIT = {"f32": ("0.0f", "1.0f"), "f64": ("0.0lf", "1.0lf")}
 
@@ -41,6 +45,7 @@ def _subst(dtype, wg: int) -> dict:
 
 def _source(name: str, dtype, wg: int) -> str:
     sub = _subst(dtype, wg)
+    sub.update(CL=QR_CL, RG=wg // QR_CL)
     sub["INVERT"] = _wgsl_lib.template("tri_inverse.wgsl").substitute(sub)
     return _wgsl_lib.template(name).substitute(sub)
 
@@ -52,10 +57,17 @@ def _kernel(name: str, dtype, wg: int, access, window: int):
     return _runtime.device().kernel((name, dtype.char), build)
 
 
+def _dims(work: Leaf) -> tuple[int, int, int]:
+    """(matrices, rows, columns) of a contiguous (batch, m, n) work buffer."""
+    b, m, n = work.shape
+    assert work.strides == (m * n, n, 1), "factor kernels take contiguous (batch, m, n) buffers"
+    return b, m, n
+
+
 def _batch(work: Leaf) -> tuple[int, int]:
     """(matrices, n) of a contiguous (batch, n, n) work buffer."""
-    b, n, n2 = work.shape
-    assert n == n2 and work.strides == (n * n, n, 1), "factor kernels take contiguous (batch, n, n) buffers"
+    b, n, n2 = _dims(work)
+    assert n == n2
     return b, n
 
 
@@ -89,3 +101,25 @@ def lu_panel(work: Leaf, k: int, nb: int, perm, info) -> None:
     params = _words(n, k, nb, n * n, b, work.offset)
     kern = _kernel("lu_panel", work.dtype, PANEL_WG, ["rw", "rw", "rw"], len(params))
     _runtime.device().dispatch(kern, [work.storage, perm, info], params, b)
+
+
+def qr_panel(work: Leaf, j0: int, j1: int, tau, tau_stride: int) -> None:
+    """Householder QR of columns [j0, j1) of every matrix of ``work`` (batch, m, n) in place: R on
+    and above the diagonal, the reflectors' v below it, tau of column j at ``tau[b * tau_stride + j]``;
+    each reflector is applied to the columns up to j1 only."""
+    b, m, n = _dims(work)
+    params = _words(m, n, j0, j1, m * n, b, work.offset, tau_stride)
+    kern = _kernel("qr_panel", work.dtype, PANEL_WG, ["rw", "rw"], len(params))
+    _runtime.device().dispatch(kern, [work.storage, tau], params, b)
+
+
+def qr_apply(v: Leaf, tau, tau_stride: int, j0: int, j1: int, c: Leaf, descending: bool, from_j: bool) -> None:
+    """C <- H_j C for the reflectors j in [j0, j1) of ``v`` (qr_panel's output, (batch, m, n)) in
+    ascending (Q^T C) or descending (Q C) order; C (batch, m, nc) contiguous. ``from_j``: only
+    columns from j on are touched (forming Q from the identity)."""
+    b, m, n = _dims(v)
+    _, mc, nc = _dims(c)
+    assert mc == m
+    params = _words(m, n, j0, j1, m * n, b, v.offset, tau_stride, int(descending), int(from_j), nc, m * nc, c.offset)
+    kern = _kernel("qr_apply", v.dtype, PANEL_WG, ["r", "r", "rw"], len(params))
+    _runtime.device().dispatch(kern, [v.storage, tau, c.storage], params, b)
