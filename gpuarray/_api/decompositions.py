@@ -11,8 +11,9 @@ the matmul kernels:
   ``U12 = inv(L11) @ A12``, ``A22 -= L21 @ U12``;
 - triangular solves (many right-hand sides): the inverses of all diagonal blocks in one dispatch,
   then per block row ``X_i = inv(T_ii) @ (B_i - T_i,done @ X_done)``;
-- QR: Householder reflectors column by column (LAPACK's geqr2 conventions, so R's signs are
-  NumPy's), Q formed by applying them to the identity in reverse order.
+- QR (blocked Householder): each NB-column panel by the kernel (LAPACK's geqr2 conventions, so R's
+  signs are NumPy's), the trailing columns updated with the compact WY form
+  ``C -= V (T^T (V^T C))``; Q formed from the identity with the blocks in reverse order.
 
 Every factorization runs on a contiguous (batch, n, n) work copy in the computation dtype
 (NumPy's: float32 stays float32, integers and bool become float64). Failures (not positive
@@ -308,13 +309,46 @@ def qr(a, mode="reduced"):
     w = _work(a, ct, a.shape)
     b = w.shape[0]
     tau = _runtime.device().alloc(b * k * w.dtype.itemsize)
-    _factor.qr_panel(w, 0, n, tau, k)
+    blocks = _qr_inplace(w, tau, k)
     r = reshape(triu(GpuArray(w)[:, :rrows, :]), batch + (rrows, n))
     if mode == "r":
         return r
     q = _work(eye(m, kq, dtype=ct), ct, (b, m, kq))
-    _factor.qr_apply(w, tau, k, 0, k, q, descending=True, from_j=True)
+    if blocks is None:
+        _factor.qr_apply(w, tau, k, 0, k, q, descending=True, from_j=True)
+    else:  # Q = (I - V0 T0 V0^T) (I - V1 T1 V1^T) ... I, the last block first, on the matmuls
+        qa = GpuArray(q)
+        for k0, v, t in reversed(blocks):
+            sub = qa[:, k0:, k0:]
+            assign(sub, apply("subtract", sub, matmul(v, matmul(t, matmul(matrix_transpose(v), sub)))))
     return QRResult(reshape(GpuArray(q), batch + (m, kq)), r)
+
+
+def _qr_inplace(w: Leaf, tau, k: int):
+    """Householder QR of the work buffer (batch, m, n) in place (R on and above the diagonal, the
+    reflectors below it, taus in ``tau``). Up to NB columns: one kernel. Wider: blocked, each
+    NB-column panel factored by the kernel and the rest of the matrix updated with the compact WY
+    form on the matmuls, C -= V (T^T (V^T C)); returns the blocks [(first column, V, T)] (None
+    when unblocked) for forming Q."""
+    b, m, n = w.shape
+    if n <= NB:
+        _factor.qr_panel(w, 0, n, tau, k)
+        return None
+    wa = GpuArray(w)
+    blocks = []
+    for k0 in range(0, k, NB):
+        nb = min(NB, k - k0)
+        _factor.qr_panel(w, k0, k0 + nb, tau, k)
+        v = apply("add", tril(wa[:, k0:, k0:k0 + nb], -1), eye(m - k0, nb, dtype=w.dtype)).copy()
+        g = matmul(matrix_transpose(v), v).copy()
+        t = GpuArray(new_leaf(w.dtype, (b, nb, nb)))
+        _factor.qr_t(g._leaf(), tau, k0, k, t._leaf())
+        blocks.append((k0, v, t))
+        if k0 + nb < n:
+            c = wa[:, k0:, k0 + nb:]
+            vtc = matmul(matrix_transpose(v), c)
+            assign(c, apply("subtract", c, matmul(v, matmul(matrix_transpose(t), vtc))))
+    return blocks
 
 
 __all__ = ["cholesky", "det", "inv", "qr", "slogdet", "solve"]

@@ -9,7 +9,8 @@ the pieces of the blocked algorithms that are not matrix products.
   global memory (wgsl/lu_panel.wgsl);
 - ``qr_panel``: Householder QR of a range of columns (LAPACK's geqr2), one workgroup per matrix
   (wgsl/qr_panel.wgsl); ``qr_apply``: its reflectors applied to other matrices (Q^T C, or Q formed
-  from the identity; wgsl/qr_apply.wgsl).
+  from the identity; wgsl/qr_apply.wgsl); ``qr_t``: the triangular factor T of a block of
+  reflectors (I - V T V^T, the compact WY form whose products are matmuls; wgsl/qr_t.wgsl).
 
 Every trailing update and every triangular solve against a diagonal block is a matrix product
 (``_kernels.matmul``), so the blocked algorithms run at the speed of the matmul kernels; the
@@ -123,3 +124,13 @@ def qr_apply(v: Leaf, tau, tau_stride: int, j0: int, j1: int, c: Leaf, descendin
     params = _words(m, n, j0, j1, m * n, b, v.offset, tau_stride, int(descending), int(from_j), nc, m * nc, c.offset)
     kern = _kernel("qr_apply", v.dtype, PANEL_WG, ["r", "r", "rw"], len(params))
     _runtime.device().dispatch(kern, [v.storage, tau, c.storage], params, b)
+
+
+def qr_t(g: Leaf, tau, first: int, tau_stride: int, out: Leaf) -> None:
+    """T (``out``, (batch, nb, nb) contiguous) of the reflectors first..first+nb-1 from G = V^T V
+    (``g``, (batch, nb, nb) contiguous): H_first ... H_last = I - V T V^T."""
+    b, nb, _ = _dims(g)
+    assert out.offset == 0 and out.shape == g.shape
+    params = _words(nb, first, tau_stride, b, g.offset)
+    kern = _kernel("qr_t", g.dtype, BLOCK_WG, ["r", "r", "rw"], len(params))
+    _runtime.device().dispatch(kern, [g.storage, tau, out.storage], params, b)
