@@ -299,3 +299,79 @@ def test_qr_rank_deficient_ill_conditioned_and_integers(rng, no_fallback):
             assert_same(r, nr)
     with pytest.raises(ValueError):
         ga.linalg.qr(ga.asarray(a), mode="bogus")
+
+
+# ---------------------------------------------------------------------- eigh / eigvalsh
+def check_eigh(a, w, v, dtype):
+    """Ascending eigenvalues as NumPy's to NumPy's accuracy class (c n eps ||A||), a small
+    residual ||A V - V diag(w)|| and orthonormal vectors."""
+    n = a.shape[-1]
+    a64 = a.astype(np.float64)
+    ref = np.linalg.eigvalsh(a64)
+    scale = np.abs(ref).max(axis=-1, keepdims=True) + np.finfo(np.float64).tiny
+    assert np.all(np.diff(w, axis=-1) >= 0)
+    assert np.all(np.abs(w - ref) <= 4 * n * eps(dtype) * scale)
+    if v is not None:
+        v = v.astype(np.float64)
+        res = a64 @ v - v * w[..., None, :]
+        assert np.all(fro(res) <= 4 * n * eps(dtype) * fro(a64))
+        assert np.all(fro(np.swapaxes(v, -1, -2) @ v - np.eye(n)) <= 4 * n * eps(dtype))
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("n", [1, 2, 17, 64])
+def test_eigh(n, dtype, rng, no_fallback):
+    a = rng.standard_normal((n, n))
+    a = (a + a.T).astype(dtype)
+    with ga.stats() as s:
+        res = ga.linalg.eigh(ga.asarray(a))
+        w, v = res.eigenvalues.get(), res.eigenvectors.get()
+        wv = ga.linalg.eigvalsh(ga.asarray(a)).get()
+    assert s.fallbacks == {}
+    assert type(res).__name__ == "EighResult" and w.dtype == dtype and v.dtype == dtype and v.shape == (n, n)
+    check_eigh(a, w, v, dtype)
+    check_eigh(a, wv, None, dtype)
+    # the vectors are NumPy's up to sign where the eigenvalues are well separated
+    nv = np.linalg.eigh(a.astype(np.float64)).eigenvectors
+    gaps = np.diff(np.linalg.eigvalsh(a.astype(np.float64)))
+    if n > 1 and gaps.min() > 1e-2:
+        signs = np.sign(np.sum(v * nv, axis=0))
+        np.testing.assert_allclose(v * signs, nv, rtol=0, atol=100 * n * eps(dtype) / gaps.min())
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_eigh_batched_uplo_and_degenerate(dtype, rng, no_fallback):
+    a = rng.standard_normal((8, 16, 16))
+    a = (a + np.swapaxes(a, -1, -2)).astype(dtype)
+    w, v = np.linalg.eigh(ga.asarray(a))  # NumPy's function on a GpuArray
+    assert isinstance(w, ga.GpuArray) and w.shape == (8, 16) and v.shape == (8, 16, 16)
+    check_eigh(a, w.get(), v.get(), dtype)
+    # UPLO: only that triangle is read (the other poisoned)
+    low = np.tril(a) + np.triu(np.full_like(a, np.nan), 1)
+    check_eigh(a, ga.linalg.eigvalsh(ga.asarray(low)).get(), None, dtype)
+    up = np.triu(a) + np.tril(np.full_like(a, np.nan), -1)
+    w, v = ga.linalg.eigh(ga.asarray(up), UPLO="U")
+    check_eigh(a, w.get(), v.get(), dtype)
+    # repeated eigenvalues (an identity block) and a zero matrix
+    q, _ = np.linalg.qr(rng.standard_normal((10, 10)))
+    d = np.array([1, 1, 1, 2, 2, 3, -1, -1, 0, 0], np.float64)
+    deg = ((q * d) @ q.T).astype(dtype)
+    deg = (deg + deg.T) / 2
+    w, v = ga.linalg.eigh(ga.asarray(deg))
+    check_eigh(deg, w.get(), v.get(), dtype)
+    w, v = ga.linalg.eigh(ga.zeros((3, 3), dtype=dtype))
+    assert_same(w, np.zeros(3, dtype))
+    check_eigh(np.zeros((3, 3), dtype), w.get(), v.get(), dtype)
+    with pytest.raises(ValueError):
+        ga.linalg.eigh(ga.asarray(a), UPLO="X")
+
+
+def test_eigh_large_and_complex_fall_back(rng, fresh_fallback):
+    a = rng.standard_normal((70, 70))
+    a = a + a.T
+    with ga.stats() as s:
+        w = ga.linalg.eigvalsh(ga.asarray(a))
+    np.testing.assert_allclose(w.get(), np.linalg.eigvalsh(a), rtol=1e-12, atol=1e-12)
+    assert s.fallbacks == {"linalg.eigvalsh": 1}
+    ai = np.array([[2, 1], [1, 2]])
+    assert_same(ga.linalg.eigvalsh(ga.asarray(ai)), np.linalg.eigvalsh(ai), rtol=1e-14)

@@ -366,11 +366,11 @@ def test_linalg_host_fallbacks_are_counted(rng):
     with ga.stats() as s:
         sv = ga.linalg.svdvals(A)
         assert isinstance(sv, ga.GpuArray) and sv.dtype == np.float32
-        w = ga.linalg.eigvalsh(A @ A.mT)
+        w = ga.linalg.eigvals(A @ A.mT)
         assert w.shape == (3, 4)
         c = ga.asarray(a.astype(np.complex64))
         assert_same(ga.linalg.inv(c), np.linalg.inv(a.astype(np.complex64)), rtol=1e-5)  # complex: the host's
-    assert {"linalg.svdvals", "linalg.eigvalsh", "linalg.inv"} <= set(s.fallbacks)
+    assert {"linalg.svdvals", "linalg.eigvals", "linalg.inv"} <= set(s.fallbacks)
     with pytest.raises(np.linalg.LinAlgError):
         ga.linalg.inv(ga.zeros((2, 2), dtype=np.complex64))
 

@@ -45,6 +45,7 @@ LinAlgError = np.linalg.LinAlgError
 NB = _factor.NB
 SlogdetResult = np.linalg._linalg.SlogdetResult
 QRResult = np.linalg._linalg.QRResult
+EighResult = np.linalg._linalg.EighResult
 
 
 def _arr(x) -> GpuArray:
@@ -351,4 +352,62 @@ def _qr_inplace(w: Leaf, tau, k: int):
     return blocks
 
 
-__all__ = ["cholesky", "det", "inv", "qr", "slogdet", "solve"]
+# --------------------------------------------------------------------------- eigh
+def _eigh(a: GpuArray, uplo: str, vectors: bool):
+    """(eigenvalues, eigenvectors or None) on the device, or None where the device path does not
+    serve a."""
+    ct = _compute_dtype(a.dtype)
+    n = a.shape[-1]
+    if ct is None or n > _factor.JACOBI_MAX:
+        return None
+    if a.size == 0:
+        return zeros(a.shape[:-1], dtype=ct), (zeros(a.shape, dtype=ct) if vectors else None)
+    if uplo == "U":  # the upper triangle read as the lower one of the transpose
+        a = matrix_transpose(a)
+    low = tril(a.astype(ct, copy=False))
+    sym = apply("add", low, matrix_transpose(tril(low, -1)))  # the lower triangle mirrored
+    w = _work(sym, ct, a.shape)
+    b = w.shape[0]
+    vals = new_leaf(ct, (b, n))
+    vecs = new_leaf(ct, (b, n, n))
+    _factor.jacobi_eigh(w, _runtime.device().alloc(b * n * n * ct.itemsize), vals, vecs)
+    v = None
+    if vectors:
+        # the rotations' product drifts from orthogonal by ~(rotations x eps): one Newton-Schulz
+        # step V (3 I - V^T V) / 2 squares that away
+        v = GpuArray(vecs)
+        eye3 = apply("multiply", eye(n, dtype=ct), 1.5)
+        v = reshape(matmul(v, apply("subtract", eye3, apply("multiply", matmul(matrix_transpose(v), v), 0.5))), a.shape)
+    return reshape(GpuArray(vals), a.shape[:-1]), v
+
+
+def _check_uplo(uplo):
+    if uplo not in ("L", "U"):
+        raise ValueError("UPLO argument must be 'L' or 'U'")
+
+
+def eigh(a, UPLO="L"):
+    """Eigenvalues (ascending) and eigenvectors of symmetric matrices (NumPy's ``linalg.eigh``, an
+    EighResult; only the ``UPLO`` triangle is read). Up to JACOBI_MAX (64) rows on the device by
+    the parallel Jacobi method; larger matrices and complex inputs: NumPy's on the host (counted)."""
+    a = _arr(a)
+    _check_uplo(UPLO)
+    _check_square(a)
+    res = _eigh(a, UPLO, True)
+    if res is None:
+        return _host("eigh", a, UPLO=UPLO)
+    return EighResult(*res)
+
+
+def eigvalsh(a, UPLO="L"):
+    """The eigenvalues (ascending) of symmetric matrices (NumPy's ``linalg.eigvalsh``): as ``eigh``."""
+    a = _arr(a)
+    _check_uplo(UPLO)
+    _check_square(a)
+    res = _eigh(a, UPLO, False)
+    if res is None:
+        return _host("eigvalsh", a, UPLO=UPLO)
+    return res[0]
+
+
+__all__ = ["cholesky", "det", "eigh", "eigvalsh", "inv", "qr", "slogdet", "solve"]

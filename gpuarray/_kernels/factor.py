@@ -10,7 +10,9 @@ the pieces of the blocked algorithms that are not matrix products.
 - ``qr_panel``: Householder QR of a range of columns (LAPACK's geqr2), one workgroup per matrix
   (wgsl/qr_panel.wgsl); ``qr_apply``: its reflectors applied to other matrices (Q^T C, or Q formed
   from the identity; wgsl/qr_apply.wgsl); ``qr_t``: the triangular factor T of a block of
-  reflectors (I - V T V^T, the compact WY form whose products are matmuls; wgsl/qr_t.wgsl).
+  reflectors (I - V T V^T, the compact WY form whose products are matmuls; wgsl/qr_t.wgsl);
+- ``jacobi_eigh``: eigenvalues and vectors of small symmetric matrices (n <= JACOBI_MAX) by the
+  parallel cyclic Jacobi method, one workgroup per matrix (wgsl/jacobi_eigh.wgsl).
 
 Every trailing update and every triangular solve against a diagonal block is a matrix product
 (``_kernels.matmul``), so the blocked algorithms run at the speed of the matmul kernels; the
@@ -21,6 +23,8 @@ from __future__ import annotations
 
 import struct
 
+import numpy as np
+
 from .._graph import dtypes as dt
 from .._device import runtime as _runtime
 from .._graph.nodes import Leaf
@@ -29,6 +33,9 @@ from . import wgsl_lib as _wgsl_lib
 NB = 32  # block size: two float64 blocks take 16 KiB of workgroup memory (every adapter has 32)
 BLOCK_WG = 128  # threads per diagonal-block workgroup (>= NB: one thread per column of the inverse)
 PANEL_WG = 256  # threads per LU / QR workgroup (a power of two: the pivot search is a tree)
+JACOBI_MAX = 64  # largest n of the Jacobi eigensolver (its cost grows as n^3 per workgroup)
+JACOBI_WG = 128
+JACOBI_SWEEPS = 30  # a bound only: sweeps stop once the off-diagonal mass is at rounding level
 QR_CL = 8  # QR: column lanes per workgroup (the rest of the threads are row groups of each column)
 
 _LIT = {"f32": ("0.0f", "1.0f"), "f64": ("0.0lf", "1.0lf")}
@@ -46,7 +53,7 @@ def _subst(dtype, wg: int) -> dict:
 
 def _source(name: str, dtype, wg: int) -> str:
     sub = _subst(dtype, wg)
-    sub.update(CL=QR_CL, RG=wg // QR_CL)
+    sub.update(CL=QR_CL, RG=wg // QR_CL, HALF=JACOBI_MAX // 2)
     sub["INVERT"] = _wgsl_lib.template("tri_inverse.wgsl").substitute(sub)
     return _wgsl_lib.template(name).substitute(sub)
 
@@ -134,3 +141,15 @@ def qr_t(g: Leaf, tau, first: int, tau_stride: int, out: Leaf) -> None:
     params = _words(nb, first, tau_stride, b, g.offset)
     kern = _kernel("qr_t", g.dtype, BLOCK_WG, ["r", "r", "rw"], len(params))
     _runtime.device().dispatch(kern, [g.storage, tau, out.storage], params, b)
+
+
+def jacobi_eigh(a: Leaf, v, w: Leaf, vo: Leaf) -> None:
+    """Eigenvalues (``w``, (batch, n), ascending) and eigenvectors (``vo``, (batch, n, n), columns)
+    of the symmetric matrices ``a`` ((batch, n, n), contiguous at offset 0; overwritten); ``v``:
+    a scratch buffer of a's size."""
+    b, n = _batch(a)
+    assert n <= JACOBI_MAX and a.offset == 0 and w.offset == 0 and vo.offset == 0
+    tol = float(np.finfo(a.dtype).eps) ** 2 * 16
+    params = _words(n, b, n + (n & 1), struct.unpack("<I", struct.pack("<f", tol))[0], JACOBI_SWEEPS)
+    kern = _kernel("jacobi_eigh", a.dtype, JACOBI_WG, ["rw", "rw", "rw", "rw"], len(params))
+    _runtime.device().dispatch(kern, [a.storage, v, w.storage, vo.storage], params, b)

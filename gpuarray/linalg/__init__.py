@@ -24,7 +24,7 @@ from .._api.linalg import tensordot as _tensordot
 from .._api.linalg import trace as _trace
 from .._api.manipulation import _axis, diagonal as _diagonal, moveaxis, normalize_axes, reshape
 from .._api.creation import empty, eye
-from .._api.decompositions import cholesky, det, inv, qr, slogdet, solve
+from .._api.decompositions import cholesky, det, eigh, eigvalsh, inv, qr, slogdet, solve
 from .._graph.nodes import Leaf, broadcast_shapes
 from .._api.manipulation import broadcast_to
 
@@ -253,8 +253,8 @@ def _host(name):
     return call
 
 
-_DEVICE = ("cholesky", "det", "inv", "qr", "slogdet", "solve")
-_HOST = ("svd", "svdvals", "eig", "eigvals", "eigh", "eigvalsh", "pinv", "matrix_rank", "lstsq", "cond", "tensorinv", "tensorsolve")
+_DEVICE = ("cholesky", "det", "eigh", "eigvalsh", "inv", "qr", "slogdet", "solve")
+_HOST = ("svd", "svdvals", "eig", "eigvals", "pinv", "matrix_rank", "lstsq", "cond", "tensorinv", "tensorsolve")
 globals().update({name: _host(name) for name in _HOST})
 
 __all__ = sorted(("LinAlgError", "cross", "diagonal", "matmul", "matrix_norm", "matrix_power", "matrix_transpose",
