@@ -97,6 +97,12 @@ def _view(w: Leaf, r0: int, c0: int, rows: int, cols: int) -> GpuArray:
     return GpuArray(Leaf(w.storage, w.dtype, (b, rows, cols), w.strides, w.offset + r0 * n + c0))
 
 
+def _own(x: GpuArray) -> GpuArray:
+    """``x`` computed into a buffer of its own now (a product is otherwise evaluated where read)."""
+    x._leaf()
+    return x
+
+
 def _flags(b: int, words: int) -> GpuArray:
     return from_host(np.zeros((b, words), np.uint32))
 
@@ -114,10 +120,12 @@ def _cholesky_inplace(w: Leaf) -> GpuArray:
         _factor.chol_block(w, k, nb, inv, info._leaf().storage)
         r = n - k - nb
         if r:
-            a21 = _view(w, k + nb, k, r, nb)
-            assign(a21, matmul(a21, invT[:, :nb, :nb]))
+            # L21 into a buffer of its own first: the update of A22 then reads no other part of
+            # the work buffer and is one product kernel storing A22 - L21 L21^T in place
+            l21 = _own(matmul(_view(w, k + nb, k, r, nb), invT[:, :nb, :nb]))
             a22 = _view(w, k + nb, k + nb, r, r)
-            assign(a22, apply("subtract", a22, matmul(a21, matrix_transpose(a21))))
+            assign(a22, apply("subtract", a22, matmul(l21, matrix_transpose(l21))), value_temporary=True)
+            assign(_view(w, k + nb, k, r, nb), l21, value_temporary=True)
     return info
 
 
@@ -181,10 +189,12 @@ def _lu_inplace(w: Leaf) -> tuple[GpuArray, GpuArray]:
         r = n - k - nb
         if r:
             _factor.tri_block_inverse(w, True, True, k, 1, inv)
-            a12 = _view(w, k, k + nb, nb, r)
-            assign(a12, matmul(inv11[:, :nb, :nb], a12))
+            # U12 and L21 in buffers of their own: A22 - L21 U12 is one product kernel in place
+            u12 = _own(matmul(inv11[:, :nb, :nb], _view(w, k, k + nb, nb, r)))
+            l21 = _view(w, k + nb, k, r, nb).copy()
             a22 = _view(w, k + nb, k + nb, r, r)
-            assign(a22, apply("subtract", a22, matmul(_view(w, k + nb, k, r, nb), a12)))
+            assign(a22, apply("subtract", a22, matmul(l21, u12)), value_temporary=True)
+            assign(_view(w, k, k + nb, nb, r), u12, value_temporary=True)
     return perm, info
 
 
