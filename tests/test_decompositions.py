@@ -102,10 +102,21 @@ def test_cholesky_not_positive_definite(dtype, rng, no_fallback):
         ga.linalg.cholesky(ga.asarray(bad))
     with pytest.raises(np.linalg.LinAlgError):
         np.linalg.cholesky(bad)
-    nan = a.copy()
-    nan[0, 5, 2] = np.nan  # NaN in the lower triangle: LAPACK's NaN pivot check
-    with pytest.raises(np.linalg.LinAlgError):
-        ga.linalg.cholesky(ga.asarray(nan))
+    for pos in [(0, 5, 2), (2, 0, 0), (1, 39, 39)]:
+        nan = a.copy()
+        nan[pos] = np.nan  # NumPy's LAPACK (OpenBLAS) raises nothing: NaNs propagate
+        assert_same(ga.linalg.cholesky(ga.asarray(nan)), np.linalg.cholesky(nan), rtol=0, atol=1e3 * eps(dtype))
+    for pos, val in [((1, 0, 0), -np.inf), ((1, 20, 20), np.inf), ((1, 20, 3), np.inf)]:
+        inf = a.copy()
+        inf[pos] = val
+        try:
+            with np.errstate(all="ignore"):
+                ref = np.linalg.cholesky(inf)
+        except np.linalg.LinAlgError:
+            with pytest.raises(np.linalg.LinAlgError):
+                ga.linalg.cholesky(ga.asarray(inf))
+        else:
+            assert_same(ga.linalg.cholesky(ga.asarray(inf)), ref, rtol=0, atol=1e3 * eps(dtype))
     with pytest.raises(np.linalg.LinAlgError, match="two-dimensional"):
         ga.linalg.cholesky(ga.asarray(a[0, 0]))
     with pytest.raises(np.linalg.LinAlgError, match="square"):
@@ -213,6 +224,24 @@ def test_det_slogdet(n, dtype, rng, no_fallback):
     assert sh == ref.sign
     assert abs(lh - ref.logabsdet) <= tol + 4 * eps(dtype) * abs(ref.logabsdet)
     assert abs(dh - np.linalg.det(a)) <= tol * abs(np.linalg.det(a))
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_nonfinite_inputs(dtype, rng, no_fallback):
+    """NaN and infinite elements: NumPy's values (NaNs, infinities), signs and no exceptions."""
+    a = general(4, dtype, rng) + 3 * np.eye(4, dtype=dtype)
+    for val in (np.nan, np.inf, -np.inf):
+        b = a.copy()
+        b[2, 1] = val
+        with np.errstate(all="ignore"):
+            ref_det, ref_sl, ref_x = np.linalg.det(b), np.linalg.slogdet(b), np.linalg.solve(b, np.ones(4, dtype))
+        assert_same(ga.linalg.det(ga.asarray(b)), ref_det, rtol=1e-4)
+        s, l = ga.linalg.slogdet(ga.asarray(b))
+        if val == val:  # (with a NaN the sign depends on how the LAPACK build pivots around NaNs)
+            assert_same(s, ref_sl.sign)
+        assert_same(l, ref_sl.logabsdet, rtol=1e-4)
+        x = ga.linalg.solve(ga.asarray(b), ga.ones(4, dtype=dtype)).get()
+        assert np.array_equal(np.isnan(x), np.isnan(ref_x))
 
 
 @pytest.mark.parametrize("dtype", FLOATS)

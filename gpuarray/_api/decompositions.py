@@ -132,7 +132,7 @@ def _cholesky_inplace(w: Leaf) -> GpuArray:
 def cholesky(x, /, *, upper=False):
     """The Cholesky factor of a Hermitian positive-definite matrix (lower, or upper with
     ``upper=True``), NumPy's ``linalg.cholesky``: only the lower (upper) triangle is read;
-    LinAlgError if a matrix is not positive definite (a NaN pivot included, as LAPACK)."""
+    LinAlgError if a pivot is not positive (NaNs propagate without one, as NumPy's)."""
     x = _arr(x)
     _check_square(x)
     ct = _compute_dtype(x.dtype)
@@ -245,13 +245,14 @@ def inv(a, /):
 
 
 def _lu_diagonal(a: GpuArray):
-    """(diagonal of U (batch..., n), parity of the row swaps (batch...,) as 0/1) of a's LU."""
+    """(diagonal of U (batch..., n), parity of the row swaps (batch...,) as 0/1, singular
+    (batch...,) bool) of a's LU."""
     ct = _compute_dtype(a.dtype)
     n = a.shape[-1]
     w = _work(a, ct, a.shape)
     _, info = _lu_inplace(w)
     d = reshape(diagonal(GpuArray(w), axis1=-2, axis2=-1), a.shape[:-1])
-    return d, reshape(info[:, 1], a.shape[:-2])
+    return d, reshape(info[:, 1], a.shape[:-2]), reshape(apply("not_equal", info[:, 0], 0), a.shape[:-2])
 
 
 def _swap_sign(parity: GpuArray, ct) -> GpuArray:
@@ -269,7 +270,7 @@ def det(a, /):
         return _host("det", a)
     if a.shape[-1] == 0 or a.size == 0:
         return apply("add", zeros(a.shape[:-2], dtype=ct), 1) if a.shape[-1] == 0 else zeros(a.shape[:-2], dtype=ct)
-    d, parity = _lu_diagonal(a)
+    d, parity, _ = _lu_diagonal(a)
     return apply("multiply", prod(d, axis=-1), _swap_sign(parity, ct))
 
 
@@ -286,11 +287,16 @@ def slogdet(a, /):
         if a.shape[-1] == 0:
             return SlogdetResult(ones, zeros(a.shape[:-2], dtype=ct))
         return SlogdetResult(zeros(a.shape[:-2], dtype=ct), zeros(a.shape[:-2], dtype=ct))
-    d, parity = _lu_diagonal(a)
-    sign = apply("multiply", prod(apply("sign", d), axis=-1), _swap_sign(parity, ct))
-    with np.errstate(divide="ignore"):  # a zero pivot: log|det| = -inf without a warning, as NumPy
+    d, parity, singular = _lu_diagonal(a)
+    # NumPy's: the sign is the permutation's times -1 per negative pivot (a NaN pivot counts as
+    # positive); a zero pivot (singular) gives (0, -inf)
+    neg = rsum(apply("less", d, 0), axis=-1)
+    sign = apply("multiply", _swap_sign(apply("bitwise_xor", parity, apply("bitwise_and", neg.astype(dt.uint32), 1)), ct),
+                 apply("logical_not", singular))
+    with np.errstate(divide="ignore"):  # (the log of a zero pivot is replaced)
         logdet = rsum(apply("log", apply("absolute", d)), axis=-1)
-    return SlogdetResult(sign, logdet)
+    logdet = apply("where", singular, -np.inf, logdet)
+    return SlogdetResult(sign.astype(ct), logdet.astype(ct))
 
 
 # ------------------------------------------------------------------------------ QR

@@ -4,7 +4,8 @@
 // P[0] n (row stride), P[1] k (block start row and column), P[2] nb (block size <= NB),
 // P[3] batch stride (elements), P[4] batches, P[5] first element of the batch (offset).
 // INV[b] (NB x NB, zero above the diagonal) receives inv(L11); INFO[b] is set to 1 where a pivot
-// is not positive (or NaN): the matrix is not positive definite (LAPACK's potrf check).
+// is not positive: the matrix is not positive definite (the check of the OpenBLAS potrf NumPy
+// ships: a NaN pivot passes and NaNs propagate).
 @group(0) @binding(0) var<storage, read> P: array<u32>;
 @group(0) @binding(1) var<storage, read_write> A: array<$T>;
 @group(0) @binding(2) var<storage, read_write> INV: array<$T>;
@@ -40,7 +41,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     workgroupBarrier();  // every thread has read the pivot before it is replaced
     if (lid == 0u) {
       L[j * NB + j] = s;
-      if (!(d > $ZERO)) { bad = 1u; }
+      if (d <= $ZERO) { bad = 1u; }  // (a NaN pivot is not flagged: NumPy's LAPACK returns NaNs)
     }
     for (var i = j + 1u + lid; i < nb; i += ${WG}u) { L[i * NB + j] = L[i * NB + j] / s; }
     workgroupBarrier();
