@@ -404,3 +404,16 @@ def test_eigh_large_and_complex_fall_back(rng, fresh_fallback):
     assert s.fallbacks == {"linalg.eigvalsh": 1}
     ai = np.array([[2, 1], [1, 2]])
     assert_same(ga.linalg.eigvalsh(ga.asarray(ai)), np.linalg.eigvalsh(ai), rtol=1e-14)
+
+
+def test_batches_of_small_matrices_use_small_blocks(rng, no_fallback):
+    """Scratch space scales with the matrices (blocks of min(32, n) rows), not 32 x 32 per matrix."""
+    c = rng.standard_normal((2000, 4, 4)) + 3 * np.eye(4)
+    r = rng.standard_normal((2000, 4, 1))
+    C, R = ga.asarray(c), ga.asarray(r)
+    for fn, ref in [(lambda: ga.linalg.solve(C, R), np.linalg.solve(c, r)), (lambda: ga.linalg.inv(C), np.linalg.inv(c)),
+                    (lambda: ga.linalg.cholesky(C @ C.mT), np.linalg.cholesky(c @ np.swapaxes(c, -1, -2)))]:
+        with ga.stats() as s:
+            got = fn().get()
+        np.testing.assert_allclose(got, ref, rtol=1e-9, atol=1e-12)
+        assert s.peak_bytes <= 10 * c.nbytes, s.peak_bytes  # 32 x 32 blocks alone would be 64x

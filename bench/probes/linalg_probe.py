@@ -48,6 +48,8 @@ def _inputs(op, n, dtype, rng, batch):
         return [(a @ a.T / n + np.eye(n)).astype(dtype)]
     if op == "solve":
         return [a.astype(dtype), rng.standard_normal((n, 16)).astype(dtype)]
+    if op == "det":  # scaled so that |det| stays within float32's range
+        return [(a / np.sqrt(n)).astype(dtype)]
     return [a.astype(dtype)]
 
 

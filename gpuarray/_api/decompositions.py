@@ -113,8 +113,9 @@ def _cholesky_inplace(w: Leaf) -> GpuArray:
     left as garbage). Returns the flags (batch, 1): 1 where a matrix is not positive definite."""
     b, n, _ = w.shape
     info = _flags(b, 1)
-    inv = _runtime.device().alloc(b * NB * NB * w.dtype.itemsize)
-    invT = GpuArray(Leaf(inv, w.dtype, (b, NB, NB), (NB * NB, 1, NB), 0))  # inv(L11).T
+    bs = _factor.block_side(n)
+    inv = _runtime.device().alloc(b * bs * bs * w.dtype.itemsize)
+    invT = GpuArray(Leaf(inv, w.dtype, (b, bs, bs), (bs * bs, 1, bs), 0))  # inv(L11).T
     for k in range(0, n, NB):
         nb = min(NB, n - k)
         _factor.chol_block(w, k, nb, inv, info._leaf().storage)
@@ -156,14 +157,15 @@ def _tri_solve(t: Leaf, rhs: GpuArray, lower: bool, unit: bool) -> GpuArray:
     the triangle is read, the diagonal taken as ones when ``unit``) and rhs (batch, n, m)."""
     b, n, _ = t.shape
     blocks = -(-n // NB)
-    inv = _runtime.device().alloc(b * blocks * NB * NB * t.dtype.itemsize)
+    bs = _factor.block_side(n)
+    inv = _runtime.device().alloc(b * blocks * bs * bs * t.dtype.itemsize)
     _factor.tri_block_inverse(t, lower, unit, 0, blocks, inv)
     tt = GpuArray(t)
     x = GpuArray(new_leaf(t.dtype, rhs.shape))
     for q in (range(blocks) if lower else range(blocks - 1, -1, -1)):
         s = q * NB
         e = min(n, s + NB)
-        inv_q = GpuArray(Leaf(inv, t.dtype, (b, e - s, e - s), (blocks * NB * NB, NB, 1), q * NB * NB))
+        inv_q = GpuArray(Leaf(inv, t.dtype, (b, e - s, e - s), (blocks * bs * bs, bs, 1), q * bs * bs))
         r = rhs[:, s:e, :]
         if lower and s:
             r = apply("subtract", r, matmul(tt[:, s:e, :s], x[:, :s, :]))
@@ -181,8 +183,9 @@ def _lu_inplace(w: Leaf) -> tuple[GpuArray, GpuArray]:
     b, n, _ = w.shape
     perm = GpuArray(new_leaf(dt.uint32, (b, n)))
     info = _flags(b, 2)
-    inv = _runtime.device().alloc(b * NB * NB * w.dtype.itemsize)
-    inv11 = GpuArray(Leaf(inv, w.dtype, (b, NB, NB), (NB * NB, NB, 1), 0))
+    bs = _factor.block_side(n)
+    inv = _runtime.device().alloc(b * bs * bs * w.dtype.itemsize)
+    inv11 = GpuArray(Leaf(inv, w.dtype, (b, bs, bs), (bs * bs, bs, 1), 0))
     for k in range(0, n, NB):
         nb = min(NB, n - k)
         _factor.lu_panel(w, k, nb, perm._leaf().storage, info._leaf().storage)

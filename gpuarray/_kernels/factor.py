@@ -33,6 +33,7 @@ from . import wgsl_lib as _wgsl_lib
 NB = 32  # block size: two float64 blocks take 16 KiB of workgroup memory (every adapter has 32)
 BLOCK_WG = 128  # threads per diagonal-block workgroup (>= NB: one thread per column of the inverse)
 PANEL_WG = 256  # threads per LU / QR workgroup (a power of two: the pivot search is a tree)
+SMALL_WG = 32  # threads per workgroup for matrices of at most this many rows (>= NB, a power of two)
 JACOBI_MAX = 64  # largest n of the Jacobi eigensolver (its cost grows as n^3 per workgroup)
 JACOBI_WG = 128
 JACOBI_SWEEPS = 30  # a bound only: sweeps stop once the off-diagonal mass is at rounding level
@@ -60,9 +61,15 @@ def _source(name: str, dtype, wg: int) -> str:
 
 def _kernel(name: str, dtype, wg: int, access, window: int):
     def build():
-        return f"{name}_{dtype.name}", _source(f"{name}.wgsl", dtype, wg), access, window
+        return f"{name}_{dtype.name}_{wg}", _source(f"{name}.wgsl", dtype, wg), access, window
 
-    return _runtime.device().kernel((name, dtype.char), build)
+    return _runtime.device().kernel((name, dtype.char, wg), build)
+
+
+def _wg(size: int, wg: int) -> int:
+    """Threads per workgroup for matrices of ``size`` rows: one warp's worth (SMALL_WG) for small
+    ones (batches of small matrices: idle threads would only wait at the barriers), else ``wg``."""
+    return SMALL_WG if size <= SMALL_WG else wg
 
 
 def _dims(work: Leaf) -> tuple[int, int, int]:
@@ -70,6 +77,11 @@ def _dims(work: Leaf) -> tuple[int, int, int]:
     b, m, n = work.shape
     assert work.strides == (m * n, n, 1), "factor kernels take contiguous (batch, m, n) buffers"
     return b, m, n
+
+
+def block_side(n: int) -> int:
+    """The side of the diagonal blocks (and their inverses) of n x n matrices."""
+    return min(NB, n)
 
 
 def _batch(work: Leaf) -> tuple[int, int]:
@@ -81,23 +93,24 @@ def _batch(work: Leaf) -> tuple[int, int]:
 
 def chol_block(work: Leaf, k: int, nb: int, inv, info) -> None:
     """Factor the diagonal block [k, k + nb) of every matrix of ``work`` in place (lower triangle)
-    and write its inverse into ``inv`` (batch x NB x NB); ``info[b]`` = 1 where a pivot is not
-    positive."""
+    and write its inverse into ``inv`` (batch x bs x bs, bs = ``block_side(n)``); ``info[b]`` = 1
+    where a pivot is not positive."""
     b, n = _batch(work)
-    params = _words(n, k, nb, n * n, b, work.offset)
-    kern = _kernel("chol_block", work.dtype, BLOCK_WG, ["rw", "rw", "rw"], len(params))
+    params = _words(n, k, nb, n * n, b, work.offset, block_side(n))
+    kern = _kernel("chol_block", work.dtype, _wg(n, BLOCK_WG), ["rw", "rw", "rw"], len(params))
     _runtime.device().dispatch(kern, [work.storage, inv, info], params, b)
 
 
 def tri_block_inverse(a: Leaf, lower: bool, unit: bool, first: int, blocks: int, out) -> None:
-    """Inverses of ``blocks`` NB x NB diagonal blocks from row/column ``first`` of the triangular
-    matrices ``a`` (batch, n, n; non-negative strides) into ``out`` (batch x blocks x NB x NB)."""
+    """Inverses of ``blocks`` diagonal blocks (NB rows, fewer in the last) from row/column ``first``
+    of the triangular matrices ``a`` (batch, n, n; non-negative strides) into ``out``
+    (batch x blocks x bs x bs, bs = ``block_side(n)``)."""
     b, n, _ = a.shape
     bs, rs, cs = a.strides
     if not lower:  # an upper triangle is inverted as its transpose
         rs, cs = cs, rs
-    params = _words(n, first, blocks, bs, rs, cs, a.offset, int(not lower), int(unit), b * blocks)
-    kern = _kernel("tri_block_inverse", a.dtype, BLOCK_WG, ["r", "rw"], len(params))
+    params = _words(n, first, blocks, bs, rs, cs, a.offset, int(not lower), int(unit), b * blocks, block_side(n))
+    kern = _kernel("tri_block_inverse", a.dtype, _wg(n, BLOCK_WG), ["r", "rw"], len(params))
     _runtime.device().dispatch(kern, [a.storage, out], params, b * blocks)
 
 
@@ -107,7 +120,7 @@ def lu_panel(work: Leaf, k: int, nb: int, perm, info) -> None:
     before the first panel): [b, 0] = 1 on a zero pivot, [b, 1] the parity of the row swaps."""
     b, n = _batch(work)
     params = _words(n, k, nb, n * n, b, work.offset)
-    kern = _kernel("lu_panel", work.dtype, PANEL_WG, ["rw", "rw", "rw"], len(params))
+    kern = _kernel("lu_panel", work.dtype, _wg(n, PANEL_WG), ["rw", "rw", "rw"], len(params))
     _runtime.device().dispatch(kern, [work.storage, perm, info], params, b)
 
 
@@ -117,7 +130,7 @@ def qr_panel(work: Leaf, j0: int, j1: int, tau, tau_stride: int) -> None:
     each reflector is applied to the columns up to j1 only."""
     b, m, n = _dims(work)
     params = _words(m, n, j0, j1, m * n, b, work.offset, tau_stride)
-    kern = _kernel("qr_panel", work.dtype, PANEL_WG, ["rw", "rw"], len(params))
+    kern = _kernel("qr_panel", work.dtype, _wg(m, PANEL_WG), ["rw", "rw"], len(params))
     _runtime.device().dispatch(kern, [work.storage, tau], params, b)
 
 
@@ -129,7 +142,7 @@ def qr_apply(v: Leaf, tau, tau_stride: int, j0: int, j1: int, c: Leaf, descendin
     _, mc, nc = _dims(c)
     assert mc == m
     params = _words(m, n, j0, j1, m * n, b, v.offset, tau_stride, int(descending), int(from_j), nc, m * nc, c.offset)
-    kern = _kernel("qr_apply", v.dtype, PANEL_WG, ["r", "r", "rw"], len(params))
+    kern = _kernel("qr_apply", v.dtype, _wg(m, PANEL_WG), ["r", "r", "rw"], len(params))
     _runtime.device().dispatch(kern, [v.storage, tau, c.storage], params, b)
 
 
@@ -151,5 +164,5 @@ def jacobi_eigh(a: Leaf, v, w: Leaf, vo: Leaf) -> None:
     assert n <= JACOBI_MAX and a.offset == 0 and w.offset == 0 and vo.offset == 0
     tol = float(np.finfo(a.dtype).eps) ** 2 * 16
     params = _words(n, b, n + (n & 1), struct.unpack("<I", struct.pack("<f", tol))[0], JACOBI_SWEEPS)
-    kern = _kernel("jacobi_eigh", a.dtype, JACOBI_WG, ["rw", "rw", "rw", "rw"], len(params))
+    kern = _kernel("jacobi_eigh", a.dtype, _wg(n, JACOBI_WG), ["rw", "rw", "rw", "rw"], len(params))
     _runtime.device().dispatch(kern, [a.storage, v, w.storage, vo.storage], params, b)

@@ -2,8 +2,9 @@
 // inverse of that factor (the panel below is then L21 = A21 @ inv(L11)^T, a matmul).
 // One workgroup per matrix. Only the block's lower triangle is read and written.
 // P[0] n (row stride), P[1] k (block start row and column), P[2] nb (block size <= NB),
-// P[3] batch stride (elements), P[4] batches, P[5] first element of the batch (offset).
-// INV[b] (NB x NB, zero above the diagonal) receives inv(L11); INFO[b] is set to 1 where a pivot
+// P[3] batch stride (elements), P[4] batches, P[5] first element of the batch (offset),
+// P[6] BS: the side of each matrix's block in INV (min(NB, n): small matrices take small blocks).
+// INV[b] (BS x BS, zero above the diagonal) receives inv(L11); INFO[b] is set to 1 where a pivot
 // is not positive: the matrix is not positive definite (the check of the OpenBLAS potrf NumPy
 // ships: a NaN pivot passes and NaNs propagate).
 @group(0) @binding(0) var<storage, read> P: array<u32>;
@@ -58,7 +59,8 @@ $INVERT
     let i = t / NB;
     let j = t % NB;
     if (j <= i && i < nb) { A[base + i * n + j] = L[t]; }
-    INV[b * NB * NB + t] = X[t];
   }
+  let bs = P[6];
+  for (var t = lid; t < bs * bs; t += ${WG}u) { INV[b * bs * bs + t] = X[(t / bs) * NB + t % bs]; }
   if (lid == 0u && bad != 0u) { INFO[b] = 1u; }
 }
