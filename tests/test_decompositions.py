@@ -163,6 +163,21 @@ def test_solve_batched_broadcast_and_vector(dtype, rng, no_fallback):
         ga.linalg.solve(ga.asarray(a), ga.asarray(b[:, :15]))
 
 
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_solve_ill_conditioned_backward_error(dtype, rng, no_fallback):
+    """cond(A) ~ 1/eps: the solution loses its digits, the residual (backward error) does not."""
+    n = 40
+    u, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    v, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    a = ((u * np.logspace(0, -np.log10(1 / eps(dtype)) + 1, n)) @ v.T).astype(dtype)
+    b = rng.standard_normal((n, 2)).astype(dtype)
+    x = ga.linalg.solve(ga.asarray(a), ga.asarray(b)).get().astype(np.float64)
+    res = fro(a.astype(np.float64) @ x - b) / (fro(a) * fro(x) + fro(b))
+    assert res <= 8 * n * eps(dtype), res
+    # (log|det| itself is only as good as the smallest pivots: relative error ~ cond * eps each)
+    assert ga.linalg.slogdet(ga.asarray(a)).sign.get() == np.linalg.slogdet(a.astype(np.float64)).sign
+
+
 def test_solve_dtypes(rng, no_fallback):
     a = general(5, np.float32, rng) + 3 * np.eye(5, dtype=np.float32)
     bi = np.arange(5)

@@ -250,9 +250,7 @@ def inv(a, /):
 def _lu_diagonal(a: GpuArray):
     """(diagonal of U (batch..., n), parity of the row swaps (batch...,) as 0/1, singular
     (batch...,) bool) of a's LU."""
-    ct = _compute_dtype(a.dtype)
-    n = a.shape[-1]
-    w = _work(a, ct, a.shape)
+    w = _work(a, _compute_dtype(a.dtype), a.shape)
     _, info = _lu_inplace(w)
     d = reshape(diagonal(GpuArray(w), axis1=-2, axis2=-1), a.shape[:-1])
     return d, reshape(info[:, 1], a.shape[:-2]), reshape(apply("not_equal", info[:, 0], 0), a.shape[:-2])
