@@ -403,6 +403,10 @@ def test_eigh_batched_uplo_and_degenerate(dtype, rng, no_fallback):
     deg = (deg + deg.T) / 2
     w, v = ga.linalg.eigh(ga.asarray(deg))
     check_eigh(deg, w.get(), v.get(), dtype)
+    for scale in (1e30, 1e-30) if dtype == np.float32 else (1e300, 1e-300):  # squares past the range
+        big = (deg * dtype(scale)).astype(dtype)
+        w, v = ga.linalg.eigh(ga.asarray(big))
+        check_eigh(big / dtype(scale), w.get() / scale, v.get(), dtype)
     w, v = ga.linalg.eigh(ga.zeros((3, 3), dtype=dtype))
     assert_same(w, np.zeros(3, dtype))
     check_eigh(np.zeros((3, 3), dtype), w.get(), v.get(), dtype)

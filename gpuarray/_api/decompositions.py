@@ -38,7 +38,7 @@ from .._lazy.elementwise import apply, assign
 from .creation import asarray, eye, tril, triu, zeros
 from .linalg import matmul
 from .manipulation import broadcast_to, diagonal, matrix_transpose, reshape
-from .reductions import prod, sum as rsum
+from .reductions import max as rmax, prod, sum as rsum
 from .searching import take_along_axis
 
 LinAlgError = np.linalg.LinAlgError
@@ -382,6 +382,11 @@ def _eigh(a: GpuArray, uplo: str, vectors: bool):
     if uplo == "U":  # the upper triangle read as the lower one of the transpose
         a = matrix_transpose(a)
     low = tril(a.astype(ct, copy=False))
+    # scaled by the largest magnitude (1 for a zero matrix): the sweeps' sums of squares neither
+    # overflow nor underflow; the eigenvalues are scaled back
+    big = rmax(apply("absolute", low), axis=(-2, -1), keepdims=True)
+    big = apply("where", apply("equal", big, 0), 1, big).astype(ct)
+    low = apply("divide", low, big)
     sym = apply("add", low, matrix_transpose(tril(low, -1)))  # the lower triangle mirrored
     w = _work(sym, ct, a.shape)
     b = w.shape[0]
@@ -395,7 +400,8 @@ def _eigh(a: GpuArray, uplo: str, vectors: bool):
         v = GpuArray(vecs)
         eye3 = apply("multiply", eye(n, dtype=ct), 1.5)
         v = reshape(matmul(v, apply("subtract", eye3, apply("multiply", matmul(matrix_transpose(v), v), 0.5))), a.shape)
-    return reshape(GpuArray(vals), a.shape[:-1]), v
+    vals = apply("multiply", reshape(GpuArray(vals), a.shape[:-1]), reshape(big, a.shape[:-2] + (1,)))
+    return vals, v
 
 
 def _check_uplo(uplo):
