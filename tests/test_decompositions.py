@@ -412,6 +412,11 @@ def test_eigh_batched_uplo_and_degenerate(dtype, rng, no_fallback):
     check_eigh(np.zeros((3, 3), dtype), w.get(), v.get(), dtype)
     with pytest.raises(ValueError):
         ga.linalg.eigh(ga.asarray(a), UPLO="X")
+    # a NaN: every output written (NaN), none left as whatever the buffer held
+    nan = deg.copy()
+    nan[3, 1] = nan[1, 3] = np.nan
+    w, v = ga.linalg.eigh(ga.asarray(nan))
+    assert np.isnan(w.get()).all() and np.isnan(v.get()).all()
 
 
 def test_eigh_large_and_complex_fall_back(rng, fresh_fallback):

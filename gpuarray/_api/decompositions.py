@@ -400,6 +400,9 @@ def _eigh(a: GpuArray, uplo: str, vectors: bool):
         v = GpuArray(vecs)
         eye3 = apply("multiply", eye(n, dtype=ct), 1.5)
         v = reshape(matmul(v, apply("subtract", eye3, apply("multiply", matmul(matrix_transpose(v), v), 0.5))), a.shape)
+        # a matrix with a NaN or an infinity gives NaN vectors as well as NaN values (its scale
+        # is not finite): 0 * scale + 1 is 1 or NaN
+        v = apply("multiply", v, apply("add", apply("multiply", big, 0), 1))
     vals = apply("multiply", reshape(GpuArray(vals), a.shape[:-1]), reshape(big, a.shape[:-2] + (1,)))
     return vals, v
 
@@ -412,7 +415,9 @@ def _check_uplo(uplo):
 def eigh(a, UPLO="L"):
     """Eigenvalues (ascending) and eigenvectors of symmetric matrices (NumPy's ``linalg.eigh``, an
     EighResult; only the ``UPLO`` triangle is read). Up to JACOBI_MAX (64) rows on the device by
-    the parallel Jacobi method; larger matrices and complex inputs: NumPy's on the host (counted)."""
+    the parallel Jacobi method; larger matrices and complex inputs: NumPy's on the host (counted).
+    A matrix holding a NaN or an infinity gives NaNs (NumPy's LAPACK gives some NaNs or raises
+    "Eigenvalues did not converge")."""
     a = _arr(a)
     _check_uplo(UPLO)
     _check_square(a)

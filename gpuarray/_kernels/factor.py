@@ -54,7 +54,7 @@ def _subst(dtype, wg: int) -> dict:
 
 def _source(name: str, dtype, wg: int) -> str:
     sub = _subst(dtype, wg)
-    sub.update(CL=QR_CL, RG=wg // QR_CL, HALF=JACOBI_MAX // 2)
+    sub.update(CL=QR_CL, RG=wg // QR_CL, HALF=JACOBI_MAX // 2, HELPERS=_wgsl_lib.resolve(f"ga_isnan_{sub['T']}"))
     sub["INVERT"] = _wgsl_lib.template("tri_inverse.wgsl").substitute(sub)
     return _wgsl_lib.template(name).substitute(sub)
 

@@ -21,6 +21,8 @@ var<workgroup> rd: array<vec2<$T>, ${HALF}>;  // the pair's new diagonal (Rutish
 var<workgroup> red: array<$T, ${WG}>;
 var<workgroup> done: u32;
 
+$HELPERS
+
 fn wg_sum(lid: u32, v: $T) -> $T {
   red[lid] = v;
   workgroupBarrier();
@@ -136,13 +138,18 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       storageBarrier();
     }
   }
-  // ascending order: the rank of each eigenvalue (ties by index), then the scatter
+  // ascending order: the rank of each eigenvalue (NaNs last, ties by index: a permutation, so
+  // every output is written), then the scatter
   for (var i = lid; i < n; i += ${WG}u) {
     let w = A[base + i * n + i];
+    let wn = ga_isnan_$T(w);
     var rank = 0u;
     for (var j = 0u; j < n; j++) {
       let x = A[base + j * n + j];
-      if (x < w || (x == w && j < i)) { rank += 1u; }
+      let xn = ga_isnan_$T(x);
+      let before = x < w || (wn && !xn);
+      let tie = x == w || (wn && xn);
+      if (before || (tie && j < i)) { rank += 1u; }
     }
     W[b * n + rank] = w;
     for (var row = 0u; row < n; row++) { VO[base + row * n + rank] = V[base + row * n + i]; }
