@@ -441,3 +441,22 @@ def test_batches_of_small_matrices_use_small_blocks(rng, no_fallback):
             got = fn().get()
         np.testing.assert_allclose(got, ref, rtol=1e-9, atol=1e-12)
         assert s.peak_bytes <= 10 * c.nbytes, s.peak_bytes  # 32 x 32 blocks alone would be 64x
+
+
+def test_tensorsolve_tensorinv(rng, no_fallback):
+    a = rng.standard_normal((6, 4, 2, 3, 4)) + 0.0
+    a = a + 3 * np.eye(24).reshape(6, 4, 2, 3, 4)  # (well conditioned as a 24 x 24 matrix)
+    b = rng.standard_normal((6, 4))
+    assert_same(ga.linalg.tensorsolve(ga.asarray(a), ga.asarray(b)), np.linalg.tensorsolve(a, b), rtol=1e-10, atol=1e-12)
+    at = np.moveaxis(a, 2, 0)  # axes=(0,): that axis goes last, (6, 4, 3, 4, 2)
+    assert_same(ga.linalg.tensorsolve(ga.asarray(at), ga.asarray(b), axes=(0,)),
+                np.linalg.tensorsolve(at, b, axes=(0,)), rtol=1e-10, atol=1e-12)
+    x = np.linalg.tensorinv(ga.asarray(a.reshape(24, 2, 3, 4)), ind=1)
+    assert isinstance(x, ga.GpuArray)
+    assert_same(x, np.linalg.tensorinv(a.reshape(24, 2, 3, 4), ind=1), rtol=1e-10, atol=1e-12)
+    with pytest.raises(ValueError):  # as NumPy's: solve's core dimensions differ
+        ga.linalg.tensorsolve(ga.asarray(a), ga.asarray(b[:5]))
+    with pytest.raises(np.linalg.LinAlgError, match="prod"):
+        ga.linalg.tensorsolve(ga.asarray(a[..., :3]), ga.asarray(b))
+    with pytest.raises(ValueError):
+        ga.linalg.tensorinv(ga.asarray(a), ind=0)

@@ -1,5 +1,6 @@
 """Matrix factorizations on the device: ``cholesky``, ``solve``, ``inv``, ``det``, ``slogdet``
-(and the triangular solves under them), ``qr``, float32 and float64, batched over leading dims.
+(and the triangular solves under them; ``tensorsolve``, ``tensorinv`` on top), ``qr``, ``eigh``
+and ``eigvalsh`` (up to 64 x 64), float32 and float64, batched over leading dims.
 
 Blocked algorithms: the kernels of ``_kernels/factor.py`` factor NB x NB diagonal blocks (Cholesky,
 inverses of triangular blocks) and NB-column LU panels; everything else is a matrix product on
@@ -13,7 +14,9 @@ the matmul kernels:
   then per block row ``X_i = inv(T_ii) @ (B_i - T_i,done @ X_done)``;
 - QR (blocked Householder): each NB-column panel by the kernel (LAPACK's geqr2 conventions, so R's
   signs are NumPy's), the trailing columns updated with the compact WY form
-  ``C -= V (T^T (V^T C))``; Q formed from the identity with the blocks in reverse order.
+  ``C -= V (T^T (V^T C))``; Q formed from the identity with the blocks in reverse order;
+- eigh: the parallel cyclic Jacobi method, one workgroup per matrix (n <= 64), on the matrix
+  scaled by its largest magnitude, one Newton-Schulz step on the vectors.
 
 Every factorization runs on a contiguous (batch, n, n) work copy in the computation dtype
 (NumPy's: float32 stays float32, integers and bool become float64). Failures (not positive
@@ -37,7 +40,7 @@ from .._device.fallback import host_call
 from .._lazy.elementwise import apply, assign
 from .creation import asarray, eye, tril, triu, zeros
 from .linalg import matmul
-from .manipulation import broadcast_to, diagonal, matrix_transpose, reshape
+from .manipulation import broadcast_to, diagonal, matrix_transpose, permute_dims, reshape
 from .reductions import max as rmax, prod, sum as rsum
 from .searching import take_along_axis
 
@@ -247,6 +250,35 @@ def inv(a, /):
     return solve(a, broadcast_to(eye(n, dtype=ct), a.shape))
 
 
+def tensorsolve(a, b, axes=None):
+    """x with ``tensordot(a, x, x.ndim) == b`` (NumPy's ``linalg.tensorsolve``): ``solve`` of the
+    reshaped problem."""
+    a, b = _arr(a), _arr(b)
+    an = a.ndim
+    if axes is not None:
+        order = list(range(an))
+        for k in axes:
+            order.remove(k)
+            order.insert(an, k)
+        a = permute_dims(a, order)
+    oldshape = a.shape[-(an - b.ndim):]
+    size = math.prod(oldshape)
+    if a.size != size ** 2:
+        raise LinAlgError("Input arrays must satisfy the requirement prod(a.shape[b.ndim:]) == prod(a.shape[:b.ndim])")
+    return reshape(solve(reshape(a, (size, size)), reshape(b, (-1,))), oldshape)
+
+
+def tensorinv(a, ind=2):
+    """The inverse of ``a`` under ``tensordot(., ., ind)`` (NumPy's ``linalg.tensorinv``): ``inv``
+    of the reshaped array."""
+    a = _arr(a)
+    if ind <= 0:
+        raise ValueError("Invalid ind argument.")
+    oldshape = a.shape
+    size = math.prod(oldshape[ind:])
+    return reshape(inv(reshape(a, (size, -1))), oldshape[ind:] + oldshape[:ind])
+
+
 def _lu_diagonal(a: GpuArray):
     """(diagonal of U (batch..., n), parity of the row swaps (batch...,) as 0/1, singular
     (batch...,) bool) of a's LU."""
@@ -438,4 +470,4 @@ def eigvalsh(a, UPLO="L"):
     return res[0]
 
 
-__all__ = ["cholesky", "det", "eigh", "eigvalsh", "inv", "qr", "slogdet", "solve"]
+__all__ = ["cholesky", "det", "eigh", "eigvalsh", "inv", "qr", "slogdet", "solve", "tensorinv", "tensorsolve"]
