@@ -1,9 +1,12 @@
 """gpuarray.linalg: NumPy's ``numpy.linalg`` (and the array API ``linalg`` extension).
 
 Products, norms, traces, ``cross`` and ``matrix_power`` run on the device (through the strided
-contraction of ``gpuarray._api.linalg`` and elementwise kernels). Factorizations and solvers (det,
-inv, solve, cholesky, qr, svd, eigh, ...) run through the host's LAPACK as counted fallbacks:
-results come back to the device with NumPy's dtypes and result types.
+contraction of ``gpuarray._api.linalg`` and elementwise kernels); so do ``cholesky``, ``solve``,
+``inv``, ``det``, ``slogdet``, ``qr``, ``tensorsolve``, ``tensorinv`` and (up to 64 x 64) ``eigh``,
+``eigvalsh`` for real float and integer inputs (``gpuarray._api.decompositions``: blocked
+factorizations on the matmul kernels, Jacobi for eigh). The other factorizations and solvers
+(svd, eig, lstsq, pinv, ...) run through the host's LAPACK as counted fallbacks: results come back
+to the device with NumPy's dtypes and result types.
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from .._api.linalg import tensordot as _tensordot
 from .._api.linalg import trace as _trace
 from .._api.manipulation import _axis, diagonal as _diagonal, moveaxis, normalize_axes, reshape
 from .._api.creation import empty, eye
+from .._api.decompositions import cholesky, det, eigh, eigvalsh, inv, qr, slogdet, solve, tensorinv, tensorsolve
 from .._graph.nodes import Leaf, broadcast_shapes
 from .._api.manipulation import broadcast_to
 
@@ -250,9 +254,9 @@ def _host(name):
     return call
 
 
-_HOST = ("det", "inv", "solve", "cholesky", "qr", "svd", "svdvals", "eig", "eigvals", "eigh", "eigvalsh",
-         "slogdet", "pinv", "matrix_rank", "lstsq", "cond", "tensorinv", "tensorsolve")
+_DEVICE = ("cholesky", "det", "eigh", "eigvalsh", "inv", "qr", "slogdet", "solve", "tensorinv", "tensorsolve")
+_HOST = ("svd", "svdvals", "eig", "eigvals", "pinv", "matrix_rank", "lstsq", "cond")
 globals().update({name: _host(name) for name in _HOST})
 
 __all__ = sorted(("LinAlgError", "cross", "diagonal", "matmul", "matrix_norm", "matrix_power", "matrix_transpose",
-                  "multi_dot", "norm", "outer", "tensordot", "trace", "vecdot", "vector_norm") + _HOST)
+                  "multi_dot", "norm", "outer", "tensordot", "trace", "vecdot", "vector_norm") + _DEVICE + _HOST)

@@ -1,0 +1,134 @@
+"""Factorizations: gpuarray against NumPy (host LAPACK) and CuPy (cuSOLVER) in one process, float32
+and float64: cholesky, qr, solve, det, eigh (eigh: batches of small matrices, the device path's
+range), each checked against NumPy's result (backward error) before it is timed.
+Usage: python bench/probes/linalg_probe.py [--sizes 1024,4096] [--batch 10000x8] [--repeats 3] [out.json]
+Times are medians of the repeats after one warm-up call, each call ending in a device sync."""
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.getcwd())
+import gpuarray as ga  # noqa: E402
+
+try:
+    import cupy as cp
+except Exception:  # no CuPy (or no CUDA device): its columns are empty
+    cp = None
+
+
+def _finish(lib, res):
+    """Results computed, not only recorded: gpuarray's elementwise tails (tril of the factor, the
+    sign of det) are lazy until read, so one element of each result is read."""
+    if lib is ga:
+        for r in res if isinstance(res, tuple) else (res,):
+            if r.size:
+                r[(0,) * r.ndim].get()
+    return res
+
+
+def _sync(lib):
+    if lib is ga:
+        ga.sync()
+    elif lib is cp:
+        cp.cuda.runtime.deviceSynchronize()
+
+
+def _time(lib, fn, repeats):
+    fn()
+    _sync(lib)
+    ts = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        _sync(lib)
+        ts.append(time.perf_counter() - t)
+    return sorted(ts)[len(ts) // 2]
+
+
+def _inputs(op, n, dtype, rng, batch):
+    if op == "eigh":
+        a = rng.standard_normal((batch, n, n))
+        return [(a + np.swapaxes(a, -1, -2)).astype(dtype)]
+    a = rng.standard_normal((n, n))
+    if op == "cholesky":
+        return [(a @ a.T / n + np.eye(n)).astype(dtype)]
+    if op == "solve":
+        return [a.astype(dtype), rng.standard_normal((n, 16)).astype(dtype)]
+    if op == "det":  # scaled so that |det| stays within float32's range
+        return [(a / np.sqrt(n)).astype(dtype)]
+    return [a.astype(dtype)]
+
+
+def _call(lib, op):
+    la = lib.linalg
+    return {"cholesky": la.cholesky, "qr": la.qr, "solve": la.solve, "det": la.det, "eigh": la.eigh}[op]
+
+
+def _backward_error(op, args, res):
+    a = args[0].astype(np.float64)
+    if op == "cholesky":
+        return np.linalg.norm(a - res @ res.T) / np.linalg.norm(a)
+    if op == "qr":
+        q, r = res
+        return np.linalg.norm(a - q @ r) / np.linalg.norm(a)
+    if op == "solve":
+        return np.linalg.norm(a @ res - args[1]) / (np.linalg.norm(a) * np.linalg.norm(res))
+    if op == "det":
+        return abs(res - np.linalg.det(a)) / max(abs(np.linalg.det(a)), np.finfo(np.float64).tiny)
+    w, v = res
+    return np.linalg.norm(a @ v - v * w[..., None, :]) / np.linalg.norm(a)
+
+
+def _host(x):
+    if isinstance(x, tuple):
+        return tuple(_host(y) for y in x)
+    if isinstance(x, ga.GpuArray):
+        return x.get().astype(np.float64)
+    if cp is not None and isinstance(x, cp.ndarray):
+        return cp.asnumpy(x).astype(np.float64)
+    return np.asarray(x, np.float64)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="1024,4096")
+    ap.add_argument("--batch", default="10000x8")
+    ap.add_argument("--ops", default="cholesky,qr,solve,det,eigh")
+    ap.add_argument("--dtypes", default="float32,float64")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("out", nargs="?")
+    a = ap.parse_args(argv)
+    rng = np.random.default_rng(0)
+    batch, bn = (int(x) for x in a.batch.split("x"))
+    rows = []
+    for op in a.ops.split(","):
+        sizes = [bn] if op == "eigh" else [int(s) for s in a.sizes.split(",")]
+        for dtype in a.dtypes.split(","):
+            for n in sizes:
+                args = _inputs(op, n, np.dtype(dtype), rng, batch)
+                row = {"op": op, "dtype": dtype, "n": n, "batch": batch if op == "eigh" else 1}
+                for name, lib in (("numpy", np), ("gpuarray", ga), ("cupy", cp)):
+                    if lib is None:
+                        continue
+                    dev = [lib.asarray(x) for x in args] if lib is not np else args
+                    fn = _call(lib, op)
+                    with ga.stats() as s:
+                        res = fn(*dev)
+                        err = _backward_error(op, args, _host(tuple(res) if isinstance(res, tuple) else res))
+                    row[name + "_s"] = _time(lib, lambda: _finish(lib, fn(*dev)), a.repeats)
+                    row[name + "_err"] = float(err)
+                    if lib is ga:
+                        row["fallbacks"] = dict(s.fallbacks)
+                rows.append(row)
+                print(json.dumps(row), flush=True)
+    if a.out:
+        with open(a.out, "w") as f:
+            json.dump({"device": ga.adapter_info(), "rows": rows}, f, indent=1, default=str)
+
+
+if __name__ == "__main__":
+    main()
