@@ -36,7 +36,7 @@ def reduce_into(root, axes, monoid: str, acc, out: Leaf, out_strides, *, post=No
             views += _windows.views_of(idx_root, out, shape)[1:]
         bxs = _windows.boxes(shape, views)
         if len(bxs) > 1:
-            return _reduce_split(root, axes, monoid, acc, out, out_strides, bxs, post, post_value, initial, idx_root)
+            return _reduce_split(root, axes, monoid, acc, out, out_strides, bxs, post, post_value, initial, idx_root, defer)
     n_out, kind, chunks, length = _GEOMETRY[shape, axes]
     if n_out == 0:
         return
@@ -51,11 +51,13 @@ def reduce_into(root, axes, monoid: str, acc, out: Leaf, out_strides, *, post=No
         reduce_into(*nxt[0], **nxt[1])
 
 
-def _reduce_split(root, axes, monoid, acc, out, out_strides, bxs, post, post_value, initial, idx_root) -> None:
+def _reduce_split(root, axes, monoid, acc, out, out_strides, bxs, post, post_value, initial, idx_root, defer) -> None:
     """A reduction whose iteration space was cut into boxes (arrays past one binding, 2^31
     elements and more: _kernels/windows.py): per cell of the kept axes, one reduction per piece of
     the reduced axes into partials in the accumulator type, then one over the partials (with the
-    post-operation and the initial value: they apply once)."""
+    post-operation and the initial value: they apply once). The pieces into fresh partials are
+    queued (``defer``), so the reductions of one expression over the same pieces (a mean, a min
+    and a max of it) run as one kernel per piece, as they would over one buffer."""
     shape = root.shape
     kept = [d for d in range(len(shape)) if d not in axes]
     ivals, cells = _windows.grid(shape, bxs)
@@ -75,7 +77,7 @@ def _reduce_split(root, axes, monoid, acc, out, out_strides, bxs, post, post_val
         if len(cell) == 1:
             reduce_into(_windows.rebase(root, lo0, ext0, shape), axes, monoid, acc, sub_out, out_strides, post=post,
                         post_value=post_value, initial=initial,
-                        idx_root=None if idx_root is None else _windows.rebase(idx_root, lo0, ext0, shape))
+                        idx_root=None if idx_root is None else _windows.rebase(idx_root, lo0, ext0, shape), defer=defer)
             continue
         n_k = _prod(kext)
         part = new_leaf(acc, (len(cell), *kext))
@@ -87,7 +89,7 @@ def _reduce_split(root, axes, monoid, acc, out, out_strides, bxs, post, post_val
             piece = _windows.rebase(root, lo, ext, shape)
             if pidx is None:
                 reduce_into(piece, axes, monoid, acc, Leaf(part.storage, acc, kext, contiguous_strides(kext), i * n_k),
-                            tuple(pstr))
+                            tuple(pstr), defer=True)
                 continue
             # arg reductions: each piece's extreme value and its index over the whole reduced axes
             reduce_into(piece, axes, _ARG_VALUE[monoid], acc,
@@ -100,7 +102,7 @@ def _reduce_split(root, axes, monoid, acc, out, out_strides, bxs, post, post_val
         proot = Leaf(part.storage, acc, full, contiguous_strides(full), 0)
         iroot = None if pidx is None else Leaf(pidx.storage, dt.uint32, full, contiguous_strides(full), 0)
         reduce_into(proot, (0,), monoid, acc, sub_out, (0, *[out_strides[d] for d in kept]), post=post,
-                    post_value=post_value, initial=initial, idx_root=iroot)
+                    post_value=post_value, initial=initial, idx_root=iroot, defer=defer and iroot is None)
 
 
 _ARG_VALUE = {"argmax": "maximum", "argmin": "minimum"}
@@ -270,7 +272,12 @@ def _run_merged(members, key, dev) -> None:
     shape, axes, kind, chunks, length, vec = key
     plan = MultiReducePlan([p.member() for p in members], shape, axes, shape_kind=kind, chunks=chunks,
                            chunk=length, vec=vec)
-    plan.finish()
+    try:
+        plan.finish()
+    except _windows.NeedsSplit:  # the members' outputs in one buffer of a segmented array do not fit one window
+        for p in members:
+            _run_alone(p)
+        return
     if len(plan.bindings) + 1 > dev.max_bindings:  # too many distinct buffers together: one by one
         for p in members:
             _run_alone(p)
