@@ -1,6 +1,7 @@
-"""What NumPy's floating-point warnings cost on a GPU: the same workloads under the default error
-state (kernels set flag words: divide/overflow/invalid per op) and under ``errstate(all="ignore")``
-(no checks in the kernels), in one process, CuPy alongside.
+"""What NumPy's floating-point warnings and the vec4 lane form cost on a GPU: the same workloads
+under the default error state (kernels set flag words: divide/overflow/invalid per op) and under
+``errstate(all="ignore")`` (no checks in the kernels), each with the vec4 kernels' lanes in a loop
+and unrolled (``codegen.VEC4_FORM``), in one process, CuPy alongside.
 
     python bench/probes/fpe_cost.py --out fpe_cost.json
 """
@@ -42,13 +43,29 @@ def main():
         csync = cp.cuda.Device().synchronize
     except ImportError:
         cp = None
-    for name, wl in (("elementwise", elementwise), ("iir", iir), ("image4k", image4k)):
+    class _Sum:  # micro/sum: a sum over 1 GiB of float32 (reductions of a plain array)
+        SIZES = {"default": 1 << 28, "small": 1 << 16}
+
+        @staticmethod
+        def inputs(lib, size):
+            return lib.ones(_Sum.SIZES[size], dtype=lib.float32)
+
+        @staticmethod
+        def run(lib, size, x):
+            return float(x.sum())
+
+    for name, wl in (("sum", _Sum), ("elementwise", elementwise), ("iir", iir), ("image4k", image4k)):
         size = args.size
         inp = wl.inputs(ga, size)
         rec = {}
-        rec["gpuarray_default_s"] = _best(lambda: wl.run(ga, size, inp), ga.sync)
-        with ga.errstate(all="ignore"):
-            rec["gpuarray_ignore_s"] = _best(lambda: wl.run(ga, size, inp), ga.sync)
+        from gpuarray._kernels import codegen
+        for form in ("loop", "unrolled"):  # the vec4 kernels' lane form (see codegen.VEC4_FORM)
+            codegen.VEC4_FORM = form
+            rec[f"gpuarray_default_{form}_s"] = _best(lambda: wl.run(ga, size, inp), ga.sync)
+            with ga.errstate(all="ignore"):
+                rec[f"gpuarray_ignore_{form}_s"] = _best(lambda: wl.run(ga, size, inp), ga.sync)
+        codegen.VEC4_FORM = "loop"
+        rec["gpuarray_default_s"], rec["gpuarray_ignore_s"] = rec["gpuarray_default_loop_s"], rec["gpuarray_ignore_loop_s"]
         if cp is not None:
             cinp = wl.inputs(cp, size)
             rec["cupy_s"] = _best(lambda: wl.run(cp, size, cinp), csync)
