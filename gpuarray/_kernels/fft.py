@@ -1,0 +1,285 @@
+"""Complex FFT kernels: batched transforms of contiguous rows (``transform_rows``).
+
+A row of length n is transformed by Stockham passes, one kernel dispatch per radix stage over the
+whole batch, ping-ponging between two buffers (the Stockham form reorders as it goes: no bit
+reversal pass). n is factored into radices 4, 2, 3, 5, 7, 11 and 13; each pass kernel is generated
+for its radix R with the R-point DFT unrolled (roots of unity that are 1, -1, +-i become adds and
+swaps, the rest literal constants). A length with a prime factor above 13 is done by Bluestein's
+chirp-z: the row times a chirp, zero-padded to a power of two m >= 2n - 1, convolved with the
+conjugate chirp by two power-of-two transforms, and times the chirp again.
+
+Twiddles are the n-th roots of unity computed in float64 on the host, rounded once to the working
+precision, and uploaded once per plan (length, dtype): every pass reads its twiddles from that one
+table (``W[k r n / (Ns R)]``). The inverse transform uses the same table: conj(DFT(conj(v))).
+Transforms are unnormalised (NumPy's "backward" forward transform and the inverse times n).
+"""
+from __future__ import annotations
+
+import math
+import string
+from collections import OrderedDict
+
+import numpy as np
+
+from .._device import runtime as _runtime
+from .._graph import dtypes as dt
+from .._graph.nodes import Leaf, contiguous_strides
+from . import codegen as _codegen
+
+RADICES = (4, 2, 3, 5, 7, 11, 13)  # tried in this order: radix 4 first (fewer passes, add-only DFT)
+_WG = 64
+_PLANS: OrderedDict = OrderedDict()
+_MAX_PLANS = 64
+
+_HEAD = """
+@group(0) @binding(0) var<storage, read> P: array<u32>;
+fn cmul(a: vec2<$T>, b: vec2<$T>) -> vec2<$T> { return vec2<$T>(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x); }
+fn cj(a: vec2<$T>, on: bool) -> vec2<$T> { return select(a, vec2<$T>(a.x, -a.y), on); }
+"""
+
+_PASS = string.Template(_HEAD + """
+@group(0) @binding(1) var<storage, read> S: array<$T>;
+@group(0) @binding(2) var<storage, read_write> D: array<$T>;
+@group(0) @binding(3) var<storage, read> W: array<$T>;
+fn ld(j: u32) -> vec2<$T> { return vec2<$T>(S[2u * j], S[2u * j + 1u]); }
+fn st(j: u32, v: vec2<$T>) { D[2u * j] = v.x; D[2u * j + 1u] = v.y; }
+fn tw(m: u32) -> vec2<$T> { return vec2<$T>(W[2u * m], W[2u * m + 1u]); }
+// P: [0] threads (rows * n / R), [1] n, [2] n / R, [3] Ns (length already combined), [4] n / (Ns R), [5] inverse
+@compute @workgroup_size($WG)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let gid = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
+  if (gid >= P[0]) { return; }
+  let n = P[1];
+  let nr = P[2];
+  let ns = P[3];
+  let inv = P[5] != 0u;
+  let row = gid / nr;
+  let j = gid - row * nr;
+  let k = j % ns;
+  let src = row * n + j;
+  let step = k * P[4];
+$LOADS
+$DFT
+  let dst = row * n + (j / ns) * ns * ${R}u + k;
+$STORES
+}
+""")
+
+_PRE = string.Template(_HEAD + """
+@group(0) @binding(1) var<storage, read> S: array<$T>;
+@group(0) @binding(2) var<storage, read_write> D: array<$T>;
+@group(0) @binding(3) var<storage, read> C: array<$T>;
+// P: [0] rows * m, [1] n, [2] m, [3] inverse: D[row, k] = conj?(S[row, k]) * C[k] for k < n, else 0
+@compute @workgroup_size($WG)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let gid = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
+  if (gid >= P[0]) { return; }
+  let n = P[1];
+  let m = P[2];
+  let row = gid / m;
+  let k = gid - row * m;
+  var v = vec2<$T>();
+  if (k < n) {
+    let j = row * n + k;
+    v = cmul(cj(vec2<$T>(S[2u * j], S[2u * j + 1u]), P[3] != 0u), vec2<$T>(C[2u * k], C[2u * k + 1u]));
+  }
+  D[2u * gid] = v.x;
+  D[2u * gid + 1u] = v.y;
+}
+""")
+
+_MUL = string.Template(_HEAD + """
+@group(0) @binding(1) var<storage, read_write> D: array<$T>;
+@group(0) @binding(2) var<storage, read> B: array<$T>;
+// P: [0] rows * m, [1] m: D[row, k] *= B[k]
+@compute @workgroup_size($WG)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let gid = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
+  if (gid >= P[0]) { return; }
+  let k = gid % P[1];
+  let v = cmul(vec2<$T>(D[2u * gid], D[2u * gid + 1u]), vec2<$T>(B[2u * k], B[2u * k + 1u]));
+  D[2u * gid] = v.x;
+  D[2u * gid + 1u] = v.y;
+}
+""")
+
+_POST = string.Template(_HEAD + """
+@group(0) @binding(1) var<storage, read> S: array<$T>;
+@group(0) @binding(2) var<storage, read_write> D: array<$T>;
+@group(0) @binding(3) var<storage, read> C: array<$T>;
+// P: [0] rows * n, [1] n, [2] m, [3] inverse: D[row, k] = conj?(C[k] * S[row, k])
+@compute @workgroup_size($WG)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let gid = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
+  if (gid >= P[0]) { return; }
+  let n = P[1];
+  let row = gid / n;
+  let k = gid - row * n;
+  let j = row * P[2] + k;
+  let v = cmul(vec2<$T>(C[2u * k], C[2u * k + 1u]), vec2<$T>(S[2u * j], S[2u * j + 1u]));
+  let o = cj(v, P[3] != 0u);
+  D[2u * gid] = o.x;
+  D[2u * gid + 1u] = o.y;
+}
+""")
+
+
+def factor(n: int) -> tuple[list[int], int]:
+    """The radices of n (``RADICES`` order) and the part left over (1: no Bluestein needed)."""
+    out = []
+    for r in RADICES:
+        while n % r == 0:
+            out.append(r)
+            n //= r
+    return out, n
+
+
+def _lit(v: float, t: str) -> str:
+    if t == "f32":
+        return f"{float(np.float32(v))!r}f"
+    return f"{float(v)!r}lf"
+
+
+def _dft_code(R: int, t: str) -> str:
+    """The R-point forward DFT of v0..v{R-1} into y0..y{R-1}, unrolled."""
+    lines = []
+    for q in range(R):
+        terms = []
+        for r in range(R):
+            e = (r * q) % R
+            if e == 0:
+                terms.append(f"v{r}")
+            elif 4 * e == 2 * R:
+                terms.append(f"-v{r}")
+            elif 4 * e == R:  # exp(-i pi/2) = -i
+                terms.append(f"vec2<{t}>(v{r}.y, -v{r}.x)")
+            elif 4 * e == 3 * R:  # +i
+                terms.append(f"vec2<{t}>(-v{r}.y, v{r}.x)")
+            else:
+                a = -2.0 * math.pi * e / R
+                terms.append(f"cmul(v{r}, vec2<{t}>({_lit(math.cos(a), t)}, {_lit(math.sin(a), t)}))")
+        lines.append(f"  let y{q} = cj(" + " + ".join(terms) + ", inv);")
+    return "\n".join(lines)
+
+
+def _pass_source(R: int, t: str) -> str:
+    loads = []
+    for r in range(R):
+        if r == 0:
+            loads.append(f"  let v{r} = cj(ld(src), inv);")
+        else:
+            loads.append(f"  let v{r} = cj(cmul(ld(src + {r}u * nr), cj(tw({r}u * step), inv)), inv);")
+    stores = [f"  st(dst + {q}u * ns, y{q});" for q in range(R)]
+    return _PASS.substitute(T=t, WG=_WG, R=R, LOADS="\n".join(loads), DFT=_dft_code(R, t), STORES="\n".join(stores))
+
+
+class _Plan:
+    """What a transform of length n in one complex dtype needs: its passes (radix, Ns) and twiddle
+    table, or Bluestein's chirp, the transform of the conjugate chirp (over m, divided by m) and
+    the power-of-two plan of length m."""
+    __slots__ = ("n", "dtype", "passes", "table", "chirp", "kernel_b", "inner", "m")
+
+    def __init__(self, n: int, dtype):
+        self.n, self.dtype = n, dtype
+        dev = _runtime.device()
+        rdt = dt.real_of(dtype)
+        radices, rest = factor(n)
+        self.passes, self.table, self.chirp, self.kernel_b, self.inner, self.m = [], None, None, None, None, 0
+        if rest == 1:
+            ns = 1
+            for r in radices:
+                self.passes.append((r, ns))
+                ns *= r
+            if self.passes:
+                w = np.exp(-2j * np.pi * np.arange(n, dtype=np.float64) / n)
+                self.table = dev.upload(_pairs(w, rdt))
+            return
+        m = 1 << (2 * n - 2).bit_length()
+        k = np.arange(n, dtype=np.int64)
+        chirp = np.exp(-1j * np.pi * ((k * k) % (2 * n)).astype(np.float64) / n)
+        b = np.zeros(m, np.complex128)
+        b[:n] = np.conj(chirp)
+        b[m - n + 1:] = np.conj(chirp[1:])[::-1]
+        self.m = m
+        self.chirp = dev.upload(_pairs(chirp, rdt))
+        self.kernel_b = dev.upload(_pairs(np.fft.fft(b) / m, rdt))
+        self.inner = plan(m, dtype)
+
+
+def _pairs(z: np.ndarray, rdt) -> np.ndarray:
+    return np.ascontiguousarray(np.stack([z.real, z.imag], axis=-1).astype(rdt))
+
+
+def plan(n: int, dtype) -> _Plan:
+    key = (n, dtype)
+    p = _PLANS.get(key)
+    if p is None:
+        p = _PLANS[key] = _Plan(n, dtype)
+        if len(_PLANS) > _MAX_PLANS:
+            _PLANS.popitem(last=False)
+    else:
+        _PLANS.move_to_end(key)
+    return p
+
+
+def _wgsl_t(dtype) -> str:
+    return dt.wgsl_elem(dt.real_of(dtype))
+
+
+def _stockham(p: _Plan, src, spare, rows: int, inverse: bool):
+    """Run p's passes over ``rows`` rows held in ``src``; returns the buffer holding the result
+    (``src`` or ``spare``; the other one is overwritten)."""
+    dev = _runtime.device()
+    n = p.n
+    t = _wgsl_t(p.dtype)
+    for R, ns in p.passes:
+        k = dev.kernel(("fft_pass", R, t), lambda R=R: (f"fft_pass{R}_{t}", _pass_source(R, t), ["r", "rw", "r"], 24))
+        threads = rows * (n // R)
+        dev.dispatch(k, [src, spare, p.table], _codegen.param_bytes([threads, n, n // R, ns, n // (ns * R), int(inverse)]),
+                     _runtime.groups_for(threads, _WG))
+        src, spare = spare, src
+    return src
+
+
+def _bluestein(p: _Plan, src, rows: int, inverse: bool):
+    dev = _runtime.device()
+    t = _wgsl_t(p.dtype)
+    n, m = p.n, p.m
+    isz = p.dtype.itemsize
+    a = dev.alloc(rows * m * isz)
+    spare = dev.alloc(rows * m * isz)
+    pre = dev.kernel(("fft_chirp_pre", t), lambda: (f"fft_chirp_pre_{t}", _PRE.substitute(T=t, WG=_WG), ["r", "rw", "r"], 16))
+    dev.dispatch(pre, [src, a, p.chirp], _codegen.param_bytes([rows * m, n, m, int(inverse)]), _runtime.groups_for(rows * m, _WG))
+    first = a
+    a = _stockham(p.inner, a, spare, rows, False)
+    mul = dev.kernel(("fft_chirp_mul", t), lambda: (f"fft_chirp_mul_{t}", _MUL.substitute(T=t, WG=_WG), ["rw", "r"], 8))
+    dev.dispatch(mul, [a, p.kernel_b], _codegen.param_bytes([rows * m, m]), _runtime.groups_for(rows * m, _WG))
+    other = spare if a is first else first
+    a = _stockham(p.inner, a, other, rows, True)
+    out = dev.alloc(rows * n * isz)
+    post = dev.kernel(("fft_chirp_post", t), lambda: (f"fft_chirp_post_{t}", _POST.substitute(T=t, WG=_WG), ["r", "rw", "r"], 16))
+    dev.dispatch(post, [a, out, p.chirp], _codegen.param_bytes([rows * n, n, m, int(inverse)]), _runtime.groups_for(rows * n, _WG))
+    return out
+
+
+def transform_rows(src: Leaf, inverse: bool) -> Leaf:
+    """The unnormalised DFT (``inverse``: with exp(+2 pi i jk / n)) of each last-axis row of the
+    contiguous complex leaf ``src`` (offset 0; its buffer may be overwritten): a new contiguous leaf."""
+    shape = src.shape
+    n = shape[-1]
+    rows = int(np.prod(shape[:-1], dtype=np.int64))
+    p = plan(n, src.dtype)
+    if p.m:
+        _runtime.check_elements(rows * p.m, "FFT (Bluestein)")
+        out = _bluestein(p, src.storage, rows, inverse)
+    else:
+        _runtime.check_elements(rows * n, "FFT")
+        if not p.passes:
+            return src
+        spare = _runtime.device().alloc(rows * n * src.dtype.itemsize)
+        out = _stockham(p, src.storage, spare, rows, inverse)
+    return Leaf(out, src.dtype, shape, contiguous_strides(shape), 0)
