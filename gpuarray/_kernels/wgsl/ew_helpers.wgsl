@@ -508,7 +508,7 @@ fn ga_csinh_$S(z: $T) -> $T {
   if (y == $ZERO) { return $T(x, y); }
   if (ga_isfinite_$RS(x)) { return $T(ga_cnan_$S(), ga_cnan_$S()); }
   if (ga_isinf_$RS(x)) {
-    if (!ga_isfinite_$RS(y)) { return $T(x, ga_cnan_$S()); }
+    if (!ga_isfinite_$RS(y)) { return $T(ga_cinf_$S(), ga_cnan_$S()); }
     return $T(x * ga_cos_$RS(y), ga_cinf_$S() * ga_sin_$RS(y));
   }
   return $T(x, ga_cnan_$S());
@@ -565,41 +565,109 @@ fn ga_csin_$S(z: $T) -> $T {
 }
 fn ga_ccos_$S(z: $T) -> $T { return ga_ccosh_$S($T(-z.y, z.x)); }
 fn ga_ctan_$S(z: $T) -> $T { let w = ga_ctanh_$S($T(-z.y, z.x)); return $T(w.y, -w.x); }
-// Kahan's formulas ("Branch cuts for complex elementary functions"): square roots of 1 -+ z
-// keep the signed zeros on the cuts
+// C99 Annex G special values of asinh, acosh, atanh for a z with an infinite or NaN part
+fn ga_cfinite_$S(z: $T) -> bool { return ga_isfinite_$RS(z.x) && ga_isfinite_$RS(z.y); }
+fn ga_casinh_nf_$S(z: $T) -> $T {
+  let x = z.x;
+  let y = z.y;
+  if (ga_isnan_$RS(x)) {
+    if (y == $ZERO) { return z; }
+    if (ga_isinf_$RS(y)) { return $T(abs(y), x); }
+    return $T(x, x);
+  }
+  var im = $ZERO;
+  if (ga_isinf_$RS(x)) {
+    if (ga_isnan_$RS(y)) { return $T(x, y); }
+    if (ga_isinf_$RS(y)) { im = $PI_2 * $HALF; }
+  } else {
+    if (ga_isnan_$RS(y)) { return $T(y, y); }
+    im = $PI_2;
+  }
+  return $T(ga_copysign_$RS(ga_cinf_$S(), x), ga_copysign_$RS(im, y));
+}
+fn ga_cacosh_nf_$S(z: $T) -> $T {
+  let x = z.x;
+  let y = z.y;
+  if (ga_isnan_$RS(x)) {
+    if (ga_isinf_$RS(y)) { return $T(ga_cinf_$S(), x); }
+    return $T(x, x);
+  }
+  if (ga_isinf_$RS(x)) {
+    if (ga_isnan_$RS(y)) { return $T(ga_cinf_$S(), y); }
+    var im = select($PI_2 * $TWO, $ZERO, x > $ZERO);
+    if (ga_isinf_$RS(y)) { im = select($PI_2 * 1.5$L, $PI_2 * $HALF, x > $ZERO); }
+    return $T(ga_cinf_$S(), ga_copysign_$RS(im, y));
+  }
+  if (ga_isinf_$RS(y)) { return $T(ga_cinf_$S(), ga_copysign_$RS($PI_2, y)); }
+  if (x == $ZERO) { return $T(y, $PI_2); }
+  return $T(y, y);
+}
+fn ga_catanh_nf_$S(z: $T) -> $T {
+  let x = z.x;
+  let y = z.y;
+  if (ga_isnan_$RS(x)) {
+    if (ga_isinf_$RS(y)) { return $T(ga_copysign_$RS($ZERO, x), ga_copysign_$RS($PI_2, y)); }
+    return $T(x, x);
+  }
+  if (ga_isnan_$RS(y)) {
+    if (ga_isinf_$RS(x) || x == $ZERO) { return $T(ga_copysign_$RS($ZERO, x), y); }
+    return $T(y, y);
+  }
+  return $T(ga_copysign_$RS($ZERO, x), ga_copysign_$RS($PI_2, y));
+}
+// Finite z: Kahan's formulas ("Branch cuts for complex elementary functions"); the square roots
+// of 1 -+ z keep the signed zeros on the cuts. asin z = -i asinh(iz), acos from acosh's values
+// off the finite plane (acos z = -i acosh z above the real axis, i acosh z below), atan z = -i atanh(iz).
 fn ga_casin_$S(z: $T) -> $T {
+  if (!ga_cfinite_$S(z)) {
+    if (ga_isinf_$RS(z.x) && ga_isnan_$RS(z.y)) { return $T(z.y, ga_cinf_$S()); }  // the C library's sign
+    let w = ga_casinh_nf_$S($T(-z.y, z.x));
+    return $T(w.y, -w.x);
+  }
   let s1 = ga_csqrt_$S($T($ONE - z.x, -z.y));
   let s2 = ga_csqrt_$S($T($ONE + z.x, z.y));
   return $T(ga_atan2_$RS(z.x, s1.x * s2.x - s1.y * s2.y), ga_asinh_$RS(s1.x * s2.y - s1.y * s2.x));
 }
 fn ga_cacos_$S(z: $T) -> $T {
+  if (!ga_cfinite_$S(z)) {
+    let w = ga_cacosh_nf_$S(z);
+    if (ga_signbit_$RS(z.y)) { return $T(-w.y, w.x); }
+    return $T(w.y, -w.x);
+  }
   let s1 = ga_csqrt_$S($T($ONE - z.x, -z.y));
   let s2 = ga_csqrt_$S($T($ONE + z.x, z.y));
   return $T($TWO * ga_atan2_$RS(s1.x, s2.x), ga_asinh_$RS(s2.x * s1.y - s2.y * s1.x));
 }
 fn ga_cacosh_$S(z: $T) -> $T {
+  if (!ga_cfinite_$S(z)) { return ga_cacosh_nf_$S(z); }
   let s1 = ga_csqrt_$S($T(z.x - $ONE, z.y));
   let s2 = ga_csqrt_$S($T(z.x + $ONE, z.y));
   return $T(ga_asinh_$RS(s1.x * s2.x + s1.y * s2.y), $TWO * ga_atan2_$RS(s1.y, s2.x));
 }
-fn ga_casinh_$S(z: $T) -> $T { let w = ga_casin_$S($T(-z.y, z.x)); return $T(w.y, -w.x); }
+fn ga_casinh_$S(z: $T) -> $T {
+  if (!ga_cfinite_$S(z)) { return ga_casinh_nf_$S(z); }
+  let w = ga_casin_$S($T(-z.y, z.x));
+  return $T(w.y, -w.x);
+}
 fn ga_catanh_$S(z: $T) -> $T {
+  if (!ga_cfinite_$S(z)) { return ga_catanh_nf_$S(z); }
   let x = z.x;
   let y = z.y;
   let ax = abs(x);
   let ay = abs(y);
-  if (ga_isinf_$RS(x) || ga_isinf_$RS(y)) { return $T(ga_copysign_$RS($ZERO, x), ga_copysign_$RS($PI_2, y)); }
-  if (ga_isnan_$RS(x) || ga_isnan_$RS(y)) {
-    if (x == $ZERO) { return $T(x, y); }
-    return $T(ga_cnan_$S(), ga_cnan_$S());
-  }
   let hi = max(ax, ay);
   if (hi > $ATANHBIG) {
     let r = min(ax, ay) / hi;
     return $T(((x / hi) / hi) / ($ONE + r * r), ga_copysign_$RS($PI_2, y));
   }
   let u = $ONE - ax;
-  let re = 0.25$L * ga_log1p_$RS(4.0$L * ax / (u * u + ay * ay));
+  let d = u * u + ay * ay;
+  var re: $R;
+  if (d < $HALF) {  // near z = +-1 (d may underflow): a difference of logs without cancellation
+    re = $HALF * (ga_log_$RS(ga_hypot_$RS($ONE + ax, ay)) - ga_log_$RS(ga_hypot_$RS(u, ay)));
+  } else {
+    re = 0.25$L * ga_log1p_$RS(4.0$L * ax / d);
+  }
   let im = $HALF * ga_atan2_$RS($TWO * y, u * ($ONE + ax) - ay * ay);
   return $T(ga_copysign_$RS(re, x), im);
 }
