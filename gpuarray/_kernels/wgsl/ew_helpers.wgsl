@@ -694,8 +694,59 @@ fn ga_cpow_$S(a: $T, b: $T) -> $T {
       if (k == 0u) { break; }
       p = ga_cmul_$S(p, p);
     }
-    if (b.x < $ZERO) { return ga_cdiv_$S($T($ONE, $ZERO), acc); }
+    if (b.x < $ZERO) { return ga_crecip_$S(acc); }
     return acc;
   }
-  return ga_cexp_$S(ga_cmul_$S(b, ga_clog_$S(a)));
+  return ga_cexp_$S(ga_cmul_c99_$S(b, ga_clog_$S(a)));
+}
+// NumPy's cdiv(1, b) (Smith's algorithm) with its zero signs: the `+ 0` it adds turns a -0 into +0,
+// done on the bits (a compiler may drop `x + 0.0` where it ignores signed zeros)
+fn ga_pluszero_$S(v: $R) -> $R { return bitcast<$R>(select(bitcast<$U>(v), $UZERO, (bitcast<$U>(v) & $ABSMASK) == $UZERO)); }
+fn ga_crecip_$S(b: $T) -> $T {
+  if (abs(b.x) >= abs(b.y)) {
+    let rat = b.y / b.x;
+    let scl = $ONE / (b.x + b.y * rat);
+    return $T(scl, ga_pluszero_$S(-rat) * scl);
+  }
+  let rat = b.x / b.y;
+  let scl = $ONE / (b.y + b.x * rat);
+  return $T(ga_pluszero_$S(rat) * scl, -scl);
+}
+// C99 Annex G multiplication (the C library's cpow is cexp(b * clog(a)) with it): a NaN + NaN i
+// product of an infinite operand is recomputed with the infinities boxed to +-1
+fn ga_cmul_c99_$S(p: $T, q: $T) -> $T {
+  var a = p.x;
+  var b = p.y;
+  var c = q.x;
+  var d = q.y;
+  let ac = a * c;
+  let bd = b * d;
+  let ad = a * d;
+  let bc = b * c;
+  let r = $T(ac - bd, ad + bc);
+  if (!(ga_isnan_$RS(r.x) && ga_isnan_$RS(r.y))) { return r; }
+  var again = false;
+  if (ga_isinf_$RS(a) || ga_isinf_$RS(b)) {
+    a = ga_copysign_$RS(select($ZERO, $ONE, ga_isinf_$RS(a)), a);
+    b = ga_copysign_$RS(select($ZERO, $ONE, ga_isinf_$RS(b)), b);
+    if (ga_isnan_$RS(c)) { c = ga_copysign_$RS($ZERO, c); }
+    if (ga_isnan_$RS(d)) { d = ga_copysign_$RS($ZERO, d); }
+    again = true;
+  }
+  if (ga_isinf_$RS(c) || ga_isinf_$RS(d)) {
+    c = ga_copysign_$RS(select($ZERO, $ONE, ga_isinf_$RS(c)), c);
+    d = ga_copysign_$RS(select($ZERO, $ONE, ga_isinf_$RS(d)), d);
+    if (ga_isnan_$RS(a)) { a = ga_copysign_$RS($ZERO, a); }
+    if (ga_isnan_$RS(b)) { b = ga_copysign_$RS($ZERO, b); }
+    again = true;
+  }
+  if (!again && (ga_isinf_$RS(ac) || ga_isinf_$RS(bd) || ga_isinf_$RS(ad) || ga_isinf_$RS(bc))) {
+    if (ga_isnan_$RS(a)) { a = ga_copysign_$RS($ZERO, a); }
+    if (ga_isnan_$RS(b)) { b = ga_copysign_$RS($ZERO, b); }
+    if (ga_isnan_$RS(c)) { c = ga_copysign_$RS($ZERO, c); }
+    if (ga_isnan_$RS(d)) { d = ga_copysign_$RS($ZERO, d); }
+    again = true;
+  }
+  if (again) { return $T(ga_cinf_$S() * (a * c - b * d), ga_cinf_$S() * (a * d + b * c)); }
+  return r;
 }
