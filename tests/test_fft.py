@@ -248,3 +248,30 @@ def test_plans_are_cached(rng):
     with ga.stats() as s:
         ga.fft.fft(x).get()
     assert s.kernels_compiled == 0 and s.bytes_to_device == 0
+
+
+@pytest.mark.parametrize("dtype", CDTYPES)
+def test_multi_pass_path_without_workgroup_kernel(dtype, rng, monkeypatch):
+    """Lengths the workgroup-memory kernel would take, forced through one dispatch per radix pass."""
+    from gpuarray._kernels import fft as kfft
+
+    monkeypatch.setattr(kfft, "local_capacity", lambda dtype: 0)
+    for n in (2, 8, 12, 3 * 5 * 7 * 11 * 13, 17, 125):
+        x = _data((3, n), dtype, rng)
+        with ga.stats() as s:
+            f = ga.fft.fft(ga.asarray(x))
+            i = ga.fft.ifft(ga.asarray(x), norm="ortho")
+            f.get(), i.get()
+        assert not any(name.startswith("fft_local") for name in s.compiles)
+        _check(f, x, np.fft.fft, n, dtype=dtype)
+        _check(i, x, np.fft.ifft, n, dtype=dtype, norm="ortho")
+
+
+def test_workgroup_kernel_batches_rows(rng):
+    """Several rows per workgroup, a partial last workgroup, and one dispatch per transform."""
+    x = _data((37, 48), np.complex64, rng)
+    with ga.stats() as s:
+        f = ga.fft.fft(ga.asarray(x))
+        f.get()
+    assert s.dispatches == 2  # the copy into a contiguous complex buffer, then the transform
+    _check(f, x, np.fft.fft, 48, dtype=np.complex64)

@@ -1,8 +1,11 @@
 """Complex FFT kernels: batched transforms of contiguous rows (``transform_rows``).
 
-A row of length n is transformed by Stockham passes, one kernel dispatch per radix stage over the
-whole batch, ping-ponging between two buffers (the Stockham form reorders as it goes: no bit
-reversal pass). n is factored into radices 4, 2, 3, 5, 7, 11 and 13; each pass kernel is generated
+A row of length n is transformed by Stockham passes (the Stockham form reorders as it goes: no bit
+reversal pass). Rows that fit in workgroup memory (n up to ``local_capacity``: 2048 complex64 or
+1024 complex128 with 32 KiB) are transformed by one dispatch: each workgroup loads as many whole
+rows as fit, runs every pass between two halves of its workgroup memory and stores the result.
+Longer rows take one dispatch per radix pass over the whole batch, ping-ponging between two buffers
+in device memory. n is factored into radices 4, 2, 3, 5, 7, 11 and 13; each pass kernel is generated
 for its radix R with the R-point DFT unrolled (roots of unity that are 1, -1, +-i become adds and
 swaps, the rest literal constants). A length with a prime factor above 13 is done by Bluestein's
 chirp-z: the row times a chirp, zero-padded to a power of two m >= 2n - 1, convolved with the
@@ -28,6 +31,9 @@ from . import codegen as _codegen
 
 RADICES = (4, 2, 3, 5, 7, 11, 13)  # tried in this order: radix 4 first (fewer passes, add-only DFT)
 _WG = 64
+_LWG = 256  # threads of the workgroup-memory kernel
+_LOCAL_MAX = 4096  # its largest length (a bound on the per-thread loop trip counts)
+_MAX_PASSES = 16
 _PLANS: OrderedDict = OrderedDict()
 _MAX_PLANS = 64
 
@@ -63,6 +69,52 @@ $LOADS
 $DFT
   let dst = row * n + (j / ns) * ns * ${R}u + k;
 $STORES
+}
+""")
+
+_LOCAL = string.Template(_HEAD + """
+@group(0) @binding(1) var<storage, read> S: array<$T>;
+@group(0) @binding(2) var<storage, read_write> D: array<$T>;
+@group(0) @binding(3) var<storage, read> W: array<$T>;
+var<workgroup> sm: array<vec2<$T>, ${CAP2}>;  // two halves of CAP: the passes ping-pong between them
+fn tw(m: u32) -> vec2<$T> { return vec2<$T>(W[2u * m], W[2u * m + 1u]); }
+// P: [0] rows, [1] n, [2] rows per workgroup, [3] inverse, [4] passes, [5 + 2i] radix, [6 + 2i] Ns of pass i
+@compute @workgroup_size($WG)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let g = wid.y * nwg.x + wid.x;
+  let n = P[1];
+  let row0 = g * P[2];
+  if (row0 >= P[0]) { return; }
+  let total = min(P[2], P[0] - row0) * n;
+  let inv = P[3] != 0u;
+  let base = row0 * n;
+  for (var e = lid; e < total; e += ${WG}u) { sm[e] = vec2<$T>(S[2u * (base + e)], S[2u * (base + e) + 1u]); }
+  workgroupBarrier();
+  var src = 0u;
+  for (var p = 0u; p < P[4]; p++) {
+    let R = P[5u + 2u * p];
+    let ns = P[6u + 2u * p];
+    let nr = n / R;
+    let stride = n / (ns * R);
+    let dst0 = ${CAP}u - src;
+    for (var b = lid; b < total / R; b += ${WG}u) {
+      let row = b / nr;
+      let j = b - row * nr;
+      let k = j % ns;
+      let i0 = src + row * n + j;
+      let o0 = dst0 + row * n + (j / ns) * ns * R + k;
+      let step = k * stride;
+$RADICES
+    }
+    src = dst0;
+    workgroupBarrier();
+  }
+  for (var e = lid; e < total; e += ${WG}u) {
+    let v = sm[src + e];
+    D[2u * (base + e)] = v.x;
+    D[2u * (base + e) + 1u] = v.y;
+  }
 }
 """)
 
@@ -177,6 +229,33 @@ def _pass_source(R: int, t: str) -> str:
     return _PASS.substitute(T=t, WG=_WG, R=R, LOADS="\n".join(loads), DFT=_dft_code(R, t), STORES="\n".join(stores))
 
 
+def _local_branch(R: int, t: str) -> str:
+    """One radix's butterfly inside the workgroup-memory kernel (reads sm[i0 + r nr], writes sm[o0 + q ns])."""
+    lines = [f"      if (R == {R}u) {{"]
+    for r in range(R):
+        if r == 0:
+            lines.append(f"        let v0 = cj(sm[i0], inv);")
+        else:
+            lines.append(f"        let v{r} = cj(cmul(sm[i0 + {r}u * nr], cj(tw({r}u * step), inv)), inv);")
+    lines += ["  " * 3 + ln for ln in _dft_code(R, t).splitlines()]
+    lines += [f"        sm[o0 + {q}u * ns] = y{q};" for q in range(R)]
+    lines.append("      }")
+    return "\n".join(lines)
+
+
+def _local_source(t: str, cap: int) -> str:
+    branches = "\n".join(_local_branch(R, t) for R in RADICES)
+    return _LOCAL.substitute(T=t, WG=_LWG, CAP=cap, CAP2=2 * cap, RADICES=branches)
+
+
+def local_capacity(dtype) -> int:
+    """Elements (complex) per half of the workgroup-memory kernel's ping-pong buffer: the largest
+    power of two whose two halves fit the device's workgroup memory (0 where none of use fits)."""
+    limit = _runtime.device().limits.get("max-compute-workgroup-storage-size", 16384)
+    cap = 1 << max(0, (limit // (2 * dtype.itemsize)).bit_length() - 1)
+    return min(cap, _LOCAL_MAX) if cap >= 64 else 0
+
+
 class _Plan:
     """What a transform of length n in one complex dtype needs: its passes (radix, Ns) and twiddle
     table, or Bluestein's chirp, the transform of the conjugate chirp (over m, divided by m) and
@@ -236,6 +315,17 @@ def _stockham(p: _Plan, src, spare, rows: int, inverse: bool):
     dev = _runtime.device()
     n = p.n
     t = _wgsl_t(p.dtype)
+    cap = local_capacity(p.dtype)
+    if n <= cap and len(p.passes) <= _MAX_PASSES:
+        k = dev.kernel(("fft_local", t, cap), lambda: (f"fft_local_{t}", _local_source(t, cap), ["r", "rw", "r"],
+                                                        4 * (5 + 2 * _MAX_PASSES)))
+        per = cap // n
+        words = [rows, n, per, int(inverse), len(p.passes)]
+        for R, ns in p.passes:
+            words += [R, ns]
+        words += [0] * (5 + 2 * _MAX_PASSES - len(words))
+        dev.dispatch(k, [src, spare, p.table], _codegen.param_bytes(words), (rows + per - 1) // per)
+        return spare
     for R, ns in p.passes:
         k = dev.kernel(("fft_pass", R, t), lambda R=R: (f"fft_pass{R}_{t}", _pass_source(R, t), ["r", "rw", "r"], 24))
         threads = rows * (n // R)
