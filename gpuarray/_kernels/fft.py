@@ -180,6 +180,62 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 """)
 
 
+_R2C = string.Template(_HEAD + """
+@group(0) @binding(1) var<storage, read> S: array<$T>;
+@group(0) @binding(2) var<storage, read_write> D: array<$T>;
+@group(0) @binding(3) var<storage, read> W: array<$T>;
+fn ld(j: u32) -> vec2<$T> { return vec2<$T>(S[2u * j], S[2u * j + 1u]); }
+// P: [0] rows * (h + 1), [1] h. S: the transform Z of z[m] = x[2m] + i x[2m+1] (rows of h); W[k] = exp(-2 pi i k / 2h)
+// X[k] = E + W[k] O with E = (Z[k] + conj Z[h-k]) / 2, O = (Z[k] - conj Z[h-k]) / 2i
+@compute @workgroup_size($WG)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let gid = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
+  if (gid >= P[0]) { return; }
+  let h = P[1];
+  let row = gid / (h + 1u);
+  let k = gid - row * (h + 1u);
+  let zk = ld(row * h + k % h);
+  let zc = cj(ld(row * h + (h - k) % h), true);
+  let e = (zk + zc) * $HALF;
+  let d = (zk - zc) * $HALF;
+  let x = e + cmul(vec2<$T>(W[2u * k], W[2u * k + 1u]), vec2<$T>(d.y, -d.x));
+  D[2u * gid] = x.x;
+  D[2u * gid + 1u] = x.y;
+}
+""")
+
+_C2R = string.Template(_HEAD + """
+@group(0) @binding(1) var<storage, read> S: array<$T>;
+@group(0) @binding(2) var<storage, read_write> D: array<$T>;
+@group(0) @binding(3) var<storage, read> W: array<$T>;
+fn ld(j: u32) -> vec2<$T> { return vec2<$T>(S[2u * j], S[2u * j + 1u]); }
+// P: [0] rows * h, [1] h. S: half spectra X (rows of h + 1; the imaginary parts of X[0] and X[h] are
+// ignored, as NumPy does). D: Z[k] = E + i O with E = X[k] + conj X[h-k], O = (X[k] - conj X[h-k]) conj W[k],
+// whose inverse transform of length h is n z, z[m] = x[2m] + i x[2m+1]
+@compute @workgroup_size($WG)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let gid = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
+  if (gid >= P[0]) { return; }
+  let h = P[1];
+  let row = gid / h;
+  let k = gid - row * h;
+  var a = ld(row * (h + 1u) + k);
+  var b = cj(ld(row * (h + 1u) + h - k), true);
+  if (k == 0u) {
+    a.y = $ZERO;
+    b.y = $ZERO;
+  }
+  let e = a + b;
+  let o = cmul(a - b, cj(vec2<$T>(W[2u * k], W[2u * k + 1u]), true));
+  let z = e + vec2<$T>(-o.y, o.x);
+  D[2u * gid] = z.x;
+  D[2u * gid + 1u] = z.y;
+}
+""")
+
+
 def factor(n: int) -> tuple[list[int], int]:
     """The radices of n (``RADICES`` order) and the part left over (1: no Bluestein needed)."""
     out = []
@@ -373,3 +429,63 @@ def transform_rows(src: Leaf, inverse: bool) -> Leaf:
         spare = _runtime.device().alloc(rows * n * src.dtype.itemsize)
         out = _stockham(p, src.storage, spare, rows, inverse)
     return Leaf(out, src.dtype, shape, contiguous_strides(shape), 0)
+
+
+_HALF_TABLES: OrderedDict = OrderedDict()
+
+
+def _half_table(n: int, dtype):
+    """exp(-2 pi i k / n) for k = 0 .. n/2, in float64 rounded once (cached per length and dtype)."""
+    key = (n, dtype)
+    t = _HALF_TABLES.get(key)
+    if t is None:
+        w = np.exp(-2j * np.pi * np.arange(n // 2 + 1, dtype=np.float64) / n)
+        t = _HALF_TABLES[key] = _runtime.device().upload(_pairs(w, dt.real_of(dtype)))
+        if len(_HALF_TABLES) > _MAX_PLANS:
+            _HALF_TABLES.popitem(last=False)
+    return t
+
+
+def _lits(t: str) -> dict:
+    return dict(T=t, WG=_WG, HALF="0.5f" if t == "f32" else "0.5lf", ZERO="0.0f" if t == "f32" else "0.0lf")
+
+
+def rfft_rows(src: Leaf, cdtype) -> Leaf:
+    """The n/2 + 1 non-negative frequencies of the unnormalised DFT of each row of the contiguous
+    real leaf ``src`` (offset 0, even n; its buffer may be overwritten): the rows read as complex
+    rows of n/2 (the same bytes), one complex transform of length n/2, and one combining pass."""
+    shape = src.shape
+    n = shape[-1]
+    h = n // 2
+    rows = int(np.prod(shape[:-1], dtype=np.int64))
+    z = transform_rows(Leaf(src.storage, cdtype, shape[:-1] + (h,), contiguous_strides(shape[:-1] + (h,)), 0), False)
+    dev = _runtime.device()
+    t = _wgsl_t(cdtype)
+    out_shape = shape[:-1] + (h + 1,)
+    out = dev.alloc(rows * (h + 1) * cdtype.itemsize)
+    k = dev.kernel(("fft_r2c", t), lambda: (f"fft_r2c_{t}", _R2C.substitute(_lits(t)), ["r", "rw", "r"], 8))
+    _runtime.check_elements(rows * (h + 1), "FFT")
+    dev.dispatch(k, [z.storage, out, _half_table(n, cdtype)], _codegen.param_bytes([rows * (h + 1), h]),
+                 _runtime.groups_for(rows * (h + 1), _WG))
+    return Leaf(out, cdtype, out_shape, contiguous_strides(out_shape), 0)
+
+
+def irfft_rows(src: Leaf, n: int) -> Leaf:
+    """The real inverse DFT (unnormalised: n times NumPy's "backward" irfft) of length n (even) of
+    each row of the contiguous complex leaf ``src`` of n/2 + 1 half-spectrum terms: one pass
+    combining them into a complex row of n/2, its inverse transform, read as n reals."""
+    shape = src.shape
+    h = n // 2
+    rows = int(np.prod(shape[:-1], dtype=np.int64))
+    cdtype = src.dtype
+    dev = _runtime.device()
+    t = _wgsl_t(cdtype)
+    zshape = shape[:-1] + (h,)
+    z = dev.alloc(rows * h * cdtype.itemsize)
+    k = dev.kernel(("fft_c2r", t), lambda: (f"fft_c2r_{t}", _C2R.substitute(_lits(t)), ["r", "rw", "r"], 8))
+    _runtime.check_elements(rows * h, "FFT")
+    dev.dispatch(k, [src.storage, z, _half_table(n, cdtype)], _codegen.param_bytes([rows * h, h]),
+                 _runtime.groups_for(rows * h, _WG))
+    res = transform_rows(Leaf(z, cdtype, zshape, contiguous_strides(zshape), 0), True)
+    rshape = shape[:-1] + (n,)
+    return Leaf(res.storage, dt.real_of(cdtype), rshape, contiguous_strides(rshape), 0)

@@ -4,10 +4,12 @@ Every transform is a sequence of one-axis complex transforms (``_kernels/fft.py`
 for lengths whose prime factors are at most 13, Bluestein's chirp-z otherwise). A transform along
 an axis moves that axis last and copies it into a contiguous complex buffer (the same copy casts a
 real input to complex, and crops or zero-pads to ``n``); the result is viewed back in place.
-Real-input transforms (``rfft``, ``ihfft``) run the complex transform of the promoted input and
-keep the n//2 + 1 non-negative frequencies (the cost of a full complex transform of length n);
-real-output ones (``irfft``, ``hfft``) extend the half spectrum to the Hermitian full one (a
-reversed conjugate view, joined), run the complex inverse and keep the real part.
+Real-input transforms (``rfft``, ``ihfft``) of even length n read the real row as a complex row of
+n/2 (the same bytes), transform that and combine the result into the n/2 + 1 frequencies in one
+pass (about half the cost of a complex transform of length n); real-output ones (``irfft``,
+``hfft``) of even length run the inverse of that. Odd lengths use the complex transform of the
+promoted input and keep half of it (``rfft``), or extend the half spectrum to the full Hermitian
+one (a reversed conjugate view, joined), run the complex inverse and keep the real part (``irfft``).
 Normalisation (``norm``) is a lazy multiply by the scale, fused into whatever reads the result.
 Dtypes follow NumPy: complex64 and float16/float32 inputs compute in complex64, every other
 input in complex128 (float32 on a device without 64-bit support).
@@ -100,10 +102,7 @@ def _c2c(x: GpuArray, n, axis, norm, inverse: bool, cdt=None) -> GpuArray:
     if xm.size == 0:
         res = zeros(xm.shape, dtype=cdt)
     else:
-        leaf = new_leaf(cdt, xm.shape)
-        node = xm._node
-        _codegen.evaluate_into(node if node.dtype == cdt else Cast(node, cdt), leaf)
-        res = GpuArray(_fft.transform_rows(leaf, inverse))
+        res = GpuArray(_fft.transform_rows(_contiguous(xm, cdt), inverse))
         f = _scale(norm, n, inverse)
         if f != 1.0:
             res = apply("multiply", res, f)
@@ -129,10 +128,30 @@ def _r2c(name, x, n, axis, norm) -> GpuArray:
         raise AxisError(axis, 0)
     ax = _axis(axis, x.ndim)
     n = _length(n, x.shape[ax])
-    full = _c2c(x, n, ax, norm, False)
-    idx = [slice(None)] * x.ndim
-    idx[ax] = slice(0, n // 2 + 1)
-    return full[tuple(idx)]
+    if n % 2:  # odd: the complex transform of the promoted input, half of it kept
+        full = _c2c(x, n, ax, norm, False)
+        idx = [slice(None)] * x.ndim
+        idx[ax] = slice(0, n // 2 + 1)
+        return full[tuple(idx)]
+    cdt = _work_dtype(x.dtype)
+    rdt = dt.real_of(cdt)
+    xm = _fit_last(moveaxis(x, ax, -1) if ax != x.ndim - 1 else x, n)
+    if xm.size == 0:
+        res = zeros(xm.shape[:-1] + (n // 2 + 1,), dtype=cdt)
+    else:
+        res = GpuArray(_fft.rfft_rows(_contiguous(xm, rdt), cdt))
+        f = _scale(norm, n, False)
+        if f != 1.0:
+            res = apply("multiply", res, f)
+    return moveaxis(res, -1, ax) if ax != x.ndim - 1 else res
+
+
+def _contiguous(x: GpuArray, dtype):
+    """x copied into a fresh contiguous buffer of ``dtype`` (the transforms overwrite their input)."""
+    leaf = new_leaf(dtype, x.shape)
+    node = x._node
+    _codegen.evaluate_into(node if node.dtype == dtype else Cast(node, dtype), leaf)
+    return leaf
 
 
 def _c2r(x, n, axis, norm) -> GpuArray:
@@ -145,6 +164,17 @@ def _c2r(x, n, axis, norm) -> GpuArray:
     rdt = x.dtype if x.dtype == dt.float16 else dt.real_of(cdt)
     xm = moveaxis(x, ax, -1) if ax != x.ndim - 1 else x
     h = _fit_last(xm, n // 2 + 1)
+    if n % 2 == 0:  # even: a combining pass and a complex inverse transform of length n/2
+        if h.size == 0:
+            res = zeros(h.shape[:-1] + (n,), dtype=dt.real_of(cdt))
+        else:
+            res = GpuArray(_fft.irfft_rows(_contiguous(h, cdt), n))
+            f = _scale(norm, n, True)
+            if f != 1.0:
+                res = apply("multiply", res, f)
+        if res.dtype != rdt:
+            res = res.astype(rdt)
+        return moveaxis(res, -1, ax) if ax != x.ndim - 1 else res
     if h.dtype != cdt:
         h = h.astype(cdt)
     tail = (n - 1) // 2
