@@ -275,3 +275,28 @@ def test_workgroup_kernel_batches_rows(rng):
         f.get()
     assert s.dispatches == 2  # the copy into a contiguous complex buffer, then the transform
     _check(f, x, np.fft.fft, 48, dtype=np.complex64)
+
+
+@pytest.mark.parametrize("dtype", CDTYPES)
+def test_four_step_transforms(dtype, rng, monkeypatch):
+    """Rows longer than the workgroup kernel's capacity: n = n1 n2, two dispatches (a small capacity
+    here, so that the split is exercised at small sizes: 1000 = 20 x 50, 1155 = 21 x 55, 4096 = 64 x 64)."""
+    from gpuarray._kernels import fft as kfft
+
+    monkeypatch.setattr(kfft, "local_capacity", lambda dtype: 64)
+    for n, split in ((1000, (20, 50)), (1155, (21, 55)), (4096, (64, 64)), (96, (2, 48))):
+        assert kfft._split(n, 64) == split
+        x = _data((3, n), dtype, rng)
+        g = ga.asarray(x)
+        with ga.stats() as s:
+            f = ga.fft.fft(g)
+            f.get()
+        assert s.dispatches == 3  # the copy, then the two steps
+        _check(f, x, np.fft.fft, n, dtype=dtype)
+        _check(ga.fft.ifft(g, norm="forward"), x, np.fft.ifft, n, dtype=dtype, norm="forward")
+        y = _data((n, 2), dtype, rng)
+        _check(ga.fft.fft(ga.asarray(y), axis=0), y, np.fft.fft, n, dtype=dtype, axis=0)
+    # a prime length: Bluestein over a four-step transform of a power of two
+    x = _data((2, 97), dtype, rng)
+    _check(ga.fft.fft(ga.asarray(x)), x, np.fft.fft, 97, dtype=dtype)
+    assert kfft.plan(256, np.dtype(dtype)).steps is not None

@@ -4,8 +4,12 @@ A row of length n is transformed by Stockham passes (the Stockham form reorders 
 reversal pass). Rows that fit in workgroup memory (n up to ``local_capacity``: 2048 complex64 or
 1024 complex128 with 32 KiB) are transformed by one dispatch: each workgroup loads as many whole
 rows as fit, runs every pass between two halves of its workgroup memory and stores the result.
-Longer rows take one dispatch per radix pass over the whole batch, ping-ponging between two buffers
-in device memory. n is factored into radices 4, 2, 3, 5, 7, 11 and 13; each pass kernel is generated
+Longer rows up to capacity^2 are split four-step, n = n1 n2 (both within the capacity): one
+dispatch of the same kernel transforms the n2 strided columns of length n1 and multiplies by
+exp(-2 pi i k1 j2 / n) on the way out (from two tables of about sqrt(n) roots each), a second one
+transforms the n1 rows of length n2 and stores them transposed: two reads and two writes of the
+data whatever n. Rows beyond that take one dispatch per radix pass over the whole batch,
+ping-ponging between two buffers in device memory. n is factored into radices 4, 2, 3, 5, 7, 11 and 13; each pass kernel is generated
 for its radix R with the R-point DFT unrolled (roots of unity that are 1, -1, +-i become adds and
 swaps, the rest literal constants). A length with a prime factor above 13 is done by Bluestein's
 chirp-z: the row times a chirp, zero-padded to a power of two m >= 2n - 1, convolved with the
@@ -34,6 +38,8 @@ _WG = 64
 _LWG = 256  # threads of the workgroup-memory kernel
 _LOCAL_MAX = 4096  # its largest length (a bound on the per-thread loop trip counts)
 _MAX_PASSES = 16
+_G = 5 + 2 * _MAX_PASSES  # where the workgroup kernel's layout words start
+_LOCAL_WORDS = _G + 9
 _PLANS: OrderedDict = OrderedDict()
 _MAX_PLANS = 64
 
@@ -76,9 +82,15 @@ _LOCAL = string.Template(_HEAD + """
 @group(0) @binding(1) var<storage, read> S: array<$T>;
 @group(0) @binding(2) var<storage, read_write> D: array<$T>;
 @group(0) @binding(3) var<storage, read> W: array<$T>;
+@group(0) @binding(4) var<storage, read> WH: array<$T>;
+@group(0) @binding(5) var<storage, read> WL: array<$T>;
 var<workgroup> sm: array<vec2<$T>, ${CAP2}>;  // two halves of CAP: the passes ping-pong between them
 fn tw(m: u32) -> vec2<$T> { return vec2<$T>(W[2u * m], W[2u * m + 1u]); }
-// P: [0] rows, [1] n, [2] rows per workgroup, [3] inverse, [4] passes, [5 + 2i] radix, [6 + 2i] Ns of pass i
+// P: [0] sub-rows, [1] n, [2] sub-rows per workgroup, [3] inverse, [4] passes, [5 + 2i] radix, [6 + 2i] Ns of
+// pass i; then (G = 5 + 2 * $MAXP) the layout: sub-row q starts at (q / A) N + (q % A) C, its elements S apart
+// ([G] N, [G+1..3] A C S of the input, [G+4..6] of the output); [G+7] 1: output k of sub-row q times
+// exp(-+2 pi i k (q % A_in) / N), from the tables WH[m / [G+8]] WL[m % [G+8]] (the four-step twiddle)
+fn base_of(q: u32, o: u32) -> u32 { return (q / P[o]) * P[$G] + (q % P[o]) * P[o + 1u]; }
 @compute @workgroup_size($WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
@@ -86,10 +98,18 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let n = P[1];
   let row0 = g * P[2];
   if (row0 >= P[0]) { return; }
-  let total = min(P[2], P[0] - row0) * n;
+  let m = min(P[2], P[0] - row0);
+  let total = m * n;
   let inv = P[3] != 0u;
-  let base = row0 * n;
-  for (var e = lid; e < total; e += ${WG}u) { sm[e] = vec2<$T>(S[2u * (base + e)], S[2u * (base + e) + 1u]); }
+  let si = P[$G + 3u];
+  for (var e = lid; e < total; e += ${WG}u) {
+    // unit stride: elements of a sub-row side by side; else neighbouring sub-rows side by side
+    var r = e / n;
+    var i = e - r * n;
+    if (si != 1u) { i = e / m; r = e - i * m; }
+    let a = base_of(row0 + r, $G + 1u) + i * si;
+    sm[r * n + i] = vec2<$T>(S[2u * a], S[2u * a + 1u]);
+  }
   workgroupBarrier();
   var src = 0u;
   for (var p = 0u; p < P[4]; p++) {
@@ -110,10 +130,21 @@ $RADICES
     src = dst0;
     workgroupBarrier();
   }
+  let so = P[$G + 6u];
   for (var e = lid; e < total; e += ${WG}u) {
-    let v = sm[src + e];
-    D[2u * (base + e)] = v.x;
-    D[2u * (base + e) + 1u] = v.y;
+    var r = e / n;
+    var i = e - r * n;
+    if (so != 1u) { i = e / m; r = e - i * m; }
+    var v = sm[src + r * n + i];
+    if (P[$G + 7u] != 0u) {
+      let t = P[$G + 8u];
+      let mm = i * ((row0 + r) % P[$G + 1u]);
+      let w = cmul(vec2<$T>(WH[2u * (mm / t)], WH[2u * (mm / t) + 1u]), vec2<$T>(WL[2u * (mm % t)], WL[2u * (mm % t) + 1u]));
+      v = cmul(v, cj(w, inv));
+    }
+    let a = base_of(row0 + r, $G + 4u) + i * so;
+    D[2u * a] = v.x;
+    D[2u * a + 1u] = v.y;
   }
 }
 """)
@@ -301,7 +332,7 @@ def _local_branch(R: int, t: str) -> str:
 
 def _local_source(t: str, cap: int) -> str:
     branches = "\n".join(_local_branch(R, t) for R in RADICES)
-    return _LOCAL.substitute(T=t, WG=_LWG, CAP=cap, CAP2=2 * cap, RADICES=branches)
+    return _LOCAL.substitute(T=t, WG=_LWG, CAP=cap, CAP2=2 * cap, RADICES=branches, MAXP=_MAX_PASSES, G=_G)
 
 
 def local_capacity(dtype) -> int:
@@ -312,11 +343,22 @@ def local_capacity(dtype) -> int:
     return min(cap, _LOCAL_MAX) if cap >= 64 else 0
 
 
+def _split(n: int, cap: int):
+    """n = n1 n2 with both factors at most ``cap`` (n2 the largest such divisor), for n beyond ``cap``;
+    None where n fits in workgroup memory or no such split exists."""
+    if n <= cap or cap == 0 or n > cap * cap:
+        return None
+    for n2 in range(cap, 1, -1):
+        if n % n2 == 0 and n // n2 <= cap:
+            return n // n2, n2
+    return None
+
+
 class _Plan:
     """What a transform of length n in one complex dtype needs: its passes (radix, Ns) and twiddle
     table, or Bluestein's chirp, the transform of the conjugate chirp (over m, divided by m) and
     the power-of-two plan of length m."""
-    __slots__ = ("n", "dtype", "passes", "table", "chirp", "kernel_b", "inner", "m")
+    __slots__ = ("n", "dtype", "passes", "table", "chirp", "kernel_b", "inner", "m", "steps", "twiddle")
 
     def __init__(self, n: int, dtype):
         self.n, self.dtype = n, dtype
@@ -324,7 +366,17 @@ class _Plan:
         rdt = dt.real_of(dtype)
         radices, rest = factor(n)
         self.passes, self.table, self.chirp, self.kernel_b, self.inner, self.m = [], None, None, None, None, 0
+        self.steps, self.twiddle = None, None
         if rest == 1:
+            cap = local_capacity(dtype)
+            split = _split(n, cap)
+            if split:  # four-step: n1 transforms of length n2 ... in workgroup memory, two dispatches
+                n1, n2 = split
+                self.steps = (plan(n1, dtype), plan(n2, dtype))
+                t = 1 << ((n - 1).bit_length() + 1) // 2
+                self.twiddle = (t, dev.upload(_pairs(np.exp(-2j * np.pi * (np.arange((n + t - 1) // t) * t) / n), rdt)),
+                                dev.upload(_pairs(np.exp(-2j * np.pi * np.arange(t, dtype=np.float64) / n), rdt)))
+                return
             ns = 1
             for r in radices:
                 self.passes.append((r, ns))
@@ -350,7 +402,7 @@ def _pairs(z: np.ndarray, rdt) -> np.ndarray:
 
 
 def plan(n: int, dtype) -> _Plan:
-    key = (n, dtype)
+    key = (n, dtype, local_capacity(dtype))  # the capacity decides the plan's kind
     p = _PLANS.get(key)
     if p is None:
         p = _PLANS[key] = _Plan(n, dtype)
@@ -371,16 +423,15 @@ def _stockham(p: _Plan, src, spare, rows: int, inverse: bool):
     dev = _runtime.device()
     n = p.n
     t = _wgsl_t(p.dtype)
-    cap = local_capacity(p.dtype)
-    if n <= cap and len(p.passes) <= _MAX_PASSES:
-        k = dev.kernel(("fft_local", t, cap), lambda: (f"fft_local_{t}", _local_source(t, cap), ["r", "rw", "r"],
-                                                        4 * (5 + 2 * _MAX_PASSES)))
-        per = cap // n
-        words = [rows, n, per, int(inverse), len(p.passes)]
-        for R, ns in p.passes:
-            words += [R, ns]
-        words += [0] * (5 + 2 * _MAX_PASSES - len(words))
-        dev.dispatch(k, [src, spare, p.table], _codegen.param_bytes(words), (rows + per - 1) // per)
+    if p.steps is not None:
+        # four-step, n = n1 n2 (row r, element j1 n2 + j2): the n2 columns' transforms of length n1,
+        # times exp(-2 pi i k1 j2 / n); then the n1 rows' transforms of length n2, stored transposed
+        (q1, q2), n1, n2 = p.steps, p.steps[0].n, p.steps[1].n
+        _local(q1, src, spare, rows * n2, inverse, (n, n2, 1, n2, n2, 1, n2), p.twiddle)
+        _local(q2, spare, src, rows * n1, inverse, (n, n1, n2, 1, n1, 1, n1), None)
+        return src
+    if n <= local_capacity(p.dtype) and len(p.passes) <= _MAX_PASSES:
+        _local(p, src, spare, rows, inverse, (n, 1, 0, 1, 1, 0, 1), None)
         return spare
     for R, ns in p.passes:
         k = dev.kernel(("fft_pass", R, t), lambda R=R: (f"fft_pass{R}_{t}", _pass_source(R, t), ["r", "rw", "r"], 24))
@@ -389,6 +440,31 @@ def _stockham(p: _Plan, src, spare, rows: int, inverse: bool):
                      _runtime.groups_for(threads, _WG))
         src, spare = spare, src
     return src
+
+
+def _local(p: _Plan, src, dst, subrows: int, inverse: bool, layout, twiddle) -> None:
+    """One dispatch of the workgroup-memory kernel: p's transform of ``subrows`` sub-rows laid out
+    as ``layout`` says (N, A, C, S of the input, A, C, S of the output), optionally times the
+    four-step ``twiddle`` (T, high table, low table) on the way out."""
+    dev = _runtime.device()
+    t = _wgsl_t(p.dtype)
+    cap = local_capacity(p.dtype)
+    k = dev.kernel(("fft_local", t, cap), lambda: (f"fft_local_{t}", _local_source(t, cap),
+                                                    ["r", "rw", "r", "r", "r"], 4 * _LOCAL_WORDS))
+    per = cap // p.n
+    words = [subrows, p.n, per, int(inverse), len(p.passes)]
+    for R, ns in p.passes:
+        words += [R, ns]
+    words += [0] * (_G - len(words))
+    words += list(layout)
+    table = p.table if p.table is not None else dev.alloc(16)
+    if twiddle is None:
+        words += [0, 1]
+        hi = lo = table
+    else:
+        words += [1, twiddle[0]]
+        hi, lo = twiddle[1], twiddle[2]
+    dev.dispatch(k, [src, dst, table, hi, lo], _codegen.param_bytes(words), (subrows + per - 1) // per)
 
 
 def _bluestein(p: _Plan, src, rows: int, inverse: bool):
@@ -424,7 +500,7 @@ def transform_rows(src: Leaf, inverse: bool) -> Leaf:
         out = _bluestein(p, src.storage, rows, inverse)
     else:
         _runtime.check_elements(rows * n, "FFT")
-        if not p.passes:
+        if not p.passes and p.steps is None:
             return src
         spare = _runtime.device().alloc(rows * n * src.dtype.itemsize)
         out = _stockham(p, src.storage, spare, rows, inverse)
