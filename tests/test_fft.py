@@ -273,7 +273,7 @@ def test_workgroup_kernel_batches_rows(rng):
     with ga.stats() as s:
         f = ga.fft.fft(ga.asarray(x))
         f.get()
-    assert s.dispatches == 2  # the copy into a contiguous complex buffer, then the transform
+    assert s.dispatches == 1  # a contiguous complex64 input is read in place: the transform only
     _check(f, x, np.fft.fft, 48, dtype=np.complex64)
 
 
@@ -291,7 +291,7 @@ def test_four_step_transforms(dtype, rng, monkeypatch):
         with ga.stats() as s:
             f = ga.fft.fft(g)
             f.get()
-        assert s.dispatches == 3  # the copy, then the two steps
+        assert s.dispatches == 2  # the two steps (the contiguous input is read in place)
         _check(f, x, np.fft.fft, n, dtype=dtype)
         _check(ga.fft.ifft(g, norm="forward"), x, np.fft.ifft, n, dtype=dtype, norm="forward")
         y = _data((n, 2), dtype, rng)
@@ -300,3 +300,26 @@ def test_four_step_transforms(dtype, rng, monkeypatch):
     x = _data((2, 97), dtype, rng)
     _check(ga.fft.fft(ga.asarray(x)), x, np.fft.fft, 97, dtype=dtype)
     assert kfft.plan(256, np.dtype(dtype)).steps is not None
+
+
+@pytest.mark.parametrize("dtype", CDTYPES)
+def test_contiguous_inputs_are_read_in_place_and_kept(dtype, rng, monkeypatch):
+    """A contiguous input of the working dtype is not copied first, and no path writes into it."""
+    from gpuarray._kernels import fft as kfft
+
+    rdt = np.dtype(dtype).char.lower()
+    for cap in (None, 64, 0):  # the workgroup kernel, four-step, one dispatch per pass
+        if cap is not None:
+            monkeypatch.setattr(kfft, "local_capacity", lambda dtype, cap=cap: cap)
+        for n in (1, 2, 16, 17, 96, 1000):
+            x = _data((2, n), dtype, rng)
+            r = _data((2, n), rdt, rng)
+            g, gr = ga.asarray(x), ga.asarray(r)
+            outs = [ga.fft.fft(g), ga.fft.ifft(g), ga.fft.rfft(gr), ga.fft.irfft(g, n=2 * n)]
+            [o.get() for o in outs]
+            np.testing.assert_array_equal(g.get(), x)
+            np.testing.assert_array_equal(gr.get(), r)
+            _check(outs[0], x, np.fft.fft, n, dtype=dtype)
+            _check(outs[2], r, np.fft.rfft, n, dtype=dtype)
+            outs[0][...] = 0  # the result owns its memory (n = 1 included)
+            np.testing.assert_array_equal(g.get(), x)

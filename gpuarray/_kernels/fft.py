@@ -417,28 +417,32 @@ def _wgsl_t(dtype) -> str:
     return dt.wgsl_elem(dt.real_of(dtype))
 
 
-def _stockham(p: _Plan, src, spare, rows: int, inverse: bool):
-    """Run p's passes over ``rows`` rows held in ``src``; returns the buffer holding the result
-    (``src`` or ``spare``; the other one is overwritten)."""
+def _stockham(p: _Plan, src, spare, rows: int, inverse: bool, keep: bool = False):
+    """Run p's passes over ``rows`` rows held in ``src``; returns the buffer holding the result.
+    ``spare`` (and ``src`` unless ``keep``) are overwritten; with ``keep`` a third buffer replaces
+    ``src`` where the passes need one."""
     dev = _runtime.device()
     n = p.n
     t = _wgsl_t(p.dtype)
+    nbytes = rows * n * p.dtype.itemsize
     if p.steps is not None:
         # four-step, n = n1 n2 (row r, element j1 n2 + j2): the n2 columns' transforms of length n1,
         # times exp(-2 pi i k1 j2 / n); then the n1 rows' transforms of length n2, stored transposed
         (q1, q2), n1, n2 = p.steps, p.steps[0].n, p.steps[1].n
+        out = dev.alloc(nbytes) if keep else src
         _local(q1, src, spare, rows * n2, inverse, (n, n2, 1, n2, n2, 1, n2), p.twiddle)
-        _local(q2, spare, src, rows * n1, inverse, (n, n1, n2, 1, n1, 1, n1), None)
-        return src
+        _local(q2, spare, out, rows * n1, inverse, (n, n1, n2, 1, n1, 1, n1), None)
+        return out
     if n <= local_capacity(p.dtype) and len(p.passes) <= _MAX_PASSES:
         _local(p, src, spare, rows, inverse, (n, 1, 0, 1, 1, 0, 1), None)
         return spare
-    for R, ns in p.passes:
+    for i, (R, ns) in enumerate(p.passes):
         k = dev.kernel(("fft_pass", R, t), lambda R=R: (f"fft_pass{R}_{t}", _pass_source(R, t), ["r", "rw", "r"], 24))
         threads = rows * (n // R)
         dev.dispatch(k, [src, spare, p.table], _codegen.param_bytes([threads, n, n // R, ns, n // (ns * R), int(inverse)]),
                      _runtime.groups_for(threads, _WG))
-        src, spare = spare, src
+        nxt = dev.alloc(nbytes) if keep and i == 0 and len(p.passes) > 1 else src
+        src, spare = spare, nxt
     return src
 
 
@@ -488,22 +492,28 @@ def _bluestein(p: _Plan, src, rows: int, inverse: bool):
     return out
 
 
-def transform_rows(src: Leaf, inverse: bool) -> Leaf:
+def transform_rows(src: Leaf, inverse: bool, keep: bool = False) -> Leaf:
     """The unnormalised DFT (``inverse``: with exp(+2 pi i jk / n)) of each last-axis row of the
-    contiguous complex leaf ``src`` (offset 0; its buffer may be overwritten): a new contiguous leaf."""
+    contiguous complex leaf ``src`` (offset 0): a new contiguous leaf. ``src``'s buffer may be
+    overwritten unless ``keep`` (and for n = 1 the result is ``src`` itself unless ``keep``)."""
     shape = src.shape
     n = shape[-1]
     rows = int(np.prod(shape[:-1], dtype=np.int64))
     p = plan(n, src.dtype)
+    dev = _runtime.device()
     if p.m:
         _runtime.check_elements(rows * p.m, "FFT (Bluestein)")
-        out = _bluestein(p, src.storage, rows, inverse)
+        out = _bluestein(p, src.storage, rows, inverse)  # reads src only
     else:
         _runtime.check_elements(rows * n, "FFT")
         if not p.passes and p.steps is None:
-            return src
-        spare = _runtime.device().alloc(rows * n * src.dtype.itemsize)
-        out = _stockham(p, src.storage, spare, rows, inverse)
+            if not keep:
+                return src
+            out = dev.alloc(rows * n * src.dtype.itemsize)
+            dev.copy(src.storage, 0, out, 0, rows * n * src.dtype.itemsize)
+        else:
+            spare = dev.alloc(rows * n * src.dtype.itemsize)
+            out = _stockham(p, src.storage, spare, rows, inverse, keep)
     return Leaf(out, src.dtype, shape, contiguous_strides(shape), 0)
 
 
@@ -526,15 +536,15 @@ def _lits(t: str) -> dict:
     return dict(T=t, WG=_WG, HALF="0.5f" if t == "f32" else "0.5lf", ZERO="0.0f" if t == "f32" else "0.0lf")
 
 
-def rfft_rows(src: Leaf, cdtype) -> Leaf:
+def rfft_rows(src: Leaf, cdtype, keep: bool = False) -> Leaf:
     """The n/2 + 1 non-negative frequencies of the unnormalised DFT of each row of the contiguous
-    real leaf ``src`` (offset 0, even n; its buffer may be overwritten): the rows read as complex
+    real leaf ``src`` (offset 0, even n; its buffer overwritten unless ``keep``): the rows read as complex
     rows of n/2 (the same bytes), one complex transform of length n/2, and one combining pass."""
     shape = src.shape
     n = shape[-1]
     h = n // 2
     rows = int(np.prod(shape[:-1], dtype=np.int64))
-    z = transform_rows(Leaf(src.storage, cdtype, shape[:-1] + (h,), contiguous_strides(shape[:-1] + (h,)), 0), False)
+    z = transform_rows(Leaf(src.storage, cdtype, shape[:-1] + (h,), contiguous_strides(shape[:-1] + (h,)), 0), False, keep)
     dev = _runtime.device()
     t = _wgsl_t(cdtype)
     out_shape = shape[:-1] + (h + 1,)

@@ -3,7 +3,8 @@
 Every transform is a sequence of one-axis complex transforms (``_kernels/fft.py``: Stockham passes
 for lengths whose prime factors are at most 13, Bluestein's chirp-z otherwise). A transform along
 an axis moves that axis last and copies it into a contiguous complex buffer (the same copy casts a
-real input to complex, and crops or zero-pads to ``n``); the result is viewed back in place.
+real input to complex, and crops or zero-pads to ``n``); the result is viewed back in place. An
+input that already is such a buffer (last axis, working dtype, contiguous) is read in place.
 Real-input transforms (``rfft``, ``ihfft``) of even length n read the real row as a complex row of
 n/2 (the same bytes), transform that and combine the result into the n/2 + 1 frequencies in one
 pass (about half the cost of a complex transform of length n); real-output ones (``irfft``,
@@ -24,7 +25,7 @@ import numpy as np
 from numpy.exceptions import AxisError
 
 from .._graph import dtypes as dt
-from .._graph.nodes import Cast, new_leaf
+from .._graph.nodes import Cast, Leaf, contiguous_strides, new_leaf
 from .._kernels import codegen as _codegen
 from .._kernels import fft as _fft
 from .._lazy.array import GpuArray
@@ -102,7 +103,8 @@ def _c2c(x: GpuArray, n, axis, norm, inverse: bool, cdt=None) -> GpuArray:
     if xm.size == 0:
         res = zeros(xm.shape, dtype=cdt)
     else:
-        res = GpuArray(_fft.transform_rows(_contiguous(xm, cdt), inverse))
+        leaf, keep = _contiguous(xm, cdt)
+        res = GpuArray(_fft.transform_rows(leaf, inverse, keep))
         f = _scale(norm, n, inverse)
         if f != 1.0:
             res = apply("multiply", res, f)
@@ -139,7 +141,8 @@ def _r2c(name, x, n, axis, norm) -> GpuArray:
     if xm.size == 0:
         res = zeros(xm.shape[:-1] + (n // 2 + 1,), dtype=cdt)
     else:
-        res = GpuArray(_fft.rfft_rows(_contiguous(xm, rdt), cdt))
+        leaf, keep = _contiguous(xm, rdt)
+        res = GpuArray(_fft.rfft_rows(leaf, cdt, keep))
         f = _scale(norm, n, False)
         if f != 1.0:
             res = apply("multiply", res, f)
@@ -147,11 +150,15 @@ def _r2c(name, x, n, axis, norm) -> GpuArray:
 
 
 def _contiguous(x: GpuArray, dtype):
-    """x copied into a fresh contiguous buffer of ``dtype`` (the transforms overwrite their input)."""
-    leaf = new_leaf(dtype, x.shape)
+    """(leaf, keep): x itself where it is already a contiguous buffer of ``dtype`` at offset 0 (the
+    transform must then keep it), else a copy into a fresh buffer (cast, moved axis, crop or pad
+    done by that copy), which the transform may overwrite."""
     node = x._node
+    if type(node) is Leaf and node.dtype == dtype and node.offset == 0 and node.strides == contiguous_strides(node.shape):
+        return node, True
+    leaf = new_leaf(dtype, x.shape)
     _codegen.evaluate_into(node if node.dtype == dtype else Cast(node, dtype), leaf)
-    return leaf
+    return leaf, False
 
 
 def _c2r(x, n, axis, norm) -> GpuArray:
@@ -168,7 +175,7 @@ def _c2r(x, n, axis, norm) -> GpuArray:
         if h.size == 0:
             res = zeros(h.shape[:-1] + (n,), dtype=dt.real_of(cdt))
         else:
-            res = GpuArray(_fft.irfft_rows(_contiguous(h, cdt), n))
+            res = GpuArray(_fft.irfft_rows(_contiguous(h, cdt)[0], n))  # (reads its input only)
             f = _scale(norm, n, True)
             if f != 1.0:
                 res = apply("multiply", res, f)
