@@ -323,3 +323,21 @@ def test_contiguous_inputs_are_read_in_place_and_kept(dtype, rng, monkeypatch):
             _check(outs[2], r, np.fft.rfft, n, dtype=dtype)
             outs[0][...] = 0  # the result owns its memory (n = 1 included)
             np.testing.assert_array_equal(g.get(), x)
+
+
+@pytest.mark.parametrize("dtype", CDTYPES)
+def test_inner_axis_transformed_in_place_of_layout(dtype, rng):
+    """An inner axis within the workgroup capacity: one dispatch, no transposing copy, a contiguous
+    result in the input's axis order."""
+    x = _data((48, 5, 3), dtype, rng)
+    g = ga.asarray(x)
+    for axis in (0, 1):
+        with ga.stats() as s:
+            f = ga.fft.fft(g, axis=axis)
+            h = f.get()
+        assert s.dispatches == 1
+        assert f._leaf().is_contiguous()
+        _check(f, x, np.fft.fft, x.shape[axis], dtype=dtype, axis=axis)
+        assert h.shape == x.shape
+    _check(ga.fft.ifft(g[::2], axis=0, n=30, norm="ortho"), x[::2], np.fft.ifft, 30, dtype=dtype, axis=0, n=30,
+           norm="ortho")

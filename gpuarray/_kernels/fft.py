@@ -517,6 +517,30 @@ def transform_rows(src: Leaf, inverse: bool, keep: bool = False) -> Leaf:
     return Leaf(out, src.dtype, shape, contiguous_strides(shape), 0)
 
 
+def strided_local(n: int, dtype) -> bool:
+    """Whether a transform of length n along an inner axis runs in place of the layout (the
+    workgroup kernel reading and writing the strided rows directly): n fits in workgroup memory
+    and needs no Bluestein step."""
+    if n > local_capacity(dtype) or n < 2:
+        return False
+    p = plan(n, dtype)
+    return not p.m and p.steps is None and 0 < len(p.passes) <= _MAX_PASSES
+
+
+def transform_axis(src: Leaf, axis: int, inverse: bool) -> Leaf:
+    """The unnormalised DFT along ``axis`` of the contiguous complex leaf ``src`` (offset 0; read
+    only), for lengths ``strided_local`` accepts: rows at a stride of the axes after ``axis``, read
+    and written where they are (neighbouring threads take neighbouring rows); a new contiguous leaf."""
+    shape = src.shape
+    n = shape[axis]
+    post = int(np.prod(shape[axis + 1:], dtype=np.int64))
+    subrows = int(np.prod(shape, dtype=np.int64)) // n
+    _runtime.check_elements(subrows * n, "FFT")
+    out = _runtime.device().alloc(subrows * n * src.dtype.itemsize)
+    _local(plan(n, src.dtype), src.storage, out, subrows, inverse, (n * post, post, 1, post, post, 1, post), None)
+    return Leaf(out, src.dtype, shape, contiguous_strides(shape), 0)
+
+
 _HALF_TABLES: OrderedDict = OrderedDict()
 
 

@@ -1,10 +1,12 @@
 """The array API ``fft`` extension (also NumPy's ``numpy.fft`` names), on the device.
 
 Every transform is a sequence of one-axis complex transforms (``_kernels/fft.py``: Stockham passes
-for lengths whose prime factors are at most 13, Bluestein's chirp-z otherwise). A transform along
-an axis moves that axis last and copies it into a contiguous complex buffer (the same copy casts a
-real input to complex, and crops or zero-pads to ``n``); the result is viewed back in place. An
-input that already is such a buffer (last axis, working dtype, contiguous) is read in place.
+for lengths whose prime factors are at most 13, Bluestein's chirp-z otherwise). An inner axis whose
+length fits in workgroup memory is transformed where it lies (strided rows, a contiguous result in
+the same axis order). Otherwise the axis is moved last and copied into a contiguous complex buffer
+(the same copy casts a real input to complex, and crops or zero-pads to ``n``) and the result is
+viewed back in place. An input that already is such a buffer (working dtype, contiguous, offset 0)
+is read in place, never written.
 Real-input transforms (``rfft``, ``ihfft``) of even length n read the real row as a complex row of
 n/2 (the same bytes), transform that and combine the result into the n/2 + 1 frequencies in one
 pass (about half the cost of a complex transform of length n); real-output ones (``irfft``,
@@ -100,6 +102,12 @@ def _c2c(x: GpuArray, n, axis, norm, inverse: bool, cdt=None) -> GpuArray:
     cdt = cdt or _work_dtype(x.dtype)
     xm = moveaxis(x, ax, -1) if ax != x.ndim - 1 else x
     xm = _fit_last(xm, n)
+    if ax != x.ndim - 1 and xm.size and _fft.strided_local(n, cdt):
+        # an inner axis that fits in workgroup memory: transformed where it lies (no transposes)
+        leaf, _ = _contiguous(moveaxis(xm, -1, ax), cdt)
+        res = GpuArray(_fft.transform_axis(leaf, ax, inverse))
+        f = _scale(norm, n, inverse)
+        return apply("multiply", res, f) if f != 1.0 else res
     if xm.size == 0:
         res = zeros(xm.shape, dtype=cdt)
     else:
