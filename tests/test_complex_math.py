@@ -144,3 +144,17 @@ def test_complex_scalar_powers(dtype, rng):
         err = np.abs(got - ref) / np.abs(ref)
         assert got.dtype == np.dtype(dtype)
         assert err.max() <= 64 * np.finfo(np.dtype(dtype).char.lower()).eps * (1 + abs(e) * 16), (e, err.max())
+
+
+@pytest.mark.parametrize("dtype", CDTYPES)
+def test_complex_operator_power_shortcuts(dtype):
+    """``x ** 0.5``, ``x ** 2``, ``x ** -1`` are NumPy's sqrt, square, reciprocal (as ndarray.__pow__)."""
+    z = _specials(dtype)
+    g = ga.asarray(z)
+    for e in (0.5, 2, -1, 2.0, -1.0, 1.5):
+        got = (g ** e).get()
+        with np.errstate(all="ignore"):
+            ref = z ** e
+        finite = np.isfinite(z) & (np.abs(z) < 1e15)  # (squares past the range: NumPy's SIMD loop fuses x*x - y*y)
+        bad = ~_same_special(got[finite], ref[finite])
+        assert not bad.any(), (e, [(z[finite][i], got[finite][i], ref[finite][i]) for i in np.nonzero(bad)[0][:6]])
