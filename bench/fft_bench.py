@@ -2,6 +2,7 @@
 
     python bench/fft_bench.py                          # 1-D 2^10..2^24, 2-D 4096 x 4096; c2c and r2c; f32, f64
     python bench/fft_bench.py --max-log2 14 --batch-elems 1e6 --no-2d   # a quick check on a CPU adapter
+    python bench/fft_bench.py --per-pass                # the same without the workgroup-memory kernel (A/B)
 
 Each 1-D length n runs as a batch of rows filling about ``--batch-elems`` elements (at least one row),
 so that small transforms fill the device. Reported per library: the median time of ``--repeats`` calls
@@ -83,7 +84,12 @@ def main(argv=None) -> int:
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--no-2d", action="store_true")
     ap.add_argument("--no-f64", action="store_true")
+    ap.add_argument("--per-pass", action="store_true",
+                    help="gpuarray without its workgroup-memory kernel (one dispatch per radix pass): for A/B runs")
     args = ap.parse_args(argv)
+    if args.per_pass:
+        from gpuarray._kernels import fft as _kfft
+        _kfft.WORKGROUP_KERNEL = False
     libs = _libs()
     print(f"adapter: {gpuarray.adapter_info()['name']}; libraries: {', '.join(libs)}")
     dtypes = [np.float32] + ([] if args.no_f64 else [np.float64])

@@ -36,6 +36,9 @@ from . import codegen as _codegen
 RADICES = (4, 2, 3, 5, 7, 11, 13)  # tried in this order: radix 4 first (fewer passes, add-only DFT)
 _WG = 64
 _LWG = 256  # threads of the workgroup-memory kernel
+# False: every length through one dispatch per radix pass (for A/B timings: on lavapipe the per-pass
+# kernels are faster, the workgroup kernel is meant for GPUs; see bench/fft_bench.py --per-pass)
+WORKGROUP_KERNEL = True
 _LOCAL_MAX = 4096  # its largest length (a bound on the per-thread loop trip counts)
 _MAX_PASSES = 16
 _G = 5 + 2 * _MAX_PASSES  # where the workgroup kernel's layout words start
@@ -330,14 +333,18 @@ def _local_branch(R: int, t: str) -> str:
     return "\n".join(lines)
 
 
-def _local_source(t: str, cap: int) -> str:
-    branches = "\n".join(_local_branch(R, t) for R in RADICES)
+def _local_source(t: str, cap: int, radices) -> str:
+    """The workgroup-memory kernel with a butterfly for each radix in ``radices`` (only those a plan
+    uses: a CPU driver runs every branch of a non-constant condition under a mask)."""
+    branches = "\n".join(_local_branch(R, t) for R in radices)
     return _LOCAL.substitute(T=t, WG=_LWG, CAP=cap, CAP2=2 * cap, RADICES=branches, MAXP=_MAX_PASSES, G=_G)
 
 
 def local_capacity(dtype) -> int:
     """Elements (complex) per half of the workgroup-memory kernel's ping-pong buffer: the largest
     power of two whose two halves fit the device's workgroup memory (0 where none of use fits)."""
+    if not WORKGROUP_KERNEL:
+        return 0
     limit = _runtime.device().limits.get("max-compute-workgroup-storage-size", 16384)
     cap = 1 << max(0, (limit // (2 * dtype.itemsize)).bit_length() - 1)
     return min(cap, _LOCAL_MAX) if cap >= 64 else 0
@@ -453,8 +460,9 @@ def _local(p: _Plan, src, dst, subrows: int, inverse: bool, layout, twiddle) -> 
     dev = _runtime.device()
     t = _wgsl_t(p.dtype)
     cap = local_capacity(p.dtype)
-    k = dev.kernel(("fft_local", t, cap), lambda: (f"fft_local_{t}", _local_source(t, cap),
-                                                    ["r", "rw", "r", "r", "r"], 4 * _LOCAL_WORDS))
+    radices = tuple(R for R in RADICES if any(R == r for r, _ in p.passes))
+    k = dev.kernel(("fft_local", t, cap, radices), lambda: (
+        f"fft_local_{t}", _local_source(t, cap, radices), ["r", "rw", "r", "r", "r"], 4 * _LOCAL_WORDS))
     per = cap // p.n
     words = [subrows, p.n, per, int(inverse), len(p.passes)]
     for R, ns in p.passes:
