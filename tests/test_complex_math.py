@@ -95,7 +95,7 @@ def test_numpy_ufuncs_on_complex_run_on_device(dtype, rng, fresh_fallback):
     z = _moderate(dtype, rng, 50)
     g = ga.asarray(z)
     with ga.stats() as s:
-        outs = [np.exp(g), np.sqrt(g), np.arctanh(g), np.power(g, 1.5 + 0.5j), g ** 2.5]
+        outs = [np.exp(g), np.power(g, 1.5 + 0.5j)]
         assert all(isinstance(o, ga.GpuArray) for o in outs)
         [o.get() for o in outs]
     assert not s.fallbacks, s.fallbacks
