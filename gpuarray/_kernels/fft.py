@@ -33,7 +33,7 @@ from .._graph import dtypes as dt
 from .._graph.nodes import Leaf, contiguous_strides
 from . import codegen as _codegen
 
-RADICES = (4, 2, 3, 5, 7, 11, 13)  # tried in this order: radix 4 first (fewer passes, add-only DFT)
+RADICES = (8, 4, 2, 3, 5, 7, 11, 13)  # every radix a pass may have (kernel branch order)
 _WG = 64
 _LWG = 256  # threads of the workgroup-memory kernel
 # False: every length through one dispatch per radix pass (for A/B timings: on lavapipe the per-pass
@@ -271,12 +271,19 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 
 
 def factor(n: int) -> tuple[list[int], int]:
-    """The radices of n (``RADICES`` order) and the part left over (1: no Bluestein needed)."""
-    out = []
-    for r in RADICES:
-        while n % r == 0:
-            out.append(r)
-            n //= r
+    """The radices of n and the part left over (1: no Bluestein needed). A power of two 2^e goes in
+    as few passes as radices 8 and 4 allow (a single 2 only for n = 2): e = 3a + 1 is 8^(a-1) 4 4."""
+    e = (n & -n).bit_length() - 1
+    n >>= e
+    a, r = divmod(e, 3)
+    if r == 1 and a:
+        out = [8] * (a - 1) + [4, 4]
+    else:
+        out = [8] * a + {0: [], 1: [2], 2: [4]}[r]
+    for p in RADICES[3:]:
+        while n % p == 0:
+            out.append(p)
+            n //= p
     return out, n
 
 
