@@ -9,15 +9,19 @@ dispatch of the same kernel transforms the n2 strided columns of length n1 and m
 exp(-2 pi i k1 j2 / n) on the way out (from two tables of about sqrt(n) roots each), a second one
 transforms the n1 rows of length n2 and stores them transposed: two reads and two writes of the
 data whatever n. Rows beyond that take one dispatch per radix pass over the whole batch,
-ping-ponging between two buffers in device memory. n is factored into radices 4, 2, 3, 5, 7, 11 and 13; each pass kernel is generated
-for its radix R with the R-point DFT unrolled (roots of unity that are 1, -1, +-i become adds and
-swaps, the rest literal constants). A length with a prime factor above 13 is done by Bluestein's
-chirp-z: the row times a chirp, zero-padded to a power of two m >= 2n - 1, convolved with the
-conjugate chirp by two power-of-two transforms, and times the chirp again.
+ping-ponging between two buffers in device memory.
+
+n is factored into radices 8 and 4 (a radix 2 only for n = 2), 3, 5, 7, 11 and 13; each radix R has
+its R-point DFT unrolled (roots of unity that are 1, -1, +-i become adds and swaps, the rest literal
+constants), as a pass kernel and as a branch of the workgroup kernel (which carries the branches of
+the radices its plan uses). A length with a prime factor above 13 is done by Bluestein's chirp-z:
+the row times a chirp, zero-padded to a power of two m >= 2n - 1, convolved with the conjugate chirp
+by two power-of-two transforms, and times the chirp again.
 
 Twiddles are the n-th roots of unity computed in float64 on the host, rounded once to the working
-precision, and uploaded once per plan (length, dtype): every pass reads its twiddles from that one
-table (``W[k r n / (Ns R)]``). The inverse transform uses the same table: conj(DFT(conj(v))).
+precision, and uploaded once per plan (length, dtype, workgroup capacity): every pass reads its
+twiddles from that one table (``W[k r n / (Ns R)]``). The inverse transform uses the same table:
+conj(DFT(conj(v))).
 Transforms are unnormalised (NumPy's "backward" forward transform and the inverse times n).
 """
 from __future__ import annotations
