@@ -341,3 +341,27 @@ def test_inner_axis_transformed_in_place_of_layout(dtype, rng):
         assert h.shape == x.shape
     _check(ga.fft.ifft(g[::2], axis=0, n=30, norm="ortho"), x[::2], np.fft.ifft, 30, dtype=dtype, axis=0, n=30,
            norm="ortho")
+
+
+@pytest.mark.parametrize("dtype", CDTYPES)
+def test_three_step_transforms(dtype, rng, monkeypatch):
+    """Rows beyond the capacity squared: n = n1 n2 n3, three dispatches (capacity 16 here:
+    4096 = 16 x 16 x 16, 1000 = 10 x 10 x 10, 2048 = 16 x 16 x 8), inner axes and real transforms too."""
+    from gpuarray._kernels import fft as kfft
+
+    monkeypatch.setattr(kfft, "local_capacity", lambda dtype: 16)
+    for n, split in ((4096, (16, 256)), (1000, (10, 100)), (2048, (16, 128))):
+        assert kfft._split(n, 16) == split
+        x = _data((2, n), dtype, rng)
+        g = ga.asarray(x)
+        with ga.stats() as s:
+            f = ga.fft.fft(g)
+            f.get()
+        assert s.dispatches == 3
+        _check(f, x, np.fft.fft, n, dtype=dtype)
+        _check(ga.fft.ifft(g, norm="ortho"), x, np.fft.ifft, n, dtype=dtype, norm="ortho")
+        np.testing.assert_array_equal(g.get(), x)
+        y = _data((n, 3), dtype, rng)
+        _check(ga.fft.fft(ga.asarray(y), axis=0), y, np.fft.fft, n, dtype=dtype, axis=0)
+    r = _data((3, 2000), np.dtype(dtype).char.lower(), rng)
+    _check(ga.fft.rfft(ga.asarray(r)), r, np.fft.rfft, 2000, dtype=dtype)

@@ -8,8 +8,9 @@ Longer rows up to capacity^2 are split four-step, n = n1 n2 (both within the cap
 dispatch of the same kernel transforms the n2 strided columns of length n1 and multiplies by
 exp(-2 pi i k1 j2 / n) on the way out (from two tables of about sqrt(n) roots each), a second one
 transforms the n1 rows of length n2 and stores them transposed: two reads and two writes of the
-data whatever n. Rows beyond that take one dispatch per radix pass over the whole batch,
-ping-ponging between two buffers in device memory.
+data whatever n. Up to capacity^3 the second factor is split again (three-step: three dispatches,
+the last one storing through a two-level index). Rows beyond that take one dispatch per radix pass
+over the whole batch, ping-ponging between two buffers in device memory.
 
 n is factored into radices 8 and 4 (a radix 2 only for n = 2), 3, 5, 7, 11 and 13; each radix R has
 its R-point DFT unrolled (roots of unity that are 1, -1, +-i become adds and swaps, the rest literal
@@ -46,7 +47,7 @@ WORKGROUP_KERNEL = True
 _LOCAL_MAX = 4096  # its largest length (a bound on the per-thread loop trip counts)
 _MAX_PASSES = 16
 _G = 5 + 2 * _MAX_PASSES  # where the workgroup kernel's layout words start
-_LOCAL_WORDS = _G + 9
+_LOCAL_WORDS = _G + 15
 _PLANS: OrderedDict = OrderedDict()
 _MAX_PLANS = 64
 
@@ -94,10 +95,14 @@ _LOCAL = string.Template(_HEAD + """
 var<workgroup> sm: array<vec2<$T>, ${CAP2}>;  // two halves of CAP: the passes ping-pong between them
 fn tw(m: u32) -> vec2<$T> { return vec2<$T>(W[2u * m], W[2u * m + 1u]); }
 // P: [0] sub-rows, [1] n, [2] sub-rows per workgroup, [3] inverse, [4] passes, [5 + 2i] radix, [6 + 2i] Ns of
-// pass i; then (G = 5 + 2 * $MAXP) the layout: sub-row q starts at (q / A) N + (q % A) C, its elements S apart
-// ([G] N, [G+1..3] A C S of the input, [G+4..6] of the output); [G+7] 1: output k of sub-row q times
-// exp(-+2 pi i k (q % A_in) / N), from the tables WH[m / [G+8]] WL[m % [G+8]] (the four-step twiddle)
-fn base_of(q: u32, o: u32) -> u32 { return (q / P[o]) * P[$G] + (q % P[o]) * P[o + 1u]; }
+// pass i; then (G = 5 + 2 * $MAXP) the layouts: sub-row q starts at (q / A1) B1 + ((q % A1) / A2) B2 + (q % A2) B3,
+// its elements S apart ([G..G+5] A1 B1 A2 B2 B3 S of the input, [G+6..G+11] of the output); [G+12] 1: output k
+// of sub-row q times exp(-+2 pi i k (q % [G+14]) / L), from tables of L-th roots WH[m / [G+13]] WL[m % [G+13]]
+// (the four-step twiddle)
+fn base_of(q: u32, o: u32) -> u32 {
+  let r = q % P[o];
+  return (q / P[o]) * P[o + 1u] + (r / P[o + 2u]) * P[o + 3u] + (r % P[o + 2u]) * P[o + 4u];
+}
 @compute @workgroup_size($WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
@@ -108,13 +113,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let m = min(P[2], P[0] - row0);
   let total = m * n;
   let inv = P[3] != 0u;
-  let si = P[$G + 3u];
+  let si = P[$G + 5u];
   for (var e = lid; e < total; e += ${WG}u) {
     // unit stride: elements of a sub-row side by side; else neighbouring sub-rows side by side
     var r = e / n;
     var i = e - r * n;
     if (si != 1u) { i = e / m; r = e - i * m; }
-    let a = base_of(row0 + r, $G + 1u) + i * si;
+    let a = base_of(row0 + r, $G) + i * si;
     sm[r * n + i] = vec2<$T>(S[2u * a], S[2u * a + 1u]);
   }
   workgroupBarrier();
@@ -137,19 +142,19 @@ $RADICES
     src = dst0;
     workgroupBarrier();
   }
-  let so = P[$G + 6u];
+  let so = P[$G + 11u];
   for (var e = lid; e < total; e += ${WG}u) {
     var r = e / n;
     var i = e - r * n;
     if (so != 1u) { i = e / m; r = e - i * m; }
     var v = sm[src + r * n + i];
-    if (P[$G + 7u] != 0u) {
-      let t = P[$G + 8u];
-      let mm = i * ((row0 + r) % P[$G + 1u]);
+    if (P[$G + 12u] != 0u) {
+      let t = P[$G + 13u];
+      let mm = i * ((row0 + r) % P[$G + 14u]);
       let w = cmul(vec2<$T>(WH[2u * (mm / t)], WH[2u * (mm / t) + 1u]), vec2<$T>(WL[2u * (mm % t)], WL[2u * (mm % t) + 1u]));
       v = cmul(v, cj(w, inv));
     }
-    let a = base_of(row0 + r, $G + 4u) + i * so;
+    let a = base_of(row0 + r, $G + 6u) + i * so;
     D[2u * a] = v.x;
     D[2u * a + 1u] = v.y;
   }
@@ -362,13 +367,20 @@ def local_capacity(dtype) -> int:
 
 
 def _split(n: int, cap: int):
-    """n = n1 n2 with both factors at most ``cap`` (n2 the largest such divisor), for n beyond ``cap``;
-    None where n fits in workgroup memory or no such split exists."""
-    if n <= cap or cap == 0 or n > cap * cap:
+    """(n1, m), n = n1 m, for n beyond ``cap``: n1 at most ``cap`` and m either at most ``cap`` too
+    (four-step; m the largest such divisor) or up to cap^2 and split in turn with both factors
+    within ``cap`` (three-step); None where n fits in workgroup memory or no such split exists."""
+    if n <= cap or cap == 0 or n > cap ** 3:
         return None
-    for n2 in range(cap, 1, -1):
-        if n % n2 == 0 and n // n2 <= cap:
-            return n // n2, n2
+    if n <= cap * cap:
+        for m in range(cap, 1, -1):
+            if n % m == 0 and n // m <= cap:
+                return n // m, m
+    for n1 in range(cap, 1, -1):
+        if n % n1 == 0 and n // n1 <= cap * cap and _split(n // n1, cap) is not None:
+            m = n // n1
+            if _split(m, cap)[1] <= cap and _split(m, cap)[0] <= cap:
+                return n1, m
     return None
 
 
@@ -388,7 +400,7 @@ class _Plan:
         if rest == 1:
             cap = local_capacity(dtype)
             split = _split(n, cap)
-            if split:  # four-step: n1 transforms of length n2 ... in workgroup memory, two dispatches
+            if split:  # four-step (two dispatches) or three-step (three), all in workgroup memory
                 n1, n2 = split
                 self.steps = (plan(n1, dtype), plan(n2, dtype))
                 t = 1 << ((n - 1).bit_length() + 1) // 2
@@ -444,15 +456,27 @@ def _stockham(p: _Plan, src, spare, rows: int, inverse: bool, keep: bool = False
     t = _wgsl_t(p.dtype)
     nbytes = rows * n * p.dtype.itemsize
     if p.steps is not None:
-        # four-step, n = n1 n2 (row r, element j1 n2 + j2): the n2 columns' transforms of length n1,
-        # times exp(-2 pi i k1 j2 / n); then the n1 rows' transforms of length n2, stored transposed
-        (q1, q2), n1, n2 = p.steps, p.steps[0].n, p.steps[1].n
+        q1, qm = p.steps
+        n1, m = q1.n, qm.n
         out = dev.alloc(nbytes) if keep else src
-        _local(q1, src, spare, rows * n2, inverse, (n, n2, 1, n2, n2, 1, n2), p.twiddle)
-        _local(q2, spare, out, rows * n1, inverse, (n, n1, n2, 1, n1, 1, n1), None)
-        return out
+        # the m columns' transforms of length n1 (element j1 m + j), times exp(-2 pi i k1 j / n)
+        cols = _rows(m, n, 1, m)
+        _local(q1, src, spare, rows * m, inverse, (cols, cols), (p.twiddle, m))
+        if qm.steps is None:  # four-step: the n1 rows' transforms of length m, stored transposed
+            _local(qm, spare, out, rows * n1, inverse, (_rows(n1, n, m, 1), _rows(n1, n, 1, n1)), None)
+            return out
+        # three-step, m = n2 n3: row k1's m elements four-step in turn (columns j3 of length n2 times
+        # exp(-2 pi i k2 j3 / m), then rows of length n3), the last step storing element k2 + n2 k3
+        # of row k1 at k1 + n1 (k2 + n2 k3)
+        q2, q3 = qm.steps
+        n2, n3 = q2.n, q3.n
+        cols = _rows(n3, m, 1, n3)
+        _local(q2, spare, out, rows * n1 * n3, inverse, (cols, cols), (qm.twiddle, n3))
+        dst = (n1 * n2, n, n2, 1, n1, n1 * n2)
+        _local(q3, out, spare, rows * n1 * n2, inverse, (_rows(1, n3, 0, 1), dst), None)
+        return spare
     if n <= local_capacity(p.dtype) and len(p.passes) <= _MAX_PASSES:
-        _local(p, src, spare, rows, inverse, (n, 1, 0, 1, 1, 0, 1), None)
+        _local(p, src, spare, rows, inverse, (_rows(1, n, 0, 1), _rows(1, n, 0, 1)), None)
         return spare
     for i, (R, ns) in enumerate(p.passes):
         k = dev.kernel(("fft_pass", R, t), lambda R=R: (f"fft_pass{R}_{t}", _pass_source(R, t), ["r", "rw", "r"], 24))
@@ -464,10 +488,15 @@ def _stockham(p: _Plan, src, spare, rows: int, inverse: bool, keep: bool = False
     return src
 
 
+def _rows(a: int, b1: int, c: int, stride: int) -> tuple:
+    """A one-level layout: sub-row q at (q / a) b1 + (q % a) c, elements ``stride`` apart."""
+    return (a, b1, 1, c, 0, stride)
+
+
 def _local(p: _Plan, src, dst, subrows: int, inverse: bool, layout, twiddle) -> None:
     """One dispatch of the workgroup-memory kernel: p's transform of ``subrows`` sub-rows laid out
-    as ``layout`` says (N, A, C, S of the input, A, C, S of the output), optionally times the
-    four-step ``twiddle`` (T, high table, low table) on the way out."""
+    as ``layout`` says ((A1, B1, A2, B2, B3, S) of the input and of the output: see the kernel),
+    optionally times the four-step ``twiddle`` ((T, high table, low table), modulus) on the way out."""
     dev = _runtime.device()
     t = _wgsl_t(p.dtype)
     cap = local_capacity(p.dtype)
@@ -479,14 +508,14 @@ def _local(p: _Plan, src, dst, subrows: int, inverse: bool, layout, twiddle) -> 
     for R, ns in p.passes:
         words += [R, ns]
     words += [0] * (_G - len(words))
-    words += list(layout)
+    words += list(layout[0]) + list(layout[1])
     table = p.table if p.table is not None else dev.alloc(16)
     if twiddle is None:
-        words += [0, 1]
+        words += [0, 1, 1]
         hi = lo = table
     else:
-        words += [1, twiddle[0]]
-        hi, lo = twiddle[1], twiddle[2]
+        (t, hi, lo), modulus = twiddle
+        words += [1, t, modulus]
     dev.dispatch(k, [src, dst, table, hi, lo], _codegen.param_bytes(words), (subrows + per - 1) // per)
 
 
@@ -556,7 +585,8 @@ def transform_axis(src: Leaf, axis: int, inverse: bool) -> Leaf:
     subrows = int(np.prod(shape, dtype=np.int64)) // n
     _runtime.check_elements(subrows * n, "FFT")
     out = _runtime.device().alloc(subrows * n * src.dtype.itemsize)
-    _local(plan(n, src.dtype), src.storage, out, subrows, inverse, (n * post, post, 1, post, post, 1, post), None)
+    lay = _rows(post, n * post, 1, post)
+    _local(plan(n, src.dtype), src.storage, out, subrows, inverse, (lay, lay), None)
     return Leaf(out, src.dtype, shape, contiguous_strides(shape), 0)
 
 
