@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 import string
+import threading
 from collections import OrderedDict
 
 import numpy as np
@@ -49,6 +50,7 @@ _MAX_PASSES = 16
 _G = 5 + 2 * _MAX_PASSES  # where the workgroup kernel's layout words start
 _LOCAL_WORDS = _G + 15
 _PLANS: OrderedDict = OrderedDict()
+_PLANS_LOCK = threading.RLock()
 _MAX_PLANS = 64
 
 _HEAD = """
@@ -432,15 +434,18 @@ def _pairs(z: np.ndarray, rdt) -> np.ndarray:
 
 
 def plan(n: int, dtype) -> _Plan:
+    """The plan of length n (cached, least recently used out; one lock: threads share the table,
+    and a plan builds its sub-plans)."""
     key = (n, dtype, local_capacity(dtype))  # the capacity decides the plan's kind
-    p = _PLANS.get(key)
-    if p is None:
-        p = _PLANS[key] = _Plan(n, dtype)
-        if len(_PLANS) > _MAX_PLANS:
-            _PLANS.popitem(last=False)
-    else:
-        _PLANS.move_to_end(key)
-    return p
+    with _PLANS_LOCK:
+        p = _PLANS.get(key)
+        if p is None:
+            p = _PLANS[key] = _Plan(n, dtype)
+            while len(_PLANS) > _MAX_PLANS:
+                _PLANS.popitem(last=False)
+        else:
+            _PLANS.move_to_end(key)
+        return p
 
 
 def _wgsl_t(dtype) -> str:
@@ -596,13 +601,14 @@ _HALF_TABLES: OrderedDict = OrderedDict()
 def _half_table(n: int, dtype):
     """exp(-2 pi i k / n) for k = 0 .. n/2, in float64 rounded once (cached per length and dtype)."""
     key = (n, dtype)
-    t = _HALF_TABLES.get(key)
-    if t is None:
-        w = np.exp(-2j * np.pi * np.arange(n // 2 + 1, dtype=np.float64) / n)
-        t = _HALF_TABLES[key] = _runtime.device().upload(_pairs(w, dt.real_of(dtype)))
-        if len(_HALF_TABLES) > _MAX_PLANS:
-            _HALF_TABLES.popitem(last=False)
-    return t
+    with _PLANS_LOCK:
+        t = _HALF_TABLES.get(key)
+        if t is None:
+            w = np.exp(-2j * np.pi * np.arange(n // 2 + 1, dtype=np.float64) / n)
+            t = _HALF_TABLES[key] = _runtime.device().upload(_pairs(w, dt.real_of(dtype)))
+            if len(_HALF_TABLES) > _MAX_PLANS:
+                _HALF_TABLES.popitem(last=False)
+        return t
 
 
 def _lits(t: str) -> dict:
