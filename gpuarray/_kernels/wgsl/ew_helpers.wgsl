@@ -404,6 +404,9 @@ fn ga_fpe_note(slot: u32, f: u32) {
 // follow C99 Annex G as NumPy's (the C library's) functions give them; where NumPy has its own
 // formula (log2, log10, log1p, expm1, exp2, power) it is NumPy's. Large arguments are scaled where a
 // partial result would overflow before the final one does.
+fn ga_isnan_$S(z: $T) -> bool { return ga_isnan_$RS(z.x) || ga_isnan_$RS(z.y); }
+fn ga_isinf_$S(z: $T) -> bool { return ga_isinf_$RS(z.x) || ga_isinf_$RS(z.y); }
+fn ga_isfinite_$S(z: $T) -> bool { return ga_isfinite_$RS(z.x) && ga_isfinite_$RS(z.y); }
 fn ga_cnan_$S() -> $R { return bitcast<$R>($QNAN); }
 fn ga_cinf_$S() -> $R { return bitcast<$R>($EXPMASK); }
 fn ga_cexp_$S(z: $T) -> $T {
