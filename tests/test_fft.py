@@ -232,6 +232,8 @@ def test_errors_and_empty(rng):
         ga.fft.irfft(ga.asarray(np.ones(1, np.complex64)))
     with pytest.raises(ValueError, match="different lengths"):
         ga.fft.fftn(g, s=(3, 4), axes=(0,))
+    z = ga.asarray(np.ones((2, 2)))
+    assert ga.fft.fftn(z, axes=()) is z and ga.fft.fftn(ga.asarray(1.5)).dtype == np.fft.fftn(np.array(1.5)).dtype
     e = ga.fft.fft(ga.asarray(np.zeros((0, 5), np.complex64)))
     assert e.shape == (0, 5) and e.dtype == np.complex64
     e = ga.fft.rfft(ga.asarray(np.zeros((0, 5), np.float32)), n=8)

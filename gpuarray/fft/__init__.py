@@ -242,7 +242,7 @@ def _cnd(x, s, axes, norm, inverse, out):
     x = _arr(x)
     norm = _check_norm(norm)
     s, axes = _cook(x, s, axes)
-    res = x if axes else x.astype(_work_dtype(x.dtype))
+    res = x  # (no axes: NumPy returns the input itself)
     for ii in reversed(range(len(axes))):
         res = _c2c(res, s[ii], axes[ii], norm, inverse)
     return _out(res, out)
