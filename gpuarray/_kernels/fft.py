@@ -38,6 +38,7 @@ from .._device import runtime as _runtime
 from .._graph import dtypes as dt
 from .._graph.nodes import Leaf, contiguous_strides
 from . import codegen as _codegen
+from . import wgsl_lib as _wgsl_lib
 
 RADICES = (8, 4, 2, 3, 5, 7, 11, 13)  # every radix a pass may have (kernel branch order)
 _WG = 64
@@ -53,232 +54,10 @@ _PLANS: OrderedDict = OrderedDict()
 _PLANS_LOCK = threading.RLock()
 _MAX_PLANS = 64
 
-_HEAD = """
-@group(0) @binding(0) var<storage, read> P: array<u32>;
-fn cmul(a: vec2<$T>, b: vec2<$T>) -> vec2<$T> { return vec2<$T>(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x); }
-fn cj(a: vec2<$T>, on: bool) -> vec2<$T> { return select(a, vec2<$T>(a.x, -a.y), on); }
-"""
 
-_PASS = string.Template(_HEAD + """
-@group(0) @binding(1) var<storage, read> S: array<$T>;
-@group(0) @binding(2) var<storage, read_write> D: array<$T>;
-@group(0) @binding(3) var<storage, read> W: array<$T>;
-fn ld(j: u32) -> vec2<$T> { return vec2<$T>(S[2u * j], S[2u * j + 1u]); }
-fn st(j: u32, v: vec2<$T>) { D[2u * j] = v.x; D[2u * j + 1u] = v.y; }
-fn tw(m: u32) -> vec2<$T> { return vec2<$T>(W[2u * m], W[2u * m + 1u]); }
-// P: [0] threads (rows * n / R), [1] n, [2] n / R, [3] Ns (length already combined), [4] n / (Ns R), [5] inverse
-@compute @workgroup_size($WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let gid = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
-  if (gid >= P[0]) { return; }
-  let n = P[1];
-  let nr = P[2];
-  let ns = P[3];
-  let inv = P[5] != 0u;
-  let row = gid / nr;
-  let j = gid - row * nr;
-  let k = j % ns;
-  let src = row * n + j;
-  let step = k * P[4];
-$LOADS
-$DFT
-  let dst = row * n + (j / ns) * ns * ${R}u + k;
-$STORES
-}
-""")
-
-_LOCAL = string.Template(_HEAD + """
-@group(0) @binding(1) var<storage, read> S: array<$T>;
-@group(0) @binding(2) var<storage, read_write> D: array<$T>;
-@group(0) @binding(3) var<storage, read> W: array<$T>;
-@group(0) @binding(4) var<storage, read> WH: array<$T>;
-@group(0) @binding(5) var<storage, read> WL: array<$T>;
-var<workgroup> sm: array<vec2<$T>, ${CAP2}>;  // two halves of CAP: the passes ping-pong between them
-fn tw(m: u32) -> vec2<$T> { return vec2<$T>(W[2u * m], W[2u * m + 1u]); }
-// P: [0] sub-rows, [1] n, [2] sub-rows per workgroup, [3] inverse, [4] passes, [5 + 2i] radix, [6 + 2i] Ns of
-// pass i; then (G = 5 + 2 * $MAXP) the layouts: sub-row q starts at (q / A1) B1 + ((q % A1) / A2) B2 + (q % A2) B3,
-// its elements S apart ([G..G+5] A1 B1 A2 B2 B3 S of the input, [G+6..G+11] of the output); [G+12] 1: output k
-// of sub-row q times exp(-+2 pi i k (q % [G+14]) / L), from tables of L-th roots WH[m / [G+13]] WL[m % [G+13]]
-// (the four-step twiddle)
-fn base_of(q: u32, o: u32) -> u32 {
-  let r = q % P[o];
-  return (q / P[o]) * P[o + 1u] + (r / P[o + 2u]) * P[o + 3u] + (r % P[o + 2u]) * P[o + 4u];
-}
-@compute @workgroup_size($WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let g = wid.y * nwg.x + wid.x;
-  let n = P[1];
-  let row0 = g * P[2];
-  if (row0 >= P[0]) { return; }
-  let m = min(P[2], P[0] - row0);
-  let total = m * n;
-  let inv = P[3] != 0u;
-  let si = P[$G + 5u];
-  for (var e = lid; e < total; e += ${WG}u) {
-    // unit stride: elements of a sub-row side by side; else neighbouring sub-rows side by side
-    var r = e / n;
-    var i = e - r * n;
-    if (si != 1u) { i = e / m; r = e - i * m; }
-    let a = base_of(row0 + r, $G) + i * si;
-    sm[r * n + i] = vec2<$T>(S[2u * a], S[2u * a + 1u]);
-  }
-  workgroupBarrier();
-  var src = 0u;
-  for (var p = 0u; p < P[4]; p++) {
-    let R = P[5u + 2u * p];
-    let ns = P[6u + 2u * p];
-    let nr = n / R;
-    let stride = n / (ns * R);
-    let dst0 = ${CAP}u - src;
-    for (var b = lid; b < total / R; b += ${WG}u) {
-      let row = b / nr;
-      let j = b - row * nr;
-      let k = j % ns;
-      let i0 = src + row * n + j;
-      let o0 = dst0 + row * n + (j / ns) * ns * R + k;
-      let step = k * stride;
-$RADICES
-    }
-    src = dst0;
-    workgroupBarrier();
-  }
-  let so = P[$G + 11u];
-  for (var e = lid; e < total; e += ${WG}u) {
-    var r = e / n;
-    var i = e - r * n;
-    if (so != 1u) { i = e / m; r = e - i * m; }
-    var v = sm[src + r * n + i];
-    if (P[$G + 12u] != 0u) {
-      let t = P[$G + 13u];
-      let mm = i * ((row0 + r) % P[$G + 14u]);
-      let w = cmul(vec2<$T>(WH[2u * (mm / t)], WH[2u * (mm / t) + 1u]), vec2<$T>(WL[2u * (mm % t)], WL[2u * (mm % t) + 1u]));
-      v = cmul(v, cj(w, inv));
-    }
-    let a = base_of(row0 + r, $G + 6u) + i * so;
-    D[2u * a] = v.x;
-    D[2u * a + 1u] = v.y;
-  }
-}
-""")
-
-_PRE = string.Template(_HEAD + """
-@group(0) @binding(1) var<storage, read> S: array<$T>;
-@group(0) @binding(2) var<storage, read_write> D: array<$T>;
-@group(0) @binding(3) var<storage, read> C: array<$T>;
-// P: [0] rows * m, [1] n, [2] m, [3] inverse: D[row, k] = conj?(S[row, k]) * C[k] for k < n, else 0
-@compute @workgroup_size($WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let gid = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
-  if (gid >= P[0]) { return; }
-  let n = P[1];
-  let m = P[2];
-  let row = gid / m;
-  let k = gid - row * m;
-  var v = vec2<$T>();
-  if (k < n) {
-    let j = row * n + k;
-    v = cmul(cj(vec2<$T>(S[2u * j], S[2u * j + 1u]), P[3] != 0u), vec2<$T>(C[2u * k], C[2u * k + 1u]));
-  }
-  D[2u * gid] = v.x;
-  D[2u * gid + 1u] = v.y;
-}
-""")
-
-_MUL = string.Template(_HEAD + """
-@group(0) @binding(1) var<storage, read_write> D: array<$T>;
-@group(0) @binding(2) var<storage, read> B: array<$T>;
-// P: [0] rows * m, [1] m: D[row, k] *= B[k]
-@compute @workgroup_size($WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let gid = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
-  if (gid >= P[0]) { return; }
-  let k = gid % P[1];
-  let v = cmul(vec2<$T>(D[2u * gid], D[2u * gid + 1u]), vec2<$T>(B[2u * k], B[2u * k + 1u]));
-  D[2u * gid] = v.x;
-  D[2u * gid + 1u] = v.y;
-}
-""")
-
-_POST = string.Template(_HEAD + """
-@group(0) @binding(1) var<storage, read> S: array<$T>;
-@group(0) @binding(2) var<storage, read_write> D: array<$T>;
-@group(0) @binding(3) var<storage, read> C: array<$T>;
-// P: [0] rows * n, [1] n, [2] m, [3] inverse: D[row, k] = conj?(C[k] * S[row, k])
-@compute @workgroup_size($WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let gid = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
-  if (gid >= P[0]) { return; }
-  let n = P[1];
-  let row = gid / n;
-  let k = gid - row * n;
-  let j = row * P[2] + k;
-  let v = cmul(vec2<$T>(C[2u * k], C[2u * k + 1u]), vec2<$T>(S[2u * j], S[2u * j + 1u]));
-  let o = cj(v, P[3] != 0u);
-  D[2u * gid] = o.x;
-  D[2u * gid + 1u] = o.y;
-}
-""")
-
-
-_R2C = string.Template(_HEAD + """
-@group(0) @binding(1) var<storage, read> S: array<$T>;
-@group(0) @binding(2) var<storage, read_write> D: array<$T>;
-@group(0) @binding(3) var<storage, read> W: array<$T>;
-fn ld(j: u32) -> vec2<$T> { return vec2<$T>(S[2u * j], S[2u * j + 1u]); }
-// P: [0] rows * (h + 1), [1] h. S: the transform Z of z[m] = x[2m] + i x[2m+1] (rows of h); W[k] = exp(-2 pi i k / 2h)
-// X[k] = E + W[k] O with E = (Z[k] + conj Z[h-k]) / 2, O = (Z[k] - conj Z[h-k]) / 2i
-@compute @workgroup_size($WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let gid = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
-  if (gid >= P[0]) { return; }
-  let h = P[1];
-  let row = gid / (h + 1u);
-  let k = gid - row * (h + 1u);
-  let zk = ld(row * h + k % h);
-  let zc = cj(ld(row * h + (h - k) % h), true);
-  let e = (zk + zc) * $HALF;
-  let d = (zk - zc) * $HALF;
-  let x = e + cmul(vec2<$T>(W[2u * k], W[2u * k + 1u]), vec2<$T>(d.y, -d.x));
-  D[2u * gid] = x.x;
-  D[2u * gid + 1u] = x.y;
-}
-""")
-
-_C2R = string.Template(_HEAD + """
-@group(0) @binding(1) var<storage, read> S: array<$T>;
-@group(0) @binding(2) var<storage, read_write> D: array<$T>;
-@group(0) @binding(3) var<storage, read> W: array<$T>;
-fn ld(j: u32) -> vec2<$T> { return vec2<$T>(S[2u * j], S[2u * j + 1u]); }
-// P: [0] rows * h, [1] h. S: half spectra X (rows of h + 1; the imaginary parts of X[0] and X[h] are
-// ignored, as NumPy does). D: Z[k] = E + i O with E = X[k] + conj X[h-k], O = (X[k] - conj X[h-k]) conj W[k],
-// whose inverse transform of length h is n z, z[m] = x[2m] + i x[2m+1]
-@compute @workgroup_size($WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let gid = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
-  if (gid >= P[0]) { return; }
-  let h = P[1];
-  let row = gid / h;
-  let k = gid - row * h;
-  var a = ld(row * (h + 1u) + k);
-  var b = cj(ld(row * (h + 1u) + h - k), true);
-  if (k == 0u) {
-    a.y = $ZERO;
-    b.y = $ZERO;
-  }
-  let e = a + b;
-  let o = cmul(a - b, cj(vec2<$T>(W[2u * k], W[2u * k + 1u]), true));
-  let z = e + vec2<$T>(-o.y, o.x);
-  D[2u * gid] = z.x;
-  D[2u * gid + 1u] = z.y;
-}
-""")
+def _template(name: str) -> string.Template:
+    """An FFT kernel template: the shared head and ``wgsl/<name>``."""
+    return string.Template(_wgsl_lib.template("fft_head.wgsl").template + _wgsl_lib.template(name).template)
 
 
 def factor(n: int) -> tuple[list[int], int]:
@@ -334,7 +113,7 @@ def _pass_source(R: int, t: str) -> str:
         else:
             loads.append(f"  let v{r} = cj(cmul(ld(src + {r}u * nr), cj(tw({r}u * step), inv)), inv);")
     stores = [f"  st(dst + {q}u * ns, y{q});" for q in range(R)]
-    return _PASS.substitute(T=t, WG=_WG, R=R, LOADS="\n".join(loads), DFT=_dft_code(R, t), STORES="\n".join(stores))
+    return _template("fft_pass.wgsl").substitute(T=t, WG=_WG, R=R, LOADS="\n".join(loads), DFT=_dft_code(R, t), STORES="\n".join(stores))
 
 
 def _local_branch(R: int, t: str) -> str:
@@ -355,7 +134,7 @@ def _local_source(t: str, cap: int, radices) -> str:
     """The workgroup-memory kernel with a butterfly for each radix in ``radices`` (only those a plan
     uses: a CPU driver runs every branch of a non-constant condition under a mask)."""
     branches = "\n".join(_local_branch(R, t) for R in radices)
-    return _LOCAL.substitute(T=t, WG=_LWG, CAP=cap, CAP2=2 * cap, RADICES=branches, MAXP=_MAX_PASSES, G=_G)
+    return _template("fft_local.wgsl").substitute(T=t, WG=_LWG, CAP=cap, CAP2=2 * cap, RADICES=branches, MAXP=_MAX_PASSES, G=_G)
 
 
 def local_capacity(dtype) -> int:
@@ -531,16 +310,16 @@ def _bluestein(p: _Plan, src, rows: int, inverse: bool):
     isz = p.dtype.itemsize
     a = dev.alloc(rows * m * isz)
     spare = dev.alloc(rows * m * isz)
-    pre = dev.kernel(("fft_chirp_pre", t), lambda: (f"fft_chirp_pre_{t}", _PRE.substitute(T=t, WG=_WG), ["r", "rw", "r"], 16))
+    pre = dev.kernel(("fft_chirp_pre", t), lambda: (f"fft_chirp_pre_{t}", _template("fft_chirp_pre.wgsl").substitute(T=t, WG=_WG), ["r", "rw", "r"], 16))
     dev.dispatch(pre, [src, a, p.chirp], _codegen.param_bytes([rows * m, n, m, int(inverse)]), _runtime.groups_for(rows * m, _WG))
     first = a
     a = _stockham(p.inner, a, spare, rows, False)
-    mul = dev.kernel(("fft_chirp_mul", t), lambda: (f"fft_chirp_mul_{t}", _MUL.substitute(T=t, WG=_WG), ["rw", "r"], 8))
+    mul = dev.kernel(("fft_chirp_mul", t), lambda: (f"fft_chirp_mul_{t}", _template("fft_chirp_mul.wgsl").substitute(T=t, WG=_WG), ["rw", "r"], 8))
     dev.dispatch(mul, [a, p.kernel_b], _codegen.param_bytes([rows * m, m]), _runtime.groups_for(rows * m, _WG))
     other = spare if a is first else first
     a = _stockham(p.inner, a, other, rows, True)
     out = dev.alloc(rows * n * isz)
-    post = dev.kernel(("fft_chirp_post", t), lambda: (f"fft_chirp_post_{t}", _POST.substitute(T=t, WG=_WG), ["r", "rw", "r"], 16))
+    post = dev.kernel(("fft_chirp_post", t), lambda: (f"fft_chirp_post_{t}", _template("fft_chirp_post.wgsl").substitute(T=t, WG=_WG), ["r", "rw", "r"], 16))
     dev.dispatch(post, [a, out, p.chirp], _codegen.param_bytes([rows * n, n, m, int(inverse)]), _runtime.groups_for(rows * n, _WG))
     return out
 
@@ -628,7 +407,7 @@ def rfft_rows(src: Leaf, cdtype, keep: bool = False) -> Leaf:
     t = _wgsl_t(cdtype)
     out_shape = shape[:-1] + (h + 1,)
     out = dev.alloc(rows * (h + 1) * cdtype.itemsize)
-    k = dev.kernel(("fft_r2c", t), lambda: (f"fft_r2c_{t}", _R2C.substitute(_lits(t)), ["r", "rw", "r"], 8))
+    k = dev.kernel(("fft_r2c", t), lambda: (f"fft_r2c_{t}", _template("fft_r2c.wgsl").substitute(_lits(t)), ["r", "rw", "r"], 8))
     _runtime.check_elements(rows * (h + 1), "FFT")
     dev.dispatch(k, [z.storage, out, _half_table(n, cdtype)], _codegen.param_bytes([rows * (h + 1), h]),
                  _runtime.groups_for(rows * (h + 1), _WG))
@@ -647,7 +426,7 @@ def irfft_rows(src: Leaf, n: int) -> Leaf:
     t = _wgsl_t(cdtype)
     zshape = shape[:-1] + (h,)
     z = dev.alloc(rows * h * cdtype.itemsize)
-    k = dev.kernel(("fft_c2r", t), lambda: (f"fft_c2r_{t}", _C2R.substitute(_lits(t)), ["r", "rw", "r"], 8))
+    k = dev.kernel(("fft_c2r", t), lambda: (f"fft_c2r_{t}", _template("fft_c2r.wgsl").substitute(_lits(t)), ["r", "rw", "r"], 8))
     _runtime.check_elements(rows * h, "FFT")
     dev.dispatch(k, [src.storage, z, _half_table(n, cdtype)], _codegen.param_bytes([rows * h, h]),
                  _runtime.groups_for(rows * h, _WG))
