@@ -111,7 +111,7 @@ def test_fft_transforms(rng):
     assert_same(ga.fft.rfft(gx), np.fft.rfft(x), **tol)
     assert_same(ga.fft.irfft(gz), np.fft.irfft(z), **tol)
     assert_same(ga.fft.rfftn(gx, norm="forward"), np.fft.rfftn(x, norm="forward"), **tol)
-    assert_same(ga.fft.irfftn(gz, s=(6, 8)), np.fft.irfftn(z, s=(6, 8)), **tol)
+    assert_same(ga.fft.irfftn(gz, s=(6, 8), axes=(0, 1)), np.fft.irfftn(z, s=(6, 8), axes=(0, 1)), **tol)
     assert_same(ga.fft.hfft(gz), np.fft.hfft(z), rtol=1e-4, atol=1e-3)
     assert_same(ga.fft.ihfft(gx), np.fft.ihfft(x), **tol)
     with pytest.raises(TypeError):
@@ -119,8 +119,8 @@ def test_fft_transforms(rng):
     with pytest.raises(ValueError):
         ga.fft.fft(gz, norm="bogus")
     with ga.stats() as s:
-        ga.fft.fft(gz)
-    assert s.fallbacks.get("fft.fft") == 1
+        ga.fft.fft(gz).get()
+    assert not s.fallbacks
 
 
 @pytest.mark.parametrize("n", [1, 2, 7, 8, 33])

@@ -212,9 +212,14 @@ def _operator_pow(self, other, _pow=GpuArray.__pow__):
     """``**``: the power op, except for NumPy's own shortcut: ``x ** 2`` with the Python int 2 is
     np.square(x) in NumPy (ndarray.__pow__), not power(x, 2). They differ for bool only, where
     square gives int8 and power (bool promoted with the int) int64; np.power and the namespace's
-    power keep int64."""
-    if type(other) is int and other == 2 and self._node.dtype == dt.bool_:
+    power keep int64. For complex arrays NumPy's shortcut takes ``x ** 0.5`` as sqrt (an exact zero
+    real part on the negative axis, where exp(0.5 log x) leaves 1e-16), ``x ** 2`` as square and
+    ``x ** -1`` as reciprocal."""
+    kind = self._node.dtype.kind
+    if type(other) is int and other == 2 and kind in "bc":
         return apply("square", self)
+    if kind == "c" and ((type(other) is float and other == 0.5) or (type(other) is int and other == -1)):
+        return apply("sqrt" if other == 0.5 else "reciprocal", self)
     return _pow(self, other)
 
 

@@ -45,15 +45,20 @@ class OpDef:
     fpe: str | None = None
     fpe_int: int = 0  # flags (bits of _errstate) raised on integer operands where ``fpe`` holds
     fpe_from: tuple = ()  # the operands whose finiteness makes an infinity an error (() = all)
+    # the same classification on complex values (a NaN or an infinity in either part), for the
+    # complex transcendentals: "true" where an infinity from finite operands is 'divide' (a pole),
+    # "" where it is 'overflow'; None: complex results are not checked
+    fpe_c: str | None = None
 
 
-def _op(name, nin, rule, expr, kinds=None, numpy=(), fpe=None, fpe_int=0, fpe_from=()):
+def _op(name, nin, rule, expr, kinds=None, numpy=(), fpe=None, fpe_int=0, fpe_from=(), fpe_c=None):
     if kinds is None:
         kinds = "".join(sorted({k for key in expr for k in key}))
-    return OpDef(name, nin, rule, expr, kinds, tuple(numpy), fpe, fpe_int, tuple(fpe_from))
+    return OpDef(name, nin, rule, expr, kinds, tuple(numpy), fpe, fpe_int, tuple(fpe_from), fpe_c)
 
 
 _TR = "ga_{}_$S($0)"  # a transcendental from the helper library
+_TC = "ga_c{}_$S($0)"  # its complex form (the library's complex_math section)
 
 OPS: dict[str, OpDef] = {}
 for _d in [
@@ -65,7 +70,7 @@ for _d in [
     _op("floor_divide", 2, "nobool", {"iuf": "ga_floordiv_$S($0, $1)"}, fpe="$1 == $Z", fpe_int=1),
     _op("remainder", 2, "nobool", {"iuf": "ga_mod_$S($0, $1)"}, numpy=("mod",), fpe="$1 == $Z", fpe_int=1),
     _op("fmod", 2, "nobool", {"i": "ga_fmod_$S($0, $1)", "u": "select($0 % $1, $Z, $1 == $Z)", "f": "ga_fmod_$S($0, $1)"}, fpe="$1 == $Z", fpe_int=1),
-    _op("power", 2, "nobool", {"iu": "ga_ipow_$S($0, $1)", "f": "ga_pow_$S($0, $1)"}, numpy=("pow",), fpe="$0 == $Z"),
+    _op("power", 2, "nobool", {"iu": "ga_ipow_$S($0, $1)", "f": "ga_pow_$S($0, $1)", "c": "ga_cpow_$S($0, $1)"}, numpy=("pow",), fpe="$0 == $Z"),
     _op("negative", 1, "same", {"ifc": "(-$0)", "u": "($Z - $0)"}, kinds="iufc"),
     _op("positive", 1, "same", {"iufc": "$0"}),
     _op("absolute", 1, "abs", {"b": "$0", "iuf": "abs($0)", "c": "ga_cabs_$S($0)"}, numpy=("abs",)),
@@ -108,27 +113,27 @@ for _d in [
     _op("isfinite", 1, "predicate", {"biu": "($0 == $0)", "f": "ga_isfinite_$S($0)", "c": "(ga_isfinite_$RS($0.x) && ga_isfinite_$RS($0.y))"}),
     _op("signbit", 1, "float_predicate", {"f": "ga_signbit_$S($0)"}),
     # float functions
-    _op("sqrt", 1, "float", {"f": "sqrt($0)"}, fpe=""),
+    _op("sqrt", 1, "float", {"f": "sqrt($0)", "c": "ga_csqrt_$S($0)"}, fpe="", fpe_c="true"),
     _op("cbrt", 1, "float", {"f": "ga_cbrt_$S($0)"}),
-    _op("exp", 1, "float", {"f": _TR.format("exp")}, fpe=""),
-    _op("exp2", 1, "float", {"f": _TR.format("exp2")}, fpe=""),
-    _op("expm1", 1, "float", {"f": _TR.format("expm1")}, fpe=""),
-    _op("log", 1, "float", {"f": _TR.format("log")}, fpe="true"),
-    _op("log2", 1, "float", {"f": _TR.format("log2")}, fpe="true"),
-    _op("log10", 1, "float", {"f": _TR.format("log10")}, fpe="true"),
-    _op("log1p", 1, "float", {"f": _TR.format("log1p")}, fpe="true"),
-    _op("sin", 1, "float", {"f": _TR.format("sin")}, fpe=""),
-    _op("cos", 1, "float", {"f": _TR.format("cos")}, fpe=""),
-    _op("tan", 1, "float", {"f": _TR.format("tan")}, fpe=""),
-    _op("arcsin", 1, "float", {"f": _TR.format("asin")}, numpy=("asin",), fpe=""),
-    _op("arccos", 1, "float", {"f": _TR.format("acos")}, numpy=("acos",), fpe=""),
-    _op("arctan", 1, "float", {"f": _TR.format("atan")}, numpy=("atan",)),
-    _op("sinh", 1, "float", {"f": _TR.format("sinh")}, fpe=""),
-    _op("cosh", 1, "float", {"f": _TR.format("cosh")}, fpe=""),
-    _op("tanh", 1, "float", {"f": _TR.format("tanh")}),
-    _op("arcsinh", 1, "float", {"f": _TR.format("asinh")}, numpy=("asinh",)),
-    _op("arccosh", 1, "float", {"f": _TR.format("acosh")}, numpy=("acosh",), fpe=""),
-    _op("arctanh", 1, "float", {"f": _TR.format("atanh")}, numpy=("atanh",), fpe="true"),
+    _op("exp", 1, "float", {"f": _TR.format("exp"), "c": _TC.format("exp")}, fpe="", fpe_c=""),
+    _op("exp2", 1, "float", {"f": _TR.format("exp2"), "c": _TC.format("exp2")}, fpe="", fpe_c=""),
+    _op("expm1", 1, "float", {"f": _TR.format("expm1"), "c": _TC.format("expm1")}, fpe="", fpe_c=""),
+    _op("log", 1, "float", {"f": _TR.format("log"), "c": _TC.format("log")}, fpe="true", fpe_c="true"),
+    _op("log2", 1, "float", {"f": _TR.format("log2"), "c": _TC.format("log2")}, fpe="true", fpe_c="true"),
+    _op("log10", 1, "float", {"f": _TR.format("log10"), "c": _TC.format("log10")}, fpe="true", fpe_c="true"),
+    _op("log1p", 1, "float", {"f": _TR.format("log1p"), "c": _TC.format("log1p")}, fpe="true", fpe_c="true"),
+    _op("sin", 1, "float", {"f": _TR.format("sin"), "c": _TC.format("sin")}, fpe="", fpe_c=""),
+    _op("cos", 1, "float", {"f": _TR.format("cos"), "c": _TC.format("cos")}, fpe="", fpe_c=""),
+    _op("tan", 1, "float", {"f": _TR.format("tan"), "c": _TC.format("tan")}, fpe="", fpe_c="true"),
+    _op("arcsin", 1, "float", {"f": _TR.format("asin"), "c": _TC.format("asin")}, numpy=("asin",), fpe="", fpe_c="true"),
+    _op("arccos", 1, "float", {"f": _TR.format("acos"), "c": _TC.format("acos")}, numpy=("acos",), fpe="", fpe_c="true"),
+    _op("arctan", 1, "float", {"f": _TR.format("atan"), "c": _TC.format("atan")}, numpy=("atan",), fpe_c="true"),
+    _op("sinh", 1, "float", {"f": _TR.format("sinh"), "c": _TC.format("sinh")}, fpe="", fpe_c=""),
+    _op("cosh", 1, "float", {"f": _TR.format("cosh"), "c": _TC.format("cosh")}, fpe="", fpe_c=""),
+    _op("tanh", 1, "float", {"f": _TR.format("tanh"), "c": _TC.format("tanh")}, fpe_c="true"),
+    _op("arcsinh", 1, "float", {"f": _TR.format("asinh"), "c": _TC.format("asinh")}, numpy=("asinh",), fpe_c="true"),
+    _op("arccosh", 1, "float", {"f": _TR.format("acosh"), "c": _TC.format("acosh")}, numpy=("acosh",), fpe="", fpe_c="true"),
+    _op("arctanh", 1, "float", {"f": _TR.format("atanh"), "c": _TC.format("atanh")}, numpy=("atanh",), fpe="true", fpe_c="true"),
     _op("arctan2", 2, "float", {"f": "ga_atan2_$S($0, $1)"}, numpy=("atan2",)),
     _op("hypot", 2, "float", {"f": "ga_hypot_$S($0, $1)"}),
     _op("logaddexp", 2, "float", {"f": "ga_logaddexp_$S($0, $1)"}),

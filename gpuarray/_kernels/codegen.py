@@ -409,8 +409,9 @@ def fpe_checked(op: str, ct, mask: int) -> bool:
     r = _FPE_KINDS.get(key)
     if r is None:
         d = _ops.lookup(op)
-        r = _FPE_KINDS[key] = bool(d.fpe is not None and mask and (
-            ct.kind == "f" or (ct.kind in "iu" and d.fpe_int & mask)))
+        r = _FPE_KINDS[key] = bool(mask and (
+            (d.fpe is not None and (ct.kind == "f" or (ct.kind in "iu" and d.fpe_int & mask)))
+            or (ct.kind == "c" and d.fpe_c is not None)))
     return r
 
 
@@ -452,7 +453,10 @@ def fpe_stmt(plan, k: int) -> str:
     if dt.wgsl_type(node.dtype) != w or any(dt.wgsl_type(plan.nodes[c].dtype) != w for c in plan.children[k]):
         return ""  # (operands are cast to the compute type; nothing else is checked)
     args = [f"v{c}" for c in plan.children[k]]
-    pole = (op.fpe or "false").replace("$Z", LIT[w][0]) if w in LIT else "false"
+    if node.ct.kind == "c":  # (ga_isnan_c64 ... test both parts)
+        pole = "true" if op.fpe_c == "true" else "false"
+    else:
+        pole = (op.fpe or "false").replace("$Z", LIT[w][0]) if w in LIT else "false"
     for i, a in enumerate(args):
         pole = pole.replace(f"${i}", a)
     B = _fpe_bit(plan, _ops.FPE_SLOT[op.name])

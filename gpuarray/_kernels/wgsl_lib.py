@@ -42,6 +42,25 @@ _TYPES = {
     "c64": dict(T="vec2<f32>", S="c64", R="f32", RS="f32"),
     "c128": dict(T="vec2<f64>", S="c128", R="f64", RS="f64"),
 }
+# the complex functions' constants per component type: literal suffix, NaN and infinity bits,
+# thresholds where a partial result would overflow (exp, sinh/cosh, tanh, sqrt, atanh), the
+# scaling of tiny arguments (TINY: scale by UP, log(UP) = LNUP; sqrt scales by UP2 = UP^2, back by
+# DOWN = 1/UP)
+_COMPLEX_MATH = {
+    "c64": dict(L="f", ZERO="0.0f", ONE="1.0f", HALF="0.5f", TWO="2.0f", QNAN="0x7fc00000u", EXPMASK="0x7f800000u",
+                EXPBIG="88.0f", HYPBIG="80.0f", TANHBIG="9.0f", SQRTBIG="8.5e37f", ATANHBIG="0x1p30f",
+                TINY="0x1p-60f", UP="0x1p60f", LNUP="41.58883083359672f", UP2="0x1p120f", DOWN="0x1p-60f",
+                PI_2="1.5707963267948966f", LN2="0.6931471805599453f", LOG2E="1.4426950408889634f",
+                LOG10E="0.4342944819032518f", U="u32", UZERO="0u", ABSMASK="0x7fffffffu"),
+    "c128": dict(L="lf", ZERO="0.0lf", ONE="1.0lf", HALF="0.5lf", TWO="2.0lf", QNAN="0x7ff8000000000000lu",
+                 EXPMASK="0x7ff0000000000000lu", EXPBIG="709.0lf", HYPBIG="700.0lf", TANHBIG="22.0lf",
+                 SQRTBIG="4.49e307lf", ATANHBIG="0x1p60lf", TINY="0x1p-500lf", UP="0x1p500lf",
+                 LNUP="346.57359027997264lf", UP2="0x1p1000lf", DOWN="0x1p-500lf", PI_2="1.5707963267948966lf",
+                 LN2="0.6931471805599453lf", LOG2E="1.4426950408889634lf", LOG10E="0.4342944819032518lf", U="u64", UZERO="0lu",
+                 ABSMASK="0x7ffffffffffffffflu"),
+}
+for _t, _kw in _COMPLEX_MATH.items():
+    _TYPES[_t + "_math"] = dict(_TYPES[_t], **_kw)
 # which types each template section is instantiated for
 _SECTION_TYPES = {
     "floordiv_int": ("i32", "i64"),
@@ -57,6 +76,7 @@ _SECTION_TYPES = {
     "builtin_f32": (None,),
     "fpe_note": (None,),
     "complex": ("c64", "c128"),
+    "complex_math": ("c64_math", "c128_math"),
 }
 _FLOATS = ("f32", "f64")
 

@@ -1,26 +1,40 @@
-"""The array API ``fft`` extension (also NumPy's ``numpy.fft`` names).
+"""The array API ``fft`` extension (also NumPy's ``numpy.fft`` names), on the device.
 
-``fftfreq``, ``rfftfreq``, ``fftshift`` and ``ifftshift`` run on the device (an index expression
-and a roll). The transforms themselves (``fft``, ``ifft``, ``fftn``, ``ifftn``, ``rfft``,
-``irfft``, ``rfftn``, ``irfftn``, ``hfft``, ``ihfft``, ``fft2`` ...) have no device kernel yet:
-each runs NumPy's pocketfft on a host copy and uploads the result, a counted host fallback
-(``gpuarray.stats().fallbacks``; refused under ``gpuarray.set_fallback("raise")``). Result dtypes
-follow the array API: complex64 stays complex64, float32 gives complex64, and float64 results
-become float32/complex64 on a device without 64-bit support.
+Every transform is a sequence of one-axis complex transforms (``_kernels/fft.py``: Stockham passes
+for lengths whose prime factors are at most 13, Bluestein's chirp-z otherwise). An inner axis whose
+length fits in workgroup memory is transformed where it lies (strided rows, a contiguous result in
+the same axis order). Otherwise the axis is moved last and copied into a contiguous complex buffer
+(the same copy casts a real input to complex, and crops or zero-pads to ``n``) and the result is
+viewed back in place. An input that already is such a buffer (working dtype, contiguous, offset 0)
+is read in place, never written.
+Real-input transforms (``rfft``, ``ihfft``) of even length n read the real row as a complex row of
+n/2 (the same bytes), transform that and combine the result into the n/2 + 1 frequencies in one
+pass (about half the cost of a complex transform of length n); real-output ones (``irfft``,
+``hfft``) of even length run the inverse of that. Odd lengths use the complex transform of the
+promoted input and keep half of it (``rfft``), or extend the half spectrum to the full Hermitian
+one (a reversed conjugate view, joined), run the complex inverse and keep the real part (``irfft``).
+Normalisation (``norm``) is a lazy multiply by the scale, fused into whatever reads the result.
+Dtypes follow NumPy: complex64 and float16/float32 inputs compute in complex64, every other
+input in complex128 (float32 on a device without 64-bit support).
 """
 from __future__ import annotations
 
+import math
 import operator
+import warnings
 
 import numpy as np
+from numpy.exceptions import AxisError
 
 from .._graph import dtypes as dt
+from .._graph.nodes import Cast, Leaf, contiguous_strides, new_leaf
+from .._kernels import codegen as _codegen
+from .._kernels import fft as _fft
 from .._lazy.array import GpuArray
-from .._device.fallback import host_call
-from .._api.creation import arange, asarray
-from .._lazy.elementwise import apply
+from .._api.creation import arange, asarray, zeros
+from .._lazy.elementwise import apply, assign
 from .._api.info import check_device
-from .._api.manipulation import roll
+from .._api.manipulation import concatenate, moveaxis, roll
 
 _NORMS = ("backward", "ortho", "forward")
 
@@ -31,88 +45,298 @@ def _arr(x) -> GpuArray:
     return asarray(x)
 
 
-def _upload(res: np.ndarray) -> GpuArray:
-    res = np.asarray(res)
-    return asarray(res.astype(dt.canonical(res.dtype), copy=False))
+def _work_dtype(dtype):
+    """NumPy's computation dtype for an FFT input: complex64 for complex64, float16, float32;
+    complex128 for everything else (mapped onto the device)."""
+    if dtype in (dt.complex64, dt.float32, dt.float16):
+        return dt.complex64
+    return dt.canonical(dt.complex128)
 
 
-def _transform(name, x, kwargs, *, real_input=False, complex_input=False):
-    x = _arr(x)
-    norm = kwargs.get("norm")
-    if norm is not None and norm not in _NORMS:
+def _check_norm(norm):
+    if norm is None:
+        return "backward"
+    if norm not in _NORMS:
         raise ValueError(f'Invalid norm value {norm}; should be "backward", "ortho" or "forward".')
-    if real_input and x.dtype.kind == "c":
-        raise TypeError(f"{name}: x must have a real-valued floating-point dtype, not {x.dtype}")
-    if complex_input and x.dtype.kind not in "fc":
-        raise TypeError(f"{name}: x must have a floating-point dtype, not {x.dtype}")
-    fn = getattr(np.fft, name)
-    res = host_call(fn, f"fft.{name}", (x.get(),), {k: v for k, v in kwargs.items() if v is not None})
-    return _upload(res)
+    return norm
 
 
-# ------------------------------------------------------------------ transforms (host)
-def fft(x, /, n=None, axis=-1, norm="backward"):
-    """One-dimensional discrete Fourier transform (host fallback)."""
-    return _transform("fft", x, dict(n=n, axis=axis, norm=norm))
+def _scale(norm: str, n: int, inverse: bool) -> float:
+    if norm == "ortho":
+        return 1.0 / math.sqrt(n)
+    if (norm == "forward") != inverse:
+        return 1.0 / n
+    return 1.0
 
 
-def ifft(x, /, n=None, axis=-1, norm="backward"):
-    """One-dimensional inverse discrete Fourier transform (host fallback)."""
-    return _transform("ifft", x, dict(n=n, axis=axis, norm=norm))
+def _axis(axis, ndim) -> int:
+    a = operator.index(axis)
+    if not -ndim <= a < ndim:
+        raise AxisError(a, ndim)
+    return a % ndim
 
 
-def fftn(x, /, s=None, axes=None, norm="backward"):
-    """n-dimensional discrete Fourier transform (host fallback)."""
-    return _transform("fftn", x, dict(s=s, axes=axes, norm=norm))
+def _length(n, default: int) -> int:
+    n = default if n is None else operator.index(n)
+    if n < 1:
+        raise ValueError(f"Invalid number of FFT data points ({n}) specified.")
+    return n
 
 
-def ifftn(x, /, s=None, axes=None, norm="backward"):
-    """n-dimensional inverse discrete Fourier transform (host fallback)."""
-    return _transform("ifftn", x, dict(s=s, axes=axes, norm=norm))
+def _fit_last(x: GpuArray, n: int) -> GpuArray:
+    """x cropped or zero-padded to length n along its last axis."""
+    m = x.shape[-1]
+    if m > n:
+        return x[..., :n]
+    if m < n:
+        return concatenate([x, zeros(x.shape[:-1] + (n - m,), dtype=x.dtype)], axis=-1)
+    return x
 
 
-def fft2(x, /, s=None, axes=(-2, -1), norm="backward"):
-    return _transform("fft2", x, dict(s=s, axes=axes, norm=norm))
+def _c2c(x: GpuArray, n, axis, norm, inverse: bool, cdt=None) -> GpuArray:
+    """The complex transform of x along ``axis`` (length n: cropped or padded), scaled by ``norm``."""
+    if x.ndim == 0:
+        raise AxisError(axis, 0)
+    ax = _axis(axis, x.ndim)
+    n = _length(n, x.shape[ax])
+    cdt = cdt or _work_dtype(x.dtype)
+    xm = moveaxis(x, ax, -1) if ax != x.ndim - 1 else x
+    xm = _fit_last(xm, n)
+    if ax != x.ndim - 1 and xm.size and _fft.strided_local(n, cdt):
+        # an inner axis that fits in workgroup memory: transformed where it lies (no transposes)
+        leaf, _ = _contiguous(moveaxis(xm, -1, ax), cdt)
+        res = GpuArray(_fft.transform_axis(leaf, ax, inverse))
+        f = _scale(norm, n, inverse)
+        return apply("multiply", res, f) if f != 1.0 else res
+    if xm.size == 0:
+        res = zeros(xm.shape, dtype=cdt)
+    else:
+        leaf, keep = _contiguous(xm, cdt)
+        res = GpuArray(_fft.transform_rows(leaf, inverse, keep))
+        f = _scale(norm, n, inverse)
+        if f != 1.0:
+            res = apply("multiply", res, f)
+    return moveaxis(res, -1, ax) if ax != x.ndim - 1 else res
 
 
-def ifft2(x, /, s=None, axes=(-2, -1), norm="backward"):
-    return _transform("ifft2", x, dict(s=s, axes=axes, norm=norm))
+def _real_check(name, x):
+    if x.dtype.kind == "c":
+        raise TypeError(f"{name}: x must have a real-valued dtype, not {x.dtype}")
 
 
-def rfft(x, /, n=None, axis=-1, norm="backward"):
-    """Transform of real input: the n//2 + 1 non-negative frequency terms (host fallback)."""
-    return _transform("rfft", x, dict(n=n, axis=axis, norm=norm), real_input=True)
+def _out(res, out):
+    if out is None:
+        return res
+    assign(out, res)
+    return out
 
 
-def irfft(x, /, n=None, axis=-1, norm="backward"):
-    """Inverse of ``rfft`` (real output of length n, default 2 * (m - 1)) (host fallback)."""
-    return _transform("irfft", x, dict(n=n, axis=axis, norm=norm))
+def _r2c(name, x, n, axis, norm) -> GpuArray:
+    """The n//2 + 1 non-negative frequency terms of the transform of real x."""
+    _real_check(name, x)
+    if x.ndim == 0:
+        raise AxisError(axis, 0)
+    ax = _axis(axis, x.ndim)
+    n = _length(n, x.shape[ax])
+    if n % 2:  # odd: the complex transform of the promoted input, half of it kept
+        full = _c2c(x, n, ax, norm, False)
+        idx = [slice(None)] * x.ndim
+        idx[ax] = slice(0, n // 2 + 1)
+        return full[tuple(idx)]
+    cdt = _work_dtype(x.dtype)
+    rdt = dt.real_of(cdt)
+    xm = _fit_last(moveaxis(x, ax, -1) if ax != x.ndim - 1 else x, n)
+    if xm.size == 0:
+        res = zeros(xm.shape[:-1] + (n // 2 + 1,), dtype=cdt)
+    else:
+        leaf, keep = _contiguous(xm, rdt)
+        res = GpuArray(_fft.rfft_rows(leaf, cdt, keep))
+        f = _scale(norm, n, False)
+        if f != 1.0:
+            res = apply("multiply", res, f)
+    return moveaxis(res, -1, ax) if ax != x.ndim - 1 else res
 
 
-def rfftn(x, /, s=None, axes=None, norm="backward"):
-    return _transform("rfftn", x, dict(s=s, axes=axes, norm=norm), real_input=True)
+def _contiguous(x: GpuArray, dtype):
+    """(leaf, keep): x itself where it is already a contiguous buffer of ``dtype`` at offset 0 (the
+    transform must then keep it), else a copy into a fresh buffer (cast, moved axis, crop or pad
+    done by that copy), which the transform may overwrite."""
+    node = x._node
+    if type(node) is Leaf and node.dtype == dtype and node.offset == 0 and node.strides == contiguous_strides(node.shape):
+        return node, True
+    leaf = new_leaf(dtype, x.shape)
+    _codegen.evaluate_into(node if node.dtype == dtype else Cast(node, dtype), leaf)
+    return leaf, False
 
 
-def irfftn(x, /, s=None, axes=None, norm="backward"):
-    return _transform("irfftn", x, dict(s=s, axes=axes, norm=norm))
+def _c2r(x, n, axis, norm) -> GpuArray:
+    """The real inverse transform of length n of the half spectrum x (Hermitian extension)."""
+    if x.ndim == 0:
+        raise AxisError(axis, 0)
+    ax = _axis(axis, x.ndim)
+    n = _length(n, 2 * (x.shape[ax] - 1))
+    cdt = _work_dtype(x.dtype)
+    rdt = x.dtype if x.dtype == dt.float16 else dt.real_of(cdt)
+    xm = moveaxis(x, ax, -1) if ax != x.ndim - 1 else x
+    h = _fit_last(xm, n // 2 + 1)
+    if n % 2 == 0:  # even: a combining pass and a complex inverse transform of length n/2
+        if h.size == 0:
+            res = zeros(h.shape[:-1] + (n,), dtype=dt.real_of(cdt))
+        else:
+            res = GpuArray(_fft.irfft_rows(_contiguous(h, cdt)[0], n))  # (reads its input only)
+            f = _scale(norm, n, True)
+            if f != 1.0:
+                res = apply("multiply", res, f)
+        if res.dtype != rdt:
+            res = res.astype(rdt)
+        return moveaxis(res, -1, ax) if ax != x.ndim - 1 else res
+    if h.dtype != cdt:
+        h = h.astype(cdt)
+    tail = (n - 1) // 2
+    if tail:
+        h = concatenate([h, apply("conjugate", h[..., tail:0:-1])], axis=-1)
+    res = apply("real", _c2c(h, n, -1, norm, True, cdt))
+    if res.dtype != rdt:
+        res = res.astype(rdt)
+    return moveaxis(res, -1, ax) if ax != x.ndim - 1 else res
 
 
-def rfft2(x, /, s=None, axes=(-2, -1), norm="backward"):
-    return _transform("rfft2", x, dict(s=s, axes=axes, norm=norm), real_input=True)
+def _swap(norm: str) -> str:
+    return {"backward": "forward", "forward": "backward", "ortho": "ortho"}[norm]
 
 
-def irfft2(x, /, s=None, axes=(-2, -1), norm="backward"):
-    return _transform("irfft2", x, dict(s=s, axes=axes, norm=norm))
+def _cook(x: GpuArray, s, axes, invreal=False):
+    """NumPy's (s, axes) defaults for the n-dimensional transforms, with its deprecation warnings."""
+    if s is None:
+        shapeless = True
+        s = list(x.shape) if axes is None else [x.shape[_axis(a, x.ndim)] for a in axes]
+    else:
+        shapeless = False
+        s = [v if v is None else operator.index(v) for v in s]
+    if axes is None:
+        if not shapeless:
+            warnings.warn(_S_WITHOUT_AXES, DeprecationWarning, stacklevel=4)
+        axes = list(range(-len(s), 0))
+    axes = [operator.index(a) for a in axes]
+    if len(s) != len(axes):
+        raise ValueError("Shape and axes have different lengths.")
+    if invreal and shapeless and axes:
+        s[-1] = (x.shape[_axis(axes[-1], x.ndim)] - 1) * 2
+    if None in s:
+        warnings.warn(_NONE_IN_S, DeprecationWarning, stacklevel=4)
+    s = [x.shape[_axis(a, x.ndim)] if v == -1 else v for v, a in zip(s, axes)]
+    return s, axes
 
 
-def hfft(x, /, n=None, axis=-1, norm="backward"):
-    """Transform of a Hermitian-symmetric signal (real output) (host fallback)."""
-    return _transform("hfft", x, dict(n=n, axis=axis, norm=norm))
+_S_WITHOUT_AXES = ("`axes` should not be `None` if `s` is not `None` (Deprecated in NumPy 2.0). In a future version "
+                   "of NumPy, this will raise an error and `s[i]` will correspond to the size along the transformed "
+                   "axis specified by `axes[i]`. To retain current behaviour, pass a sequence [0, ..., k-1] to "
+                   "`axes` for an array of dimension k.")
+_NONE_IN_S = ("Passing an array containing `None` values to `s` is deprecated in NumPy 2.0 and will raise an error "
+              "in a future version of NumPy. To use the default behaviour of the corresponding 1-D transform, pass "
+              "the value matching the default for its `n` parameter. To use the default behaviour for every axis, "
+              "the `s` argument can be omitted.")
 
 
-def ihfft(x, /, n=None, axis=-1, norm="backward"):
-    """Inverse of ``hfft`` (real input) (host fallback)."""
-    return _transform("ihfft", x, dict(n=n, axis=axis, norm=norm), real_input=True)
+def _cnd(x, s, axes, norm, inverse, out):
+    x = _arr(x)
+    norm = _check_norm(norm)
+    s, axes = _cook(x, s, axes)
+    res = x  # (no axes: NumPy returns the input itself)
+    for ii in reversed(range(len(axes))):
+        res = _c2c(res, s[ii], axes[ii], norm, inverse)
+    return _out(res, out)
+
+
+def _rnd(x, s, axes, norm, out, name):
+    x = _arr(x)
+    norm = _check_norm(norm)
+    _real_check(name, x)
+    s, axes = _cook(x, s, axes)
+    if not axes:
+        raise ValueError(f"{name}: at least one axis is needed")
+    res = _r2c(name, x, s[-1], axes[-1], norm)
+    for ii in range(len(axes) - 2, -1, -1):
+        res = _c2c(res, s[ii], axes[ii], norm, False)
+    return _out(res, out)
+
+
+def _irnd(x, s, axes, norm, out, name):
+    x = _arr(x)
+    norm = _check_norm(norm)
+    s, axes = _cook(x, s, axes, invreal=True)
+    if not axes:
+        raise ValueError(f"{name}: at least one axis is needed")
+    res = x
+    for ii in range(len(axes) - 1):
+        res = _c2c(res, s[ii], axes[ii], norm, True)
+    return _out(_c2r(res, s[-1], axes[-1], norm), out)
+
+
+# ------------------------------------------------------------------ transforms
+def fft(x, /, n=None, axis=-1, norm="backward", out=None):
+    """One-dimensional discrete Fourier transform."""
+    return _out(_c2c(_arr(x), n, axis, _check_norm(norm), False), out)
+
+
+def ifft(x, /, n=None, axis=-1, norm="backward", out=None):
+    """One-dimensional inverse discrete Fourier transform."""
+    return _out(_c2c(_arr(x), n, axis, _check_norm(norm), True), out)
+
+
+def fftn(x, /, s=None, axes=None, norm="backward", out=None):
+    """n-dimensional discrete Fourier transform (one-axis transforms, last axis first)."""
+    return _cnd(x, s, axes, norm, False, out)
+
+
+def ifftn(x, /, s=None, axes=None, norm="backward", out=None):
+    """n-dimensional inverse discrete Fourier transform."""
+    return _cnd(x, s, axes, norm, True, out)
+
+
+def fft2(x, /, s=None, axes=(-2, -1), norm="backward", out=None):
+    return _cnd(x, s, axes, norm, False, out)
+
+
+def ifft2(x, /, s=None, axes=(-2, -1), norm="backward", out=None):
+    return _cnd(x, s, axes, norm, True, out)
+
+
+def rfft(x, /, n=None, axis=-1, norm="backward", out=None):
+    """Transform of real input: the n//2 + 1 non-negative frequency terms."""
+    return _out(_r2c("rfft", _arr(x), n, axis, _check_norm(norm)), out)
+
+
+def irfft(x, /, n=None, axis=-1, norm="backward", out=None):
+    """Inverse of ``rfft`` (real output of length n, default 2 * (m - 1))."""
+    return _out(_c2r(_arr(x), n, axis, _check_norm(norm)), out)
+
+
+def rfftn(x, /, s=None, axes=None, norm="backward", out=None):
+    return _rnd(x, s, axes, norm, out, "rfftn")
+
+
+def irfftn(x, /, s=None, axes=None, norm="backward", out=None):
+    return _irnd(x, s, axes, norm, out, "irfftn")
+
+
+def rfft2(x, /, s=None, axes=(-2, -1), norm="backward", out=None):
+    return _rnd(x, s, axes, norm, out, "rfft2")
+
+
+def irfft2(x, /, s=None, axes=(-2, -1), norm="backward", out=None):
+    return _irnd(x, s, axes, norm, out, "irfft2")
+
+
+def hfft(x, /, n=None, axis=-1, norm="backward", out=None):
+    """Transform of a Hermitian-symmetric signal given by its first half (real output)."""
+    x = _arr(x)
+    return _out(_c2r(apply("conjugate", x) if x.dtype.kind == "c" else x, n, axis, _swap(_check_norm(norm))), out)
+
+
+def ihfft(x, /, n=None, axis=-1, norm="backward", out=None):
+    """Inverse of ``hfft`` (real input): the conjugate of ``rfft`` with the swapped norm."""
+    return _out(apply("conjugate", _r2c("ihfft", _arr(x), n, axis, _swap(_check_norm(norm)))), out)
 
 
 # ------------------------------------------------------------------ device helpers

@@ -398,3 +398,358 @@ fn ga_fpe_note(slot: u32, f: u32) {
   if (f != 0u && (atomicLoad(&fpe_flags[slot]) & f) != f) { atomicOr(&fpe_flags[slot], f); }
 }
 
+
+//@ complex_math
+// Complex elementary functions on vec2 (re, im), built on the real library ($RS). Special values
+// follow C99 Annex G as NumPy's (the C library's) functions give them; where NumPy has its own
+// formula (log2, log10, log1p, expm1, exp2, power) it is NumPy's. Large arguments are scaled where a
+// partial result would overflow before the final one does.
+fn ga_isnan_$S(z: $T) -> bool { return ga_isnan_$RS(z.x) || ga_isnan_$RS(z.y); }
+fn ga_isinf_$S(z: $T) -> bool { return ga_isinf_$RS(z.x) || ga_isinf_$RS(z.y); }
+fn ga_isfinite_$S(z: $T) -> bool { return ga_isfinite_$RS(z.x) && ga_isfinite_$RS(z.y); }
+fn ga_cnan_$S() -> $R { return bitcast<$R>($QNAN); }
+fn ga_cinf_$S() -> $R { return bitcast<$R>($EXPMASK); }
+fn ga_cexp_$S(z: $T) -> $T {
+  let x = z.x;
+  let y = z.y;
+  if (ga_isfinite_$RS(x) && ga_isfinite_$RS(y)) {
+    if (y == $ZERO) { return $T(ga_exp_$RS(x), y); }
+    let c = ga_cos_$RS(y);
+    let s = ga_sin_$RS(y);
+    if (x > $EXPBIG) {
+      let h = ga_exp_$RS(x * $HALF);
+      return $T((h * c) * h, (h * s) * h);
+    }
+    let e = ga_exp_$RS(x);
+    return $T(e * c, e * s);
+  }
+  if (ga_isnan_$RS(x)) {
+    if (y == $ZERO) { return $T(x, y); }
+    return $T(x, x);
+  }
+  if (ga_isinf_$RS(x)) {
+    if (x > $ZERO) {
+      if (y == $ZERO) { return $T(x, y); }
+      if (!ga_isfinite_$RS(y)) { return $T(x, ga_cnan_$S()); }
+      return $T(ga_copysign_$RS(x, ga_cos_$RS(y)), ga_copysign_$RS(x, ga_sin_$RS(y)));
+    }
+    if (!ga_isfinite_$RS(y)) { return $T($ZERO, ga_copysign_$RS($ZERO, y)); }
+    return $T(ga_copysign_$RS($ZERO, ga_cos_$RS(y)), ga_copysign_$RS($ZERO, ga_sin_$RS(y)));
+  }
+  return $T(ga_cnan_$S(), ga_cnan_$S());
+}
+// log|z| near |z| = 1 through log1p (no cancellation in |z| - 1); tiny |z| scaled up first
+fn ga_clogabs_$S(z: $T) -> $R {
+  let ax = abs(z.x);
+  let ay = abs(z.y);
+  if (!(ga_isfinite_$RS(z.x) && ga_isfinite_$RS(z.y))) { return ga_log_$RS(ga_hypot_$RS(z.x, z.y)); }
+  let hi = max(ax, ay);
+  let lo = min(ax, ay);
+  if (hi > $HALF && hi < $TWO) {
+    let h = ga_hypot_$RS(hi, lo);
+    if (h > 0.75$L && h < 1.25$L) { return $HALF * ga_log1p_$RS((hi - $ONE) * (hi + $ONE) + lo * lo); }
+    return ga_log_$RS(h);
+  }
+  if (hi < $TINY && hi > $ZERO) {
+    return ga_log_$RS(ga_hypot_$RS(hi * $UP, lo * $UP)) - $LNUP;
+  }
+  return ga_log_$RS(ga_hypot_$RS(hi, lo));
+}
+fn ga_clog_$S(z: $T) -> $T { return $T(ga_clogabs_$S(z), ga_atan2_$RS(z.y, z.x)); }
+fn ga_clog2_$S(z: $T) -> $T { return ga_clog_$S(z) * $LOG2E; }
+fn ga_clog10_$S(z: $T) -> $T { return ga_clog_$S(z) * $LOG10E; }
+fn ga_clog1p_$S(z: $T) -> $T {
+  let xp = z.x + $ONE;
+  return $T(ga_log_$RS(ga_hypot_$RS(xp, z.y)), ga_atan2_$RS(z.y, xp));
+}
+fn ga_cexpm1_$S(z: $T) -> $T {
+  let a = ga_sin_$RS(z.y * $HALF);
+  return $T(ga_expm1_$RS(z.x) * ga_cos_$RS(z.y) - $TWO * a * a, ga_exp_$RS(z.x) * ga_sin_$RS(z.y));
+}
+fn ga_cexp2_$S(z: $T) -> $T { return ga_cexp_$S(z * $LN2); }
+fn ga_csqrt_$S(z: $T) -> $T {
+  let x = z.x;
+  let y = z.y;
+  if (ga_isinf_$RS(y)) { return $T(ga_cinf_$S(), y); }
+  if (ga_isnan_$RS(x)) { return $T(x, x); }
+  if (ga_isinf_$RS(x)) {
+    if (x > $ZERO) { return $T(x, select(ga_copysign_$RS($ZERO, y), y, ga_isnan_$RS(y))); }
+    if (ga_isnan_$RS(y)) { return $T(y, ga_cinf_$S()); }
+    return $T($ZERO, ga_copysign_$RS(ga_cinf_$S(), y));
+  }
+  if (ga_isnan_$RS(y)) { return $T(y, y); }
+  if (x == $ZERO && y == $ZERO) { return $T($ZERO, y); }
+  var sx = x;
+  var sy = y;
+  var back = $ONE;
+  let m = max(abs(x), abs(y));
+  if (m > $SQRTBIG) {
+    sx = x * 0.25$L;
+    sy = y * 0.25$L;
+    back = $TWO;
+  } else if (m < $TINY) {
+    sx = x * $UP2;
+    sy = y * $UP2;
+    back = $DOWN;
+  }
+  let t = sqrt((abs(sx) + ga_hypot_$RS(sx, sy)) * $HALF);
+  if (sx >= $ZERO) { return $T(t * back, (sy / (t * $TWO)) * back); }
+  return $T((abs(sy) / (t * $TWO)) * back, ga_copysign_$RS(t, sy) * back);
+}
+fn ga_csinh_$S(z: $T) -> $T {
+  let x = z.x;
+  let y = z.y;
+  if (ga_isfinite_$RS(x) && ga_isfinite_$RS(y)) {
+    if (y == $ZERO) { return $T(ga_sinh_$RS(x), y); }
+    let c = ga_cos_$RS(y);
+    let s = ga_sin_$RS(y);
+    if (abs(x) < $HYPBIG) { return $T(ga_sinh_$RS(x) * c, ga_cosh_$RS(x) * s); }
+    let h = ga_exp_$RS(abs(x) * $HALF);
+    return $T(ga_copysign_$RS($ONE, x) * ((h * $HALF * c) * h), (h * $HALF * s) * h);
+  }
+  if (x == $ZERO) { return $T(x, ga_cnan_$S()); }
+  if (y == $ZERO) { return $T(x, y); }
+  if (ga_isfinite_$RS(x)) { return $T(ga_cnan_$S(), ga_cnan_$S()); }
+  if (ga_isinf_$RS(x)) {
+    if (!ga_isfinite_$RS(y)) { return $T(ga_cinf_$S(), ga_cnan_$S()); }
+    return $T(x * ga_cos_$RS(y), ga_cinf_$S() * ga_sin_$RS(y));
+  }
+  return $T(x, ga_cnan_$S());
+}
+fn ga_ccosh_$S(z: $T) -> $T {
+  let x = z.x;
+  let y = z.y;
+  if (ga_isfinite_$RS(x) && ga_isfinite_$RS(y)) {
+    if (y == $ZERO) { return $T(ga_cosh_$RS(x), x * y); }
+    let c = ga_cos_$RS(y);
+    let s = ga_sin_$RS(y);
+    if (abs(x) < $HYPBIG) { return $T(ga_cosh_$RS(x) * c, ga_sinh_$RS(x) * s); }
+    let h = ga_exp_$RS(abs(x) * $HALF);
+    return $T((h * $HALF * c) * h, ga_copysign_$RS($ONE, x) * ((h * $HALF * s) * h));
+  }
+  if (x == $ZERO) { return $T(ga_cnan_$S(), $ZERO); }
+  if (y == $ZERO) {
+    if (ga_isnan_$RS(x)) { return $T(x, y); }
+    return $T(ga_cinf_$S(), ga_copysign_$RS($ONE, x) * y);
+  }
+  if (ga_isfinite_$RS(x)) { return $T(ga_cnan_$S(), ga_cnan_$S()); }
+  if (ga_isinf_$RS(x)) {
+    if (!ga_isfinite_$RS(y)) { return $T(ga_cinf_$S(), ga_cnan_$S()); }
+    return $T(ga_cinf_$S() * ga_cos_$RS(y), x * ga_sin_$RS(y));
+  }
+  return $T(x, ga_cnan_$S());
+}
+fn ga_ctanh_$S(z: $T) -> $T {
+  let x = z.x;
+  let y = z.y;
+  if (!ga_isfinite_$RS(x)) {
+    if (ga_isnan_$RS(x)) { return $T(x, select(x, y, y == $ZERO)); }
+    var im = y;
+    if (ga_isfinite_$RS(y)) { im = ga_sin_$RS(y) * ga_cos_$RS(y); }
+    return $T(ga_copysign_$RS($ONE, x), ga_copysign_$RS($ZERO, im));
+  }
+  if (!ga_isfinite_$RS(y)) { return $T(select(ga_cnan_$S(), x, x == $ZERO), ga_cnan_$S()); }
+  if (abs(x) >= $TANHBIG) {
+    let e = ga_exp_$RS(-abs(x));
+    return $T(ga_copysign_$RS($ONE, x), 4.0$L * ga_sin_$RS(y) * ga_cos_$RS(y) * e * e);
+  }
+  let t = ga_tan_$RS(y);
+  let beta = $ONE + t * t;
+  let s = ga_sinh_$RS(x);
+  let rho = sqrt($ONE + s * s);
+  let d = $ONE + beta * s * s;
+  return $T((beta * rho * s) / d, t / d);
+}
+// sin z = -i sinh(iz), cos z = cosh(iz), tan z = -i tanh(iz)
+fn ga_csin_$S(z: $T) -> $T {
+  if (ga_isinf_$RS(z.y) && !ga_isfinite_$RS(z.x)) { return $T(ga_cnan_$S(), ga_cinf_$S()); }  // the C library's choice of sign
+  let w = ga_csinh_$S($T(-z.y, z.x));
+  return $T(w.y, -w.x);
+}
+fn ga_ccos_$S(z: $T) -> $T { return ga_ccosh_$S($T(-z.y, z.x)); }
+fn ga_ctan_$S(z: $T) -> $T { let w = ga_ctanh_$S($T(-z.y, z.x)); return $T(w.y, -w.x); }
+// C99 Annex G special values of asinh, acosh, atanh for a z with an infinite or NaN part
+fn ga_cfinite_$S(z: $T) -> bool { return ga_isfinite_$RS(z.x) && ga_isfinite_$RS(z.y); }
+fn ga_casinh_nf_$S(z: $T) -> $T {
+  let x = z.x;
+  let y = z.y;
+  if (ga_isnan_$RS(x)) {
+    if (y == $ZERO) { return z; }
+    if (ga_isinf_$RS(y)) { return $T(abs(y), x); }
+    return $T(x, x);
+  }
+  var im = $ZERO;
+  if (ga_isinf_$RS(x)) {
+    if (ga_isnan_$RS(y)) { return $T(x, y); }
+    if (ga_isinf_$RS(y)) { im = $PI_2 * $HALF; }
+  } else {
+    if (ga_isnan_$RS(y)) { return $T(y, y); }
+    im = $PI_2;
+  }
+  return $T(ga_copysign_$RS(ga_cinf_$S(), x), ga_copysign_$RS(im, y));
+}
+fn ga_cacosh_nf_$S(z: $T) -> $T {
+  let x = z.x;
+  let y = z.y;
+  if (ga_isnan_$RS(x)) {
+    if (ga_isinf_$RS(y)) { return $T(ga_cinf_$S(), x); }
+    return $T(x, x);
+  }
+  if (ga_isinf_$RS(x)) {
+    if (ga_isnan_$RS(y)) { return $T(ga_cinf_$S(), y); }
+    var im = select($PI_2 * $TWO, $ZERO, x > $ZERO);
+    if (ga_isinf_$RS(y)) { im = select($PI_2 * 1.5$L, $PI_2 * $HALF, x > $ZERO); }
+    return $T(ga_cinf_$S(), ga_copysign_$RS(im, y));
+  }
+  if (ga_isinf_$RS(y)) { return $T(ga_cinf_$S(), ga_copysign_$RS($PI_2, y)); }
+  if (x == $ZERO) { return $T(y, $PI_2); }
+  return $T(y, y);
+}
+fn ga_catanh_nf_$S(z: $T) -> $T {
+  let x = z.x;
+  let y = z.y;
+  if (ga_isnan_$RS(x)) {
+    if (ga_isinf_$RS(y)) { return $T(ga_copysign_$RS($ZERO, x), ga_copysign_$RS($PI_2, y)); }
+    return $T(x, x);
+  }
+  if (ga_isnan_$RS(y)) {
+    if (ga_isinf_$RS(x) || x == $ZERO) { return $T(ga_copysign_$RS($ZERO, x), y); }
+    return $T(y, y);
+  }
+  return $T(ga_copysign_$RS($ZERO, x), ga_copysign_$RS($PI_2, y));
+}
+// Finite z: Kahan's formulas ("Branch cuts for complex elementary functions"); the square roots
+// of 1 -+ z keep the signed zeros on the cuts. asin z = -i asinh(iz), acos from acosh's values
+// off the finite plane (acos z = -i acosh z above the real axis, i acosh z below), atan z = -i atanh(iz).
+fn ga_casin_$S(z: $T) -> $T {
+  if (!ga_cfinite_$S(z)) {
+    if (ga_isinf_$RS(z.x) && ga_isnan_$RS(z.y)) { return $T(z.y, ga_cinf_$S()); }  // the C library's sign
+    let w = ga_casinh_nf_$S($T(-z.y, z.x));
+    return $T(w.y, -w.x);
+  }
+  let s1 = ga_csqrt_$S($T($ONE - z.x, -z.y));
+  let s2 = ga_csqrt_$S($T($ONE + z.x, z.y));
+  return $T(ga_atan2_$RS(z.x, s1.x * s2.x - s1.y * s2.y), ga_asinh_$RS(s1.x * s2.y - s1.y * s2.x));
+}
+fn ga_cacos_$S(z: $T) -> $T {
+  if (!ga_cfinite_$S(z)) {
+    let w = ga_cacosh_nf_$S(z);
+    if (ga_signbit_$RS(z.y)) { return $T(-w.y, w.x); }
+    return $T(w.y, -w.x);
+  }
+  let s1 = ga_csqrt_$S($T($ONE - z.x, -z.y));
+  let s2 = ga_csqrt_$S($T($ONE + z.x, z.y));
+  return $T($TWO * ga_atan2_$RS(s1.x, s2.x), ga_asinh_$RS(s2.x * s1.y - s2.y * s1.x));
+}
+fn ga_cacosh_$S(z: $T) -> $T {
+  if (!ga_cfinite_$S(z)) { return ga_cacosh_nf_$S(z); }
+  let s1 = ga_csqrt_$S($T(z.x - $ONE, z.y));
+  let s2 = ga_csqrt_$S($T(z.x + $ONE, z.y));
+  return $T(ga_asinh_$RS(s1.x * s2.x + s1.y * s2.y), $TWO * ga_atan2_$RS(s1.y, s2.x));
+}
+fn ga_casinh_$S(z: $T) -> $T {
+  if (!ga_cfinite_$S(z)) { return ga_casinh_nf_$S(z); }
+  let w = ga_casin_$S($T(-z.y, z.x));
+  return $T(w.y, -w.x);
+}
+fn ga_catanh_$S(z: $T) -> $T {
+  if (!ga_cfinite_$S(z)) { return ga_catanh_nf_$S(z); }
+  let x = z.x;
+  let y = z.y;
+  let ax = abs(x);
+  let ay = abs(y);
+  let hi = max(ax, ay);
+  if (hi > $ATANHBIG) {
+    let r = min(ax, ay) / hi;
+    return $T(((x / hi) / hi) / ($ONE + r * r), ga_copysign_$RS($PI_2, y));
+  }
+  let u = $ONE - ax;
+  let d = u * u + ay * ay;
+  var re: $R;
+  if (d < $HALF) {  // near z = +-1 (d may underflow): a difference of logs without cancellation
+    re = $HALF * (ga_log_$RS(ga_hypot_$RS($ONE + ax, ay)) - ga_log_$RS(ga_hypot_$RS(u, ay)));
+  } else {
+    re = 0.25$L * ga_log1p_$RS(4.0$L * ax / d);
+  }
+  let im = $HALF * ga_atan2_$RS($TWO * y, u * ($ONE + ax) - ay * ay);
+  return $T(ga_copysign_$RS(re, x), im);
+}
+fn ga_catan_$S(z: $T) -> $T { let w = ga_catanh_$S($T(-z.y, z.x)); return $T(w.y, -w.x); }
+// NumPy's npy_cpow: b = 0 gives 1; a = 0 gives 0 for Re b > 0, else NaN; small integer powers by
+// repeated multiplication; otherwise exp(b log a)
+fn ga_cpow_$S(a: $T, b: $T) -> $T {
+  if (b.x == $ZERO && b.y == $ZERO) { return $T($ONE, $ZERO); }
+  if (a.x == $ZERO && a.y == $ZERO) {
+    if (b.x > $ZERO) { return $T($ZERO, $ZERO); }
+    return $T(ga_cnan_$S(), ga_cnan_$S());
+  }
+  if (b.y == $ZERO && b.x == trunc(b.x) && abs(b.x) < 100.0$L) {
+    let n = i32(b.x);
+    if (n == 1) { return a; }
+    if (n == 2) { return ga_cmul_$S(a, a); }
+    if (n == 3) { return ga_cmul_$S(a, ga_cmul_$S(a, a)); }
+    var k = u32(abs(n));
+    var p = a;
+    var acc = $T($ONE, $ZERO);
+    loop {
+      if ((k & 1u) != 0u) { acc = ga_cmul_$S(acc, p); }
+      k = k >> 1u;
+      if (k == 0u) { break; }
+      p = ga_cmul_$S(p, p);
+    }
+    if (b.x < $ZERO) { return ga_crecip_$S(acc); }
+    return acc;
+  }
+  return ga_cexp_$S(ga_cmul_c99_$S(b, ga_clog_$S(a)));
+}
+// NumPy's cdiv(1, b) (Smith's algorithm) with its zero signs: the `+ 0` it adds turns a -0 into +0,
+// done on the bits (a compiler may drop `x + 0.0` where it ignores signed zeros)
+fn ga_pluszero_$S(v: $R) -> $R { return bitcast<$R>(select(bitcast<$U>(v), $UZERO, (bitcast<$U>(v) & $ABSMASK) == $UZERO)); }
+fn ga_crecip_$S(b: $T) -> $T {
+  if (abs(b.x) >= abs(b.y)) {
+    let rat = b.y / b.x;
+    let scl = $ONE / (b.x + b.y * rat);
+    return $T(scl, ga_pluszero_$S(-rat) * scl);
+  }
+  let rat = b.x / b.y;
+  let scl = $ONE / (b.y + b.x * rat);
+  return $T(ga_pluszero_$S(rat) * scl, -scl);
+}
+// C99 Annex G multiplication (the C library's cpow is cexp(b * clog(a)) with it): a NaN + NaN i
+// product of an infinite operand is recomputed with the infinities boxed to +-1
+fn ga_cmul_c99_$S(p: $T, q: $T) -> $T {
+  var a = p.x;
+  var b = p.y;
+  var c = q.x;
+  var d = q.y;
+  let ac = a * c;
+  let bd = b * d;
+  let ad = a * d;
+  let bc = b * c;
+  let r = $T(ac - bd, ad + bc);
+  if (!(ga_isnan_$RS(r.x) && ga_isnan_$RS(r.y))) { return r; }
+  var again = false;
+  if (ga_isinf_$RS(a) || ga_isinf_$RS(b)) {
+    a = ga_copysign_$RS(select($ZERO, $ONE, ga_isinf_$RS(a)), a);
+    b = ga_copysign_$RS(select($ZERO, $ONE, ga_isinf_$RS(b)), b);
+    if (ga_isnan_$RS(c)) { c = ga_copysign_$RS($ZERO, c); }
+    if (ga_isnan_$RS(d)) { d = ga_copysign_$RS($ZERO, d); }
+    again = true;
+  }
+  if (ga_isinf_$RS(c) || ga_isinf_$RS(d)) {
+    c = ga_copysign_$RS(select($ZERO, $ONE, ga_isinf_$RS(c)), c);
+    d = ga_copysign_$RS(select($ZERO, $ONE, ga_isinf_$RS(d)), d);
+    if (ga_isnan_$RS(a)) { a = ga_copysign_$RS($ZERO, a); }
+    if (ga_isnan_$RS(b)) { b = ga_copysign_$RS($ZERO, b); }
+    again = true;
+  }
+  if (!again && (ga_isinf_$RS(ac) || ga_isinf_$RS(bd) || ga_isinf_$RS(ad) || ga_isinf_$RS(bc))) {
+    if (ga_isnan_$RS(a)) { a = ga_copysign_$RS($ZERO, a); }
+    if (ga_isnan_$RS(b)) { b = ga_copysign_$RS($ZERO, b); }
+    if (ga_isnan_$RS(c)) { c = ga_copysign_$RS($ZERO, c); }
+    if (ga_isnan_$RS(d)) { d = ga_copysign_$RS($ZERO, d); }
+    again = true;
+  }
+  if (again) { return $T(ga_cinf_$S() * (a * c - b * d), ga_cinf_$S() * (a * d + b * c)); }
+  return r;
+}
