@@ -4,10 +4,14 @@
 Built from the device pieces, no kernel of their own:
   bincount    counts: ``add.at`` into int32 words (a compare-and-swap per element), widened to
               int64; weights: one fused reduction over ``where(x == bin, w, 0)`` (float64 has no
-              atomics), up to ``_ONE_HOT_LIMIT`` element-bin pairs (beyond: a counted fallback).
+              atomics) up to ``_ONE_HOT_LIMIT`` element-bin pairs; beyond, the weights sorted by
+              bin and summed as differences of their float64 running sum at the bins' bounds
+              (non-finite weights counted apart, so a NaN or infinity stays in its own bin).
   digitize    ``searchsorted`` on the bins (reversed for decreasing bins).
   histogram   the edges from NumPy on two numbers (the data's min and max, or ``range``), the bin
-              of each element by ``searchsorted`` on the edges, then the bincount above.
+              of each element by ``searchsorted`` on the edges, then the bincount above;
+              ``histogramdd``/``histogram2d`` the same per coordinate, bins combined into one
+              flat index (NumPy's ``ravel_multi_index`` over the bins plus two outlier bins).
   quantiles   a device sort of each slice (NaN last), the two neighbouring order statistics
               gathered per quantile, NumPy's ``_lerp``.
 NumPy's argument checks and result dtypes come from NumPy itself run on a two-element proxy of
@@ -24,10 +28,10 @@ from .._lazy.elementwise import apply, astype
 from .advanced import gather, offset_expr, embed
 from .creation import asarray, full, zeros
 from .interop import host_fallback
-from .manipulation import broadcast_to, moveaxis, reshape
-from .reductions import _axes, any as rany, count_nonzero, max as rmax, min as rmin, sum as rsum
-from .searching import searchsorted
-from .sorting import sort
+from .manipulation import broadcast_to, concatenate, moveaxis, reshape, stack
+from .reductions import _axes, any as rany, count_nonzero, cumsum, max as rmax, min as rmin, sum as rsum
+from .searching import searchsorted, take
+from .sorting import argsort, sort
 from .ufunc_objects import at as ufunc_at
 
 # weighted bincount as one reduction over (elements x bins): bounded work per call
@@ -61,10 +65,43 @@ def _bincount_into(idx: GpuArray, nbins: int, weights):
     wt = dt.float64
     if idx.size == 0:
         return zeros((nbins,), dtype=wt)
+    if nbins * idx.size > _ONE_HOT_LIMIT:
+        return _sorted_bin_sums(idx, nbins, weights)
     bins = reshape(asarray(np.arange(nbins, dtype=np.int64)), (nbins, 1))
     hit = apply("equal", reshape(idx, (1, idx.size)), bins)
     w = astype(reshape(weights, (1, idx.size)), wt, copy=False)
     return rsum(apply("where", hit, w, 0.0), axis=1)
+
+
+def _sorted_bin_sums(idx: GpuArray, nbins: int, weights: GpuArray) -> GpuArray:
+    """Sums of ``weights`` per bin of ``idx`` (float64; indices outside [0, nbins) dropped) in
+    O(n log n): the weights sorted by bin, a float64 running sum, each bin's sum the difference
+    at its bounds (absolute error within a few ulps of the running sum's magnitude). Non-finite
+    weights are left out of the running sum and counted per bin (exact integer sums), giving the
+    bin NaN or an infinity as an ordered sum would."""
+    order = argsort(idx, stable=True)
+    si = take(idx, order)
+    sw = astype(take(weights, order), dt.float64)
+    bounds = searchsorted(si, asarray(np.arange(nbins + 1, dtype=np.int64)), side="left")
+    lo, hi = bounds[:-1], bounds[1:]
+
+    def seg(v):  # per-bin sums of v by its running sum
+        c = concatenate([zeros((1,), dtype=v.dtype), cumsum(v)])
+        return apply("subtract", take(c, hi), take(c, lo))
+
+    fin = apply("isfinite", sw)
+    sums = seg(apply("where", fin, sw, 0.0))
+    if not bool(rany(apply("logical_not", fin)).get()):
+        return sums
+    one = lambda m: astype(m, dt.int64)  # noqa: E731
+    pinf = seg(one(apply("logical_and", apply("isinf", sw), apply("greater", sw, 0.0))))
+    ninf = seg(one(apply("logical_and", apply("isinf", sw), apply("less", sw, 0.0))))
+    nan = seg(one(apply("isnan", sw)))
+    res = apply("where", apply("greater", ninf, 0), float("-inf"), sums)
+    res = apply("where", apply("greater", pinf, 0), float("inf"), res)
+    bad = apply("logical_or", apply("greater", nan, 0),
+                apply("logical_and", apply("greater", pinf, 0), apply("greater", ninf, 0)))
+    return apply("where", bad, float("nan"), res)
 
 
 def bincount(x, /, weights=None, minlength=0):
@@ -85,8 +122,6 @@ def bincount(x, /, weights=None, minlength=0):
         nbins = max(int(hi) + 1, minlength)
     else:  # NumPy's empty bincount is int64 zeros, weights or not
         return zeros((minlength,), dtype=dt.int64)
-    if weights is not None and nbins * x.size > _ONE_HOT_LIMIT:
-        return host_fallback(np.bincount, "bincount", (x,), {"weights": weights, "minlength": minlength})
     if x.dtype.kind == "b" or x.dtype == dt.uint64:
         x = astype(x, dt.int64)  # indices, not a boolean mask
     return _bincount_into(x, nbins, weights)
@@ -151,9 +186,6 @@ def histogram(a, bins=10, range=None, density=None, weights=None):
                                                               "weights": weights})
     edges = _edges(a, bins, range, weights)
     nb = edges.shape[0] - 1
-    if weights is not None and nb * a.size > _ONE_HOT_LIMIT:
-        return host_fallback(np.histogram, "histogram", (a,), {"bins": bins, "range": range, "density": density,
-                                                              "weights": weights})
     ct = dt.result_type(a, edges)
     av = astype(a, ct, copy=False)
     ev = astype(edges, ct, copy=False)
@@ -168,6 +200,84 @@ def histogram(a, bins=10, range=None, density=None, weights=None):
         db = astype(apply("subtract", edges[1:], edges[:-1]), dt.float64)
         return apply("divide", apply("divide", n, db), rsum(n)), edges
     return n, edges
+
+
+def _sample_columns(sample):
+    """NumPy's (N, D) view of a histogramdd sample: an (N, D) array, or a sequence of D 1-D arrays."""
+    if isinstance(sample, (list, tuple)):
+        cols = [reshape(_arr(c), (-1,)) if _arr(c).ndim == 0 else _arr(c) for c in sample]
+        if any(c.ndim != 1 for c in cols) or len({c.shape for c in cols}) > 1:
+            return None
+        return stack(cols, axis=1) if cols else None
+    s = _arr(sample)
+    if s.ndim == 2:
+        return s
+    return reshape(s, (-1, 1)) if s.ndim <= 1 else None
+
+
+def histogramdd(sample, bins=10, range=None, density=None, weights=None):
+    """NumPy's ``histogramdd``: the edges from NumPy on each coordinate's min and max (or ``range``),
+    each sample's bin by ``searchsorted`` per coordinate, the flat bin indices counted by
+    ``bincount`` (weights summed in float64), outlier bins cut off."""
+    kw = {"bins": bins, "range": range, "density": density, "weights": weights}
+    s = _sample_columns(sample)
+    if s is None or s.dtype.kind not in "biuf" or (weights is not None and _arr(weights).dtype.kind not in "biuf") \
+            or isinstance(bins, GpuArray) or (isinstance(bins, (list, tuple)) and any(isinstance(b, str) for b in bins)) \
+            or isinstance(bins, str):
+        return host_fallback(np.histogramdd, "histogramdd", (sample,), kw)
+    n, d = s.shape
+    hbins = [b.get() if isinstance(b, GpuArray) else b for b in bins] if isinstance(bins, (list, tuple)) else bins
+    if n and range is None:  # the edges need each coordinate's extremes only
+        mm = stack([rmin(s, axis=0), rmax(s, axis=0)]).get()
+        proxy = mm
+    else:
+        proxy = np.empty((0, d), s.dtype)
+    _, edges_h = np.histogramdd(proxy, hbins, range=range)  # NumPy's checks and edges
+    if weights is not None:
+        weights = reshape(_arr(weights), (-1,))
+        if weights.shape[0] != n:
+            raise ValueError("weights should have the same length as the sample")  # (NumPy's bincount error)
+    nbin = [len(e) + 1 for e in edges_h]  # an outlier bin at each end
+    flat = None
+    for i, e in enumerate(edges_h):
+        ev = asarray(e)
+        ct = dt.result_type(s, ev)
+        col = astype(s[:, i], ct, copy=False)
+        ev = astype(ev, ct, copy=False)
+        c = searchsorted(ev, col, side="right")
+        c = apply("where", apply("equal", col, ev[len(e) - 1]), apply("subtract", c, 1), c)
+        stride = int(np.prod(nbin[i + 1:], dtype=np.int64))
+        term = apply("multiply", astype(c, dt.int64), stride)
+        flat = term if flat is None else apply("add", flat, term)
+    total = int(np.prod(nbin, dtype=np.int64))
+    if flat is None or n == 0:
+        hist = zeros(tuple(nbin), dtype=dt.float64)
+    else:
+        hist = reshape(astype(_bincount_into(flat, total, weights), dt.float64, copy=False), tuple(nbin))
+    hist = hist[(slice(1, -1),) * d]
+    if density:
+        tot = rsum(hist)
+        for i, e in enumerate(edges_h):
+            shape = [1] * d
+            shape[i] = len(e) - 1
+            hist = apply("divide", hist, reshape(asarray(np.diff(e)), tuple(shape)))
+        hist = apply("divide", hist, tot)
+    return hist, [asarray(e) for e in edges_h]
+
+
+def histogram2d(x, y, bins=10, range=None, density=None, weights=None):
+    """NumPy's ``histogram2d``: ``histogramdd`` of the two coordinates."""
+    x, y = _arr(x), _arr(y)
+    if x.shape[:1] != y.shape[:1] or len(x) != len(y):
+        raise ValueError("x and y must have the same length.")
+    try:
+        nb = len(bins)
+    except TypeError:
+        nb = 1
+    if nb != 1 and nb != 2:
+        bins = [bins, bins]
+    hist, edges = histogramdd([x, y], bins, range, density, weights)
+    return hist, edges[0], edges[1]
 
 
 # ----------------------------------------------------------------------------- quantiles
@@ -282,5 +392,5 @@ def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="line
     return _quantile("nanpercentile", a, q, axis, out, method, keepdims, 100, True, interpolation, weights)
 
 
-__all__ = ["bincount", "digitize", "histogram", "histogram_bin_edges", "nanpercentile", "nanquantile",
+__all__ = ["bincount", "digitize", "histogram", "histogram2d", "histogram_bin_edges", "histogramdd", "nanpercentile", "nanquantile",
            "percentile", "quantile"]

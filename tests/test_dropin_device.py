@@ -1,0 +1,205 @@
+"""Former host fallbacks of ordinary code on the device (histogram2d/dd, apply_along_axis/over_axes,
+resize, polyder/polyint/polyfit, weighted quantiles, large weighted bincount), against NumPy."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import gpuarray as ga
+from conftest import assert_same
+
+
+def _device(fn):
+    """fn() run with no host fallback counted."""
+    with ga.stats() as s:
+        r = fn()
+        for v in (r if isinstance(r, (tuple, list)) else (r,)):
+            for w in (v if isinstance(v, (tuple, list)) else (v,)):
+                if isinstance(w, ga.GpuArray):
+                    w.get()
+    assert not s.fallbacks, s.fallbacks
+    return r
+
+
+# ----------------------------------------------------------------------------- histogram2d / dd
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int32])
+def test_histogram2d(dtype, rng):
+    x = (rng.standard_normal(301) * 3).astype(dtype)
+    y = (rng.standard_normal(301) * 2 + 1).astype(dtype)
+    for kw in ({}, {"bins": 7}, {"bins": (4, 6)}, {"bins": [np.array([-3, 0, 1, 5.5]), 5]},
+               {"bins": 5, "range": [[-2, 2], [0, 3]]}, {"bins": 6, "density": True}):
+        h, ex, ey = _device(lambda: ga.histogram2d(ga.asarray(x), ga.asarray(y), **kw))
+        H, EX, EY = np.histogram2d(x, y, **kw)
+        assert_same(h, H)
+        assert_same(ex, EX)
+        assert_same(ey, EY)
+    w = rng.random(301).astype(np.float32)
+    h, _, _ = _device(lambda: ga.histogram2d(ga.asarray(x), ga.asarray(y), bins=5, weights=ga.asarray(w)))
+    assert_same(h, np.histogram2d(x, y, bins=5, weights=w)[0], rtol=1e-6)
+    # NumPy dispatch, non-contiguous views
+    h, _, _ = _device(lambda: np.histogram2d(ga.asarray(x)[:300:2], ga.asarray(y)[1::2], bins=4))
+    assert_same(h, np.histogram2d(x[:300:2], y[1::2], bins=4)[0])
+
+
+def test_histogramdd(rng):
+    s = rng.standard_normal((211, 3))
+    s[5, 1] = np.nan  # NaN lands outside every bin (explicit range)
+    for kw in ({"bins": 4, "range": [(-2, 2)] * 3}, {"bins": (3, 4, 5), "range": [(-3, 3), (-1, 2), (0, 1)]}):
+        h, edges = _device(lambda: ga.histogramdd(ga.asarray(s), **kw))
+        H, E = np.histogramdd(s, **kw)
+        assert_same(h, H)
+        for e, ee in zip(edges, E):
+            assert_same(e, ee)
+    s = s[np.isfinite(s).all(1)]
+    h, edges = _device(lambda: ga.histogramdd(ga.asarray(s), bins=3, density=True))
+    H, E = np.histogramdd(s, bins=3, density=True)
+    assert_same(h, H)
+    # a sequence of 1-D coordinate arrays, weights
+    w = rng.random(len(s))
+    h, _ = _device(lambda: ga.histogramdd([ga.asarray(s[:, 0]), ga.asarray(s[:, 2])], bins=5, weights=ga.asarray(w)))
+    assert_same(h, np.histogramdd([s[:, 0], s[:, 2]], bins=5, weights=w)[0])
+    # empty sample
+    h, _ = _device(lambda: ga.histogramdd(ga.asarray(np.zeros((0, 2))), bins=3))
+    assert_same(h, np.histogramdd(np.zeros((0, 2)), bins=3)[0])
+    with pytest.raises(ValueError):
+        ga.histogramdd(ga.asarray(s), bins=0)
+
+
+# ----------------------------------------------------------------------------- apply_along_axis / over_axes
+def test_apply_along_axis(rng):
+    a = rng.standard_normal((4, 5, 3)).astype(np.float32)
+    g = ga.asarray(a)
+    for ax in (0, 1, -1):
+        assert_same(_device(lambda: ga.apply_along_axis(np.sum, ax, g)), np.apply_along_axis(np.sum, ax, a))
+        assert_same(_device(lambda: ga.apply_along_axis(ga.mean, ax, g)), np.apply_along_axis(np.mean, ax, a))
+        # a function with a vector result, called per slice on the device
+        f = lambda v: v[::-1] * 2 + v.max()  # noqa: E731
+        assert_same(_device(lambda: ga.apply_along_axis(f, ax, g)), np.apply_along_axis(f, ax, a))
+    # a result of another length, extra arguments, NumPy dispatch
+    f2 = lambda v, k: ga.sort(v)[:k] if isinstance(v, ga.GpuArray) else np.sort(v)[:k]  # noqa: E731
+    assert_same(_device(lambda: np.apply_along_axis(f2, 1, g, 2)), np.apply_along_axis(f2, 1, a, 2))
+    # a 2-D result per slice
+    f3 = lambda v: ga.outer(v, v) if isinstance(v, ga.GpuArray) else np.outer(v, v)  # noqa: E731
+    assert_same(_device(lambda: ga.apply_along_axis(f3, 0, g[:, :2, 0])), np.apply_along_axis(f3, 0, a[:, :2, 0]))
+    with pytest.raises(ValueError):
+        ga.apply_along_axis(np.sum, 0, ga.asarray(np.zeros((0, 3))))
+
+
+def test_apply_over_axes(rng):
+    a = rng.standard_normal((3, 4, 5))
+    g = ga.asarray(a)
+    for axes in ([0, 2], 1, (0, 1, 2)):
+        assert_same(_device(lambda: ga.apply_over_axes(ga.sum, g, axes)), np.apply_over_axes(np.sum, a, axes))
+        assert_same(_device(lambda: np.apply_over_axes(np.max, g, axes)), np.apply_over_axes(np.max, a, axes))
+
+
+# ----------------------------------------------------------------------------- resize
+@pytest.mark.parametrize("shape", [(7,), (2, 5), (3, 4, 2), (0,), (), 13])
+def test_resize_function(shape, rng):
+    a = rng.standard_normal((2, 3)).astype(np.float32)
+    assert_same(_device(lambda: ga.resize(ga.asarray(a), shape)), np.resize(a, shape))
+    assert_same(_device(lambda: np.resize(ga.asarray(a)[:, ::2], shape)), np.resize(a[:, ::2], shape))
+    e = np.zeros((0,), np.int32)
+    assert_same(_device(lambda: ga.resize(ga.asarray(e), shape)), np.resize(e, shape))
+    with pytest.raises(ValueError):
+        ga.resize(ga.asarray(a), (-1, 2))
+
+
+# ----------------------------------------------------------------------------- polynomials
+def test_polyder_polyint(rng):
+    for p in (np.array([3.0, -2.0, 0.5, 7.0]), np.array([2, 5, 1]), np.array([4.0])):
+        g = ga.asarray(p)
+        for m in (1, 2, 5):
+            assert_same(_device(lambda: ga.polyder(g, m)), np.polyder(p, m))
+            assert_same(_device(lambda: ga.polyint(g, m)), np.polyint(p, m))
+        assert_same(_device(lambda: ga.polyint(g, 2, k=[1.5, -2])), np.polyint(p, 2, k=[1.5, -2]))
+        assert_same(_device(lambda: np.polyder(g)), np.polyder(p))
+    with pytest.raises(ValueError):
+        ga.polyder(ga.asarray([1.0, 2.0]), -1)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_polyfit(dtype, rng):
+    x = np.linspace(-3, 4, 53).astype(dtype)
+    y = (0.5 * x**3 - x + 2 + rng.standard_normal(53) * 0.1).astype(dtype)
+    for deg in (0, 1, 3):
+        assert_same(_device(lambda: ga.polyfit(ga.asarray(x), ga.asarray(y), deg)), np.polyfit(x, y, deg), rtol=1e-7,
+                    atol=1e-9)
+    y2 = np.stack([y, 2 * y - x], axis=1)
+    assert_same(_device(lambda: np.polyfit(ga.asarray(x), ga.asarray(y2), 2)), np.polyfit(x, y2, 2), rtol=1e-7,
+                atol=1e-9)
+    w = rng.random(53) + 0.5
+    assert_same(_device(lambda: ga.polyfit(ga.asarray(x), ga.asarray(y), 2, w=ga.asarray(w))),
+                np.polyfit(x, y, 2, w=w), rtol=1e-7, atol=1e-9)
+    # ``full``/``cov`` keep NumPy's answers (host)
+    r = ga.polyfit(ga.asarray(x), ga.asarray(y), 2, full=True)
+    np.testing.assert_allclose(ga.asarray(r[0]).get(), np.polyfit(x, y, 2, full=True)[0], rtol=1e-7)
+    with pytest.raises(ValueError):
+        ga.polyfit(ga.asarray(x), ga.asarray(y), -1)
+    with pytest.raises(TypeError):
+        ga.polyfit(ga.asarray(x), ga.asarray(y[:5]), 1)
+
+
+# ----------------------------------------------------------------------------- weighted quantiles
+@pytest.mark.parametrize("fname", ["quantile", "percentile"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int32])
+def test_weighted_quantile(fname, dtype, rng):
+    a = (rng.standard_normal((6, 11)) * 10).astype(dtype)
+    w = rng.integers(0, 4, (6, 11)).astype(np.float64)
+    w[:, 0] = 0  # leading zero weights
+    scale = 100 if fname == "percentile" else 1
+    q = np.array([0.0, 0.1, 0.25, 0.5, 0.9, 1.0]) * scale
+    f, F = getattr(ga, fname), getattr(np, fname)
+    for axis, ww in ((None, w), (1, w), (0, w), (1, w[0]), (0, w[:, 1] + 1)):
+        exp = F(a, q, axis=axis, method="inverted_cdf", weights=ww)
+        got = _device(lambda: f(ga.asarray(a), q, axis=axis, method="inverted_cdf", weights=ga.asarray(ww)))
+        assert_same(got, exp)
+    exp = F(a, 0.3 * scale, axis=1, method="inverted_cdf", weights=w, keepdims=True)
+    assert_same(_device(lambda: F(ga.asarray(a), 0.3 * scale, axis=1, method="inverted_cdf", weights=ga.asarray(w),
+                                  keepdims=True)), exp)
+    with pytest.raises(ValueError):
+        f(ga.asarray(a), 0.5 * scale, weights=ga.asarray(w))  # only inverted_cdf takes weights
+    with pytest.raises(ValueError):
+        f(ga.asarray(a), 0.5 * scale, method="inverted_cdf", weights=ga.asarray(-w))
+
+
+def test_weighted_quantile_nan(rng):
+    a = rng.standard_normal((3, 9))
+    a[1, 4] = np.nan
+    w = rng.random((3, 9))
+    exp = np.quantile(a, [0.2, 0.7], axis=1, method="inverted_cdf", weights=w)
+    assert_same(_device(lambda: ga.quantile(ga.asarray(a), [0.2, 0.7], axis=1, method="inverted_cdf",
+                                            weights=ga.asarray(w))), exp)
+
+
+# ----------------------------------------------------------------------------- large weighted bincount
+def test_bincount_weights_large(monkeypatch, rng):
+    from gpuarray._api import statistics
+    monkeypatch.setattr(statistics, "_ONE_HOT_LIMIT", 1000)  # the sorted path on small inputs
+    for n, hi in ((301, 50), (64, 3), (1, 1)):
+        x = rng.integers(0, hi, n)
+        for w in (rng.standard_normal(n), rng.random(n).astype(np.float32), rng.integers(-5, 5, n)):
+            got = _device(lambda: ga.bincount(ga.asarray(x), weights=ga.asarray(w), minlength=hi + 3))
+            assert_same(got, np.bincount(x, weights=w, minlength=hi + 3), rtol=1e-12, atol=1e-12)
+    h, _ = _device(lambda: ga.histogram(ga.asarray(rng.random(500)), bins=40, weights=ga.asarray(rng.random(500))))
+    assert h.shape == (40,)
+
+
+# ----------------------------------------------------------------------------- ufunc.at on 64-bit elements
+@pytest.mark.parametrize("dtype", [np.float64, np.int64, np.uint64, np.complex64])
+@pytest.mark.parametrize("uf", ["add", "multiply", "maximum", "subtract"])
+def test_ufunc_at_64bit(dtype, uf, rng):
+    a = (rng.standard_normal(17) * 4).astype(dtype) if np.dtype(dtype).kind in "fc" else \
+        rng.integers(1, 9, 17).astype(dtype)
+    if uf == "maximum" and np.dtype(dtype).kind == "c":
+        return
+    idx = np.array([0, 3, 3, 3, 16, 5, 0])
+    b = (np.arange(7) % 3 + 1).astype(dtype)
+    exp = a.copy()
+    getattr(np, uf).at(exp, idx, b)
+    g = ga.asarray(a)
+    getattr(ga, uf).at(g, ga.asarray(idx), ga.asarray(b))
+    assert_same(g, exp)
+    g = ga.asarray(a)
+    getattr(np, uf).at(g, idx, b)  # NumPy dispatch
+    assert_same(g, exp)
