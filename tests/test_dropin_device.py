@@ -81,8 +81,10 @@ def test_apply_along_axis(rng):
     # a 2-D result per slice
     f3 = lambda v: ga.outer(v, v) if isinstance(v, ga.GpuArray) else np.outer(v, v)  # noqa: E731
     assert_same(_device(lambda: ga.apply_along_axis(f3, 0, g[:, :2, 0])), np.apply_along_axis(f3, 0, a[:, :2, 0]))
+    e = np.zeros((0, 3), np.float32)
+    assert_same(_device(lambda: ga.apply_along_axis(np.sum, 0, ga.asarray(e))), np.apply_along_axis(np.sum, 0, e))
     with pytest.raises(ValueError):
-        ga.apply_along_axis(np.sum, 0, ga.asarray(np.zeros((0, 3))))
+        ga.apply_along_axis(np.sum, 0, ga.asarray(np.zeros((3, 0))))
 
 
 def test_apply_over_axes(rng):
