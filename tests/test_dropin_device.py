@@ -124,15 +124,20 @@ def test_polyder_polyint(rng):
 def test_polyfit(dtype, rng):
     x = np.linspace(-3, 4, 53).astype(dtype)
     y = (0.5 * x**3 - x + 2 + rng.standard_normal(53) * 0.1).astype(dtype)
+    # float32: NumPy solves in float32 (LAPACK), the device in float64
+    tol = {"rtol": 1e-4, "atol": 1e-4} if dtype == np.float32 else {"rtol": 1e-8, "atol": 1e-10}
     for deg in (0, 1, 3):
-        assert_same(_device(lambda: ga.polyfit(ga.asarray(x), ga.asarray(y), deg)), np.polyfit(x, y, deg), rtol=1e-7,
-                    atol=1e-9)
+        assert_same(_device(lambda: ga.polyfit(ga.asarray(x), ga.asarray(y), deg)), np.polyfit(x, y, deg), **tol)
     y2 = np.stack([y, 2 * y - x], axis=1)
-    assert_same(_device(lambda: np.polyfit(ga.asarray(x), ga.asarray(y2), 2)), np.polyfit(x, y2, 2), rtol=1e-7,
-                atol=1e-9)
+    assert_same(_device(lambda: np.polyfit(ga.asarray(x), ga.asarray(y2), 2)), np.polyfit(x, y2, 2), **tol)
     w = rng.random(53) + 0.5
     assert_same(_device(lambda: ga.polyfit(ga.asarray(x), ga.asarray(y), 2, w=ga.asarray(w))),
-                np.polyfit(x, y, 2, w=w), rtol=1e-7, atol=1e-9)
+                np.polyfit(x, y, 2, w=w), **tol)
+    # an ill-conditioned fit is NumPy's on the host (counted), never a worse answer
+    with ga.stats() as s:
+        r = ga.polyfit(ga.asarray(x), ga.asarray(y), 12)
+    assert s.fallbacks
+    assert_same(r, np.polyfit(x, y, 12), **tol)
     # ``full``/``cov`` keep NumPy's answers (host)
     r = ga.polyfit(ga.asarray(x), ga.asarray(y), 2, full=True)
     np.testing.assert_allclose(ga.asarray(r[0]).get(), np.polyfit(x, y, 2, full=True)[0], rtol=1e-7)
