@@ -13,7 +13,9 @@ Built from the device pieces, no kernel of their own:
               ``histogramdd``/``histogram2d`` the same per coordinate, bins combined into one
               flat index (NumPy's ``ravel_multi_index`` over the bins plus two outlier bins).
   quantiles   a device sort of each slice (NaN last), the two neighbouring order statistics
-              gathered per quantile, NumPy's ``_lerp``.
+              gathered per quantile, NumPy's ``_lerp``; with ``weights`` (method ``inverted_cdf``):
+              values and weights sorted together, the weights' float64 running sum normalised
+              (NumPy's cdf), the first element whose cdf reaches each quantile gathered.
 NumPy's argument checks and result dtypes come from NumPy itself run on a two-element proxy of
 the input's dtype (the rules depend on dtypes and arguments, never on the data).
 """
@@ -30,7 +32,7 @@ from .creation import asarray, full, zeros
 from .interop import host_fallback
 from .manipulation import broadcast_to, concatenate, moveaxis, reshape, stack
 from .reductions import _axes, any as rany, count_nonzero, cumsum, max as rmax, min as rmin, sum as rsum
-from .searching import searchsorted, take
+from .searching import searchsorted, take, take_along_axis
 from .sorting import argsort, sort
 from .ufunc_objects import at as ufunc_at
 
@@ -297,6 +299,8 @@ def _take_last(arr: GpuArray, idx: GpuArray) -> GpuArray:
 
 def _quantile(name, a, q, axis, out, method, keepdims, scale, skip_nan, interpolation=None, weights=None):
     kw = {"axis": axis, "out": out, "method": method, "keepdims": keepdims}
+    if weights is not None and interpolation is None and not skip_nan:
+        return _weighted_quantile(name, a, q, axis, out, method, keepdims, scale, weights)
     if interpolation is not None or weights is not None:
         kw.update(interpolation=interpolation, weights=weights)
         return host_fallback(getattr(np, name), name, (a, q), kw)
@@ -368,15 +372,77 @@ def _quantile(name, a, q, axis, out, method, keepdims, scale, skip_nan, interpol
     return res
 
 
+def _weighted_quantile(name, a, q, axis, out, method, keepdims, scale, weights):
+    """NumPy's weighted ``quantile``/``percentile`` (method ``inverted_cdf``) on the device."""
+    kw = {"axis": axis, "out": out, "method": method, "keepdims": keepdims, "weights": weights}
+    x, w = _arr(a), _arr(weights)
+    qh = q.get() if isinstance(q, GpuArray) else q
+    if x.dtype.kind not in "biuf" or w.dtype.kind not in "biuf" or x.size == 0:
+        return host_fallback(getattr(np, name), name, (x, q), kw)
+    # NumPy's checks of q and method, and the result dtype, on a proxy of x's dtype
+    rt = np.dtype(getattr(np, name)(np.ones(2, dtype=x.dtype), qh, method=method, weights=np.ones(2)).dtype)
+    axes = _axes(axis, x.ndim)
+    if w.shape != x.shape:
+        if len(axes) == 1 and w.ndim == 1 and w.shape[0] == x.shape[axes[0]]:
+            shape = [1] * x.ndim
+            shape[axes[0]] = w.shape[0]
+            w = broadcast_to(reshape(w, tuple(shape)), x.shape)
+        else:  # NumPy's error for the shapes
+            return host_fallback(getattr(np, name), name, (x, q), kw)
+    if bool(rany(apply("less", w, 0)).get()):
+        raise ValueError("Weights must be non-negative.")
+    qa = np.true_divide(np.asanyarray(qh), scale) if scale != 1 else np.asanyarray(qh)
+    if qa.dtype.kind != "f":
+        qa = qa.astype(np.float64)
+    kshape = tuple(1 if d in axes else s for d, s in enumerate(x.shape))
+    rshape = kshape if keepdims else tuple(s for d, s in enumerate(x.shape) if d not in axes)
+    keep = [d for d in range(x.ndim) if d not in axes]
+
+    def lastaxes(v):
+        v = moveaxis(v, axes, tuple(range(len(keep), x.ndim))) if x.ndim else v
+        return reshape(v, tuple(v.shape[: len(keep)]) + (-1,))
+
+    xs, ws = lastaxes(x), lastaxes(w)
+    n = xs.shape[-1]
+    lead = xs.shape[:-1]
+    order = argsort(xs, axis=-1, stable=True)
+    srt = take_along_axis(xs, order, axis=-1)
+    cdf = cumsum(take_along_axis(ws, order, axis=-1), axis=-1, dtype=dt.float64)
+    cdf = apply("true_divide", cdf, cdf[..., n - 1:])
+    if bool(rany(apply("isnan", cdf[..., n - 1])).get()):
+        raise ValueError("Weights included NaN, inf or were all zero.")
+    if qa.dtype != np.float64:  # NumPy compares in the quantiles' dtype
+        cdf = astype(cdf, dt.normalize(qa.dtype))
+    # leading zero weights: their cdf of 0 must not take quantile 0 (NumPy sets them to -1)
+    cdf = apply("where", apply("equal", cdf, 0), -1.0, cdf)
+    qf = qa.ravel()
+    m = qf.size
+    qd = reshape(asarray(qf), (1,) * len(lead) + (m, 1))
+    below = apply("less", reshape(cdf, lead + (1, n)), qd)
+    idx = apply("minimum", count_nonzero(below, axis=-1), n - 1)
+    res = _take_last(srt, broadcast_to(idx, lead + (m,)))
+    if x.dtype.kind == "f":
+        res = apply("where", apply("isnan", srt[..., n - 1:]), float("nan"), res)
+    res = astype(res, rt, copy=False)
+    res = moveaxis(res, -1, 0)
+    res = reshape(res, np.shape(qa) + rshape)
+    if out is not None:
+        out[...] = res
+        return out
+    return res
+
+
 def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False, *,
              weights=None, interpolation=None):
-    """NumPy's ``quantile`` (methods linear, lower, higher, nearest, midpoint on the device)."""
+    """NumPy's ``quantile`` (methods linear, lower, higher, nearest, midpoint on the device; weights with
+    ``inverted_cdf``)."""
     return _quantile("quantile", a, q, axis, out, method, keepdims, 1, False, interpolation, weights)
 
 
 def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False, *,
                weights=None, interpolation=None):
-    """NumPy's ``percentile`` (methods linear, lower, higher, nearest, midpoint on the device)."""
+    """NumPy's ``percentile`` (methods linear, lower, higher, nearest, midpoint on the device; weights with
+    ``inverted_cdf``)."""
     return _quantile("percentile", a, q, axis, out, method, keepdims, 100, False, interpolation, weights)
 
 
