@@ -237,3 +237,64 @@ print(np.abs(y.get() - ref / ref[-1]).max())
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr
     assert float(out.stdout.strip().splitlines()[-1]) == 0.0
+
+
+# ----------------------------------------------------------------------------- index tricks
+def test_mgrid_ogrid():
+    for key in (np.s_[0:3, 0:4], np.s_[-1:1:5j, 0:2:3j, 0:2], np.s_[0:5], np.s_[0.5:3], np.s_[0:3,], np.s_[0:4:2, 1:0:-1]):
+        assert_same(_device(lambda: ga.mgrid[key]), np.mgrid[key])
+        o, O = _device(lambda: ga.ogrid[key]), np.ogrid[key]
+        if isinstance(O, np.ndarray):
+            assert_same(o, O)
+        else:
+            assert type(o) is type(O) and len(o) == len(O)
+            for g, G in zip(o, O):
+                assert_same(g, G)
+
+
+def test_r_c(rng):
+    a = rng.standard_normal(4).astype(np.float32)
+    b = np.arange(6, dtype=np.int32).reshape(2, 3)
+    A, B = ga.asarray(a), ga.asarray(b)
+    assert_same(_device(lambda: ga.r_[A, 3.0, [7, 8], 0:3]), np.r_[a, 3.0, [7, 8], 0:3])
+    assert_same(_device(lambda: ga.r_[A[::2], ga.asarray(a[:1])]), np.r_[a[::2], a[:1]])
+    assert_same(_device(lambda: ga.r_[B, B]), np.r_[b, b])
+    assert_same(_device(lambda: ga.c_[A, A * 2]), np.c_[a, a * 2])
+    assert_same(_device(lambda: ga.c_[B, ga.asarray(b[:, :1])]), np.c_[b, b[:, :1]])
+    assert_same(_device(lambda: ga.c_[ga.asarray(np.array([[1, 2, 3]])), 0, 0, ga.asarray(np.array([[4, 5, 6]]))]),
+                np.c_[np.array([[1, 2, 3]]), 0, 0, np.array([[4, 5, 6]])])
+    assert_same(ga.r_[1:4, 7], np.r_[1:4, 7])  # host values only: NumPy's result, uploaded
+    assert_same(ga.r_["0,2", A, A], np.r_["0,2", a, a])  # a directive: NumPy's on the host
+
+
+def test_ix(rng):
+    a = rng.standard_normal((5, 6))
+    g = ga.asarray(a)
+    i, j = [0, 3, 4], np.array([True, False, True, True, False, False])
+    idx = _device(lambda: ga.ix_(ga.asarray(i), ga.asarray(j)))
+    for x, X in zip(idx, np.ix_(i, j)):
+        assert_same(x, X)
+    assert_same(g[ga.ix_(i, j)], a[np.ix_(i, j)])
+    with pytest.raises(ValueError):
+        ga.ix_(ga.asarray(np.ones((2, 2), int)))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.complex64])
+def test_matvec_vecmat(dtype, rng):
+    m = (rng.standard_normal((3, 4, 5)) + (1j * rng.standard_normal((3, 4, 5)) if dtype == np.complex64 else 0)).astype(dtype)
+    v = (rng.standard_normal(5) + (1j * rng.standard_normal(5) if dtype == np.complex64 else 0)).astype(dtype)
+    u = (rng.standard_normal((3, 4)) + (1j * rng.standard_normal((3, 4)) if dtype == np.complex64 else 0)).astype(dtype)
+    assert_same(_device(lambda: ga.matvec(ga.asarray(m), ga.asarray(v))), np.matvec(m, v), rtol=1e-5, atol=1e-5)
+    assert_same(_device(lambda: np.matvec(ga.asarray(m), ga.asarray(v))), np.matvec(m, v), rtol=1e-5, atol=1e-5)
+    assert_same(_device(lambda: ga.vecmat(ga.asarray(u), ga.asarray(m))), np.vecmat(u, m), rtol=1e-5, atol=1e-5)
+    with pytest.raises(ValueError):
+        ga.matvec(ga.asarray(m), ga.asarray(v[:3]))
+
+
+def test_real_if_close_sort_complex(rng):
+    z = (rng.standard_normal(7) + 1e-9j).astype(np.complex128)
+    assert_same(_device(lambda: ga.real_if_close(ga.asarray(z), tol=1e8)), np.real_if_close(z, tol=1e8))
+    assert_same(_device(lambda: ga.real_if_close(ga.asarray(z))), np.real_if_close(z))
+    assert_same(_device(lambda: ga.real_if_close(ga.asarray(z.real))), np.real_if_close(z.real))
+    for a in (np.array([3, 1, 2], np.int16), rng.standard_normal(9), z):
+        assert_same(_device(lambda: ga.sort_complex(ga.asarray(a))), np.sort_complex(a))
