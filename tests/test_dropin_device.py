@@ -196,6 +196,18 @@ def test_bincount_weights_large(monkeypatch, rng):
     assert h.shape == (40,)
 
 
+@pytest.mark.parametrize("dtype", [np.uint8, np.int8, np.uint16, np.uint32])
+def test_bincount_bins_past_the_index_dtype(dtype, rng):
+    info = np.iinfo(dtype)
+    x = rng.integers(0, min(info.max, 300) + 1, 97).astype(dtype)
+    x[0] = min(info.max, 300)
+    for minlength in (0, int(min(info.max, 300)) + 1, 400):
+        assert_same(_device(lambda: ga.bincount(ga.asarray(x), minlength=minlength)), np.bincount(x, minlength=minlength))
+    w = rng.random(97)
+    assert_same(_device(lambda: ga.bincount(ga.asarray(x), weights=ga.asarray(w), minlength=400)),
+                np.bincount(x, weights=w, minlength=400))
+
+
 # ----------------------------------------------------------------------------- ufunc.at on 64-bit elements
 @pytest.mark.parametrize("dtype", [np.float64, np.int64, np.uint64, np.complex64])
 @pytest.mark.parametrize("uf", ["add", "multiply", "maximum", "subtract"])

@@ -124,8 +124,9 @@ def bincount(x, /, weights=None, minlength=0):
         nbins = max(int(hi) + 1, minlength)
     else:  # NumPy's empty bincount is int64 zeros, weights or not
         return zeros((minlength,), dtype=dt.int64)
-    if x.dtype.kind == "b" or x.dtype == dt.uint64:
-        x = astype(x, dt.int64)  # indices, not a boolean mask
+    if x.dtype not in (dt.int32, dt.int64):
+        # indices, not a boolean mask; wide enough for the bin count (uint8 data with 256 bins)
+        x = astype(x, dt.int64)
     return _bincount_into(x, nbins, weights)
 
 
