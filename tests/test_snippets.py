@@ -353,3 +353,48 @@ def test_snippet(fn):
         warnings.simplefilter("ignore", gpuarray.FallbackWarning)
         got = fn(gpuarray)
     _compare(got, exp)
+
+
+# ----------------------------------------------------------------------------- one-liners
+# statements run with each module as ``np``; ``r`` (value or exception type) must match NumPy's
+ONE_LINERS = [
+    "a = np.arange(5.0); a[1:3] = np.array([[1, 2]]); r = a",  # leading unit axes of a value dropped
+    "a = np.zeros((2, 3)); a[0] = np.ones((1, 1, 3)); r = a",
+    "a = np.zeros((2, 3)); a[:] = np.ones((2, 2, 3)); r = a",
+    "r = int(np.array([3.7]))",  # NumPy's rule for one element of ndim > 0
+    "r = float(np.array([[3.7]]))",
+    "r = float(np.array(3.7))",
+    "r = np.arange(6.0).reshape((2, 3), order='F')",
+    "r = np.arange(6.0).reshape(2, 3).flatten('F')",
+    "r = np.ravel(np.arange(6).reshape(2, 3), order='F')",
+    "r = np.arange(6).reshape(2, 3).T.ravel('A')",
+    "r = np.arange(24).reshape(2, 3, 4).transpose(1, 0, 2).ravel('K')",
+    "r = np.arange(5)[::-1].ravel('K')",
+    "r = np.arange(24).reshape(2, 3, 4)[:, ::2].reshape(-1, order='F')",
+    "r = np.arange(6).reshape(3, 2, order='K')",
+    "r = np.bincount(np.arange(256, dtype=np.uint8), minlength=300)",
+    "r = np.resize(np.arange(3), (2, 4))",
+    "r = np.mgrid[0:1:4j, 0:3]",
+    "r = np.r_[np.arange(3), 7, 0:2]",
+    "r = np.ma.masked_less(np.arange(5.0), 2).sum()",
+]
+
+
+@pytest.mark.parametrize("stmt", ONE_LINERS)
+def test_one_liner(stmt):
+    res = {}
+    for name, mod in (("numpy", numpy), ("gpuarray", gpuarray)):
+        env = {"np": mod}
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", gpuarray.FallbackWarning)
+                exec(stmt, env)
+            res[name] = env["r"]
+        except Exception as e:  # the exception's type is the result
+            res[name] = type(e)
+    exp, got = res["numpy"], res["gpuarray"]
+    if isinstance(exp, type) and issubclass(exp, Exception):
+        assert got is exp or (isinstance(got, type) and issubclass(got, exp)), (got, exp)
+        return
+    assert not (isinstance(got, type) and issubclass(got, Exception)), got
+    _compare(got, exp)

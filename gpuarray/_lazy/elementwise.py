@@ -325,6 +325,9 @@ def assign(target: GpuArray, value, value_temporary: bool = False) -> None:
     keep = None
     if isinstance(value, GpuArray):
         broadcast_shapes(value.shape, leaf.shape)
+        extra = len(value.shape) - len(leaf.shape)
+        if extra > 0 and all(d == 1 for d in value.shape[:extra]):  # NumPy drops leading unit axes
+            value = value.reshape(value.shape[extra:])
         if len(value.shape) > len(leaf.shape) or any(
             v != t and v != 1 for v, t in zip(value.shape[::-1], leaf.shape[::-1])
         ):
