@@ -312,6 +312,94 @@ def dates_free_timeseries(np):
         np.digitize(temp, [10, 15, 20])
 
 
+# ----------------------------------------------------------------------------- small models
+@snippet
+def kmeans(np):
+    rng = numpy.random.default_rng(8)
+    pts = np.asarray(numpy.concatenate([rng.normal(0, 0.5, (30, 2)), rng.normal(4, 0.5, (30, 2))]))
+    centers = pts[[0, 59]]
+    for _ in range(5):
+        d = np.linalg.norm(pts[:, None, :] - centers[None, :, :], axis=2)
+        labels = d.argmin(axis=1)
+        centers = np.array([pts[labels == k].mean(axis=0) for k in range(2)])
+    return labels, centers, np.bincount(labels)
+
+
+@snippet
+def softmax_layer(np):
+    rng = numpy.random.default_rng(9)
+    x = np.asarray(rng.normal(size=(4, 5)).astype(np.float32))
+    w = np.asarray(rng.normal(size=(5, 3)).astype(np.float32))
+    b = np.zeros(3, dtype=np.float32)
+    z = x @ w + b
+    z = z - z.max(axis=1, keepdims=True)
+    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    y = np.array([0, 2, 1, 2])
+    loss = -np.log(p[np.arange(4), y]).mean()
+    relu = np.maximum(z, 0)
+    return p, loss, p.argmax(axis=1), relu, np.tanh(z), 1 / (1 + np.exp(-z))
+
+
+@snippet
+def least_squares(np):
+    x = np.linspace(0, 5, 20)
+    y = 3 * x + 1 + np.sin(x)
+    a = np.vstack([x, np.ones_like(x)]).T
+    coef = np.linalg.lstsq(a, y, rcond=None)[0]
+    normal = np.linalg.solve(a.T @ a, a.T @ y)
+    resid = y - a @ normal
+    return coef, normal, (resid ** 2).sum(), np.linalg.pinv(a) @ y
+
+
+@snippet
+def newton_sqrt(np):
+    v = np.array([2.0, 9.0, 10.0, 0.25])
+    x = np.ones_like(v)
+    for _ in range(8):
+        x = x - (x * x - v) / (2 * x)
+    return x, np.abs(x - np.sqrt(v)).max() < 1e-12, np.isclose(x, np.sqrt(v)).all()
+
+
+@snippet
+def fft_lowpass(np):
+    t = np.linspace(0, 1, 64, endpoint=False)
+    sig = np.sin(2 * np.pi * 3 * t) + 0.5 * np.sin(2 * np.pi * 20 * t)
+    spec = np.fft.rfft(sig)
+    freqs = np.fft.rfftfreq(64, d=1 / 64)
+    spec[freqs > 10] = 0
+    return np.fft.irfft(spec, n=64), freqs, np.abs(spec).argmax()
+
+
+@snippet
+def sliding_windows(np):
+    x = np.arange(10.0)
+    win = np.lib.stride_tricks.sliding_window_view(x, 4)
+    img = np.arange(36.0).reshape(6, 6)
+    patches = np.lib.stride_tricks.sliding_window_view(img, (2, 2))[::2, ::2]
+    return win.mean(axis=1), win.max(axis=-1), patches.max(axis=(2, 3)), patches.shape
+
+
+@snippet
+def records_sort(np):
+    ages = np.array([31, 25, 31, 40, 25])
+    scores = np.array([88.0, 92.5, 75.0, 60.0, 92.5])
+    order = np.lexsort((-scores, ages))
+    ranks = np.empty_like(order)
+    ranks[order] = np.arange(len(order))
+    return order, ranks, ages[order], np.argsort(scores, kind="stable")[::-1], np.partition(scores, 2)[:2]
+
+
+@snippet
+def confusion_matrix(np):
+    y_true = np.array([0, 1, 2, 2, 1, 0, 1, 2])
+    y_pred = np.array([0, 2, 2, 2, 1, 0, 0, 1])
+    cm = np.zeros((3, 3), dtype=int)
+    np.add.at(cm, (y_true, y_pred), 1)
+    acc = np.trace(cm) / cm.sum()
+    precision = np.diag(cm) / cm.sum(axis=0)
+    return cm, acc, precision, np.bincount(y_true * 3 + y_pred, minlength=9).reshape(3, 3)
+
+
 def _host(v):
     if isinstance(v, gpuarray.GpuArray):
         return v.get()
