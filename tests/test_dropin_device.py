@@ -340,3 +340,16 @@ def test_real_if_close_sort_complex(rng):
     assert_same(_device(lambda: ga.real_if_close(ga.asarray(z.real))), np.real_if_close(z.real))
     for a in (np.array([3, 1, 2], np.int16), rng.standard_normal(9), z):
         assert_same(_device(lambda: ga.sort_complex(ga.asarray(a))), np.sort_complex(a))
+
+
+def test_trim_zeros(rng):
+    a = np.array([0, 0, 0, 1, 2, 3, 0, 2, 1, 0], np.float32)
+    b = np.array([[0, 0, 2, 3, 0, 0], [0, 1, 0, 3, 0, 0], [0, 0, 0, 0, 0, 0]])
+    for x in (a, b, np.zeros(4), np.zeros((2, 3)), np.array([0.0, -0.0, np.nan, 0.0])):
+        for trim in ("fb", "f", "b", "BF"):
+            for axis in ((None, -1, 0) if x.ndim > 1 else (None,)):
+                exp = np.trim_zeros(x, trim, axis=axis)
+                assert_same(_device(lambda: ga.trim_zeros(ga.asarray(x), trim, axis=axis)), exp)
+    assert_same(_device(lambda: np.trim_zeros(ga.asarray(a))), np.trim_zeros(a))
+    with pytest.raises(ValueError):
+        ga.trim_zeros(ga.asarray(a), "x")
