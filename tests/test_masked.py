@@ -115,7 +115,9 @@ def test_operators(pair):
     _same(g / 0.5, n / 0.5)
     _same(-g, -n)
     _same(abs(g), abs(n))
-    _same(g > 0, n > 0)
+    _same(g > 0, n > 0, data=True)  # numpy.ma's comparisons: the data compared under the mask too
+    _same(g == g[::-1], n == n[::-1], data=True)  # == and != compare the masks there
+    _same(g != 1.0, n != 1.0, data=True)
     _same(g[1:4, ::2], n[1:4, ::2])
     _same(g[:, 3], n[:, 3])
     assert g[2, 0] is np.ma.masked
@@ -171,3 +173,33 @@ def test_host_fallbacks_keep_masks(pair):
     _same(r, np.ma.median(n, axis=1))
     _same(ga.ma.concatenate([g, g]), np.ma.concatenate([n, n]))
     assert repr(g) == repr(n)
+
+
+def test_namespace_functions_take_masked_operands(pair):
+    """``gpuarray.sum(m)``, ``gpuarray.sqrt(m)``, ``device_array + m``: the mask is honoured, as NumPy's
+    functions honour it for its masked arrays (the namespace hands the call to NumPy's dispatch)."""
+    g, n = pair
+    with np.errstate(all="ignore"):
+        _same(ga.sum(g), np.sum(n), rtol=1e-5)
+        _same(ga.mean(g, axis=0), np.mean(n, axis=0), rtol=1e-5)
+        _same(ga.max(g, axis=1), np.max(n, axis=1))
+        _same(ga.sqrt(g), np.sqrt(n))
+        _same(ga.add(g, 1.0), np.add(n, 1.0))
+        _same(ga.asarray(np.ones((5, 7), np.float32)) + g, np.ones((5, 7), np.float32) + n)
+        _same(g - ga.asarray(np.ones((5, 7), np.float32)), n - np.ones((5, 7), np.float32))
+    np.testing.assert_array_equal(ga.asarray(g).get(), np.asarray(n))  # asarray: the data, as NumPy's
+
+
+def test_methods_scans_and_host_methods(pair):
+    g, n = pair
+    _same(g.cumsum(), n.cumsum(), rtol=1e-5)
+    _same(g.cumsum(axis=1), n.cumsum(axis=1), rtol=1e-5)
+    _same(g.cumprod(axis=0), n.cumprod(axis=0), rtol=1e-4)
+    _same(g[g > 0], n[n > 0])  # a masked key indexes with its data, as NumPy
+    s, sn = g[0].copy(), n[0].copy()
+    with ga.stats() as st:
+        s.sort()  # numpy.ma's method on a host copy, written back
+    sn.sort()
+    assert st.fallbacks
+    _same(s, sn)
+    np.testing.assert_array_equal(ga.asarray(g.argsort(axis=1)).get(), n.argsort(axis=1))

@@ -109,12 +109,12 @@ def test_string_and_record_modules():
     assert_same(r.a * ga.ones(3, dtype=np.int64), want.a * np.ones(3, np.int64))  # a numeric field, on the device
 
 
-def test_masked_arrays_on_the_host():
+def test_masked_arrays():
     x = sample((7,), np.float32, special=True)
     mask = [0, 1, 0, 0, 1, 0, 0]
     m = ga.ma.masked_array(ga.asarray(x), mask=mask)
     w = np.ma.masked_array(x, mask=mask)
-    assert isinstance(m, np.ma.MaskedArray)
+    assert isinstance(m, ga.ma.MaskedArray) and isinstance(m.data, ga.GpuArray)  # on the device
     np.testing.assert_array_equal(m.mask, w.mask)
     np.testing.assert_array_equal((m * 2).filled(-1), (w * 2).filled(-1))
     assert m.sum() == w.sum() or (np.isnan(m.sum()) and np.isnan(w.sum()))

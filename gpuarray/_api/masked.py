@@ -85,6 +85,7 @@ class MaskedGpuArray:
     """A masked array on the device: ``data`` (GpuArray) and ``mask`` (bool GpuArray or ``nomask``)."""
 
     __array_priority__ = 20
+    _ga_defer = True  # the namespace's functions and ufuncs hand a masked operand to NumPy's dispatch
 
     def __init__(self, data=None, mask=nomask, dtype=None, copy=False, fill_value=None, keep_mask=True,
                  hard_mask=False, shrink=True, **kw):
@@ -152,6 +153,27 @@ class MaskedGpuArray:
         r = MaskedGpuArray.__new__(MaskedGpuArray)
         r._data, r._mask, r._fill_value = data, mask, self._fill_value
         return r
+
+    # ------------------------------------------------------------------ NumPy's other methods
+    def __getattr__(self, name):
+        """numpy.ma's other methods and attributes, on a host copy (a counted fallback); a method
+        that works in place (returns None) writes the host copy's new state back."""
+        if name.startswith("_") or not hasattr(np.ma.MaskedArray, name):
+            raise AttributeError(f"'MaskedGpuArray' object has no attribute '{name}'")
+        if not callable(getattr(np.ma.MaskedArray, name)):
+            return _host(lambda m: getattr(m, name), f"ma.MaskedArray.{name}", (self,), {})
+
+        def method(*args, **kwargs):
+            h = self.get()
+            res = _host(lambda *a, **k: getattr(h, name)(*a, **k), f"ma.MaskedArray.{name}", args, kwargs)
+            if res is None and h.shape == self.shape:
+                back = MaskedGpuArray(h)
+                self._data[...] = back._data
+                self._mask = back._mask
+            return res
+
+        method.__name__ = name
+        return method
 
     # ------------------------------------------------------------------ host copies
     def get(self) -> np.ma.MaskedArray:
@@ -282,6 +304,22 @@ class MaskedGpuArray:
         return self._reduce("prod", 1, axis, keepdims, dtype)
 
     product = prod
+
+    def cumsum(self, axis=None, dtype=None, out=None):
+        """Running sums with masked elements counted as 0; the result keeps the mask."""
+        return self._scan("cumsum", 0, axis, dtype)
+
+    def cumprod(self, axis=None, dtype=None, out=None):
+        """Running products with masked elements counted as 1; the result keeps the mask."""
+        return self._scan("cumprod", 1, axis, dtype)
+
+    def _scan(self, fname, fill, axis, dtype):
+        d = self._data if self._mask is None else apply("where", self._mask, fill, self._data)
+        res = getattr(_red, fname)(d, axis=axis, dtype=dtype)
+        m = self._mask
+        if m is not None and axis is None:
+            m = ravel(m)
+        return self._new(res, m)
 
     def _minmax_fill(self, largest):
         t = self.dtype
@@ -428,15 +466,16 @@ for _n, _r in (("add", "add"), ("subtract", "sub"), ("multiply", "mul"), ("true_
     _ops(_n, _r)
 for _n, _r in (("equal", "eq"), ("not_equal", "ne"), ("less", "lt"), ("less_equal", "le"), ("greater", "gt"),
                ("greater_equal", "ge")):
-    setattr(MaskedGpuArray, f"__{_r}__", (lambda n: lambda self, other: _binary(n, self, other))(_n))
+    setattr(MaskedGpuArray, f"__{_r}__", (lambda n: lambda self, other: _compare(n, self, other))(_n))
 MaskedGpuArray.__hash__ = None
 
 
 def _unwrap_key(key):
+    """A masked index is its data, as NumPy indexes with it."""
     if isinstance(key, MaskedGpuArray):
-        return key.filled(False)
+        return key._data
     if isinstance(key, tuple):
-        return tuple(k.filled(False) if isinstance(k, MaskedGpuArray) else k for k in key)
+        return tuple(k._data if isinstance(k, MaskedGpuArray) else k for k in key)
     return key
 
 
@@ -532,6 +571,25 @@ def _binary(name, a, b, strong=True, wrap=False):
     return _result(_fill_like(res, broadcast_to(da, res.shape) if isinstance(da, GpuArray) else da, m), m, fv)
 
 
+@_quiet
+def _compare(name, a, b):
+    """The comparison operators (numpy.ma's ``_comparison``): the comparison of the data everywhere;
+    under the mask ``==``/``!=`` compare the operands' masks instead."""
+    da, ma_ = _parts(a, True)
+    db, mb = _parts(b, True)
+    res = apply(name, da, db)
+    m = _mask_or(ma_, mb)
+    if m is None:
+        return _result(res, None)
+    if m.shape != res.shape:
+        m = broadcast_to(m, res.shape)
+    if name in ("equal", "not_equal"):
+        sm = ma_ if ma_ is not None else False
+        om = mb if mb is not None else False
+        res = apply("where", m, apply(name, sm, om), res)
+    return _result(res, m)
+
+
 # ----------------------------------------------------------------------------- host fallbacks
 def _to_host(x):
     if isinstance(x, MaskedGpuArray):
@@ -542,8 +600,10 @@ def _to_host(x):
 
 
 def _to_device(r):
+    if r is masked:
+        return r
     if isinstance(r, np.ma.MaskedArray) and r.dtype.kind in "biufc":
-        return MaskedGpuArray(r)
+        return MaskedGpuArray(r) if r.ndim else r  # (0-d: NumPy's masked scalar, as NumPy returns it)
     if isinstance(r, tuple):
         return tuple(_to_device(v) for v in r)
     if isinstance(r, list):
@@ -699,6 +759,16 @@ product, amin, amax, anom = prod, min, max, _method_function("anom")
 argmin, argmax = _method_function("argmin"), _method_function("argmax")
 
 
+def _counted(fn, name):
+    def f(*args, **kwargs):
+        return _host(fn, name, args, kwargs)
+
+    f.__name__ = f.__qualname__ = name.rsplit(".", 1)[-1]
+    f.__doc__ = f"NumPy's ``{name}`` on host copies of the arguments (a counted fallback)."
+    f._ga_host = fn
+    return f
+
+
 def _ufunc_function(name, nin):
     if nin == 1:
         def f(x, *a, **k):
@@ -708,6 +778,10 @@ def _ufunc_function(name, nin):
             return _binary(name, x if isinstance(x, (MaskedGpuArray, bool, int, float, complex)) else MaskedGpuArray(x), y)
     f.__name__ = f.__qualname__ = name
     f.__doc__ = f"``numpy.ma.{name}``: masks kept on the device."
+    for method in ("reduce", "accumulate", "outer"):  # ``ma.add.reduce`` and the like: NumPy's, counted
+        fn = getattr(getattr(np.ma, name, None), method, None)
+        if callable(fn):
+            setattr(f, method, _counted(fn, f"ma.{name}.{method}"))
     return f
 
 
@@ -715,16 +789,6 @@ _UFUNCS = {n: _ufunc_function(n, 1) for n in _UNARY_OK if hasattr(np.ma, n)}
 _UFUNCS.update({n: _ufunc_function(n, 2) for n in _BINARY_OK if hasattr(np.ma, n)})
 _UFUNCS["abs"] = _UFUNCS["absolute"]
 _UFUNCS["divide"] = _UFUNCS["true_divide"] if "true_divide" in _UFUNCS else _ufunc_function("true_divide", 2)
-
-
-def _counted(fn, name):
-    def f(*args, **kwargs):
-        return _host(fn, name, args, kwargs)
-
-    f.__name__ = f.__qualname__ = name.rsplit(".", 1)[-1]
-    f.__doc__ = f"NumPy's ``{name}`` on host copies of the arguments (a counted fallback)."
-    f._ga_host = fn
-    return f
 
 
 DEVICE = {

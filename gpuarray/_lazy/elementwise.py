@@ -12,6 +12,7 @@ from .._device import runtime as _runtime
 from .array import GpuArray, from_host, register_reader
 from .convert import asarray
 from .._device.fallback import host_call
+from .._device.errors import DeferToArrayFunction
 from .._kernels.codegen import check_expression, evaluate_into
 from .._graph.nodes import MAX_NODES, Cast, Const, Ew, Leaf, broadcast_shapes, dag_size, new_leaf
 
@@ -41,6 +42,8 @@ def as_operand(x):
         return x
     if isinstance(x, _PY_SCALARS) and not isinstance(x, np.generic):
         return x
+    if getattr(type(x), "_ga_defer", False):
+        raise DeferToArrayFunction(f"{type(x).__name__} operands take NumPy's dispatch")
     return asarray(x)
 
 
