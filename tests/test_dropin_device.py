@@ -353,3 +353,16 @@ def test_trim_zeros(rng):
     assert_same(_device(lambda: np.trim_zeros(ga.asarray(a))), np.trim_zeros(a))
     with pytest.raises(ValueError):
         ga.trim_zeros(ga.asarray(a), "x")
+
+
+def test_einsum_interleaved_and_numpy_dispatch(rng):
+    a = rng.standard_normal((2, 3)).astype(np.float32)
+    b = rng.standard_normal((3, 4)).astype(np.float32)
+    A, B = ga.asarray(a), ga.asarray(b)
+    tol = {"rtol": 1e-5, "atol": 1e-6}
+    assert_same(_device(lambda: ga.einsum(A, [0, 1], B, [1, 2], [0, 2])), np.einsum(a, [0, 1], b, [1, 2], [0, 2]), **tol)
+    assert_same(_device(lambda: np.einsum(A, [0, 1], B, [1, 2])), np.einsum(a, [0, 1], b, [1, 2]), **tol)
+    assert_same(_device(lambda: ga.einsum(A, [Ellipsis, 1], [Ellipsis])), np.einsum(a, [Ellipsis, 1], [Ellipsis]), **tol)
+    assert_same(_device(lambda: np.einsum("ij,jk->ik", A, B, optimize=True)), np.einsum("ij,jk->ik", a, b), **tol)
+    assert_same(_device(lambda: np.einsum("ii", ga.asarray(a[:, :2]))), np.einsum("ii", a[:, :2]), **tol)
+    assert_same(_device(lambda: np.reshape(A, (3, 2), order="F")), np.reshape(a, (3, 2), order="F"))
