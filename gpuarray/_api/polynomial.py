@@ -20,11 +20,10 @@ from .._device import runtime as _runtime
 from .._graph import dtypes as dt
 from .._lazy.array import GpuArray
 from .._lazy.elementwise import apply, as_operand, astype
-from .creation import arange, asarray, zeros_like
+from .creation import arange, asarray, ones_like, zeros_like
 from .host import host_fallback
-from .index_tables import vander
 from .linalg import matmul
-from .manipulation import concatenate, reshape
+from .manipulation import concatenate, reshape, stack
 from .reductions import sum as rsum
 
 __all__ = ["poly1d", "polyder", "polyfit", "polyint", "polyval"]
@@ -114,6 +113,15 @@ def polyint(p, m=1, k=None):
     return d
 
 
+def _vander(x: GpuArray, order: int) -> GpuArray:
+    """NumPy's ``vander(x, order)``: its powers are a running product (``multiply.accumulate``),
+    the same left fold as these elementwise products, one column each (``order`` is small here)."""
+    cols = [ones_like(x)]
+    for _ in range(order - 1):
+        cols.append(apply("multiply", cols[-1], x))
+    return stack(cols[::-1], axis=1)
+
+
 def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
     """NumPy's ``polyfit`` (see the module's note for where it runs)."""
     kw = {"rcond": rcond, "full": full, "w": w, "cov": cov}
@@ -143,7 +151,7 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
     if rcond is None:
         rcond = len(xg) * np.finfo(np.result_type(xg.dtype, 0.0)).eps
     f64 = dt.float64
-    lhs = vander(astype(xg, f64), order)
+    lhs = _vander(astype(xg, f64), order)
     rhs = astype(yg, f64)
     if w is not None:
         wg = as_operand(w)
