@@ -366,3 +366,19 @@ def test_einsum_interleaved_and_numpy_dispatch(rng):
     assert_same(_device(lambda: np.einsum("ij,jk->ik", A, B, optimize=True)), np.einsum("ij,jk->ik", a, b), **tol)
     assert_same(_device(lambda: np.einsum("ii", ga.asarray(a[:, :2]))), np.einsum("ii", a[:, :2]), **tol)
     assert_same(_device(lambda: np.reshape(A, (3, 2), order="F")), np.reshape(a, (3, 2), order="F"))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int32, np.uint8, np.complex64])
+def test_short_row_scans_fold_in_order(dtype, rng):
+    """Scans along rows of at most 32 elements run one thread per row, folding in NumPy's order."""
+    h = (rng.standard_normal((2001, 5)) * 3).astype(dtype) if np.dtype(dtype).kind in "fc" else \
+        rng.integers(0, 9, (2001, 5)).astype(dtype)
+    if np.dtype(dtype).kind == "f":
+        h[7, 2] = np.nan
+    g = ga.asarray(h)
+    assert_same(_device(lambda: ga.cumsum(g, axis=1)), np.cumsum(h, axis=1), rtol=0)
+    assert_same(_device(lambda: ga.cumprod(g[:, :3], axis=1)), np.cumprod(h[:, :3], axis=1), rtol=0)
+    assert_same(_device(lambda: ga.cumsum(g[::3, ::-1], axis=-1)), np.cumsum(h[::3, ::-1], axis=-1), rtol=0)
+    assert_same(_device(lambda: ga.cumsum(ga.asarray(h[:4, :3]).T, axis=0)), np.cumsum(h[:4, :3].T, axis=0), rtol=0)
+    v = np.linspace(-1, 2, 301)
+    assert_same(_device(lambda: ga.vander(ga.asarray(v), 5)), np.vander(v, 5), rtol=0)
