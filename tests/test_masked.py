@@ -188,6 +188,7 @@ def test_namespace_functions_take_masked_operands(pair):
         _same(ga.asarray(np.ones((5, 7), np.float32)) + g, np.ones((5, 7), np.float32) + n)
         _same(g - ga.asarray(np.ones((5, 7), np.float32)), n - np.ones((5, 7), np.float32))
     np.testing.assert_array_equal(ga.asarray(g).get(), np.asarray(n))  # asarray: the data, as NumPy's
+    assert int(ga.count_nonzero(g)) == np.count_nonzero(n)  # NumPy's counts the data, masked or not
 
 
 def test_methods_scans_and_host_methods(pair):

@@ -422,10 +422,16 @@ class MaskedGpuArray:
         if name in ("sum", "prod", "mean", "var", "std", "min", "max", "amin", "amax", "any", "all", "argmin", "argmax",
                     "ravel", "reshape", "transpose", "count_nonzero") and args and args[0] is self:
             meth = {"amin": "min", "amax": "max"}.get(name, name)
-            if meth == "count_nonzero":
-                return _red.count_nonzero(self.filled(0), **kwargs)
+            if meth == "count_nonzero":  # NumPy's counts the data, masked or not
+                return _red.count_nonzero(self._data, **kwargs)
             return getattr(self, meth)(*args[1:], **kwargs)
         return _host(func, name, args, kwargs)
+
+    def __matmul__(self, other):
+        return _host(np.matmul, "ma.matmul", (self, other), {})
+
+    def __rmatmul__(self, other):
+        return _host(np.matmul, "ma.matmul", (other, self), {})
 
     def __neg__(self):
         return _unary("negative", self)
@@ -603,7 +609,10 @@ def _to_device(r):
     if r is masked:
         return r
     if isinstance(r, np.ma.MaskedArray) and r.dtype.kind in "biufc":
-        return MaskedGpuArray(r) if r.ndim else r  # (0-d: NumPy's masked scalar, as NumPy returns it)
+        mk = r._mask
+        if not r.ndim or (mk is not nomask and mk.shape != r.shape):
+            return r  # 0-d (NumPy's masked scalar) or a mask NumPy left inconsistent (``m @ v``): NumPy's own
+        return MaskedGpuArray(r)
     if isinstance(r, tuple):
         return tuple(_to_device(v) for v in r)
     if isinstance(r, list):
