@@ -465,6 +465,32 @@ ONE_LINERS = [
     "r = np.mgrid[0:1:4j, 0:3]",
     "r = np.r_[np.arange(3), 7, 0:2]",
     "r = np.ma.masked_less(np.arange(5.0), 2).sum()",
+    # edge cases of the former host fallbacks: 0-d, empty, NaN, errors
+    "r = np.apply_along_axis(np.sum, 0, np.arange(5.0))",
+    "r = np.apply_along_axis(np.sum, 2, np.ones((2, 3)))",
+    "r = np.apply_along_axis(np.std, 1, np.arange(12.0).reshape(3, 4), ddof=1)",
+    "r = np.resize(np.array(5), (2, 2))",
+    "r = np.resize(np.arange(4), (2, -1))",
+    "r = np.histogram2d([1.0, 2, 3], [1.0, 2], bins=2)",
+    "r = np.histogram2d(np.array([1.0, np.nan, 3]), np.array([1.0, 2, 3]), bins=2)",
+    "r = np.histogram2d(np.array([1, 2, 3]), np.array([1, 2, 3]), bins=[np.array([0, 2, 4]), np.array([0, 1, 5])], "
+    "density=True)",
+    "r = np.histogramdd(np.arange(12.0).reshape(4, 3), bins=[[0, 5, 3], 2, 2])",
+    "r = np.histogramdd(np.arange(3.0), bins=2)",
+    "r = np.quantile(np.arange(10.0), [[0.1, 0.5], [0.9, 1.0]], method='inverted_cdf', weights=np.ones(10))",
+    "r = np.quantile(np.arange(10.0), 0.5, method='inverted_cdf', weights=np.ones(9))",
+    "r = np.quantile(np.arange(10.0), 1.5, method='inverted_cdf', weights=np.ones(10))",
+    "r = np.quantile(np.array([np.nan, 1.0, 2.0]), 0.5, method='inverted_cdf', weights=np.ones(3))",
+    "r = np.quantile(np.arange(5, dtype=np.int8), 0.3, method='inverted_cdf', weights=np.ones(5))",
+    "r = np.polyder([1, 2, 3]), np.polyint([1, 2, 3], k=5)",
+    "r = np.polyfit(np.arange(5), np.arange(5) ** 2, 2)",
+    "r = np.polyfit(np.ones(5), np.arange(5.0), 1)",
+    "r = np.bincount(np.array([0, 1, 1, 5]), weights=np.array([1.0, np.inf, -np.inf, np.nan]))",
+    "r = np.trim_zeros(np.array([0, 0]), trim='f')",
+    "r = np.mgrid[3:0:-1]",
+    "r = np.c_[np.array(1), np.array(2)]",
+    "r = np.ix_([True, False], [0, 1])",
+    "r = np.matvec(np.ones((2, 3)), np.ones((4, 3)))",
 ]
 
 
