@@ -382,3 +382,14 @@ def test_short_row_scans_fold_in_order(dtype, rng):
     assert_same(_device(lambda: ga.cumsum(ga.asarray(h[:4, :3]).T, axis=0)), np.cumsum(h[:4, :3].T, axis=0), rtol=0)
     v = np.linspace(-1, 2, 301)
     assert_same(_device(lambda: ga.vander(ga.asarray(v), 5)), np.vander(v, 5), rtol=0)
+
+
+def test_polyadd_polysub(rng):
+    pairs = [(np.array([1.0, 2.0]), np.array([3.0, -1.0, 4.0])), (np.array([1, 2, 3]), np.array([2])),
+             (np.array([1.5, 2.5], np.float32), np.array([1, 2], np.int64)), (np.array(2.0), np.array([1.0, 1.0]))]
+    for a, b in pairs:
+        for f in ("polyadd", "polysub"):
+            assert_same(_device(lambda: getattr(ga, f)(ga.asarray(a), ga.asarray(b))), getattr(np, f)(a, b))
+            assert_same(_device(lambda: getattr(np, f)(ga.asarray(b), ga.asarray(a))), getattr(np, f)(b, a))
+    p = ga.polyadd(np.poly1d([1.0, 2.0]), [1.0])  # NumPy's class stays NumPy's
+    assert isinstance(p, np.poly1d) and list(p.coeffs) == [1.0, 3.0]

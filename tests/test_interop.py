@@ -387,16 +387,16 @@ def test_unimplemented_function_fallback(rng, fresh_fallback):
     np.testing.assert_allclose(c.get(), np.polyfit(xs, xs ** 2, 2), rtol=1e-4, atol=1e-5)
     assert isinstance(c, ga.GpuArray) and s2.fallbacks == {"polyfit": 1}
     with ga.stats() as s3:
-        v = ga.polysub(gp, gp[:3])  # a namespace name without a kernel: the same counted fallback
-    np.testing.assert_allclose(v.get(), np.polysub(p, p[:3]), rtol=1e-6)
-    assert s3.fallbacks == {"polysub": 1}
+        v = ga.polymul(gp, gp[:3])  # a namespace name without a kernel: the same counted fallback
+    np.testing.assert_allclose(v.get(), np.polymul(p, p[:3]), rtol=1e-6)
+    assert s3.fallbacks == {"polymul": 1}
     ga.set_fallback("raise")
     with pytest.raises(ga.FallbackError):
         np.polymul(gp, gp)
     with pytest.raises(ga.FallbackError):
         np.subtract.reduce(gp)  # a ufunc method without a device path
     with pytest.raises(ga.FallbackError):
-        ga.polysub(gp, gp)
+        ga.polydiv(gp, gp)
 
 
 def test_fallback_converts_nested_arguments_and_tuple_results(rng, fresh_fallback):

@@ -20,13 +20,13 @@ from .._device import runtime as _runtime
 from .._graph import dtypes as dt
 from .._lazy.array import GpuArray
 from .._lazy.elementwise import apply, as_operand, astype
-from .creation import arange, asarray, ones_like, zeros_like
+from .creation import arange, asarray, ones_like, zeros, zeros_like
 from .host import host_fallback
 from .linalg import matmul
 from .manipulation import concatenate, reshape, stack
 from .reductions import sum as rsum
 
-__all__ = ["poly1d", "polyder", "polyfit", "polyint", "polyval"]
+__all__ = ["poly1d", "polyadd", "polyder", "polyfit", "polyint", "polysub", "polyval"]
 
 # cond(A) past which the normal equations lose more than ~1e-8 of float64 accuracy: NumPy's lstsq on the host
 _MAX_COND = 1e4
@@ -178,3 +178,30 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
     c = (c.T / sc).T
     c = c.reshape((order,) + aty.shape[1:])
     return asarray(c.astype(rt))
+
+
+def _sum_or_difference(opname, a1, a2):
+    """NumPy's ``polyadd``/``polysub``: the shorter coefficient array padded with leading zeros."""
+    if isinstance(a1, np.poly1d) or isinstance(a2, np.poly1d):
+        return getattr(np, "polyadd" if opname == "add" else "polysub")(a1, a2)  # NumPy's class
+    c1, c2 = _device_coefficients(a1), _device_coefficients(a2)
+    if c1 is None or c2 is None:
+        return getattr(np, "polyadd" if opname == "add" else "polysub")(a1, a2)
+    c1 = reshape(c1, (1,)) if c1.ndim == 0 else c1
+    c2 = reshape(c2, (1,)) if c2.ndim == 0 else c2
+    diff = len(c2) - len(c1)
+    if diff > 0:
+        c1 = concatenate([zeros((diff,) + c1.shape[1:], dtype=c1.dtype), c1])
+    elif diff < 0:
+        c2 = concatenate([zeros((-diff,) + c2.shape[1:], dtype=c2.dtype), c2])
+    return apply(opname, c1, c2)
+
+
+def polyadd(a1, a2):
+    """NumPy's ``polyadd`` on device coefficients."""
+    return _sum_or_difference("add", a1, a2)
+
+
+def polysub(a1, a2):
+    """NumPy's ``polysub`` on device coefficients."""
+    return _sum_or_difference("subtract", a1, a2)
