@@ -393,3 +393,28 @@ def test_polyadd_polysub(rng):
             assert_same(_device(lambda: getattr(np, f)(ga.asarray(b), ga.asarray(a))), getattr(np, f)(b, a))
     p = ga.polyadd(np.poly1d([1.0, 2.0]), [1.0])  # NumPy's class stays NumPy's
     assert isinstance(p, np.poly1d) and list(p.coeffs) == [1.0, 3.0]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int32, np.uint8])
+def test_histogram_estimated_bins(dtype, rng):
+    """bins='auto', 'fd', 'sturges', 'rice', 'sqrt': NumPy's estimators on the data's extremes and
+    quartiles read from the device (the counting on the device too); 'scott', 'doane', 'stone': NumPy's."""
+    for n in (1, 7, 1001):
+        x = (rng.standard_normal(n) * 20).astype(dtype) if np.dtype(dtype).kind == "f" else \
+            rng.integers(0, 100, n).astype(dtype)
+        for b in ("auto", "fd", "sturges", "rice", "sqrt"):
+            for rg in (None, (10, 60)):
+                assert_same(_device(lambda: ga.histogram_bin_edges(ga.asarray(x), b, range=rg)),
+                            np.histogram_bin_edges(x, b, range=rg), rtol=0)
+        h, e = _device(lambda: np.histogram(ga.asarray(x), bins="auto"))
+        H, E = np.histogram(x, bins="auto")
+        assert_same(h, H)
+        assert_same(e, E, rtol=0)
+    with ga.stats() as s:
+        e = ga.histogram_bin_edges(ga.asarray(x), "scott")
+    assert s.fallbacks
+    assert_same(e, np.histogram_bin_edges(x, "scott"))
+    with pytest.raises(TypeError):
+        ga.histogram(ga.asarray(x), bins="auto", weights=ga.asarray(np.ones(len(x))))
+    with pytest.raises(ValueError):
+        ga.histogram(ga.asarray(x), bins="nonsense")

@@ -8,8 +8,10 @@ Built from the device pieces, no kernel of their own:
               bin and summed as differences of their float64 running sum at the bins' bounds
               (non-finite weights counted apart, so a NaN or infinity stays in its own bin).
   digitize    ``searchsorted`` on the bins (reversed for decreasing bins).
-  histogram   the edges from NumPy on two numbers (the data's min and max, or ``range``), the bin
-              of each element by ``searchsorted`` on the edges, then the bincount above;
+  histogram   the edges from NumPy on two numbers (the data's min and max, or ``range``; the bin
+              count of the estimators 'auto', 'fd', 'sturges', 'rice', 'sqrt' from NumPy's formulas
+              on the extremes and quartiles), the bin of each element by ``searchsorted`` on the
+              edges, then the bincount above;
               ``histogramdd``/``histogram2d`` the same per coordinate, bins combined into one
               flat index (NumPy's ``ravel_multi_index`` over the bins plus two outlier bins).
   quantiles   a device sort of each slice (NaN last), the two neighbouring order statistics
@@ -158,8 +160,12 @@ def _edges(a: GpuArray, bins, range, weights):
     """NumPy's bin edges, from two numbers when ``bins`` is a count (host work on the data only for
     the string estimators, which need it)."""
     if isinstance(bins, str):
-        e = host_fallback(np.histogram_bin_edges, "histogram_bin_edges", (a, bins), {"range": range, "weights": weights})
-        return _arr(e)
+        n = _estimated_bins(a, bins, range, weights)
+        if n is None:  # the estimators that need more of the data (scott, doane, stone): NumPy's
+            e = host_fallback(np.histogram_bin_edges, "histogram_bin_edges", (a, bins),
+                              {"range": range, "weights": weights})
+            return _arr(e)
+        bins = n
     if isinstance(bins, (GpuArray, np.ndarray, list, tuple)) and np.ndim(bins if not isinstance(bins, GpuArray) else bins.get()) == 1:
         e = bins.get() if isinstance(bins, GpuArray) else np.asarray(bins)
         return asarray(np.histogram_bin_edges(np.empty(0, a.dtype), e))  # NumPy's checks of the edges
@@ -169,6 +175,54 @@ def _edges(a: GpuArray, bins, range, weights):
     else:
         proxy = np.empty(0, a.dtype)
     return asarray(np.histogram_bin_edges(proxy, bins, range=range))
+
+
+def _unsigned_subtract(a, b):
+    """NumPy's histogram helper: ``a - b`` of integers computed in the unsigned type (no overflow)."""
+    t = np.result_type(a, b)
+    if t.kind == "i":
+        return np.subtract(a, b, casting="unsafe", dtype=np.dtype(f"u{t.itemsize}"))
+    return np.subtract(a, b, dtype=t)
+
+
+# NumPy's bin width estimators that need only the sample size, its range and its quartiles
+_WIDTHS = {
+    "sturges": lambda n, ptp, iqr: ptp / (np.log2(n) + 1.0),
+    "rice": lambda n, ptp, iqr: ptp / (2.0 * n ** (1.0 / 3)),
+    "sqrt": lambda n, ptp, iqr: ptp / np.sqrt(n),
+    "fd": lambda n, ptp, iqr: 2.0 * iqr * n ** (-1.0 / 3.0),
+}
+_WIDTHS["auto"] = lambda n, ptp, iqr: min(max(_WIDTHS["fd"](n, ptp, iqr), _WIDTHS["sqrt"](n, ptp, iqr) / 2),
+                                          _WIDTHS["sturges"](n, ptp, iqr))
+
+
+def _estimated_bins(a: GpuArray, name, range, weights):
+    """The bin count NumPy's estimator ``name`` gives (its code on the data's extremes and quartiles,
+    read back), or None for the estimators left to NumPy."""
+    if weights is not None or name not in _WIDTHS:
+        return None  # (NumPy's errors for weights and unknown names, too)
+    if range is not None:
+        proxy_edges = np.histogram_bin_edges(np.empty(0, a.dtype), 1, range=range)  # NumPy's checks of range
+        first, last = proxy_edges[0], proxy_edges[-1]
+        keep = apply("logical_and", apply("greater_equal", a, first), apply("less_equal", a, last))
+        a = a[keep]
+    if a.size == 0:
+        return 1
+    lo, hi = _host_pair(rmin(a), rmax(a))
+    if range is None:
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            return None  # NumPy's error for a range that is not finite
+        first, last = (lo - 0.5, hi + 0.5) if lo == hi else (lo, hi)
+    iqr = 0.0
+    if name in ("fd", "auto"):
+        q75, q25 = percentile(a, [75, 25]).get()
+        iqr = np.subtract(q75, q25)
+    width = _WIDTHS[name](a.size, _unsigned_subtract(hi, lo), iqr)
+    if not width:
+        return 1
+    if a.dtype.kind in "iu" and width < 1:
+        width = 1
+    return int(np.ceil(_unsigned_subtract(last, first) / width))
 
 
 def histogram_bin_edges(a, bins=10, range=None, weights=None):
