@@ -418,3 +418,26 @@ def test_histogram_estimated_bins(dtype, rng):
         ga.histogram(ga.asarray(x), bins="auto", weights=ga.asarray(np.ones(len(x))))
     with pytest.raises(ValueError):
         ga.histogram(ga.asarray(x), bins="nonsense")
+
+
+@pytest.mark.parametrize("t, vt, device", [(np.float32, np.float64, True), (np.int16, np.int64, True),
+                                           (np.int8, np.int16, True), (np.float16, np.float64, True),
+                                           (np.complex64, np.complex128, True), (np.uint8, np.int64, False),
+                                           (np.int32, np.float64, False)])
+def test_ufunc_at_other_loop_dtype(t, vt, device, rng):
+    """``add.at(float32, idx, float64 values)``: NumPy's loop is float64, each result cast back; on the
+    device where that cast stays within its kind (else NumPy's on the host), NumPy's bits either way."""
+    a = (rng.standard_normal(11) * 5).astype(t) if np.dtype(t).kind in "fc" else rng.integers(0, 50, 11).astype(t)
+    v = (rng.standard_normal(40) * 1e3).astype(vt) if np.dtype(vt).kind in "fc" else rng.integers(-300, 300, 40).astype(vt)
+    idx = rng.integers(0, 11, 40)
+    for uf in ("add", "multiply", "maximum"):
+        if uf == "maximum" and np.dtype(t).kind == "c":
+            continue
+        exp = a.copy()
+        with np.errstate(all="ignore"):
+            getattr(np, uf).at(exp, idx, v)
+        g = ga.asarray(a)
+        with ga.stats() as s, np.errstate(all="ignore"):
+            getattr(ga, uf).at(g, ga.asarray(idx), ga.asarray(v))
+        assert_same(g, exp, rtol=0)
+        assert bool(s.fallbacks) != device, s.fallbacks

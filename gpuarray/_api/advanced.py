@@ -667,19 +667,21 @@ def scatter_update(opname, nin, value, offset, dst: Leaf, shape) -> None:
 
 
 
-def segment_update(opname, nin, so: Leaf, sv, dst: Leaf) -> None:
-    """Record ``ufunc.at`` for elements without word atomics (64-bit, complex): ``so`` holds the
-    updates' element offsets into ``dst`` (from ``dst.offset``; contiguous int32, sorted, equal
-    offsets in update order) and ``sv`` their values (contiguous, ``dst``'s dtype; None for unary
-    ops). One thread per run of equal offsets folds its updates in order, as NumPy's loop does,
-    and stores once: every result is NumPy's, bit for bit."""
+def segment_update(opname, nin, so: Leaf, sv, dst: Leaf, loop=None) -> None:
+    """Record ``ufunc.at`` for elements without word atomics (64-bit, complex) or with a loop dtype
+    other than their own: ``so`` holds the updates' element offsets into ``dst`` (from
+    ``dst.offset``; contiguous int32, sorted, equal offsets in update order) and ``sv`` their
+    values (contiguous, in the ``loop`` dtype, ``dst``'s by default; None for unary ops). One thread
+    per run of equal offsets folds its updates in order, as NumPy's loop does (each result cast
+    back to ``dst``'s dtype), and stores once: every result is NumPy's, bit for bit."""
     n = so.shape[0]
     if n == 0:
         return
     t = dst.dtype
+    lt = t if loop is None else loop
     w = dt.wgsl_type(t)
-    args = ["acc", "v"][:nin]
-    expr = _codegen.op_expr(opname, t, args)
+    args = [_codegen.cast_expr(t, lt, "acc"), "v"][:nin]
+    expr = _codegen.cast_expr(lt, t, _codegen.op_expr(opname, lt, args))
     vals = sv if sv is not None else so  # (a unary op binds the offsets twice: nothing reads them as values)
 
     def build():
@@ -708,7 +710,7 @@ def segment_update(opname, nin, so: Leaf, sv, dst: Leaf) -> None:
         return "segment_update", "\n".join([_codegen.HEADER, decls, *fns, helpers, main]), ["rw", "r", "r"], 16
 
     dev = _runtime.device()
-    kern = dev.kernel(("segment_update", opname, nin, t.str), build)
+    kern = dev.kernel(("segment_update", opname, nin, t.str, lt.str), build)
     params = _params(n, dst.offset, so.offset, vals.offset)
     dev.dispatch(kern, [dst.storage, so.storage, vals.storage], params, _runtime.groups_for(n))
 

@@ -208,10 +208,16 @@ def at(ufunc, inputs, kw):
     else:
         b = None
         loop = _ufunc._loop(ufunc, (t,), None, "same_kind")
-    # the update must be a loop over a's own dtype (NumPy's casting errors come from the host)
-    if any(d != t for d in loop) or _ops.expression(op, t) is None:
+    # a loop over a's own dtype, or one dtype that holds a's values exactly and casts back within its
+    # kind (float32 updated by float64 values; other casts: NumPy's on the host)
+    lt = loop[0]
+    mixed = any(d != t for d in loop)
+    if mixed and (any(d != lt for d in loop) or not np.can_cast(t, lt, "safe")
+                  or not np.can_cast(lt, t, "same_kind") or dt.canonical(lt) != lt):
         raise NoDeviceImpl
-    atomic = updatable(op.name, t)
+    if _ops.expression(op, lt) is None:
+        raise NoDeviceImpl
+    atomic = not mixed and updatable(op.name, t)
     if not atomic and "argsort" not in _NAMESPACE:
         raise NoDeviceImpl
     if a._leaf().readonly:
@@ -224,7 +230,7 @@ def at(ufunc, inputs, kw):
         return None
     leaf = a._leaf()
     r = resolve(a, k, avoid=leaf.storage)
-    value = Const(dt.store_scalar(0, t), t) if b is None else value_node(b, t)
+    value = Const(dt.store_scalar(0, t), t) if b is None else value_node(b, lt)
     vshape = value.shape
     if len(vshape) > len(r.shape) or any(v not in (1, s) for v, s in zip(vshape[::-1], r.shape[::-1])):
         raise ValueError(f"array is not broadcastable to correct shape: value of shape {vshape} for "
@@ -234,19 +240,19 @@ def at(ufunc, inputs, kw):
     value = _detach(value, r.view)
     offset = _detach(r.offset(), r.view)
     if not atomic:
-        _at_sorted(op.name, ufunc.nin, value if b is not None else None, offset, r)
+        _at_sorted(op.name, ufunc.nin, value if b is not None else None, offset, r, lt)
         return None
     flush_readers(leaf.storage)
     scatter_update(op.name, ufunc.nin, value, offset, r.view, r.shape)
     return None
 
 
-def _at_sorted(opname, nin, value, offset, r) -> None:
-    """``ufunc.at`` on elements without word atomics: the updates sorted by destination (stable:
-    repeated destinations keep their order), then one in-order fold per destination
-    (``advanced.segment_update``)."""
+def _at_sorted(opname, nin, value, offset, r, lt) -> None:
+    """``ufunc.at`` on elements without word atomics, or in a loop dtype ``lt`` other than theirs:
+    the updates sorted by destination (stable: repeated destinations keep their order), then one
+    in-order fold per destination (``advanced.segment_update``)."""
     argsort, take = _NAMESPACE["argsort"], _NAMESPACE["take"]
-    t = r.view.dtype
+    t = lt
     off = astype(broadcast_to(GpuArray(offset), r.shape), dt.int32, copy=True).reshape(-1)
     order = argsort(off, stable=True)
     so = take(off, order).copy()._leaf()
@@ -255,7 +261,7 @@ def _at_sorted(opname, nin, value, offset, r) -> None:
         v = astype(broadcast_to(GpuArray(value), r.shape), t, copy=True).reshape(-1)
         sv = take(v, order).copy()._leaf()
     flush_readers(r.view.storage)
-    segment_update(opname, nin, so, sv, r.view)
+    segment_update(opname, nin, so, sv, r.view, None if lt == r.view.dtype else lt)
 
 
 # ------------------------------------------------------------------------------ reduceat
