@@ -4,9 +4,8 @@
 Built from the device pieces, no kernel of their own:
   bincount    counts: ``add.at`` into int32 words (a compare-and-swap per element), widened to
               int64; weights: one fused reduction over ``where(x == bin, w, 0)`` (float64 has no
-              atomics) up to ``_ONE_HOT_LIMIT`` element-bin pairs; beyond, the weights sorted by
-              bin and summed as differences of their float64 running sum at the bins' bounds
-              (non-finite weights counted apart, so a NaN or infinity stays in its own bin).
+              atomics) up to ``_ONE_HOT_LIMIT`` element-bin pairs; beyond, ``add.at`` into float64
+              bins (the updates sorted by bin, each bin folded in input order: NumPy's bits).
   digitize    ``searchsorted`` on the bins (reversed for decreasing bins).
   histogram   the edges from NumPy on two numbers (the data's min and max, or ``range``; the bin
               count of the estimators 'auto', 'fd', 'sturges', 'rice', 'sqrt' from NumPy's formulas
@@ -32,9 +31,9 @@ from .._lazy.elementwise import apply, astype
 from .advanced import gather, offset_expr, embed
 from .creation import asarray, full, zeros
 from .interop import host_fallback
-from .manipulation import broadcast_to, concatenate, moveaxis, reshape, stack
+from .manipulation import broadcast_to, moveaxis, reshape, stack
 from .reductions import _axes, any as rany, count_nonzero, cumsum, max as rmax, min as rmin, sum as rsum
-from .searching import searchsorted, take, take_along_axis
+from .searching import searchsorted, take_along_axis
 from .sorting import argsort, sort
 from .ufunc_objects import at as ufunc_at
 
@@ -79,33 +78,13 @@ def _bincount_into(idx: GpuArray, nbins: int, weights):
 
 def _sorted_bin_sums(idx: GpuArray, nbins: int, weights: GpuArray) -> GpuArray:
     """Sums of ``weights`` per bin of ``idx`` (float64; indices outside [0, nbins) dropped) in
-    O(n log n): the weights sorted by bin, a float64 running sum, each bin's sum the difference
-    at its bounds (absolute error within a few ulps of the running sum's magnitude). Non-finite
-    weights are left out of the running sum and counted per bin (exact integer sums), giving the
-    bin NaN or an infinity as an ordered sum would."""
-    order = argsort(idx, stable=True)
-    si = take(idx, order)
-    sw = astype(take(weights, order), dt.float64)
-    bounds = searchsorted(si, asarray(np.arange(nbins + 1, dtype=np.int64)), side="left")
-    lo, hi = bounds[:-1], bounds[1:]
-
-    def seg(v):  # per-bin sums of v by its running sum
-        c = concatenate([zeros((1,), dtype=v.dtype), cumsum(v)])
-        return apply("subtract", take(c, hi), take(c, lo))
-
-    fin = apply("isfinite", sw)
-    sums = seg(apply("where", fin, sw, 0.0))
-    if not bool(rany(apply("logical_not", fin)).get()):
-        return sums
-    one = lambda m: astype(m, dt.int64)  # noqa: E731
-    pinf = seg(one(apply("logical_and", apply("isinf", sw), apply("greater", sw, 0.0))))
-    ninf = seg(one(apply("logical_and", apply("isinf", sw), apply("less", sw, 0.0))))
-    nan = seg(one(apply("isnan", sw)))
-    res = apply("where", apply("greater", ninf, 0), float("-inf"), sums)
-    res = apply("where", apply("greater", pinf, 0), float("inf"), res)
-    bad = apply("logical_or", apply("greater", nan, 0),
-                apply("logical_and", apply("greater", pinf, 0), apply("greater", ninf, 0)))
-    return apply("where", bad, float("nan"), res)
+    O(n log n): ``add.at`` into float64 bins, whose device path sorts the updates by bin and folds
+    each bin's in input order, as NumPy's bincount does (the same bits, NaN and infinities
+    included)."""
+    sums = zeros((nbins + 1,), dtype=dt.float64)  # the last bin takes the dropped values
+    i = apply("where", apply("logical_and", apply("greater_equal", idx, 0), apply("less", idx, nbins)), idx, nbins)
+    ufunc_at(np.add, (sums, i, astype(weights, dt.float64)), {})
+    return sums[:nbins]
 
 
 def bincount(x, /, weights=None, minlength=0):
