@@ -447,3 +447,18 @@ def test_ufunc_at_other_loop_dtype(t, vt, device, rng):
             getattr(ga, uf).at(g, ga.asarray(idx), ga.asarray(v))
         assert_same(g, exp, rtol=0)
         assert bool(s.fallbacks) != device, s.fallbacks
+
+
+def test_weighted_quantile_on_cdf_values(rng):
+    """Quantiles that fall on a cdf value compare equal only with NumPy's own running sums: the cdf
+    is an in-order scan (a tree scan's roundings differ from NumPy's: 982 of 1000 sums of 0.1)."""
+    w = np.full(1000, 0.1)
+    x = rng.standard_normal(1000)
+    q = np.cumsum(w)[::37] / np.cumsum(w)[-1]
+    assert_same(_device(lambda: ga.quantile(ga.asarray(x), q, method="inverted_cdf", weights=ga.asarray(w))),
+                np.quantile(x, q, method="inverted_cdf", weights=w), rtol=0)
+    w2 = rng.random((3, 300))
+    q2 = np.cumsum(w2[0])[[10, 100, 250]] / w2[0].sum()
+    assert_same(_device(lambda: ga.quantile(ga.asarray(x[:900].reshape(3, 300)), q2, axis=1, method="inverted_cdf",
+                                            weights=ga.asarray(w2))),
+                np.quantile(x[:900].reshape(3, 300), q2, axis=1, method="inverted_cdf", weights=w2), rtol=0)

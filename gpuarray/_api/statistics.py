@@ -32,7 +32,7 @@ from .advanced import gather, offset_expr, embed
 from .creation import asarray, full, zeros
 from .interop import host_fallback
 from .manipulation import broadcast_to, moveaxis, reshape, stack
-from .reductions import _axes, any as rany, count_nonzero, cumsum, max as rmax, min as rmin, sum as rsum
+from .reductions import _axes, any as rany, count_nonzero, cumsum_in_order, max as rmax, min as rmin, sum as rsum
 from .searching import searchsorted, take_along_axis
 from .sorting import argsort, sort
 from .ufunc_objects import at as ufunc_at
@@ -441,7 +441,8 @@ def _weighted_quantile(name, a, q, axis, out, method, keepdims, scale, weights):
     lead = xs.shape[:-1]
     order = argsort(xs, axis=-1, stable=True)
     srt = take_along_axis(xs, order, axis=-1)
-    cdf = cumsum(take_along_axis(ws, order, axis=-1), axis=-1, dtype=dt.float64)
+    # NumPy's cdf bit for bit (a quantile on a cdf value is compared for equality): an in-order scan
+    cdf = cumsum_in_order(take_along_axis(ws, order, axis=-1), -1, dt.float64)
     cdf = apply("true_divide", cdf, cdf[..., n - 1:])
     if bool(rany(apply("isnan", cdf[..., n - 1])).get()):
         raise ValueError("Weights included NaN, inf or were all zero.")

@@ -811,16 +811,18 @@ def _groups(plan: ReducePlan) -> int:
 
 
 @_runtime.locked
-def scan_into(root, axis_dims, monoid: str, acc, out: Leaf, out_strides, out_offset) -> None:
+def scan_into(root, axis_dims, monoid: str, acc, out: Leaf, out_strides, out_offset, in_order=False) -> None:
     """Record the inclusive scan of ``root`` along ``axis_dims`` (C order) into ``out``
-    (``out_strides``/``out_offset``: where each input element's result goes)."""
+    (``out_strides``/``out_offset``: where each input element's result goes); ``in_order``: one
+    thread per row whatever its length, folding in NumPy's order (its bits, for float sums whose
+    roundings matter to the caller)."""
     shape = root.shape
     n_out = _prod(shape[d] for d in range(len(shape)) if d not in axis_dims)
     n_red = _prod(shape[d] for d in axis_dims)
     if n_out == 0 or n_red == 0:
         return
     _runtime.check_elements(n_out * n_red, "scan")
-    kind = "scan_thread" if n_red <= SCAN_THREAD_MAX else "scan"
+    kind = "scan_thread" if in_order or n_red <= SCAN_THREAD_MAX else "scan"
     plan = ReducePlan(out, shape, axis_dims, out_strides, out_offset, shape_kind=kind, monoid=monoid, acc=acc)
     plan.root_node = plan.walk(root)
     _run(plan, _groups)
