@@ -9,7 +9,9 @@ non-finite results; masked positions keep the first operand's data), the reducti
 values (``sum``, ``prod``, ``mean``, ``var``, ``std``, ``min``, ``max``, ``count``, ``any``, ``all``, a fully
 masked result is NumPy's ``masked``), ``filled``, ``compressed``, indexing, ``.mask``, ``.data``.
 Everything else in ``numpy.ma`` is NumPy's on host copies (counted fallbacks), its masked results
-brought back as MaskedGpuArrays."""
+brought back as MaskedGpuArrays. A MaskedGpuArray is not an ``np.ma.MaskedArray``: code reading masks
+through ``np.ma`` sees its data only (``np.asarray`` gives the data, as for NumPy's); ``get()`` gives
+NumPy's masked array."""
 from __future__ import annotations
 
 import builtins
