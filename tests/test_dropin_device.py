@@ -462,3 +462,23 @@ def test_weighted_quantile_on_cdf_values(rng):
     assert_same(_device(lambda: ga.quantile(ga.asarray(x[:900].reshape(3, 300)), q2, axis=1, method="inverted_cdf",
                                             weights=ga.asarray(w2))),
                 np.quantile(x[:900].reshape(3, 300), q2, axis=1, method="inverted_cdf", weights=w2), rtol=0)
+
+
+@pytest.mark.parametrize("fname", ["nanquantile", "nanpercentile"])
+def test_weighted_nan_quantiles(fname, rng):
+    a = rng.standard_normal((4, 9))
+    a[0, [1, 4]] = np.nan
+    a[2] = np.nan  # an all-NaN slice: NaN
+    w = rng.random((4, 9)) + 0.1
+    sc = 100 if fname == "nanpercentile" else 1
+    q = np.array([0.0, 0.3, 0.5, 1.0]) * sc
+    F, f = getattr(np, fname), getattr(ga, fname)
+    for axis in (1, None):
+        assert_same(_device(lambda: f(ga.asarray(a), q, axis=axis, method="inverted_cdf", weights=ga.asarray(w))),
+                    F(a, q, axis=axis, method="inverted_cdf", weights=w), rtol=0)
+    assert_same(_device(lambda: f(ga.asarray(a[0]), 0.4 * sc, method="inverted_cdf", weights=ga.asarray(w[0]))),
+                F(a[0], 0.4 * sc, method="inverted_cdf", weights=w[0]), rtol=0)
+    w0 = w.copy()
+    w0[0, ~np.isnan(a[0])] = 0  # only NaN values weigh: NumPy's error
+    with pytest.raises(ValueError):
+        f(ga.asarray(a), 0.5 * sc, axis=1, method="inverted_cdf", weights=ga.asarray(w0))

@@ -333,8 +333,8 @@ def _take_last(arr: GpuArray, idx: GpuArray) -> GpuArray:
 
 def _quantile(name, a, q, axis, out, method, keepdims, scale, skip_nan, interpolation=None, weights=None):
     kw = {"axis": axis, "out": out, "method": method, "keepdims": keepdims}
-    if weights is not None and interpolation is None and not skip_nan:
-        return _weighted_quantile(name, a, q, axis, out, method, keepdims, scale, weights)
+    if weights is not None and interpolation is None:
+        return _weighted_quantile(name, a, q, axis, out, method, keepdims, scale, weights, skip_nan)
     if interpolation is not None or weights is not None:
         kw.update(interpolation=interpolation, weights=weights)
         return host_fallback(getattr(np, name), name, (a, q), kw)
@@ -406,8 +406,9 @@ def _quantile(name, a, q, axis, out, method, keepdims, scale, skip_nan, interpol
     return res
 
 
-def _weighted_quantile(name, a, q, axis, out, method, keepdims, scale, weights):
-    """NumPy's weighted ``quantile``/``percentile`` (method ``inverted_cdf``) on the device."""
+def _weighted_quantile(name, a, q, axis, out, method, keepdims, scale, weights, skip_nan=False):
+    """NumPy's weighted ``quantile``/``percentile`` (method ``inverted_cdf``) on the device; the nan
+    forms (``skip_nan``) give NaN values no weight (they sort last) and all-NaN slices NaN."""
     kw = {"axis": axis, "out": out, "method": method, "keepdims": keepdims, "weights": weights}
     x, w = _arr(a), _arr(weights)
     qh = q.get() if isinstance(q, GpuArray) else q
@@ -417,7 +418,7 @@ def _weighted_quantile(name, a, q, axis, out, method, keepdims, scale, weights):
     rt = np.dtype(getattr(np, name)(np.ones(2, dtype=x.dtype), qh, method=method, weights=np.ones(2)).dtype)
     axes = _axes(axis, x.ndim)
     if w.shape != x.shape:
-        if len(axes) == 1 and w.ndim == 1 and w.shape[0] == x.shape[axes[0]]:
+        if len(axes) == 1 and w.ndim == 1 and w.shape[0] == x.shape[axes[0]] and not (skip_nan and x.ndim > 1):
             shape = [1] * x.ndim
             shape[axes[0]] = w.shape[0]
             w = broadcast_to(reshape(w, tuple(shape)), x.shape)
@@ -437,6 +438,9 @@ def _weighted_quantile(name, a, q, axis, out, method, keepdims, scale, weights):
         return reshape(v, tuple(v.shape[: len(keep)]) + (-1,))
 
     xs, ws = lastaxes(x), lastaxes(w)
+    nan_x = skip_nan and x.dtype.kind == "f"
+    if nan_x:
+        ws = apply("where", apply("isnan", xs), 0.0, astype(ws, dt.float64))
     n = xs.shape[-1]
     lead = xs.shape[:-1]
     order = argsort(xs, axis=-1, stable=True)
@@ -444,7 +448,12 @@ def _weighted_quantile(name, a, q, axis, out, method, keepdims, scale, weights):
     # NumPy's cdf bit for bit (a quantile on a cdf value is compared for equality): an in-order scan
     cdf = cumsum_in_order(take_along_axis(ws, order, axis=-1), -1, dt.float64)
     cdf = apply("true_divide", cdf, cdf[..., n - 1:])
-    if bool(rany(apply("isnan", cdf[..., n - 1])).get()):
+    bad = apply("isnan", cdf[..., n - 1])
+    all_nan = None
+    if nan_x:  # an all-NaN slice is NaN, not an error
+        all_nan = apply("isnan", srt[..., 0])
+        bad = apply("logical_and", bad, apply("logical_not", all_nan))
+    if bool(rany(bad).get()):
         raise ValueError("Weights included NaN, inf or were all zero.")
     if qa.dtype != np.float64:  # NumPy compares in the quantiles' dtype
         cdf = astype(cdf, dt.normalize(qa.dtype))
@@ -457,7 +466,8 @@ def _weighted_quantile(name, a, q, axis, out, method, keepdims, scale, weights):
     idx = apply("minimum", count_nonzero(below, axis=-1), n - 1)
     res = _take_last(srt, broadcast_to(idx, lead + (m,)))
     if x.dtype.kind == "f":
-        res = apply("where", apply("isnan", srt[..., n - 1:]), float("nan"), res)
+        nan_slice = apply("isnan", srt[..., n - 1:]) if not nan_x else reshape(all_nan, lead + (1,))
+        res = apply("where", nan_slice, float("nan"), res)
     res = astype(res, rt, copy=False)
     res = moveaxis(res, -1, 0)
     res = reshape(res, np.shape(qa) + rshape)
