@@ -171,7 +171,12 @@ def test_host_fallbacks_keep_masks(pair):
         r = ga.ma.median(g, axis=1)
     assert s.fallbacks
     _same(r, np.ma.median(n, axis=1))
-    _same(ga.ma.concatenate([g, g]), np.ma.concatenate([n, n]))
+    _same(_device(lambda: ga.ma.concatenate([g, g[:2]])), np.ma.concatenate([n, n[:2]]))
+    _same(_device(lambda: ga.ma.concatenate([g, g], axis=1)), np.ma.concatenate([n, n], axis=1))
+    plain = ga.ma.concatenate([ga.ma.array([1.0, 2.0]), ga.asarray(np.array([3.0]))])
+    assert plain.mask is np.ma.nomask and np.ma.concatenate([np.ma.array([1.0, 2.0]), [3.0]]).mask is np.ma.nomask
+    unset = ga.ma.concatenate([ga.ma.array([1.0], mask=[False]), ga.ma.array([2.0])])
+    assert unset.mask is np.ma.nomask and np.ma.concatenate([np.ma.array([1.0], mask=[False]), np.ma.array([2.0])]).mask is np.ma.nomask
     assert repr(g) == repr(n)
 
 

@@ -24,7 +24,7 @@ from .._lazy.elementwise import apply, astype
 from . import reductions as _red
 from .creation import asarray as _upload, zeros
 from .host import host_fallback
-from .manipulation import broadcast_to, ravel, reshape
+from .manipulation import broadcast_to, concatenate as _join, ravel, reshape
 
 nomask = np.ma.nomask
 masked = np.ma.masked
@@ -714,6 +714,16 @@ def masked_values(x, value, rtol=1e-05, atol=1e-08, copy=True, shrink=True):
     return r
 
 
+def concatenate(arrays, axis=0):
+    """numpy.ma's ``concatenate``: the data and the masks joined (no mask where none is set)."""
+    parts = [a if isinstance(a, MaskedGpuArray) else MaskedGpuArray(a) for a in arrays]
+    d = _join([p._data for p in parts], axis=axis)
+    if all(p._mask is None for p in parts):
+        return _result(d, None)
+    m = reshape(_join([p._mask_full() for p in parts], axis=axis), d.shape)
+    return _result(d, m if bool(_red.any(m).get()) else None)  # (NumPy's shrunk mask: nomask when none is set)
+
+
 def filled(a, fill_value=None):
     if isinstance(a, MaskedGpuArray):
         return a.filled(fill_value)
@@ -808,7 +818,7 @@ DEVICE = {
     "masked_equal": masked_equal, "masked_not_equal": masked_not_equal, "masked_greater": masked_greater,
     "masked_greater_equal": masked_greater_equal, "masked_less": masked_less, "masked_less_equal": masked_less_equal,
     "masked_inside": masked_inside, "masked_outside": masked_outside, "masked_values": masked_values,
-    "filled": filled, "getmask": getmask, "getmaskarray": getmaskarray, "getdata": getdata, "is_masked": is_masked,
+    "concatenate": concatenate, "filled": filled, "getmask": getmask, "getmaskarray": getmaskarray, "getdata": getdata, "is_masked": is_masked,
     "isMaskedArray": isMaskedArray, "isMA": isMA, "isarray": isarray, "compressed": compressed, "count": count,
     "sum": sum, "prod": prod, "product": product, "mean": mean, "var": var, "std": std, "min": min, "max": max,
     "amin": amin, "amax": amax, "anom": anom, "anomalies": anom, "argmin": argmin, "argmax": argmax,
