@@ -12,7 +12,7 @@ import sys as _sys
 import numpy as _np
 
 from ._api import methods as _methods  # noqa: F401 (installs GpuArray's operators and methods)
-from ._api import (advanced, array_edits, averages, bessel, bits, creation, cross_product, dask, dtype_functions,
+from ._api import (advanced, apply_functions, array_edits, index_tricks, averages, bessel, bits, creation, cross_product, dask, dtype_functions,
                    extras, float_parts, grids, host_dtypes, host_modules, index_tables, interop, iteration,
                    linalg as _linalg, manipulation, masked_writes, memory, numerical, numpy_names, polynomial as _poly_api, reductions, searching,
                    set_algebra, sets, sorting, statistics, ufunc, ufunc_objects, utility, windows)
@@ -74,7 +74,7 @@ def adapter_info() -> dict:
 _API_MODULES = (creation, grids, elementwise, ufunc, manipulation, reductions, advanced, _linalg, sorting,
                 searching, sets, utility, dtype_functions, interop, extras, memory, bits, iteration, _poly_api,
                 statistics, numerical, windows, index_tables, float_parts, set_algebra, array_edits, masked_writes,
-                averages, cross_product, bessel, host_modules, host_dtypes)
+                averages, cross_product, bessel, apply_functions, index_tricks, host_modules, host_dtypes)
 for _m in _API_MODULES:
     globals().update({_name: getattr(_m, _name) for _name in _m.__all__})
 for _name in numpy_names.__all__:

@@ -33,7 +33,6 @@ MODULES = [("", np), ("lib", np.lib), ("linalg", np.linalg), ("fft", np.fft), ("
            ("emath", np.emath), ("ma", np.ma), ("polynomial", np.polynomial), ("rec", np.rec), ("char", np.char)]
 
 ABSENT_WHY = {
-    "ma": "masked arrays: not implemented (NumPy's `np.ma` on host copies works through `np.asarray`)",
     "polynomial": "the polynomial classes: not implemented (`polyval`, `poly1d`, `polyfit` ... are)",
     "matrix": "np.matrix is discouraged by NumPy (use 2-D arrays)", "asmatrix": "np.matrix is discouraged by NumPy",
     "bmat": "np.matrix is discouraged by NumPy", "memmap": "file-mapped host memory",
@@ -49,6 +48,9 @@ NOT_CALLED = {n: ("n/a", "configuration or printing state") for n in (
     "show_config show_runtime info get_include errstate").split()}
 NOT_CALLED.update({n: ("host", "file I/O: host work by nature") for n in (
     "save savez savez_compressed load loadtxt savetxt genfromtxt fromfile fromregex").split()})
+
+# index tricks: subscripted, not called; probed with a key
+INDEX_TRICKS = ("mgrid", "ogrid", "r_", "c_")
 
 _X = None
 
@@ -155,6 +157,10 @@ def classify(path, name, committed, probe_names):
         if issubclass(npobj, BaseException):
             return "n/a", "exception"
         return "n/a", "type"
+    if full in INDEX_TRICKS:
+        x = _X[0] if _X else _args()[0][0]
+        key = (slice(0, 2), slice(0, 3)) if name in ("mgrid", "ogrid") else (x, x)
+        return probe(lambda *a: gpobj[key], full) or "device", ""
     if not callable(npobj):
         return "n/a", "module" if type(npobj).__name__ == "module" else "constant"
     if full in NOT_CALLED or name in NOT_CALLED:

@@ -87,9 +87,9 @@ def test_vectorize_and_date_helpers_are_counted():
         d = np.array(["2020-01-01", "NaT"], dtype="M8[D]")
         np.testing.assert_array_equal(ga.isnat(d).get(), np.isnat(d))
         assert ga.busday_count("2020-01-01", "2020-02-01") == np.busday_count("2020-01-01", "2020-02-01")
-        assert_same(ga.polyadd(g[:3], g[3:]), np.polyadd(x[:3], x[3:]))
+        assert_same(ga.polymul(g[:3], g[3:]), np.polymul(x[:3], x[3:]))
         assert_same(ga.bitwise_count(ga.asarray(np.arange(9, dtype=np.uint16))), np.bitwise_count(np.arange(9, dtype=np.uint16)))
-    assert s.fallbacks == {"vectorize": 1, "isnat": 1, "busday_count": 1, "polyadd": 1, "bitwise_count": 1}
+    assert s.fallbacks == {"vectorize": 1, "isnat": 1, "busday_count": 1, "polymul": 1, "bitwise_count": 1}
 
 
 def test_string_and_record_modules():
@@ -109,12 +109,12 @@ def test_string_and_record_modules():
     assert_same(r.a * ga.ones(3, dtype=np.int64), want.a * np.ones(3, np.int64))  # a numeric field, on the device
 
 
-def test_masked_arrays_on_the_host():
+def test_masked_arrays():
     x = sample((7,), np.float32, special=True)
     mask = [0, 1, 0, 0, 1, 0, 0]
     m = ga.ma.masked_array(ga.asarray(x), mask=mask)
     w = np.ma.masked_array(x, mask=mask)
-    assert isinstance(m, np.ma.MaskedArray)
+    assert isinstance(m, ga.ma.MaskedArray) and isinstance(m.data, ga.GpuArray)  # on the device
     np.testing.assert_array_equal(m.mask, w.mask)
     np.testing.assert_array_equal((m * 2).filled(-1), (w * 2).filled(-1))
     assert m.sum() == w.sum() or (np.isnan(m.sum()) and np.isnan(w.sum()))

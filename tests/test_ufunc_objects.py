@@ -203,7 +203,8 @@ def test_at_2d_scalar_views_and_tuples(rng):
         ga.add.at(g, [9], 1.0)
 
 
-def test_at_wide_dtypes_fall_back_counted(rng, fresh_fallback):
+def test_at_wide_dtypes_on_the_device(rng, fresh_fallback):
+    """Complex and 64-bit elements (no word atomics): sorted updates folded in order, NumPy's bits."""
     x = sample((9,), np.complex64, rng)
     g = ga.asarray(x)
     idx = [0, 0, 3]
@@ -211,8 +212,8 @@ def test_at_wide_dtypes_fall_back_counted(rng, fresh_fallback):
         ga.add.at(g, idx, 1 + 2j)
     e = x.copy()
     np.add.at(e, idx, 1 + 2j)
-    assert_same(g, e)
-    assert s.fallbacks == {"add.at": 1}
+    assert_same(g, e, rtol=0)
+    assert s.fallbacks == {}
 
 
 @pytest.mark.parametrize("name", ["add", "multiply", "maximum", "minimum", "subtract"])

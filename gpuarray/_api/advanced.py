@@ -852,6 +852,54 @@ def _update_pass(opname, nin, plan, vk, ok, dst) -> None:
     dev.dispatch(kern, buffers, params, _runtime.groups_for(plan.n))
 
 
+
+def segment_update(opname, nin, so: Leaf, sv, dst: Leaf, loop=None) -> None:
+    """Record ``ufunc.at`` for elements without word atomics (64-bit, complex) or with a loop dtype
+    other than their own: ``so`` holds the updates' element offsets into ``dst`` (from
+    ``dst.offset``; contiguous int32, sorted, equal offsets in update order) and ``sv`` their
+    values (contiguous, in the ``loop`` dtype, ``dst``'s by default; None for unary ops). One thread
+    per run of equal offsets folds its updates in order, as NumPy's loop does (each result cast
+    back to ``dst``'s dtype), and stores once: every result is NumPy's, bit for bit."""
+    n = so.shape[0]
+    if n == 0:
+        return
+    t = dst.dtype
+    lt = t if loop is None else loop
+    w = dt.wgsl_type(t)
+    args = [_codegen.cast_expr(t, lt, "acc"), "v"][:nin]
+    expr = _codegen.cast_expr(lt, t, _codegen.op_expr(opname, lt, args))
+    vals = sv if sv is not None else so  # (a unary op binds the offsets twice: nothing reads them as values)
+
+    def build():
+        decls = _codegen.binding_decls([(dst.storage, t, True), (so.storage, dt.int32, False),
+                                        (vals.storage, vals.dtype, False)])
+        load_v = f"  let v = ld2(P[3] + k);\n" if nin == 2 else ""
+        main = f"""
+{_codegen.entry_point(_WG)}  let i = (wid.y * nwg.x + wid.x) * {_WG}u + lid;
+  if (i >= P[0]) {{ return; }}
+  let o = b1[P[2] + i];
+  if (i > 0u && b1[P[2] + i - 1u] == o) {{ return; }}
+  let j = u32(i32(P[1]) + o);
+  var acc: {w} = ld0(j);
+  var k = i;
+  loop {{
+    if (k >= P[0]) {{ break; }}
+    if (b1[P[2] + k] != o) {{ break; }}
+{load_v}    acc = {expr};
+    k = k + 1u;
+  }}
+  st(j, acc);
+}}
+"""
+        fns = [_codegen.load_fn(0, t, True), _codegen.load_fn(2, vals.dtype, False), _codegen.store_fn(t)]
+        helpers = _wgsl_lib.resolve(expr)
+        return "segment_update", "\n".join([_codegen.HEADER, decls, *fns, helpers, main]), ["rw", "r", "r"], 16
+
+    dev = _runtime.device()
+    kern = dev.kernel(("segment_update", opname, nin, t.str, lt.str), build)
+    params = _params(n, dst.offset, so.offset, vals.offset)
+    dev.dispatch(kern, [dst.storage, so.storage, vals.storage], params, _runtime.groups_for(n))
+
 # --------------------------------------------------------------------- nonzero
 def nonzero(x) -> tuple:
     """Indices of the non-zero elements, one default-int array per dimension."""

@@ -1,11 +1,12 @@
-"""NumPy's ``insert``, ``delete`` and ``append`` on the device.
+"""NumPy's ``insert``, ``delete``, ``append``, ``resize`` (the function) and ``trim_zeros`` on the device.
 
 Which positions of the axis survive or receive values is index arithmetic over the axis length only:
 it runs on the host, through NumPy's own code on a small proxy (``delete``: an ``arange`` of the
 axis, shaped so that NumPy's errors name the right axis) or a transcription of it (``insert``), so
 every form of ``obj`` (ints, slices, index lists and arrays, boolean masks) and every error is NumPy's.
 The data moves on the device: one gather along the axis (``take``) for ``delete``, slice copies or
-two scatters along the axis for ``insert``, one join for ``append``. An ``obj`` given as a GpuArray is
+two scatters along the axis for ``insert``, one join for ``append``, one cyclic gather for ``resize``; ``trim_zeros`` reads back the bounding box of
+the nonzero elements (2 numbers per axis) and returns a view. An ``obj`` given as a GpuArray is
 read back (it is an index table, not the data).
 """
 from __future__ import annotations
@@ -14,9 +15,12 @@ import numpy as np
 
 from .._graph import dtypes as dt
 from .._lazy.array import GpuArray
-from .creation import asarray, empty
+from .creation import arange, asarray, empty, zeros
 from .manipulation import concatenate, moveaxis, normalize_axes, ravel, reshape
-from .searching import take
+from .searching import argwhere, take
+from .reductions import max as rmax, min as rmin
+from .manipulation import stack
+from .._lazy.elementwise import apply
 
 
 def _arr(x) -> GpuArray:
@@ -136,4 +140,46 @@ def insert(arr, obj, values, axis=None):
     return new
 
 
-__all__ = ["append", "delete", "insert"]
+def resize(a, new_shape):
+    """NumPy's ``resize``: the flattened array repeated cyclically to fill ``new_shape`` (zeros
+    where either is empty), one gather of ``i % a.size``."""
+    a = ravel(_arr(a))
+    if isinstance(new_shape, (int, np.integer)):
+        new_shape = (new_shape,)
+    new_shape = tuple(int(d) for d in new_shape)
+    size = 1
+    for d in new_shape:
+        size *= d
+        if d < 0:
+            raise ValueError("all elements of `new_shape` must be non-negative")
+    if a.size == 0 or size == 0:
+        return zeros(new_shape, dtype=a.dtype)
+    it = np.int32 if size < 2**31 else np.int64
+    return reshape(take(a, apply("remainder", arange(size, dtype=it), a.size)), new_shape)
+
+
+def trim_zeros(filt, trim="fb", axis=None):
+    """NumPy's ``trim_zeros``: the view inside the first and last nonzero elements (along ``axis``)."""
+    if not isinstance(filt, GpuArray):
+        return np.trim_zeros(filt, trim, axis=axis) if axis is not None else np.trim_zeros(filt, trim)
+    trim = trim.lower()
+    if trim not in {"fb", "bf", "f", "b"}:
+        raise ValueError(f"unexpected character(s) in `trim`: {trim!r}")
+    nd = filt.ndim
+    axes = tuple(range(nd)) if axis is None else normalize_axes(axis, nd)
+    if not axes:
+        return filt
+    nz = argwhere(filt)
+    if nz.shape[0] == 0:
+        start = stop = [0] * nd
+    else:
+        box = stack([rmin(nz, axis=0), rmax(nz, axis=0)]).get()  # one read: the bounding box
+        start, stop = [int(v) for v in box[0]], [int(v) + 1 for v in box[1]]
+        if "f" not in trim:
+            start = [None] * nd
+        if "b" not in trim:
+            stop = [None] * nd
+    return filt[tuple(slice(start[d], stop[d]) if d in axes else slice(None) for d in range(nd))]
+
+
+__all__ = ["append", "delete", "insert", "resize", "trim_zeros"]

@@ -15,7 +15,7 @@ import types
 import numpy as np
 
 from .._device import fallback as _fallback
-from .._device.errors import HostDataError
+from .._device.errors import DeferToArrayFunction, HostDataError
 from .._graph import dtypes as dt
 from .._lazy.array import GpuArray
 from . import creation
@@ -58,8 +58,12 @@ def _host_dtypes(fn, name):
 def _host_data(fn, np_fn, name):
     @functools.wraps(fn)
     def f(*args, **kwargs):
+        if args and getattr(type(args[0]), "_ga_defer", False):
+            return np_fn(*args, **kwargs)  # a masked array: NumPy's dispatch hands the call to its type
         try:
             return fn(*args, **kwargs)
+        except DeferToArrayFunction:
+            return np_fn(*args, **kwargs)
         except HostDataError:  # strings, objects, records or dates among the arguments: NumPy's on the host
             return host_fallback(np_fn, name, args, kwargs)
 
@@ -69,7 +73,9 @@ def _host_data(fn, np_fn, name):
 def accept_host_data(namespace: dict) -> None:
     """The namespace's functions given data NumPy holds only on the host (a string array, a list of
     dates, a structured array) run NumPy's function on it, as NumPy's own dispatch to GpuArrays
-    does (``__array_function__``): a counted fallback. Ufuncs and host fallbacks already do."""
+    does (``__array_function__``): a counted fallback. Ufuncs and host fallbacks already do. Given an
+    array type with its own dispatch (``_ga_defer``: ``gpuarray.ma``'s masked arrays) first, or as an
+    operand, they call NumPy's function, which hands the call to that type."""
     for name, fn in list(namespace.items()):
         np_fn = getattr(np, name, None)
         if (name.startswith("_") or name in __all__ or not callable(fn) or isinstance(fn, (type, types.ModuleType))

@@ -1,6 +1,7 @@
 """NumPy's names that hold no numeric device data: scalar types of non-numeric dtypes, type tables,
-NumPy's helper modules, and the string and record modules (``char``, ``strings``, ``rec``,
-``core.records``), whose functions are counted host fallbacks (their string and record results
+NumPy's helper modules, the string and record modules (``char``, ``strings``, ``rec``,
+``core.records``), whose functions are counted host fallbacks, and the ``ma`` module (masked arrays:
+``_api/masked.py``) (their string and record results
 stay NumPy arrays on the host; numeric results, such as ``char.str_len``, come to the device)."""
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import types
 import numpy as np
 
 from .host import host_fallback
+from . import masked as _masked
 
 # scalar types of the dtypes that live on the host (``np.dtype(gpuarray.str_)`` works as NumPy's)
 datetime64, timedelta64, void, str_, bytes_, object_ = (np.datetime64, np.timedelta64, np.void, np.str_, np.bytes_,
@@ -60,9 +62,11 @@ def _host_function(fn, name):
 char = _host_module("char", np.char, "NumPy's ``char``: string operations on the host (counted fallbacks).")
 strings = _host_module("strings", np.strings, "NumPy's ``strings``: string ufuncs on the host (counted fallbacks).")
 rec = _host_module("rec", np.rec, "NumPy's ``rec``: record arrays on the host (counted fallbacks).")
-# masked arrays: NumPy's MaskedArray on the host (construction, arithmetic, reductions skipping
-# masked values, ``filled``); the functions are counted fallbacks
-ma = _host_module("ma", np.ma, "NumPy's ``ma``: masked arrays on the host (counted fallbacks).")
+# masked arrays: MaskedGpuArray on the device (``_api/masked.py``), NumPy's other ``ma`` functions
+# as counted fallbacks over them
+ma = types.ModuleType("gpuarray.ma", _masked.__doc__)
+_masked.build_module(ma)
+sys.modules[ma.__name__] = ma
 polynomial = _host_module("polynomial", np.polynomial,
                           "NumPy's ``polynomial``: the polynomial classes (NumPy's) and functions (counted fallbacks).")
 for _sub in ("polynomial", "chebyshev", "hermite", "hermite_e", "laguerre", "legendre"):

@@ -182,9 +182,12 @@ def _np_reshape(a, /, shape=None, order="C", *, newshape=None, copy=None):
             raise TypeError("reshape() missing 1 required positional argument: 'shape'")
         shape = newshape
     kw = {} if copy is None else {"copy": copy}
-    if order not in ("C", "A", None):
-        raise NoDeviceImpl
-    return gpuarray.reshape(_operand(a), shape, **kw)
+    return gpuarray.reshape(_operand(a), shape, order=order, **kw)
+
+
+def _np_einsum(*operands, out=None, dtype=None, order="K", casting="safe", optimize=False):
+    # NumPy's signature takes the subscripts (or the interleaved form) among the operands
+    return namespace().einsum(*operands, out=out, dtype=dtype, order=order, casting=casting, optimize=optimize)
 
 
 def _np_sliding_window_view(x, window_shape, axis=None, *, subok=False, writeable=False):
@@ -196,6 +199,7 @@ OVERRIDES = {
     ("numpy", "trace"): _np_trace,
     ("numpy", "clip"): _np_clip,
     ("numpy", "reshape"): _np_reshape,
+    ("numpy", "einsum"): _np_einsum,
     ("numpy.lib.stride_tricks", "sliding_window_view"): _np_sliding_window_view,
 }
 

@@ -416,9 +416,13 @@ def _einsum_device(subscripts, operands, dtype, casting):
 
 
 def einsum(subscripts, *operands, out=None, dtype=None, order="K", casting="safe", optimize=False):
-    """Einstein summation on the device (one fused reduction over the broadcast product); forms
-    NumPy parses differently (interleaved operand lists, bool operands) run on the host through
-    NumPy as a counted fallback."""
+    """Einstein summation on the device (one fused reduction over the broadcast product); the
+    interleaved form (``einsum(a, [0, 1], b, [1, 2], [0, 2])``) is its subscripts string; forms
+    NumPy parses differently (bool operands) run on the host through NumPy as a counted fallback."""
+    if not isinstance(subscripts, str):
+        parsed = _interleaved(subscripts, operands)
+        if parsed is not None:
+            subscripts, operands = parsed
     if operands and all(isinstance(o, (GpuArray, np.ndarray)) for o in operands):
         res = _einsum_device(subscripts, operands, dtype, casting)
         if res is not None:
@@ -427,6 +431,29 @@ def einsum(subscripts, *operands, out=None, dtype=None, order="K", casting="safe
     host = [o.get() if isinstance(o, GpuArray) else o for o in operands]
     res = np.asarray(host_call(np.einsum, "einsum", [subscripts, *host], kwargs))
     return _finish(from_host(res.astype(dt.canonical(res.dtype), copy=False)), out)
+
+
+def _interleaved(first, rest):
+    """(subscripts, operands) of NumPy's interleaved einsum arguments (operand, sublist, ...,
+    [output sublist]), or None where a sublist is not NumPy's (ints in [0, 52) and Ellipsis)."""
+    args = (first,) + tuple(rest)
+    ops, subs = list(args[0::2]), list(args[1::2])
+    out = None
+    if len(ops) > len(subs):  # an odd count: the last item is the output sublist
+        out = ops.pop()
+    letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+    def word(sub):
+        try:
+            return "".join("..." if k is Ellipsis else letters[operator.index(k)] for k in sub)
+        except (TypeError, IndexError):
+            return None
+
+    words = [word(sb) for sb in subs]
+    if any(w is None for w in words) or (out is not None and word(out) is None):
+        return None
+    spec = ",".join(words) + ("->" + word(out) if out is not None else "")
+    return spec, tuple(ops)
 
 
 __all__ = ["dot", "einsum", "inner", "kron", "matmul", "matrix_transpose", "outer", "tensordot", "trace", "vdot",

@@ -310,12 +310,30 @@ def _fix_shape(shape, size) -> tuple:
     return tuple(shape)
 
 
+def _fortran_order(x: GpuArray, order) -> bool:
+    """Whether NumPy's ``order`` reads ``x``'s elements in column-major order ('F'; 'A' for an array
+    that is Fortran- but not C-contiguous)."""
+    if order in ("C", None):
+        return False
+    if order == "F":
+        return True
+    if order == "A":
+        return bool(x.flags["F_CONTIGUOUS"] and not x.flags["C_CONTIGUOUS"])
+    raise ValueError(f"order must be one of 'C', 'F', 'A' (got {order!r})")
+
+
 def reshape(x, /, shape=None, *, copy=None, order="C", newshape=None):
     x = _arr(x)
     if shape is None:
         shape = newshape
-    if order not in ("C", None):
-        raise NotImplementedError("reshape: only order='C' is supported")
+    if order == "K":
+        raise ValueError("order 'K' is not permitted for reshaping")
+    if _fortran_order(x, order):  # column-major: the reversed axes reshaped in C order
+        if isinstance(shape, (int, np.integer)):
+            shape = (shape,)
+        shape = _fix_shape(shape, x.size)
+        return permute_dims(reshape(permute_dims(x, tuple(range(x.ndim))[::-1]), tuple(shape)[::-1], copy=copy),
+                            tuple(range(len(shape)))[::-1])
     if isinstance(shape, (int, np.integer)):
         shape = (shape,)
     shape = _fix_shape(shape, x.size)
@@ -343,12 +361,24 @@ def reshape_method(self, *shape, order="C", copy=None):
     return reshape(self, shape, copy=copy, order=order)
 
 
+def _read_order(x: GpuArray, order):
+    """``x`` with its axes permuted so that C order reads it in NumPy's ``order`` ('K': the
+    order of the strides in memory, largest first)."""
+    if order == "K":
+        st = x._leaf().strides
+        axes = sorted(range(x.ndim), key=lambda d: -abs(st[d]) if x.shape[d] > 1 else 0)
+        return permute_dims(x, tuple(axes)) if axes != list(range(x.ndim)) else x
+    if _fortran_order(x, order):
+        return permute_dims(x, tuple(range(x.ndim))[::-1])
+    return x
+
+
 def ravel(x, order="C"):
-    return reshape(_arr(x), (-1,))
+    return reshape(_read_order(_arr(x), order), (-1,))
 
 
 def flatten(x, order="C"):
-    return reshape(_arr(x), (-1,), copy=True)
+    return reshape(_read_order(_arr(x), order), (-1,), copy=True)
 
 
 def squeeze(x, /, axis=None):

@@ -1,16 +1,35 @@
 """NumPy's legacy polynomial helpers: ``polyval`` on the device (Horner's rule in NumPy's own
-order of operations, fused into one kernel per up to ~100 coefficients) and ``poly1d``, NumPy's
-class over host coefficients (a handful of numbers; its evaluation at device arrays calls
-``polyval``, so it runs on the device)."""
+order of operations, fused into one kernel per up to ~100 coefficients), ``polyder``/``polyint``
+(NumPy's coefficient arithmetic on device coefficients), ``polyfit`` (see below) and ``poly1d``,
+NumPy's class over host coefficients (a handful of numbers; its evaluation at device arrays calls
+``polyval``, so it runs on the device).
+
+``polyfit``: the scaled Vandermonde matrix ``A`` (NumPy's column scaling) and the products
+``A.T @ A`` and ``A.T @ y`` on the device, in float64; the (deg+1)-square system is solved on the
+host as NumPy's truncated-SVD least squares would (``A``'s singular values are the square roots of
+``A.T @ A``'s eigenvalues; NumPy's ``rcond`` cut). Squaring the condition number costs accuracy:
+where ``cond(A)`` passes ``_MAX_COND`` (float64 answers off by more than ~1e-8) the fit is NumPy's
+on the host (counted), as are ``full=True`` and ``cov=``."""
 from __future__ import annotations
 
 import numpy as np
 
-from .._lazy.array import GpuArray
-from .._lazy.elementwise import apply, as_operand
-from .creation import zeros_like
+import warnings
 
-__all__ = ["poly1d", "polyval"]
+from .._device import runtime as _runtime
+from .._graph import dtypes as dt
+from .._lazy.array import GpuArray
+from .._lazy.elementwise import apply, as_operand, astype
+from .creation import arange, asarray, ones_like, zeros, zeros_like
+from .host import host_fallback
+from .linalg import matmul
+from .manipulation import concatenate, reshape, stack
+from .reductions import sum as rsum
+
+__all__ = ["poly1d", "polyadd", "polyder", "polyfit", "polyint", "polysub", "polyval"]
+
+# cond(A) past which the normal equations lose more than ~1e-8 of float64 accuracy: NumPy's lstsq on the host
+_MAX_COND = 1e4
 
 
 def _coefficients(p) -> np.ndarray:
@@ -43,3 +62,146 @@ def polyval(p, x):
 def poly1d(c_or_r, r=False, variable=None):
     """NumPy's ``poly1d`` over host coefficients (device arrays are read once)."""
     return np.poly1d(_coefficients(c_or_r), r=r, variable=variable)
+
+
+def _device_coefficients(p):
+    """``p`` as a device array, or None for NumPy's own (``poly1d``, objects)."""
+    if isinstance(p, np.poly1d):
+        return None
+    p = as_operand(p)
+    if not isinstance(p, GpuArray):
+        h = np.asarray(p)
+        if h.dtype.kind not in "biufc":
+            return None
+        p = asarray(h)
+    return p
+
+
+def polyder(p, m=1):
+    """NumPy's ``polyder``: ``p[:-1] * arange(n, 0, -1)``, ``m`` times."""
+    m = int(m)
+    if m < 0:
+        raise ValueError("Order of derivative must be positive (see polyint)")
+    d = _device_coefficients(p)
+    if d is None:
+        return np.polyder(p, m)
+    for _ in range(m):
+        n = d.shape[0] - 1
+        d = apply("multiply", d[:-1], arange(n, 0, -1, dtype=np.int64)) if n > 0 else \
+            apply("multiply", d[:0], arange(0, dtype=np.int64))
+    return d
+
+
+def polyint(p, m=1, k=None):
+    """NumPy's ``polyint``: ``concatenate(p / arange(n, 0, -1), [k])``, ``m`` times."""
+    m = int(m)
+    if m < 0:
+        raise ValueError("Order of integral must be positive (see polyder)")
+    d = _device_coefficients(p)
+    if d is None:
+        return np.polyint(p, m, k)
+    kh = np.zeros(m, float) if k is None else np.atleast_1d(k.get() if isinstance(k, GpuArray) else k)
+    if len(kh) == 1 and m > 1:
+        kh = kh[0] * np.ones(m, float)
+    if len(kh) < m:
+        raise ValueError("k must be a scalar or a rank-1 array of length 1 or >m.")
+    for i in range(m):
+        q = apply("true_divide", d, arange(d.shape[0], 0, -1, dtype=np.int64))
+        kv = asarray(np.asarray([kh[i]]))
+        t = dt.result_type(q, kv)
+        d = concatenate([astype(q, t, copy=False), astype(kv, t, copy=False)])
+    return d
+
+
+def _vander(x: GpuArray, order: int) -> GpuArray:
+    """NumPy's ``vander(x, order)``: its powers are a running product (``multiply.accumulate``),
+    the same left fold as these elementwise products, one column each (``order`` is small here)."""
+    cols = [ones_like(x)]
+    for _ in range(order - 1):
+        cols.append(apply("multiply", cols[-1], x))
+    return stack(cols[::-1], axis=1)
+
+
+def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
+    """NumPy's ``polyfit`` (see the module's note for where it runs)."""
+    kw = {"rcond": rcond, "full": full, "w": w, "cov": cov}
+    xg, yg = as_operand(x), as_operand(y)
+    xg = xg if isinstance(xg, GpuArray) else asarray(np.asarray(x))
+    yg = yg if isinstance(yg, GpuArray) else asarray(np.asarray(y))
+    order = int(deg) + 1
+    if deg < 0:
+        raise ValueError("expected deg >= 0")
+    if xg.ndim != 1:
+        raise TypeError("expected 1D vector for x")
+    if xg.size == 0:
+        raise TypeError("expected non-empty vector for x")
+    if yg.ndim < 1 or yg.ndim > 2:
+        raise TypeError("expected 1D or 2D array for y")
+    if xg.shape[0] != yg.shape[0]:
+        raise TypeError("expected x and y to have same length")
+    if xg.dtype.kind not in "iuf" or yg.dtype.kind not in "iuf":
+        return host_fallback(np.polyfit, "polyfit", (x, y, deg), kw)
+    # NumPy's result dtype, from NumPy on a proxy of order+1 distinct points
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rt = np.polyfit(np.arange(order + 1, dtype=xg.dtype), np.ones((order + 1,) + yg.shape[1:], yg.dtype),
+                        deg).dtype
+    if full or cov or rt.kind != "f" or not _runtime.device().has_64:
+        return host_fallback(np.polyfit, "polyfit", (x, y, deg), kw)
+    if rcond is None:
+        rcond = len(xg) * np.finfo(np.result_type(xg.dtype, 0.0)).eps
+    f64 = dt.float64
+    lhs = _vander(astype(xg, f64), order)
+    rhs = astype(yg, f64)
+    if w is not None:
+        wg = as_operand(w)
+        wg = astype(wg if isinstance(wg, GpuArray) else asarray(np.asarray(w)), f64)
+        if wg.ndim != 1:
+            raise TypeError("expected a 1-d array for weights")
+        if wg.shape[0] != yg.shape[0]:
+            raise TypeError("expected w and y to have the same length")
+        lhs = apply("multiply", lhs, reshape(wg, (-1, 1)))
+        rhs = apply("multiply", rhs, reshape(wg, (-1, 1)) if rhs.ndim == 2 else wg)
+    scale = apply("sqrt", rsum(apply("multiply", lhs, lhs), axis=0))
+    lhs = apply("true_divide", lhs, scale)
+    gram, aty, sc = matmul(lhs.T, lhs).get(), matmul(lhs.T, rhs).get(), scale.get()
+    ev, vec = np.linalg.eigh(gram)
+    sv = np.sqrt(np.maximum(ev, 0.0))
+    smax = sv.max()
+    if not np.all(np.isfinite(gram)) or smax == 0 or sv.min() * _MAX_COND < smax:
+        return host_fallback(np.polyfit, "polyfit", (x, y, deg), kw)
+    keep = sv > rcond * smax
+    if not keep.all():
+        warnings.warn("Polyfit may be poorly conditioned", np.exceptions.RankWarning, stacklevel=2)
+    inv = np.where(keep, 1.0 / np.where(keep, ev, 1.0), 0.0)
+    c = vec @ (inv[:, None] * (vec.T @ aty.reshape(order, -1)))
+    c = (c.T / sc).T
+    c = c.reshape((order,) + aty.shape[1:])
+    return asarray(c.astype(rt))
+
+
+def _sum_or_difference(opname, a1, a2):
+    """NumPy's ``polyadd``/``polysub``: the shorter coefficient array padded with leading zeros."""
+    if isinstance(a1, np.poly1d) or isinstance(a2, np.poly1d):
+        return getattr(np, "polyadd" if opname == "add" else "polysub")(a1, a2)  # NumPy's class
+    c1, c2 = _device_coefficients(a1), _device_coefficients(a2)
+    if c1 is None or c2 is None:
+        return getattr(np, "polyadd" if opname == "add" else "polysub")(a1, a2)
+    c1 = reshape(c1, (1,)) if c1.ndim == 0 else c1
+    c2 = reshape(c2, (1,)) if c2.ndim == 0 else c2
+    diff = len(c2) - len(c1)
+    if diff > 0:
+        c1 = concatenate([zeros((diff,) + c1.shape[1:], dtype=c1.dtype), c1])
+    elif diff < 0:
+        c2 = concatenate([zeros((-diff,) + c2.shape[1:], dtype=c2.dtype), c2])
+    return apply(opname, c1, c2)
+
+
+def polyadd(a1, a2):
+    """NumPy's ``polyadd`` on device coefficients."""
+    return _sum_or_difference("add", a1, a2)
+
+
+def polysub(a1, a2):
+    """NumPy's ``polysub`` on device coefficients."""
+    return _sum_or_difference("subtract", a1, a2)

@@ -407,7 +407,7 @@ def argmin(a, axis=None, out=None, *, keepdims=False):
 
 
 # ----------------------------------------------------------------------------- scans
-def _scan(monoid, a, axis, dtype, out, include_initial, fname):
+def _scan(monoid, a, axis, dtype, out, include_initial, fname, in_order=False):
     x = _arr(a)
     rt = dt.normalize(dtype) if dtype is not None else _sum_dtype(x.dtype)
     root = _node(x)
@@ -425,7 +425,7 @@ def _scan(monoid, a, axis, dtype, out, include_initial, fname):
         leaf = new_leaf(rt, shape)
         ostr = leaf.strides
         off = leaf.strides[ax] if include_initial else 0
-    rc.scan_into(root, axes, monoid, _acc_of(rt), leaf, ostr, off)
+    rc.scan_into(root, axes, monoid, _acc_of(rt), leaf, ostr, off, in_order)
     res = GpuArray(leaf)
     if include_initial:
         first = (slice(None),) * (0 if axis is None else axes[0]) + (0,)
@@ -443,6 +443,12 @@ def _scan(monoid, a, axis, dtype, out, include_initial, fname):
 def cumsum(a, axis=None, dtype=None, out=None):
     """Cumulative sum along an axis (flattened when axis is None)."""
     return _scan("add", a, axis, dtype, out, False, "cumsum")
+
+
+def cumsum_in_order(a, axis, dtype=None):
+    """``cumsum`` folded in NumPy's sequential order along ``axis`` (one thread per row): the same
+    bits as NumPy's, for callers that compare the running sums (weighted quantiles' cdf)."""
+    return _scan("add", a, axis, dtype, None, False, "cumsum", in_order=True)
 
 
 def cumprod(a, axis=None, dtype=None, out=None):

@@ -4,12 +4,19 @@
 Built from the device pieces, no kernel of their own:
   bincount    counts: ``add.at`` into int32 words (a compare-and-swap per element), widened to
               int64; weights: one fused reduction over ``where(x == bin, w, 0)`` (float64 has no
-              atomics), up to ``_ONE_HOT_LIMIT`` element-bin pairs (beyond: a counted fallback).
+              atomics) up to ``_ONE_HOT_LIMIT`` element-bin pairs; beyond, ``add.at`` into float64
+              bins (the updates sorted by bin, each bin folded in input order: NumPy's bits).
   digitize    ``searchsorted`` on the bins (reversed for decreasing bins).
-  histogram   the edges from NumPy on two numbers (the data's min and max, or ``range``), the bin
-              of each element by ``searchsorted`` on the edges, then the bincount above.
+  histogram   the edges from NumPy on two numbers (the data's min and max, or ``range``; the bin
+              count of the estimators 'auto', 'fd', 'sturges', 'rice', 'sqrt' from NumPy's formulas
+              on the extremes and quartiles), the bin of each element by ``searchsorted`` on the
+              edges, then the bincount above;
+              ``histogramdd``/``histogram2d`` the same per coordinate, bins combined into one
+              flat index (NumPy's ``ravel_multi_index`` over the bins plus two outlier bins).
   quantiles   a device sort of each slice (NaN last), the two neighbouring order statistics
-              gathered per quantile, NumPy's ``_lerp``.
+              gathered per quantile, NumPy's ``_lerp``; with ``weights`` (method ``inverted_cdf``):
+              values and weights sorted together, the weights' float64 running sum normalised
+              (NumPy's cdf), the first element whose cdf reaches each quantile gathered.
 NumPy's argument checks and result dtypes come from NumPy itself run on a two-element proxy of
 the input's dtype (the rules depend on dtypes and arguments, never on the data).
 """
@@ -24,10 +31,10 @@ from .._lazy.elementwise import apply, astype
 from .advanced import gather, offset_expr, embed
 from .creation import asarray, full, zeros
 from .interop import host_fallback
-from .manipulation import broadcast_to, moveaxis, reshape
-from .reductions import _axes, any as rany, count_nonzero, max as rmax, min as rmin, sum as rsum
-from .searching import searchsorted
-from .sorting import sort
+from .manipulation import broadcast_to, moveaxis, reshape, stack
+from .reductions import _axes, any as rany, count_nonzero, cumsum_in_order, max as rmax, min as rmin, sum as rsum
+from .searching import searchsorted, take_along_axis
+from .sorting import argsort, sort
 from .ufunc_objects import at as ufunc_at
 
 # weighted bincount as one reduction over (elements x bins): bounded work per call
@@ -61,10 +68,23 @@ def _bincount_into(idx: GpuArray, nbins: int, weights):
     wt = dt.float64
     if idx.size == 0:
         return zeros((nbins,), dtype=wt)
+    if nbins * idx.size > _ONE_HOT_LIMIT:
+        return _sorted_bin_sums(idx, nbins, weights)
     bins = reshape(asarray(np.arange(nbins, dtype=np.int64)), (nbins, 1))
     hit = apply("equal", reshape(idx, (1, idx.size)), bins)
     w = astype(reshape(weights, (1, idx.size)), wt, copy=False)
     return rsum(apply("where", hit, w, 0.0), axis=1)
+
+
+def _sorted_bin_sums(idx: GpuArray, nbins: int, weights: GpuArray) -> GpuArray:
+    """Sums of ``weights`` per bin of ``idx`` (float64; indices outside [0, nbins) dropped) in
+    O(n log n): ``add.at`` into float64 bins, whose device path sorts the updates by bin and folds
+    each bin's in input order, as NumPy's bincount does (the same bits, NaN and infinities
+    included)."""
+    sums = zeros((nbins + 1,), dtype=dt.float64)  # the last bin takes the dropped values
+    i = apply("where", apply("logical_and", apply("greater_equal", idx, 0), apply("less", idx, nbins)), idx, nbins)
+    ufunc_at(np.add, (sums, i, astype(weights, dt.float64)), {})
+    return sums[:nbins]
 
 
 def bincount(x, /, weights=None, minlength=0):
@@ -85,10 +105,9 @@ def bincount(x, /, weights=None, minlength=0):
         nbins = max(int(hi) + 1, minlength)
     else:  # NumPy's empty bincount is int64 zeros, weights or not
         return zeros((minlength,), dtype=dt.int64)
-    if weights is not None and nbins * x.size > _ONE_HOT_LIMIT:
-        return host_fallback(np.bincount, "bincount", (x,), {"weights": weights, "minlength": minlength})
-    if x.dtype.kind == "b" or x.dtype == dt.uint64:
-        x = astype(x, dt.int64)  # indices, not a boolean mask
+    if x.dtype not in (dt.int32, dt.int64):
+        # indices, not a boolean mask; wide enough for the bin count (uint8 data with 256 bins)
+        x = astype(x, dt.int64)
     return _bincount_into(x, nbins, weights)
 
 
@@ -120,8 +139,12 @@ def _edges(a: GpuArray, bins, range, weights):
     """NumPy's bin edges, from two numbers when ``bins`` is a count (host work on the data only for
     the string estimators, which need it)."""
     if isinstance(bins, str):
-        e = host_fallback(np.histogram_bin_edges, "histogram_bin_edges", (a, bins), {"range": range, "weights": weights})
-        return _arr(e)
+        n = _estimated_bins(a, bins, range, weights)
+        if n is None:  # the estimators that need more of the data (scott, doane, stone): NumPy's
+            e = host_fallback(np.histogram_bin_edges, "histogram_bin_edges", (a, bins),
+                              {"range": range, "weights": weights})
+            return _arr(e)
+        bins = n
     if isinstance(bins, (GpuArray, np.ndarray, list, tuple)) and np.ndim(bins if not isinstance(bins, GpuArray) else bins.get()) == 1:
         e = bins.get() if isinstance(bins, GpuArray) else np.asarray(bins)
         return asarray(np.histogram_bin_edges(np.empty(0, a.dtype), e))  # NumPy's checks of the edges
@@ -131,6 +154,54 @@ def _edges(a: GpuArray, bins, range, weights):
     else:
         proxy = np.empty(0, a.dtype)
     return asarray(np.histogram_bin_edges(proxy, bins, range=range))
+
+
+def _unsigned_subtract(a, b):
+    """NumPy's histogram helper: ``a - b`` of integers computed in the unsigned type (no overflow)."""
+    t = np.result_type(a, b)
+    if t.kind == "i":
+        return np.subtract(a, b, casting="unsafe", dtype=np.dtype(f"u{t.itemsize}"))
+    return np.subtract(a, b, dtype=t)
+
+
+# NumPy's bin width estimators that need only the sample size, its range and its quartiles
+_WIDTHS = {
+    "sturges": lambda n, ptp, iqr: ptp / (np.log2(n) + 1.0),
+    "rice": lambda n, ptp, iqr: ptp / (2.0 * n ** (1.0 / 3)),
+    "sqrt": lambda n, ptp, iqr: ptp / np.sqrt(n),
+    "fd": lambda n, ptp, iqr: 2.0 * iqr * n ** (-1.0 / 3.0),
+}
+_WIDTHS["auto"] = lambda n, ptp, iqr: min(max(_WIDTHS["fd"](n, ptp, iqr), _WIDTHS["sqrt"](n, ptp, iqr) / 2),
+                                          _WIDTHS["sturges"](n, ptp, iqr))
+
+
+def _estimated_bins(a: GpuArray, name, range, weights):
+    """The bin count NumPy's estimator ``name`` gives (its code on the data's extremes and quartiles,
+    read back), or None for the estimators left to NumPy."""
+    if weights is not None or name not in _WIDTHS:
+        return None  # (NumPy's errors for weights and unknown names, too)
+    if range is not None:
+        proxy_edges = np.histogram_bin_edges(np.empty(0, a.dtype), 1, range=range)  # NumPy's checks of range
+        first, last = proxy_edges[0], proxy_edges[-1]
+        keep = apply("logical_and", apply("greater_equal", a, first), apply("less_equal", a, last))
+        a = a[keep]
+    if a.size == 0:
+        return 1
+    lo, hi = _host_pair(rmin(a), rmax(a))
+    if range is None:
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            return None  # NumPy's error for a range that is not finite
+        first, last = (lo - 0.5, hi + 0.5) if lo == hi else (lo, hi)
+    iqr = 0.0
+    if name in ("fd", "auto"):
+        q75, q25 = percentile(a, [75, 25]).get()
+        iqr = np.subtract(q75, q25)
+    width = _WIDTHS[name](a.size, _unsigned_subtract(hi, lo), iqr)
+    if not width:
+        return 1
+    if a.dtype.kind in "iu" and width < 1:
+        width = 1
+    return int(np.ceil(_unsigned_subtract(last, first) / width))
 
 
 def histogram_bin_edges(a, bins=10, range=None, weights=None):
@@ -151,9 +222,6 @@ def histogram(a, bins=10, range=None, density=None, weights=None):
                                                               "weights": weights})
     edges = _edges(a, bins, range, weights)
     nb = edges.shape[0] - 1
-    if weights is not None and nb * a.size > _ONE_HOT_LIMIT:
-        return host_fallback(np.histogram, "histogram", (a,), {"bins": bins, "range": range, "density": density,
-                                                              "weights": weights})
     ct = dt.result_type(a, edges)
     av = astype(a, ct, copy=False)
     ev = astype(edges, ct, copy=False)
@@ -168,6 +236,84 @@ def histogram(a, bins=10, range=None, density=None, weights=None):
         db = astype(apply("subtract", edges[1:], edges[:-1]), dt.float64)
         return apply("divide", apply("divide", n, db), rsum(n)), edges
     return n, edges
+
+
+def _sample_columns(sample):
+    """NumPy's (N, D) view of a histogramdd sample: an (N, D) array, or a sequence of D 1-D arrays."""
+    if isinstance(sample, (list, tuple)):
+        cols = [reshape(_arr(c), (-1,)) if _arr(c).ndim == 0 else _arr(c) for c in sample]
+        if any(c.ndim != 1 for c in cols) or len({c.shape for c in cols}) > 1:
+            return None
+        return stack(cols, axis=1) if cols else None
+    s = _arr(sample)
+    if s.ndim == 2:
+        return s
+    return reshape(s, (-1, 1)) if s.ndim <= 1 else None
+
+
+def histogramdd(sample, bins=10, range=None, density=None, weights=None):
+    """NumPy's ``histogramdd``: the edges from NumPy on each coordinate's min and max (or ``range``),
+    each sample's bin by ``searchsorted`` per coordinate, the flat bin indices counted by
+    ``bincount`` (weights summed in float64), outlier bins cut off."""
+    kw = {"bins": bins, "range": range, "density": density, "weights": weights}
+    s = _sample_columns(sample)
+    if s is None or s.dtype.kind not in "biuf" or (weights is not None and _arr(weights).dtype.kind not in "biuf") \
+            or isinstance(bins, GpuArray) or (isinstance(bins, (list, tuple)) and any(isinstance(b, str) for b in bins)) \
+            or isinstance(bins, str):
+        return host_fallback(np.histogramdd, "histogramdd", (sample,), kw)
+    n, d = s.shape
+    hbins = [b.get() if isinstance(b, GpuArray) else b for b in bins] if isinstance(bins, (list, tuple)) else bins
+    if n and range is None:  # the edges need each coordinate's extremes only
+        mm = stack([rmin(s, axis=0), rmax(s, axis=0)]).get()
+        proxy = mm
+    else:
+        proxy = np.empty((0, d), s.dtype)
+    _, edges_h = np.histogramdd(proxy, hbins, range=range)  # NumPy's checks and edges
+    if weights is not None:
+        weights = reshape(_arr(weights), (-1,))
+        if weights.shape[0] != n:
+            raise ValueError("weights should have the same length as the sample")  # (NumPy's bincount error)
+    nbin = [len(e) + 1 for e in edges_h]  # an outlier bin at each end
+    flat = None
+    for i, e in enumerate(edges_h):
+        ev = asarray(e)
+        ct = dt.result_type(s, ev)
+        col = astype(s[:, i], ct, copy=False)
+        ev = astype(ev, ct, copy=False)
+        c = searchsorted(ev, col, side="right")
+        c = apply("where", apply("equal", col, ev[len(e) - 1]), apply("subtract", c, 1), c)
+        stride = int(np.prod(nbin[i + 1:], dtype=np.int64))
+        term = apply("multiply", astype(c, dt.int64), stride)
+        flat = term if flat is None else apply("add", flat, term)
+    total = int(np.prod(nbin, dtype=np.int64))
+    if flat is None or n == 0:
+        hist = zeros(tuple(nbin), dtype=dt.float64)
+    else:
+        hist = reshape(astype(_bincount_into(flat, total, weights), dt.float64, copy=False), tuple(nbin))
+    hist = hist[(slice(1, -1),) * d]
+    if density:
+        tot = rsum(hist)
+        for i, e in enumerate(edges_h):
+            shape = [1] * d
+            shape[i] = len(e) - 1
+            hist = apply("divide", hist, reshape(asarray(np.diff(e)), tuple(shape)))
+        hist = apply("divide", hist, tot)
+    return hist, [asarray(e) for e in edges_h]
+
+
+def histogram2d(x, y, bins=10, range=None, density=None, weights=None):
+    """NumPy's ``histogram2d``: ``histogramdd`` of the two coordinates."""
+    x, y = _arr(x), _arr(y)
+    if x.shape[:1] != y.shape[:1] or len(x) != len(y):
+        raise ValueError("x and y must have the same length.")
+    try:
+        nb = len(bins)
+    except TypeError:
+        nb = 1
+    if nb != 1 and nb != 2:
+        bins = [bins, bins]
+    hist, edges = histogramdd([x, y], bins, range, density, weights)
+    return hist, edges[0], edges[1]
 
 
 # ----------------------------------------------------------------------------- quantiles
@@ -187,6 +333,8 @@ def _take_last(arr: GpuArray, idx: GpuArray) -> GpuArray:
 
 def _quantile(name, a, q, axis, out, method, keepdims, scale, skip_nan, interpolation=None, weights=None):
     kw = {"axis": axis, "out": out, "method": method, "keepdims": keepdims}
+    if weights is not None and interpolation is None:
+        return _weighted_quantile(name, a, q, axis, out, method, keepdims, scale, weights, skip_nan)
     if interpolation is not None or weights is not None:
         kw.update(interpolation=interpolation, weights=weights)
         return host_fallback(getattr(np, name), name, (a, q), kw)
@@ -258,15 +406,88 @@ def _quantile(name, a, q, axis, out, method, keepdims, scale, skip_nan, interpol
     return res
 
 
+def _weighted_quantile(name, a, q, axis, out, method, keepdims, scale, weights, skip_nan=False):
+    """NumPy's weighted ``quantile``/``percentile`` (method ``inverted_cdf``) on the device; the nan
+    forms (``skip_nan``) give NaN values no weight (they sort last) and all-NaN slices NaN."""
+    kw = {"axis": axis, "out": out, "method": method, "keepdims": keepdims, "weights": weights}
+    x, w = _arr(a), _arr(weights)
+    qh = q.get() if isinstance(q, GpuArray) else q
+    if x.dtype.kind not in "biuf" or w.dtype.kind not in "biuf" or x.size == 0:
+        return host_fallback(getattr(np, name), name, (x, q), kw)
+    # NumPy's checks of q and method, and the result dtype, on a proxy of x's dtype
+    rt = np.dtype(getattr(np, name)(np.ones(2, dtype=x.dtype), qh, method=method, weights=np.ones(2)).dtype)
+    axes = _axes(axis, x.ndim)
+    if w.shape != x.shape:
+        if len(axes) == 1 and w.ndim == 1 and w.shape[0] == x.shape[axes[0]] and not (skip_nan and x.ndim > 1):
+            shape = [1] * x.ndim
+            shape[axes[0]] = w.shape[0]
+            w = broadcast_to(reshape(w, tuple(shape)), x.shape)
+        else:  # NumPy's error for the shapes
+            return host_fallback(getattr(np, name), name, (x, q), kw)
+    if bool(rany(apply("less", w, 0)).get()):
+        raise ValueError("Weights must be non-negative.")
+    qa = np.true_divide(np.asanyarray(qh), scale) if scale != 1 else np.asanyarray(qh)
+    if qa.dtype.kind != "f":
+        qa = qa.astype(np.float64)
+    kshape = tuple(1 if d in axes else s for d, s in enumerate(x.shape))
+    rshape = kshape if keepdims else tuple(s for d, s in enumerate(x.shape) if d not in axes)
+    keep = [d for d in range(x.ndim) if d not in axes]
+
+    def lastaxes(v):
+        v = moveaxis(v, axes, tuple(range(len(keep), x.ndim))) if x.ndim else v
+        return reshape(v, tuple(v.shape[: len(keep)]) + (-1,))
+
+    xs, ws = lastaxes(x), lastaxes(w)
+    nan_x = skip_nan and x.dtype.kind == "f"
+    if nan_x:
+        ws = apply("where", apply("isnan", xs), 0.0, astype(ws, dt.float64))
+    n = xs.shape[-1]
+    lead = xs.shape[:-1]
+    order = argsort(xs, axis=-1, stable=True)
+    srt = take_along_axis(xs, order, axis=-1)
+    # NumPy's cdf bit for bit (a quantile on a cdf value is compared for equality): an in-order scan
+    cdf = cumsum_in_order(take_along_axis(ws, order, axis=-1), -1, dt.float64)
+    cdf = apply("true_divide", cdf, cdf[..., n - 1:])
+    bad = apply("isnan", cdf[..., n - 1])
+    all_nan = None
+    if nan_x:  # an all-NaN slice is NaN, not an error
+        all_nan = apply("isnan", srt[..., 0])
+        bad = apply("logical_and", bad, apply("logical_not", all_nan))
+    if bool(rany(bad).get()):
+        raise ValueError("Weights included NaN, inf or were all zero.")
+    if qa.dtype != np.float64:  # NumPy compares in the quantiles' dtype
+        cdf = astype(cdf, dt.normalize(qa.dtype))
+    # leading zero weights: their cdf of 0 must not take quantile 0 (NumPy sets them to -1)
+    cdf = apply("where", apply("equal", cdf, 0), -1.0, cdf)
+    qf = qa.ravel()
+    m = qf.size
+    qd = reshape(asarray(qf), (1,) * len(lead) + (m, 1))
+    below = apply("less", reshape(cdf, lead + (1, n)), qd)
+    idx = apply("minimum", count_nonzero(below, axis=-1), n - 1)
+    res = _take_last(srt, broadcast_to(idx, lead + (m,)))
+    if x.dtype.kind == "f":
+        nan_slice = apply("isnan", srt[..., n - 1:]) if not nan_x else reshape(all_nan, lead + (1,))
+        res = apply("where", nan_slice, float("nan"), res)
+    res = astype(res, rt, copy=False)
+    res = moveaxis(res, -1, 0)
+    res = reshape(res, np.shape(qa) + rshape)
+    if out is not None:
+        out[...] = res
+        return out
+    return res
+
+
 def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False, *,
              weights=None, interpolation=None):
-    """NumPy's ``quantile`` (methods linear, lower, higher, nearest, midpoint on the device)."""
+    """NumPy's ``quantile`` (methods linear, lower, higher, nearest, midpoint on the device; weights with
+    ``inverted_cdf``)."""
     return _quantile("quantile", a, q, axis, out, method, keepdims, 1, False, interpolation, weights)
 
 
 def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False, *,
                weights=None, interpolation=None):
-    """NumPy's ``percentile`` (methods linear, lower, higher, nearest, midpoint on the device)."""
+    """NumPy's ``percentile`` (methods linear, lower, higher, nearest, midpoint on the device; weights with
+    ``inverted_cdf``)."""
     return _quantile("percentile", a, q, axis, out, method, keepdims, 100, False, interpolation, weights)
 
 
@@ -282,5 +503,5 @@ def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="line
     return _quantile("nanpercentile", a, q, axis, out, method, keepdims, 100, True, interpolation, weights)
 
 
-__all__ = ["bincount", "digitize", "histogram", "histogram_bin_edges", "nanpercentile", "nanquantile",
+__all__ = ["bincount", "digitize", "histogram", "histogram2d", "histogram_bin_edges", "histogramdd", "nanpercentile", "nanquantile",
            "percentile", "quantile"]

@@ -24,6 +24,7 @@ import warnings
 
 import numpy as np
 
+from .._device.errors import DeferToArrayFunction
 from .._graph import dtypes as dt
 from .._graph import errstate as _errstate
 from .._lazy.array import GpuArray
@@ -258,16 +259,29 @@ def _with_keywords(name, inputs, out, kw):
 def _make(name):
     nin = _ops.OPS[name].nin
 
+    np_name = name if isinstance(getattr(np, name, None), np.ufunc) else None
+
+    def deferred(args, out, kw):  # an operand with its own NumPy dispatch (a masked array): NumPy's ufunc
+        if np_name is None:
+            raise
+        return getattr(np, np_name)(*args, **(dict(kw, out=out) if out is not None else kw))
+
     if nin == 1:
         def f(x, /, out=None, **kw):
-            if out is None and not kw:
-                return apply(name, x)
-            return _with_keywords(name, (x,), out, kw)
+            try:
+                if out is None and not kw:
+                    return apply(name, x)
+                return _with_keywords(name, (x,), out, kw)
+            except DeferToArrayFunction:
+                return deferred((x,), out, kw)
     else:
         def f(x1, x2, /, out=None, **kw):
-            if out is None and not kw:
-                return apply(name, x1, x2)
-            return _with_keywords(name, (x1, x2), out, kw)
+            try:
+                if out is None and not kw:
+                    return apply(name, x1, x2)
+                return _with_keywords(name, (x1, x2), out, kw)
+            except DeferToArrayFunction:
+                return deferred((x1, x2), out, kw)
     f.__name__ = f.__qualname__ = name
     f.__doc__ = f"Elementwise ``{name}`` on the GPU (NumPy semantics and keywords); lazy until its value is needed."
     return f

@@ -29,11 +29,11 @@ from .._lazy.array import GpuArray
 from .._lazy.elementwise import apply, as_operand, assign, astype, flush_readers
 from . import reductions as _reductions
 from . import ufunc as _ufunc
-from .advanced import _detach, resolve, scatter_update, updatable, value_node
+from .advanced import _detach, resolve, scatter_update, segment_update, updatable, value_node
 from .creation import asarray
 from .host import host_fallback
 from .indexing import _is_basic, normalize_key
-from .manipulation import concatenate, expand_dims, moveaxis
+from .manipulation import broadcast_to, concatenate, expand_dims, moveaxis
 from .ufunc import NoDeviceImpl
 
 __all__: list[str] = []
@@ -48,6 +48,8 @@ _SCANS = ("maximum", "minimum", "fmax", "fmin", "logical_and", "logical_or",
           "bitwise_and", "bitwise_or", "bitwise_xor")  # reductions.scan
 # reduceat runs one reduction per segment up to this many segments; more is NumPy's on the host
 MAX_REDUCEAT_SEGMENTS = 64
+# the namespace's functions (``install``): the package hands itself down, as to ``interop``
+_NAMESPACE: dict = {}
 
 
 def _array(x) -> GpuArray:
@@ -206,8 +208,17 @@ def at(ufunc, inputs, kw):
     else:
         b = None
         loop = _ufunc._loop(ufunc, (t,), None, "same_kind")
-    # the update must be a loop over a's own dtype (NumPy's casting errors come from the host)
-    if any(d != t for d in loop) or not updatable(op.name, t):
+    # a loop over a's own dtype, or one dtype that holds a's values exactly and casts back within its
+    # kind (float32 updated by float64 values; other casts: NumPy's on the host)
+    lt = loop[0]
+    mixed = any(d != t for d in loop)
+    if mixed and (any(d != lt for d in loop) or not np.can_cast(t, lt, "safe")
+                  or not np.can_cast(lt, t, "same_kind") or dt.canonical(lt) != lt):
+        raise NoDeviceImpl
+    if _ops.expression(op, lt) is None:
+        raise NoDeviceImpl
+    atomic = not mixed and updatable(op.name, t)
+    if not atomic and "argsort" not in _NAMESPACE:
         raise NoDeviceImpl
     if a._leaf().readonly:
         raise ValueError("assignment destination is read-only")
@@ -219,7 +230,7 @@ def at(ufunc, inputs, kw):
         return None
     leaf = a._leaf()
     r = resolve(a, k, avoid=leaf.storage)
-    value = Const(dt.store_scalar(0, t), t) if b is None else value_node(b, t)
+    value = Const(dt.store_scalar(0, t), t) if b is None else value_node(b, lt)
     vshape = value.shape
     if len(vshape) > len(r.shape) or any(v not in (1, s) for v, s in zip(vshape[::-1], r.shape[::-1])):
         raise ValueError(f"array is not broadcastable to correct shape: value of shape {vshape} for "
@@ -228,9 +239,29 @@ def at(ufunc, inputs, kw):
         return None
     value = _detach(value, r.view)
     offset = _detach(r.offset(), r.view)
+    if not atomic:
+        _at_sorted(op.name, ufunc.nin, value if b is not None else None, offset, r, lt)
+        return None
     flush_readers(leaf.storage)
     scatter_update(op.name, ufunc.nin, value, offset, r.view, r.shape)
     return None
+
+
+def _at_sorted(opname, nin, value, offset, r, lt) -> None:
+    """``ufunc.at`` on elements without word atomics, or in a loop dtype ``lt`` other than theirs:
+    the updates sorted by destination (stable: repeated destinations keep their order), then one
+    in-order fold per destination (``advanced.segment_update``)."""
+    argsort, take = _NAMESPACE["argsort"], _NAMESPACE["take"]
+    t = lt
+    off = astype(broadcast_to(GpuArray(offset), r.shape), dt.int32, copy=True).reshape(-1)
+    order = argsort(off, stable=True)
+    so = take(off, order).copy()._leaf()
+    sv = None
+    if value is not None:
+        v = astype(broadcast_to(GpuArray(value), r.shape), t, copy=True).reshape(-1)
+        sv = take(v, order).copy()._leaf()
+    flush_readers(r.view.storage)
+    segment_update(opname, nin, so, sv, r.view, None if lt == r.view.dtype else lt)
 
 
 # ------------------------------------------------------------------------------ reduceat
@@ -336,7 +367,9 @@ _ATTRIBUTES = ("nin", "nout", "nargs", "ntypes", "types", "identity", "signature
 
 
 def install(functions: dict) -> None:
-    """Give each namespace function named for a NumPy ufunc that ufunc's methods and attributes."""
+    """Give each namespace function named for a NumPy ufunc that ufunc's methods and attributes
+    (and keep the namespace's functions: ``at`` on 64-bit elements sorts with its ``argsort``)."""
+    _NAMESPACE.update(functions)
     for name, fn in functions.items():
         uf = getattr(np, name, None)
         if not isinstance(uf, np.ufunc) or not callable(fn) or hasattr(fn, "reduce"):

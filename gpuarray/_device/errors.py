@@ -34,6 +34,12 @@ class HostDataError(TypeError):
     device dtype can hold it. NumPy functions called with one run on the host instead."""
 
 
+class DeferToArrayFunction(TypeError):
+    """An operand is an array type with NumPy dispatch of its own (``gpuarray.ma``'s masked arrays): the
+    namespace function runs NumPy's instead, which hands the call to that type; reading only its data
+    would lose its meaning (a mask)."""
+
+
 class FallbackWarning(UserWarning):
     """A function ran on the host through NumPy because gpuarray has no device kernel for it."""
 

@@ -681,7 +681,8 @@ class Device:
         """The buffer of floating-point error flag words (zeroed; cleared again by every read
         that brings it back)."""
         if self._fpe is None:
-            st = self.alloc(FPE_WORDS * 4)
+            # zeroed by a queue write, which runs before the unsubmitted batch: never a buffer that batch reads
+            st = self.alloc(FPE_WORDS * 4, for_host_write=True)
             self.queue.write_buffer(st.buffer, 0, bytes(FPE_WORDS * 4))
             self._fpe = st
         return self._fpe

@@ -15,7 +15,9 @@ Kernel shapes (chosen from the sizes, see ``choose``):
           and every group of 4 starts 16-byte aligned, the vec4 variant (reduce_group_vec4.wgsl)
           reads one vec4 per leaf per group, VEC_UNROLL groups per loop trip with their loads
           issued first, and folds lane l into accumulator a<l> (4 independent chains);
-  scan    one workgroup per row, blocked scan carrying the running total across blocks.
+  scan    one workgroup per row, blocked scan carrying the running total across blocks; rows of
+          at most SCAN_THREAD_MAX elements one thread per row (``scan_thread``: a workgroup
+          per 3-element row cost lavapipe 5.5 s for 1e5 rows).
 When one chunk per output is not enough parallelism (or per-thread runs would grow long), every
 workgroup writes its chunk's partial; on adapters whose storage barrier is a device-scope fence
 (Vulkan: naga emits OpControlBarrier with Device memory scope and AcquireRelease|UniformMemory) the
@@ -48,6 +50,7 @@ TARGET_THREADS = 1 << 16  # parallelism wanted from the thread shape
 TARGET_GROUPS = 512  # ... and from the group shape
 THREAD_CHUNK = 256  # chunk length of an outer reduction split for parallelism
 SCAN_K = 8  # elements per thread per scan block
+SCAN_THREAD_MAX = 32  # scans of rows this short use one thread per row
 VEC_UNROLL = 2  # vec4 groups per unrolled loop trip of the vec4 group kernel
 VEC_MIN_RED = 1024  # shortest reduction worth the vec4 group kernel
 ONE_PASS = True  # chunked group reductions fold their partials in their last workgroup (where safe)
@@ -220,7 +223,7 @@ class ReducePlan(Plan):
         self.rshape, self.rstr, self.rmodes = _collapse(self.shape, list(self.axes), vecs)
         self.n_out = _prod(self.shape[d] for d in kept)
         self.n_red = _prod(self.shape[d] for d in self.axes)
-        total = self.n_out if self.kind == "scan" else self.n_out * self.chunks
+        total = self.n_out if self.kind in ("scan", "scan_thread") else self.n_out * self.chunks
         self.total = total
         self.meta = 1 + len(self.consts)
         if self.large and self.windows:
@@ -727,7 +730,7 @@ def scan_source(plan: ReducePlan) -> str:
     idx = plan.coords_code("        ", [plan.out_vec]) + f"\n        let j = I{plan.out_vec};"
     store = f"        st(j, {plan.final_value('v')});"
     body = "\n".join([elem, store, plan.prelude()])
-    main = _wgsl_lib.template("scan.wgsl").substitute(
+    main = _wgsl_lib.template("scan.wgsl" if plan.kind == "scan" else "scan_thread.wgsl").substitute(
         prelude=plan.prelude(), WG=WG, K=SCAN_K, meta=plan.meta, bases=plan.bases_code(), element=elem,
         index_out=idx, identity=plan.identity(), store=store)
     return main + "\n" + _wgsl_lib.resolve(body)
@@ -740,7 +743,7 @@ def _run(plan: ReducePlan, groups, finished=False) -> None:
     params = plan.params()
 
     def build():
-        src = scan_source(plan) if plan.kind == "scan" else reduce_source(plan)
+        src = scan_source(plan) if plan.kind in ("scan", "scan_thread") else reduce_source(plan)
         name = f"{plan.kind}_multi{len(plan.mem)}" if isinstance(plan, MultiReducePlan) else f"{plan.kind}_{plan.monoid}"
         return name, src, ["rw" if b[2] else "r" for b in plan.bindings], len(params)
 
@@ -816,15 +819,17 @@ _GEOMETRY = Memo(_geometry)
 
 
 def _groups(plan: ReducePlan) -> int:
-    if plan.kind == "thread":
+    if plan.kind in ("thread", "scan_thread"):
         return _runtime.groups_for(plan.total)
     return plan.total
 
 
 @_runtime.locked
-def scan_into(root, axis_dims, monoid: str, acc, out: Leaf, out_strides, out_offset) -> None:
+def scan_into(root, axis_dims, monoid: str, acc, out: Leaf, out_strides, out_offset, in_order=False) -> None:
     """Record the inclusive scan of ``root`` along ``axis_dims`` (C order) into ``out``
-    (``out_strides``/``out_offset``: where each input element's result goes)."""
+    (``out_strides``/``out_offset``: where each input element's result goes); ``in_order``: one
+    thread per row whatever its length, folding in NumPy's order (its bits, for float sums whose
+    roundings matter to the caller)."""
     shape = root.shape
     n_out = _prod(shape[d] for d in range(len(shape)) if d not in axis_dims)
     n_red = _prod(shape[d] for d in axis_dims)
@@ -834,13 +839,14 @@ def scan_into(root, axis_dims, monoid: str, acc, out: Leaf, out_strides, out_off
         views = _windows.views_of(root, Leaf(out.storage, out.dtype, shape, out_strides, out_offset), shape)
         bxs = _windows.boxes(shape, views)
         if len(bxs) > 1:
-            return _scan_split(root, tuple(axis_dims), monoid, acc, out, tuple(out_strides), out_offset, bxs)
-    plan = ReducePlan(out, shape, axis_dims, out_strides, out_offset, shape_kind="scan", monoid=monoid, acc=acc)
+            return _scan_split(root, tuple(axis_dims), monoid, acc, out, tuple(out_strides), out_offset, bxs, in_order)
+    kind = "scan_thread" if in_order or n_red <= SCAN_THREAD_MAX else "scan"
+    plan = ReducePlan(out, shape, axis_dims, out_strides, out_offset, shape_kind=kind, monoid=monoid, acc=acc)
     plan.root_node = plan.walk(root)
     _run(plan, _groups)
 
 
-def _scan_split(root, axes, monoid, acc, out, out_strides, out_offset, bxs) -> None:
+def _scan_split(root, axes, monoid, acc, out, out_strides, out_offset, bxs, in_order=False) -> None:
     """A scan whose iteration space was cut into boxes (_kernels/windows.py): each piece scanned
     alone, in order along the scanned axis, then combined with the last values of the piece before
     it (copied out first: they may lie in another buffer of a segmented result)."""
@@ -855,7 +861,7 @@ def _scan_split(root, axes, monoid, acc, out, out_strides, out_offset, bxs) -> N
     prev = {}  # kept cell -> the previous piece's (lo, ext)
     for lo, ext in sorted(cells, key=lambda c: c[0][ax]):
         off = out_offset + sum(a * s for a, s in zip(lo, out_strides))
-        scan_into(_windows.rebase(root, lo, ext, shape), axes, monoid, acc, out, out_strides, off)
+        scan_into(_windows.rebase(root, lo, ext, shape), axes, monoid, acc, out, out_strides, off, in_order)
         key = lo[:ax] + lo[ax + 1:]
         before = prev.get(key)
         prev[key] = (lo, ext)

@@ -212,6 +212,8 @@ class GpuArray:
             raise TypeError(f"only length-1 arrays can be converted to Python scalars") if kind is not bool else ValueError(
                 "The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()"
             )
+        if self.ndim:  # NumPy's rule for one element of ndim > 0 (an error or a warning, by NumPy version)
+            kind(np.zeros(self.shape, self.dtype))
         return kind(self.get().reshape(()).item())
 
     def __bool__(self):

@@ -12,6 +12,7 @@ from .._device import runtime as _runtime
 from .array import GpuArray, from_host, register_reader
 from .convert import asarray
 from .._device.fallback import host_call
+from .._device.errors import DeferToArrayFunction
 from .._kernels.codegen import check_expression, evaluate_into
 from .._graph.nodes import MAX_NODES, Cast, Const, Ew, Leaf, broadcast_shapes, dag_size, new_leaf
 
@@ -41,6 +42,8 @@ def as_operand(x):
         return x
     if isinstance(x, _PY_SCALARS) and not isinstance(x, np.generic):
         return x
+    if getattr(type(x), "_ga_defer", False):
+        raise DeferToArrayFunction(f"{type(x).__name__} operands take NumPy's dispatch")
     return asarray(x)
 
 
@@ -325,6 +328,9 @@ def assign(target: GpuArray, value, value_temporary: bool = False) -> None:
     keep = None
     if isinstance(value, GpuArray):
         broadcast_shapes(value.shape, leaf.shape)
+        extra = len(value.shape) - len(leaf.shape)
+        if extra > 0 and all(d == 1 for d in value.shape[:extra]):  # NumPy drops leading unit axes
+            value = value.reshape(value.shape[extra:])
         if len(value.shape) > len(leaf.shape) or any(
             v != t and v != 1 for v, t in zip(value.shape[::-1], leaf.shape[::-1])
         ):

@@ -1,0 +1,843 @@
+"""``gpuarray.ma``: masked arrays on the device, the part of ``numpy.ma`` ordinary code uses.
+
+``MaskedGpuArray`` holds a data GpuArray and a boolean mask GpuArray of the same shape (or no
+mask: ``nomask``, as NumPy). On the device: construction (``array``/``masked_array``/``MaskedArray``,
+``masked_where``, ``masked_invalid``, ``masked_equal`` and the other comparisons, ``masked_values``),
+arithmetic and ufuncs keeping masks with NumPy's rules (the union of the operands' masks; division
+and the logarithms, square root and inverse trigonometric functions also mask their domain errors and
+non-finite results; masked positions keep the first operand's data), the reductions that skip masked
+values (``sum``, ``prod``, ``mean``, ``var``, ``std``, ``min``, ``max``, ``count``, ``any``, ``all``, a fully
+masked result is NumPy's ``masked``), ``filled``, ``compressed``, indexing, ``.mask``, ``.data``.
+Everything else in ``numpy.ma`` is NumPy's on host copies (counted fallbacks), its masked results
+brought back as MaskedGpuArrays. A MaskedGpuArray is not an ``np.ma.MaskedArray``: code reading masks
+through ``np.ma`` sees its data only (``np.asarray`` gives the data, as for NumPy's); ``get()`` gives
+NumPy's masked array."""
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+from .._graph import dtypes as dt
+from .._lazy.array import GpuArray
+from .._lazy.elementwise import apply, astype
+from . import reductions as _red
+from .creation import asarray as _upload, zeros
+from .host import host_fallback
+from .manipulation import broadcast_to, concatenate as _join, ravel, reshape
+
+nomask = np.ma.nomask
+masked = np.ma.masked
+MaskError, MAError = np.ma.MaskError, np.ma.MAError
+
+# NumPy's ma domains (``numpy.ma.core.ufunc_domain``): where they hold, the element becomes masked
+_DOMAIN_UNARY = {
+    "sqrt": lambda x: apply("less", x, 0.0),
+    "log": lambda x: apply("less_equal", x, 0.0), "log2": lambda x: apply("less_equal", x, 0.0),
+    "log10": lambda x: apply("less_equal", x, 0.0),
+    "tan": lambda x: apply("less", apply("absolute", apply("cos", x)), 1e-35),
+    "arcsin": lambda x: apply("logical_or", apply("less", x, -1.0), apply("greater", x, 1.0)),
+    "arccos": lambda x: apply("logical_or", apply("less", x, -1.0), apply("greater", x, 1.0)),
+    "arccosh": lambda x: apply("less", x, 1.0),
+    "arctanh": lambda x: apply("logical_or", apply("less", x, -1.0 + 1e-15), apply("greater", x, 1.0 - 1e-15)),
+}
+# the data NumPy's ufunc path (``MaskedArray.__array_wrap__``) leaves under a domain mask
+_UFUNC_FILL = {"sqrt": 0.0, "log": 1.0, "log2": 1.0, "log10": 1.0, "tan": 0.0, "arcsin": 0.0, "arccos": 0.0,
+               "arccosh": 1.0, "arctanh": 0.0, "divide": 1, "true_divide": 1, "floor_divide": 1, "remainder": 1,
+               "mod": 1, "fmod": 1}
+_DIVIDING = ("divide", "true_divide", "floor_divide", "remainder", "mod", "fmod")
+_UNARY_OK = ("negative", "positive", "absolute", "fabs", "exp", "exp2", "expm1", "sin", "cos", "sinh", "cosh",
+             "tanh", "arctan", "arcsinh", "floor", "ceil", "rint", "trunc", "sign", "square", "conjugate",
+             "isnan", "isinf", "isfinite", "logical_not", "invert", "reciprocal") + tuple(_DOMAIN_UNARY)
+_BINARY_OK = ("add", "subtract", "multiply", "power", "maximum", "minimum", "fmax", "fmin", "hypot", "arctan2",
+              "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_and", "logical_or",
+              "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "copysign") + _DIVIDING
+
+
+def _default_fill(dtype):
+    return np.ma.default_fill_value(np.dtype(dtype))
+
+
+def _as_gpu(x):
+    if isinstance(x, GpuArray):
+        return x
+    return _upload(x)
+
+
+def _mask_or(a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return apply("logical_or", a, b)
+
+
+def _quiet(fn):
+    """NumPy's ma computes under ``errstate(all='ignore')``: what fails is masked, not warned about
+    (the error state is taken when the device op is built)."""
+    def f(*args, **kwargs):
+        with np.errstate(all="ignore"):
+            return fn(*args, **kwargs)
+
+    f.__name__, f.__qualname__, f.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
+    return f
+
+
+class MaskedGpuArray:
+    """A masked array on the device: ``data`` (GpuArray) and ``mask`` (bool GpuArray or ``nomask``)."""
+
+    __array_priority__ = 20
+    _ga_defer = True  # the namespace's functions and ufuncs hand a masked operand to NumPy's dispatch
+
+    def __init__(self, data=None, mask=nomask, dtype=None, copy=False, fill_value=None, keep_mask=True,
+                 hard_mask=False, shrink=True, **kw):
+        if isinstance(data, MaskedGpuArray):
+            base_mask = data._mask if keep_mask else None
+            data = data._data
+        elif isinstance(data, np.ma.MaskedArray):
+            base_mask = _upload(np.ma.getmaskarray(data)) if keep_mask and data.mask is not nomask else None
+            fill_value = data.fill_value if fill_value is None else fill_value
+            data = np.asarray(data.data)
+        else:
+            base_mask = None
+        d = _as_gpu(data) if dtype is None else astype(_as_gpu(data), dt.normalize(np.dtype(dtype)), copy=False)
+        if copy:
+            d = d.copy()
+        self._data = d
+        m = None
+        if mask is not nomask and mask is not None and not (isinstance(mask, (bool, np.bool_)) and not mask):
+            if isinstance(mask, (bool, np.bool_)):
+                m = zeros(d.shape, dtype=dt.bool_) if not mask else apply("logical_not", zeros(d.shape, dtype=dt.bool_))
+            else:
+                mg = _as_gpu(mask)
+                if mg.size != d.size:
+                    raise MaskError(f"Mask and data not compatible: data size is {d.size}, mask size is {mg.size}.")
+                mg = astype(mg, dt.bool_, copy=False)
+                m = reshape(mg, d.shape) if mg.shape != d.shape else mg
+        self._mask = _mask_or(base_mask, m)
+        self._fill_value = fill_value
+
+    # ------------------------------------------------------------------ attributes
+    @property
+    def data(self) -> GpuArray:
+        return self._data
+
+    @property
+    def mask(self):
+        return nomask if self._mask is None else self._mask
+
+    @mask.setter
+    def mask(self, value):
+        self._mask = MaskedGpuArray(self._data, mask=value)._mask
+
+    @property
+    def fill_value(self):
+        return _default_fill(self.dtype) if self._fill_value is None else \
+            np.array(self._fill_value).astype(self.dtype)[()]
+
+    @fill_value.setter
+    def fill_value(self, v):
+        self._fill_value = v
+
+    dtype = property(lambda self: self._data.dtype)
+    shape = property(lambda self: self._data.shape)
+    ndim = property(lambda self: self._data.ndim)
+    size = property(lambda self: self._data.size)
+    T = property(lambda self: self.transpose())
+
+    def __len__(self):
+        return len(self._data)
+
+    def _mask_full(self) -> GpuArray:
+        return zeros(self.shape, dtype=dt.bool_) if self._mask is None else self._mask
+
+    def _new(self, data, mask):
+        r = MaskedGpuArray.__new__(MaskedGpuArray)
+        r._data, r._mask, r._fill_value = data, mask, self._fill_value
+        return r
+
+    # ------------------------------------------------------------------ NumPy's other methods
+    def __getattr__(self, name):
+        """numpy.ma's other methods and attributes, on a host copy (a counted fallback); a method
+        that works in place (returns None) writes the host copy's new state back."""
+        if name.startswith("_") or not hasattr(np.ma.MaskedArray, name):
+            raise AttributeError(f"'MaskedGpuArray' object has no attribute '{name}'")
+        if not callable(getattr(np.ma.MaskedArray, name)):
+            return _host(lambda m: getattr(m, name), f"ma.MaskedArray.{name}", (self,), {})
+
+        def method(*args, **kwargs):
+            h = self.get()
+            res = _host(lambda *a, **k: getattr(h, name)(*a, **k), f"ma.MaskedArray.{name}", args, kwargs)
+            if res is None and h.shape == self.shape:
+                back = MaskedGpuArray(h)
+                self._data[...] = back._data
+                self._mask = back._mask
+            return res
+
+        method.__name__ = name
+        return method
+
+    # ------------------------------------------------------------------ host copies
+    def get(self) -> np.ma.MaskedArray:
+        """NumPy's masked array on the host."""
+        m = nomask if self._mask is None else self._mask.get()
+        return np.ma.MaskedArray(self._data.get(), mask=m, fill_value=self._fill_value)
+
+    _ga_host_value = get
+
+    def __array__(self, dtype=None, copy=None):
+        h = self._data.get()
+        return h if dtype is None else h.astype(dtype)
+
+    def __repr__(self):
+        return repr(self.get())
+
+    def __str__(self):
+        return str(self.get())
+
+    def tolist(self):
+        return self.get().tolist()
+
+    # ------------------------------------------------------------------ masks and values
+    def filled(self, fill_value=None):
+        """The data with masked elements replaced by ``fill_value`` (default: the array's)."""
+        if self._mask is None:
+            return self._data.copy()
+        fv = self.fill_value if fill_value is None else fill_value
+        fv = np.array(fv).astype(self.dtype)[()]
+        return apply("where", self._mask, _upload(np.array(fv, dtype=self.dtype)), self._data)
+
+    def compressed(self) -> GpuArray:
+        """The unmasked elements, flattened."""
+        d = ravel(self._data)
+        if self._mask is None:
+            return d
+        return d[apply("logical_not", ravel(self._mask))]
+
+    def count(self, axis=None, keepdims=False):
+        """The number of unmasked elements (along ``axis``)."""
+        if self._mask is None:
+            if axis is None:
+                return int(self.size) if not keepdims else _upload(np.full((1,) * self.ndim, self.size, np.intp))
+            n = int(np.prod([self.shape[a] for a in np.atleast_1d(axis)]))
+            shp = list(self.shape)
+            for a in sorted(np.atleast_1d(axis) % builtins.max(self.ndim, 1), reverse=True):
+                if keepdims:
+                    shp[a] = 1
+                else:
+                    del shp[a]
+            return _upload(np.full(shp, n, np.intp))
+        r = _red.count_nonzero(apply("logical_not", self._mask), axis=axis, keepdims=keepdims)
+        return int(r.get()) if axis is None and not keepdims else astype(r, dt.default_int(), copy=False)
+
+    # ------------------------------------------------------------------ indexing
+    def __getitem__(self, key):
+        key = _unwrap_key(key)
+        d = self._data[key]
+        if self._mask is None:
+            return self._new(d, None) if isinstance(d, GpuArray) and d.ndim else d
+        m = self._mask[key]
+        if not isinstance(d, GpuArray) or d.ndim == 0:
+            mv = bool((m.get() if isinstance(m, GpuArray) else m))
+            if mv:
+                return masked
+            return d
+        return self._new(d, m)
+
+    def __setitem__(self, key, value):
+        key = _unwrap_key(key)
+        if value is masked:
+            if self._mask is None:
+                self._mask = zeros(self.shape, dtype=dt.bool_)
+            self._mask[key] = True
+            return
+        if isinstance(value, MaskedGpuArray):
+            self._data[key] = value._data
+            if value._mask is not None or self._mask is not None:
+                if self._mask is None:
+                    self._mask = zeros(self.shape, dtype=dt.bool_)
+                self._mask[key] = value._mask_full()
+            return
+        self._data[key] = value
+        if self._mask is not None:
+            self._mask[key] = False
+
+    # ------------------------------------------------------------------ shape
+    def reshape(self, *shape, **kw):
+        shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+        return self._new(reshape(self._data, tuple(shape)), None if self._mask is None else reshape(self._mask, tuple(shape)))
+
+    def ravel(self):
+        return self._new(ravel(self._data), None if self._mask is None else ravel(self._mask))
+
+    flatten = ravel
+
+    def transpose(self, *axes):
+        return self._new(self._data.transpose(*axes), None if self._mask is None else self._mask.transpose(*axes))
+
+    def copy(self):
+        return self._new(self._data.copy(), None if self._mask is None else self._mask.copy())
+
+    def astype(self, dtype, copy=True):
+        return self._new(astype(self._data, dt.normalize(np.dtype(dtype))), self._mask)
+
+    # ------------------------------------------------------------------ reductions
+    @_quiet
+    def _reduce(self, fname, fill, axis, keepdims, dtype=None):
+        d = self._data if self._mask is None else apply("where", self._mask, fill, self._data)
+        kw = {"axis": axis, "keepdims": keepdims}
+        if dtype is not None:
+            kw["dtype"] = dtype
+        res = getattr(_red, fname)(d, **kw)
+        return self._finish(res, axis, keepdims)
+
+    def _finish(self, res, axis, keepdims):
+        if self._mask is None:
+            return res
+        empty = _red.all(self._mask, axis=axis, keepdims=keepdims)
+        if axis is None and not keepdims:
+            return masked if bool(empty.get()) else res
+        return self._new(res, empty)
+
+    def sum(self, axis=None, dtype=None, out=None, keepdims=False):
+        return self._reduce("sum", 0, axis, keepdims, dtype)
+
+    def prod(self, axis=None, dtype=None, out=None, keepdims=False):
+        return self._reduce("prod", 1, axis, keepdims, dtype)
+
+    product = prod
+
+    def cumsum(self, axis=None, dtype=None, out=None):
+        """Running sums with masked elements counted as 0; the result keeps the mask."""
+        return self._scan("cumsum", 0, axis, dtype)
+
+    def cumprod(self, axis=None, dtype=None, out=None):
+        """Running products with masked elements counted as 1; the result keeps the mask."""
+        return self._scan("cumprod", 1, axis, dtype)
+
+    def _scan(self, fname, fill, axis, dtype):
+        d = self._data if self._mask is None else apply("where", self._mask, fill, self._data)
+        res = getattr(_red, fname)(d, axis=axis, dtype=dtype)
+        m = self._mask
+        if m is not None and axis is None:
+            m = ravel(m)
+        return self._new(res, m)
+
+    def _minmax_fill(self, largest):
+        t = self.dtype
+        if t.kind == "f":
+            return float("inf") if largest else float("-inf")
+        if t.kind == "b":
+            return bool(largest)
+        info = np.iinfo(t)
+        return int(info.max if largest else info.min)
+
+    def min(self, axis=None, out=None, fill_value=None, keepdims=False):
+        return self._reduce("min", self._minmax_fill(True), axis, keepdims)
+
+    def max(self, axis=None, out=None, fill_value=None, keepdims=False):
+        return self._reduce("max", self._minmax_fill(False), axis, keepdims)
+
+    def any(self, axis=None, out=None, keepdims=False):
+        return self._reduce("any", False, axis, keepdims)
+
+    def all(self, axis=None, out=None, keepdims=False):
+        return self._reduce("all", True, axis, keepdims)
+
+    def argmin(self, axis=None, fill_value=None, out=None, keepdims=False):
+        d = self._data if self._mask is None else apply("where", self._mask, self._minmax_fill(True), self._data)
+        return _red.argmin(d, axis=axis, keepdims=keepdims)
+
+    def argmax(self, axis=None, fill_value=None, out=None, keepdims=False):
+        d = self._data if self._mask is None else apply("where", self._mask, self._minmax_fill(False), self._data)
+        return _red.argmax(d, axis=axis, keepdims=keepdims)
+
+    def _count_f(self, axis, keepdims):
+        if self._mask is None:
+            n = self.size if axis is None else int(np.prod([self.shape[a] for a in np.atleast_1d(axis)]))
+            return float(n)
+        return _red.count_nonzero(apply("logical_not", self._mask), axis=axis, keepdims=keepdims)
+
+    @_quiet
+    def mean(self, axis=None, dtype=None, out=None, keepdims=False):
+        t = np.dtype(dtype if dtype is not None else (self.dtype if self.dtype.kind in "fc" else np.float64))
+        s = self._reduce_raw("sum", 0, axis, keepdims, t)
+        res = apply("true_divide", s, self._count_f(axis, keepdims))
+        # numpy.ma divides the masked sum by an integer count: float32 data gives float64 then
+        rt = np.result_type(t, np.intp) if self._mask is not None and dtype is None else t
+        res = astype(res, dt.normalize(rt), copy=False)
+        return self._finish(res, axis, keepdims)
+
+    def _reduce_raw(self, fname, fill, axis, keepdims, dtype=None):
+        d = self._data if self._mask is None else apply("where", self._mask, fill, self._data)
+        return getattr(_red, fname)(d, axis=axis, keepdims=keepdims, **({"dtype": dtype} if dtype is not None else {}))
+
+    @_quiet
+    def var(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+        t = np.dtype(dtype if dtype is not None else (self.dtype if self.dtype.kind in "fc" else np.float64))
+        if self._mask is not None and dtype is None:  # numpy.ma's masked mean is in float64 (see mean)
+            t = np.result_type(t, np.intp)
+        n = self._count_f(axis, True)
+        mu = apply("true_divide", self._reduce_raw("sum", 0, axis, True, t), n)
+        dev = apply("subtract", astype(self._data, dt.normalize(np.dtype(t)), copy=False), mu)
+        sq = apply("multiply", dev, apply("conjugate", dev)) if np.dtype(t).kind == "c" else apply("multiply", dev, dev)
+        if np.dtype(t).kind == "c":
+            sq = apply("real", sq)
+        if self._mask is not None:
+            sq = apply("where", self._mask, 0, sq)
+        s = _red.sum(sq, axis=axis, keepdims=keepdims)
+        cnt = self._count_f(axis, keepdims)
+        res = apply("true_divide", s, apply("subtract", cnt, ddof) if isinstance(cnt, GpuArray) else cnt - ddof)
+        if self._mask is not None:  # NumPy masks slices with no more than ddof values
+            few = _red.all(self._mask, axis=axis, keepdims=keepdims) if ddof == 0 else \
+                apply("less_equal", _red.count_nonzero(apply("logical_not", self._mask), axis=axis, keepdims=keepdims), ddof)
+            if axis is None and not keepdims:
+                return masked if bool(few.get()) else res
+            return self._new(res, few)
+        return res
+
+    def std(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+        v = self.var(axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims)
+        if v is masked:
+            return v
+        if isinstance(v, MaskedGpuArray):
+            return self._new(apply("sqrt", v._data), v._mask)
+        return apply("sqrt", v)
+
+    def anom(self, axis=None, dtype=None):
+        m = self.mean(axis=axis, dtype=dtype)
+        if axis is not None:
+            m = m.reshape(tuple(1 if i == axis % self.ndim else s for i, s in enumerate(self.shape)))
+        return self - m
+
+    # ------------------------------------------------------------------ arithmetic
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if method == "__call__" and not kwargs and ufunc.nout == 1:
+            if ufunc.nin == 1 and ufunc.__name__ in _UNARY_OK:
+                return _unary(ufunc.__name__, inputs[0], wrap=True)
+            if ufunc.nin == 2 and ufunc.__name__ in _BINARY_OK:
+                return _binary(ufunc.__name__, inputs[0], inputs[1], strong=False, wrap=True)
+        return _host(getattr(ufunc, method) if method != "__call__" else ufunc, f"ma.{ufunc.__name__}", inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        name = func.__name__
+        if name in ("sum", "prod", "mean", "var", "std", "min", "max", "amin", "amax", "any", "all", "argmin", "argmax",
+                    "ravel", "reshape", "transpose", "count_nonzero") and args and args[0] is self:
+            meth = {"amin": "min", "amax": "max"}.get(name, name)
+            if meth == "count_nonzero":  # NumPy's counts the data, masked or not
+                return _red.count_nonzero(self._data, **kwargs)
+            return getattr(self, meth)(*args[1:], **kwargs)
+        return _host(func, name, args, kwargs)
+
+    def __matmul__(self, other):
+        return _host(np.matmul, "ma.matmul", (self, other), {})
+
+    def __rmatmul__(self, other):
+        return _host(np.matmul, "ma.matmul", (other, self), {})
+
+    def __neg__(self):
+        return _unary("negative", self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _unary("absolute", self)
+
+    def __invert__(self):
+        return _unary("invert", self)
+
+    def __bool__(self):
+        return bool(self._data) if self._mask is None else bool(self.filled(0))
+
+    def __float__(self):
+        return float(self._data)
+
+    def __int__(self):
+        return int(self._data)
+
+
+def _ops(name, rname):
+    def f(self, other):
+        return _binary(name, self, other)
+
+    def r(self, other):
+        return _binary(name, other, self)
+
+    setattr(MaskedGpuArray, f"__{rname}__", f)
+    setattr(MaskedGpuArray, f"__r{rname}__", r)
+
+
+for _n, _r in (("add", "add"), ("subtract", "sub"), ("multiply", "mul"), ("true_divide", "truediv"),
+               ("floor_divide", "floordiv"), ("remainder", "mod"), ("power", "pow"), ("bitwise_and", "and"),
+               ("bitwise_or", "or"), ("bitwise_xor", "xor")):
+    _ops(_n, _r)
+for _n, _r in (("equal", "eq"), ("not_equal", "ne"), ("less", "lt"), ("less_equal", "le"), ("greater", "gt"),
+               ("greater_equal", "ge")):
+    setattr(MaskedGpuArray, f"__{_r}__", (lambda n: lambda self, other: _compare(n, self, other))(_n))
+MaskedGpuArray.__hash__ = None
+
+
+def _unwrap_key(key):
+    """A masked index is its data, as NumPy indexes with it."""
+    if isinstance(key, MaskedGpuArray):
+        return key._data
+    if isinstance(key, tuple):
+        return tuple(k._data if isinstance(k, MaskedGpuArray) else k for k in key)
+    return key
+
+
+def _parts(x, strong=False):
+    """(data, mask or None) of an operand; ``strong``: Python scalars as 0-d arrays of their default
+    dtype (numpy.ma's operators and functions take operands through ``np.array``; its ufunc path
+    keeps them weak)."""
+    if isinstance(x, MaskedGpuArray):
+        return x._data, x._mask
+    if isinstance(x, np.ma.MaskedArray):
+        m = MaskedGpuArray(x)
+        return m._data, m._mask
+    if x is masked:
+        return None, True
+    if isinstance(x, (bool, int, float, complex)) and not isinstance(x, np.generic):
+        return (_upload(np.asarray(x)) if strong else x), None
+    return _as_gpu(x), None
+
+
+def _fill_like(res, src, mask):
+    """NumPy's data under the mask: the first operand's."""
+    if mask is None:
+        return res
+    if isinstance(src, GpuArray):
+        src = astype(src, res.dtype, copy=False) if src.dtype != res.dtype else src
+    elif isinstance(src, (bool, int, float, complex)):
+        src = np.array(src).astype(res.dtype)[()].item()
+    return apply("where", mask, src, res)
+
+
+def _result(res, mask, fill_value=None):
+    r = MaskedGpuArray.__new__(MaskedGpuArray)
+    if mask is not None and mask.shape != res.shape:
+        mask = broadcast_to(mask, res.shape).copy()
+    r._data, r._mask, r._fill_value = res, mask, fill_value
+    return r
+
+
+@_quiet
+def _unary(name, x, wrap=False):
+    """``name`` of a masked operand: numpy.ma's function (``wrap=False``: the domain and non-finite
+    results masked, the operand's data under the mask) or NumPy's ufunc on a masked array
+    (``wrap=True``: the domain masked and filled with NumPy's value, the result's data elsewhere)."""
+    d, m = _parts(x)
+    res = apply(name, d)
+    dom = _DOMAIN_UNARY.get(name)
+    fv = getattr(x, "_fill_value", None)
+    if wrap:
+        if dom is None:
+            return _result(res, m, fv)
+        bad = _mask_or(dom(d), m)
+        return _result(apply("where", bad, _UFUNC_FILL[name], res), bad, fv)
+    if dom is not None:
+        bad = dom(d)
+        if res.dtype.kind in "fc":
+            bad = apply("logical_or", bad, apply("logical_not", apply("isfinite", res)))
+        m = _mask_or(m, bad)
+    return _result(_fill_like(res, d, m), m, fv)
+
+
+@_quiet
+def _binary(name, a, b, strong=True, wrap=False):
+    if a is masked or b is masked:
+        da, _ = _parts(b if a is masked else a)
+        shape = da.shape if isinstance(da, GpuArray) else ()
+        probe = apply(name, da, da) if isinstance(da, GpuArray) else _upload(np.asarray(getattr(np, name)(da, da)))
+        return _result(probe, apply("logical_not", zeros(shape, dtype=dt.bool_)))
+    da, ma_ = _parts(a, strong)
+    db, mb = _parts(b, strong)
+    res = apply(name, da, db)
+    m = _mask_or(ma_, mb)
+    fv = a._fill_value if isinstance(a, MaskedGpuArray) else None
+    if wrap and name not in _DIVIDING:
+        return _result(res, m if m is None or m.shape == res.shape else broadcast_to(m, res.shape), fv)
+    if name in _DIVIDING:
+        # NumPy's _DomainSafeDivide: |a| * tiny >= |b|
+        tiny = float(np.finfo(np.float64).tiny)
+        absb = apply("absolute", db) if isinstance(db, GpuArray) else abs(db)
+        absa = apply("absolute", da) if isinstance(da, GpuArray) else abs(da)
+        dom = apply("greater_equal", apply("multiply", absa, tiny), absb)
+        if wrap:  # (NumPy's binary domain sees the data alone: masked inputs keep their result)
+            bad = _mask_or(dom, m)
+            if bad.shape != res.shape:
+                bad = broadcast_to(bad, res.shape)
+            return _result(apply("where", dom, _UFUNC_FILL[name], res), bad, fv)
+        if res.dtype.kind in "fc":
+            dom = apply("logical_or", dom, apply("logical_not", apply("isfinite", res)))
+        m = _mask_or(m, dom)
+    elif name == "power" and res.dtype.kind in "fc":
+        m = _mask_or(m, apply("logical_not", apply("isfinite", res)))
+    if m is not None and m.shape != res.shape:
+        m = broadcast_to(m, res.shape)
+    return _result(_fill_like(res, broadcast_to(da, res.shape) if isinstance(da, GpuArray) else da, m), m, fv)
+
+
+@_quiet
+def _compare(name, a, b):
+    """The comparison operators (numpy.ma's ``_comparison``): the comparison of the data everywhere;
+    under the mask ``==``/``!=`` compare the operands' masks instead."""
+    da, ma_ = _parts(a, True)
+    db, mb = _parts(b, True)
+    res = apply(name, da, db)
+    m = _mask_or(ma_, mb)
+    if m is None:
+        return _result(res, None)
+    if m.shape != res.shape:
+        m = broadcast_to(m, res.shape)
+    if name in ("equal", "not_equal"):
+        sm = ma_ if ma_ is not None else False
+        om = mb if mb is not None else False
+        res = apply("where", m, apply(name, sm, om), res)
+    return _result(res, m)
+
+
+# ----------------------------------------------------------------------------- host fallbacks
+def _to_host(x):
+    if isinstance(x, MaskedGpuArray):
+        return x.get()
+    if isinstance(x, (list, tuple)):
+        return type(x)(_to_host(v) for v in x) if type(x) in (list, tuple) else x
+    return x
+
+
+def _to_device(r):
+    if r is masked:
+        return r
+    if isinstance(r, np.ma.MaskedArray) and r.dtype.kind in "biufc":
+        mk = r._mask
+        if not r.ndim or (mk is not nomask and mk.shape != r.shape):
+            return r  # 0-d (NumPy's masked scalar) or a mask NumPy left inconsistent (``m @ v``): NumPy's own
+        return MaskedGpuArray(r)
+    if isinstance(r, tuple):
+        return tuple(_to_device(v) for v in r)
+    if isinstance(r, list):
+        return [_to_device(v) for v in r]
+    return r
+
+
+def _host(fn, name, args, kwargs):
+    """NumPy's ``fn`` on host copies (MaskedGpuArrays as NumPy's masked arrays): counted."""
+    res = host_fallback(fn, name, tuple(_to_host(a) for a in args), {k: _to_host(v) for k, v in kwargs.items()})
+    return _to_device(res)
+
+
+# ----------------------------------------------------------------------------- module functions
+def array(data, dtype=None, copy=False, order=None, mask=nomask, fill_value=None, keep_mask=True, hard_mask=False,
+          shrink=True, subok=True, ndmin=0):
+    """``numpy.ma.array`` on the device."""
+    if not isinstance(data, (GpuArray, MaskedGpuArray, np.ma.MaskedArray)):
+        h = np.asarray(data)
+        if h.dtype.kind not in "biufc":
+            return _host(np.ma.array, "ma.array", (data,), {"dtype": dtype, "mask": mask, "fill_value": fill_value})
+        data = h
+    r = MaskedGpuArray(data, mask=mask, dtype=dtype, copy=copy, fill_value=fill_value, keep_mask=keep_mask)
+    while r.ndim < ndmin:
+        r = r.reshape((1,) + r.shape)
+    return r
+
+
+masked_array = MaskedArray = MaskedGpuArray
+
+
+def asarray(a, dtype=None, order=None):
+    """``numpy.ma.asarray``: a MaskedGpuArray (itself when it is one)."""
+    return a if isinstance(a, MaskedGpuArray) and dtype is None else array(a, dtype=dtype)
+
+
+asanyarray = asarray
+
+
+def masked_where(condition, a, copy=True):
+    """``a`` masked where ``condition`` holds (added to a's own mask)."""
+    c = _as_gpu(condition.filled(False) if isinstance(condition, MaskedGpuArray) else condition)
+    x = a if isinstance(a, MaskedGpuArray) else MaskedGpuArray(a)
+    if c.shape != x.shape:
+        raise IndexError(f"Inconsistent shape between the condition and the input (got {c.shape} and {x.shape})")
+    c = astype(c, dt.bool_, copy=False)
+    return x._new(x._data.copy() if copy else x._data, _mask_or(x._mask, c))
+
+
+def masked_invalid(a, copy=True):
+    """``a`` masked where it is NaN or infinite."""
+    x = a if isinstance(a, MaskedGpuArray) else MaskedGpuArray(a)
+    if x.dtype.kind not in "fc":
+        return x.copy() if copy else x
+    return masked_where(apply("logical_not", apply("isfinite", x._data)), x, copy=copy)
+
+
+def _masked_cmp(op):
+    def f(x, value, copy=True):
+        xx = x if isinstance(x, MaskedGpuArray) else MaskedGpuArray(x)
+        r = masked_where(apply(op, xx._data, value), xx, copy=copy)
+        if op == "equal":
+            r._fill_value = value
+        return r
+
+    f.__name__ = f"masked_{op}"
+    return f
+
+
+masked_equal, masked_not_equal = _masked_cmp("equal"), _masked_cmp("not_equal")
+masked_greater, masked_greater_equal = _masked_cmp("greater"), _masked_cmp("greater_equal")
+masked_less, masked_less_equal = _masked_cmp("less"), _masked_cmp("less_equal")
+
+
+def masked_inside(x, v1, v2, copy=True):
+    lo, hi = builtins.min(v1, v2), builtins.max(v1, v2)
+    xx = x if isinstance(x, MaskedGpuArray) else MaskedGpuArray(x)
+    return masked_where(apply("logical_and", apply("greater_equal", xx._data, lo), apply("less_equal", xx._data, hi)),
+                        xx, copy=copy)
+
+
+def masked_outside(x, v1, v2, copy=True):
+    lo, hi = builtins.min(v1, v2), builtins.max(v1, v2)
+    xx = x if isinstance(x, MaskedGpuArray) else MaskedGpuArray(x)
+    return masked_where(apply("logical_or", apply("less", xx._data, lo), apply("greater", xx._data, hi)), xx, copy=copy)
+
+
+def masked_values(x, value, rtol=1e-05, atol=1e-08, copy=True, shrink=True):
+    xx = x if isinstance(x, MaskedGpuArray) else MaskedGpuArray(x)
+    if xx.dtype.kind == "f":
+        cond = apply("less_equal", apply("absolute", apply("subtract", xx._data, value)),
+                     apply("add", atol, apply("multiply", rtol, abs(value))))
+    else:
+        cond = apply("equal", xx._data, value)
+    r = masked_where(cond, xx, copy=copy)
+    r._fill_value = value
+    return r
+
+
+def concatenate(arrays, axis=0):
+    """numpy.ma's ``concatenate``: the data and the masks joined (no mask where none is set)."""
+    parts = [a if isinstance(a, MaskedGpuArray) else MaskedGpuArray(a) for a in arrays]
+    d = _join([p._data for p in parts], axis=axis)
+    if all(p._mask is None for p in parts):
+        return _result(d, None)
+    m = reshape(_join([p._mask_full() for p in parts], axis=axis), d.shape)
+    return _result(d, m if bool(_red.any(m).get()) else None)  # (NumPy's shrunk mask: nomask when none is set)
+
+
+def filled(a, fill_value=None):
+    if isinstance(a, MaskedGpuArray):
+        return a.filled(fill_value)
+    if isinstance(a, np.ma.MaskedArray):
+        return MaskedGpuArray(a).filled(fill_value)
+    return _as_gpu(a)
+
+
+def getmask(a):
+    return a.mask if isinstance(a, MaskedGpuArray) else nomask
+
+
+def getmaskarray(a):
+    return a._mask_full() if isinstance(a, MaskedGpuArray) else zeros(np.shape(a) if not isinstance(a, GpuArray) else a.shape, dtype=dt.bool_)
+
+
+def getdata(a, subok=True):
+    return a._data if isinstance(a, MaskedGpuArray) else _as_gpu(a)
+
+
+def is_masked(x):
+    if not isinstance(x, MaskedGpuArray):
+        return x is masked
+    return x._mask is not None and bool(_red.any(x._mask).get())
+
+
+def isMaskedArray(x):
+    return isinstance(x, (MaskedGpuArray, np.ma.MaskedArray))
+
+
+isMA = isarray = isMaskedArray
+
+
+def compressed(x):
+    return x.compressed() if isinstance(x, MaskedGpuArray) else ravel(_as_gpu(x))
+
+
+def count(a, axis=None, keepdims=False):
+    return (a if isinstance(a, MaskedGpuArray) else MaskedGpuArray(a)).count(axis=axis, keepdims=keepdims)
+
+
+def _method_function(name):
+    def f(a, *args, **kwargs):
+        x = a if isinstance(a, MaskedGpuArray) else MaskedGpuArray(a)
+        return getattr(x, name)(*args, **kwargs)
+
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"``numpy.ma.{name}`` on the device (masked values skipped)."
+    return f
+
+
+sum, prod, mean, var, std, min, max = (_method_function(n) for n in ("sum", "prod", "mean", "var", "std", "min", "max"))
+product, amin, amax, anom = prod, min, max, _method_function("anom")
+argmin, argmax = _method_function("argmin"), _method_function("argmax")
+
+
+def _counted(fn, name):
+    def f(*args, **kwargs):
+        return _host(fn, name, args, kwargs)
+
+    f.__name__ = f.__qualname__ = name.rsplit(".", 1)[-1]
+    f.__doc__ = f"NumPy's ``{name}`` on host copies of the arguments (a counted fallback)."
+    f._ga_host = fn
+    return f
+
+
+def _ufunc_function(name, nin):
+    if nin == 1:
+        def f(x, *a, **k):
+            return _unary(name, x if isinstance(x, MaskedGpuArray) else MaskedGpuArray(x))
+    else:
+        def f(x, y, *a, **k):
+            return _binary(name, x if isinstance(x, (MaskedGpuArray, bool, int, float, complex)) else MaskedGpuArray(x), y)
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"``numpy.ma.{name}``: masks kept on the device."
+    for method in ("reduce", "accumulate", "outer"):  # ``ma.add.reduce`` and the like: NumPy's, counted
+        fn = getattr(getattr(np.ma, name, None), method, None)
+        if callable(fn):
+            setattr(f, method, _counted(fn, f"ma.{name}.{method}"))
+    return f
+
+
+_UFUNCS = {n: _ufunc_function(n, 1) for n in _UNARY_OK if hasattr(np.ma, n)}
+_UFUNCS.update({n: _ufunc_function(n, 2) for n in _BINARY_OK if hasattr(np.ma, n)})
+_UFUNCS["abs"] = _UFUNCS["absolute"]
+_UFUNCS["divide"] = _UFUNCS["true_divide"] if "true_divide" in _UFUNCS else _ufunc_function("true_divide", 2)
+
+
+DEVICE = {
+    "array": array, "masked_array": masked_array, "MaskedArray": MaskedArray, "asarray": asarray,
+    "asanyarray": asanyarray, "masked_where": masked_where, "masked_invalid": masked_invalid,
+    "masked_equal": masked_equal, "masked_not_equal": masked_not_equal, "masked_greater": masked_greater,
+    "masked_greater_equal": masked_greater_equal, "masked_less": masked_less, "masked_less_equal": masked_less_equal,
+    "masked_inside": masked_inside, "masked_outside": masked_outside, "masked_values": masked_values,
+    "concatenate": concatenate, "filled": filled, "getmask": getmask, "getmaskarray": getmaskarray, "getdata": getdata, "is_masked": is_masked,
+    "isMaskedArray": isMaskedArray, "isMA": isMA, "isarray": isarray, "compressed": compressed, "count": count,
+    "sum": sum, "prod": prod, "product": product, "mean": mean, "var": var, "std": std, "min": min, "max": max,
+    "amin": amin, "amax": amax, "anom": anom, "anomalies": anom, "argmin": argmin, "argmax": argmax,
+    "nomask": nomask, "masked": masked, "MaskError": MaskError, "MAError": MAError, **_UFUNCS,
+}
+
+
+def build_module(mod) -> None:
+    """Fill module ``mod`` (``gpuarray.ma``): the device functions above, NumPy's other ``ma``
+    functions as counted host fallbacks over MaskedGpuArrays, NumPy's constants and types."""
+    for attr in getattr(np.ma, "__all__", None) or [n for n in dir(np.ma) if not n.startswith("_")]:
+        if attr in DEVICE:
+            continue
+        obj = getattr(np.ma, attr)
+        if callable(obj) and not isinstance(obj, type):
+            obj = _counted(obj, f"ma.{attr}")
+        setattr(mod, attr, obj)
+    for k, v in DEVICE.items():
+        setattr(mod, k, v)
+
+
+__all__: list[str] = []
