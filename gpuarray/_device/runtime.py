@@ -669,6 +669,8 @@ class Device:
         self.pending_work = None
         # kernels
         self._kernels: dict = {}
+        self._later: set = set()  # keys sent to the compile thread (build_later)
+        self._compile_queue = None
         self._bind_groups: dict = {}
         # floating-point error flags (FPE_WORDS words): whether a kernel that may set them was
         # recorded since they were last read, and the words read but not yet reported
@@ -1164,6 +1166,19 @@ class Device:
         t0 = time.perf_counter()
         name, source, access, window = build()
         t1 = time.perf_counter()
+        try:
+            pipe, bgl, t2, t3 = self._pipeline(name, source, access)
+        except Exception as e:
+            self._check_lost(e)
+            raise KernelError(name, source, e) from None
+        k = Kernel(name, source, pipe, bgl, max(16, (window + 15) // 16 * 16), access, len(self._kernels))
+        self._kernels[key] = k
+        _stats.compiled(name, t1 - t0, t2 - t1, t3 - t2, len(source.encode()))
+        return k
+
+    def _pipeline(self, name, source, access):
+        """(pipeline, bind group layout, time after the module, time after the pipeline) of WGSL
+        ``source``: no device state of ours is touched, so a worker thread may call it."""
         if len(access) + 1 > self.max_bindings:
             raise ValueError(f"kernel '{name}' needs {len(access) + 1} storage bindings; the device allows {self.max_bindings}")
         entries = [
@@ -1176,20 +1191,47 @@ class Device:
         for i, a in enumerate(access):
             t = wgpu.BufferBindingType.storage if a == "rw" else wgpu.BufferBindingType.read_only_storage
             entries.append({"binding": i + 1, "visibility": wgpu.ShaderStage.COMPUTE, "buffer": {"type": t}})
-        try:
-            module = self.device.create_shader_module(code=source, label=name)
-            t2 = time.perf_counter()
-            bgl = self.device.create_bind_group_layout(entries=entries)
-            layout = self.device.create_pipeline_layout(bind_group_layouts=[bgl])
-            pipe = self.device.create_compute_pipeline(layout=layout, compute={"module": module, "entry_point": "main"})
-            t3 = time.perf_counter()
-        except Exception as e:
-            self._check_lost(e)
-            raise KernelError(name, source, e) from None
-        k = Kernel(name, source, pipe, bgl, max(16, (window + 15) // 16 * 16), access, len(self._kernels))
-        self._kernels[key] = k
-        _stats.compiled(name, t1 - t0, t2 - t1, t3 - t2, len(source.encode()))
-        return k
+        module = self.device.create_shader_module(code=source, label=name)
+        t2 = time.perf_counter()
+        bgl = self.device.create_bind_group_layout(entries=entries)
+        layout = self.device.create_pipeline_layout(bind_group_layouts=[bgl])
+        pipe = self.device.create_compute_pipeline(layout=layout, compute={"module": module, "entry_point": "main"})
+        return pipe, bgl, t2, time.perf_counter()
+
+    def ready_kernel(self, key):
+        """The compiled kernel for ``key`` if there is one (built in the background or not), else None."""
+        return self._kernels.get(key)
+
+    def build_later(self, key, build) -> None:
+        """Compile a kernel on the device's compile thread (the caller goes on with another one):
+        ``build`` as for ``kernel``. The kernel appears to ``ready_kernel`` once built; a build that
+        fails is dropped (its caller keeps the kernel it had). wgpu-native's device is thread
+        safe and its C calls release the GIL, so the driver compiles while this thread records."""
+        if key in self._kernels or key in self._later:
+            return
+        self._later.add(key)
+        if self._compile_queue is None:
+            import queue
+
+            self._compile_queue = queue.SimpleQueue()
+            threading.Thread(target=self._compile_worker, name="gpuarray-compile", daemon=True).start()
+        self._compile_queue.put((key, build))
+
+    def _compile_worker(self):
+        while True:
+            key, build = self._compile_queue.get()
+            try:
+                t0 = time.perf_counter()
+                name, source, access, window = build()
+                t1 = time.perf_counter()
+                pipe, bgl, t2, t3 = self._pipeline(name, source, access)
+            except Exception:  # (never used: the caller's kernel stays)
+                continue
+            with CRITICAL:
+                self._kernels[key] = Kernel(name, source, pipe, bgl, max(16, (window + 15) // 16 * 16), access,
+                                            len(self._kernels))
+                _stats.compiled(name, t1 - t0, t2 - t1, t3 - t2, len(source.encode()))
+                _stats.add("background_compiles")
 
     def _check_lost(self, e: Exception):
         if self.lost or "lost" in str(e).lower():

@@ -27,6 +27,7 @@ COUNTERS = (
     # kernel builds (cache misses of Device.kernel): wall time of the whole build and its phases
     # (our code generation; WGSL -> shader module: naga's parse and validation; pipeline creation:
     # naga's SPIR-V output and the driver's compiler), and the WGSL compiled
+    "background_compiles",  # kernels built on the compile thread (faster forms of running kernels)
     "compile_ms",
     "codegen_ms",
     "module_ms",

@@ -12,6 +12,7 @@ A kernel is cached by structure (ops, dtypes, ndim, vector modes), never by valu
 from __future__ import annotations
 
 import array
+import os
 import struct
 
 import numpy as np
@@ -672,7 +673,7 @@ def _vec_bindings(plan) -> set:
 VEC4_FORM = "loop"
 
 
-def source_vec4(plan) -> str:
+def source_vec4(plan, form=None) -> str:
     """The vec4 variant: each thread takes PER_THREAD groups of 4 elements, a grid apart; a group
     that runs past the end (the last, if n % 4) is finished element by element."""
     vb = _vec_bindings(plan)
@@ -709,7 +710,7 @@ def source_vec4(plan) -> str:
     last = len(plan.nodes) - 1
     body = "\n".join(lines)
     fns.append(f"fn value({params}) -> {out_w} {{\n{body}\n  return {cast_expr(plan.nodes[last].dtype, plan.out.dtype, f'v{last}')};\n}}")
-    if VEC4_FORM == "loop":
+    if (form or VEC4_FORM) == "loop":
         main = _main_vec4_loop(plan, off, vec_leaves, groups, passed)
         helpers = _wgsl_lib.resolve(body + main)
         return "\n".join([HEADER, *decls, *fns, helpers, main])
@@ -855,12 +856,15 @@ def evaluate_into(root, out: Leaf) -> None:
 
     vec = vectorizable(plan)
 
-    def build():
-        src = source_vec4(plan) if vec else source(plan)
+    def build(form=None):
+        src = source_vec4(plan, form) if vec else source(plan)
         name = "ew_" + "_".join(sorted({d[1] for d in plan.desc if d[0] == "E"}) or ["copy"])
         return name, src, ["rw" if b[2] else "r" for b in plan.bindings], len(params)
 
-    kern = dev.kernel(plan.key + (vec and VEC4_FORM,), build)
+    if vec and VEC4_FORM == "loop" and TIERS and not dev.is_cpu:
+        kern = tiered(dev, plan.key, build)
+    else:
+        kern = dev.kernel(plan.key + (vec and VEC4_FORM,), build)
     per_group = _runtime.WORKGROUP * PER_THREAD * (4 if vec else 1)
     dev.dispatch(kern, [b[0] for b in plan.bindings], params, _runtime.groups_for(plan.n, per_group))
 
@@ -872,6 +876,31 @@ def evaluate_split(root, out: Leaf) -> None:
     for lo, ext in _windows.boxes(shape, _windows.views_of(root, out, shape)):
         _stats.add("split_dispatches")
         evaluate_into(_windows.rebase(root, lo, ext, shape), _windows.sub_leaf(out, lo, ext, shape))
+
+
+# Tiers of the vec4 kernels (elementwise and reductions) on GPUs: the loop form compiles fast (one
+# copy of the expression) and runs first; from its HOT_USES-th recording on, the unrolled form (the 4 lanes' computations
+# interleaved, faster at run time where the expression is compute bound) is built on the device's
+# compile thread and replaces it once ready. Not on CPU adapters, where compiling is the cost that
+# matters and shares the same cores.
+TIERS = os.environ.get("GPUARRAY_TIERS", "1") != "0"
+HOT_USES = 2
+_uses: dict = {}
+
+
+def tiered(dev, key, build):
+    fast = dev.ready_kernel(key + ("unrolled",))
+    if fast is not None:
+        return fast
+    kern = dev.kernel(key + ("loop",), build)
+    n = _uses.get(key, 0) + 1
+    if n <= HOT_USES:
+        _uses[key] = n
+        if n == HOT_USES:
+            if len(_uses) > 8192:
+                _uses.clear()
+            dev.build_later(key + ("unrolled",), lambda: build("unrolled"))
+    return kern
 
 
 def check_expression(opname: str, ct) -> bool:

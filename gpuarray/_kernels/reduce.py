@@ -203,6 +203,8 @@ class ReducePlan(Plan):
                 out.append((m["final"][0], m["final"][1], m["final"][2].itemsize))
         return out
 
+    form = None  # the vec4 lane form this plan's source is written in (None: codegen.VEC4_FORM)
+
     def identity(self) -> str:
         return identity_expr(self.monoid, self.acc)
 
@@ -404,7 +406,7 @@ class ReducePlan(Plan):
                     kc = f"vec4<u32>(P[{slot}], P[{slot + 1}], P[{slot + 2}], P[{slot + 3}])"
                     stmts, lanes[k] = GROUP_LANES[helper](f"I{v}_{u} >> 2u", kc, f"{k}_{u}")
                     folds += ["  " + x for x in stmts]
-            if _codegen.VEC4_FORM == "loop":
+            if (self.form or _codegen.VEC4_FORM) == "loop":
                 for k in self._vec_nodes():
                     if self.desc[k][0] != "L":
                         w = dt.wgsl_type(self.nodes[k].dtype)  # a value vector: its lanes stay in registers
@@ -421,7 +423,7 @@ class ReducePlan(Plan):
                         args.append(f"u32(i32(I{v}_{u}) + {lane}i * bitcast<i32>(P[{rs + nr - 1}]))")
                 args += [lanes[k][lane] for k in self._vec_nodes()]
                 folds.append(f"  a{lane} = comb(a{lane}, elem({', '.join(args)}));")
-        if _codegen.VEC4_FORM == "loop":
+        if (self.form or _codegen.VEC4_FORM) == "loop":
             folds += self._lane_loop(len(gexprs), reads, vec, nr)
         return "\n".join(indent + x for x in ["{", *loads, *folds, "}"])
 
@@ -742,12 +744,16 @@ def _run(plan: ReducePlan, groups, finished=False) -> None:
     dev = _runtime.device()
     params = plan.params()
 
-    def build():
+    def build(form=None):
+        plan.form = form
         src = scan_source(plan) if plan.kind in ("scan", "scan_thread") else reduce_source(plan)
         name = f"{plan.kind}_multi{len(plan.mem)}" if isinstance(plan, MultiReducePlan) else f"{plan.kind}_{plan.monoid}"
         return name, src, ["rw" if b[2] else "r" for b in plan.bindings], len(params)
 
-    kern = dev.kernel(plan.key + (_codegen.VEC4_FORM,), build)
+    if plan.vec and _codegen.VEC4_FORM == "loop" and _codegen.TIERS and not dev.is_cpu:
+        kern = _codegen.tiered(dev, plan.key, build)  # (the unrolled form built later for hot kernels)
+    else:
+        kern = dev.kernel(plan.key + (_codegen.VEC4_FORM,), build)
     dev.dispatch(kern, [b[0] for b in plan.bindings], params, groups(plan))
 
 
