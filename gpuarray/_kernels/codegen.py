@@ -882,8 +882,9 @@ def evaluate_split(root, out: Leaf) -> None:
 # copy of the expression) and runs first; from its HOT_USES-th recording on, the unrolled form (the 4 lanes' computations
 # interleaved, faster at run time where the expression is compute bound) is built on the device's
 # compile thread and replaces it once ready. Not on CPU adapters, where compiling is the cost that
-# matters and shares the same cores.
-TIERS = os.environ.get("GPUARRAY_TIERS", "1") != "0"
+# matters and shares the same cores. Off unless GPUARRAY_TIERS=1 until measured on a GPU (the two
+# forms' run times, and whether a driver gives them the same bits: bench/probes/fpe_cost.py).
+TIERS = os.environ.get("GPUARRAY_TIERS", "0") == "1"
 HOT_USES = 2
 _uses: dict = {}
 
