@@ -119,3 +119,12 @@ def test_index_grids_rebuilt_each_step_fuse():
                  * ((np.arange(p) * 2)[:, None] + np.arange(c)[None, :] + 2)).sum())
     assert got == ref
     assert s.dispatches <= 3, s.dispatches  # one reduction per step (or one for all), the grid inside it
+
+
+def test_a_view_of_a_scalar_expression_keeps_its_shape():
+    from gpuarray._graph.nodes import Const
+    e = ga.GpuArray(Const(3, np.dtype(np.int32)))
+    b = ga.broadcast_to(e, (2, 4))
+    assert b.shape == (2, 4)
+    np.testing.assert_array_equal(b.get(), np.full((2, 4), 3, np.int32))
+    assert ga.broadcast_to(ga.asarray(np.int32(5)) + 1, (3,)).get().tolist() == [6, 6, 6]

@@ -51,6 +51,8 @@ def _lazy_view(x, node, fn):
         new = _remap.remap(node, rm)
     except _remap.NotRemappable:
         return None
+    if new.shape != rm.shape:  # (a scalar expression: its node has no shape of its own)
+        return None
     if x._vfn is not None:  # a view of a lazy view: of the same base (NumPy's base is the owner)
         outer, inner = fn, x._vfn
         x, fn = x._base, (lambda leaf: outer(inner(leaf)))
