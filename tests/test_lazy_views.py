@@ -128,3 +128,29 @@ def test_a_view_of_a_scalar_expression_keeps_its_shape():
     assert b.shape == (2, 4)
     np.testing.assert_array_equal(b.get(), np.full((2, 4), 3, np.int32))
     assert ga.broadcast_to(ga.asarray(np.int32(5)) + 1, (3,)).get().tolist() == [6, 6, 6]
+
+
+def test_reshapes_that_split_axes_stay_lazy():
+    x, y = _pair()
+    e = x * 2 + y  # (5, 12)
+    with ga.stats() as s:
+        got = (e.reshape(5, 3, 4)[:, 1] + 1).get()
+    np.testing.assert_allclose(got, (A * 2 + B).reshape(5, 3, 4)[:, 1] + 1, rtol=2e-6)
+    assert s.dispatches == 1 and e.is_lazy
+    r = ga.arange(12, dtype=ga.float32) * 3
+    v = r.reshape(3, 4).T.reshape(4, 3, 1)  # splits and a transpose: one remapped expression
+    np.testing.assert_array_equal(v.get(), (np.arange(12, dtype=np.float32) * 3).reshape(3, 4).T.reshape(4, 3, 1))
+    m = e.T.reshape(-1)  # a merge of transposed axes: not a view, evaluated (NumPy copies too)
+    np.testing.assert_allclose(m.get(), (A * 2 + B).T.reshape(-1), rtol=2e-6)
+
+
+def test_a_reshaped_lazy_view_is_a_view():
+    x, y = _pair()
+    e = x - y
+    v = e.reshape(5, 2, 6)
+    v[0, 1, 0] = 99  # writes through to e
+    ref = A - B
+    ref[0, 6] = 99
+    np.testing.assert_array_equal(e.get(), ref)
+    w = (x + y).reshape(60)  # a merge of a C-ordered expression: a view in NumPy too
+    np.testing.assert_array_equal(w.get(), (A + B).reshape(60))

@@ -339,6 +339,10 @@ def reshape(x, /, shape=None, *, copy=None, order="C", newshape=None):
     shape = _fix_shape(shape, x.size)
     if copy:
         return GpuArray(_copy_of(x, shape))
+    if x.is_lazy:  # splitting axes (or adding size-1 ones) of an unevaluated array: still lazy
+        v = _views.lazy_view(x, lambda leaf: _reshaped_leaf(leaf, shape))
+        if v is not None:
+            return v
     leaf = x._leaf()
     view = _reshaped_leaf(leaf, shape)
     if view is not None:

@@ -56,6 +56,8 @@ def from_view(old_shape, view_fn) -> Remap | None:
     powers = [base ** (nd - 1 - d) for d in range(nd)]
     probe = Leaf(None, None, old_shape, powers, 0)
     v = view_fn(probe)
+    if v is None:  # (a view function that has no view of these strides: a reshape merging axes)
+        return None
     dims = [[] for _ in range(nd)]
     for k, s in enumerate(v.strides):
         if s == 0:

@@ -34,6 +34,15 @@ def view(x: GpuArray, fn) -> GpuArray:
     return view_of(x, fn(x._leaf()))
 
 
+def lazy_view(x: GpuArray, fn):
+    """The view ``fn`` of the unevaluated ``x`` as a remapped expression, or None where it cannot
+    be one (``fn`` may return None: no view of those strides)."""
+    if type(x._node) is Leaf:
+        return None
+    with _runtime.CRITICAL:
+        return _lazy_view(x, x._node, fn)
+
+
 def _lazy_view(x, node, fn):
     if type(node) is Leaf:
         return None
