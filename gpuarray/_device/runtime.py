@@ -29,6 +29,7 @@ from . import cache_dir as _cache_dir
 from . import ctypes_fast as _ctypes_fast
 from . import runtime_dir as _runtime_dir
 from . import stats as _stats
+from . import trusted as _trusted
 from .errors import DeviceLostError, KernelError, OutOfMemoryError, SizeLimitError
 
 WANTED_FEATURES = (
@@ -1156,9 +1157,11 @@ class Device:
 
     # ----------------------------------------------------------------- kernels
     @locked
-    def kernel(self, key, build) -> Kernel:
+    def kernel(self, key, build, trusted=False) -> Kernel:
         """The compiled kernel for a structural key; ``build()`` -> (name, source, access, window)
-        runs only on a miss. access: 'r' or 'rw' per data binding (bindings 1..n)."""
+        runs only on a miss. access: 'r' or 'rw' per data binding (bindings 1..n). ``trusted``:
+        its module without naga's bounds checks where wgpu-native offers that (``_device/trusted.py``:
+        only for kernels that test every index themselves)."""
         k = self._kernels.get(key)
         if k is not None:
             _stats.add("pipeline_cache_hits")
@@ -1167,7 +1170,7 @@ class Device:
         name, source, access, window = build()
         t1 = time.perf_counter()
         try:
-            pipe, bgl, t2, t3 = self._pipeline(name, source, access)
+            pipe, bgl, t2, t3 = self._pipeline(name, source, access, trusted)
         except Exception as e:
             self._check_lost(e)
             raise KernelError(name, source, e) from None
@@ -1176,7 +1179,7 @@ class Device:
         _stats.compiled(name, t1 - t0, t2 - t1, t3 - t2, len(source.encode()))
         return k
 
-    def _pipeline(self, name, source, access):
+    def _pipeline(self, name, source, access, trusted=False):
         """(pipeline, bind group layout, time after the module, time after the pipeline) of WGSL
         ``source``: no device state of ours is touched, so a worker thread may call it."""
         if len(access) + 1 > self.max_bindings:
@@ -1191,7 +1194,14 @@ class Device:
         for i, a in enumerate(access):
             t = wgpu.BufferBindingType.storage if a == "rw" else wgpu.BufferBindingType.read_only_storage
             entries.append({"binding": i + 1, "visibility": wgpu.ShaderStage.COMPUTE, "buffer": {"type": t}})
-        module = self.device.create_shader_module(code=source, label=name)
+        module = None
+        if trusted:
+            try:
+                module = _trusted.create(self.device, source, name)
+            except Exception:  # (the checked module below)
+                module = None
+        if module is None:
+            module = self.device.create_shader_module(code=source, label=name)
         t2 = time.perf_counter()
         bgl = self.device.create_bind_group_layout(entries=entries)
         layout = self.device.create_pipeline_layout(bind_group_layouts=[bgl])

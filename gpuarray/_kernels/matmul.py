@@ -24,7 +24,6 @@ import struct
 
 from .._graph import dtypes as dt
 from .._device import runtime as _runtime
-from .._device import trusted as _trusted
 from .._device.errors import SizeLimitError
 from .._graph.nodes import Ew, Leaf, contiguous_strides, new_leaf
 from . import codegen as _codegen
@@ -255,25 +254,10 @@ def _fast_source(c: dict, adt, bdt, cdt, nb: int, epi=None) -> str:
         **_fast_blocks(c, w, epi is not None and epi.heavy()))
 
 
-def _trusted_pipeline(dev, kern) -> None:
-    """Rebuild ``kern``'s pipeline from a module without bounds checks (kept as is if unsupported)."""
-    try:
-        module = _trusted.create(dev.device, kern.source, kern.name)
-        if module is None:
-            return
-        layout = dev.device.create_pipeline_layout(bind_group_layouts=[kern.bgl])
-        kern.pipeline = dev.device.create_compute_pipeline(layout=layout, compute={"module": module, "entry_point": "main"})
-    except Exception:  # keep the checked pipeline
-        return
-
-
 @_runtime.locked
 def _fast_kernel(dev, key, build):
-    fresh = key not in dev._kernels
-    kern = dev.kernel(key, build)
-    if fresh and TRUSTED:
-        _trusted_pipeline(dev, kern)
-    return kern
+    # (every access of the fast kernels is guarded by its own index test: no bounds checks needed)
+    return dev.kernel(key, build, trusted=TRUSTED)
 
 
 def _splitk_reduce(out: Leaf, part, M: int, N: int, S: int, sym: bool, scm: int, scn: int, epi=None) -> None:
