@@ -363,6 +363,10 @@ def test_gbm_step_is_one_kernel_and_never_recompiles(dtype):
     g = ga.random.default_rng(314)
     S = ga.ones((M, N), dtype=dtype)
     S_host = np.ones((M, N))
+    # the process's one-time buffers (the floating-point flag words, sync's word) exist before
+    # the steps are counted, whichever test ran first in this process
+    ga.exp(ga.ones(4, dtype=dtype)).get()
+    ga.sync()
     for step in range(steps):
         st = g.state
         with ga.stats() as s:
@@ -421,3 +425,29 @@ def test_vec4_normal_draw_in_a_fused_chain_and_a_reduction():
     ref = np.exp(0.01 + 0.2 * ref_normal(st, n, np.float32).astype(np.float64))
     np.testing.assert_allclose(y.get(), ref, rtol=1e-5)
     np.testing.assert_allclose(float(s), ref.sum(), rtol=1e-6)
+
+
+def test_multivariate_normal_on_the_device(fresh_fallback):
+    """mean + z @ L.T with the device's Cholesky factor: the sample mean and covariance of 200k
+    vectors match (a few standard errors), shapes follow ``size``, no host fallback; a singular
+    covariance goes to NumPy's method on the host (counted)."""
+    g = ga.random.default_rng(3)
+    mean = np.array([1.0, -2.0, 0.5])
+    cov = np.array([[2.0, 0.6, 0.2], [0.6, 1.0, -0.3], [0.2, -0.3, 0.5]])
+    with ga.stats() as s:
+        x = g.multivariate_normal(mean, cov, size=200_000)
+        h = x.get()
+    assert s.fallbacks == {}
+    assert h.shape == (200_000, 3)
+    np.testing.assert_allclose(h.mean(0), mean, atol=0.02)
+    np.testing.assert_allclose(np.cov(h.T), cov, atol=0.03)
+    assert g.multivariate_normal(mean, cov, size=(4, 5)).shape == (4, 5, 3)
+    assert g.multivariate_normal(mean, cov).shape == (3,)
+    with pytest.raises(ValueError, match="same length"):
+        g.multivariate_normal(mean[:2], cov)
+    with pytest.raises(ValueError, match="square"):
+        g.multivariate_normal(mean, cov[:2])
+    with ga.stats() as s:
+        y = g.multivariate_normal([0.0, 0.0], [[1.0, 1.0], [1.0, 1.0]], size=1000).get()
+    assert s.fallbacks.get("random.multivariate_normal") == 1
+    np.testing.assert_allclose(y[:, 0], y[:, 1], atol=1e-6)  # perfectly correlated

@@ -20,6 +20,8 @@ from .._api.creation import asarray
 from .._graph.nodes import Cast, broadcast_shapes
 from .._kernels.random import Rand, int_node_dtype, per_block, split64
 from .._lazy.elementwise import apply
+from .._api.decompositions import cholesky
+from .._api.linalg import matmul, matrix_transpose
 
 _U64 = (1 << 64) - 1
 
@@ -241,6 +243,31 @@ class Generator:
         host = lambda x: x.get() if isinstance(x, GpuArray) else x  # noqa: E731
         res = self._host().choice(host(a), size=size, replace=replace, p=host(p), axis=axis, shuffle=shuffle)
         return asarray(res)
+
+
+    # ------------------------------------------------------------------ vectors
+    def multivariate_normal(self, mean, cov, size=None, check_valid="warn", tol=1e-8, *, method="svd"):
+        """Normal vectors of mean ``mean`` and covariance ``cov``: ``mean + z @ L.T`` with ``L`` the
+        Cholesky factor of ``cov``, both on the device (NumPy's ``method='cholesky'``; its 'svd' and
+        'eigh' give other numbers of the same distribution). A covariance that is not positive
+        definite (singular, or invalid: NumPy's ``check_valid`` rules apply) is drawn by NumPy's
+        method on the host (a counted fallback)."""
+        m, c = asarray(mean), asarray(cov)
+        if m.ndim != 1:
+            raise ValueError("mean must be 1 dimensional")
+        if c.ndim != 2 or c.shape[0] != c.shape[1]:
+            raise ValueError("cov must be 2 dimensional and square")
+        if m.shape[0] != c.shape[0]:
+            raise ValueError("mean and cov must have same length")
+        ft = dt.float64 if _runtime.device().has_64 else dt.float32
+        try:
+            low = cholesky(c if c.dtype == ft else c.astype(ft))
+            if not bool(apply("isfinite", low).all()):
+                raise np.linalg.LinAlgError("not finite")
+        except np.linalg.LinAlgError:
+            return _host_method("multivariate_normal")(self, mean, cov, size, check_valid, tol, method=method)
+        z = self.standard_normal(_shape(size) + (m.shape[0],), ft)
+        return apply("add", m if m.dtype == ft else m.astype(ft), matmul(z, matrix_transpose(low)))
 
 
 # NumPy's other distributions: drawn by a host generator determined by this stream (as
