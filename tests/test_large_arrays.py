@@ -196,6 +196,9 @@ def test_scans(segments):
     i = ga.asarray((H * 3).astype(np.int32))
     _same(ga.cumsum(i), np.cumsum((H * 3).astype(np.int32)).astype(np.int32 if not HAS64 else np.int64))
     _same(ga.cumprod(1 + g[:, :3] / 100, axis=0), np.cumprod(1 + M[:, :3] / 100, axis=0), rtol=1e-4)
+    # axis=None over several axes (C order): through a contiguous copy, then one flat scan
+    _same(ga.cumsum(g), np.cumsum(M.astype(np.float64)).astype(np.float32), rtol=1e-4, atol=1e-3)
+    _same(ga.cumsum(g.T * 2), np.cumsum((M.T * 2).astype(np.float64)).astype(np.float32), rtol=1e-4, atol=1e-3)
 
 
 # ------------------------------------------------------------------- matmul family

@@ -38,6 +38,7 @@ from . import windows as _windows
 from .codegen import (EMIT, FPE_DECL, GROUP_LANES, LIT, SUFFIX, Plan, binding_decls, cast_expr, collapse_dims,
                       const_expr, const_words, fpe_begin, fpe_end, fpe_stmt, load_fn, op_expr, param_bytes, store_fn)
 from .._graph.nodes import Ew, Leaf, new_leaf
+from .._graph.nodes import contiguous_strides as _contiguous
 from .._device.errors import SizeLimitError
 from .._graph.memo import Memo
 
@@ -858,6 +859,15 @@ def _scan_split(root, axes, monoid, acc, out, out_strides, out_offset, bxs, in_o
     it (copied out first: they may lie in another buffer of a segmented result)."""
     shape = root.shape
     ivals, cells = _windows.grid(shape, bxs)
+    if (len(axes) > 1 and len(axes) == len(shape) and tuple(out_strides) == _contiguous(shape)
+            and _prod(len(ivals[d]) for d in axes) > 1):
+        # a scan of the whole array in C order (axis=None): the expression into a contiguous buffer
+        # (several, past one), then one scan of its flat view, which splits along its one axis
+        flat = new_leaf(root.dtype, shape)
+        _codegen.evaluate_into(root, flat)
+        n = _prod(shape)
+        return scan_into(Leaf(flat.storage, root.dtype, (n,), (1,), 0), (0,), monoid, acc, out, (1,), out_offset,
+                         in_order)
     if len(axes) > 1 and _prod(len(ivals[d]) for d in axes) > 1:
         raise SizeLimitError(
             "a scan over several axes of an array past max-storage-buffer-binding-size is not split into "
