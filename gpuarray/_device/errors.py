@@ -11,8 +11,10 @@ class OutOfMemoryError(GpuArrayError, MemoryError):
 
 
 class SizeLimitError(GpuArrayError, MemoryError):
-    """An array or a kernel's iteration space is larger than one kernel can address on this
-    device (the storage binding limit, or 2^31 elements of 32-bit indexing)."""
+    """An operation cannot address an array the way it was asked to on this device: 32-bit
+    computed offsets (gathers, scatters, sort) past 2^31 elements, or an array held in several
+    buffers (past the storage binding limit) reaching a kernel that does not work on it in pieces.
+    The message names the limit and the way out."""
 
 
 class DeviceLostError(GpuArrayError):
