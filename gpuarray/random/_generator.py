@@ -245,6 +245,61 @@ class Generator:
         return asarray(res)
 
 
+    # ---------------------------------------------- transforms of exponential and normal draws
+    # (E = -log(1 - u) is finite for every u in [0, 1), so none of these can give an infinity or a
+    # NaN that the distribution does not have; NumPy's parameter checks and messages)
+    def _param(self, x, name, bad, message):
+        """``x`` as a float or a device array, after NumPy's check (``bad(x)`` true anywhere: ValueError)."""
+        if _scalar_args(x):
+            x = float(x)
+            if bad(x):
+                raise ValueError(message)
+            return x
+        x = x if isinstance(x, GpuArray) else asarray(np.asarray(x, dtype=np.float64 if _runtime.device().has_64 else np.float32))
+        if bool(bad(x).any()):
+            raise ValueError(message)
+        return x
+
+    def _exp_draw(self, size, *params):
+        return self.standard_exponential(_shape(size) if size is not None else _operand_shapes(*params))
+
+    def rayleigh(self, scale=1.0, size=None) -> GpuArray:
+        """``scale * sqrt(2 E)``."""
+        scale = self._param(scale, "scale", lambda x: x < 0, "scale < 0")
+        return apply("multiply", scale, apply("sqrt", apply("multiply", self._exp_draw(size, scale), 2.0)))
+
+    def weibull(self, a, size=None) -> GpuArray:
+        """``E ** (1 / a)`` (0 where a is 0)."""
+        a = self._param(a, "a", lambda x: x < 0, "a < 0")
+        e = self._exp_draw(size, a)
+        if isinstance(a, float):
+            return apply("multiply", e, 0.0) if a == 0 else apply("power", e, 1.0 / a)
+        return apply("where", apply("equal", a, 0.0), 0.0, apply("power", e, apply("divide", 1.0, a)))
+
+    def pareto(self, a, size=None) -> GpuArray:
+        """``expm1(E / a)`` (Lomax, as NumPy's)."""
+        a = self._param(a, "a", lambda x: x <= 0, "a <= 0")
+        return apply("expm1", apply("divide", self._exp_draw(size, a), a))
+
+    def power(self, a, size=None) -> GpuArray:
+        """``(-expm1(-E)) ** (1 / a)``."""
+        a = self._param(a, "a", lambda x: x <= 0, "a <= 0")
+        e = self._exp_draw(size, a)
+        return apply("power", apply("negative", apply("expm1", apply("negative", e))), apply("divide", 1.0, a))
+
+    def laplace(self, loc=0.0, scale=1.0, size=None) -> GpuArray:
+        """``loc + scale * (E1 - E2)`` (the difference of two exponentials is Laplace)."""
+        scale = self._param(scale, "scale", lambda x: x < 0, "scale < 0")
+        shape = _shape(size) if size is not None else _operand_shapes(loc, scale)
+        d = apply("subtract", self.standard_exponential(shape), self.standard_exponential(shape))
+        return apply("add", loc, apply("multiply", scale, d))
+
+    def lognormal(self, mean=0.0, sigma=1.0, size=None) -> GpuArray:
+        """``exp(mean + sigma * z)``."""
+        sigma = self._param(sigma, "sigma", lambda x: x < 0, "sigma < 0")
+        shape = _shape(size) if size is not None else _operand_shapes(mean, sigma)
+        return apply("exp", apply("add", mean, apply("multiply", sigma, self.standard_normal(shape))))
+
     # ------------------------------------------------------------------ vectors
     def multivariate_normal(self, mean, cov, size=None, check_valid="warn", tol=1e-8, *, method="svd"):
         """Normal vectors of mean ``mean`` and covariance ``cov``: ``mean + z @ L.T`` with ``L`` the
