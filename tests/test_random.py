@@ -460,6 +460,8 @@ _DISTS = {  # name: (args, mean, variance) of NumPy's parameterization
     "power": ((3.0,), 3 / 4, 3 / (16 * 5)),
     "laplace": ((1.0, 2.0), 1.0, 8.0),
     "lognormal": ((0.1, 0.5), math.exp(0.225), (math.exp(0.25) - 1) * math.exp(0.45)),
+    "logistic": ((1.0, 2.0), 1.0, 4 * math.pi ** 2 / 3),
+    "gumbel": ((1.0, 2.0), 1.0 + 2.0 * 0.5772156649015329, math.pi ** 2 / 6 * 4),
 }
 
 
@@ -485,3 +487,13 @@ def test_transformed_distributions_on_the_device(name, fresh_fallback):
 
 def test_weibull_of_zero_is_zero():
     np.testing.assert_array_equal(ga.random.default_rng(1).weibull(0.0, 5).get(), np.zeros(5))
+
+
+def test_standard_cauchy_on_the_device(fresh_fallback):
+    """tan(pi (v - 1/2)) with v strictly inside (0, 1): finite, median 0, quartiles -1 and 1."""
+    with ga.stats() as s:
+        h = ga.random.default_rng(8).standard_cauchy(300_000).get()
+    assert s.fallbacks == {}
+    assert np.isfinite(h).all()
+    assert abs(np.median(h)) < 0.02
+    np.testing.assert_allclose(np.percentile(h, [25, 75]), [-1.0, 1.0], atol=0.03)

@@ -8,6 +8,7 @@ needed, and a draw consumed by an elementwise expression is computed inside its 
 """
 from __future__ import annotations
 
+import math
 import operator
 
 import numpy as np
@@ -299,6 +300,30 @@ class Generator:
         sigma = self._param(sigma, "sigma", lambda x: x < 0, "sigma < 0")
         shape = _shape(size) if size is not None else _operand_shapes(mean, sigma)
         return apply("exp", apply("add", mean, apply("multiply", sigma, self.standard_normal(shape))))
+
+    def _open_uniform(self, shape) -> GpuArray:
+        """Uniforms strictly inside (0, 1): the midpoints of 2^52 (float64) or 2^23 (float32)
+        equal cells, exact in the type, so that both logs and tangents of them stay finite."""
+        u = self.random(shape)
+        cells = float(2 ** (52 if u.dtype == dt.float64 else 23))
+        return apply("divide", apply("add", apply("floor", apply("multiply", u, cells)), 0.5), cells)
+
+    def logistic(self, loc=0.0, scale=1.0, size=None) -> GpuArray:
+        """``loc + scale * log(v / (1 - v))``, v uniform in (0, 1)."""
+        scale = self._param(scale, "scale", lambda x: x < 0, "scale < 0")
+        v = self._open_uniform(_shape(size) if size is not None else _operand_shapes(loc, scale))
+        return apply("add", loc, apply("multiply", scale, apply("log", apply("divide", v, apply("subtract", 1.0, v)))))
+
+    def gumbel(self, loc=0.0, scale=1.0, size=None) -> GpuArray:
+        """``loc - scale * log(-log(v))``, v uniform in (0, 1)."""
+        scale = self._param(scale, "scale", lambda x: x < 0, "scale < 0")
+        v = self._open_uniform(_shape(size) if size is not None else _operand_shapes(loc, scale))
+        return apply("subtract", loc, apply("multiply", scale, apply("log", apply("negative", apply("log", v)))))
+
+    def standard_cauchy(self, size=None) -> GpuArray:
+        """``tan(pi * (v - 1/2))``, v uniform in (0, 1)."""
+        v = self._open_uniform(_shape(size))
+        return apply("tan", apply("multiply", apply("subtract", v, 0.5), math.pi))
 
     # ------------------------------------------------------------------ vectors
     def multivariate_normal(self, mean, cov, size=None, check_valid="warn", tol=1e-8, *, method="svd"):
