@@ -35,7 +35,7 @@ from .._graph import dtypes as dt
 from .._graph import ops as _ops
 from .._lazy.array import GpuArray, from_host, view_of
 from .._lazy import views as _views
-from .._graph.nodes import Cast, Const, Ew, Iota, Leaf, Node, _union, broadcast_shapes, new_leaf
+from .._graph.nodes import Cast, Const, Ew, Iota, Leaf, Node, _union, broadcast_shapes, contiguous_strides, new_leaf
 from .indexing import _is_basic, basic_view, normalize_key
 from .creation import asarray, zeros
 from .._lazy.elementwise import _reads_only_same_view, apply, as_operand, assign, flush_readers
@@ -222,15 +222,10 @@ def mask_coords(mask: GpuArray, out_dtype, flat=False) -> list[GpuArray]:
 def _mask_coords_pieces(leaf: Leaf, shape, out_dtype, flat) -> list[GpuArray]:
     """``mask_coords`` of a mask held in several buffers: the flat positions of each buffer's
     piece (bound as a window), shifted by the piece's start and joined, then unravelled."""
-    n = int(np.prod(leaf.shape))
     # pieces whose positions (out_dtype) fit one buffer too, so each piece is one ordinary pass
     step = (leaf.storage.seg or _runtime.device().seg_bytes) // max(leaf.dtype.itemsize, out_dtype.itemsize)
     parts = []
-    for start in range(0, n, step):
-        m = min(step, n - start)
-        piece = _windows.window_leaf(Leaf(leaf.storage, leaf.dtype, (m,), (1,), leaf.offset + start))
-        if piece is None:  # (a contiguous leaf at offset 0: pieces are whole segments)
-            raise SizeLimitError("a boolean mask whose pieces do not fall in one buffer each")
+    for start, piece in _windows.flat_pieces(leaf, step):
         pos = mask_coords(GpuArray(piece), out_dtype, flat=True)[0]
         parts.append(apply("add", pos, start) if start else pos)
     from_parts = parts[0]
@@ -243,13 +238,8 @@ def _mask_coords_pieces(leaf: Leaf, shape, out_dtype, flat) -> list[GpuArray]:
         from_parts = GpuArray(out)
     if flat or not shape:
         return [from_parts]
-    out, inner = [], 1
-    strides = []
-    for d in reversed(shape):
-        strides.append(inner)
-        inner *= d
-    strides.reverse()
-    for d, (size, stride) in enumerate(zip(shape, strides)):
+    out = []
+    for d, (size, stride) in enumerate(zip(shape, contiguous_strides(shape))):
         c = apply("floor_divide", from_parts, stride) if stride > 1 else from_parts
         out.append(apply("remainder", c, size) if d > 0 else c)
     return [x if x.dtype == out_dtype else x.astype(out_dtype) for x in out]
@@ -725,16 +715,25 @@ def scatter(value, offset, dst: Leaf, shape, unique=False) -> None:
     first pass records, per element of the buffer, the largest i that targets it (atomicMax into
     a u32 per element of ``dst``'s buffer), and the second stores only those. Where those claim
     words would not fit one binding, ``dst`` is written in runs whose claims do (``_dst_passes``)."""
+    _computed_writes(value, offset, dst, shape, not unique, lambda v, o, ext: scatter(v, o, dst, ext, unique),
+                     lambda plan, vk, ok, elems: _scatter_pass(plan, vk, ok, dst, elems, unique))
+
+
+def _computed_writes(value, offset, dst: Leaf, shape, claims, again, one_pass) -> None:
+    """The driver of the kernels writing ``dst`` at computed addresses (scatters, ``ufunc.at``):
+    box by box where the values or offsets need it (``again(value, offset, extents)``), else one
+    plan run pass by pass over ``dst``'s buffers (``one_pass(plan, value node, offset node,
+    elements of the pass or None)``)."""
     try:
-        plan, vk, ok = _scatter_plan(value, offset, dst, shape, claims=not unique)
+        plan, vk, ok = _scatter_plan(value, offset, dst, shape, claims=claims)
     except _windows.NeedsSplit:
         for v, o, ext in _scatter_boxes(value, offset, dst, shape):
-            scatter(v, o, dst, ext, unique)
+            again(v, o, ext)
         return
     if plan.n == 0:
         return
     for elems in _dst_passes(plan, dst, plan.limit):
-        _scatter_pass(plan, vk, ok, dst, elems, unique)
+        one_pass(plan, vk, ok, elems)
 
 
 def _scatter_pass(plan, vk, ok, dst, elems, unique) -> None:
@@ -805,16 +804,8 @@ def scatter_update(opname, nin, value, offset, dst: Leaf, shape) -> None:
     """Record ``dst.buffer[dst.offset + offset(i)] = op(that element, value(i))`` for every i of
     ``shape`` (unary ops: ``op(element)``), each i applied once even where offsets repeat
     (NumPy's ``ufunc.at``): a compare-and-swap loop per update (``updatable`` dtypes only)."""
-    try:
-        plan, vk, ok = _scatter_plan(value, offset, dst, shape)
-    except _windows.NeedsSplit:
-        for v, o, ext in _scatter_boxes(value, offset, dst, shape):
-            scatter_update(opname, nin, v, o, dst, ext)
-        return
-    if plan.n == 0:
-        return
-    for _ in _dst_passes(plan, dst, plan.limit):
-        _update_pass(opname, nin, plan, vk, ok, dst)
+    _computed_writes(value, offset, dst, shape, False, lambda v, o, ext: scatter_update(opname, nin, v, o, dst, ext),
+                     lambda plan, vk, ok, elems: _update_pass(opname, nin, plan, vk, ok, dst))
 
 
 def _update_pass(opname, nin, plan, vk, ok, dst) -> None:

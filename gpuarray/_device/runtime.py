@@ -1174,6 +1174,11 @@ class Device:
         except Exception as e:
             self._check_lost(e)
             raise KernelError(name, source, e) from None
+        return self._add_kernel(key, name, source, pipe, bgl, window, access, (t0, t1, t2, t3))
+
+    def _add_kernel(self, key, name, source, pipe, bgl, window, access, times) -> Kernel:
+        """Cache a built kernel under ``key`` and count its build (``times``: its phases' ends)."""
+        t0, t1, t2, t3 = times
         k = Kernel(name, source, pipe, bgl, max(16, (window + 15) // 16 * 16), access, len(self._kernels))
         self._kernels[key] = k
         _stats.compiled(name, t1 - t0, t2 - t1, t3 - t2, len(source.encode()))
@@ -1238,9 +1243,7 @@ class Device:
             except Exception:  # (never used: the caller's kernel stays)
                 continue
             with CRITICAL:
-                self._kernels[key] = Kernel(name, source, pipe, bgl, max(16, (window + 15) // 16 * 16), access,
-                                            len(self._kernels))
-                _stats.compiled(name, t1 - t0, t2 - t1, t3 - t2, len(source.encode()))
+                self._add_kernel(key, name, source, pipe, bgl, window, access, (t0, t1, t2, t3))
                 _stats.add("background_compiles")
 
     def _check_lost(self, e: Exception):

@@ -48,7 +48,6 @@ def bind_windows(plan, pairs) -> None:
     """Bind a window of one segment in place of each segmented storage of ``plan``; ``pairs``:
     (binding, vector, itemsize) of every view the plan addresses. Raises NeedsSplit where the
     views of one storage span more than a segment."""
-    dev = _runtime.device()
     spans: dict = {}
     for b, v, isz in pairs:
         st = plan.bindings[b][0]
@@ -59,17 +58,27 @@ def bind_windows(plan, pairs) -> None:
         s = spans.get(b)
         spans[b] = (min(lo * isz, s[0]), max(hi * isz, s[1]), s[2] + [(v, isz)]) if s else (lo * isz, hi * isz, [(v, isz)])
     for b, (lo, hi, vecs) in spans.items():
-        st = plan.bindings[b][0]
-        seg = st.seg
-        i = lo // seg
-        if hi > (i + 1) * seg or lo < 0:
+        found = _window_of(plan.bindings[b][0], lo, hi)
+        if found is None:
             raise NeedsSplit
-        buf = st.segs[i][0]
-        woff = (lo - i * seg) // dev.align * dev.align
-        end = min((hi - i * seg + 15) & ~15, buf.size)
+        w, start = found
         for v, isz in vecs:
-            plan.vectors[v][1] -= (i * seg + woff) // isz
-        plan.bindings[b][0] = _runtime.Window(st, buf, woff, end - woff)
+            plan.vectors[v][1] -= start // isz
+        plan.bindings[b][0] = w
+
+
+def _window_of(st, lo: int, hi: int):
+    """(Window, its first byte in the array) binding bytes [lo, hi) of a segmented storage, or
+    None where they do not fall in one of its buffers. The window starts aligned down to the
+    device's offset alignment and ends on a 16-byte boundary (vec4 reads) within the buffer."""
+    seg = st.seg
+    i = lo // seg
+    if hi > (i + 1) * seg or lo < 0:
+        return None
+    buf = st.segs[i][0]
+    woff = (lo - i * seg) // _runtime.device().align * _runtime.device().align
+    end = min((hi - i * seg + 15) & ~15, buf.size)
+    return _runtime.Window(st, buf, woff, end - woff), i * seg + woff
 
 
 # ---------------------------------------------------------------------------- splitting
@@ -193,18 +202,13 @@ def window_leaf(leaf: Leaf):
     st = leaf.storage
     if st.segs is None:
         return leaf
-    dev = _runtime.device()
-    seg, isz = st.seg, leaf.dtype.itemsize
+    isz = leaf.dtype.itemsize
     lo, hi = footprint(leaf.shape, leaf.strides, leaf.offset)
-    lo, hi = lo * isz, hi * isz
-    i = lo // seg
-    if hi > (i + 1) * seg or lo < 0:
+    found = _window_of(st, lo * isz, hi * isz)
+    if found is None:
         return None
-    buf = st.segs[i][0]
-    woff = (lo - i * seg) // dev.align * dev.align
-    end = min((hi - i * seg + 15) & ~15, buf.size)
-    return Leaf(_runtime.Window(st, buf, woff, end - woff), leaf.dtype, leaf.shape, leaf.strides,
-                leaf.offset - (i * seg + woff) // isz, leaf.readonly)
+    w, start = found
+    return Leaf(w, leaf.dtype, leaf.shape, leaf.strides, leaf.offset - start // isz, leaf.readonly)
 
 
 def segment_window(st, i: int):

@@ -25,13 +25,8 @@ SMALL_EXPRESSION = 12  # nodes: a broadcast view of an expression this small is 
 def view(x: GpuArray, fn) -> GpuArray:
     """The view ``fn`` (a function of a buffer view's shape, strides and offset, returning the
     view) of ``x``: lazy while ``x`` is unevaluated, else a view of its buffer."""
-    node = x._node
-    if type(node) is not Leaf:
-        with _runtime.CRITICAL:
-            v = _lazy_view(x, x._node, fn)
-            if v is not None:
-                return v
-    return view_of(x, fn(x._leaf()))
+    v = lazy_view(x, fn)
+    return v if v is not None else view_of(x, fn(x._leaf()))
 
 
 def lazy_view(x: GpuArray, fn):
