@@ -210,3 +210,36 @@ def test_replayed_kernels_report_fp_errors(replay_on):
         else:
             assert not msgs
             np.testing.assert_allclose(host, np.log(np.linspace(0.5, 2, 20, dtype=np.float32)), rtol=2e-6)
+
+
+def test_merged_reductions_whose_roots_share_nodes(replay_on):
+    # two queued sums merged into one kernel: roots (x, x + x), then (x + x, x + x) (the same node
+    # twice): the same nodes in walk order, different members
+    xn = (np.arange(16) % 5 - 2).astype(np.int16) * 2
+    for _ in range(3):
+        x = ga.asarray(xn)
+        e = x + x
+        s1, s2 = ga.sum(x), ga.sum(e)
+        assert int(s1) == int(np.sum(xn)) and int(s2) == int(np.sum(xn + xn))
+        t1, t2 = ga.sum(e), ga.sum(e)
+        assert int(t1) == int(t2) == int(np.sum(xn + xn))
+
+
+def test_random_draws_replayed(replay_on):
+    # a Monte Carlo step: the draws' key and counter are the replayed words; the numbers must be
+    # those of a fresh plan (the same generator state without replay)
+    def run():
+        g = ga.random.default_rng(11)
+        s = ga.full(3000, 100.0, dtype=ga.float32)
+        for _ in range(12):
+            s = s * ga.exp(np.float32(0.01) + np.float32(0.2) * g.standard_normal(3000, dtype=ga.float32))
+        return s.get()
+    with ga.stats() as st:
+        a = run()
+    old = replay.ENABLED
+    try:
+        replay.ENABLED = False
+        b = run()
+    finally:
+        replay.ENABLED = old
+    np.testing.assert_array_equal(a.view(np.uint32), b.view(np.uint32))

@@ -107,10 +107,9 @@ class Fingerprint:
             parts.append(part)
             return k
 
-        for r in roots:
-            visit(r)
+        tops = tuple([visit(r) for r in roots])  # (a root may be a node of another root's graph)
         self.nodes = nodes
-        self.sig = (context, tuple(parts))
+        self.sig = (context, tops, tuple(parts))
 
 
 def fingerprint(dev, roots, extras, context):
