@@ -213,6 +213,7 @@ class Plan:
         self.fpe_b = None  # the binding of the floating-point flag words (bind_fpe), if any
         self.large = False  # a segmented storage is bound (see _kernels/windows.py)
         self.fpe_bits: dict = {}  # flag word slot -> its bit in the kernel's local flag words
+        self.fpe_late: list = []  # the float nodes' exact flag conditions (see fpe_stmt)
         out_b = self.binding(out.storage, out.dtype, writable=True)
         self.out_vec = self.vector(out.strides, out.offset)
         assert out_b == 0
@@ -400,8 +401,12 @@ EMIT = {Leaf: _e_leaf, Iota: _e_iota, Const: _e_const, Ew: _e_ew, Cast: _e_cast}
 # expression (``fpe_end``) reports the words, where they are not zero, to the device's flag words.
 # Branch-free per-node code keeps compiles cheap: a branch and an atomic per node measured 40-60%
 # more compile time on lavapipe for a 12-op chain.
+# Every float flag needs a result that is not finite (a NaN, an infinity), so a float node only
+# notes that (``fpe_g``: one bit test) and its exact conditions run after the expression, in one
+# branch that elements with finite values never take: the checks inline cost a fused float32
+# chain 30-45% of its bandwidth on an H100 (bench/probes/chain_split.py).
 FPE_DECL = "@group(0) @binding({}) var<storage, read_write> fpe_flags: array<atomic<u32>>;"
-FPE_BEGIN = "var fpe_i = 0u; var fpe_d = 0u; var fpe_o = 0u;"
+FPE_BEGIN = "var fpe_i = 0u; var fpe_d = 0u; var fpe_o = 0u; var fpe_g = false;"
 _FPE_KINDS: dict = {}
 
 
@@ -471,6 +476,8 @@ def fpe_stmt(plan, k: int) -> str:
         return " " + " ".join(out)
     S = SUFFIX[w]
     r = f"v{k}"
+    n_late = len(plan.fpe_late)
+    out = plan.fpe_late  # (the exact conditions: in fpe_end's branch)
     if mask & 4:
         nan_in = " || ".join(f"ga_isnan_{S}({a})" for a in args)
         out.append(f"fpe_i |= select(0u, {B}, ga_isnan_{S}({r}) && !({nan_in}));")
@@ -488,11 +495,12 @@ def fpe_stmt(plan, k: int) -> str:
             out.append(f"fpe_d |= select(0u, {B}, e{k} && ({pole}));")
         if mask & 2:
             out.append(f"fpe_o |= select(0u, {B}, e{k} && !({pole}));")
-    return " " + " ".join(out)
+    return f" fpe_g = fpe_g | !ga_isfinite_{S}({r});" if len(out) > n_late else ""
 
 
 def fpe_begin(plan) -> str:
     """The flag words' declarations, before a plan's node lines."""
+    plan.fpe_late = []
     return FPE_BEGIN if plan.fpe_b is not None else ""
 
 
@@ -500,10 +508,11 @@ def fpe_end(plan) -> str:
     """After a plan's node lines: the flags set, reported to the device's words (one branch)."""
     if plan.fpe_b is None or not plan.fpe_bits:
         return ""
+    late = f"if (fpe_g) {{ {' '.join(plan.fpe_late)} }} " if plan.fpe_late else ""
     notes = " ".join(
         f"ga_fpe_note({slot}u, select(0u, 1u, (fpe_d & {1 << j}u) != 0u) | select(0u, 2u, (fpe_o & {1 << j}u) != 0u)"
         f" | select(0u, 4u, (fpe_i & {1 << j}u) != 0u));" for slot, j in plan.fpe_bits.items())
-    return f"if ((fpe_i | fpe_d | fpe_o) != 0u) {{ {notes} }}"
+    return late + f"if ((fpe_i | fpe_d | fpe_o) != 0u) {{ {notes} }}"
 
 
 def plan_decls(plan, decl_one) -> list:
