@@ -87,8 +87,10 @@ def test_integer_chains_are_exact_in_both_forms(form, dtype, n):
     # a cast in the chain: int32 operands to a float32 result
     ref2 = np.sqrt(np.abs(h.astype(np.float32))) + g.astype(np.float32)
     got2 = (ga.sqrt(ga.abs(ga.asarray(h).astype(np.float32))) + ga.asarray(g).astype(np.float32)).get()
-    # (float32 sqrt: GPU drivers are within an ulp, not correctly rounded)
-    np.testing.assert_allclose(got2, ref2, rtol=2.5e-7, atol=0)
+    # (float32 sqrt: GPU drivers are within an ulp, not correctly rounded; the ulp is the square
+    # root's, which the sum with g can cancel down to a much smaller result)
+    root = np.sqrt(np.abs(h.astype(np.float32)))
+    assert np.all(np.abs(got2 - ref2) <= np.spacing(root) + np.spacing(ref2)), np.max(np.abs(got2 - ref2))
 
 
 def _both_forms(fn, monkeypatch):
@@ -141,8 +143,11 @@ def test_a_store_into_a_view_leaves_its_neighbours_alone(form, n):
     got = dst.get()
     np.testing.assert_array_equal(got[:4], poison[:4])
     np.testing.assert_array_equal(got[4 + n:], poison[4 + n:])
-    # (a driver may fuse the multiply and the add: one rounding instead of two)
-    np.testing.assert_allclose(got[4:4 + n], h + g * np.float32(0.5), rtol=1.2e-7, atol=0)
+    # (a driver may fuse the multiply and the add: one rounding instead of two; devices may flush
+    # float32 subnormal results to zero, the H100 and H200 do)
+    ref = h + g * np.float32(0.5)
+    tiny = np.finfo(np.float32).tiny
+    np.testing.assert_allclose(got[4:4 + n], ref, rtol=1.2e-7, atol=tiny)
 
 
 @pytest.mark.parametrize("n", (1024, 1027, 4102))

@@ -771,7 +771,7 @@ def _update_fn(opname, nin, dtype) -> str:
         if dtype == dt.bool_:
             dec, enc = "x != 0u", "select(0u, 1u, nv)"
         elif dtype == dt.float16:
-            dec, enc = "unpack2x16float(x).x", f"(pack2x16float(vec2<f32>(nv, 0.0f)) & {mask}u)"
+            dec, enc = "unpack2x16float(x).x", _codegen.F16_BITS.format("nv")
         elif dtype.kind == "i":
             dec, enc = f"(bitcast<i32>(x << {32 - bits}u) >> {32 - bits}u)", f"(u32(nv) & {mask}u)"
         else:

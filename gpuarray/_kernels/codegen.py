@@ -109,8 +109,15 @@ def wrap_expr(dtype, e: str) -> str:
     if dtype == dt.uint16:
         return f"({e} & 0xffffu)"
     if dtype == dt.float16:
-        return f"unpack2x16float(pack2x16float(vec2<f32>({e}, 0.0f))).x"
+        return f"ga_f16_round({e})"
     return e
+
+
+# float16 bits of the f32 variable {0} (nearest, ties to even; infinities and NaN made on the
+# bits: WGSL leaves pack2x16float past float16's range indeterminate, see ga_f16_round)
+F16_BITS = ("select(select(pack2x16float(vec2<f32>({0}, 0.0f)) & 0xffffu, 0x7c00u | ((bitcast<u32>({0}) >> 16u) & 0x8000u), "
+            "(bitcast<u32>({0}) & 0x7fffffffu) >= 0x477ff000u), 0x7e00u | ((bitcast<u32>({0}) >> 16u) & 0x8000u), "
+            "(bitcast<u32>({0}) & 0x7fffffffu) > 0x7f800000u)")
 
 
 def cast_expr(src, dst, e: str) -> str:
@@ -564,7 +571,7 @@ def store_fn(dtype) -> str:
         if dtype == dt.bool_:
             val = "select(0u, 1u, v)"
         elif dtype == dt.float16:
-            val = "(pack2x16float(vec2<f32>(v, 0.0f)) & 0xffffu)"
+            val = F16_BITS.format("v")
         else:
             val = f"(u32(v) & {hex((1 << bits) - 1)}u)"
         # other lanes' bits are never touched, so and-then-or from many threads composes
@@ -839,7 +846,7 @@ def source(plan) -> str:
   }}
 }}
 """
-    helpers = _wgsl_lib.resolve(body)
+    helpers = _wgsl_lib.resolve(body + main)
     decls = plan_decls(plan, lambda i, b: binding_decls([b]).replace("@binding(1)", f"@binding({i + 1})").replace(" b0:", f" b{i}:"))
     return "\n".join([HEADER, *decls, *fns, helpers, main])
 

@@ -709,7 +709,7 @@ def reduce_source(plan: ReducePlan) -> str:
                 identity=plan.identity(), finish=fin, last=plan.last_code())
     if plan.kind != "group":
         main = _wgsl_lib.template("reduce_thread.wgsl").substitute(prelude=plan.prelude(), **subs)
-        return main + "\n" + _wgsl_lib.resolve("\n".join([elem, fin, plan.prelude()]))
+        return main + "\n" + _wgsl_lib.resolve(main)  # (the whole kernel: its every call of the library)
     if plan.vec:
         u = VEC_UNROLL
         bodies = plan.group_body([f"gb + {i * WG}u" if i else "gb" for i in range(u)], "    ")
@@ -718,25 +718,22 @@ def reduce_source(plan: ReducePlan) -> str:
         fold = _wgsl_lib.template("reduce_group_vec4.wgsl").substitute(
             bodies=bodies, body1=body1, U=u, UM1=u - 1, **subs)
         fold = "\n".join(x for x in fold.split("\n") if not x.startswith("//"))
-        used = [elem, fin, efn, body1, plan.prelude()]
     else:
         efn = ""
         fold = "\n".join([f"  var acc: Acc = {subs['identity']};",
                           f"  for (var r = r0 + lid; r < r1; r = r + {WG}u) {{", elem, "    acc = comb(acc, e);", "  }"])
-        used = [elem, fin, plan.prelude()]
     main = _wgsl_lib.template("reduce_group.wgsl").substitute(prelude=plan.prelude(), elem_fn=efn, fold=fold, **subs)
-    return main + "\n" + _wgsl_lib.resolve("\n".join(used))
+    return main + "\n" + _wgsl_lib.resolve(main)
 
 
 def scan_source(plan: ReducePlan) -> str:
     elem = plan.element_code("        ")
     idx = plan.coords_code("        ", [plan.out_vec]) + f"\n        let j = I{plan.out_vec};"
     store = f"        st(j, {plan.final_value('v')});"
-    body = "\n".join([elem, store, plan.prelude()])
     main = _wgsl_lib.template("scan.wgsl" if plan.kind == "scan" else "scan_thread.wgsl").substitute(
         prelude=plan.prelude(), WG=WG, K=SCAN_K, meta=plan.meta, bases=plan.bases_code(), element=elem,
         index_out=idx, identity=plan.identity(), store=store)
-    return main + "\n" + _wgsl_lib.resolve(body)
+    return main + "\n" + _wgsl_lib.resolve(main)
 
 
 def _run(plan: ReducePlan, groups, finished=False):
