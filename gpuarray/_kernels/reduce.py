@@ -800,16 +800,13 @@ def one_pass_ok(kind, monoid, acc, out, root) -> bool:
 
 
 # the tickets of one-pass reductions: one counter per output, zero between kernels (the last
-# workgroup of each output resets its own), so one buffer serves every kernel in turn
-_TICKETS: list = [None]
-
-
+# workgroup of each output resets its own), so one buffer per device serves every kernel in turn
 @_runtime.locked
 def tickets(n_out: int):
-    st = _TICKETS[0]
+    consts = _runtime.device().consts
+    st = consts.get("tickets")
     if st is None or st.nbytes < 4 * n_out:
-        st = _runtime.device().upload(np.zeros(max(n_out, 1024), np.uint32))
-        _TICKETS[0] = st
+        st = consts["tickets"] = _runtime.device().upload(np.zeros(max(n_out, 1024), np.uint32))
     return st
 
 
