@@ -12,10 +12,11 @@ import sys as _sys
 import numpy as _np
 
 from ._api import methods as _methods  # noqa: F401 (installs GpuArray's operators and methods)
-from ._api import (advanced, apply_functions, array_edits, index_tricks, averages, bessel, bits, creation, cross_product, dask, dtype_functions,
+from ._api import (advanced, apply_functions, array_edits, index_tricks, averages, bessel, bits, creation, cross_product, dtype_functions,
                    extras, float_parts, grids, host_dtypes, host_modules, index_tables, interop, iteration,
                    linalg as _linalg, manipulation, masked_writes, memory, numerical, numpy_names, polynomial as _poly_api, reductions, searching,
                    set_algebra, sets, sorting, statistics, ufunc, ufunc_objects, utility, windows)
+from ._api import dask as _dask_chunks
 from ._api.info import Device, __array_namespace_info__
 from ._device.handle import default_device, device, devices
 from ._lazy.placement import to_device
@@ -96,5 +97,6 @@ for _sub in (emath, fft, linalg, random, lib, lib.stride_tricks):
 del _sub
 
 interop.bind_namespace(_sys.modules[__name__])  # NumPy functions on GpuArrays map onto this namespace
-dask.install(_sys.modules[__name__])  # GpuArray as a dask chunk type, registered when dask.array is imported
-del interop, dask
+_dask_chunks.install(_sys.modules[__name__])  # GpuArray as a dask chunk type and distributed's data, once they are imported
+del interop
+from . import dask  # noqa: E402 (gpuarray.dask.cluster: one dask-distributed worker per GPU; imports no dask)
