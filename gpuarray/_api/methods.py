@@ -199,7 +199,7 @@ def _binary(opname):
         if not isinstance(other, _OPERAND_TYPES):
             return NotImplemented
         if _runtime.MULTI:  # (on the array's device)
-            call_on_device(apply_inplace, (opname, self, other), None)
+            call_on_device(apply_inplace, (opname, self, other), {})
         else:
             apply_inplace(opname, self, other)
         return self

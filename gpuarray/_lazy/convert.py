@@ -12,7 +12,7 @@ from .._device import runtime as _runtime
 from .._device.errors import HostDataError
 from .._device.handle import check_device, runtime_device
 from .._graph.nodes import new_leaf
-from .placement import move_to
+from .placement import move_to, operand_device
 
 
 def _check_device(device):
@@ -46,6 +46,11 @@ def asarray(obj, dtype=None, device=None, copy=None, order=None, ndmin=0, like=N
             if copy is False:
                 raise ValueError("asarray: an array of another device cannot be used without a copy (copy=False given)")
             obj, copy = move_to(obj, dev), None
+    elif _runtime.MULTI and type(obj) in (GpuArray, list, tuple):
+        dev = operand_device((obj,))  # an array (or a sequence of them) stays on its device
+        if dev is not None and dev is not _runtime.device():
+            with _runtime.using(dev):
+                return asarray(obj, dtype, None, copy, order, ndmin)
     want = dt.normalize(dtype) if dtype is not None else None
     if isinstance(obj, GpuArray):
         out = obj

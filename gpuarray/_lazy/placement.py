@@ -92,9 +92,11 @@ def follow_namespace(namespace: dict) -> None:
         namespace[name] = follow(fn)
 
 
-# functions that take no arrays, or manage devices themselves
+# functions that take no arrays, or manage devices themselves (asarray: pickles name it, so the
+# namespace's must be the function itself)
 _NOT_WRAPPED = frozenset(("stats", "set_fallback", "get_fallback", "devices", "default_device", "result_type",
-                          "kernel_cache_dir", "clear_kernel_cache", "adapter_info"))
+                          "kernel_cache_dir", "clear_kernel_cache", "adapter_info", "asarray", "array",
+                          "asanyarray"))
 
 
 def move_to(x: GpuArray, dev) -> GpuArray:
