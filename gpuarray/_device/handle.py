@@ -19,17 +19,14 @@ _LIMITS = (
     "max-compute-workgroups-per-dimension",
     "max-storage-buffers-per-shader-stage",
 )
-_adapters = None  # list_adapters(), listed once per process (each listing costs a Vulkan/GL probe)
 
 
 def _adapter(index: int):
-    global _adapters
-    if _adapters is None:
-        _adapters = _runtime.list_adapters()
-    if not 0 <= index < len(_adapters):
-        raise ValueError(f"adapter {index}: there are {len(_adapters)} adapters "
-                         f"({[a.summary for a in _adapters]})")
-    return _adapters[index]
+    adapters = _runtime.list_adapters()
+    if not 0 <= index < len(adapters):
+        raise ValueError(f"adapter {index}: there are {len(adapters)} adapters "
+                         f"({[a.summary for a in adapters]})")
+    return adapters[index]
 
 
 class Device:
@@ -137,10 +134,7 @@ def handle_of(dev: _runtime.Device) -> Device:
 
 def devices() -> list:
     """Every adapter wgpu can see, as a ``Device`` (slot 0) each, and the further slots opened."""
-    global _adapters
-    if _adapters is None:
-        _adapters = _runtime.list_adapters()
-    out = {Device(i) for i in range(len(_adapters))}
+    out = {Device(i) for i in range(len(_runtime.list_adapters()))}
     out.update(handle_of(d) for d in _runtime.opened())
     return sorted(out, key=lambda d: (d.index, d.slot))
 

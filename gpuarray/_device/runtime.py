@@ -181,48 +181,19 @@ def prepare_environment() -> None:
     _ctypes_fast.install(ffi)
 
 
+_adapters: list = []  # wgpu's adapters, enumerated once per process (the indices devices are named by)
+
+
 def list_adapters():
-    prepare_environment()
-    return list(wgpu.gpu.enumerate_adapters_sync())
+    if not _adapters:
+        prepare_environment()
+        _adapters.extend(wgpu.gpu.enumerate_adapters_sync())
+    return list(_adapters)
 
 
 def seg_bytes(max_binding: int, max_buffer: int) -> int:
     """Bytes per buffer of an array held in several (see Device.seg_bytes)."""
     return 1 << (max(4096, min(max_binding, max_buffer)).bit_length() - 1)
-
-
-def devices() -> list[dict]:
-    """Every adapter wgpu can see: index, name, backend, type, features and key limits."""
-    out = []
-    for i, a in enumerate(list_adapters()):
-        info = a.info
-        lim = a.limits
-        out.append(
-            {
-                "index": i,
-                "name": info.get("device", "") or a.summary,
-                "summary": a.summary,
-                "backend": info.get("backend_type", ""),
-                "adapter_type": info.get("adapter_type", ""),
-                "features": sorted(a.features),
-                "limits": {
-                    k: lim[k]
-                    for k in (
-                        "max-buffer-size",
-                        "max-storage-buffer-binding-size",
-                        "max-compute-workgroup-storage-size",
-                        "max-compute-invocations-per-workgroup",
-                        "max-compute-workgroups-per-dimension",
-                        "max-storage-buffers-per-shader-stage",
-                    )
-                    if k in lim
-                },
-                # arrays larger than this are held in several buffers and worked on in windows
-                # and pieces (the binding limit caps what one kernel binding can address)
-                "segment_bytes": seg_bytes(lim.get("max-storage-buffer-binding-size", 0), lim.get("max-buffer-size", 0)),
-            }
-        )
-    return out
 
 
 def adapter_index(sel: str) -> int:
@@ -666,6 +637,7 @@ class Device:
         lim = os.environ.get("GPUARRAY_MEMORY_LIMIT", "")
         self.memory_limit = int(float(lim)) if lim else None
         self.lost = False
+        self._busy = True  # work was submitted or written since the last sync
         # pool
         self._free: dict[int, list] = {}
         self._pending: dict[int, list] = {}  # freed during the unsubmitted batch
@@ -921,6 +893,7 @@ class Device:
         except Exception as e:
             self._check_lost(e)
             raise
+        self._busy = True
         _stats.add("bytes_to_device", n)
 
     def _transfers(self):
@@ -1115,6 +1088,7 @@ class Device:
             self._arena_used = 0
             self._batch = 0
             self._batch_buffers.clear()
+        self._busy = True
         _stats.add("submits")
         if self._late:
             self._drain_late()
@@ -1124,10 +1098,14 @@ class Device:
 
     @locked
     def sync(self) -> None:
-        """Submit pending work and wait until the device has finished it."""
+        """Submit pending work and wait until the device has finished it (at once where nothing
+        was submitted or written since the last sync)."""
+        if not self._busy and self._encoder is None and self.pending_work is None:
+            return
         self.flush()
         tmp = self.alloc(4)
         self.read(tmp, 0, 4)
+        self._busy = False
 
     @locked
     def dispatch(self, kernel: Kernel, storages, params: bytes, groups: int) -> None:
