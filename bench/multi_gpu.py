@@ -36,6 +36,8 @@ import time
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # this checkout's gpuarray
+
 SIZES = {
     "full": {"image4k": {"B": 64, "H": 2160, "W": 3840, "chunk": 4},
              "montecarlo": {"M": 10_000_000, "T": 256, "chunk": 625_000},

@@ -148,3 +148,21 @@ def test_cluster_pipeline_matches_numpy(client):
     assert all(after[w]["dispatches"] > before[w]["dispatches"] for w in after)
     assert sum(after[w]["serialized"] - before[w]["serialized"] for w in after) > 0
     assert sum(after[w]["deserialized"] - before[w]["deserialized"] for w in after) > 0
+
+
+def test_multi_gpu_bench_graphs_at_tiny_sizes(client):
+    """bench/multi_gpu.py's Dask graphs (chunks made on the workers) give the same values on the
+    cluster as with the threaded scheduler in this process."""
+    import importlib.util
+    import pathlib
+
+    path = pathlib.Path(__file__).parents[1] / "bench" / "multi_gpu.py"
+    spec = importlib.util.spec_from_file_location("multi_gpu", path)
+    mg = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mg)
+    for name, graph in mg.GRAPHS.items():
+        g = graph(da, "gpuarray", mg.SIZES["tiny"][name])
+        on_cluster = float(client.compute(g, sync=True))
+        local = float(dask.compute(g, scheduler="threads")[0])
+        assert np.isfinite(local) and local != 0, name
+        assert on_cluster == pytest.approx(local, rel=1e-5), name
