@@ -16,6 +16,7 @@ on the client; speedup against the same library on 1 GPU.
 
     python bench/multi_gpu.py                           # full sizes, 1/2/4/8 GPUs (as many as there are)
     python bench/multi_gpu.py --size tiny --gpus 1,2 --libs gpuarray --adapters 0,0   # CPU adapter check
+    python bench/multi_gpu.py --transfer 16,256,1024 --workloads none   # to_device GPU -> GPU (through the host)
 
 ``--adapters`` lists the adapter of each worker (default: every GPU adapter of one backend,
 ``gpuarray.dask.gpu_adapters()``); on a machine with one adapter, repeating it runs several workers
@@ -130,6 +131,43 @@ def start_cluster(lib, workers, memory_limit):
     return cl
 
 
+def transfer_bench(adapters, sizes_mib, repeats):
+    """``to_device`` between the first two workers' adapters in this process (through the host: a
+    read on one device, an upload on the other), against a host read and an upload alone."""
+    import gpuarray as ga
+
+    a = ga.Device(int(adapters[0]) if str(adapters[0]).isdigit() else adapters[0])
+    b = ga.Device(int(adapters[1]) if str(adapters[1]).isdigit() else adapters[1]) if len(adapters) > 1 else a
+    if b == a:
+        b = ga.Device(a.index, slot=1)  # another wgpu device on the same adapter
+    out = []
+    for mib in sizes_mib:
+        h = np.random.default_rng(0).random(int(mib * (1 << 20)) // 4, dtype=np.float32)
+        x = ga.asarray(h, device=a)
+        y = x.to_device(b)
+        assert np.array_equal(y.get(), h)
+        t_move, t_read, t_up = [], [], []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            y = x.to_device(b)
+            b.runtime().sync()
+            t_move.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            x.get()
+            t_read.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            ga.asarray(h, device=b)
+            b.runtime().sync()
+            t_up.append(time.perf_counter() - t)
+        r = {"kind": "to_device", "from": repr(a), "to": repr(b), "bytes": h.nbytes,
+             "move_s": min(t_move), "read_s": min(t_read), "upload_s": min(t_up)}
+        out.append(r)
+        print(f"to_device {mib:7.1f} MiB: {r['move_s'] * 1e3:8.2f} ms ({h.nbytes / r['move_s'] / 2**30:.2f} GiB/s); "
+              f"read {r['read_s'] * 1e3:.2f} ms, upload {r['upload_s'] * 1e3:.2f} ms", flush=True)
+        del x, y
+    return out
+
+
 def measure(client, graph, repeats):
     t0 = time.perf_counter()
     value = float(client.compute(graph, sync=True))  # warm-up: compiles on every worker
@@ -154,6 +192,7 @@ def main(argv=None):
     ap.add_argument("--memory-limit", default="auto")
     ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "results"))
     ap.add_argument("--tag", default="")
+    ap.add_argument("--transfer", default=None, help="to_device sizes in MiB, e.g. 16,256,1024 (in this process)")
     args = ap.parse_args(argv)
     import dask.array as da
     from distributed import Client
@@ -165,7 +204,10 @@ def main(argv=None):
     record = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
               "adapter": ga.default_device().summary, "size": args.size, "sizes": sizes,
               "adapters": adapters, "results": []}
-    for lib in args.libs.split(","):
+    if args.transfer:
+        record["transfers"] = transfer_bench(adapters, [float(m) for m in args.transfer.split(",")], args.repeats)
+    workloads = [w for w in args.workloads.split(",") if w in GRAPHS]
+    for lib in args.libs.split(",") if workloads else ():
         if lib == "cupy":
             try:
                 import cupy
@@ -185,7 +227,7 @@ def main(argv=None):
             cl = start_cluster(lib, pool[:n], args.memory_limit)
             try:
                 with Client(cl) as client:
-                    for w in args.workloads.split(","):
+                    for w in workloads:
                         r = measure(client, GRAPHS[w](da, lib, sizes[w]), args.repeats)
                         if n == 1:
                             base[w] = r["warm_s"]
