@@ -276,7 +276,8 @@ def test_with_device_sets_the_default_per_thread(d0, d1):
 
 def test_host_operands_go_to_the_arrays_device(d1):
     b = ga.arange(4.0, device=d1)
-    for r in (b + np.ones(4), np.ones(4) - b, ga.maximum(b, [1, 2, 0, 9]), b * np.float64(2)):
+    for r in (b + np.ones(4), np.ones(4) - b, ga.maximum(b, [1, 2, 0, 9]), b * np.float64(2), b == None,  # noqa: E711
+              b != "a", np.sum(b), np.mean(b[None], axis=0), b.T, ga.asarray([b, b]), ga.stack([b, b])):
         assert r.device == d1
     np.testing.assert_array_equal((b + np.ones(4)).get(), np.arange(4.0) + 1)
     b[1:3] = np.array([7.0, 8.0])
@@ -317,3 +318,51 @@ def test_default_adapter_from_environment(d0):
     assert r.stdout.split()[0] == str(ga.Device(d0.summary.split(" ")[0]).index)
     r = _run(code, GPUARRAY_ADAPTER="no-such-adapter")
     assert r.returncode != 0 and "matches none" in r.stderr
+
+
+# ---------------------------------------------------------------- functions follow their operands
+_ON_OPERANDS = [
+    ("sort", lambda xp, x: xp.sort(x, axis=1)),
+    ("unique", lambda xp, x: xp.unique(xp.round(x))),
+    ("cumsum", lambda xp, x: xp.cumsum(x, axis=0)),
+    ("diff", lambda xp, x: xp.diff(x, axis=1)),
+    ("flip_roll", lambda xp, x: xp.roll(xp.flip(x, 0), 2)),
+    ("nonzero", lambda xp, x: xp.nonzero(x > 0.5)[1]),
+    ("argsort", lambda xp, x: xp.argsort(x[0], kind="stable")),
+    ("percentile", lambda xp, x: xp.percentile(x, [10, 50], axis=1)),
+    ("histogram", lambda xp, x: xp.histogram(x, bins=4, range=(-2, 2))[0]),
+    ("pad", lambda xp, x: xp.pad(x, 1)),
+    ("tile", lambda xp, x: xp.tile(x[:2], (2, 1))),
+    ("concatenate", lambda xp, x: xp.concatenate([x, x * 2], axis=1)),
+    ("tril_outer", lambda xp, x: xp.tril(xp.outer(x[0], x[1]))),
+    ("norm", lambda xp, x: xp.linalg.norm(x, axis=1)),
+    ("rfft", lambda xp, x: xp.fft.rfft(x, axis=1)),
+    ("take_along", lambda xp, x: xp.take_along_axis(x, xp.argsort(x, axis=1), axis=1)),
+    ("fancy_set", lambda xp, x: _fancy_set(x)),
+    ("add_at", lambda xp, x: _add_at(xp, x)),
+]
+
+
+def _fancy_set(x):
+    y = x.copy()
+    y[[0, 2], 1:3] = -5.0
+    y[y > 1] = 0.0
+    return y
+
+
+def _add_at(xp, x):
+    y = xp.zeros_like(x[0]) if xp is np else xp.zeros_like(x[0], device=x.device)
+    xp.add.at(y, [0, 1, 1, 3], x[1, :4])
+    return y
+
+
+@pytest.mark.parametrize("name,f", _ON_OPERANDS, ids=[c[0] for c in _ON_OPERANDS])
+def test_functions_run_on_their_operands_device(d0, d1, name, f):
+    h = np.random.default_rng(5).standard_normal((5, 6)).astype(np.float32)
+    want = f(np, h)
+    x = ga.asarray(h, device=d1)
+    for xp in (ga, np):  # the namespace's function, and NumPy's dispatch to it
+        got = f(xp, x)
+        assert isinstance(got, ga.GpuArray) and got.device == d1, (name, xp.__name__)
+        np.testing.assert_allclose(got.get(), want, rtol=1e-5, atol=1e-5)
+    assert ga.default_device() == d0

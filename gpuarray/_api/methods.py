@@ -240,7 +240,8 @@ def _object_equality(opname):
 
     def cmp(self, other):
         if other is None or isinstance(other, str):
-            return full(self.shape, opname == "not_equal", dtype=dt.bool_)
+            with _runtime.using(self._dev):  # (on the array's device)
+                return full(self.shape, opname == "not_equal", dtype=dt.bool_)
         return fwd(self, other)
 
     return cmp
