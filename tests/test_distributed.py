@@ -166,3 +166,15 @@ def test_multi_gpu_bench_graphs_at_tiny_sizes(client):
         local = float(dask.compute(g, scheduler="threads")[0])
         assert np.isfinite(local) and local != 0, name
         assert on_cluster == pytest.approx(local, rel=1e-5), name
+
+
+def test_cluster_arguments_checked_before_any_process_starts():
+    d0 = ga.default_device()
+    assert d0.index in ga.dask.gpu_adapters()
+    assert all(ga.Device(i).backend == d0.backend for i in ga.dask.gpu_adapters())
+    with pytest.raises(ValueError, match="empty"):
+        ga.dask.cluster(adapters=[])
+    with pytest.raises(ValueError, match="n_workers=3"):
+        ga.dask.cluster(n_workers=3, adapters=[d0.index, d0.index])
+    with pytest.raises(ValueError, match="matches none"):
+        ga.dask.cluster(adapters=["no-such-adapter"])
