@@ -366,3 +366,33 @@ def test_functions_run_on_their_operands_device(d0, d1, name, f):
         assert isinstance(got, ga.GpuArray) and got.device == d1, (name, xp.__name__)
         np.testing.assert_allclose(got.get(), want, rtol=1e-5, atol=1e-5)
     assert ga.default_device() == d0
+
+
+def test_to_device_in_pieces_with_unaligned_ends(d0, d1, monkeypatch):
+    monkeypatch.setattr(_runtime, "STAGE_CHUNK", 1024)  # many pieces
+    for dtype, n in ((np.int8, 5003), (np.float32, 2501), (np.complex64, 333)):
+        h = (np.arange(n) * 7 - 11).astype(dtype)
+        x = ga.asarray(h)
+        for v, w in ((x, h), (x[3:], h[3:]), (x[::-2], h[::-2])):
+            y = v.to_device(d1)
+            assert y.device == d1 and y.dtype == dtype
+            np.testing.assert_array_equal(y.get(), w)
+            np.testing.assert_array_equal(y.to_device(d0).get(), w)
+
+
+def test_to_device_of_arrays_held_in_several_buffers():
+    r = _run("""
+        import numpy as np, gpuarray as ga
+        d0 = ga.default_device(); d1 = ga.Device(d0.index, slot=1)
+        h = np.arange(30001, dtype=np.float32) * 0.5 - 7
+        x = ga.asarray(h)
+        y = x.to_device(d1)
+        assert x._leaf().storage.segs is not None and y._leaf().storage.segs is not None
+        assert np.array_equal(y.get(), h)
+        assert np.allclose((y * 2).sum().get(), (h.astype(np.float64) * 2).sum(), rtol=1e-5)
+        z = y[5::3].to_device(d0)
+        assert np.array_equal(z.get(), h[5::3])
+        print("ok")
+    """, GPUARRAY_MAX_BINDING="16384")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "ok"

@@ -1372,9 +1372,13 @@ def describe(dev: Device) -> str:
 def transfer(st: Storage, offset: int, nbytes: int, dst: Device) -> Storage:
     """Bytes [offset, offset + nbytes) of ``st`` into a new buffer of device ``dst``: wgpu devices
     share no buffers and wgpu has no copy between devices, so the bytes go through the host (a read
-    on the source device, an upload on the destination). Counted in ``stats()``."""
-    raw = st.dev.read(st, offset, nbytes)
-    out = dst.upload(raw)
+    on the source device, an upload on the destination). Counted in ``stats()``. In STAGE_CHUNK
+    pieces: a piece's upload (submitted through the staging ring, not waited for) runs on the
+    destination while the next piece is read from the source."""
+    out = dst.alloc(nbytes, for_host_write=True)
+    for a in range(0, nbytes, STAGE_CHUNK):
+        n = min(STAGE_CHUNK, nbytes - a)
+        dst._write(out, a, st.dev.read(st, offset + a, n), fresh=True)
     _stats.add("device_transfers")
     _stats.add("device_transfer_bytes", nbytes)
     return out
