@@ -178,3 +178,17 @@ def test_cluster_arguments_checked_before_any_process_starts():
         ga.dask.cluster(n_workers=3, adapters=[d0.index, d0.index])
     with pytest.raises(ValueError, match="matches none"):
         ga.dask.cluster(adapters=["no-such-adapter"])
+
+
+@pytest.mark.parametrize("order", ["import gpuarray, dask.array; import distributed", "import distributed; import gpuarray"])
+def test_serialization_registered_whichever_is_imported_first(order):
+    import pathlib
+    import subprocess
+    import sys
+
+    code = (order + "\nimport gpuarray as ga, numpy as np, sys\nfrom distributed.protocol import serialize\n"
+            "h, f = serialize(ga.arange(5))\nprint(h['serializer'], 'dask' in sys.modules)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                       cwd=str(pathlib.Path(ga.__file__).parents[1]))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split()[0] == "dask"
