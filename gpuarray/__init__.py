@@ -12,16 +12,19 @@ import sys as _sys
 import numpy as _np
 
 from ._api import methods as _methods  # noqa: F401 (installs GpuArray's operators and methods)
-from ._api import (advanced, apply_functions, array_edits, index_tricks, averages, bessel, bits, creation, cross_product, dask, dtype_functions,
+from ._api import (advanced, apply_functions, array_edits, index_tricks, averages, bessel, bits, creation, cross_product, dtype_functions,
                    extras, float_parts, grids, host_dtypes, host_modules, index_tables, interop, iteration,
                    linalg as _linalg, manipulation, masked_writes, memory, numerical, numpy_names, polynomial as _poly_api, reductions, searching,
                    set_algebra, sets, sorting, statistics, ufunc, ufunc_objects, utility, windows)
+from ._api import dask as _dask_chunks
 from ._api.info import Device, __array_namespace_info__
+from ._device.handle import default_device, device, devices
+from ._lazy.placement import to_device
+from ._lazy import placement as _placement
 from ._device import runtime as _runtime
 from ._device.errors import (DeviceLostError, FallbackError, FallbackWarning, GpuArrayError, KernelError,
                              OutOfMemoryError, SizeLimitError)
 from ._device.fallback import get_fallback, set_fallback
-from ._device.runtime import devices
 from ._device.stats import stats
 from ._graph import dtypes as _dtypes  # noqa: F401 (gpuarray._dtypes: the dtype facts)
 from ._graph.dtypes import result_type
@@ -55,8 +58,9 @@ PINF, NINF, NAN = _math.inf, -_math.inf, _math.nan
 
 
 def sync() -> None:
-    """Evaluate nothing new, but submit all recorded work and wait for the device."""
-    _runtime.device().sync()
+    """Evaluate nothing new, but submit all recorded work and wait for the devices."""
+    for d in _runtime.opened() or [_runtime.device()]:
+        d.sync()
 
 
 def adapter_info() -> dict:
@@ -81,13 +85,18 @@ for _name in numpy_names.__all__:
     globals().setdefault(_name, getattr(numpy_names, _name))
 ufunc_objects.install(globals())  # the ufunc names' methods (reduce, outer, at ...) and attributes
 host_dtypes.accept_host_data(globals())  # string, record, date and object arrays: NumPy's functions on the host
+_placement.follow_namespace(globals())  # each function runs on its operands' device (or its device= argument's)
 del _m, _name, _API_MODULES, advanced, array_edits, averages, bessel, bits, creation, cross_product, dtype_functions, \
     elementwise, extras, float_parts, grids, \
     host_dtypes, host_modules, index_tables, iteration, manipulation, masked_writes, memory, numerical, numpy_names, \
     _poly_api, reductions, searching, set_algebra, sets, sorting, statistics, ufunc, ufunc_objects, utility, windows
 from . import emath, fft, lib, linalg, random  # noqa: E402,F401 (after the re-exports: the subpackages win)
 lib.scimath = emath  # NumPy's name for the same functions
+for _sub in (emath, fft, linalg, random, lib, lib.stride_tricks):
+    _placement.follow_namespace(vars(_sub))
+del _sub
 
 interop.bind_namespace(_sys.modules[__name__])  # NumPy functions on GpuArrays map onto this namespace
-dask.install(_sys.modules[__name__])  # GpuArray as a dask chunk type, registered when dask.array is imported
-del interop, dask
+_dask_chunks.install(_sys.modules[__name__])  # GpuArray as a dask chunk type and distributed's data, once they are imported
+del interop
+from . import dask  # noqa: E402 (gpuarray.dask.cluster: one dask-distributed worker per GPU; imports no dask)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .._graph import dtypes as dt
 from .._device import runtime as _runtime
-from .._device.handle import Device, check_device, default_device  # noqa: F401 (re-exported)
+from .._device.handle import Device, check_device, default_device, devices, runtime_device  # noqa: F401 (re-exported)
 
 
 class Info:
@@ -15,7 +15,11 @@ class Info:
         return default_device()
 
     def default_dtypes(self, *, device=None):
-        check_device(device)
+        dev = runtime_device(device) or _runtime.device()
+        with _runtime.using(dev):
+            return self._default_dtypes()
+
+    def _default_dtypes(self):
         return {
             "real floating": dt.default_float(),
             "complex floating": dt.default_complex(),
@@ -24,11 +28,10 @@ class Info:
         }
 
     def devices(self):
-        return (default_device(),)
+        return tuple(devices())
 
     def dtypes(self, *, device=None, kind=None):
-        check_device(device)
-        has64 = _runtime.device().has_64
+        has64 = (runtime_device(device) or _runtime.device()).has_64
         names = {
             "bool": [dt.bool_],
             "signed integer": [dt.int8, dt.int16, dt.int32] + ([dt.int64] if has64 else []),
@@ -47,7 +50,7 @@ class Info:
         else:
             sel = []
             for k in kind:
-                sel += [d for d in self.dtypes(kind=k).values() if d not in sel]
+                sel += [d for d in self.dtypes(device=device, kind=k).values() if d not in sel]
         return {d.name: d for d in sel}
 
 

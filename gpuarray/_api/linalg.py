@@ -61,15 +61,13 @@ def _result(leaf: Leaf, shape) -> GpuArray:
     return GpuArray(Leaf(leaf.storage, leaf.dtype, shape, contiguous_strides(shape), leaf.offset))
 
 
-_units: dict = {}
-
-
 @_runtime.locked
 def _unit(dtype, shape) -> Leaf:
     """A view of the value 1 (of ``dtype``) broadcast to ``shape``: the operand of sum-like reductions."""
-    st = _units.get(dtype)
+    consts = _runtime.device().consts
+    st = consts.get(("unit", dtype))
     if st is None:
-        st = _units[dtype] = _runtime.device().upload(np.ones(max(1, 4 // dtype.itemsize), dtype))
+        st = consts[("unit", dtype)] = _runtime.device().upload(np.ones(max(1, 4 // dtype.itemsize), dtype))
     return Leaf(st, dtype, shape, (0,) * len(shape), 0)
 
 

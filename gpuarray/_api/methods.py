@@ -20,7 +20,9 @@ from .._lazy.array import GpuArray
 from .creation import asarray, full
 from . import host_dtypes
 from .._lazy.elementwise import apply, apply_inplace, astype, clip, conj, copy_array, imag, real, round
-from .info import check_device, default_device
+from .._device import runtime as _runtime
+from .._device.handle import handle_of
+from .._lazy.placement import call_on_device, follow, to_device as _to_device
 from .interop import array_function, array_ufunc, namespace
 from .linalg import dot, matmul, trace_method
 from .manipulation import (diagonal_method, flatten, permute_dims, ravel, repeat, reshape_method, squeeze,
@@ -35,7 +37,7 @@ _API_VERSIONS = ("2021.12", "2022.12", "2023.12", "2024.12", "2025.12")
 
 # ---------------------------------------------------------------------- attributes
 def _device(self):
-    return default_device()
+    return handle_of(self._dev)
 
 
 def _T(self) -> GpuArray:
@@ -80,8 +82,7 @@ def __array_namespace__(self, api_version=None):
 
 
 def to_device(self, device, /, *, stream=None):
-    check_device(device)
-    return self
+    return _to_device(self, device)
 
 
 def __getitem__(self, key):
@@ -127,7 +128,7 @@ _astype.__name__ = "astype"
 for _f in (__repr__, __str__, __reduce__, __array_namespace__, to_device, __getitem__, __setitem__, _astype, copy,
            view, __array_ufunc__, __array_function__):
     _f.__qualname__ = f"GpuArray.{_f.__name__}"  # (as if defined in the class body: help(), tracebacks)
-    setattr(GpuArray, _f.__name__, _f)
+    setattr(GpuArray, _f.__name__, _f if _f in (__repr__, __str__, __array_namespace__, to_device) else follow(_f))
 
 # ndarray's attributes and methods beyond the operators (_api/array_methods.py)
 GpuArray.flags = property(_am.flags)
@@ -140,7 +141,7 @@ for _name, _f in (("setflags", _am.setflags), ("resize", _am.resize), ("tobytes"
                   ("argpartition", _am.argpartition), ("itemset", _am.itemset), ("__contains__", _am.contains),
                   ("__delitem__", _am.delitem)):
     _f.__name__, _f.__qualname__ = _name, f"GpuArray.{_name}"
-    setattr(GpuArray, _name, _f)
+    setattr(GpuArray, _name, follow(_f))
 
 GpuArray.__class_getitem__ = classmethod(lambda cls, item: types.GenericAlias(cls, item))  # gpuarray.ndarray[...]
 
@@ -159,6 +160,8 @@ _METHODS = {
 
 def _make_method(fn, name):
     def method(self, *args, **kwargs):
+        if _runtime.MULTI:  # (on the array's device)
+            return call_on_device(fn, (self, *args), kwargs)
         return fn(self, *args, **kwargs)
 
     method.__name__ = name
@@ -195,7 +198,10 @@ def _binary(opname):
     def inplace(self, other):
         if not isinstance(other, _OPERAND_TYPES):
             return NotImplemented
-        apply_inplace(opname, self, other)
+        if _runtime.MULTI:  # (on the array's device)
+            call_on_device(apply_inplace, (opname, self, other), {})
+        else:
+            apply_inplace(opname, self, other)
         return self
 
     return fwd, rev, inplace
@@ -234,7 +240,8 @@ def _object_equality(opname):
 
     def cmp(self, other):
         if other is None or isinstance(other, str):
-            return full(self.shape, opname == "not_equal", dtype=dt.bool_)
+            with _runtime.using(self._dev):  # (on the array's device)
+                return full(self.shape, opname == "not_equal", dtype=dt.bool_)
         return fwd(self, other)
 
     return cmp
@@ -278,9 +285,9 @@ def _rdivmod(self, other):
     return apply("floor_divide", other, self), apply("remainder", other, self)
 
 
-GpuArray.__matmul__ = _matmul
-GpuArray.__rmatmul__ = _rmatmul
-GpuArray.__imatmul__ = _imatmul
+GpuArray.__matmul__ = follow(_matmul)
+GpuArray.__rmatmul__ = follow(_rmatmul)
+GpuArray.__imatmul__ = follow(_imatmul)
 GpuArray.__divmod__ = _divmod
 GpuArray.__rdivmod__ = _rdivmod
 

@@ -24,6 +24,7 @@ import warnings
 
 import numpy as np
 
+from .._device import runtime as _runtime
 from .._device.errors import DeferToArrayFunction
 from .._graph import dtypes as dt
 from .._graph import errstate as _errstate
@@ -32,6 +33,7 @@ from .creation import zeros
 from .._graph import ops as _ops
 from .._lazy.elementwise import (_exceptions, apply, as_operand, assign, astype, conj, imag, output_casting_error,
                                  real, where)
+from .._lazy.placement import operand_device
 from .host import host_fallback
 from .._graph.ops import no_loop
 
@@ -139,7 +141,13 @@ def check_keywords(casting, order):
 
 def call(ufunc, name, inputs, kw):
     """``ufunc(*inputs, **kw)`` on the device with NumPy's keyword rules (``name``: the op-table
-    name). Raises NoDeviceImpl where the host must decide (unknown keywords, non-numeric operands)."""
+    name). Raises NoDeviceImpl where the host must decide (unknown keywords, non-numeric operands).
+    Runs on the operands' device (``out`` included)."""
+    if _runtime.MULTI:
+        dev = operand_device(inputs, kw)
+        if dev is not None and dev is not _runtime.device():
+            with _runtime.using(dev):
+                return call(ufunc, name, inputs, kw)
     out = kw.pop("out", None)
     where = kw.pop("where", True)
     dtype = kw.pop("dtype", None)

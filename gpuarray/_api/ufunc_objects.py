@@ -27,6 +27,7 @@ from .._graph import ops as _ops
 from .._graph.nodes import Const
 from .._lazy.array import GpuArray
 from .._lazy.elementwise import apply, as_operand, assign, astype, flush_readers
+from .._lazy.placement import follow
 from . import reductions as _reductions
 from . import ufunc as _ufunc
 from .advanced import _detach, resolve, scatter_update, segment_update, updatable, value_node
@@ -380,7 +381,7 @@ def install(functions: dict) -> None:
             setattr(fn, attr, getattr(uf, attr))
         for mname, m in _methods(uf).items():
             m.__name__ = m.__qualname__ = f"{uf.__name__}.{mname}"
-            setattr(fn, mname, m)
+            setattr(fn, mname, follow(m))  # (on the operands' device)
         fn.ufunc = uf  # NumPy's own ufunc object, for code that needs a real one
 
 

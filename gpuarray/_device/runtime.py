@@ -181,9 +181,14 @@ def prepare_environment() -> None:
     _ctypes_fast.install(ffi)
 
 
+_adapters: list = []  # wgpu's adapters, enumerated once per process (the indices devices are named by)
+
+
 def list_adapters():
-    prepare_environment()
-    return list(wgpu.gpu.enumerate_adapters_sync())
+    if not _adapters:
+        prepare_environment()
+        _adapters.extend(wgpu.gpu.enumerate_adapters_sync())
+    return list(_adapters)
 
 
 def seg_bytes(max_binding: int, max_buffer: int) -> int:
@@ -191,63 +196,40 @@ def seg_bytes(max_binding: int, max_buffer: int) -> int:
     return 1 << (max(4096, min(max_binding, max_buffer)).bit_length() - 1)
 
 
-def devices() -> list[dict]:
-    """Every adapter wgpu can see: index, name, backend, type, features and key limits."""
-    out = []
-    for i, a in enumerate(list_adapters()):
-        info = a.info
-        lim = a.limits
-        out.append(
-            {
-                "index": i,
-                "name": info.get("device", "") or a.summary,
-                "summary": a.summary,
-                "backend": info.get("backend_type", ""),
-                "adapter_type": info.get("adapter_type", ""),
-                "features": sorted(a.features),
-                "limits": {
-                    k: lim[k]
-                    for k in (
-                        "max-buffer-size",
-                        "max-storage-buffer-binding-size",
-                        "max-compute-workgroup-storage-size",
-                        "max-compute-invocations-per-workgroup",
-                        "max-compute-workgroups-per-dimension",
-                        "max-storage-buffers-per-shader-stage",
-                    )
-                    if k in lim
-                },
-                # arrays larger than this are held in several buffers and worked on in windows
-                # and pieces (the binding limit caps what one kernel binding can address)
-                "segment_bytes": seg_bytes(lim.get("max-storage-buffer-binding-size", 0), lim.get("max-buffer-size", 0)),
-            }
-        )
-    return out
+def adapter_index(sel: str) -> int:
+    """The index (in ``list_adapters()``) of an adapter named by ``sel``: an index, or a substring of
+    its name (the first that matches)."""
+    adapters = list_adapters()
+    names = [a.summary for a in adapters]
+    sel = str(sel).strip()
+    if sel.isdigit():
+        idx = int(sel)
+        if idx >= len(adapters):
+            raise ValueError(f"adapter {sel}: there are only {len(adapters)} adapters ({names})")
+        return idx
+    for i, n in enumerate(names):
+        if sel.lower() in n.lower():
+            return i
+    raise ValueError(f"adapter {sel!r} matches none of {names}")
 
 
-def _choose_adapter():
-    """GPUARRAY_ADAPTER = index or name substring; otherwise the high-performance one."""
+def default_adapter_index() -> int:
+    """GPUARRAY_ADAPTER = index or name substring; otherwise wgpu's high-performance adapter."""
     prepare_environment()
     sel = os.environ.get("GPUARRAY_ADAPTER", "").strip()
     if sel:
-        adapters = list_adapters()
-        if sel.isdigit():
-            idx = int(sel)
-            if idx >= len(adapters):
-                raise RuntimeError(f"GPUARRAY_ADAPTER={sel}: only {len(adapters)} adapters ({[a.summary for a in adapters]})")
-            return adapters[idx]
-        for a in adapters:
-            if sel.lower() in a.summary.lower():
-                return a
-        raise RuntimeError(f"GPUARRAY_ADAPTER={sel!r} matches none of {[a.summary for a in adapters]}")
+        try:
+            return adapter_index(sel)
+        except ValueError as e:
+            raise RuntimeError(f"GPUARRAY_ADAPTER={sel!r}: {e}") from None
     a = wgpu.gpu.request_adapter_sync(power_preference="high-performance")
     if a is None:
         raise RuntimeError(
             "no WebGPU adapter found; on a machine without a GPU install Mesa's CPU Vulkan driver "
             "(apt-get install mesa-vulkan-drivers libvulkan1)"
         )
-    # Prefer a Vulkan adapter with 64-bit support over e.g. an OpenGL one.
-    return a
+    names = [x.summary for x in list_adapters()]
+    return names.index(a.summary) if a.summary in names else 0
 
 
 def _size_class(n: int) -> int:
@@ -274,10 +256,12 @@ class Storage:
     last: byte ``i`` of the array is byte ``i % seg_bytes`` of segment ``i // seg_bytes``. Such a
     storage has no ``buffer``; kernels bind a ``Window`` of one segment (see _kernels/windows.py)."""
 
-    __slots__ = ("buffer", "nbytes", "cls", "readers", "prune_at", "version", "segs", "seg", "bkey", "__weakref__")
+    __slots__ = ("buffer", "nbytes", "cls", "readers", "prune_at", "version", "segs", "seg", "bkey", "dev",
+                 "__weakref__")
     woff = 0  # where a kernel's binding of it starts (a Window's is elsewhere)
 
-    def __init__(self, buffer, nbytes, cls, segs=None, seg=0):
+    def __init__(self, buffer, nbytes, cls, segs=None, seg=0, dev=None):
+        self.dev = dev  # the Device whose buffers these are (wgpu buffers belong to one device)
         self.buffer = buffer
         self.nbytes = nbytes
         self.cls = cls
@@ -295,7 +279,7 @@ class Storage:
         # runs in any thread at any collection: never blocks on the device lock (see _release),
         # and a Ctrl-C landing here is kept for the next section's exit (_NO_RAISE)
         try:
-            _dev._release(self)
+            self.dev._release(self)
         except Exception:  # interpreter shutdown
             pass
 
@@ -305,11 +289,12 @@ class Window:
     segment of a segmented array, or the part of it one dispatch reads. Writes through it are
     writes to ``base``."""
 
-    __slots__ = ("base", "buffer", "woff", "wsize", "bkey", "nbytes")
+    __slots__ = ("base", "buffer", "woff", "wsize", "bkey", "nbytes", "dev")
     segs = None
 
     def __init__(self, base: Storage, buffer, woff: int, wsize: int):
         self.base, self.buffer, self.woff, self.wsize = base, buffer, woff, wsize
+        self.dev = base.dev
         self.nbytes = wsize
         self.bkey = (id(buffer), woff, wsize)
 
@@ -609,9 +594,16 @@ class _Transfers:
 
 
 class Device:
-    def __init__(self):
+    """One wgpu device: adapter ``index`` (in ``list_adapters()``), logical device ``slot`` on it
+    (several wgpu devices may be requested from one adapter: each has its own buffers, pool, kernel
+    cache and flag words, and none can use another's buffers)."""
+
+    def __init__(self, index: int, slot: int = 0):
         self.disabled_64 = os.environ.get("GPUARRAY_DISABLE_F64", "") not in ("", "0")
-        self.adapter = _choose_adapter()
+        self.index, self.slot = index, slot
+        self.handle = None  # the public Device value naming this device (_device/handle.py)
+        self.consts: dict = {}  # device-resident constants kept by the layers above (tickets, unit values, tables)
+        self.adapter = list_adapters()[index]
         feats = set(self.adapter.features)
         want = [f for f in WANTED_FEATURES if f in feats]
         if self.disabled_64:
@@ -645,6 +637,7 @@ class Device:
         lim = os.environ.get("GPUARRAY_MEMORY_LIMIT", "")
         self.memory_limit = int(float(lim)) if lim else None
         self.lost = False
+        self._busy = True  # work was submitted or written since the last sync
         # pool
         self._free: dict[int, list] = {}
         self._pending: dict[int, list] = {}  # freed during the unsubmitted batch
@@ -704,7 +697,7 @@ class Device:
             self._drain_late()
         buf, cls = self._pooled_or_new(nbytes, for_host_write)
         _stats.live_bytes_changed(nbytes)
-        return Storage(buf, nbytes, cls)
+        return Storage(buf, nbytes, cls, dev=self)
 
     def _pooled_or_new(self, nbytes, for_host_write):
         cls = _size_class(nbytes)
@@ -737,7 +730,7 @@ class Device:
                 f"({self._held_bytes} bytes held by live arrays and the pool). {e}") from None
         _stats.live_bytes_changed(nbytes)
         _stats.add("segmented_arrays")
-        return Storage(None, nbytes, None, tuple(segs), seg)
+        return Storage(None, nbytes, None, tuple(segs), seg, self)
 
     def pieces(self, st: Storage, offset: int, nbytes: int):
         """(Window of one buffer, offset in it, offset in the range, length) covering bytes
@@ -857,6 +850,8 @@ class Device:
         """``fresh``: the buffer was just allocated for these bytes, so the padding bytes after
         them belong to no array and are written as zeros instead of being read back."""
         raw = memoryview(raw).cast("B")
+        if st.dev is not self:
+            return st.dev._write(st, offset, raw, fresh)  # (a buffer is written on its own device)
         if st.segs is not None:
             for w, off, a, n in self.pieces(st, offset, raw.nbytes):
                 self._write(w, off, raw[a: a + n], fresh)
@@ -900,6 +895,7 @@ class Device:
         except Exception as e:
             self._check_lost(e)
             raise
+        self._busy = True
         _stats.add("bytes_to_device", n)
 
     def _transfers(self):
@@ -942,6 +938,8 @@ class Device:
         """Bytes [offset, offset+nbytes) of a buffer, as a new uint8 host array (waits for the GPU)."""
         if nbytes == 0:
             return np.empty(0, np.uint8)
+        if st.dev is not self:
+            return st.dev.read(st, offset, nbytes)  # (a buffer is read on its own device)
         if st.segs is not None:
             out = np.empty(nbytes, np.uint8)
             for w, off, a, n in self.pieces(st, offset, nbytes):
@@ -1044,6 +1042,8 @@ class Device:
         """Device-to-device byte copy, recorded in order with the kernels (4-byte aligned)."""
         if self.pending_work is not None:
             self.pending_work()
+        if src.dev is not self or dst.dev is not self:
+            raise mixed_devices(src.dev if src.dev is not self else dst.dev, self, "a copy's buffers")
         if src.segs is not None or dst.segs is not None:
             for w, off, a, n in self.pieces(src, src_off, nbytes):
                 for w2, off2, _, n2 in self.pieces(dst, dst_off + a, n):
@@ -1090,6 +1090,7 @@ class Device:
             self._arena_used = 0
             self._batch = 0
             self._batch_buffers.clear()
+        self._busy = True
         _stats.add("submits")
         if self._late:
             self._drain_late()
@@ -1099,10 +1100,14 @@ class Device:
 
     @locked
     def sync(self) -> None:
-        """Submit pending work and wait until the device has finished it."""
+        """Submit pending work and wait until the device has finished it (at once where nothing
+        was submitted or written since the last sync)."""
+        if not self._busy and self._encoder is None and self.pending_work is None:
+            return
         self.flush()
         tmp = self.alloc(4)
         self.read(tmp, 0, 4)
+        self._busy = False
 
     @locked
     def dispatch(self, kernel: Kernel, storages, params: bytes, groups: int) -> None:
@@ -1117,6 +1122,9 @@ class Device:
         self._arena_host[off: off + len(params)] = params
         self._arena_used = off + (kernel.window + self.align - 1) // self.align * self.align
         bufs = tuple(s.buffer for s in storages)
+        for s in storages:
+            if s.dev is not self:  # another device's buffer cannot be bound here (see Storage.dev)
+                raise mixed_devices(s.dev, self, f"kernel '{kernel.name}''s arrays")
         key = (kernel.id, tuple([s.bkey for s in storages]))
         bg = self._bind_groups.get(key)
         if bg is None:
@@ -1275,26 +1283,107 @@ def _wait_unlocked(maps, s) -> None:
             _hold -= 1
 
 
-_dev: Device | None = None
+_dev: Device | None = None  # the process's default device (GPUARRAY_ADAPTER, else the high-performance adapter)
+_devices: dict = {}  # (adapter index, slot) -> Device, every device opened
+# More than one device is open: the current device is then per thread (``using``), and operations
+# find the device of their operands. While False (one device) none of that is looked at.
+MULTI = False
+_tls = threading.local()
 
 
 def _record_pending() -> None:
-    dev = _dev
-    work = dev.pending_work if dev is not None else None  # (read once: another thread may run it)
-    if work is not None:
-        work()
+    for dev in list(_devices.values()):
+        work = dev.pending_work  # (read once: another thread may run it)
+        if work is not None:
+            work()
 
 
 _stats.set_deferred_work(_record_pending)
 
 
-def device() -> Device:
+def open_device(index: int, slot: int = 0) -> Device:
+    """The device of adapter ``index``, logical slot ``slot`` (opened on first use)."""
+    global MULTI
+    d = _devices.get((index, slot))
+    if d is None:
+        with CRITICAL:
+            d = _devices.get((index, slot))
+            if d is None:
+                d = Device(index, slot)
+                _devices[(index, slot)] = d
+                MULTI = len(_devices) > 1
+    return d
+
+
+def default_device() -> Device:
+    """The process's default device (opened on first use)."""
     global _dev
     if _dev is None:
         with CRITICAL:
             if _dev is None:
-                _dev = Device()
+                _dev = open_device(default_adapter_index())
     return _dev
+
+
+def device() -> Device:
+    """The current device: the one this thread's operation runs on (``using``), else the default."""
+    if MULTI:
+        d = getattr(_tls, "dev", None)
+        if d is not None:
+            return d
+    d = _dev
+    return d if d is not None else default_device()
+
+
+def opened() -> list:
+    """The devices opened so far."""
+    return list(_devices.values())
+
+
+class using:
+    """``with using(dev):`` makes ``dev`` this thread's current device (nested blocks restore the
+    outer one): operations and allocations inside run on it."""
+
+    __slots__ = ("dev", "prev")
+
+    def __init__(self, dev: Device):
+        self.dev = dev
+
+    def __enter__(self):
+        self.prev = getattr(_tls, "dev", None)
+        _tls.dev = self.dev
+        return self.dev
+
+    def __exit__(self, *exc):
+        _tls.dev = self.prev
+        return False
+
+
+def mixed_devices(a: Device, b: Device, what: str = "operands") -> ValueError:
+    """NumPy's kind of error for arrays of two devices in one operation (never a silent copy)."""
+    return ValueError(
+        f"{what} are on different devices: {describe(a)} and {describe(b)}; "
+        f"move one with x.to_device(device) (gpuarray.to_device) first")
+
+
+def describe(dev: Device) -> str:
+    return f"Device({dev.index}{f', slot={dev.slot}' if dev.slot else ''}: {dev.name!r})"
+
+
+@locked
+def transfer(st: Storage, offset: int, nbytes: int, dst: Device) -> Storage:
+    """Bytes [offset, offset + nbytes) of ``st`` into a new buffer of device ``dst``: wgpu devices
+    share no buffers and wgpu has no copy between devices, so the bytes go through the host (a read
+    on the source device, an upload on the destination). Counted in ``stats()``. In STAGE_CHUNK
+    pieces: a piece's upload (submitted through the staging ring, not waited for) runs on the
+    destination while the next piece is read from the source."""
+    out = dst.alloc(nbytes, for_host_write=True)
+    for a in range(0, nbytes, STAGE_CHUNK):
+        n = min(STAGE_CHUNK, nbytes - a)
+        dst._write(out, a, st.dev.read(st, offset + a, n), fresh=True)
+    _stats.add("device_transfers")
+    _stats.add("device_transfer_bytes", nbytes)
+    return out
 
 
 def check_elements(n: int, what: str = "kernel") -> None:

@@ -28,6 +28,12 @@ COUNTERS = (
     # from one instead of planned again
     "recipes",
     "replays",
+    # arrays copied from one device to another (``to_device``: through the host), and the bytes
+    "device_transfers",
+    "device_transfer_bytes",
+    # GpuArrays turned into bytes for another process (dask-distributed's serialization) and back
+    "serialized_bytes",
+    "deserialized_bytes",
     # kernel builds (cache misses of Device.kernel): wall time of the whole build and its phases
     # (our code generation; WGSL -> shader module: naga's parse and validation; pipeline creation:
     # naga's SPIR-V output and the driver's compiler), and the WGSL compiled

@@ -90,7 +90,7 @@ def host_only(dt: np.dtype) -> bool:
     return dt.kind in "OUSVMm"
 
 
-_NORMALIZED: dict = {}  # request (type, str or dtype) -> (device, checked dtype), default device only
+_NORMALIZED: dict = {}  # request (type, str or dtype) -> (device, checked dtype), the last device that asked
 
 
 def normalize(dtype, device=None) -> np.dtype:
@@ -100,7 +100,7 @@ def normalize(dtype, device=None) -> np.dtype:
             hit = _NORMALIZED.get(dtype)
         except TypeError:  # unhashable request (a list for a structured dtype): checked below
             hit = None
-        if hit is not None and hit[0] is _runtime._dev:
+        if hit is not None and hit[0] is _runtime.device():
             return hit[1]
     try:
         dt = np.dtype(dtype)

@@ -215,7 +215,8 @@ def _pairs(z: np.ndarray, rdt) -> np.ndarray:
 def plan(n: int, dtype) -> _Plan:
     """The plan of length n (cached, least recently used out; one lock: threads share the table,
     and a plan builds its sub-plans)."""
-    key = (n, dtype, local_capacity(dtype))  # the capacity decides the plan's kind
+    # the capacity decides the plan's kind; a plan's tables are buffers of the device it was made on
+    key = (n, dtype, local_capacity(dtype), _runtime.device())
     with _PLANS_LOCK:
         p = _PLANS.get(key)
         if p is None:
@@ -379,7 +380,7 @@ _HALF_TABLES: OrderedDict = OrderedDict()
 
 def _half_table(n: int, dtype):
     """exp(-2 pi i k / n) for k = 0 .. n/2, in float64 rounded once (cached per length and dtype)."""
-    key = (n, dtype)
+    key = (n, dtype, _runtime.device())
     with _PLANS_LOCK:
         t = _HALF_TABLES.get(key)
         if t is None:

@@ -767,9 +767,10 @@ def _run(plan: ReducePlan, groups, finished=False):
 def fixed(dev, plan) -> tuple:
     """(storage, getter) of the device-wide buffers a reduction plan may bind (``_replay.offer``)."""
     out = _codegen._fixed(dev)
-    if _TICKETS[0] is not None:
+    st = dev.consts.get("tickets")
+    if st is not None:
         n_out = plan.n_out
-        out += ((_TICKETS[0], lambda: tickets(n_out)),)
+        out += ((st, lambda: tickets(n_out)),)
     return out
 
 
@@ -815,16 +816,13 @@ def one_pass_ok(kind, monoid, acc, out, root) -> bool:
 
 
 # the tickets of one-pass reductions: one counter per output, zero between kernels (the last
-# workgroup of each output resets its own), so one buffer serves every kernel in turn
-_TICKETS: list = [None]
-
-
+# workgroup of each output resets its own), so one buffer per device serves every kernel in turn
 @_runtime.locked
 def tickets(n_out: int):
-    st = _TICKETS[0]
+    consts = _runtime.device().consts
+    st = consts.get("tickets")
     if st is None or st.nbytes < 4 * n_out:
-        st = _runtime.device().upload(np.zeros(max(n_out, 1024), np.uint32))
-        _TICKETS[0] = st
+        st = consts["tickets"] = _runtime.device().upload(np.zeros(max(n_out, 1024), np.uint32))
     return st
 
 

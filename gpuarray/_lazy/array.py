@@ -61,15 +61,24 @@ class GpuArray:
     # _lazy/views.py): ``_vfn`` is then the view's function of its base's buffer view, and the
     # base lists such views in ``_views`` (weak references) to make them views of its buffer once
     # it has one
-    __slots__ = ("_node", "_base", "_vfn", "_views", "__weakref__")
+    # _dev: the device the array lives on (its buffers' device; for an expression reading no
+    # buffer, the device current when it was built): evaluated there, whatever device is current
+    __slots__ = ("_node", "_base", "_vfn", "_views", "_dev", "__weakref__")
     __array_priority__ = 100
 
     def __init__(self, node):
         self._node = node
         self._base = None
         self._vfn = self._views = None
-        if node.storages and type(node) is not Leaf:
-            register_reader(self, node.storages)
+        sts = node.storages
+        if sts:
+            self._dev = sts[0].dev
+            if type(node) is not Leaf:
+                if _runtime.MULTI and len(sts) > 1:
+                    same_device(sts)
+                register_reader(self, sts)
+        else:
+            self._dev = _runtime.device()
 
     # ------------------------------------------------------------------ evaluation
     def _leaf(self) -> Leaf:
@@ -77,6 +86,12 @@ class GpuArray:
         node = self._node
         if isinstance(node, Leaf):
             return node
+        if _runtime.MULTI and self._dev is not _runtime.device():
+            with _runtime.using(self._dev):  # evaluated on its own device
+                return self._evaluate()
+        return self._evaluate()
+
+    def _evaluate(self) -> Leaf:
         with _runtime.CRITICAL:  # evaluated once, however many threads ask
             node = self._node
             if isinstance(node, Leaf):
@@ -160,11 +175,14 @@ class GpuArray:
         if self.size == 0:
             return np.empty(self.shape, self.dtype)
         if not leaf.is_contiguous():
+            if _runtime.MULTI and self._dev is not _runtime.device():
+                with _runtime.using(self._dev):
+                    return self.get()
             tmp = new_leaf(self.dtype, self.shape)
             evaluate_into(leaf, tmp)
             leaf = tmp
         isz = self.dtype.itemsize
-        raw = _runtime.device().read(leaf.storage, leaf.offset * isz, self.size * isz)
+        raw = leaf.storage.dev.read(leaf.storage, leaf.offset * isz, self.size * isz)
         return raw.view(self.dtype).reshape(self.shape)
 
     def __array__(self, dtype=None, copy=None):
@@ -192,7 +210,7 @@ class GpuArray:
         span = isz * (1 + sum((n - 1) * abs(s) for n, s in zip(leaf.shape, leaf.strides)))
         if st.nbytes > 2 * span + _SMALL_BUFFER and not _called_by_as_strided():
             return None
-        raw = _runtime.device().read(st, 0, st.nbytes // isz * isz)
+        raw = st.dev.read(st, 0, st.nbytes // isz * isz)
         base = raw.view(self.dtype)
         return np.lib.stride_tricks.as_strided(base[leaf.offset:], self.shape, self.strides)
 
@@ -263,7 +281,7 @@ class GpuArray:
         recorded (their stores would change the version after the token was taken)."""
         with _runtime.CRITICAL:
             leaf = self._leaf()
-            work = _runtime._dev.pending_work  # (read once: another thread may run it)
+            work = leaf.storage.dev.pending_work  # (read once: another thread may run it)
             if work is not None:
                 work()
             return ("gpuarray.GpuArray", leaf.storage.version, leaf.dtype.str, leaf.shape, leaf.strides, leaf.offset)
@@ -303,6 +321,14 @@ def _called_by_as_strided() -> bool:
         return sys._getframe(3).f_code is _AS_STRIDED
     except ValueError:  # called with no Python caller
         return False
+
+
+def same_device(storages) -> None:
+    """Refuse buffers of several devices in one expression (NumPy's kind of error, naming both)."""
+    d = storages[0].dev
+    for st in storages:
+        if st.dev is not d:
+            raise _runtime.mixed_devices(d, st.dev)
 
 
 def from_host(a: np.ndarray) -> GpuArray:

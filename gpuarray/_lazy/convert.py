@@ -8,9 +8,11 @@ import numpy as np
 
 from .._graph import dtypes as dt
 from .array import GpuArray, from_host
+from .._device import runtime as _runtime
 from .._device.errors import HostDataError
-from .._device.handle import check_device
+from .._device.handle import check_device, runtime_device
 from .._graph.nodes import new_leaf
+from .placement import move_to, operand_device
 
 
 def _check_device(device):
@@ -30,8 +32,25 @@ def asarray(obj, dtype=None, device=None, copy=None, order=None, ndmin=0, like=N
     """A GpuArray from a NumPy array, nested sequence, scalar, buffer or GpuArray.
 
     NumPy's dtypes (Python int -> int64, float -> float64); types the device lacks map to
-    the nearest it has (float16 -> float32; 64-bit types on a device without them)."""
-    _check_device(device)
+    the nearest it has (float16 -> float32; 64-bit types on a device without them).
+
+    ``device``: where the result lives (host data is uploaded there, an array of another device is
+    copied there, through the host); without it host data goes to the current device and an array
+    stays where it is."""
+    if device is not None:
+        dev = runtime_device(device)
+        if dev is not _runtime.device():
+            with _runtime.using(dev):
+                return asarray(obj, dtype, dev, copy, order, ndmin)
+        if isinstance(obj, GpuArray) and obj._dev is not dev:
+            if copy is False:
+                raise ValueError("asarray: an array of another device cannot be used without a copy (copy=False given)")
+            obj, copy = move_to(obj, dev), None
+    elif _runtime.MULTI and type(obj) in (GpuArray, list, tuple):
+        dev = operand_device((obj,))  # an array (or a sequence of them) stays on its device
+        if dev is not None and dev is not _runtime.device():
+            with _runtime.using(dev):
+                return asarray(obj, dtype, None, copy, order, ndmin)
     want = dt.normalize(dtype) if dtype is not None else None
     if isinstance(obj, GpuArray):
         out = obj

@@ -11,6 +11,7 @@ from .._graph import errstate as _errstate, ops as _ops
 from .._device import runtime as _runtime
 from .array import GpuArray, from_host, register_reader
 from .convert import asarray
+from .placement import operand_device
 from .._device.fallback import host_call
 from .._device.errors import DeferToArrayFunction
 from .._kernels.codegen import check_expression, evaluate_into
@@ -133,6 +134,8 @@ def apply(opname: str, *args) -> GpuArray:
             sig.append(t)
         else:
             return _apply(opname, args)
+    if _runtime.MULTI:
+        operand_device(args)  # (arrays of two devices: NumPy's kind of error)
     res = _resolved.get(tuple(sig))
     if res is None or res[4] is not None or shape is None or shape is False:
         return _apply(opname, args)
@@ -162,6 +165,11 @@ def apply(opname: str, *args) -> GpuArray:
 
 
 def _apply(opname: str, args) -> GpuArray:
+    if _runtime.MULTI:
+        dev = operand_device(args)  # host operands go to the arrays' device
+        if dev is not None and dev is not _runtime.device():
+            with _runtime.using(dev):
+                return _apply(opname, args)
     args = [a if isinstance(a, _OPERANDS) and (not isinstance(a, np.generic) or a.dtype.kind in "biufc")
             else as_operand(a) for a in args]
     if not any(isinstance(a, GpuArray) for a in args):
@@ -318,6 +326,11 @@ def assign(target: GpuArray, value, value_temporary: bool = False) -> None:
     and casting to its dtype. Pending expressions that read the buffer are evaluated first,
     and a value that reads the same buffer through another view is evaluated to a temporary,
     so the result is that of NumPy's copy semantics."""
+    if _runtime.MULTI:
+        operand_device((target, value))  # (a value of another device: NumPy's kind of error)
+        if target._dev is not _runtime.device():
+            with _runtime.using(target._dev):  # host values go to the target's device
+                return assign(target, value, value_temporary)
     leaf = target._node
     if not isinstance(leaf, Leaf):
         leaf = target._leaf()

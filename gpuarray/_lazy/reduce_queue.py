@@ -243,7 +243,7 @@ def _enqueue(p: _Pending) -> None:
     if p.part is not None:
         _PENDING_OUT.add(id(p.part.storage))
     if not _FLUSHING:
-        _runtime.device().pending_work = run_pending
+        p.out.storage.dev.pending_work = run_pending
 
 
 @_runtime.locked
@@ -253,33 +253,35 @@ def run_pending() -> None:
     global _FLUSHING
     if _FLUSHING:
         return
-    dev = _runtime.device()
-    dev.pending_work = None
+    for d in _runtime.opened():
+        d.pending_work = None
     _FLUSHING = True
     try:
         while _PENDING:
             batch = list(_PENDING)
             groups: dict = {}
-            for p in batch:
-                key = (p.root.shape, p.axes, p.kind, p.chunks, p.length, p.vec)
+            for p in batch:  # (each device's reductions run on it: the key holds the device)
+                key = (p.root.shape, p.axes, p.kind, p.chunks, p.length, p.vec, p.out.storage.dev)
                 groups.setdefault(key, []).append(p)
             for key, members in groups.items():
-                if len(members) == 1:
-                    _run_alone(members[0])
-                else:
-                    for i in range(0, len(members), _MAX_MEMBERS):
-                        _run_merged(members[i:i + _MAX_MEMBERS], key, dev)
-                for p in members:
-                    _PENDING.remove(p)
-                    nxt = p.second()
-                    if nxt is not None:
-                        reduce_into(*nxt[0], **nxt[1])
+                dev = key[-1]
+                with _runtime.using(dev):
+                    if len(members) == 1:
+                        _run_alone(members[0])
+                    else:
+                        for i in range(0, len(members), _MAX_MEMBERS):
+                            _run_merged(members[i:i + _MAX_MEMBERS], key[:-1], dev)
+                    for p in members:
+                        _PENDING.remove(p)
+                        nxt = p.second()
+                        if nxt is not None:
+                            reduce_into(*nxt[0], **nxt[1])
             _PENDING_OUT.clear()
             _PENDING_OUT.update(id(p.out.storage) for p in _PENDING)
     finally:
         _FLUSHING = False
-        if _PENDING:
-            dev.pending_work = run_pending
+        for p in _PENDING:
+            p.out.storage.dev.pending_work = run_pending
 
 
 def _run_alone(p: _Pending) -> None:
