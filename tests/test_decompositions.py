@@ -419,9 +419,54 @@ def test_eigh_batched_uplo_and_degenerate(dtype, rng, no_fallback):
     assert np.isnan(w.get()).all() and np.isnan(v.get()).all()
 
 
-def test_eigh_large_and_complex_fall_back(rng, fresh_fallback):
-    a = rng.standard_normal((70, 70))
-    a = a + a.T
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("n", [65, 100, 129, 257])
+def test_eigh_large(n, dtype, rng, no_fallback):
+    """Past the Jacobi kernel: tridiagonalisation + implicit QL on the device."""
+    a = rng.standard_normal((n, n))
+    a = (a + a.T).astype(dtype)
+    with ga.stats() as s:
+        res = ga.linalg.eigh(ga.asarray(a))
+        w, v = res.eigenvalues.get(), res.eigenvectors.get()
+        wv = ga.linalg.eigvalsh(ga.asarray(a)).get()
+    assert s.fallbacks == {}
+    assert type(res).__name__ == "EighResult" and w.dtype == dtype and v.dtype == dtype and v.shape == (n, n)
+    check_eigh(a, w, v, dtype)
+    check_eigh(a, wv, None, dtype)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_eigh_large_batched_uplo_degenerate(dtype, rng, no_fallback):
+    a = rng.standard_normal((3, 70, 70))
+    a = (a + np.swapaxes(a, -1, -2)).astype(dtype)
+    up = np.triu(a) + np.tril(np.full_like(a, np.nan), -1)  # only the upper triangle is read
+    w, v = ga.linalg.eigh(ga.asarray(up), UPLO="U")
+    assert w.shape == (3, 70) and v.shape == (3, 70, 70)
+    check_eigh(a, w.get(), v.get(), dtype)
+    # repeated eigenvalues of both signs (equal magnitudes), zeros, and scales past the squares' range
+    n = 90
+    q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    d = np.repeat(np.array([1, -1, 2, 0, 3, -3], np.float64), 15)
+    deg = (q * d) @ q.T
+    deg = ((deg + deg.T) / 2).astype(dtype)
+    w, v = ga.linalg.eigh(ga.asarray(deg))
+    check_eigh(deg, w.get(), v.get(), dtype)
+    scale = 1e30 if dtype == np.float32 else 1e300
+    big = (deg * dtype(scale)).astype(dtype)
+    w, v = ga.linalg.eigh(ga.asarray(big))
+    check_eigh(big / dtype(scale), w.get() / scale, v.get(), dtype)
+    w, v = ga.linalg.eigh(ga.zeros((n, n), dtype=dtype))
+    assert_same(w, np.zeros(n, dtype))
+    check_eigh(np.zeros((n, n), dtype), w.get(), v.get(), dtype)
+    nan = deg.copy()
+    nan[3, 1] = nan[1, 3] = np.nan
+    w, v = ga.linalg.eigh(ga.asarray(nan))
+    assert np.isnan(w.get()).all() and np.isnan(v.get()).all()
+
+
+def test_eigh_complex_falls_back(rng, fresh_fallback):
+    a = rng.standard_normal((5, 5)) + 1j * rng.standard_normal((5, 5))
+    a = a + a.conj().T
     with ga.stats() as s:
         w = ga.linalg.eigvalsh(ga.asarray(a))
     np.testing.assert_allclose(w.get(), np.linalg.eigvalsh(a), rtol=1e-12, atol=1e-12)

@@ -43,6 +43,7 @@ from .linalg import matmul
 from .manipulation import broadcast_to, diagonal, matrix_transpose, permute_dims, reshape
 from .reductions import max as rmax, prod, sum as rsum
 from .searching import take_along_axis
+from .sorting import argsort
 
 LinAlgError = np.linalg.LinAlgError
 NB = _factor.NB
@@ -402,12 +403,47 @@ def _qr_inplace(w: Leaf, tau, k: int):
 
 
 # --------------------------------------------------------------------------- eigh
+JACOBI_SWEEPS_MAX = 40  # a bound only: sweeps stop at the first one that rotates no pair
+
+
+def one_sided_jacobi(x: Leaf, vectors: bool):
+    """The rows of the matrices ``x`` ((batch, count, len), contiguous at offset 0) made pairwise
+    orthogonal in place by sweeps of plane rotations (one-sided Jacobi: X <- V^T X); returns V^T
+    ((batch, count, count) GpuArray, rows the rotated unit vectors) when ``vectors``, else None.
+    Each sweep reads one flag per matrix (a sync): sweeps stop when no pair was rotated, i.e. every
+    pair is orthogonal to sqrt(len) * eps relative to the rows' norms."""
+    b, count, length = x.shape
+    ct = x.dtype
+    vt = _work(eye(count, dtype=ct), ct, (b, count, count)) if vectors else None
+    tol = float(np.finfo(ct).eps) * max(1.0, math.sqrt(length))
+    rounds = count + (count & 1) - 1
+    for _ in range(JACOBI_SWEEPS_MAX):
+        flags = _flags(b, 1)
+        st = flags._leaf().storage
+        for r in range(rounds):
+            _factor.jacobi_round(x, vt, r, st, tol)
+        if not flags.any().get():
+            break
+    return None if vt is None else GpuArray(vt)
+
+
+def newton_schulz(v: GpuArray, rows: bool = False) -> GpuArray:
+    """One Newton-Schulz step towards orthogonality: V (3 I - V^T V) / 2 for orthonormal columns
+    (``rows``: (3 I - V V^T) V / 2 for orthonormal rows). Rotations' products drift from
+    orthogonal by ~(rotations x eps): one step squares that away."""
+    n = v.shape[-1] if not rows else v.shape[-2]
+    eye3 = apply("multiply", eye(n, dtype=v.dtype), 1.5)
+    if rows:
+        return matmul(apply("subtract", eye3, apply("multiply", matmul(v, matrix_transpose(v)), 0.5)), v)
+    return matmul(v, apply("subtract", eye3, apply("multiply", matmul(matrix_transpose(v), v), 0.5)))
+
+
 def _eigh(a: GpuArray, uplo: str, vectors: bool):
     """(eigenvalues, eigenvectors or None) on the device, or None where the device path does not
     serve a."""
     ct = _compute_dtype(a.dtype)
     n = a.shape[-1]
-    if ct is None or n > _factor.JACOBI_MAX:
+    if ct is None:
         return None
     if a.size == 0:
         return zeros(a.shape[:-1], dtype=ct), (zeros(a.shape, dtype=ct) if vectors else None)
@@ -420,22 +456,28 @@ def _eigh(a: GpuArray, uplo: str, vectors: bool):
     big = apply("where", apply("equal", big, 0), 1, big).astype(ct)
     low = apply("divide", low, big)
     sym = apply("add", low, matrix_transpose(tril(low, -1)))  # the lower triangle mirrored
-    w = _work(sym, ct, a.shape)
-    b = w.shape[0]
-    vals = new_leaf(ct, (b, n))
-    vecs = new_leaf(ct, (b, n, n))
-    _factor.jacobi_eigh(w, _runtime.device().alloc(b * n * n * ct.itemsize), vals, vecs)
-    v = None
-    if vectors:
-        # the rotations' product drifts from orthogonal by ~(rotations x eps): one Newton-Schulz
-        # step V (3 I - V^T V) / 2 squares that away
-        v = GpuArray(vecs)
-        eye3 = apply("multiply", eye(n, dtype=ct), 1.5)
-        v = reshape(matmul(v, apply("subtract", eye3, apply("multiply", matmul(matrix_transpose(v), v), 0.5))), a.shape)
+    if n <= _factor.JACOBI_MAX:
+        w = _work(sym, ct, a.shape)
+        b = w.shape[0]
+        vals = new_leaf(ct, (b, n))
+        vecs = new_leaf(ct, (b, n, n))
+        _factor.jacobi_eigh(w, _runtime.device().alloc(b * n * n * ct.itemsize), vals, vecs)
+        vals, v = GpuArray(vals), (GpuArray(vecs) if vectors else None)
+        if v is not None:
+            v = newton_schulz(v)
+    else:
+        vals, z = _factor.tridiag_eigh(_work(sym, ct, a.shape), vectors)
+        order = argsort(GpuArray(vals), axis=-1)
+        vals = take_along_axis(GpuArray(vals), order, axis=-1)
+        v = None
+        if vectors:
+            z = GpuArray(z)
+            v = newton_schulz(take_along_axis(z, broadcast_to(reshape(order, order.shape[:1] + (1, n)), z.shape), axis=2))
+    if v is not None:
         # a matrix with a NaN or an infinity gives NaN vectors as well as NaN values (its scale
         # is not finite): 0 * scale + 1 is 1 or NaN
-        v = apply("multiply", v, apply("add", apply("multiply", big, 0), 1))
-    vals = apply("multiply", reshape(GpuArray(vals), a.shape[:-1]), reshape(big, a.shape[:-2] + (1,)))
+        v = apply("multiply", reshape(v, a.shape), apply("add", apply("multiply", big, 0), 1))
+    vals = apply("multiply", reshape(vals, a.shape[:-1]), reshape(big, a.shape[:-2] + (1,)))
     return vals, v
 
 
@@ -446,8 +488,9 @@ def _check_uplo(uplo):
 
 def eigh(a, UPLO="L"):
     """Eigenvalues (ascending) and eigenvectors of symmetric matrices (NumPy's ``linalg.eigh``, an
-    EighResult; only the ``UPLO`` triangle is read). Up to JACOBI_MAX (64) rows on the device by
-    the parallel Jacobi method; larger matrices and complex inputs: NumPy's on the host (counted).
+    EighResult; only the ``UPLO`` triangle is read). Up to JACOBI_MAX (64) rows by the parallel
+    two-sided Jacobi method, larger matrices by the one-sided Jacobi method on the shifted matrix;
+    complex inputs: NumPy's on the host (counted).
     A matrix holding a NaN or an infinity gives NaNs (NumPy's LAPACK gives some NaNs or raises
     "Eigenvalues did not converge")."""
     a = _arr(a)

@@ -12,7 +12,14 @@ the pieces of the blocked algorithms that are not matrix products.
   from the identity; wgsl/qr_apply.wgsl); ``qr_t``: the triangular factor T of a block of
   reflectors (I - V T V^T, the compact WY form whose products are matmuls; wgsl/qr_t.wgsl);
 - ``jacobi_eigh``: eigenvalues and vectors of small symmetric matrices (n <= JACOBI_MAX) by the
-  parallel cyclic Jacobi method, one workgroup per matrix (wgsl/jacobi_eigh.wgsl).
+  parallel cyclic Jacobi method, one workgroup per matrix (wgsl/jacobi_eigh.wgsl);
+- ``tridiag_eigh``: eigenvalues and vectors of symmetric matrices of any size: Householder
+  tridiagonalisation (and Q), one workgroup per matrix (wgsl/tridiag.wgsl), then the implicit QL
+  method, one invocation per matrix recording its rotations (wgsl/ql_sweeps.wgsl) and one per row
+  of the eigenvectors applying them (wgsl/ql_apply.wgsl);
+- ``jacobi_round``: one round of the one-sided (Hestenes) Jacobi method, one workgroup per pair of
+  rows of every matrix of a batch (wgsl/jacobi_round.wgsl): the SVD and the large eigh are sweeps
+  of these rounds.
 
 Every trailing update and every triangular solve against a diagonal block is a matrix product
 (``_kernels.matmul``), so the blocked algorithms run at the speed of the matmul kernels; the
@@ -27,7 +34,7 @@ import numpy as np
 
 from .._graph import dtypes as dt
 from .._device import runtime as _runtime
-from .._graph.nodes import Leaf
+from .._graph.nodes import Leaf, new_leaf
 from . import wgsl_lib as _wgsl_lib
 
 NB = 32  # block size: two float64 blocks take 16 KiB of workgroup memory (every adapter has 32)
@@ -37,6 +44,8 @@ SMALL_WG = 32  # threads per workgroup for matrices of at most this many rows (>
 JACOBI_MAX = 64  # largest n of the Jacobi eigensolver (its cost grows as n^3 per workgroup)
 JACOBI_WG = 128
 JACOBI_SWEEPS = 30  # a bound only: sweeps stop once the off-diagonal mass is at rounding level
+QL_SWEEPS = 60  # per eigenvalue: a bound only (LAPACK's is 30; NaN input reaches it)
+QL_CHUNK = 8  # QL sweeps per dispatch (short invocations: lavapipe stops long ones)
 QR_CL = 8  # QR: column lanes per workgroup (the rest of the threads are row groups of each column)
 
 _LIT = {"f32": ("0.0f", "1.0f"), "f64": ("0.0lf", "1.0lf")}
@@ -166,3 +175,84 @@ def jacobi_eigh(a: Leaf, v, w: Leaf, vo: Leaf) -> None:
     params = _words(n, b, n + (n & 1), struct.unpack("<I", struct.pack("<f", tol))[0], JACOBI_SWEEPS)
     kern = _kernel("jacobi_eigh", a.dtype, _wg(n, JACOBI_WG), ["rw", "rw", "rw", "rw"], len(params))
     _runtime.device().dispatch(kern, [a.storage, v, w.storage, vo.storage], params, b)
+
+
+def jacobi_round(x: Leaf, vt, r: int, flags, tol: float) -> None:
+    """Round ``r`` of a sweep of the one-sided Jacobi method: the pairs of rows of the circle
+    method's round r of every matrix of ``x`` ((batch, count, len) contiguous at offset 0) rotated
+    to orthogonality, the same rotations applied to the rows of ``vt`` ((batch, count, count)
+    contiguous at offset 0, or None); ``flags`` (batch u32): set to 1 for a matrix where a pair was
+    rotated. A sweep is rounds 0 .. N - 2, N = count rounded up to even."""
+    b, count, length = _dims(x)
+    assert x.offset == 0 and (vt is None or vt.offset == 0)
+    big = count + (count & 1)
+    half = big // 2
+    params = _words(length, count, big, r, b, half, struct.unpack("<I", struct.pack("<f", tol))[0], int(vt is not None))
+    kern = _kernel("jacobi_round", x.dtype, _wg(length, PANEL_WG), ["rw", "rw", "rw"], len(params))
+    _runtime.device().dispatch(kern, [x.storage, (vt if vt is not None else x).storage, flags], params, b * half)
+
+
+def jacobi_round(x: Leaf, vt, r: int, flags, tol: float) -> None:
+    """Round ``r`` of a sweep of the one-sided Jacobi method: the pairs of rows of the circle
+    method's round r of every matrix of ``x`` ((batch, count, len) contiguous at offset 0) rotated
+    to orthogonality, the same rotations applied to the rows of ``vt`` ((batch, count, count)
+    contiguous at offset 0, or None); ``flags`` (batch u32): set to 1 for a matrix where a pair was
+    rotated. A sweep is rounds 0 .. N - 2, N = count rounded up to even."""
+    b, count, length = _dims(x)
+    assert x.offset == 0 and (vt is None or vt.offset == 0)
+    big = count + (count & 1)
+    half = big // 2
+    params = _words(length, count, big, r, b, half, struct.unpack("<I", struct.pack("<f", tol))[0], int(vt is not None))
+    kern = _kernel("jacobi_round", x.dtype, _wg(length, PANEL_WG), ["rw", "rw", "rw"], len(params))
+    _runtime.device().dispatch(kern, [x.storage, (vt if vt is not None else x).storage, flags], params, b * half)
+
+
+def tridiag_eigh(a: Leaf, w: Leaf, vo: Leaf, vectors: bool) -> None:
+    """Eigenvalues (``w``, (batch, n), ascending) and, when ``vectors``, eigenvectors (``vo``,
+    (batch, n, n), columns) of the symmetric matrices ``a`` ((batch, n, n), contiguous at offset 0,
+    entries of at most 1 in magnitude; overwritten) by tridiagonalisation and implicit QL."""
+    b, n = _batch(a)
+    assert a.offset == 0 and w.offset == 0 and vo.offset == 0
+    dev = _runtime.device()
+    z = dev.alloc(b * n * n * a.dtype.itemsize)
+    scratch = dev.alloc(b * 5 * n * a.dtype.itemsize)
+    eps = float(np.finfo(a.dtype).eps)
+    params = _words(n, b, int(vectors), QL_SWEEPS, struct.unpack("<I", struct.pack("<f", eps))[0])
+    kern = _kernel("tridiag_eigh", a.dtype, _wg(n, PANEL_WG), ["rw"] * 5, len(params))
+    dev.dispatch(kern, [a.storage, z, scratch, w.storage, vo.storage], params, b)
+
+
+def tridiag_eigh(a: Leaf, vectors: bool):
+    """(eigenvalues (batch, n) unsorted, eigenvectors (batch, n, n) columns or None) of the
+    symmetric matrices ``a`` ((batch, n, n), contiguous at offset 0, entries of at most 1 in
+    magnitude; overwritten): tridiagonalisation, then chunks of K QL sweeps, each chunk's
+    rotations applied to Q; one flag read (a sync) per chunk (~2 n sweeps in all: 2 to 3 chunks)."""
+    b, n = _batch(a)
+    assert a.offset == 0
+    dev = _runtime.device()
+    ct = a.dtype
+    z = new_leaf(ct, (b, n, n))
+    s = new_leaf(ct, (b, 5 * n))
+    kern = _kernel("tridiag", ct, _wg(n, PANEL_WG), ["rw"] * 3, 20)
+    bufs = [a.storage, z.storage, s.storage]
+    for k in range(max(n - 1, 1)):  # the reflectors, then (k = n - 2) the last entries of d and e
+        dev.dispatch(kern, bufs, _words(n, b, 0, 0, k if n > 1 else 0), b)
+    if vectors:
+        dev.dispatch(kern, bufs, _words(n, b, 0, 1, 0), b)
+        for k in range(n - 3, -1, -1):
+            dev.dispatch(kern, bufs, _words(n, b, 0, 2, k), b)
+    k = QL_CHUNK
+    qs = dev.upload(np.zeros((b, 4), np.uint32))
+    rc, rs = dev.alloc(b * k * n * ct.itemsize), dev.alloc(b * k * n * ct.itemsize)
+    rng = dev.alloc(b * k * 2 * 4)
+    eps = struct.unpack("<I", struct.pack("<f", float(np.finfo(ct).eps)))[0]
+    sweeps = _kernel("ql_sweeps", ct, SMALL_WG, ["rw"] * 5, 20)
+    apply = _kernel("ql_apply", ct, SMALL_WG, ["rw", "r", "r", "r", "r"], 16)
+    groups = -(-n // SMALL_WG)
+    for i in range(-(-QL_SWEEPS * n // k)):
+        dev.dispatch(sweeps, [s.storage, qs, rc, rs, rng], _words(n, b, k, QL_SWEEPS, eps), -(-b // SMALL_WG))
+        if vectors:
+            dev.dispatch(apply, [z.storage, qs, rc, rs, rng], _words(n, b, k, groups), b * groups)
+        if i % 8 == 7 and dev.read(qs, 0, b * 16).view(np.uint32)[3::4].all():
+            break
+    return Leaf(s.storage, ct, (b, n), (5 * n, 1), 0), (z if vectors else None)
