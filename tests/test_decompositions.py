@@ -505,3 +505,38 @@ def test_tensorsolve_tensorinv(rng, no_fallback):
         ga.linalg.tensorsolve(ga.asarray(a[..., :3]), ga.asarray(b))
     with pytest.raises(ValueError):
         ga.linalg.tensorinv(ga.asarray(a), ind=0)
+
+
+COMPLEX = [np.complex64, np.complex128] if HAS64 else [np.complex64]
+
+
+@pytest.mark.parametrize("ct", COMPLEX)
+def test_complex_solve_inv(ct, rng, no_fallback):
+    """Complex solve and inv on the device (the real system of twice the size)."""
+    rt = np.finfo(ct).dtype
+    for n in (1, 7, 40):
+        a = (rng.standard_normal((3, n, n)) + 1j * rng.standard_normal((3, n, n))).astype(ct)
+        b = (rng.standard_normal((3, n, 2)) + 1j * rng.standard_normal((3, n, 2))).astype(ct)
+        with ga.stats() as s:
+            x = ga.linalg.solve(ga.asarray(a), ga.asarray(b))
+            xi = ga.linalg.inv(ga.asarray(a))
+            xv = ga.linalg.solve(ga.asarray(a[0]), ga.asarray(b[0, :, 0]))
+            xh = x.get(), xi.get(), xv.get()
+        assert s.fallbacks == {}
+        assert x.dtype == ct and xi.dtype == ct and xv.shape == (n,)
+        res = np.abs(a.astype(np.complex128) @ xh[0] - b).max()
+        assert res <= 20 * n * eps(rt) * np.abs(a).max() * np.abs(xh[0]).max(), res
+        np.testing.assert_allclose(xh[1], np.linalg.inv(a), rtol=0, atol=1e3 * n * eps(rt) * np.abs(np.linalg.inv(a)).max())
+        np.testing.assert_allclose(xh[2], np.linalg.solve(a[0], b[0, :, 0]), rtol=0,
+                                   atol=1e3 * n * eps(rt) * np.abs(xh[2]).max())
+    # mixed real and complex operands: NumPy's result dtype
+    ar = rng.standard_normal((5, 5)).astype(rt)
+    bc = (rng.standard_normal(5) + 1j * rng.standard_normal(5)).astype(ct)
+    got = ga.linalg.solve(ga.asarray(ar), ga.asarray(bc))
+    ref = np.linalg.solve(ar, bc)
+    assert got.dtype == ref.dtype
+    np.testing.assert_allclose(got.get(), ref, rtol=0, atol=1e3 * eps(rt) * np.abs(ref).max())
+    with pytest.raises(np.linalg.LinAlgError, match="Singular"):
+        ga.linalg.inv(ga.zeros((2, 2), dtype=ct))
+    with pytest.raises(ValueError):
+        ga.linalg.solve(ga.asarray(a[0]), ga.asarray(b[0, :3]))

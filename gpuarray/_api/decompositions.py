@@ -21,8 +21,10 @@ the matmul kernels:
 Every factorization runs on a contiguous (batch, n, n) work copy in the computation dtype
 (NumPy's: float32 stays float32, integers and bool become float64). Failures (not positive
 definite, singular) are flags the kernels set on the device; the functions where NumPy raises
-read them (one small read) and raise NumPy's LinAlgError. Other dtypes (complex, float16) go to
-NumPy (counted host fallbacks), which also gives NumPy's errors for them.
+read them (one small read) and raise NumPy's LinAlgError. Complex ``solve`` and ``inv`` run as the
+real systems of twice the size ([[Re A, -Im A], [Im A, Re A]]); the other complex factorizations
+(cholesky, qr, det, slogdet, eigh: their results are not those of the real embedding) and float16
+go to NumPy (counted host fallbacks), which also gives NumPy's errors for them.
 """
 from __future__ import annotations
 
@@ -40,7 +42,7 @@ from .._device.fallback import host_call
 from .._lazy.elementwise import apply, assign
 from .creation import asarray, eye, tril, triu, zeros
 from .linalg import matmul
-from .manipulation import broadcast_to, diagonal, matrix_transpose, permute_dims, reshape
+from .manipulation import broadcast_to, concatenate, diagonal, matrix_transpose, permute_dims, reshape
 from .reductions import max as rmax, prod, sum as rsum
 from .searching import take_along_axis
 from .sorting import argsort
@@ -205,12 +207,47 @@ def _lu_inplace(w: Leaf) -> tuple[GpuArray, GpuArray]:
     return perm, info
 
 
+def _complex_dtype(a, b):
+    """The complex computation dtype of a complex solve (complex64 or complex128), or None where
+    neither operand is complex (or one is of a dtype the device path does not serve)."""
+    if a.dtype.kind != "c" and b.dtype.kind != "c":
+        return None
+    ct = dt.result_type(a.dtype, b.dtype)
+    if ct.kind != "c" or any(x.dtype.kind not in "biufc" or x.dtype == dt.float16 for x in (a, b)):
+        return None
+    return ct
+
+
+def _embed(a: GpuArray, rt) -> GpuArray:
+    """The real (..., 2n, 2n) matrix [[Re a, -Im a], [Im a, Re a]]: the map x -> a x on (Re x, Im x)."""
+    re, im = apply("real", a).astype(rt), apply("imag", a).astype(rt)
+    return concatenate([concatenate([re, apply("negative", im)], axis=-1), concatenate([im, re], axis=-1)], axis=-2)
+
+
+def _solve_complex(a: GpuArray, b: GpuArray, ct) -> GpuArray:
+    """Complex ``solve`` through the real system of twice the size (LU with partial pivoting on
+    the real embedding: singular exactly when a is; twice the real work of a complex LU)."""
+    rt = dt.real_of(ct)
+    n = a.shape[-1]
+    vector = b.ndim == 1
+    bm = reshape(b, (n, 1)) if vector and b.shape[0] == n else b
+    if bm.ndim < 2 or bm.shape[-2] != n:
+        return solve(a.real if a.dtype.kind == "c" else a, bm.real if bm.dtype.kind == "c" else bm)  # NumPy's error
+    b2 = concatenate([apply("real", bm).astype(rt), apply("imag", bm).astype(rt)], axis=-2)
+    x = solve(_embed(a, rt), b2)
+    res = apply("add", x[..., :n, :].astype(ct), apply("multiply", x[..., n:, :].astype(ct), 1j)).astype(ct)
+    return reshape(res, res.shape[:-1]) if vector else res
+
+
 def solve(a, b, /):
     """x with ``a @ x == b`` (NumPy's ``linalg.solve``: ``b`` of shape (M,) is one vector, else
     (..., M, K) a stack of right-hand sides; batch dims broadcast). LinAlgError for a singular
-    matrix (an exact zero pivot, as LAPACK)."""
+    matrix (an exact zero pivot, as LAPACK). Complex: the real system of twice the size."""
     a, b = _arr(a), _arr(b)
     _check_square(a)
+    cc = _complex_dtype(a, b)
+    if cc is not None:
+        return _solve_complex(a, b, cc)
     ca, cb = _compute_dtype(a.dtype), _compute_dtype(b.dtype)
     if ca is None or cb is None:
         return _host("solve", a, b)
@@ -244,7 +281,7 @@ def inv(a, /):
     """The inverse of a square matrix (of each in a stack): ``solve(a, I)``."""
     a = _arr(a)
     _check_square(a)
-    ct = _compute_dtype(a.dtype)
+    ct = _compute_dtype(a.dtype) or _complex_dtype(a, a)
     if ct is None:
         return _host("inv", a)
     n = a.shape[-1]
