@@ -1,0 +1,69 @@
+"""scikit-learn estimators whose fits are linear algebra (svd, eigh, qr, cholesky, solves), with
+array API dispatch on GpuArrays: the same results as the NumPy fits and no host fallback."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("SCIPY_ARRAY_API", "1")  # (before SciPy is imported)
+sklearn = pytest.importorskip("sklearn")
+
+import gpuarray as ga  # noqa: E402
+from sklearn.decomposition import PCA  # noqa: E402
+from sklearn.discriminant_analysis import LinearDiscriminantAnalysis  # noqa: E402
+from sklearn.linear_model import Ridge, RidgeCV  # noqa: E402
+from sklearn.mixture import GaussianMixture  # noqa: E402
+
+if os.environ.get("SCIPY_ARRAY_API") != "1":
+    pytest.skip("SciPy was imported before SCIPY_ARRAY_API could be set", allow_module_level=True)
+
+
+def _data():
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((120, 8))
+    X[:, 1] *= 5
+    X[:, 4] = X[:, 3] * 0.5 + 0.01 * rng.standard_normal(120)  # a near-collinear pair
+    y = X @ rng.standard_normal(8) + 0.1 * rng.standard_normal(120)
+    labels = (X[:, 0] > 0).astype(np.int64) + (X[:, 2] > 0.5)
+    return X, y, labels
+
+
+ESTIMATORS = {
+    "PCA_full": (lambda: PCA(n_components=3, svd_solver="full"), None),
+    "PCA_randomized": (lambda: PCA(n_components=3, svd_solver="randomized", power_iteration_normalizer="QR",
+                                   random_state=0), None),
+    "PCA_covariance_eigh": (lambda: PCA(n_components=3, svd_solver="covariance_eigh"), None),
+    "Ridge_svd": (lambda: Ridge(alpha=0.5, solver="svd"), "y"),
+    "RidgeCV": (lambda: RidgeCV(alphas=(0.1, 1.0, 10.0)), "y"),
+    "LDA": (lambda: LinearDiscriminantAnalysis(), "labels"),
+    "GaussianMixture": (lambda: GaussianMixture(3, random_state=0, init_params="random_from_data"), None),
+    "GaussianMixture_tied": (lambda: GaussianMixture(2, covariance_type="tied", random_state=0,
+                                                     init_params="random_from_data"), None),
+}
+ATTRS = ("components_", "explained_variance_", "singular_values_", "mean_", "coef_", "intercept_", "alpha_",
+         "scalings_", "means_", "weights_", "covariances_", "precisions_cholesky_")
+
+
+@pytest.mark.parametrize("name", list(ESTIMATORS))
+def test_fit_same_as_numpy_without_fallbacks(name):
+    X, y, labels = _data()
+    make, target = ESTIMATORS[name]
+    t = {"y": y, "labels": labels, None: None}[target]
+    ref = make().fit(X, t)
+    with sklearn.config_context(array_api_dispatch=True), ga.stats() as s:
+        est = make().fit(ga.asarray(X), None if t is None else ga.asarray(t))
+        fitted = {a: getattr(est, a) for a in ATTRS if hasattr(ref, a)}
+        for a, got in fitted.items():
+            want = np.asarray(getattr(ref, a))
+            h = got.get() if isinstance(got, ga.GpuArray) else np.asarray(got)
+            assert isinstance(got, ga.GpuArray) or np.ndim(want) == 0, (a, type(got))
+            if a in ("components_", "scalings_"):  # (from singular vectors: defined up to sign)
+                h, want = np.abs(h), np.abs(want)
+            assert h.shape == want.shape, a
+            np.testing.assert_allclose(h, want, rtol=1e-6, atol=1e-8, err_msg=a)
+        if hasattr(ref, "predict"):
+            got = est.predict(ga.asarray(X[::-1]))
+            np.testing.assert_allclose(got.get(), ref.predict(X[::-1]), rtol=1e-6, atol=1e-8)
+    assert s.fallbacks == {}, s.fallbacks
