@@ -1,7 +1,9 @@
 """Factorizations: gpuarray against NumPy (host LAPACK) and CuPy (cuSOLVER) in one process, float32
-and float64: cholesky, qr, solve, det, eigh (eigh: batches of small matrices, the device path's
-range), each checked against NumPy's result (backward error) before it is timed.
-Usage: python bench/probes/linalg_probe.py [--sizes 1024,4096] [--batch 10000x8] [--repeats 3] [out.json]
+and float64: cholesky, qr, solve, det, eigh (batches of small matrices: --batch), eigh_n (one n x n
+matrix: tridiagonalisation + QL), svd (one n x n matrix, reduced: QR + one-sided Jacobi), each
+checked against NumPy's result (backward error) before it is timed.
+Usage: python bench/probes/linalg_probe.py [--sizes 1024,4096] [--batch 10000x8] [--repeats 3]
+       [--ops cholesky,qr,solve,det,eigh,eigh_n,svd] [out.json]
 Times are medians of the repeats after one warm-up call, each call ending in a device sync."""
 import argparse
 import json
@@ -50,8 +52,8 @@ def _time(lib, fn, repeats):
 
 
 def _inputs(op, n, dtype, rng, batch):
-    if op == "eigh":
-        a = rng.standard_normal((batch, n, n))
+    if op in ("eigh", "eigh_n"):
+        a = rng.standard_normal((batch, n, n) if op == "eigh" else (n, n))
         return [(a + np.swapaxes(a, -1, -2)).astype(dtype)]
     a = rng.standard_normal((n, n))
     if op == "cholesky":
@@ -65,7 +67,10 @@ def _inputs(op, n, dtype, rng, batch):
 
 def _call(lib, op):
     la = lib.linalg
-    return {"cholesky": la.cholesky, "qr": la.qr, "solve": la.solve, "det": la.det, "eigh": la.eigh}[op]
+    if op == "svd":
+        return lambda a: la.svd(a, full_matrices=False)
+    return {"cholesky": la.cholesky, "qr": la.qr, "solve": la.solve, "det": la.det, "eigh": la.eigh,
+            "eigh_n": la.eigh}[op]
 
 
 def _backward_error(op, args, res):
@@ -79,6 +84,9 @@ def _backward_error(op, args, res):
         return np.linalg.norm(a @ res - args[1]) / (np.linalg.norm(a) * np.linalg.norm(res))
     if op == "det":
         return abs(res - np.linalg.det(a)) / max(abs(np.linalg.det(a)), np.finfo(np.float64).tiny)
+    if op == "svd":
+        u, sv, vh = res
+        return np.linalg.norm(a - (u * sv) @ vh) / np.linalg.norm(a)
     w, v = res
     return np.linalg.norm(a @ v - v * w[..., None, :]) / np.linalg.norm(a)
 
@@ -97,7 +105,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1024,4096")
     ap.add_argument("--batch", default="10000x8")
-    ap.add_argument("--ops", default="cholesky,qr,solve,det,eigh")
+    ap.add_argument("--ops", default="cholesky,qr,solve,det,eigh,eigh_n,svd")
     ap.add_argument("--dtypes", default="float32,float64")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("out", nargs="?")

@@ -46,6 +46,10 @@ JACOBI_WG = 128
 JACOBI_SWEEPS = 30  # a bound only: sweeps stop once the off-diagonal mass is at rounding level
 QL_SWEEPS = 60  # per eigenvalue: a bound only (LAPACK's is 30; NaN input reaches it)
 QL_CHUNK = 8  # QL sweeps per dispatch (short invocations: lavapipe stops long ones)
+# threads per one-sided Jacobi pair: two rows' dot products and rotations; there are count / 2
+# workgroups per matrix to fill the device, and lavapipe's barriers cost grows with the threads
+# (256: 7x the time of 64 per round at count = 96)
+ROUND_WG = 64
 QR_CL = 8  # QR: column lanes per workgroup (the rest of the threads are row groups of each column)
 
 _LIT = {"f32": ("0.0f", "1.0f"), "f64": ("0.0lf", "1.0lf")}
@@ -188,7 +192,7 @@ def jacobi_round(x: Leaf, vt, r: int, flags, tol: float) -> None:
     big = count + (count & 1)
     half = big // 2
     params = _words(length, count, big, r, b, half, struct.unpack("<I", struct.pack("<f", tol))[0], int(vt is not None))
-    kern = _kernel("jacobi_round", x.dtype, _wg(length, PANEL_WG), ["rw", "rw", "rw"], len(params))
+    kern = _kernel("jacobi_round", x.dtype, _wg(length, ROUND_WG), ["rw", "rw", "rw"], len(params))
     _runtime.device().dispatch(kern, [x.storage, (vt if vt is not None else x).storage, flags], params, b * half)
 
 
@@ -203,7 +207,7 @@ def jacobi_round(x: Leaf, vt, r: int, flags, tol: float) -> None:
     big = count + (count & 1)
     half = big // 2
     params = _words(length, count, big, r, b, half, struct.unpack("<I", struct.pack("<f", tol))[0], int(vt is not None))
-    kern = _kernel("jacobi_round", x.dtype, _wg(length, PANEL_WG), ["rw", "rw", "rw"], len(params))
+    kern = _kernel("jacobi_round", x.dtype, _wg(length, ROUND_WG), ["rw", "rw", "rw"], len(params))
     _runtime.device().dispatch(kern, [x.storage, (vt if vt is not None else x).storage, flags], params, b * half)
 
 
