@@ -503,6 +503,9 @@ def _eigh(a: GpuArray, uplo: str, vectors: bool):
         if v is not None:
             v = newton_schulz(v)
     else:
+        # a matrix holding a NaN or an infinity is solved as zeros (its QL sweeps would run to the
+        # iteration bound): its results are NaN all the same, through its scale below
+        sym = apply("where", apply("isfinite", big), sym, 0)
         vals, z = _factor.tridiag_eigh(_work(sym, ct, a.shape), vectors)
         order = argsort(GpuArray(vals), axis=-1)
         vals = take_along_axis(GpuArray(vals), order, axis=-1)
