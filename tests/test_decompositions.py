@@ -464,15 +464,46 @@ def test_eigh_large_batched_uplo_degenerate(dtype, rng, no_fallback):
     assert np.isnan(w.get()).all() and np.isnan(v.get()).all()
 
 
-def test_eigh_complex_falls_back(rng, fresh_fallback):
-    a = rng.standard_normal((5, 5)) + 1j * rng.standard_normal((5, 5))
-    a = a + a.conj().T
-    with ga.stats() as s:
-        w = ga.linalg.eigvalsh(ga.asarray(a))
-    np.testing.assert_allclose(w.get(), np.linalg.eigvalsh(a), rtol=1e-12, atol=1e-12)
-    assert s.fallbacks == {"linalg.eigvalsh": 1}
-    ai = np.array([[2, 1], [1, 2]])
-    assert_same(ga.linalg.eigvalsh(ga.asarray(ai)), np.linalg.eigvalsh(ai), rtol=1e-14)
+def check_eigh_complex(a, w, v, ct):
+    rt = np.finfo(ct).dtype
+    a = a.astype(np.complex128)
+    n = a.shape[-1]
+    na = np.linalg.norm(a, 2, axis=(-2, -1))[..., None]
+    assert w.dtype == rt and np.all(np.diff(w, axis=-1) >= 0)
+    assert np.all(np.abs(w - np.linalg.eigvalsh(a)) <= 4 * n * eps(rt) * na)
+    v = v.astype(np.complex128)
+    res = a @ v - v * w[..., None, :]
+    assert np.all(np.linalg.norm(res, axis=(-2, -1)) <= 4 * n * eps(rt) * na[..., 0])
+    gram = np.swapaxes(v, -1, -2).conj() @ v
+    assert np.all(np.linalg.norm(gram - np.eye(n), axis=(-2, -1)) <= 4 * n * eps(rt))
+
+
+@pytest.mark.parametrize("ct", [np.complex64, np.complex128] if HAS64 else [np.complex64])
+def test_eigh_complex_hermitian(ct, rng, no_fallback):
+    """Complex Hermitian eigh on the device (tridiagonalisation to a real tridiagonal + QL)."""
+    for shape in [(1, 1), (2, 2), (5, 5), (4, 9, 9), (100, 100)]:
+        a = rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
+        a = (a + np.swapaxes(a, -1, -2).conj()).astype(ct)
+        with ga.stats() as s:
+            w, v = ga.linalg.eigh(ga.asarray(a))
+            wv = ga.linalg.eigvalsh(ga.asarray(a)).get()
+            check_eigh_complex(a, w.get(), v.get(), ct)
+        assert s.fallbacks == {}
+        np.testing.assert_allclose(wv, w.get(), rtol=0, atol=100 * eps(ct) * np.abs(wv).max())
+    # only the UPLO triangle is read (the other poisoned), the diagonal's imaginary parts ignored
+    a = rng.standard_normal((6, 6)) + 1j * rng.standard_normal((6, 6))
+    a = (a + a.conj().T).astype(ct)
+    up = np.triu(a) + np.tril(np.full_like(a, np.nan), -1) + 1j * np.diag(np.arange(6.0)).astype(ct)
+    w, v = ga.linalg.eigh(ga.asarray(up), UPLO="U")
+    check_eigh_complex(a, w.get(), v.get(), ct)
+    w2 = np.linalg.eigvalsh(ga.asarray(np.tril(a) + np.triu(np.full_like(a, np.nan), 1)))
+    np.testing.assert_allclose(w2.get(), w.get(), rtol=0, atol=100 * eps(ct) * np.abs(w.get()).max())
+    # repeated eigenvalues of both signs
+    q, _ = np.linalg.qr(rng.standard_normal((12, 12)) + 1j * rng.standard_normal((12, 12)))
+    deg = (q * np.repeat([1.0, -1.0, 2.0, 0.0], 3)) @ q.conj().T
+    deg = ((deg + deg.conj().T) / 2).astype(ct)
+    w, v = ga.linalg.eigh(ga.asarray(deg))
+    check_eigh_complex(deg, w.get(), v.get(), ct)
 
 
 def test_batches_of_small_matrices_use_small_blocks(rng, no_fallback):

@@ -16,15 +16,17 @@ the matmul kernels:
   signs are NumPy's), the trailing columns updated with the compact WY form
   ``C -= V (T^T (V^T C))``; Q formed from the identity with the blocks in reverse order;
 - eigh: the parallel cyclic Jacobi method, one workgroup per matrix (n <= 64), on the matrix
-  scaled by its largest magnitude, one Newton-Schulz step on the vectors.
+  scaled by its largest magnitude, one Newton-Schulz step on the vectors; larger (and complex
+  Hermitian) matrices: Householder tridiagonalisation, then implicit QL on the real tridiagonal.
 
 Every factorization runs on a contiguous (batch, n, n) work copy in the computation dtype
 (NumPy's: float32 stays float32, integers and bool become float64). Failures (not positive
 definite, singular) are flags the kernels set on the device; the functions where NumPy raises
 read them (one small read) and raise NumPy's LinAlgError. Complex ``solve`` and ``inv`` run as the
-real systems of twice the size ([[Re A, -Im A], [Im A, Re A]]); the other complex factorizations
-(cholesky, qr, det, slogdet, eigh: their results are not those of the real embedding) and float16
-go to NumPy (counted host fallbacks), which also gives NumPy's errors for them.
+real systems of twice the size ([[Re A, -Im A], [Im A, Re A]]), complex Hermitian ``eigh`` through
+the tridiagonalisation kernels written for both (a Hermitian matrix reduces to a real tridiagonal);
+the other complex factorizations (cholesky, qr, det, slogdet: their results are not those of the
+real embedding) and float16 go to NumPy (counted host fallbacks), which also gives NumPy's errors for them.
 """
 from __future__ import annotations
 
@@ -464,36 +466,49 @@ def one_sided_jacobi(x: Leaf, vectors: bool):
     return None if vt is None else GpuArray(vt)
 
 
+def _adjoint(v: GpuArray) -> GpuArray:
+    """The conjugate transpose of the last two axes (the transpose of a real array)."""
+    vt = matrix_transpose(v)
+    return apply("conj", vt) if v.dtype.kind == "c" else vt
+
+
 def newton_schulz(v: GpuArray, rows: bool = False) -> GpuArray:
-    """One Newton-Schulz step towards orthogonality: V (3 I - V^T V) / 2 for orthonormal columns
-    (``rows``: (3 I - V V^T) V / 2 for orthonormal rows). Rotations' products drift from
+    """One Newton-Schulz step towards orthogonality: V (3 I - V^H V) / 2 for orthonormal columns
+    (``rows``: (3 I - V V^H) V / 2 for orthonormal rows). Rotations' products drift from
     orthogonal by ~(rotations x eps): one step squares that away."""
     n = v.shape[-1] if not rows else v.shape[-2]
     eye3 = apply("multiply", eye(n, dtype=v.dtype), 1.5)
     if rows:
-        return matmul(apply("subtract", eye3, apply("multiply", matmul(v, matrix_transpose(v)), 0.5)), v)
-    return matmul(v, apply("subtract", eye3, apply("multiply", matmul(matrix_transpose(v), v), 0.5)))
+        return matmul(apply("subtract", eye3, apply("multiply", matmul(v, _adjoint(v)), 0.5)), v)
+    return matmul(v, apply("subtract", eye3, apply("multiply", matmul(_adjoint(v), v), 0.5)))
 
 
 def _eigh(a: GpuArray, uplo: str, vectors: bool):
     """(eigenvalues, eigenvectors or None) on the device, or None where the device path does not
     serve a."""
-    ct = _compute_dtype(a.dtype)
     n = a.shape[-1]
+    cplx = a.dtype in (dt.complex64, dt.complex128)
+    ct = a.dtype if cplx else _compute_dtype(a.dtype)
     if ct is None:
         return None
+    rt = dt.real_of(ct) if cplx else ct
     if a.size == 0:
-        return zeros(a.shape[:-1], dtype=ct), (zeros(a.shape, dtype=ct) if vectors else None)
-    if uplo == "U":  # the upper triangle read as the lower one of the transpose
-        a = matrix_transpose(a)
+        return zeros(a.shape[:-1], dtype=rt), (zeros(a.shape, dtype=ct) if vectors else None)
+    if uplo == "U":  # the upper triangle read as the lower one of the (conjugate) transpose
+        a = _adjoint(a)
     low = tril(a.astype(ct, copy=False))
     # scaled by the largest magnitude (1 for a zero matrix): the sweeps' sums of squares neither
     # overflow nor underflow; the eigenvalues are scaled back
     big = rmax(apply("absolute", low), axis=(-2, -1), keepdims=True)
-    big = apply("where", apply("equal", big, 0), 1, big).astype(ct)
+    big = apply("where", apply("equal", big, 0), 1, big).astype(rt)
     low = apply("divide", low, big)
-    sym = apply("add", low, matrix_transpose(tril(low, -1)))  # the lower triangle mirrored
-    if n <= _factor.JACOBI_MAX:
+    if cplx:  # the lower triangle mirrored conjugated; the diagonal's imaginary parts ignored (LAPACK's)
+        strict = tril(low, -1)
+        diag = apply("multiply", apply("real", low), eye(n, dtype=rt))
+        sym = apply("add", apply("add", strict, _adjoint(strict)), diag)
+    else:
+        sym = apply("add", low, matrix_transpose(tril(low, -1)))  # the lower triangle mirrored
+    if n <= _factor.JACOBI_MAX and not cplx:
         w = _work(sym, ct, a.shape)
         b = w.shape[0]
         vals = new_leaf(ct, (b, n))
@@ -505,7 +520,7 @@ def _eigh(a: GpuArray, uplo: str, vectors: bool):
     else:
         # a matrix holding a NaN or an infinity is solved as zeros (its QL sweeps would run to the
         # iteration bound): its results are NaN all the same, through its scale below
-        sym = apply("where", apply("isfinite", big), sym, 0)
+        sym = apply("where", apply("isfinite", big), sym, 0).astype(ct)
         vals, z = _factor.tridiag_eigh(_work(sym, ct, a.shape), vectors)
         order = argsort(GpuArray(vals), axis=-1)
         vals = take_along_axis(GpuArray(vals), order, axis=-1)
@@ -529,8 +544,8 @@ def _check_uplo(uplo):
 def eigh(a, UPLO="L"):
     """Eigenvalues (ascending) and eigenvectors of symmetric matrices (NumPy's ``linalg.eigh``, an
     EighResult; only the ``UPLO`` triangle is read). Up to JACOBI_MAX (64) rows by the parallel
-    two-sided Jacobi method, larger matrices by the one-sided Jacobi method on the shifted matrix;
-    complex inputs: NumPy's on the host (counted).
+    two-sided Jacobi method, larger (and complex Hermitian) matrices by Householder
+    tridiagonalisation and the implicit QL method.
     A matrix holding a NaN or an infinity gives NaNs (NumPy's LAPACK gives some NaNs or raises
     "Eigenvalues did not converge")."""
     a = _arr(a)

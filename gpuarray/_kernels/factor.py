@@ -29,6 +29,7 @@ the API layer: shape (batch, n, n), row stride n.
 from __future__ import annotations
 
 import struct
+from string import Template
 
 import numpy as np
 
@@ -59,10 +60,38 @@ def _words(*w) -> bytes:
     return struct.pack(f"<{len(w)}I", *[x & 0xFFFFFFFF for x in w])
 
 
+# element arithmetic of the kernels written for real and complex matrices ($C: $T or vec2<$T>):
+# product, conjugate, real and imaginary parts, squared magnitude, quotient, a real as $C
+_REAL_HELP = """
+fn cm(a: $T, b: $T) -> $T { return a * b; }
+fn cj(a: $T) -> $T { return a; }
+fn cre(a: $T) -> $T { return a; }
+fn cim(a: $T) -> $T { return $ZERO; }
+fn cab2(a: $T) -> $T { return a * a; }
+fn cdiv(a: $T, b: $T) -> $T { return a / b; }
+fn creal(x: $T) -> $T { return x; }
+"""
+_COMPLEX_HELP = """
+fn cm(a: vec2<$T>, b: vec2<$T>) -> vec2<$T> { return vec2<$T>(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x); }
+fn cj(a: vec2<$T>) -> vec2<$T> { return vec2<$T>(a.x, -a.y); }
+fn cre(a: vec2<$T>) -> $T { return a.x; }
+fn cim(a: vec2<$T>) -> $T { return a.y; }
+fn cab2(a: vec2<$T>) -> $T { return a.x * a.x + a.y * a.y; }
+fn cdiv(a: vec2<$T>, b: vec2<$T>) -> vec2<$T> {  // (operands of moderate magnitude: no scaling)
+  let d = b.x * b.x + b.y * b.y;
+  return vec2<$T>((a.x * b.x + a.y * b.y) / d, (a.y * b.x - a.x * b.y) / d);
+}
+fn creal(x: $T) -> vec2<$T> { return vec2<$T>(x, $ZERO); }
+"""
+
+
 def _subst(dtype, wg: int) -> dict:
-    t = dt.wgsl_type(dtype)
+    cplx = dtype.kind == "c"
+    t = dt.wgsl_type(dt.real_of(dtype) if cplx else dtype)
     zero, one = _LIT[t]
-    return dict(T=t, ZERO=zero, ONE=one, NB=NB, NB2=NB * NB, WG=wg)
+    sub = dict(T=t, ZERO=zero, ONE=one, NB=NB, NB2=NB * NB, WG=wg, C=f"vec2<{t}>" if cplx else t)
+    sub["CHELP"] = Template(_COMPLEX_HELP if cplx else _REAL_HELP).substitute(sub)
+    return sub
 
 
 def _source(name: str, dtype, wg: int) -> str:
@@ -196,61 +225,34 @@ def jacobi_round(x: Leaf, vt, r: int, flags, tol: float) -> None:
     _runtime.device().dispatch(kern, [x.storage, (vt if vt is not None else x).storage, flags], params, b * half)
 
 
-def jacobi_round(x: Leaf, vt, r: int, flags, tol: float) -> None:
-    """Round ``r`` of a sweep of the one-sided Jacobi method: the pairs of rows of the circle
-    method's round r of every matrix of ``x`` ((batch, count, len) contiguous at offset 0) rotated
-    to orthogonality, the same rotations applied to the rows of ``vt`` ((batch, count, count)
-    contiguous at offset 0, or None); ``flags`` (batch u32): set to 1 for a matrix where a pair was
-    rotated. A sweep is rounds 0 .. N - 2, N = count rounded up to even."""
-    b, count, length = _dims(x)
-    assert x.offset == 0 and (vt is None or vt.offset == 0)
-    big = count + (count & 1)
-    half = big // 2
-    params = _words(length, count, big, r, b, half, struct.unpack("<I", struct.pack("<f", tol))[0], int(vt is not None))
-    kern = _kernel("jacobi_round", x.dtype, _wg(length, ROUND_WG), ["rw", "rw", "rw"], len(params))
-    _runtime.device().dispatch(kern, [x.storage, (vt if vt is not None else x).storage, flags], params, b * half)
-
-
-def tridiag_eigh(a: Leaf, w: Leaf, vo: Leaf, vectors: bool) -> None:
-    """Eigenvalues (``w``, (batch, n), ascending) and, when ``vectors``, eigenvectors (``vo``,
-    (batch, n, n), columns) of the symmetric matrices ``a`` ((batch, n, n), contiguous at offset 0,
-    entries of at most 1 in magnitude; overwritten) by tridiagonalisation and implicit QL."""
-    b, n = _batch(a)
-    assert a.offset == 0 and w.offset == 0 and vo.offset == 0
-    dev = _runtime.device()
-    z = dev.alloc(b * n * n * a.dtype.itemsize)
-    scratch = dev.alloc(b * 5 * n * a.dtype.itemsize)
-    eps = float(np.finfo(a.dtype).eps)
-    params = _words(n, b, int(vectors), QL_SWEEPS, struct.unpack("<I", struct.pack("<f", eps))[0])
-    kern = _kernel("tridiag_eigh", a.dtype, _wg(n, PANEL_WG), ["rw"] * 5, len(params))
-    dev.dispatch(kern, [a.storage, z, scratch, w.storage, vo.storage], params, b)
-
-
 def tridiag_eigh(a: Leaf, vectors: bool):
-    """(eigenvalues (batch, n) unsorted, eigenvectors (batch, n, n) columns or None) of the
-    symmetric matrices ``a`` ((batch, n, n), contiguous at offset 0, entries of at most 1 in
-    magnitude; overwritten): tridiagonalisation, then chunks of K QL sweeps, each chunk's
-    rotations applied to Q; one flag read (a sync) per chunk (~2 n sweeps in all: 2 to 3 chunks)."""
+    """(eigenvalues (batch, n) unsorted, real; eigenvectors (batch, n, n) columns or None) of the
+    symmetric (Hermitian) matrices ``a`` ((batch, n, n), real or complex, contiguous at offset 0,
+    entries of at most 1 in magnitude; overwritten): tridiagonalisation (one dispatch per column),
+    then chunks of QL_CHUNK sweeps, each chunk's rotations applied to Q; a flag read (a sync)
+    every 8 chunks (~2 n sweeps in all)."""
     b, n = _batch(a)
     assert a.offset == 0
     dev = _runtime.device()
     ct = a.dtype
+    rt = dt.real_of(ct) if ct.kind == "c" else ct
     z = new_leaf(ct, (b, n, n))
-    s = new_leaf(ct, (b, 5 * n))
-    kern = _kernel("tridiag", ct, _wg(n, PANEL_WG), ["rw"] * 3, 20)
-    bufs = [a.storage, z.storage, s.storage]
-    for k in range(max(n - 1, 1)):  # the reflectors, then (k = n - 2) the last entries of d and e
-        dev.dispatch(kern, bufs, _words(n, b, 0, 0, k if n > 1 else 0), b)
+    s = new_leaf(rt, (b, 2 * n))
+    sc = dev.alloc(b * 3 * n * ct.itemsize)
+    kern = _kernel("tridiag", ct, _wg(n, PANEL_WG), ["rw"] * 4, 20)
+    bufs = [a.storage, z.storage, s.storage, sc]
+    for k in range(n):  # the reflectors, then (k = n - 1) the last diagonal entry
+        dev.dispatch(kern, bufs, _words(n, b, 0, 0, k), b)
     if vectors:
         dev.dispatch(kern, bufs, _words(n, b, 0, 1, 0), b)
-        for k in range(n - 3, -1, -1):
+        for k in range(n - 2, -1, -1):
             dev.dispatch(kern, bufs, _words(n, b, 0, 2, k), b)
     k = QL_CHUNK
     qs = dev.upload(np.zeros((b, 4), np.uint32))
-    rc, rs = dev.alloc(b * k * n * ct.itemsize), dev.alloc(b * k * n * ct.itemsize)
+    rc, rs = dev.alloc(b * k * n * rt.itemsize), dev.alloc(b * k * n * rt.itemsize)
     rng = dev.alloc(b * k * 2 * 4)
-    eps = struct.unpack("<I", struct.pack("<f", float(np.finfo(ct).eps)))[0]
-    sweeps = _kernel("ql_sweeps", ct, SMALL_WG, ["rw"] * 5, 20)
+    eps = struct.unpack("<I", struct.pack("<f", float(np.finfo(rt).eps)))[0]
+    sweeps = _kernel("ql_sweeps", rt, SMALL_WG, ["rw"] * 5, 20)
     apply = _kernel("ql_apply", ct, SMALL_WG, ["rw", "r", "r", "r", "r"], 16)
     groups = -(-n // SMALL_WG)
     for i in range(-(-QL_SWEEPS * n // k)):
@@ -259,4 +261,4 @@ def tridiag_eigh(a: Leaf, vectors: bool):
             dev.dispatch(apply, [z.storage, qs, rc, rs, rng], _words(n, b, k, groups), b * groups)
         if i % 8 == 7 and dev.read(qs, 0, b * 16).view(np.uint32)[3::4].all():
             break
-    return Leaf(s.storage, ct, (b, n), (5 * n, 1), 0), (z if vectors else None)
+    return Leaf(s.storage, rt, (b, n), (2 * n, 1), 0), (z if vectors else None)

@@ -1,10 +1,11 @@
-// The plane rotations recorded by ql_sweeps.wgsl applied to the columns of Z (n x n per matrix),
+// The plane rotations recorded by ql_sweeps.wgsl applied to the columns of Z (n x n per matrix,
+// real or complex: $C),
 // one invocation per row: a row's rotations touch no other row, so rows need no synchronisation.
 // Sweep k rotates columns (i, i + 1) for i from hi - 1 down to lo: z_i, z_i+1 <- c z_i - s z_i+1,
 // s z_i + c z_i+1.
 // P[0] n, P[1] matrices, P[2] K, P[3] workgroups per matrix.
 @group(0) @binding(0) var<storage, read> P: array<u32>;
-@group(0) @binding(1) var<storage, read_write> Z: array<$T>;
+@group(0) @binding(1) var<storage, read_write> Z: array<$C>;
 @group(0) @binding(2) var<storage, read> QS: array<u32>;
 @group(0) @binding(3) var<storage, read> RC: array<$T>;
 @group(0) @binding(4) var<storage, read> RS: array<$T>;

@@ -5,7 +5,7 @@
 // |e_i| + |e_i-1|) (the callers scale the matrix to entries of at most 1). The iteration state
 // lives in QS between dispatches: [current index l, sweeps on it, sweeps recorded, 1 when done].
 // P[0] n, P[1] matrices, P[2] K, P[3] most sweeps per eigenvalue, P[4] eps (f32 bits).
-// S: d at b * 5n, e (e[n-1] = 0) after it.
+// S: d at b * 2n, e (e[n-1] = 0) after it.
 @group(0) @binding(0) var<storage, read> P: array<u32>;
 @group(0) @binding(1) var<storage, read_write> S: array<$T>;
 @group(0) @binding(2) var<storage, read_write> QS: array<u32>;
@@ -28,7 +28,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (b >= P[1]) { return; }
   let n = P[0];
   let K = P[2];
-  let dd = b * 5u * n;
+  let dd = b * 2u * n;
   let ee = dd + n;
   var l = QS[b * 4u];
   var iter = QS[b * 4u + 1u];

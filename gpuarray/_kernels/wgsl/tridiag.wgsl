@@ -1,21 +1,27 @@
-// Householder tridiagonalisation of symmetric matrices, one workgroup per matrix (LAPACK's dsytd2
-// on the lower triangle; A holds the full symmetric matrix and is overwritten), and, when vectors
-// are wanted, the orthogonal factor Q = H_0 ... H_{n-3} formed backwards in Z (dorgtr):
-// A = Q T Q^T with T's diagonal in d and its subdiagonal in e (e[n-1] = 0).
+// Householder tridiagonalisation of symmetric (Hermitian) matrices, one workgroup per matrix
+// (LAPACK's dsytd2 / zhetd2 on the lower triangle; A holds the full matrix and is overwritten),
+// and, when vectors are wanted, the unitary factor Q = H_0 ... H_{n-2} formed backwards in Z
+// (dorgtr / zungtr): A = Q T Q^H with T real symmetric tridiagonal, its diagonal in d and its
+// subdiagonal in e (e[n-1] = 0). H_k = I - tau v v^H (v[k+1] = 1) makes column k below the
+// subdiagonal zero and the subdiagonal entry real (dlarfg / zlarfg: beta = -sign(Re alpha) *
+// ||(alpha, x)||); the last one (k = n - 2) only makes A[n-1, n-2] real (identity when real).
+// $C is the element type ($T, or vec2<$T> for complex); cm/cj/cdiv/cab2 its product, conjugate,
+// quotient and squared magnitude.
 // One step per dispatch (a kernel's invocations must stay short: lavapipe stops long ones):
-// P[3] = 0: the reflector of column P[4] and its two-sided update (P[4] + 2 < n), or, for
-// P[4] = n - 2, the last diagonal and subdiagonal entries; 1: Z = I; 2: H_P[4] applied to Z.
-// P[0] n, P[1] matrices.
-// S: 5n per matrix: d, e, tau, t1 (p, then w), t2 (v).
+// P[3] = 0: the reflector of column P[4] and its two-sided update (P[4] + 1 < n), or, for
+// P[4] = n - 1, the last diagonal entry; 1: Z = I; 2: H_P[4] applied to Z. P[0] n, P[1] matrices.
+// S (real): d, e (2n per matrix); SC: tau, t1 (x, then w), t2 (v) (3n per matrix).
 @group(0) @binding(0) var<storage, read> P: array<u32>;
-@group(0) @binding(1) var<storage, read_write> A: array<$T>;
-@group(0) @binding(2) var<storage, read_write> Z: array<$T>;
+@group(0) @binding(1) var<storage, read_write> A: array<$C>;
+@group(0) @binding(2) var<storage, read_write> Z: array<$C>;
 @group(0) @binding(3) var<storage, read_write> S: array<$T>;
+@group(0) @binding(4) var<storage, read_write> SC: array<$C>;
 
-var<workgroup> red: array<$T, ${WG}>;
+var<workgroup> red: array<$C, ${WG}>;
 
+$CHELP
 
-fn wg_sum(lid: u32, v: $T) -> $T {
+fn wg_sum(lid: u32, v: $C) -> $C {
   red[lid] = v;
   workgroupBarrier();
   for (var h = ${WG}u / 2u; h > 0u; h = h / 2u) {
@@ -35,97 +41,88 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let n = P[0];
   let mode = P[3];
   let base = b * n * n;
-  let sb = b * 5u * n;
-  let dd = sb;
-  let ee = sb + n;
-  let ta = sb + 2u * n;
-  let t1 = sb + 3u * n;
-  let t2 = sb + 4u * n;
+  let dd = b * 2u * n;
+  let ee = dd + n;
+  let ta = b * 3u * n;
+  let t1 = ta + n;
+  let t2 = ta + 2u * n;
 
-  // ---- tridiagonalisation: for column k, H_k = I - tau v v^T (v[k+1] = 1) zeroes A[k+2:, k]
-  if (mode == 0u && P[4] + 2u < n) {
+  if (mode == 0u && P[4] + 1u < n) {
     let k = P[4];
     let alpha = A[base + (k + 1u) * n + k];
     var part = $ZERO;
-    for (var i = k + 2u + lid; i < n; i += ${WG}u) { let x = A[base + i * n + k]; part = part + x * x; }
-    let sigma = wg_sum(lid, part);
-    var beta = -sqrt(alpha * alpha + sigma);
-    if (alpha < $ZERO) { beta = -beta; }
-    var tau = (beta - alpha) / beta;
-    var scl = $ONE / (alpha - beta);
-    if (!(sigma > $ZERO)) {  // nothing to zero (or NaN): H = I
-      tau = $ZERO;
-      scl = $ZERO;
-      beta = alpha;
+    for (var i = k + 2u + lid; i < n; i += ${WG}u) { part = part + cab2(A[base + i * n + k]); }
+    let sigma = cre(wg_sum(lid, creal(part)));
+    var beta = -sqrt(cab2(alpha) + sigma);
+    if (cre(alpha) < $ZERO) { beta = -beta; }
+    var tau = cdiv(creal(beta) - alpha, creal(beta));
+    var scl = cdiv(creal($ONE), alpha - creal(beta));
+    if (!(sigma > $ZERO) && !(abs(cim(alpha)) > $ZERO)) {  // nothing to do (or NaN): H = I
+      tau = creal($ZERO);
+      scl = creal($ZERO);
+      beta = cre(alpha);
     }
     if (lid == 0u) {
-      S[dd + k] = A[base + k * n + k];
+      S[dd + k] = cre(A[base + k * n + k]);
       S[ee + k] = beta;
-      S[ta + k] = tau;
-      S[t2 + k + 1u] = $ONE;
+      SC[ta + k] = tau;
+      SC[t2 + k + 1u] = creal($ONE);
     }
     for (var i = k + 2u + lid; i < n; i += ${WG}u) {
-      let v = A[base + i * n + k] * scl;
-      S[t2 + i] = v;
+      let v = cm(A[base + i * n + k], scl);
+      SC[t2 + i] = v;
       A[base + i * n + k] = v;
     }
     storageBarrier();
-    // p = tau A22 v (A symmetric: column reads), K = tau / 2 p.v, w = p - K v
-    var pv = $ZERO;
+    // x = tau A22 v (A Hermitian: A[i, j] = conj(A[j, i]), column reads), w = x - tau / 2 (x^H v) v
+    var xv = creal($ZERO);
     for (var i = k + 1u + lid; i < n; i += ${WG}u) {
-      var acc = $ZERO;
-      for (var j = k + 1u; j < n; j++) { acc = acc + A[base + j * n + i] * S[t2 + j]; }
-      let p = tau * acc;
-      S[t1 + i] = p;
-      pv = pv + p * S[t2 + i];
+      var acc = creal($ZERO);
+      for (var j = k + 1u; j < n; j++) { acc = acc + cm(cj(A[base + j * n + i]), SC[t2 + j]); }
+      let x = cm(tau, acc);
+      SC[t1 + i] = x;
+      xv = xv + cm(cj(x), SC[t2 + i]);
     }
-    let kk = $T(0.5) * tau * wg_sum(lid, pv);
-    for (var i = k + 1u + lid; i < n; i += ${WG}u) { S[t1 + i] = S[t1 + i] - kk * S[t2 + i]; }
+    let kk = cm(cm(creal($T(0.5)), tau), wg_sum(lid, xv));
+    for (var i = k + 1u + lid; i < n; i += ${WG}u) { SC[t1 + i] = SC[t1 + i] - cm(kk, SC[t2 + i]); }
     storageBarrier();
-    // A22 -= v w^T + w v^T
+    // A22 -= v w^H + w v^H
     let m = n - k - 1u;
     for (var t = lid; t < m * m; t += ${WG}u) {
       let i = k + 1u + t / m;
       let j = k + 1u + t % m;
-      A[base + i * n + j] = A[base + i * n + j] - S[t2 + i] * S[t1 + j] - S[t1 + i] * S[t2 + j];
+      A[base + i * n + j] = A[base + i * n + j] - cm(SC[t2 + i], cj(SC[t1 + j])) - cm(SC[t1 + i], cj(SC[t2 + j]));
     }
     storageBarrier();
   }
-  if (mode == 0u && P[4] + 2u >= n && lid == 0u) {
-    if (n >= 2u) {
-      S[dd + n - 2u] = A[base + (n - 2u) * n + n - 2u];
-      S[ee + n - 2u] = A[base + (n - 1u) * n + n - 2u];
-    }
-    S[dd + n - 1u] = A[base + (n - 1u) * n + n - 1u];
+  if (mode == 0u && P[4] + 1u >= n && lid == 0u) {
+    S[dd + n - 1u] = cre(A[base + (n - 1u) * n + n - 1u]);
     S[ee + n - 1u] = $ZERO;
   }
 
-  // ---- Q = H_0 ... H_{n-3}, applied to the identity from the last reflector back
+  // ---- Q = H_0 ... H_{n-2}, applied to the identity from the last reflector back
   if (mode == 1u) {
     for (var i = 0u; i < n; i++) {
-      for (var j = lid; j < n; j += ${WG}u) { Z[base + i * n + j] = select($ZERO, $ONE, i == j); }
+      for (var j = lid; j < n; j += ${WG}u) { Z[base + i * n + j] = creal(select($ZERO, $ONE, i == j)); }
     }
   }
   if (mode == 2u) {
-    {
-      let k = P[4];
-      let tau = S[ta + k];
-      for (var j = k + 1u + lid; j < n; j += ${WG}u) {
-        var acc = Z[base + (k + 1u) * n + j];
-        for (var i = k + 2u; i < n; i++) { acc = acc + A[base + i * n + k] * Z[base + i * n + j]; }
-        S[t1 + j] = tau * acc;
-      }
-      storageBarrier();
-      let m = n - k - 1u;
-      for (var t = lid; t < m * m; t += ${WG}u) {
-        let i = k + 1u + t / m;
-        let j = k + 1u + t % m;
-        var v = $ONE;
-        if (i > k + 1u) { v = A[base + i * n + k]; }
-        Z[base + i * n + j] = Z[base + i * n + j] - v * S[t1 + j];
-      }
-      storageBarrier();
+    // Z[k+1:, k+1:] -= tau v (v^H Z[k+1:, k+1:])
+    let k = P[4];
+    let tau = SC[ta + k];
+    for (var j = k + 1u + lid; j < n; j += ${WG}u) {
+      var acc = Z[base + (k + 1u) * n + j];
+      for (var i = k + 2u; i < n; i++) { acc = acc + cm(cj(A[base + i * n + k]), Z[base + i * n + j]); }
+      SC[t1 + j] = cm(tau, acc);
+    }
+    storageBarrier();
+    let m = n - k - 1u;
+    for (var t = lid; t < m * m; t += ${WG}u) {
+      let i = k + 1u + t / m;
+      let j = k + 1u + t % m;
+      var v = creal($ONE);
+      if (i > k + 1u) { v = A[base + i * n + k]; }
+      Z[base + i * n + j] = Z[base + i * n + j] - cm(v, SC[t1 + j]);
     }
   }
-
 }
