@@ -1,6 +1,7 @@
 """Matrix factorizations on the device: ``cholesky``, ``solve``, ``inv``, ``det``, ``slogdet``
 (and the triangular solves under them; ``tensorsolve``, ``tensorinv`` on top), ``qr``, ``eigh``
-and ``eigvalsh`` (up to 64 x 64), float32 and float64, batched over leading dims.
+and ``eigvalsh``, float32 and float64, batched over leading dims; the one-sided Jacobi sweeps
+under ``_api/svd.py``.
 
 Blocked algorithms: the kernels of ``_kernels/factor.py`` factor NB x NB diagonal blocks (Cholesky,
 inverses of triangular blocks) and NB-column LU panels; everything else is a matrix product on
