@@ -228,7 +228,9 @@ def jacobi_round(x: Leaf, vt, r: int, flags, tol: float) -> None:
 def tridiag_eigh(a: Leaf, vectors: bool):
     """(eigenvalues (batch, n) unsorted, real; eigenvectors (batch, n, n) columns or None) of the
     symmetric (Hermitian) matrices ``a`` ((batch, n, n), real or complex, contiguous at offset 0,
-    entries of at most 1 in magnitude; overwritten): tridiagonalisation (one dispatch per column),
+    entries of at most 1 in magnitude; overwritten): tridiagonalisation (four dispatches per
+    column: the reflector, A22 v, w and the rank-2 update of A22; the two O(n^2) ones over many
+    workgroups), Q formed backwards (two per column),
     then chunks of QL_CHUNK sweeps, each chunk's rotations applied to Q; a flag read (a sync)
     every 8 chunks (~2 n sweeps in all)."""
     b, n = _batch(a)
@@ -239,14 +241,27 @@ def tridiag_eigh(a: Leaf, vectors: bool):
     z = new_leaf(ct, (b, n, n))
     s = new_leaf(rt, (b, 2 * n))
     sc = dev.alloc(b * 3 * n * ct.itemsize)
-    kern = _kernel("tridiag", ct, _wg(n, PANEL_WG), ["rw"] * 4, 20)
+    wg = _wg(n, PANEL_WG)
+    kern = _kernel("tridiag", ct, wg, ["rw"] * 4, 24)
     bufs = [a.storage, z.storage, s.storage, sc]
+
+    def step(mode, k, per_matrix):  # per_matrix: rows or elements (one workgroup if 0)
+        groups = max(1, -(-per_matrix // wg))
+        dev.dispatch(kern, bufs, _words(n, b, 0, mode, k, groups), b * groups)
+
     for k in range(n):  # the reflectors, then (k = n - 1) the last diagonal entry
-        dev.dispatch(kern, bufs, _words(n, b, 0, 0, k), b)
+        step(0, k, 0)
+        m = n - k - 1
+        if m > 0:
+            step(3, k, m)
+            step(4, k, 0)
+            step(5, k, m * m)
     if vectors:
-        dev.dispatch(kern, bufs, _words(n, b, 0, 1, 0), b)
+        step(1, 0, n * n)
         for k in range(n - 2, -1, -1):
-            dev.dispatch(kern, bufs, _words(n, b, 0, 2, k), b)
+            m = n - k - 1
+            step(6, k, m)
+            step(7, k, m * m)
     k = QL_CHUNK
     qs = dev.upload(np.zeros((b, 4), np.uint32))
     rc, rs = dev.alloc(b * k * n * rt.itemsize), dev.alloc(b * k * n * rt.itemsize)
