@@ -220,9 +220,68 @@ def test_matrix_rank_cond_norms(dtype, rng, no_fallback):
         ga.linalg.cond(ga.asarray(np.zeros((0, 0))))
 
 
-def test_complex_svd_falls_back(rng, fresh_fallback):
-    a = rng.standard_normal((4, 3)) + 1j * rng.standard_normal((4, 3))
+COMPLEX = [np.complex64, np.complex128] if HAS64 else [np.complex64]
+
+
+def check_svd_complex(a, u, s, vh, ct, full=False, c=4):
+    rt = np.finfo(ct).dtype
+    a = a.astype(np.complex128)
+    ref = np.linalg.svd(a, compute_uv=False)
+    k = min(a.shape[-2:])
+    n = max(k, 1)
+    smax = np.abs(ref).max()
+    assert s.dtype == rt and np.all(np.diff(s, axis=-1) <= 0)
+    assert np.abs(s - ref).max() <= c * n * eps(rt) * smax
+    if u is None:
+        return
+    m, nn = a.shape[-2:]
+    assert u.dtype == ct and u.shape == a.shape[:-2] + ((m, m) if full else (m, k))
+    assert vh.shape == a.shape[:-2] + ((nn, nn) if full else (k, nn))
+    u, vh = u.astype(np.complex128), vh.astype(np.complex128)
+    assert np.abs((u[..., :, :k] * s[..., None, :]) @ vh[..., :k, :] - a).max() <= c * n * eps(rt) * smax
+    assert np.abs(np.swapaxes(u, -1, -2).conj() @ u - np.eye(u.shape[-1])).max() <= c * n * eps(rt)
+    assert np.abs(vh @ np.swapaxes(vh, -1, -2).conj() - np.eye(vh.shape[-2])).max() <= c * n * eps(rt)
+
+
+@pytest.mark.parametrize("ct", COMPLEX)
+def test_svd_complex(ct, rng, no_fallback):
+    """Complex SVD on the device: one-sided Jacobi with complex rotations, U completed from the
+    projector's eigenvectors where singular values are zero and for full_matrices."""
+    for shape in [(1, 1), (5, 3), (3, 5), (17, 17), (2, 6, 4)]:
+        a = (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(ct)
+        for full in (False, True):
+            with ga.stats() as st:
+                u, s, vh = ga.linalg.svd(ga.asarray(a), full_matrices=full)
+                check_svd_complex(a, u.get(), s.get(), vh.get(), ct, full)
+            assert st.fallbacks == {}
+        check_svd_complex(a, None, ga.linalg.svdvals(ga.asarray(a)).get(), None, ct)
+    low = (rng.standard_normal((8, 2)) + 1j * rng.standard_normal((8, 2))) @ rng.standard_normal((2, 5))
+    low[:, 1] = 0  # rank 2 with an exactly zero column: U completed
+    low = low.astype(ct)
+    for full in (False, True):
+        u, s, vh = ga.linalg.svd(ga.asarray(low), full_matrices=full)
+        check_svd_complex(low, u.get(), s.get(), vh.get(), ct, full)
     with ga.stats() as st:
-        s = ga.linalg.svdvals(ga.asarray(a))
-    np.testing.assert_allclose(s.get(), np.linalg.svd(a, compute_uv=False), rtol=1e-12)
-    assert st.fallbacks == {"linalg.svd": 1}
+        np.testing.assert_allclose(ga.linalg.pinv(ga.asarray(low), rcond=1e-4).get(),
+                                   np.linalg.pinv(low.astype(np.complex128), rcond=1e-4), rtol=0, atol=1e3 * eps(ct))
+        assert_same(ga.linalg.matrix_rank(ga.asarray(low)), np.linalg.matrix_rank(low))
+        a2 = (rng.standard_normal((8, 3)) + 1j * rng.standard_normal((8, 3))).astype(ct)
+        b = (rng.standard_normal(8) + 1j * rng.standard_normal(8)).astype(ct)
+        x, res, rank, s = ga.linalg.lstsq(ga.asarray(a2), ga.asarray(b))
+        rx, rres, rrank, rs = np.linalg.lstsq(a2, b)
+        assert x.dtype == rx.dtype and res.dtype == rres.dtype and rank == rrank
+        np.testing.assert_allclose(x.get(), rx, rtol=0, atol=1e3 * eps(ct) * np.abs(rx).max())
+        np.testing.assert_allclose(res.get(), rres, rtol=1e3 * eps(ct))
+        for ordr in (2, -2, "nuc"):
+            np.testing.assert_allclose(ga.linalg.norm(ga.asarray(a2), ordr).get(), np.linalg.norm(a2, ordr),
+                                       rtol=100 * eps(ct))
+        np.testing.assert_allclose(ga.linalg.cond(ga.asarray(a2)).get(), np.linalg.cond(a2), rtol=100 * eps(ct))
+    assert st.fallbacks == {}
+
+
+def test_complex_cond_norms_fall_back(rng, fresh_fallback):
+    a = (rng.standard_normal((4, 4)) + 1j * rng.standard_normal((4, 4))).astype(np.complex128)
+    with ga.stats() as st:
+        c = ga.linalg.cond(ga.asarray(a), 1)  # (the complex inverse: the host's)
+    np.testing.assert_allclose(c.get(), np.linalg.cond(a, 1), rtol=1e-12)
+    assert st.fallbacks == {"linalg.cond": 1}

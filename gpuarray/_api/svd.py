@@ -20,8 +20,8 @@ import numpy as np
 from .._graph import dtypes as dt
 from .._lazy.array import GpuArray
 from .._lazy.elementwise import apply
-from .creation import asarray, eye, zeros
-from .decompositions import (_check_square, _compute_dtype, _host, _lu_inplace, _tri_solve, _work, eigh,
+from .creation import arange, asarray, eye, zeros
+from .decompositions import (_adjoint, _check_square, _compute_dtype, _host, _lu_inplace, _tri_solve, _work, eigh,
                              eigvalsh, newton_schulz, one_sided_jacobi, qr)
 from .linalg import matmul, matrix_transpose
 from .manipulation import broadcast_to, concatenate, diagonal, flip, reshape
@@ -84,8 +84,53 @@ def _svd_tall(a: GpuArray, ct, full: bool, uv: bool):
     return u, s, vh
 
 
+def _svd_dtype(d):
+    """The computation dtype of the device SVD (NumPy's: float32 and complex64 stay), or None."""
+    if d in (dt.complex64, dt.complex128):
+        return d
+    return _compute_dtype(d)
+
+
+def _svd_complex(a: GpuArray, ct, full: bool, uv: bool):
+    """(u, s, vh) or s of complex a (batch..., m, n), m >= n >= 1, finite: one-sided Jacobi on
+    a's columns (a W = A V, no QR: complex QR is not on the device), U's columns W / s where s > 0;
+    the rest (zero singular values, and the complement for full_matrices) from the eigenvectors
+    of the projector I - U U^H for its eigenvalue 1 (a Hermitian eigh)."""
+    *batch, m, n = a.shape
+    batch = tuple(batch)
+    rt = dt.real_of(ct)
+    big = rmax(apply("absolute", a), axis=(-2, -1), keepdims=True)
+    big = apply("where", apply("equal", big, 0), 1, big).astype(rt)
+    a = apply("divide", a, big).astype(ct)
+    x = _work(matrix_transpose(a), ct, batch + (n, m))  # rows: the columns of a
+    vt = one_sided_jacobi(x, uv)
+    xa = GpuArray(x)
+    mag = apply("absolute", xa)
+    sig = apply("sqrt", rsum(apply("multiply", mag, mag), axis=-1))
+    order = argsort(sig, axis=-1, descending=True)
+    sigs = take_along_axis(sig, order, axis=-1)
+    s = apply("multiply", reshape(sigs, batch + (n,)), reshape(big, batch + (1,)))
+    if not uv:
+        return s
+    pos = apply("greater", sigs, 0)
+    den = reshape(apply("where", pos, sigs, 1), sigs.shape + (1,))
+    rows = apply("where", reshape(pos, pos.shape + (1,)), apply("divide", _rows_by(xa, order), den), 0).astype(ct)
+    u = matrix_transpose(rows)  # (b, m, n): W's columns normalised, zeros where s = 0
+    vh = apply("conj", newton_schulz(_rows_by(vt, order), rows=True))
+    if (full and m > n) or not bool(pos.all().get()):
+        k = rsum(pos.astype(dt.default_int()), axis=-1)  # singular values > 0 per matrix
+        proj = apply("subtract", eye(m, dtype=ct), matmul(u, _adjoint(u)))
+        _, e = eigh(proj)  # ascending: eigenvalue 0 on U's span (k columns), 1 on its complement
+        upad = concatenate([u, zeros(u.shape[:-1] + (m - n,), dtype=ct)], axis=-1) if m > n else u
+        keep = apply("less", arange(m), reshape(k, k.shape + (1,)))
+        u = apply("where", reshape(keep, keep.shape[:-1] + (1, m)), upad, e)
+        if not full:
+            u = u[..., :n]
+    return reshape(u, batch + u.shape[-2:]), s, reshape(vh, batch + (n, n))
+
+
 def _svd(a: GpuArray, full: bool, uv: bool):
-    ct = _compute_dtype(a.dtype)
+    ct = _svd_dtype(a.dtype)
     *batch, m, n = a.shape
     batch = tuple(batch)
     k = min(m, n)
@@ -100,13 +145,14 @@ def _svd(a: GpuArray, full: bool, uv: bool):
     a = a.astype(ct, copy=False)
     if not apply("isfinite", a).all().get():
         raise LinAlgError("SVD did not converge")
+    tall = _svd_complex if ct.kind == "c" else _svd_tall
     if m >= n:
-        return _svd_tall(a, ct, full, uv)
-    res = _svd_tall(matrix_transpose(a), ct, full, uv)
+        return tall(a, ct, full, uv)
+    res = tall(_adjoint(a), ct, full, uv)  # a^H = U S Vh: a = Vh^H S U^H
     if not uv:
         return res
     u, s, vh = res
-    return matrix_transpose(vh), s, matrix_transpose(u)
+    return _adjoint(vh), s, _adjoint(u)
 
 
 def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
@@ -115,7 +161,7 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     ``compute_uv``; ``hermitian``: from ``eigh`` as NumPy does. LinAlgError for NaN or inf input."""
     a = _arr(a)
     _check_2d(a)
-    ct = _compute_dtype(a.dtype)
+    ct = _svd_dtype(a.dtype)
     if ct is None:
         return _host("svd", a, full_matrices=full_matrices, compute_uv=compute_uv, hermitian=hermitian)
     if hermitian:
@@ -136,7 +182,7 @@ def _svd_hermitian(a: GpuArray, uv: bool):
     sgn = take_along_axis(sgn, idx, axis=-1)
     s = take_along_axis(s, idx, axis=-1)
     u = take_along_axis(u, broadcast_to(reshape(idx, idx.shape[:-1] + (1, idx.shape[-1])), u.shape), axis=-1)
-    vt = matrix_transpose(apply("multiply", u, reshape(sgn, sgn.shape[:-1] + (1, sgn.shape[-1]))))
+    vt = _adjoint(apply("multiply", u, reshape(sgn, sgn.shape[:-1] + (1, sgn.shape[-1]))))
     return SVDResult(u, s, vt)
 
 
@@ -150,7 +196,7 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=np._NoValue):
     (rcond 1e-15 by default; ``rtol=None``: max(M, N) * eps)."""
     a = _arr(a)
     _check_2d(a)
-    ct = _compute_dtype(a.dtype)
+    ct = _svd_dtype(a.dtype)
     if ct is None:
         kw = {} if rtol is np._NoValue else {"rtol": rtol}
         return _host("pinv", a, rcond=rcond, hermitian=hermitian, **kw)
@@ -158,7 +204,7 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=np._NoValue):
         if rtol is np._NoValue:
             rcond = 1e-15
         elif rtol is None:
-            rcond = max(a.shape[-2:]) * float(np.finfo(ct).eps)
+            rcond = max(a.shape[-2:]) * float(np.finfo(ct).eps)  # (finfo of complex: its real type's)
         else:
             rcond = rtol
     elif rtol is not np._NoValue:
@@ -166,10 +212,12 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=np._NoValue):
     m, n = a.shape[-2:]
     if a.size == 0:
         return zeros(a.shape[:-2] + (n, m), dtype=ct)
+    if ct.kind == "c":  # NumPy's: the SVD of conj(a), then transposes
+        a = apply("conj", a)
     u, s, vt = svd(a, full_matrices=False, hermitian=hermitian)
     cutoff = apply("multiply", _expand(rcond), rmax(s, axis=-1, keepdims=True))
     large = apply("greater", s, cutoff)
-    sinv = apply("where", large, apply("divide", 1, apply("where", large, s, 1)), 0).astype(ct)
+    sinv = apply("where", large, apply("divide", 1, apply("where", large, s, 1)), 0).astype(s.dtype)
     k = s.shape[-1]
     return matmul(matrix_transpose(vt), apply("multiply", reshape(sinv, sinv.shape[:-1] + (k, 1)), matrix_transpose(u)))
 
@@ -179,10 +227,11 @@ def lstsq(a, b, rcond=None):
     rcond * s[0] treated as zero (rcond: float64's eps * max(M, N) by default, as NumPy's); residuals (the squared
     2-norms of b - a x per column) only when rank == N < M, else empty; rank a Python int."""
     a, b = _arr(a), _arr(b)
-    ca, cb = _compute_dtype(a.dtype), _compute_dtype(b.dtype)
+    ca, cb = _svd_dtype(a.dtype), _svd_dtype(b.dtype)
     if ca is None or cb is None:
         return _host("lstsq", a, b, rcond=rcond)
     ct = dt.result_type(ca, cb)
+    rt = dt.real_of(ct) if ct.kind == "c" else ct
     is_1d = b.ndim == 1
     bm = reshape(b, b.shape + (1,)) if is_1d else b
     if a.ndim != 2 or bm.ndim != 2:
@@ -198,19 +247,24 @@ def lstsq(a, b, rcond=None):
     bm = bm.astype(ct, copy=False)
     if a.size == 0:  # x is zeros; with no unknowns (n = 0) the residuals are b's squared norms
         x = zeros((n, k), dtype=ct)
-        resid = rsum(apply("multiply", bm, bm), axis=0) if n == 0 and m > 0 else zeros((0,), dtype=ct)
-        return (reshape(x, (n,)) if is_1d else x), resid, 0, zeros((0,), dtype=ct)
+        resid = _sq_norms(bm) if n == 0 and m > 0 else zeros((0,), dtype=rt)
+        return (reshape(x, (n,)) if is_1d else x), resid, 0, zeros((0,), dtype=rt)
     u, s, vt = svd(a, full_matrices=False)
     large = apply("greater", s, apply("multiply", s[:1], rcond))
     rank = int(rsum(large.astype(dt.default_int())).get())
-    sinv = apply("where", large, apply("divide", 1, apply("where", large, s, 1)), 0).astype(ct)
-    x = matmul(matrix_transpose(vt), apply("multiply", reshape(sinv, (-1, 1)), matmul(matrix_transpose(u), bm)))
+    sinv = apply("where", large, apply("divide", 1, apply("where", large, s, 1)), 0).astype(rt)
+    x = matmul(_adjoint(vt), apply("multiply", reshape(sinv, (-1, 1)), matmul(_adjoint(u), bm)))
     if rank == n and m > n:
-        r = apply("subtract", bm, matmul(a, x))
-        resid = rsum(apply("multiply", r, r), axis=0)
+        resid = _sq_norms(apply("subtract", bm, matmul(a, x)))
     else:
-        resid = zeros((0,), dtype=ct)
+        resid = zeros((0,), dtype=rt)
     return (reshape(x, (n,)) if is_1d else x), resid, rank, s
+
+
+def _sq_norms(r: GpuArray) -> GpuArray:
+    """The squared 2-norms of r's columns (real)."""
+    mag = apply("absolute", r) if r.dtype.kind == "c" else r
+    return rsum(apply("multiply", mag, mag), axis=0)
 
 
 def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
@@ -221,7 +275,7 @@ def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
     A = _arr(A)
     if A.ndim < 2:
         return int(bool(rany(apply("not_equal", A, 0)).get()))
-    ct = _compute_dtype(A.dtype)
+    ct = _svd_dtype(A.dtype)
     if ct is None:
         return _host("matrix_rank", A, tol=tol, hermitian=hermitian, rtol=rtol)
     S = svd(A, compute_uv=False, hermitian=hermitian)
@@ -266,8 +320,8 @@ def cond(x, p=None):
     ||x|| ||inv(x)|| in the norm p (1, -1, inf, -inf, 'fro') otherwise; NaN results become inf
     unless x itself holds a NaN."""
     x = _arr(x)
-    ct = _compute_dtype(x.dtype)
-    if ct is None:
+    ct = _svd_dtype(x.dtype)
+    if ct is None or (ct.kind == "c" and p not in (None, 2, -2)):  # (the complex inverse: the host's)
         return _host("cond", x, p=p)
     if x.ndim >= 2 and (x.shape[-1] == 0 or x.shape[-2] == 0):
         raise LinAlgError("cond is not defined on empty arrays")

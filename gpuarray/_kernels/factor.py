@@ -70,6 +70,8 @@ fn cim(a: $T) -> $T { return $ZERO; }
 fn cab2(a: $T) -> $T { return a * a; }
 fn cdiv(a: $T, b: $T) -> $T { return a / b; }
 fn creal(x: $T) -> $T { return x; }
+fn cgmag(g: $T) -> $T { return g; }
+fn cgphase(g: $T, m: $T) -> $T { return $ONE; }
 """
 _COMPLEX_HELP = """
 fn cm(a: vec2<$T>, b: vec2<$T>) -> vec2<$T> { return vec2<$T>(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x); }
@@ -82,6 +84,17 @@ fn cdiv(a: vec2<$T>, b: vec2<$T>) -> vec2<$T> {  // (operands of moderate magnit
   return vec2<$T>((a.x * b.x + a.y * b.y) / d, (a.y * b.x - a.x * b.y) / d);
 }
 fn creal(x: $T) -> vec2<$T> { return vec2<$T>(x, $ZERO); }
+fn cgmag(g: vec2<$T>) -> $T {  // |g| without overflow
+  let a = max(abs(g.x), abs(g.y));
+  if (a == $ZERO) { return $ZERO; }
+  let x = g.x / a;
+  let y = g.y / a;
+  return a * sqrt(x * x + y * y);
+}
+fn cgphase(g: vec2<$T>, m: $T) -> vec2<$T> {
+  if (!(m > $ZERO)) { return vec2<$T>($ONE, $ZERO); }
+  return g / m;
+}
 """
 
 

@@ -177,9 +177,6 @@ def _matrix_norm(x: GpuArray, axes: tuple, ord, keepdims: bool) -> GpuArray:
     if row == col:
         raise ValueError("Duplicate axes given.")
     if ord in (2, -2, "nuc"):  # singular values
-        if x.dtype.kind == "c":  # the host's LAPACK (complex SVD is not on the device)
-            res = host_call(np.linalg.norm, "linalg.norm", [x.get()], {"ord": ord, "axis": axes, "keepdims": keepdims})
-            return _upload(res)
         res = matrix_norm_sv(moveaxis(x, (row, col), (-2, -1)), ord)
         return _keep(res, x.shape, axes, keepdims)
     if ord in (None, "fro"):

@@ -6,17 +6,21 @@
 // ||x_p||^2, ||x_q||^2, x_p . x_q are one workgroup reduction, then the pair is rotated
 // (Rutishauser's formulas: t = sign(z) / (|z| + sqrt(1 + z^2)), z = (b - a) / (2 g)) unless it is
 // orthogonal to the tolerance (|g| <= tol * sqrt(a) * sqrt(b)); a rotation sets FLAG[matrix].
-// Rows are contiguous: the columns of the matrix being factored are stored as rows.
+// Rows are contiguous: the columns of the matrix being factored are stored as rows. Complex rows
+// ($C = vec2<$T>): g = x_p^H x_q = |g| ph, x_q is first multiplied by conj(ph) (so that the pair's
+// product is real), then rotated as real rows with |g|.
 // P[0] len, P[1] count, P[2] N, P[3] round, P[4] matrices, P[5] pairs per matrix (N / 2),
 // P[6] tolerance (f32 bits), P[7] 1: rotate VT too.
 @group(0) @binding(0) var<storage, read> P: array<u32>;
-@group(0) @binding(1) var<storage, read_write> X: array<$T>;
-@group(0) @binding(2) var<storage, read_write> VT: array<$T>;
+@group(0) @binding(1) var<storage, read_write> X: array<$C>;
+@group(0) @binding(2) var<storage, read_write> VT: array<$C>;
 @group(0) @binding(3) var<storage, read_write> FLAG: array<u32>;
 
 var<workgroup> r0: array<$T, ${WG}>;
 var<workgroup> r1: array<$T, ${WG}>;
-var<workgroup> r2: array<$T, ${WG}>;
+var<workgroup> r2: array<$C, ${WG}>;
+
+$CHELP
 
 @compute @workgroup_size($WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
@@ -43,13 +47,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let xq = b * count * len + hi * len;
   var sa = $ZERO;
   var sb = $ZERO;
-  var sg = $ZERO;
+  var sg = creal($ZERO);
   for (var i = lid; i < len; i += ${WG}u) {
     let x = X[xp + i];
     let y = X[xq + i];
-    sa = sa + x * x;
-    sb = sb + y * y;
-    sg = sg + x * y;
+    sa = sa + cab2(x);
+    sb = sb + cab2(y);
+    sg = sg + cm(cj(x), y);
   }
   r0[lid] = sa;
   r1[lid] = sb;
@@ -65,7 +69,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
   let a = r0[0];
   let bb = r1[0];
-  let gm = r2[0];
+  let gc = r2[0];
+  let gm = cgmag(gc);  // real: g itself (signed); complex: |g|
+  let ph = cj(cgphase(gc, gm));  // real: 1
   let tol = $T(bitcast<f32>(P[6]));
   // NaN fails the test: no rotation (the caller reports non-finite input)
   if (!(abs(gm) > tol * sqrt(a) * sqrt(bb))) { return; }  // uniform: every thread read the same sums
@@ -79,7 +85,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let s = t * c;
   for (var i = lid; i < len; i += ${WG}u) {
     let x = X[xp + i];
-    let y = X[xq + i];
+    let y = cm(X[xq + i], ph);
     X[xp + i] = c * x - s * y;
     X[xq + i] = s * x + c * y;
   }
@@ -88,7 +94,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let vq = b * count * count + hi * count;
     for (var i = lid; i < count; i += ${WG}u) {
       let x = VT[vp + i];
-      let y = VT[vq + i];
+      let y = cm(VT[vq + i], ph);
       VT[vp + i] = c * x - s * y;
       VT[vq + i] = s * x + c * y;
     }
