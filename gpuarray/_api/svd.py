@@ -1,6 +1,6 @@
 """The singular value decomposition on the device and what stands on it: ``svd``, ``svdvals``,
 ``pinv``, ``lstsq``, ``matrix_rank``, ``cond`` (and the matrix 2, -2 and nuclear norms of
-``gpuarray.linalg``), float32 and float64, batched over leading dims.
+``gpuarray.linalg``), float32, float64, complex64 and complex128, batched over leading dims.
 
 SVD of an (m, n) matrix, m >= n (a wide one through its transpose), scaled by its largest
 magnitude: QR (Householder, ``decompositions.qr``) when m > n, then the one-sided Jacobi method on
@@ -8,8 +8,10 @@ the columns of R (``decompositions.one_sided_jacobi``: R V = W with orthogonal c
 singular values are their norms, accurate relative to each one, so to ~n eps sigma_max or better
 even for rank-deficient and ill-conditioned inputs, unlike the eigenvalues of R^T R). U comes
 from a QR of W with its columns sorted: Householder's Q is orthonormal even where a singular
-value is zero (W's column then carries no direction). Other dtypes (complex, float16) go to NumPy
-(counted host fallbacks).
+value is zero (W's column then carries no direction). Complex matrices: the one-sided Jacobi
+method with complex rotations on a's own columns (complex QR is not on the device), U completed
+where needed from the eigenvectors of the projector I - U U^H. float16 (and complex ``cond`` in
+the 1/inf/'fro' norms, which needs the complex inverse) goes to NumPy (counted host fallbacks).
 """
 from __future__ import annotations
 
