@@ -1,23 +1,35 @@
 """scikit-learn estimators whose fits are linear algebra (svd, eigh, qr, cholesky, solves), with
-array API dispatch on GpuArrays: the same results as the NumPy fits and no host fallback."""
+array API dispatch on GpuArrays: the same results as the NumPy fits and no host fallback.
+
+scikit-learn's array API support needs ``SCIPY_ARRAY_API=1`` before SciPy is first imported, and
+other test modules may import SciPy first in the same process: without the variable this module
+runs itself in a subprocess with it set."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
-os.environ.setdefault("SCIPY_ARRAY_API", "1")  # (before SciPy is imported)
 sklearn = pytest.importorskip("sklearn")
+
+if os.environ.get("SCIPY_ARRAY_API") != "1":
+
+    def test_in_subprocess_with_scipy_array_api():
+        env = dict(os.environ, SCIPY_ARRAY_API="1")
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
+                            os.path.abspath(__file__)], cwd=root, env=env, capture_output=True, text=True, timeout=900)
+        assert r.returncode == 0, r.stdout[-8000:] + r.stderr[-4000:]
+        assert " passed" in r.stdout and "skipped" not in r.stdout
 
 import gpuarray as ga  # noqa: E402
 from sklearn.decomposition import PCA  # noqa: E402
 from sklearn.discriminant_analysis import LinearDiscriminantAnalysis  # noqa: E402
 from sklearn.linear_model import Ridge, RidgeCV  # noqa: E402
 from sklearn.mixture import GaussianMixture  # noqa: E402
-
-if os.environ.get("SCIPY_ARRAY_API") != "1":
-    pytest.skip("SciPy was imported before SCIPY_ARRAY_API could be set", allow_module_level=True)
 
 
 def _data():
@@ -46,6 +58,7 @@ ATTRS = ("components_", "explained_variance_", "singular_values_", "mean_", "coe
          "scalings_", "means_", "weights_", "covariances_", "precisions_cholesky_")
 
 
+@pytest.mark.skipif(os.environ.get("SCIPY_ARRAY_API") != "1", reason="runs in the subprocess")
 @pytest.mark.parametrize("name", list(ESTIMATORS))
 def test_fit_same_as_numpy_without_fallbacks(name):
     X, y, labels = _data()
