@@ -543,7 +543,7 @@ COMPLEX = [np.complex64, np.complex128] if HAS64 else [np.complex64]
 
 @pytest.mark.parametrize("ct", COMPLEX)
 def test_complex_solve_inv(ct, rng, no_fallback):
-    """Complex solve and inv on the device (the real system of twice the size)."""
+    """Complex solve and inv on the device (the LU kernels over complex elements)."""
     rt = np.finfo(ct).dtype
     for n in (1, 7, 40):
         a = (rng.standard_normal((3, n, n)) + 1j * rng.standard_normal((3, n, n))).astype(ct)
@@ -571,3 +571,27 @@ def test_complex_solve_inv(ct, rng, no_fallback):
         ga.linalg.inv(ga.zeros((2, 2), dtype=ct))
     with pytest.raises(ValueError):
         ga.linalg.solve(ga.asarray(a[0]), ga.asarray(b[0, :3]))
+
+
+@pytest.mark.parametrize("ct", COMPLEX)
+def test_complex_det_slogdet(ct, rng, no_fallback):
+    rt = np.finfo(ct).dtype
+    for n in (1, 3, 17, 70):
+        a = ((rng.standard_normal((2, n, n)) + 1j * rng.standard_normal((2, n, n))) / np.sqrt(n)).astype(ct)
+        with ga.stats() as s:
+            d = ga.linalg.det(ga.asarray(a))
+            sl = ga.linalg.slogdet(ga.asarray(a))
+            dh, sh, lh = d.get(), sl.sign.get(), sl.logabsdet.get()
+        assert s.fallbacks == {}
+        rd, rsl = np.linalg.det(a), np.linalg.slogdet(a)
+        assert d.dtype == ct and sl.sign.dtype == ct and sl.logabsdet.dtype == rt
+        tol = 20 * n * eps(rt)
+        np.testing.assert_allclose(dh, rd, rtol=tol * 10)
+        np.testing.assert_allclose(sh, rsl.sign, rtol=0, atol=tol * 10)
+        np.testing.assert_allclose(lh, rsl.logabsdet, rtol=0, atol=tol * 10)
+    sing = np.zeros((3, 3), ct)
+    sing[0, 0] = 1 + 1j
+    assert_same(ga.linalg.det(ga.asarray(sing)), np.linalg.det(sing))
+    got, ref = ga.linalg.slogdet(ga.asarray(sing)), np.linalg.slogdet(sing)
+    assert_same(got.sign, ref.sign)
+    assert_same(got.logabsdet, ref.logabsdet)

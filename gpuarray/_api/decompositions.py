@@ -23,11 +23,11 @@ the matmul kernels:
 Every factorization runs on a contiguous (batch, n, n) work copy in the computation dtype
 (NumPy's: float32 stays float32, integers and bool become float64). Failures (not positive
 definite, singular) are flags the kernels set on the device; the functions where NumPy raises
-read them (one small read) and raise NumPy's LinAlgError. Complex ``solve`` and ``inv`` run as the
-real systems of twice the size ([[Re A, -Im A], [Im A, Re A]]), complex Hermitian ``eigh`` through
-the tridiagonalisation kernels written for both (a Hermitian matrix reduces to a real tridiagonal);
-the other complex factorizations (cholesky, qr, det, slogdet: their results are not those of the
-real embedding) and float16 go to NumPy (counted host fallbacks), which also gives NumPy's errors for them.
+read them (one small read) and raise NumPy's LinAlgError. The LU, triangular-inverse and
+tridiagonalisation kernels are written for real and complex elements: complex ``solve``, ``inv``,
+``det``, ``slogdet`` and Hermitian ``eigh`` run on the device too (a Hermitian matrix reduces to a
+real tridiagonal); complex ``cholesky`` and ``qr`` (their block kernels are real only; complex128
+blocks would fill lavapipe's 32 KiB of workgroup memory) and float16 go to NumPy (counted host fallbacks), which also gives NumPy's errors for them.
 """
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ from .._device.fallback import host_call
 from .._lazy.elementwise import apply, assign
 from .creation import asarray, eye, tril, triu, zeros
 from .linalg import matmul
-from .manipulation import broadcast_to, concatenate, diagonal, matrix_transpose, permute_dims, reshape
+from .manipulation import broadcast_to, diagonal, matrix_transpose, permute_dims, reshape
 from .reductions import max as rmax, prod, sum as rsum
 from .searching import take_along_axis
 from .sorting import argsort
@@ -210,48 +210,18 @@ def _lu_inplace(w: Leaf) -> tuple[GpuArray, GpuArray]:
     return perm, info
 
 
-def _complex_dtype(a, b):
-    """The complex computation dtype of a complex solve (complex64 or complex128), or None where
-    neither operand is complex (or one is of a dtype the device path does not serve)."""
-    if a.dtype.kind != "c" and b.dtype.kind != "c":
-        return None
-    ct = dt.result_type(a.dtype, b.dtype)
-    if ct.kind != "c" or any(x.dtype.kind not in "biufc" or x.dtype == dt.float16 for x in (a, b)):
-        return None
-    return ct
-
-
-def _embed(a: GpuArray, rt) -> GpuArray:
-    """The real (..., 2n, 2n) matrix [[Re a, -Im a], [Im a, Re a]]: the map x -> a x on (Re x, Im x)."""
-    re, im = apply("real", a).astype(rt), apply("imag", a).astype(rt)
-    return concatenate([concatenate([re, apply("negative", im)], axis=-1), concatenate([im, re], axis=-1)], axis=-2)
-
-
-def _solve_complex(a: GpuArray, b: GpuArray, ct) -> GpuArray:
-    """Complex ``solve`` through the real system of twice the size (LU with partial pivoting on
-    the real embedding: singular exactly when a is; twice the real work of a complex LU)."""
-    rt = dt.real_of(ct)
-    n = a.shape[-1]
-    vector = b.ndim == 1
-    bm = reshape(b, (n, 1)) if vector and b.shape[0] == n else b
-    if bm.ndim < 2 or bm.shape[-2] != n:
-        return solve(a.real if a.dtype.kind == "c" else a, bm.real if bm.dtype.kind == "c" else bm)  # NumPy's error
-    b2 = concatenate([apply("real", bm).astype(rt), apply("imag", bm).astype(rt)], axis=-2)
-    x = solve(_embed(a, rt), b2)
-    res = apply("add", x[..., :n, :].astype(ct), apply("multiply", x[..., n:, :].astype(ct), 1j)).astype(ct)
-    return reshape(res, res.shape[:-1]) if vector else res
+def _lu_dtype(d):
+    """The computation dtype of LU-based det/slogdet (complex64/complex128 stay), or None."""
+    return d if d in (dt.complex64, dt.complex128) else _compute_dtype(d)
 
 
 def solve(a, b, /):
     """x with ``a @ x == b`` (NumPy's ``linalg.solve``: ``b`` of shape (M,) is one vector, else
     (..., M, K) a stack of right-hand sides; batch dims broadcast). LinAlgError for a singular
-    matrix (an exact zero pivot, as LAPACK). Complex: the real system of twice the size."""
+    matrix (an exact zero pivot, as LAPACK)."""
     a, b = _arr(a), _arr(b)
     _check_square(a)
-    cc = _complex_dtype(a, b)
-    if cc is not None:
-        return _solve_complex(a, b, cc)
-    ca, cb = _compute_dtype(a.dtype), _compute_dtype(b.dtype)
+    ca, cb = _lu_dtype(a.dtype), _lu_dtype(b.dtype)
     if ca is None or cb is None:
         return _host("solve", a, b)
     ct = dt.result_type(ca, cb)
@@ -284,7 +254,7 @@ def inv(a, /):
     """The inverse of a square matrix (of each in a stack): ``solve(a, I)``."""
     a = _arr(a)
     _check_square(a)
-    ct = _compute_dtype(a.dtype) or _complex_dtype(a, a)
+    ct = _lu_dtype(a.dtype)
     if ct is None:
         return _host("inv", a)
     n = a.shape[-1]
@@ -323,7 +293,7 @@ def tensorinv(a, ind=2):
 def _lu_diagonal(a: GpuArray):
     """(diagonal of U (batch..., n), parity of the row swaps (batch...,) as 0/1, singular
     (batch...,) bool) of a's LU."""
-    w = _work(a, _compute_dtype(a.dtype), a.shape)
+    w = _work(a, _lu_dtype(a.dtype), a.shape)
     _, info = _lu_inplace(w)
     d = reshape(diagonal(GpuArray(w), axis1=-2, axis2=-1), a.shape[:-1])
     return d, reshape(info[:, 1], a.shape[:-2]), reshape(apply("not_equal", info[:, 0], 0), a.shape[:-2])
@@ -339,38 +309,46 @@ def det(a, /):
     pivoting, negated for an odd number of row swaps; 0 for a singular matrix."""
     a = _arr(a)
     _check_square(a)
-    ct = _compute_dtype(a.dtype)
+    ct = _lu_dtype(a.dtype)
     if ct is None:
         return _host("det", a)
     if a.shape[-1] == 0 or a.size == 0:
         return apply("add", zeros(a.shape[:-2], dtype=ct), 1) if a.shape[-1] == 0 else zeros(a.shape[:-2], dtype=ct)
     d, parity, _ = _lu_diagonal(a)
-    return apply("multiply", prod(d, axis=-1), _swap_sign(parity, ct))
+    return apply("multiply", prod(d, axis=-1), _swap_sign(parity, ct)).astype(ct)
 
 
 def slogdet(a, /):
     """(sign, log|det|) (NumPy's ``linalg.slogdet``, a SlogdetResult): from U's diagonal of LU
-    with partial pivoting; (0, -inf) for a singular matrix."""
+    with partial pivoting; (0, -inf) for a singular matrix. Complex: the sign is the unit
+    product of the pivots' phases, log|det| real."""
     a = _arr(a)
     _check_square(a)
-    ct = _compute_dtype(a.dtype)
+    ct = _lu_dtype(a.dtype)
     if ct is None:
         return _host("slogdet", a)
+    rt = dt.real_of(ct) if ct.kind == "c" else ct
     if a.size == 0:
         ones = apply("add", zeros(a.shape[:-2], dtype=ct), 1)
         if a.shape[-1] == 0:
-            return SlogdetResult(ones, zeros(a.shape[:-2], dtype=ct))
-        return SlogdetResult(zeros(a.shape[:-2], dtype=ct), zeros(a.shape[:-2], dtype=ct))
+            return SlogdetResult(ones, zeros(a.shape[:-2], dtype=rt))
+        return SlogdetResult(zeros(a.shape[:-2], dtype=ct), zeros(a.shape[:-2], dtype=rt))
     d, parity, singular = _lu_diagonal(a)
-    # NumPy's: the sign is the permutation's times -1 per negative pivot (a NaN pivot counts as
-    # positive); a zero pivot (singular) gives (0, -inf)
-    neg = rsum(apply("less", d, 0), axis=-1)
-    sign = apply("multiply", _swap_sign(apply("bitwise_xor", parity, apply("bitwise_and", neg.astype(dt.uint32), 1)), ct),
-                 apply("logical_not", singular))
+    absd = apply("absolute", d)
+    if ct.kind == "c":  # the permutation's sign times the product of the pivots' phases
+        phase = apply("divide", d, apply("where", apply("equal", absd, 0), 1, absd))
+        sign = apply("multiply", apply("multiply", prod(phase, axis=-1), _swap_sign(parity, rt)),
+                     apply("logical_not", singular))
+    else:
+        # NumPy's: the sign is the permutation's times -1 per negative pivot (a NaN pivot counts as
+        # positive); a zero pivot (singular) gives (0, -inf)
+        neg = rsum(apply("less", d, 0), axis=-1)
+        sign = apply("multiply", _swap_sign(apply("bitwise_xor", parity, apply("bitwise_and", neg.astype(dt.uint32), 1)), ct),
+                     apply("logical_not", singular))
     with np.errstate(divide="ignore"):  # (the log of a zero pivot is replaced)
-        logdet = rsum(apply("log", apply("absolute", d)), axis=-1)
+        logdet = rsum(apply("log", absd), axis=-1)
     logdet = apply("where", singular, -np.inf, logdet)
-    return SlogdetResult(sign.astype(ct), logdet.astype(ct))
+    return SlogdetResult(sign.astype(ct), logdet.astype(rt))
 
 
 # ------------------------------------------------------------------------------ QR

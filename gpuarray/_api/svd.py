@@ -11,7 +11,7 @@ from a QR of W with its columns sorted: Householder's Q is orthonormal even wher
 value is zero (W's column then carries no direction). Complex matrices: the one-sided Jacobi
 method with complex rotations on a's own columns (complex QR is not on the device), U completed
 where needed from the eigenvectors of the projector I - U U^H. float16 (and complex ``cond`` in
-the 1/inf/'fro' norms, which needs the complex inverse) goes to NumPy (counted host fallbacks).
+the 1/inf/'fro' norms) goes to NumPy (counted host fallbacks).
 """
 from __future__ import annotations
 
@@ -323,7 +323,7 @@ def cond(x, p=None):
     unless x itself holds a NaN."""
     x = _arr(x)
     ct = _svd_dtype(x.dtype)
-    if ct is None or (ct.kind == "c" and p not in (None, 2, -2)):  # (the complex inverse: the host's)
+    if ct is None or (ct.kind == "c" and p not in (None, 2, -2)):  # (complex norms of the inverse: the host's)
         return _host("cond", x, p=p)
     if x.ndim >= 2 and (x.shape[-1] == 0 or x.shape[-2] == 0):
         raise LinAlgError("cond is not defined on empty arrays")

@@ -61,7 +61,8 @@ def _words(*w) -> bytes:
 
 
 # element arithmetic of the kernels written for real and complex matrices ($C: $T or vec2<$T>):
-# product, conjugate, real and imaginary parts, squared magnitude, quotient, a real as $C
+# product, conjugate, real and imaginary parts, squared magnitude, quotient, a real as $C, |Re| + |Im|,
+# the magnitude and the phase of a pair's product
 _REAL_HELP = """
 fn cm(a: $T, b: $T) -> $T { return a * b; }
 fn cj(a: $T) -> $T { return a; }
@@ -70,6 +71,7 @@ fn cim(a: $T) -> $T { return $ZERO; }
 fn cab2(a: $T) -> $T { return a * a; }
 fn cdiv(a: $T, b: $T) -> $T { return a / b; }
 fn creal(x: $T) -> $T { return x; }
+fn cabs1(a: $T) -> $T { return abs(a); }
 fn cgmag(g: $T) -> $T { return g; }
 fn cgphase(g: $T, m: $T) -> $T { return $ONE; }
 """
@@ -84,6 +86,7 @@ fn cdiv(a: vec2<$T>, b: vec2<$T>) -> vec2<$T> {  // (operands of moderate magnit
   return vec2<$T>((a.x * b.x + a.y * b.y) / d, (a.y * b.x - a.x * b.y) / d);
 }
 fn creal(x: $T) -> vec2<$T> { return vec2<$T>(x, $ZERO); }
+fn cabs1(a: vec2<$T>) -> $T { return abs(a.x) + abs(a.y); }
 fn cgmag(g: vec2<$T>) -> $T {  // |g| without overflow
   let a = max(abs(g.x), abs(g.y));
   if (a == $ZERO) { return $ZERO; }

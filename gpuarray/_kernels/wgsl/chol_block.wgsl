@@ -17,6 +17,8 @@ var<workgroup> L: array<$T, ${NB2}>;
 var<workgroup> X: array<$T, ${NB2}>;
 var<workgroup> bad: u32;
 
+$CHELP
+
 @compute @workgroup_size($WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
