@@ -28,7 +28,7 @@ def general(n, dtype, rng, batch=()):
 
 
 def fro(x):
-    return np.linalg.norm(x.astype(np.float64), axis=(-2, -1))
+    return np.linalg.norm(x.astype(np.complex128 if np.iscomplexobj(x) else np.float64), axis=(-2, -1))
 
 
 @pytest.fixture
@@ -595,3 +595,28 @@ def test_complex_det_slogdet(ct, rng, no_fallback):
     got, ref = ga.linalg.slogdet(ga.asarray(sing)), np.linalg.slogdet(sing)
     assert_same(got.sign, ref.sign)
     assert_same(got.logabsdet, ref.logabsdet)
+
+
+@pytest.mark.parametrize("ct", COMPLEX)
+def test_complex_cholesky(ct, rng, no_fallback):
+    rt = np.finfo(ct).dtype
+    for n in (1, 5, 33, 70):
+        a = rng.standard_normal((2, n, n)) + 1j * rng.standard_normal((2, n, n))
+        a = (a @ np.swapaxes(a, -1, -2).conj() / n + np.eye(n)).astype(ct)
+        with ga.stats() as s:
+            L = ga.linalg.cholesky(ga.asarray(a)).get()
+            U = ga.linalg.cholesky(ga.asarray(a), upper=True).get()
+        assert s.fallbacks == {}
+        assert L.dtype == ct and np.all(np.triu(L, 1) == 0)
+        L64 = L.astype(np.complex128)
+        assert np.all(fro(a - L64 @ np.swapaxes(L64, -1, -2).conj()) <= 4 * n * eps(rt) * fro(a))
+        np.testing.assert_allclose(L, np.linalg.cholesky(a), rtol=0, atol=50 * n * eps(rt))
+        np.testing.assert_allclose(U, np.linalg.cholesky(a, upper=True), rtol=0, atol=50 * n * eps(rt))
+    # only the lower triangle is read, and of the diagonal its real part (LAPACK's)
+    a = rng.standard_normal((6, 6)) + 1j * rng.standard_normal((6, 6))
+    a = (a @ a.conj().T + np.eye(6)).astype(ct)
+    poisoned = np.tril(a, -1) + np.triu(np.full_like(a, np.nan), 1) + np.diag(np.diag(a).real + 5j).astype(ct)
+    np.testing.assert_allclose(ga.linalg.cholesky(ga.asarray(poisoned)).get(), np.linalg.cholesky(a), rtol=0,
+                               atol=1e3 * eps(rt))
+    with pytest.raises(np.linalg.LinAlgError, match="positive definite"):
+        ga.linalg.cholesky(ga.asarray(np.array([[1, 2], [2, 1]], ct)))

@@ -369,9 +369,9 @@ def test_linalg_host_fallbacks_are_counted(rng):
         w = ga.linalg.eigvals(A @ A.mT)
         assert w.shape == (3, 4)
         c = ga.asarray(a.astype(np.complex64))
-        ch = ga.linalg.cholesky(c @ c.mT.conj())  # complex: the host's
-        assert_same(ch, np.linalg.cholesky(a.astype(np.complex64) @ np.swapaxes(a, -1, -2).astype(np.complex64)), rtol=1e-4)
-    assert {"linalg.qr", "linalg.eigvals", "linalg.cholesky"} <= set(s.fallbacks)
+        q = ga.linalg.qr(c).Q  # complex: the host's
+        assert_same(q, np.linalg.qr(a.astype(np.complex64)).Q, rtol=1e-4, atol=1e-5)
+    assert {"linalg.qr", "linalg.eigvals"} <= set(s.fallbacks)
     with pytest.raises(np.linalg.LinAlgError):
         ga.linalg.inv(ga.zeros((2, 2), dtype=np.complex64))
 

@@ -23,11 +23,11 @@ the matmul kernels:
 Every factorization runs on a contiguous (batch, n, n) work copy in the computation dtype
 (NumPy's: float32 stays float32, integers and bool become float64). Failures (not positive
 definite, singular) are flags the kernels set on the device; the functions where NumPy raises
-read them (one small read) and raise NumPy's LinAlgError. The LU, triangular-inverse and
-tridiagonalisation kernels are written for real and complex elements: complex ``solve``, ``inv``,
-``det``, ``slogdet`` and Hermitian ``eigh`` run on the device too (a Hermitian matrix reduces to a
-real tridiagonal); complex ``cholesky`` and ``qr`` (their block kernels are real only; complex128
-blocks would fill lavapipe's 32 KiB of workgroup memory) and float16 go to NumPy (counted host fallbacks), which also gives NumPy's errors for them.
+read them (one small read) and raise NumPy's LinAlgError. The Cholesky-block, LU, triangular-
+inverse and tridiagonalisation kernels are written for real and complex elements: complex
+``cholesky``, ``solve``, ``inv``, ``det``, ``slogdet`` and Hermitian ``eigh`` run on the device too
+(a Hermitian matrix reduces to a real tridiagonal; complex128 blocks take all of lavapipe's 32 KiB
+of workgroup memory); complex ``qr`` (its panel kernels are real only) and float16 go to NumPy (counted host fallbacks), which also gives NumPy's errors for them.
 """
 from __future__ import annotations
 
@@ -132,32 +132,34 @@ def _cholesky_inplace(w: Leaf) -> GpuArray:
         if r:
             # L21 into a buffer of its own first: the update of A22 then reads no other part of
             # the work buffer and is one product kernel storing A22 - L21 L21^T in place
-            l21 = _own(matmul(_view(w, k + nb, k, r, nb), invT[:, :nb, :nb]))
+            inv_h = invT[:, :nb, :nb] if w.dtype.kind != "c" else apply("conj", invT[:, :nb, :nb])
+            l21 = _own(matmul(_view(w, k + nb, k, r, nb), inv_h))
             a22 = _view(w, k + nb, k + nb, r, r)
-            assign(a22, apply("subtract", a22, matmul(l21, matrix_transpose(l21))), value_temporary=True)
+            assign(a22, apply("subtract", a22, matmul(l21, _adjoint(l21))), value_temporary=True)
             assign(_view(w, k + nb, k, r, nb), l21, value_temporary=True)
     return info
 
 
 def cholesky(x, /, *, upper=False):
     """The Cholesky factor of a Hermitian positive-definite matrix (lower, or upper with
-    ``upper=True``), NumPy's ``linalg.cholesky``: only the lower (upper) triangle is read;
-    LinAlgError if a pivot is not positive (NaNs propagate without one, as NumPy's)."""
+    ``upper=True``), NumPy's ``linalg.cholesky``: only the lower (upper) triangle is read (of a
+    complex diagonal, the real part); LinAlgError if a pivot is not positive (NaNs propagate
+    without one, as NumPy's)."""
     x = _arr(x)
     _check_square(x)
-    ct = _compute_dtype(x.dtype)
+    ct = _compute_dtype_c(x.dtype)
     if ct is None:
         return _host("cholesky", x, upper=upper)
     if x.size == 0:
         return zeros(x.shape, dtype=ct)
-    if upper:  # the upper triangle read as the lower one of the transpose
-        x = matrix_transpose(x)
+    if upper:  # the upper triangle read as the lower one of the (conjugate) transpose
+        x = _adjoint(x)
     w = _work(x, ct, x.shape)
     info = _cholesky_inplace(w)
     if info.get().any():
         raise LinAlgError("Matrix is not positive definite")
     res = reshape(tril(GpuArray(w)), x.shape)
-    return matrix_transpose(res).copy() if upper else res
+    return _adjoint(res).copy() if upper else res
 
 
 # -------------------------------------------------------------- triangular solves
@@ -210,8 +212,9 @@ def _lu_inplace(w: Leaf) -> tuple[GpuArray, GpuArray]:
     return perm, info
 
 
-def _lu_dtype(d):
-    """The computation dtype of LU-based det/slogdet (complex64/complex128 stay), or None."""
+def _compute_dtype_c(d):
+    """``_compute_dtype`` for the factorizations whose kernels also take complex elements
+    (complex64 and complex128 stay), or None."""
     return d if d in (dt.complex64, dt.complex128) else _compute_dtype(d)
 
 
@@ -221,7 +224,7 @@ def solve(a, b, /):
     matrix (an exact zero pivot, as LAPACK)."""
     a, b = _arr(a), _arr(b)
     _check_square(a)
-    ca, cb = _lu_dtype(a.dtype), _lu_dtype(b.dtype)
+    ca, cb = _compute_dtype_c(a.dtype), _compute_dtype_c(b.dtype)
     if ca is None or cb is None:
         return _host("solve", a, b)
     ct = dt.result_type(ca, cb)
@@ -254,7 +257,7 @@ def inv(a, /):
     """The inverse of a square matrix (of each in a stack): ``solve(a, I)``."""
     a = _arr(a)
     _check_square(a)
-    ct = _lu_dtype(a.dtype)
+    ct = _compute_dtype_c(a.dtype)
     if ct is None:
         return _host("inv", a)
     n = a.shape[-1]
@@ -293,7 +296,7 @@ def tensorinv(a, ind=2):
 def _lu_diagonal(a: GpuArray):
     """(diagonal of U (batch..., n), parity of the row swaps (batch...,) as 0/1, singular
     (batch...,) bool) of a's LU."""
-    w = _work(a, _lu_dtype(a.dtype), a.shape)
+    w = _work(a, _compute_dtype_c(a.dtype), a.shape)
     _, info = _lu_inplace(w)
     d = reshape(diagonal(GpuArray(w), axis1=-2, axis2=-1), a.shape[:-1])
     return d, reshape(info[:, 1], a.shape[:-2]), reshape(apply("not_equal", info[:, 0], 0), a.shape[:-2])
@@ -309,7 +312,7 @@ def det(a, /):
     pivoting, negated for an odd number of row swaps; 0 for a singular matrix."""
     a = _arr(a)
     _check_square(a)
-    ct = _lu_dtype(a.dtype)
+    ct = _compute_dtype_c(a.dtype)
     if ct is None:
         return _host("det", a)
     if a.shape[-1] == 0 or a.size == 0:
@@ -324,7 +327,7 @@ def slogdet(a, /):
     product of the pivots' phases, log|det| real."""
     a = _arr(a)
     _check_square(a)
-    ct = _lu_dtype(a.dtype)
+    ct = _compute_dtype_c(a.dtype)
     if ct is None:
         return _host("slogdet", a)
     rt = dt.real_of(ct) if ct.kind == "c" else ct
