@@ -620,3 +620,27 @@ def test_complex_cholesky(ct, rng, no_fallback):
                                atol=1e3 * eps(rt))
     with pytest.raises(np.linalg.LinAlgError, match="positive definite"):
         ga.linalg.cholesky(ga.asarray(np.array([[1, 2], [2, 1]], ct)))
+
+
+@pytest.mark.parametrize("ct", COMPLEX)
+def test_complex_qr(ct, rng, no_fallback):
+    """Complex Householder QR on the device: LAPACK's conventions (real R diagonal), so Q and R
+    are NumPy's to rounding."""
+    rt = np.finfo(ct).dtype
+    for shape in [(1, 1), (5, 3), (3, 5), (17, 17), (70, 40), (40, 70), (2, 6, 4)]:
+        a = (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(ct)
+        n = max(shape[-2:])
+        for mode in ("reduced", "complete"):
+            with ga.stats() as s:
+                q, r = ga.linalg.qr(ga.asarray(a), mode=mode)
+                q, r = q.get(), r.get()
+            assert s.fallbacks == {}
+            rq, rr = np.linalg.qr(a, mode=mode)
+            assert q.dtype == ct and r.dtype == ct and q.shape == rq.shape and r.shape == rr.shape
+            q64 = q.astype(np.complex128)
+            assert np.all(fro(q64 @ r - a) <= 4 * n * eps(rt) * fro(a))
+            assert np.abs(np.swapaxes(q64, -1, -2).conj() @ q64 - np.eye(q.shape[-1])).max() <= 4 * n * eps(rt)
+            np.testing.assert_allclose(r, rr, rtol=0, atol=20 * n * eps(rt) * np.abs(rr).max())
+            np.testing.assert_allclose(q, rq, rtol=0, atol=20 * n * eps(rt))
+        assert_same(ga.linalg.qr(ga.asarray(a), mode="r"), np.linalg.qr(a, mode="r"), rtol=0,
+                    atol=20 * n * eps(rt) * np.abs(a).max() * 4)

@@ -23,11 +23,10 @@ the matmul kernels:
 Every factorization runs on a contiguous (batch, n, n) work copy in the computation dtype
 (NumPy's: float32 stays float32, integers and bool become float64). Failures (not positive
 definite, singular) are flags the kernels set on the device; the functions where NumPy raises
-read them (one small read) and raise NumPy's LinAlgError. The Cholesky-block, LU, triangular-
-inverse and tridiagonalisation kernels are written for real and complex elements: complex
-``cholesky``, ``solve``, ``inv``, ``det``, ``slogdet`` and Hermitian ``eigh`` run on the device too
-(a Hermitian matrix reduces to a real tridiagonal; complex128 blocks take all of lavapipe's 32 KiB
-of workgroup memory); complex ``qr`` (its panel kernels are real only) and float16 go to NumPy (counted host fallbacks), which also gives NumPy's errors for them.
+read them (one small read) and raise NumPy's LinAlgError. The kernels are written for real and
+complex elements (complex: transposes become conjugate transposes, LAPACK's z-conventions; a
+Hermitian matrix reduces to a real tridiagonal; complex128 blocks take all of lavapipe's 32 KiB of
+workgroup memory); float16 and ``qr(mode='raw')`` go to NumPy (counted host fallbacks), which also gives NumPy's errors for them.
 """
 from __future__ import annotations
 
@@ -81,8 +80,9 @@ def _host(name, *args, **kwargs):
     """NumPy's ``linalg.name`` on host copies (a counted fallback), the result back on the device."""
     host = [a.get() if isinstance(a, GpuArray) else a for a in args]
     res = host_call(getattr(np.linalg, name), f"linalg.{name}", host, kwargs)
-    if isinstance(res, tuple):
-        return type(res)(*[from_host(np.asarray(r)) for r in res])
+    if isinstance(res, tuple):  # a named result type, or a plain tuple (qr's 'raw' mode)
+        vals = [from_host(np.asarray(r)) for r in res]
+        return type(res)(*vals) if hasattr(res, "_fields") else tuple(vals)
     return from_host(np.asarray(res))
 
 
@@ -364,7 +364,7 @@ def qr(a, mode="reduced"):
         raise ValueError(f"Unrecognized mode '{mode}'")
     if a.ndim < 2:
         raise LinAlgError(f"{a.ndim}-dimensional array given. Array must be at least two-dimensional")
-    ct = _compute_dtype(a.dtype)
+    ct = _compute_dtype_c(a.dtype)
     if ct is None or mode == "raw":
         return _host("qr", a, mode=mode)
     *batch, m, n = a.shape
@@ -392,7 +392,7 @@ def qr(a, mode="reduced"):
         qa = GpuArray(q)
         for k0, v, t in reversed(blocks):
             sub = qa[:, k0:, k0:]
-            assign(sub, apply("subtract", sub, matmul(v, matmul(t, matmul(matrix_transpose(v), sub)))))
+            assign(sub, apply("subtract", sub, matmul(v, matmul(t, matmul(_adjoint(v), sub)))))
     return QRResult(reshape(GpuArray(q), batch + (m, kq)), r)
 
 
@@ -412,14 +412,14 @@ def _qr_inplace(w: Leaf, tau, k: int):
         nb = min(NB, k - k0)
         _factor.qr_panel(w, k0, k0 + nb, tau, k)
         v = apply("add", tril(wa[:, k0:, k0:k0 + nb], -1), eye(m - k0, nb, dtype=w.dtype)).copy()
-        g = matmul(matrix_transpose(v), v).copy()
+        g = matmul(_adjoint(v), v).copy()
         t = GpuArray(new_leaf(w.dtype, (b, nb, nb)))
         _factor.qr_t(g._leaf(), tau, k0, k, t._leaf())
         blocks.append((k0, v, t))
         if k0 + nb < n:
             c = wa[:, k0:, k0 + nb:]
-            vtc = matmul(matrix_transpose(v), c)
-            assign(c, apply("subtract", c, matmul(v, matmul(matrix_transpose(t), vtc))))
+            vtc = matmul(_adjoint(v), c)
+            assign(c, apply("subtract", c, matmul(v, matmul(_adjoint(t), vtc))))
     return blocks
 
 

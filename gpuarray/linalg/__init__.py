@@ -6,8 +6,8 @@ contraction of ``gpuarray._api.linalg`` and elementwise kernels); so do ``choles
 (``gpuarray._api.decompositions``: blocked factorizations on the matmul kernels, Jacobi or
 tridiagonalisation + QL for eigh) and ``svd``, ``svdvals``, ``pinv``, ``lstsq``, ``matrix_rank``,
 ``cond`` and the matrix 2/-2/nuclear norms (``gpuarray._api.svd``: QR + one-sided Jacobi) for real
-float and integer inputs; complex ``cholesky``, ``solve``, ``inv``, ``det``, ``slogdet``, ``eigh``,
-``eigvalsh`` and the SVD family too. ``eig``/``eigvals`` (non-symmetric) and complex ``qr`` run
+float, integer and complex inputs. ``eig``/``eigvals`` (non-symmetric), ``qr(mode='raw')`` and
+complex ``cond`` in the 1/inf/'fro' norms run
 through the host's LAPACK as counted fallbacks: results come back to the device with NumPy's
 dtypes and result types.
 """
