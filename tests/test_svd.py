@@ -279,9 +279,22 @@ def test_svd_complex(ct, rng, no_fallback):
     assert st.fallbacks == {}
 
 
-def test_complex_cond_norms_fall_back(rng, fresh_fallback):
-    a = (rng.standard_normal((4, 4)) + 1j * rng.standard_normal((4, 4))).astype(np.complex128)
-    with ga.stats() as st:
-        c = ga.linalg.cond(ga.asarray(a), 1)  # (the complex inverse: the host's)
-    np.testing.assert_allclose(c.get(), np.linalg.cond(a, 1), rtol=1e-12)
-    assert st.fallbacks == {"linalg.cond": 1}
+@pytest.mark.parametrize("ct", COMPLEX)
+def test_complex_cond(ct, rng, no_fallback):
+    rt = np.finfo(ct).dtype
+    a = (rng.standard_normal((2, 5, 5)) + 1j * rng.standard_normal((2, 5, 5))).astype(ct)
+    for p in (None, 2, -2, 1, -1, np.inf, -np.inf, "fro"):
+        got = ga.linalg.cond(ga.asarray(a), p)
+        ref = np.linalg.cond(a.astype(np.complex128), p)
+        assert got.dtype == rt
+        np.testing.assert_allclose(got.get(), ref, rtol=300 * eps(rt))
+    sing = np.zeros((3, 3), ct)
+    sing[0, 0] = 1j
+    assert np.isinf(ga.linalg.cond(ga.asarray(sing), 1).get())
+
+
+def test_float16_falls_back(fresh_fallback):
+    a = np.array([[2.0, 1.0], [1.0, 3.0]], np.float16)
+    with ga.stats() as st, pytest.raises(TypeError):  # NumPy's error: float16 is not supported
+        ga.linalg.svd(ga.asarray(a))
+    assert st.fallbacks == {"linalg.svd": 1}

@@ -26,7 +26,8 @@ definite, singular) are flags the kernels set on the device; the functions where
 read them (one small read) and raise NumPy's LinAlgError. The kernels are written for real and
 complex elements (complex: transposes become conjugate transposes, LAPACK's z-conventions; a
 Hermitian matrix reduces to a real tridiagonal; complex128 blocks take all of lavapipe's 32 KiB of
-workgroup memory); float16 and ``qr(mode='raw')`` go to NumPy (counted host fallbacks), which also gives NumPy's errors for them.
+workgroup memory); float16 and ``qr(mode='raw')`` go to NumPy (counted host fallbacks), which also
+gives NumPy's errors for them.
 """
 from __future__ import annotations
 

@@ -9,9 +9,8 @@ singular values are their norms, accurate relative to each one, so to ~n eps sig
 even for rank-deficient and ill-conditioned inputs, unlike the eigenvalues of R^T R). U comes
 from a QR of W with its columns sorted: Householder's Q is orthonormal even where a singular
 value is zero (W's column then carries no direction). Complex matrices: the one-sided Jacobi
-method with complex rotations on a's own columns (complex QR is not on the device), U completed
-where needed from the eigenvectors of the projector I - U U^H. float16 (and complex ``cond`` in
-the 1/inf/'fro' norms) goes to NumPy (counted host fallbacks).
+method with complex rotations on a's own columns, U completed where needed from the eigenvectors
+of the projector I - U U^H. float16 goes to NumPy (counted host fallbacks).
 """
 from __future__ import annotations
 
@@ -323,7 +322,7 @@ def cond(x, p=None):
     unless x itself holds a NaN."""
     x = _arr(x)
     ct = _svd_dtype(x.dtype)
-    if ct is None or (ct.kind == "c" and p not in (None, 2, -2)):  # (complex norms of the inverse: the host's)
+    if ct is None:
         return _host("cond", x, p=p)
     if x.ndim >= 2 and (x.shape[-1] == 0 or x.shape[-2] == 0):
         raise LinAlgError("cond is not defined on empty arrays")
@@ -339,15 +338,16 @@ def cond(x, p=None):
         with np.errstate(all="ignore"):
             invx = _inv_unchecked(xc, ct)
             r = apply("multiply", _norm_of(xc, p), _norm_of(invx, p))
-        r = r.astype(ct, copy=False)
+        r = r.astype(dt.real_of(ct) if ct.kind == "c" else ct, copy=False)
     x_nan = rany(apply("isnan", x), axis=(-2, -1))
     return apply("where", apply("logical_and", apply("isnan", r), apply("logical_not", x_nan)), np.inf, r)
 
 
 def _norm_of(x: GpuArray, p) -> GpuArray:
-    """The matrix norm p ('fro', 1, -1, inf, -inf) of the last two axes of x (real)."""
+    """The matrix norm p ('fro', 1, -1, inf, -inf) of the last two axes of x."""
     if p == "fro":
-        return apply("sqrt", rsum(apply("multiply", x, x), axis=(-2, -1)))
+        mag = apply("absolute", x)
+        return apply("sqrt", rsum(apply("multiply", mag, mag), axis=(-2, -1)))
     if p in (1, -1, np.inf, -np.inf):
         sums = rsum(apply("absolute", x), axis=-2 if p in (1, -1) else -1)
         return rmax(sums, axis=-1) if p > 0 else rmin(sums, axis=-1)

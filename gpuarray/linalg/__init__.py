@@ -7,7 +7,7 @@ contraction of ``gpuarray._api.linalg`` and elementwise kernels); so do ``choles
 tridiagonalisation + QL for eigh) and ``svd``, ``svdvals``, ``pinv``, ``lstsq``, ``matrix_rank``,
 ``cond`` and the matrix 2/-2/nuclear norms (``gpuarray._api.svd``: QR + one-sided Jacobi) for real
 float, integer and complex inputs. ``eig``/``eigvals`` (non-symmetric), ``qr(mode='raw')`` and
-complex ``cond`` in the 1/inf/'fro' norms run
+float16 inputs run
 through the host's LAPACK as counted fallbacks: results come back to the device with NumPy's
 dtypes and result types.
 """
