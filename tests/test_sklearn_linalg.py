@@ -65,8 +65,13 @@ def test_fit_same_as_numpy_without_fallbacks(name):
     make, target = ESTIMATORS[name]
     t = {"y": y, "labels": labels, None: None}[target]
     ref = make().fit(X, t)
+    gX, gt = ga.asarray(X), None if t is None else ga.asarray(t)
+    with sklearn.config_context(array_api_dispatch=True), ga.stats() as fit_stats:
+        est = make().fit(gX, gt)
+    # the fit reads back flags and scalars only (convergence, ranks, scikit-learn's checks), no data
+    assert fit_stats.as_dict()["bytes_from_device"] < X.nbytes // 8, fit_stats.as_dict()["bytes_from_device"]
+    assert fit_stats.fallbacks == {}, fit_stats.fallbacks
     with sklearn.config_context(array_api_dispatch=True), ga.stats() as s:
-        est = make().fit(ga.asarray(X), None if t is None else ga.asarray(t))
         fitted = {a: getattr(est, a) for a in ATTRS if hasattr(ref, a)}
         for a, got in fitted.items():
             want = np.asarray(getattr(ref, a))
