@@ -245,8 +245,8 @@ def check_svd_complex(a, u, s, vh, ct, full=False, c=4):
 
 @pytest.mark.parametrize("ct", COMPLEX)
 def test_svd_complex(ct, rng, no_fallback):
-    """Complex SVD on the device: one-sided Jacobi with complex rotations, U completed from the
-    projector's eigenvectors where singular values are zero and for full_matrices."""
+    """Complex SVD on the device: complex QR, one-sided Jacobi with complex rotations, U from a QR
+    of the rotated columns (zero singular values and full_matrices included)."""
     for shape in [(1, 1), (5, 3), (3, 5), (17, 17), (2, 6, 4)]:
         a = (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(ct)
         for full in (False, True):
@@ -256,7 +256,7 @@ def test_svd_complex(ct, rng, no_fallback):
             assert st.fallbacks == {}
         check_svd_complex(a, None, ga.linalg.svdvals(ga.asarray(a)).get(), None, ct)
     low = (rng.standard_normal((8, 2)) + 1j * rng.standard_normal((8, 2))) @ rng.standard_normal((2, 5))
-    low[:, 1] = 0  # rank 2 with an exactly zero column: U completed
+    low[:, 1] = 0  # rank 2 with an exactly zero column
     low = low.astype(ct)
     for full in (False, True):
         u, s, vh = ga.linalg.svd(ga.asarray(low), full_matrices=full)

@@ -8,9 +8,9 @@ the columns of R (``decompositions.one_sided_jacobi``: R V = W with orthogonal c
 singular values are their norms, accurate relative to each one, so to ~n eps sigma_max or better
 even for rank-deficient and ill-conditioned inputs, unlike the eigenvalues of R^T R). U comes
 from a QR of W with its columns sorted: Householder's Q is orthonormal even where a singular
-value is zero (W's column then carries no direction). Complex matrices: the one-sided Jacobi
-method with complex rotations on a's own columns, U completed where needed from the eigenvectors
-of the projector I - U U^H. float16 goes to NumPy (counted host fallbacks).
+value is zero (W's column then carries no direction). Complex matrices take the same path
+(complex Householder QR, complex Jacobi rotations). float16 goes to NumPy (counted host
+fallbacks).
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ import numpy as np
 from .._graph import dtypes as dt
 from .._lazy.array import GpuArray
 from .._lazy.elementwise import apply
-from .creation import arange, asarray, eye, zeros
+from .creation import asarray, eye, zeros
 from .decompositions import (_adjoint, _check_square, _compute_dtype, _host, _lu_inplace, _tri_solve, _work, eigh,
                              eigvalsh, newton_schulz, one_sided_jacobi, qr)
 from .linalg import matmul, matrix_transpose
@@ -49,12 +49,13 @@ def _rows_by(x: GpuArray, order: GpuArray) -> GpuArray:
 
 
 def _svd_tall(a: GpuArray, ct, full: bool, uv: bool):
-    """(u, s, vh) or s of a (batch..., m, n), m >= n >= 1, finite, in dtype ct."""
+    """(u, s, vh) or s of a (batch..., m, n), m >= n >= 1, finite, in dtype ct (real or complex)."""
     *batch, m, n = a.shape
     batch = tuple(batch)
+    rt = dt.real_of(ct) if ct.kind == "c" else ct
     big = rmax(apply("absolute", a), axis=(-2, -1), keepdims=True)
-    big = apply("where", apply("equal", big, 0), 1, big).astype(ct)
-    a = apply("divide", a, big)  # entries of at most 1: no sum of squares overflows
+    big = apply("where", apply("equal", big, 0), 1, big).astype(rt)
+    a = apply("divide", a, big).astype(ct)  # entries of at most 1: no sum of squares overflows
     q = None
     if m > n:
         q, r = qr(a, mode="complete" if full and uv else "reduced")
@@ -62,19 +63,24 @@ def _svd_tall(a: GpuArray, ct, full: bool, uv: bool):
     else:
         r = a
     x = _work(matrix_transpose(r), ct, batch + (n, n))  # rows: the columns of R
-    vt = one_sided_jacobi(x, uv)
+    vt = one_sided_jacobi(x, uv)  # rows: the columns of V
     xa = GpuArray(x)
-    sig = apply("sqrt", rsum(apply("multiply", xa, xa), axis=-1))
+    mag = apply("absolute", xa) if ct.kind == "c" else xa
+    sig = apply("sqrt", rsum(apply("multiply", mag, mag), axis=-1))
     order = argsort(sig, axis=-1, descending=True)
     s = apply("multiply", reshape(take_along_axis(sig, order, axis=-1), batch + (n,)), reshape(big, batch + (1,)))
     if not uv:
         return s
     w = matrix_transpose(_rows_by(xa, order))  # R V: orthogonal columns, norms descending
     qw, rw = qr(w)
-    # Q's columns are W's normalised up to sign: the sign of R's diagonal (+ where it is zero)
-    sign = apply("where", apply("less", diagonal(rw, axis1=-2, axis2=-1), 0), -1, 1).astype(ct)
+    # Q's columns are W's normalised up to a sign (R's diagonal is real): that of R's diagonal
+    # (+ where it is zero)
+    sign = apply("where", apply("less", apply("real", diagonal(rw, axis1=-2, axis2=-1)), 0), -1, 1).astype(ct)
     ur = apply("multiply", qw, reshape(sign, sign.shape[:-1] + (1, n)))
-    vh = reshape(newton_schulz(_rows_by(vt, order), rows=True), batch + (n, n))
+    vh = newton_schulz(_rows_by(vt, order), rows=True)
+    if ct.kind == "c":  # Vh's rows are V's columns conjugated
+        vh = apply("conj", vh)
+    vh = reshape(vh, batch + (n, n))
     ur = reshape(ur, batch + (n, n))
     if q is None:
         u = ur
@@ -90,44 +96,6 @@ def _svd_dtype(d):
     if d in (dt.complex64, dt.complex128):
         return d
     return _compute_dtype(d)
-
-
-def _svd_complex(a: GpuArray, ct, full: bool, uv: bool):
-    """(u, s, vh) or s of complex a (batch..., m, n), m >= n >= 1, finite: one-sided Jacobi on
-    a's columns (a W = A V, no QR: complex QR is not on the device), U's columns W / s where s > 0;
-    the rest (zero singular values, and the complement for full_matrices) from the eigenvectors
-    of the projector I - U U^H for its eigenvalue 1 (a Hermitian eigh)."""
-    *batch, m, n = a.shape
-    batch = tuple(batch)
-    rt = dt.real_of(ct)
-    big = rmax(apply("absolute", a), axis=(-2, -1), keepdims=True)
-    big = apply("where", apply("equal", big, 0), 1, big).astype(rt)
-    a = apply("divide", a, big).astype(ct)
-    x = _work(matrix_transpose(a), ct, batch + (n, m))  # rows: the columns of a
-    vt = one_sided_jacobi(x, uv)
-    xa = GpuArray(x)
-    mag = apply("absolute", xa)
-    sig = apply("sqrt", rsum(apply("multiply", mag, mag), axis=-1))
-    order = argsort(sig, axis=-1, descending=True)
-    sigs = take_along_axis(sig, order, axis=-1)
-    s = apply("multiply", reshape(sigs, batch + (n,)), reshape(big, batch + (1,)))
-    if not uv:
-        return s
-    pos = apply("greater", sigs, 0)
-    den = reshape(apply("where", pos, sigs, 1), sigs.shape + (1,))
-    rows = apply("where", reshape(pos, pos.shape + (1,)), apply("divide", _rows_by(xa, order), den), 0).astype(ct)
-    u = matrix_transpose(rows)  # (b, m, n): W's columns normalised, zeros where s = 0
-    vh = apply("conj", newton_schulz(_rows_by(vt, order), rows=True))
-    if (full and m > n) or not bool(pos.all().get()):
-        k = rsum(pos.astype(dt.default_int()), axis=-1)  # singular values > 0 per matrix
-        proj = apply("subtract", eye(m, dtype=ct), matmul(u, _adjoint(u)))
-        _, e = eigh(proj)  # ascending: eigenvalue 0 on U's span (k columns), 1 on its complement
-        upad = concatenate([u, zeros(u.shape[:-1] + (m - n,), dtype=ct)], axis=-1) if m > n else u
-        keep = apply("less", arange(m), reshape(k, k.shape + (1,)))
-        u = apply("where", reshape(keep, keep.shape[:-1] + (1, m)), upad, e)
-        if not full:
-            u = u[..., :n]
-    return reshape(u, batch + u.shape[-2:]), s, reshape(vh, batch + (n, n))
 
 
 def _svd(a: GpuArray, full: bool, uv: bool):
@@ -146,10 +114,9 @@ def _svd(a: GpuArray, full: bool, uv: bool):
     a = a.astype(ct, copy=False)
     if not apply("isfinite", a).all().get():
         raise LinAlgError("SVD did not converge")
-    tall = _svd_complex if ct.kind == "c" else _svd_tall
     if m >= n:
-        return tall(a, ct, full, uv)
-    res = tall(_adjoint(a), ct, full, uv)  # a^H = U S Vh: a = Vh^H S U^H
+        return _svd_tall(a, ct, full, uv)
+    res = _svd_tall(_adjoint(a), ct, full, uv)  # a^H = U S Vh: a = Vh^H S U^H
     if not uv:
         return res
     u, s, vh = res
