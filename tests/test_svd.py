@@ -140,7 +140,8 @@ def test_svd_errors_empty_hermitian(rng, no_fallback):
 def test_pinv(dtype, rng, no_fallback):
     tol = 100 * eps(dtype)
     # (rank-deficient: a cutoff above the rounding level, else pinv inverts noise)
-    for a, kw in [(rng.standard_normal((7, 4)), {}), (rng.standard_normal((4, 7)), {}), (rng.standard_normal((3, 5, 5)), {}),
+    for a, kw in [(rng.standard_normal((7, 4)), {}), (rng.standard_normal((4, 7)), {}),
+                  (rng.standard_normal((3, 5, 5)), {}),
                   (rng.standard_normal((8, 3)) @ rng.standard_normal((3, 6)), {"rcond": 1e-4})]:
         a = a.astype(dtype)
         with ga.stats() as st:

@@ -510,7 +510,8 @@ def _eigh(a: GpuArray, uplo: str, vectors: bool):
         v = None
         if vectors:
             z = GpuArray(z)
-            v = newton_schulz(take_along_axis(z, broadcast_to(reshape(order, order.shape[:1] + (1, n)), z.shape), axis=2))
+            cols = broadcast_to(reshape(order, order.shape[:1] + (1, n)), z.shape)
+            v = newton_schulz(take_along_axis(z, cols, axis=2))
     if v is not None:
         # a matrix with a NaN or an infinity gives NaN vectors as well as NaN values (its scale
         # is not finite): 0 * scale + 1 is 1 or NaN

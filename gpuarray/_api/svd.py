@@ -14,7 +14,6 @@ fallbacks).
 """
 from __future__ import annotations
 
-import operator
 
 import numpy as np
 
