@@ -3,7 +3,7 @@ and float64: cholesky, qr, solve, det, eigh (batches of small matrices: --batch)
 matrix: tridiagonalisation + QL), svd (one n x n matrix, reduced: QR + one-sided Jacobi), each
 checked against NumPy's result (backward error) before it is timed.
 Usage: python bench/probes/linalg_probe.py [--sizes 1024,4096] [--batch 10000x8] [--repeats 3]
-       [--ops cholesky,qr,solve,det,eigh,eigh_n,svd] [out.json]
+       [--ops cholesky,qr,solve,det,eigh,eigh_n,svd] [--dtypes float32,float64,complex64,complex128] [out.json]
 Times are medians of the repeats after one warm-up call, each call ending in a device sync."""
 import argparse
 import json
@@ -51,15 +51,20 @@ def _time(lib, fn, repeats):
     return sorted(ts)[len(ts) // 2]
 
 
+def _normal(rng, shape, dtype):
+    a = rng.standard_normal(shape)
+    return a + 1j * rng.standard_normal(shape) if dtype.kind == "c" else a
+
+
 def _inputs(op, n, dtype, rng, batch):
     if op in ("eigh", "eigh_n"):
-        a = rng.standard_normal((batch, n, n) if op == "eigh" else (n, n))
-        return [(a + np.swapaxes(a, -1, -2)).astype(dtype)]
-    a = rng.standard_normal((n, n))
+        a = _normal(rng, (batch, n, n) if op == "eigh" else (n, n), dtype)
+        return [(a + np.swapaxes(a, -1, -2).conj()).astype(dtype)]
+    a = _normal(rng, (n, n), dtype)
     if op == "cholesky":
-        return [(a @ a.T / n + np.eye(n)).astype(dtype)]
+        return [(a @ a.T.conj() / n + np.eye(n)).astype(dtype)]
     if op == "solve":
-        return [a.astype(dtype), rng.standard_normal((n, 16)).astype(dtype)]
+        return [a.astype(dtype), _normal(rng, (n, 16), dtype).astype(dtype)]
     if op == "det":  # scaled so that |det| stays within float32's range
         return [(a / np.sqrt(n)).astype(dtype)]
     return [a.astype(dtype)]
@@ -74,9 +79,9 @@ def _call(lib, op):
 
 
 def _backward_error(op, args, res):
-    a = args[0].astype(np.float64)
+    a = args[0].astype(np.complex128 if np.iscomplexobj(args[0]) else np.float64)
     if op == "cholesky":
-        return np.linalg.norm(a - res @ res.T) / np.linalg.norm(a)
+        return np.linalg.norm(a - res @ res.T.conj()) / np.linalg.norm(a)
     if op == "qr":
         q, r = res
         return np.linalg.norm(a - q @ r) / np.linalg.norm(a)
@@ -95,10 +100,11 @@ def _host(x):
     if isinstance(x, tuple):
         return tuple(_host(y) for y in x)
     if isinstance(x, ga.GpuArray):
-        return x.get().astype(np.float64)
-    if cp is not None and isinstance(x, cp.ndarray):
-        return cp.asnumpy(x).astype(np.float64)
-    return np.asarray(x, np.float64)
+        x = x.get()
+    elif cp is not None and isinstance(x, cp.ndarray):
+        x = cp.asnumpy(x)
+    x = np.asarray(x)
+    return x.astype(np.complex128 if np.iscomplexobj(x) else np.float64)
 
 
 def main(argv=None):
