@@ -55,6 +55,8 @@ else:
         assert h.shape == np.shape(want) and h.dtype == np.asarray(want).dtype, (h.shape, h.dtype)
         np.testing.assert_allclose(h, want, rtol=rtol, atol=atol)
 
+    SIGN_FREE = {"PCA", "LDA"}
+    SIGN_FREE_CHECK = {"LinearDiscriminantAnalysis"}
     ESTIMATORS = {
         "PCA": lambda: PCA(n_components=3, svd_solver="full"),
         "Ridge_svd": lambda: Ridge(alpha=0.5, solver="svd"),
@@ -76,7 +78,7 @@ else:
             for m in OUTPUTS:
                 if hasattr(ref, m):
                     got, want = getattr(est, m)(gX), getattr(ref, m)(X[::-1])
-                    if name == "PCA":  # components are defined up to sign
+                    if name in SIGN_FREE:  # projections on singular vectors: defined up to sign
                         got, want = abs(got), abs(want)
                     _same(got, want, rtol=1e-6, atol=1e-8)
             if hasattr(ref, "inverse_transform"):
@@ -123,7 +125,11 @@ else:
         for est in _array_api_estimators():
             for check_values in (True, False):  # without value checks only where NumPy fails them
                 want = _outcome(est, "numpy", check_values)
-                got = _outcome(est, "gpuarray", check_values)
+                # LDA's transform projects on singular vectors, whose signs scikit-learn does not
+                # fix (PCA's it does) and the device SVD's are not LAPACK's: its values are
+                # compared up to sign in test_estimator_same_as_numpy, the rest checked here
+                sign_free = check_values and type(est).__name__ in SIGN_FREE_CHECK
+                got = _outcome(est, "gpuarray", False if sign_free else check_values)
                 results[(type(est).__name__, check_values)] = (got, want)
                 if want == "passed":
                     break

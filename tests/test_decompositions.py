@@ -28,7 +28,7 @@ def general(n, dtype, rng, batch=()):
 
 
 def fro(x):
-    return np.linalg.norm(x.astype(np.float64), axis=(-2, -1))
+    return np.linalg.norm(x.astype(np.complex128 if np.iscomplexobj(x) else np.float64), axis=(-2, -1))
 
 
 @pytest.fixture
@@ -419,15 +419,91 @@ def test_eigh_batched_uplo_and_degenerate(dtype, rng, no_fallback):
     assert np.isnan(w.get()).all() and np.isnan(v.get()).all()
 
 
-def test_eigh_large_and_complex_fall_back(rng, fresh_fallback):
-    a = rng.standard_normal((70, 70))
-    a = a + a.T
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("n", [65, 100, 129, 257])
+def test_eigh_large(n, dtype, rng, no_fallback):
+    """Past the Jacobi kernel: tridiagonalisation + implicit QL on the device."""
+    a = rng.standard_normal((n, n))
+    a = (a + a.T).astype(dtype)
     with ga.stats() as s:
-        w = ga.linalg.eigvalsh(ga.asarray(a))
-    np.testing.assert_allclose(w.get(), np.linalg.eigvalsh(a), rtol=1e-12, atol=1e-12)
-    assert s.fallbacks == {"linalg.eigvalsh": 1}
-    ai = np.array([[2, 1], [1, 2]])
-    assert_same(ga.linalg.eigvalsh(ga.asarray(ai)), np.linalg.eigvalsh(ai), rtol=1e-14)
+        res = ga.linalg.eigh(ga.asarray(a))
+        w, v = res.eigenvalues.get(), res.eigenvectors.get()
+        wv = ga.linalg.eigvalsh(ga.asarray(a)).get()
+    assert s.fallbacks == {}
+    assert type(res).__name__ == "EighResult" and w.dtype == dtype and v.dtype == dtype and v.shape == (n, n)
+    check_eigh(a, w, v, dtype)
+    check_eigh(a, wv, None, dtype)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_eigh_large_batched_uplo_degenerate(dtype, rng, no_fallback):
+    a = rng.standard_normal((3, 70, 70))
+    a = (a + np.swapaxes(a, -1, -2)).astype(dtype)
+    up = np.triu(a) + np.tril(np.full_like(a, np.nan), -1)  # only the upper triangle is read
+    w, v = ga.linalg.eigh(ga.asarray(up), UPLO="U")
+    assert w.shape == (3, 70) and v.shape == (3, 70, 70)
+    check_eigh(a, w.get(), v.get(), dtype)
+    # repeated eigenvalues of both signs (equal magnitudes), zeros, and scales past the squares' range
+    n = 90
+    q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    d = np.repeat(np.array([1, -1, 2, 0, 3, -3], np.float64), 15)
+    deg = (q * d) @ q.T
+    deg = ((deg + deg.T) / 2).astype(dtype)
+    w, v = ga.linalg.eigh(ga.asarray(deg))
+    check_eigh(deg, w.get(), v.get(), dtype)
+    scale = 1e30 if dtype == np.float32 else 1e300
+    big = (deg * dtype(scale)).astype(dtype)
+    w, v = ga.linalg.eigh(ga.asarray(big))
+    check_eigh(big / dtype(scale), w.get() / scale, v.get(), dtype)
+    w, v = ga.linalg.eigh(ga.zeros((n, n), dtype=dtype))
+    assert_same(w, np.zeros(n, dtype))
+    check_eigh(np.zeros((n, n), dtype), w.get(), v.get(), dtype)
+    nan = deg.copy()
+    nan[3, 1] = nan[1, 3] = np.nan
+    w, v = ga.linalg.eigh(ga.asarray(nan))
+    assert np.isnan(w.get()).all() and np.isnan(v.get()).all()
+
+
+def check_eigh_complex(a, w, v, ct):
+    rt = np.finfo(ct).dtype
+    a = a.astype(np.complex128)
+    n = a.shape[-1]
+    na = np.linalg.norm(a, 2, axis=(-2, -1))[..., None]
+    assert w.dtype == rt and np.all(np.diff(w, axis=-1) >= 0)
+    assert np.all(np.abs(w - np.linalg.eigvalsh(a)) <= 4 * n * eps(rt) * na)
+    v = v.astype(np.complex128)
+    res = a @ v - v * w[..., None, :]
+    assert np.all(np.linalg.norm(res, axis=(-2, -1)) <= 4 * n * eps(rt) * na[..., 0])
+    gram = np.swapaxes(v, -1, -2).conj() @ v
+    assert np.all(np.linalg.norm(gram - np.eye(n), axis=(-2, -1)) <= 4 * n * eps(rt))
+
+
+@pytest.mark.parametrize("ct", [np.complex64, np.complex128] if HAS64 else [np.complex64])
+def test_eigh_complex_hermitian(ct, rng, no_fallback):
+    """Complex Hermitian eigh on the device (tridiagonalisation to a real tridiagonal + QL)."""
+    for shape in [(1, 1), (2, 2), (5, 5), (4, 9, 9), (100, 100)]:
+        a = rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
+        a = (a + np.swapaxes(a, -1, -2).conj()).astype(ct)
+        with ga.stats() as s:
+            w, v = ga.linalg.eigh(ga.asarray(a))
+            wv = ga.linalg.eigvalsh(ga.asarray(a)).get()
+            check_eigh_complex(a, w.get(), v.get(), ct)
+        assert s.fallbacks == {}
+        np.testing.assert_allclose(wv, w.get(), rtol=0, atol=100 * eps(ct) * np.abs(wv).max())
+    # only the UPLO triangle is read (the other poisoned), the diagonal's imaginary parts ignored
+    a = rng.standard_normal((6, 6)) + 1j * rng.standard_normal((6, 6))
+    a = (a + a.conj().T).astype(ct)
+    up = np.triu(a) + np.tril(np.full_like(a, np.nan), -1) + 1j * np.diag(np.arange(6.0)).astype(ct)
+    w, v = ga.linalg.eigh(ga.asarray(up), UPLO="U")
+    check_eigh_complex(a, w.get(), v.get(), ct)
+    w2 = np.linalg.eigvalsh(ga.asarray(np.tril(a) + np.triu(np.full_like(a, np.nan), 1)))
+    np.testing.assert_allclose(w2.get(), w.get(), rtol=0, atol=100 * eps(ct) * np.abs(w.get()).max())
+    # repeated eigenvalues of both signs
+    q, _ = np.linalg.qr(rng.standard_normal((12, 12)) + 1j * rng.standard_normal((12, 12)))
+    deg = (q * np.repeat([1.0, -1.0, 2.0, 0.0], 3)) @ q.conj().T
+    deg = ((deg + deg.conj().T) / 2).astype(ct)
+    w, v = ga.linalg.eigh(ga.asarray(deg))
+    check_eigh_complex(deg, w.get(), v.get(), ct)
 
 
 def test_batches_of_small_matrices_use_small_blocks(rng, no_fallback):
@@ -460,3 +536,111 @@ def test_tensorsolve_tensorinv(rng, no_fallback):
         ga.linalg.tensorsolve(ga.asarray(a[..., :3]), ga.asarray(b))
     with pytest.raises(ValueError):
         ga.linalg.tensorinv(ga.asarray(a), ind=0)
+
+
+COMPLEX = [np.complex64, np.complex128] if HAS64 else [np.complex64]
+
+
+@pytest.mark.parametrize("ct", COMPLEX)
+def test_complex_solve_inv(ct, rng, no_fallback):
+    """Complex solve and inv on the device (the LU kernels over complex elements)."""
+    rt = np.finfo(ct).dtype
+    for n in (1, 7, 40):
+        a = (rng.standard_normal((3, n, n)) + 1j * rng.standard_normal((3, n, n))).astype(ct)
+        b = (rng.standard_normal((3, n, 2)) + 1j * rng.standard_normal((3, n, 2))).astype(ct)
+        with ga.stats() as s:
+            x = ga.linalg.solve(ga.asarray(a), ga.asarray(b))
+            xi = ga.linalg.inv(ga.asarray(a))
+            xv = ga.linalg.solve(ga.asarray(a[0]), ga.asarray(b[0, :, 0]))
+            xh = x.get(), xi.get(), xv.get()
+        assert s.fallbacks == {}
+        assert x.dtype == ct and xi.dtype == ct and xv.shape == (n,)
+        res = np.abs(a.astype(np.complex128) @ xh[0] - b).max()
+        assert res <= 20 * n * eps(rt) * np.abs(a).max() * np.abs(xh[0]).max(), res
+        np.testing.assert_allclose(xh[1], np.linalg.inv(a), rtol=0, atol=1e3 * n * eps(rt) * np.abs(np.linalg.inv(a)).max())
+        np.testing.assert_allclose(xh[2], np.linalg.solve(a[0], b[0, :, 0]), rtol=0,
+                                   atol=1e3 * n * eps(rt) * np.abs(xh[2]).max())
+    # mixed real and complex operands: NumPy's result dtype
+    ar = rng.standard_normal((5, 5)).astype(rt)
+    bc = (rng.standard_normal(5) + 1j * rng.standard_normal(5)).astype(ct)
+    got = ga.linalg.solve(ga.asarray(ar), ga.asarray(bc))
+    ref = np.linalg.solve(ar, bc)
+    assert got.dtype == ref.dtype
+    np.testing.assert_allclose(got.get(), ref, rtol=0, atol=1e3 * eps(rt) * np.abs(ref).max())
+    with pytest.raises(np.linalg.LinAlgError, match="Singular"):
+        ga.linalg.inv(ga.zeros((2, 2), dtype=ct))
+    with pytest.raises(ValueError):
+        ga.linalg.solve(ga.asarray(a[0]), ga.asarray(b[0, :3]))
+
+
+@pytest.mark.parametrize("ct", COMPLEX)
+def test_complex_det_slogdet(ct, rng, no_fallback):
+    rt = np.finfo(ct).dtype
+    for n in (1, 3, 17, 70):
+        a = ((rng.standard_normal((2, n, n)) + 1j * rng.standard_normal((2, n, n))) / np.sqrt(n)).astype(ct)
+        with ga.stats() as s:
+            d = ga.linalg.det(ga.asarray(a))
+            sl = ga.linalg.slogdet(ga.asarray(a))
+            dh, sh, lh = d.get(), sl.sign.get(), sl.logabsdet.get()
+        assert s.fallbacks == {}
+        rd, rsl = np.linalg.det(a), np.linalg.slogdet(a)
+        assert d.dtype == ct and sl.sign.dtype == ct and sl.logabsdet.dtype == rt
+        tol = 20 * n * eps(rt)
+        np.testing.assert_allclose(dh, rd, rtol=tol * 10)
+        np.testing.assert_allclose(sh, rsl.sign, rtol=0, atol=tol * 10)
+        np.testing.assert_allclose(lh, rsl.logabsdet, rtol=0, atol=tol * 10)
+    sing = np.zeros((3, 3), ct)
+    sing[0, 0] = 1 + 1j
+    assert_same(ga.linalg.det(ga.asarray(sing)), np.linalg.det(sing))
+    got, ref = ga.linalg.slogdet(ga.asarray(sing)), np.linalg.slogdet(sing)
+    assert_same(got.sign, ref.sign)
+    assert_same(got.logabsdet, ref.logabsdet)
+
+
+@pytest.mark.parametrize("ct", COMPLEX)
+def test_complex_cholesky(ct, rng, no_fallback):
+    rt = np.finfo(ct).dtype
+    for n in (1, 5, 33, 70):
+        a = rng.standard_normal((2, n, n)) + 1j * rng.standard_normal((2, n, n))
+        a = (a @ np.swapaxes(a, -1, -2).conj() / n + np.eye(n)).astype(ct)
+        with ga.stats() as s:
+            L = ga.linalg.cholesky(ga.asarray(a)).get()
+            U = ga.linalg.cholesky(ga.asarray(a), upper=True).get()
+        assert s.fallbacks == {}
+        assert L.dtype == ct and np.all(np.triu(L, 1) == 0)
+        L64 = L.astype(np.complex128)
+        assert np.all(fro(a - L64 @ np.swapaxes(L64, -1, -2).conj()) <= 4 * n * eps(rt) * fro(a))
+        np.testing.assert_allclose(L, np.linalg.cholesky(a), rtol=0, atol=50 * n * eps(rt))
+        np.testing.assert_allclose(U, np.linalg.cholesky(a, upper=True), rtol=0, atol=50 * n * eps(rt))
+    # only the lower triangle is read, and of the diagonal its real part (LAPACK's)
+    a = rng.standard_normal((6, 6)) + 1j * rng.standard_normal((6, 6))
+    a = (a @ a.conj().T + np.eye(6)).astype(ct)
+    poisoned = np.tril(a, -1) + np.triu(np.full_like(a, np.nan), 1) + np.diag(np.diag(a).real + 5j).astype(ct)
+    np.testing.assert_allclose(ga.linalg.cholesky(ga.asarray(poisoned)).get(), np.linalg.cholesky(a), rtol=0,
+                               atol=1e3 * eps(rt))
+    with pytest.raises(np.linalg.LinAlgError, match="positive definite"):
+        ga.linalg.cholesky(ga.asarray(np.array([[1, 2], [2, 1]], ct)))
+
+
+@pytest.mark.parametrize("ct", COMPLEX)
+def test_complex_qr(ct, rng, no_fallback):
+    """Complex Householder QR on the device: LAPACK's conventions (real R diagonal), so Q and R
+    are NumPy's to rounding."""
+    rt = np.finfo(ct).dtype
+    for shape in [(1, 1), (5, 3), (3, 5), (17, 17), (70, 40), (40, 70), (2, 6, 4)]:
+        a = (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(ct)
+        n = max(shape[-2:])
+        for mode in ("reduced", "complete"):
+            with ga.stats() as s:
+                q, r = ga.linalg.qr(ga.asarray(a), mode=mode)
+                q, r = q.get(), r.get()
+            assert s.fallbacks == {}
+            rq, rr = np.linalg.qr(a, mode=mode)
+            assert q.dtype == ct and r.dtype == ct and q.shape == rq.shape and r.shape == rr.shape
+            q64 = q.astype(np.complex128)
+            assert np.all(fro(q64 @ r - a) <= 4 * n * eps(rt) * fro(a))
+            assert np.abs(np.swapaxes(q64, -1, -2).conj() @ q64 - np.eye(q.shape[-1])).max() <= 4 * n * eps(rt)
+            np.testing.assert_allclose(r, rr, rtol=0, atol=20 * n * eps(rt) * np.abs(rr).max())
+            np.testing.assert_allclose(q, rq, rtol=0, atol=20 * n * eps(rt))
+        assert_same(ga.linalg.qr(ga.asarray(a), mode="r"), np.linalg.qr(a, mode="r"), rtol=0,
+                    atol=20 * n * eps(rt) * np.abs(a).max() * 4)

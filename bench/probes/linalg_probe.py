@@ -1,7 +1,9 @@
 """Factorizations: gpuarray against NumPy (host LAPACK) and CuPy (cuSOLVER) in one process, float32
-and float64: cholesky, qr, solve, det, eigh (eigh: batches of small matrices, the device path's
-range), each checked against NumPy's result (backward error) before it is timed.
-Usage: python bench/probes/linalg_probe.py [--sizes 1024,4096] [--batch 10000x8] [--repeats 3] [out.json]
+and float64: cholesky, qr, solve, det, eigh (batches of small matrices: --batch), eigh_n (one n x n
+matrix: tridiagonalisation + QL), svd (one n x n matrix, reduced: QR + one-sided Jacobi), each
+checked against NumPy's result (backward error) before it is timed.
+Usage: python bench/probes/linalg_probe.py [--sizes 1024,4096] [--batch 10000x8] [--repeats 3]
+       [--ops cholesky,qr,solve,det,eigh,eigh_n,svd] [--dtypes float32,float64,complex64,complex128] [out.json]
 Times are medians of the repeats after one warm-up call, each call ending in a device sync."""
 import argparse
 import json
@@ -49,15 +51,20 @@ def _time(lib, fn, repeats):
     return sorted(ts)[len(ts) // 2]
 
 
+def _normal(rng, shape, dtype):
+    a = rng.standard_normal(shape)
+    return a + 1j * rng.standard_normal(shape) if dtype.kind == "c" else a
+
+
 def _inputs(op, n, dtype, rng, batch):
-    if op == "eigh":
-        a = rng.standard_normal((batch, n, n))
-        return [(a + np.swapaxes(a, -1, -2)).astype(dtype)]
-    a = rng.standard_normal((n, n))
+    if op in ("eigh", "eigh_n"):
+        a = _normal(rng, (batch, n, n) if op == "eigh" else (n, n), dtype)
+        return [(a + np.swapaxes(a, -1, -2).conj()).astype(dtype)]
+    a = _normal(rng, (n, n), dtype)
     if op == "cholesky":
-        return [(a @ a.T / n + np.eye(n)).astype(dtype)]
+        return [(a @ a.T.conj() / n + np.eye(n)).astype(dtype)]
     if op == "solve":
-        return [a.astype(dtype), rng.standard_normal((n, 16)).astype(dtype)]
+        return [a.astype(dtype), _normal(rng, (n, 16), dtype).astype(dtype)]
     if op == "det":  # scaled so that |det| stays within float32's range
         return [(a / np.sqrt(n)).astype(dtype)]
     return [a.astype(dtype)]
@@ -65,13 +72,16 @@ def _inputs(op, n, dtype, rng, batch):
 
 def _call(lib, op):
     la = lib.linalg
-    return {"cholesky": la.cholesky, "qr": la.qr, "solve": la.solve, "det": la.det, "eigh": la.eigh}[op]
+    if op == "svd":
+        return lambda a: la.svd(a, full_matrices=False)
+    return {"cholesky": la.cholesky, "qr": la.qr, "solve": la.solve, "det": la.det, "eigh": la.eigh,
+            "eigh_n": la.eigh}[op]
 
 
 def _backward_error(op, args, res):
-    a = args[0].astype(np.float64)
+    a = args[0].astype(np.complex128 if np.iscomplexobj(args[0]) else np.float64)
     if op == "cholesky":
-        return np.linalg.norm(a - res @ res.T) / np.linalg.norm(a)
+        return np.linalg.norm(a - res @ res.T.conj()) / np.linalg.norm(a)
     if op == "qr":
         q, r = res
         return np.linalg.norm(a - q @ r) / np.linalg.norm(a)
@@ -79,6 +89,9 @@ def _backward_error(op, args, res):
         return np.linalg.norm(a @ res - args[1]) / (np.linalg.norm(a) * np.linalg.norm(res))
     if op == "det":
         return abs(res - np.linalg.det(a)) / max(abs(np.linalg.det(a)), np.finfo(np.float64).tiny)
+    if op == "svd":
+        u, sv, vh = res
+        return np.linalg.norm(a - (u * sv) @ vh) / np.linalg.norm(a)
     w, v = res
     return np.linalg.norm(a @ v - v * w[..., None, :]) / np.linalg.norm(a)
 
@@ -87,17 +100,18 @@ def _host(x):
     if isinstance(x, tuple):
         return tuple(_host(y) for y in x)
     if isinstance(x, ga.GpuArray):
-        return x.get().astype(np.float64)
-    if cp is not None and isinstance(x, cp.ndarray):
-        return cp.asnumpy(x).astype(np.float64)
-    return np.asarray(x, np.float64)
+        x = x.get()
+    elif cp is not None and isinstance(x, cp.ndarray):
+        x = cp.asnumpy(x)
+    x = np.asarray(x)
+    return x.astype(np.complex128 if np.iscomplexobj(x) else np.float64)
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1024,4096")
     ap.add_argument("--batch", default="10000x8")
-    ap.add_argument("--ops", default="cholesky,qr,solve,det,eigh")
+    ap.add_argument("--ops", default="cholesky,qr,solve,det,eigh,eigh_n,svd")
     ap.add_argument("--dtypes", default="float32,float64")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("out", nargs="?")

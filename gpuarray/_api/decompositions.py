@@ -1,6 +1,7 @@
 """Matrix factorizations on the device: ``cholesky``, ``solve``, ``inv``, ``det``, ``slogdet``
 (and the triangular solves under them; ``tensorsolve``, ``tensorinv`` on top), ``qr``, ``eigh``
-and ``eigvalsh`` (up to 64 x 64), float32 and float64, batched over leading dims.
+and ``eigvalsh``, float32 and float64, batched over leading dims; the one-sided Jacobi sweeps
+under ``_api/svd.py``.
 
 Blocked algorithms: the kernels of ``_kernels/factor.py`` factor NB x NB diagonal blocks (Cholesky,
 inverses of triangular blocks) and NB-column LU panels; everything else is a matrix product on
@@ -16,13 +17,17 @@ the matmul kernels:
   signs are NumPy's), the trailing columns updated with the compact WY form
   ``C -= V (T^T (V^T C))``; Q formed from the identity with the blocks in reverse order;
 - eigh: the parallel cyclic Jacobi method, one workgroup per matrix (n <= 64), on the matrix
-  scaled by its largest magnitude, one Newton-Schulz step on the vectors.
+  scaled by its largest magnitude, one Newton-Schulz step on the vectors; larger (and complex
+  Hermitian) matrices: Householder tridiagonalisation, then implicit QL on the real tridiagonal.
 
 Every factorization runs on a contiguous (batch, n, n) work copy in the computation dtype
 (NumPy's: float32 stays float32, integers and bool become float64). Failures (not positive
 definite, singular) are flags the kernels set on the device; the functions where NumPy raises
-read them (one small read) and raise NumPy's LinAlgError. Other dtypes (complex, float16) go to
-NumPy (counted host fallbacks), which also gives NumPy's errors for them.
+read them (one small read) and raise NumPy's LinAlgError. The kernels are written for real and
+complex elements (complex: transposes become conjugate transposes, LAPACK's z-conventions; a
+Hermitian matrix reduces to a real tridiagonal; complex128 blocks take all of lavapipe's 32 KiB of
+workgroup memory); float16 and ``qr(mode='raw')`` go to NumPy (counted host fallbacks), which also
+gives NumPy's errors for them.
 """
 from __future__ import annotations
 
@@ -43,6 +48,7 @@ from .linalg import matmul
 from .manipulation import broadcast_to, diagonal, matrix_transpose, permute_dims, reshape
 from .reductions import max as rmax, prod, sum as rsum
 from .searching import take_along_axis
+from .sorting import argsort
 
 LinAlgError = np.linalg.LinAlgError
 NB = _factor.NB
@@ -75,8 +81,9 @@ def _host(name, *args, **kwargs):
     """NumPy's ``linalg.name`` on host copies (a counted fallback), the result back on the device."""
     host = [a.get() if isinstance(a, GpuArray) else a for a in args]
     res = host_call(getattr(np.linalg, name), f"linalg.{name}", host, kwargs)
-    if isinstance(res, tuple):
-        return type(res)(*[from_host(np.asarray(r)) for r in res])
+    if isinstance(res, tuple):  # a named result type, or a plain tuple (qr's 'raw' mode)
+        vals = [from_host(np.asarray(r)) for r in res]
+        return type(res)(*vals) if hasattr(res, "_fields") else tuple(vals)
     return from_host(np.asarray(res))
 
 
@@ -126,32 +133,34 @@ def _cholesky_inplace(w: Leaf) -> GpuArray:
         if r:
             # L21 into a buffer of its own first: the update of A22 then reads no other part of
             # the work buffer and is one product kernel storing A22 - L21 L21^T in place
-            l21 = _own(matmul(_view(w, k + nb, k, r, nb), invT[:, :nb, :nb]))
+            inv_h = invT[:, :nb, :nb] if w.dtype.kind != "c" else apply("conj", invT[:, :nb, :nb])
+            l21 = _own(matmul(_view(w, k + nb, k, r, nb), inv_h))
             a22 = _view(w, k + nb, k + nb, r, r)
-            assign(a22, apply("subtract", a22, matmul(l21, matrix_transpose(l21))), value_temporary=True)
+            assign(a22, apply("subtract", a22, matmul(l21, _adjoint(l21))), value_temporary=True)
             assign(_view(w, k + nb, k, r, nb), l21, value_temporary=True)
     return info
 
 
 def cholesky(x, /, *, upper=False):
     """The Cholesky factor of a Hermitian positive-definite matrix (lower, or upper with
-    ``upper=True``), NumPy's ``linalg.cholesky``: only the lower (upper) triangle is read;
-    LinAlgError if a pivot is not positive (NaNs propagate without one, as NumPy's)."""
+    ``upper=True``), NumPy's ``linalg.cholesky``: only the lower (upper) triangle is read (of a
+    complex diagonal, the real part); LinAlgError if a pivot is not positive (NaNs propagate
+    without one, as NumPy's)."""
     x = _arr(x)
     _check_square(x)
-    ct = _compute_dtype(x.dtype)
+    ct = _compute_dtype_c(x.dtype)
     if ct is None:
         return _host("cholesky", x, upper=upper)
     if x.size == 0:
         return zeros(x.shape, dtype=ct)
-    if upper:  # the upper triangle read as the lower one of the transpose
-        x = matrix_transpose(x)
+    if upper:  # the upper triangle read as the lower one of the (conjugate) transpose
+        x = _adjoint(x)
     w = _work(x, ct, x.shape)
     info = _cholesky_inplace(w)
     if info.get().any():
         raise LinAlgError("Matrix is not positive definite")
     res = reshape(tril(GpuArray(w)), x.shape)
-    return matrix_transpose(res).copy() if upper else res
+    return _adjoint(res).copy() if upper else res
 
 
 # -------------------------------------------------------------- triangular solves
@@ -204,13 +213,19 @@ def _lu_inplace(w: Leaf) -> tuple[GpuArray, GpuArray]:
     return perm, info
 
 
+def _compute_dtype_c(d):
+    """``_compute_dtype`` for the factorizations whose kernels also take complex elements
+    (complex64 and complex128 stay), or None."""
+    return d if d in (dt.complex64, dt.complex128) else _compute_dtype(d)
+
+
 def solve(a, b, /):
     """x with ``a @ x == b`` (NumPy's ``linalg.solve``: ``b`` of shape (M,) is one vector, else
     (..., M, K) a stack of right-hand sides; batch dims broadcast). LinAlgError for a singular
     matrix (an exact zero pivot, as LAPACK)."""
     a, b = _arr(a), _arr(b)
     _check_square(a)
-    ca, cb = _compute_dtype(a.dtype), _compute_dtype(b.dtype)
+    ca, cb = _compute_dtype_c(a.dtype), _compute_dtype_c(b.dtype)
     if ca is None or cb is None:
         return _host("solve", a, b)
     ct = dt.result_type(ca, cb)
@@ -243,7 +258,7 @@ def inv(a, /):
     """The inverse of a square matrix (of each in a stack): ``solve(a, I)``."""
     a = _arr(a)
     _check_square(a)
-    ct = _compute_dtype(a.dtype)
+    ct = _compute_dtype_c(a.dtype)
     if ct is None:
         return _host("inv", a)
     n = a.shape[-1]
@@ -282,7 +297,7 @@ def tensorinv(a, ind=2):
 def _lu_diagonal(a: GpuArray):
     """(diagonal of U (batch..., n), parity of the row swaps (batch...,) as 0/1, singular
     (batch...,) bool) of a's LU."""
-    w = _work(a, _compute_dtype(a.dtype), a.shape)
+    w = _work(a, _compute_dtype_c(a.dtype), a.shape)
     _, info = _lu_inplace(w)
     d = reshape(diagonal(GpuArray(w), axis1=-2, axis2=-1), a.shape[:-1])
     return d, reshape(info[:, 1], a.shape[:-2]), reshape(apply("not_equal", info[:, 0], 0), a.shape[:-2])
@@ -298,38 +313,46 @@ def det(a, /):
     pivoting, negated for an odd number of row swaps; 0 for a singular matrix."""
     a = _arr(a)
     _check_square(a)
-    ct = _compute_dtype(a.dtype)
+    ct = _compute_dtype_c(a.dtype)
     if ct is None:
         return _host("det", a)
     if a.shape[-1] == 0 or a.size == 0:
         return apply("add", zeros(a.shape[:-2], dtype=ct), 1) if a.shape[-1] == 0 else zeros(a.shape[:-2], dtype=ct)
     d, parity, _ = _lu_diagonal(a)
-    return apply("multiply", prod(d, axis=-1), _swap_sign(parity, ct))
+    return apply("multiply", prod(d, axis=-1), _swap_sign(parity, ct)).astype(ct)
 
 
 def slogdet(a, /):
     """(sign, log|det|) (NumPy's ``linalg.slogdet``, a SlogdetResult): from U's diagonal of LU
-    with partial pivoting; (0, -inf) for a singular matrix."""
+    with partial pivoting; (0, -inf) for a singular matrix. Complex: the sign is the unit
+    product of the pivots' phases, log|det| real."""
     a = _arr(a)
     _check_square(a)
-    ct = _compute_dtype(a.dtype)
+    ct = _compute_dtype_c(a.dtype)
     if ct is None:
         return _host("slogdet", a)
+    rt = dt.real_of(ct) if ct.kind == "c" else ct
     if a.size == 0:
         ones = apply("add", zeros(a.shape[:-2], dtype=ct), 1)
         if a.shape[-1] == 0:
-            return SlogdetResult(ones, zeros(a.shape[:-2], dtype=ct))
-        return SlogdetResult(zeros(a.shape[:-2], dtype=ct), zeros(a.shape[:-2], dtype=ct))
+            return SlogdetResult(ones, zeros(a.shape[:-2], dtype=rt))
+        return SlogdetResult(zeros(a.shape[:-2], dtype=ct), zeros(a.shape[:-2], dtype=rt))
     d, parity, singular = _lu_diagonal(a)
-    # NumPy's: the sign is the permutation's times -1 per negative pivot (a NaN pivot counts as
-    # positive); a zero pivot (singular) gives (0, -inf)
-    neg = rsum(apply("less", d, 0), axis=-1)
-    sign = apply("multiply", _swap_sign(apply("bitwise_xor", parity, apply("bitwise_and", neg.astype(dt.uint32), 1)), ct),
-                 apply("logical_not", singular))
+    absd = apply("absolute", d)
+    if ct.kind == "c":  # the permutation's sign times the product of the pivots' phases
+        phase = apply("divide", d, apply("where", apply("equal", absd, 0), 1, absd))
+        sign = apply("multiply", apply("multiply", prod(phase, axis=-1), _swap_sign(parity, rt)),
+                     apply("logical_not", singular))
+    else:
+        # NumPy's: the sign is the permutation's times -1 per negative pivot (a NaN pivot counts as
+        # positive); a zero pivot (singular) gives (0, -inf)
+        neg = rsum(apply("less", d, 0), axis=-1)
+        sign = apply("multiply", _swap_sign(apply("bitwise_xor", parity, apply("bitwise_and", neg.astype(dt.uint32), 1)), ct),
+                     apply("logical_not", singular))
     with np.errstate(divide="ignore"):  # (the log of a zero pivot is replaced)
-        logdet = rsum(apply("log", apply("absolute", d)), axis=-1)
+        logdet = rsum(apply("log", absd), axis=-1)
     logdet = apply("where", singular, -np.inf, logdet)
-    return SlogdetResult(sign.astype(ct), logdet.astype(ct))
+    return SlogdetResult(sign.astype(ct), logdet.astype(rt))
 
 
 # ------------------------------------------------------------------------------ QR
@@ -342,7 +365,7 @@ def qr(a, mode="reduced"):
         raise ValueError(f"Unrecognized mode '{mode}'")
     if a.ndim < 2:
         raise LinAlgError(f"{a.ndim}-dimensional array given. Array must be at least two-dimensional")
-    ct = _compute_dtype(a.dtype)
+    ct = _compute_dtype_c(a.dtype)
     if ct is None or mode == "raw":
         return _host("qr", a, mode=mode)
     *batch, m, n = a.shape
@@ -370,7 +393,7 @@ def qr(a, mode="reduced"):
         qa = GpuArray(q)
         for k0, v, t in reversed(blocks):
             sub = qa[:, k0:, k0:]
-            assign(sub, apply("subtract", sub, matmul(v, matmul(t, matmul(matrix_transpose(v), sub)))))
+            assign(sub, apply("subtract", sub, matmul(v, matmul(t, matmul(_adjoint(v), sub)))))
     return QRResult(reshape(GpuArray(q), batch + (m, kq)), r)
 
 
@@ -390,52 +413,110 @@ def _qr_inplace(w: Leaf, tau, k: int):
         nb = min(NB, k - k0)
         _factor.qr_panel(w, k0, k0 + nb, tau, k)
         v = apply("add", tril(wa[:, k0:, k0:k0 + nb], -1), eye(m - k0, nb, dtype=w.dtype)).copy()
-        g = matmul(matrix_transpose(v), v).copy()
+        g = matmul(_adjoint(v), v).copy()
         t = GpuArray(new_leaf(w.dtype, (b, nb, nb)))
         _factor.qr_t(g._leaf(), tau, k0, k, t._leaf())
         blocks.append((k0, v, t))
         if k0 + nb < n:
             c = wa[:, k0:, k0 + nb:]
-            vtc = matmul(matrix_transpose(v), c)
-            assign(c, apply("subtract", c, matmul(v, matmul(matrix_transpose(t), vtc))))
+            vtc = matmul(_adjoint(v), c)
+            assign(c, apply("subtract", c, matmul(v, matmul(_adjoint(t), vtc))))
     return blocks
 
 
 # --------------------------------------------------------------------------- eigh
+JACOBI_SWEEPS_MAX = 40  # a bound only: sweeps stop at the first one that rotates no pair
+
+
+def one_sided_jacobi(x: Leaf, vectors: bool):
+    """The rows of the matrices ``x`` ((batch, count, len), contiguous at offset 0) made pairwise
+    orthogonal in place by sweeps of plane rotations (one-sided Jacobi: X <- V^T X); returns V^T
+    ((batch, count, count) GpuArray, rows the rotated unit vectors) when ``vectors``, else None.
+    Each sweep reads one flag per matrix (a sync): sweeps stop when no pair was rotated, i.e. every
+    pair is orthogonal to sqrt(len) * eps relative to the rows' norms."""
+    b, count, length = x.shape
+    ct = x.dtype
+    vt = _work(eye(count, dtype=ct), ct, (b, count, count)) if vectors else None
+    tol = float(np.finfo(ct).eps) * max(1.0, math.sqrt(length))
+    rounds = count + (count & 1) - 1
+    for _ in range(JACOBI_SWEEPS_MAX):
+        flags = _flags(b, 1)
+        st = flags._leaf().storage
+        for r in range(rounds):
+            _factor.jacobi_round(x, vt, r, st, tol)
+        if not flags.any().get():
+            break
+    return None if vt is None else GpuArray(vt)
+
+
+def _adjoint(v: GpuArray) -> GpuArray:
+    """The conjugate transpose of the last two axes (the transpose of a real array)."""
+    vt = matrix_transpose(v)
+    return apply("conj", vt) if v.dtype.kind == "c" else vt
+
+
+def newton_schulz(v: GpuArray, rows: bool = False) -> GpuArray:
+    """One Newton-Schulz step towards orthogonality: V (3 I - V^H V) / 2 for orthonormal columns
+    (``rows``: (3 I - V V^H) V / 2 for orthonormal rows). Rotations' products drift from
+    orthogonal by ~(rotations x eps): one step squares that away."""
+    n = v.shape[-1] if not rows else v.shape[-2]
+    eye3 = apply("multiply", eye(n, dtype=v.dtype), 1.5)
+    if rows:
+        return matmul(apply("subtract", eye3, apply("multiply", matmul(v, _adjoint(v)), 0.5)), v)
+    return matmul(v, apply("subtract", eye3, apply("multiply", matmul(_adjoint(v), v), 0.5)))
+
+
 def _eigh(a: GpuArray, uplo: str, vectors: bool):
     """(eigenvalues, eigenvectors or None) on the device, or None where the device path does not
     serve a."""
-    ct = _compute_dtype(a.dtype)
     n = a.shape[-1]
-    if ct is None or n > _factor.JACOBI_MAX:
+    cplx = a.dtype in (dt.complex64, dt.complex128)
+    ct = a.dtype if cplx else _compute_dtype(a.dtype)
+    if ct is None:
         return None
+    rt = dt.real_of(ct) if cplx else ct
     if a.size == 0:
-        return zeros(a.shape[:-1], dtype=ct), (zeros(a.shape, dtype=ct) if vectors else None)
-    if uplo == "U":  # the upper triangle read as the lower one of the transpose
-        a = matrix_transpose(a)
+        return zeros(a.shape[:-1], dtype=rt), (zeros(a.shape, dtype=ct) if vectors else None)
+    if uplo == "U":  # the upper triangle read as the lower one of the (conjugate) transpose
+        a = _adjoint(a)
     low = tril(a.astype(ct, copy=False))
     # scaled by the largest magnitude (1 for a zero matrix): the sweeps' sums of squares neither
     # overflow nor underflow; the eigenvalues are scaled back
     big = rmax(apply("absolute", low), axis=(-2, -1), keepdims=True)
-    big = apply("where", apply("equal", big, 0), 1, big).astype(ct)
+    big = apply("where", apply("equal", big, 0), 1, big).astype(rt)
     low = apply("divide", low, big)
-    sym = apply("add", low, matrix_transpose(tril(low, -1)))  # the lower triangle mirrored
-    w = _work(sym, ct, a.shape)
-    b = w.shape[0]
-    vals = new_leaf(ct, (b, n))
-    vecs = new_leaf(ct, (b, n, n))
-    _factor.jacobi_eigh(w, _runtime.device().alloc(b * n * n * ct.itemsize), vals, vecs)
-    v = None
-    if vectors:
-        # the rotations' product drifts from orthogonal by ~(rotations x eps): one Newton-Schulz
-        # step V (3 I - V^T V) / 2 squares that away
-        v = GpuArray(vecs)
-        eye3 = apply("multiply", eye(n, dtype=ct), 1.5)
-        v = reshape(matmul(v, apply("subtract", eye3, apply("multiply", matmul(matrix_transpose(v), v), 0.5))), a.shape)
+    if cplx:  # the lower triangle mirrored conjugated; the diagonal's imaginary parts ignored (LAPACK's)
+        strict = tril(low, -1)
+        diag = apply("multiply", apply("real", low), eye(n, dtype=rt))
+        sym = apply("add", apply("add", strict, _adjoint(strict)), diag)
+    else:
+        sym = apply("add", low, matrix_transpose(tril(low, -1)))  # the lower triangle mirrored
+    if n <= _factor.JACOBI_MAX and not cplx:
+        w = _work(sym, ct, a.shape)
+        b = w.shape[0]
+        vals = new_leaf(ct, (b, n))
+        vecs = new_leaf(ct, (b, n, n))
+        _factor.jacobi_eigh(w, _runtime.device().alloc(b * n * n * ct.itemsize), vals, vecs)
+        vals, v = GpuArray(vals), (GpuArray(vecs) if vectors else None)
+        if v is not None:
+            v = newton_schulz(v)
+    else:
+        # a matrix holding a NaN or an infinity is solved as zeros (its QL sweeps would run to the
+        # iteration bound): its results are NaN all the same, through its scale below
+        sym = apply("where", apply("isfinite", big), sym, 0).astype(ct)
+        vals, z = _factor.tridiag_eigh(_work(sym, ct, a.shape), vectors)
+        order = argsort(GpuArray(vals), axis=-1)
+        vals = take_along_axis(GpuArray(vals), order, axis=-1)
+        v = None
+        if vectors:
+            z = GpuArray(z)
+            cols = broadcast_to(reshape(order, order.shape[:1] + (1, n)), z.shape)
+            v = newton_schulz(take_along_axis(z, cols, axis=2))
+    if v is not None:
         # a matrix with a NaN or an infinity gives NaN vectors as well as NaN values (its scale
         # is not finite): 0 * scale + 1 is 1 or NaN
-        v = apply("multiply", v, apply("add", apply("multiply", big, 0), 1))
-    vals = apply("multiply", reshape(GpuArray(vals), a.shape[:-1]), reshape(big, a.shape[:-2] + (1,)))
+        v = apply("multiply", reshape(v, a.shape), apply("add", apply("multiply", big, 0), 1))
+    vals = apply("multiply", reshape(vals, a.shape[:-1]), reshape(big, a.shape[:-2] + (1,)))
     return vals, v
 
 
@@ -446,8 +527,9 @@ def _check_uplo(uplo):
 
 def eigh(a, UPLO="L"):
     """Eigenvalues (ascending) and eigenvectors of symmetric matrices (NumPy's ``linalg.eigh``, an
-    EighResult; only the ``UPLO`` triangle is read). Up to JACOBI_MAX (64) rows on the device by
-    the parallel Jacobi method; larger matrices and complex inputs: NumPy's on the host (counted).
+    EighResult; only the ``UPLO`` triangle is read). Up to JACOBI_MAX (64) rows by the parallel
+    two-sided Jacobi method, larger (and complex Hermitian) matrices by Householder
+    tridiagonalisation and the implicit QL method.
     A matrix holding a NaN or an infinity gives NaNs (NumPy's LAPACK gives some NaNs or raises
     "Eigenvalues did not converge")."""
     a = _arr(a)

@@ -12,7 +12,14 @@ the pieces of the blocked algorithms that are not matrix products.
   from the identity; wgsl/qr_apply.wgsl); ``qr_t``: the triangular factor T of a block of
   reflectors (I - V T V^T, the compact WY form whose products are matmuls; wgsl/qr_t.wgsl);
 - ``jacobi_eigh``: eigenvalues and vectors of small symmetric matrices (n <= JACOBI_MAX) by the
-  parallel cyclic Jacobi method, one workgroup per matrix (wgsl/jacobi_eigh.wgsl).
+  parallel cyclic Jacobi method, one workgroup per matrix (wgsl/jacobi_eigh.wgsl);
+- ``tridiag_eigh``: eigenvalues and vectors of symmetric matrices of any size: Householder
+  tridiagonalisation (and Q), one workgroup per matrix (wgsl/tridiag.wgsl), then the implicit QL
+  method, one invocation per matrix recording its rotations (wgsl/ql_sweeps.wgsl) and one per row
+  of the eigenvectors applying them (wgsl/ql_apply.wgsl);
+- ``jacobi_round``: one round of the one-sided (Hestenes) Jacobi method, one workgroup per pair of
+  rows of every matrix of a batch (wgsl/jacobi_round.wgsl): the SVD and the large eigh are sweeps
+  of these rounds.
 
 Every trailing update and every triangular solve against a diagonal block is a matrix product
 (``_kernels.matmul``), so the blocked algorithms run at the speed of the matmul kernels; the
@@ -22,12 +29,13 @@ the API layer: shape (batch, n, n), row stride n.
 from __future__ import annotations
 
 import struct
+from string import Template
 
 import numpy as np
 
 from .._graph import dtypes as dt
 from .._device import runtime as _runtime
-from .._graph.nodes import Leaf
+from .._graph.nodes import Leaf, new_leaf
 from . import wgsl_lib as _wgsl_lib
 
 NB = 32  # block size: two float64 blocks take 16 KiB of workgroup memory (every adapter has 32)
@@ -37,6 +45,12 @@ SMALL_WG = 32  # threads per workgroup for matrices of at most this many rows (>
 JACOBI_MAX = 64  # largest n of the Jacobi eigensolver (its cost grows as n^3 per workgroup)
 JACOBI_WG = 128
 JACOBI_SWEEPS = 30  # a bound only: sweeps stop once the off-diagonal mass is at rounding level
+QL_SWEEPS = 60  # per eigenvalue: a bound only (LAPACK's is 30; NaN input reaches it)
+QL_CHUNK = 8  # QL sweeps per dispatch (short invocations: lavapipe stops long ones)
+# threads per one-sided Jacobi pair: two rows' dot products and rotations; there are count / 2
+# workgroups per matrix to fill the device, and lavapipe's barriers cost grows with the threads
+# (256: 7x the time of 64 per round at count = 96)
+ROUND_WG = 64
 QR_CL = 8  # QR: column lanes per workgroup (the rest of the threads are row groups of each column)
 
 _LIT = {"f32": ("0.0f", "1.0f"), "f64": ("0.0lf", "1.0lf")}
@@ -46,10 +60,54 @@ def _words(*w) -> bytes:
     return struct.pack(f"<{len(w)}I", *[x & 0xFFFFFFFF for x in w])
 
 
+# element arithmetic of the kernels written for real and complex matrices ($C: $T or vec2<$T>):
+# product, conjugate, real and imaginary parts, squared magnitude, quotient, a real as $C, |Re| + |Im|,
+# the magnitude and the phase of a pair's product
+_REAL_HELP = """
+fn cm(a: $T, b: $T) -> $T { return a * b; }
+fn cj(a: $T) -> $T { return a; }
+fn cre(a: $T) -> $T { return a; }
+fn cim(a: $T) -> $T { return $ZERO; }
+fn cab2(a: $T) -> $T { return a * a; }
+fn cdiv(a: $T, b: $T) -> $T { return a / b; }
+fn creal(x: $T) -> $T { return x; }
+fn cabs1(a: $T) -> $T { return abs(a); }
+fn cgmag(g: $T) -> $T { return g; }
+fn cgphase(g: $T, m: $T) -> $T { return $ONE; }
+"""
+_COMPLEX_HELP = """
+fn cm(a: vec2<$T>, b: vec2<$T>) -> vec2<$T> { return vec2<$T>(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x); }
+fn cj(a: vec2<$T>) -> vec2<$T> { return vec2<$T>(a.x, -a.y); }
+fn cre(a: vec2<$T>) -> $T { return a.x; }
+fn cim(a: vec2<$T>) -> $T { return a.y; }
+fn cab2(a: vec2<$T>) -> $T { return a.x * a.x + a.y * a.y; }
+fn cdiv(a: vec2<$T>, b: vec2<$T>) -> vec2<$T> {  // (operands of moderate magnitude: no scaling)
+  let d = b.x * b.x + b.y * b.y;
+  return vec2<$T>((a.x * b.x + a.y * b.y) / d, (a.y * b.x - a.x * b.y) / d);
+}
+fn creal(x: $T) -> vec2<$T> { return vec2<$T>(x, $ZERO); }
+fn cabs1(a: vec2<$T>) -> $T { return abs(a.x) + abs(a.y); }
+fn cgmag(g: vec2<$T>) -> $T {  // |g| without overflow
+  let a = max(abs(g.x), abs(g.y));
+  if (a == $ZERO) { return $ZERO; }
+  let x = g.x / a;
+  let y = g.y / a;
+  return a * sqrt(x * x + y * y);
+}
+fn cgphase(g: vec2<$T>, m: $T) -> vec2<$T> {
+  if (!(m > $ZERO)) { return vec2<$T>($ONE, $ZERO); }
+  return g / m;
+}
+"""
+
+
 def _subst(dtype, wg: int) -> dict:
-    t = dt.wgsl_type(dtype)
+    cplx = dtype.kind == "c"
+    t = dt.wgsl_type(dt.real_of(dtype) if cplx else dtype)
     zero, one = _LIT[t]
-    return dict(T=t, ZERO=zero, ONE=one, NB=NB, NB2=NB * NB, WG=wg)
+    sub = dict(T=t, ZERO=zero, ONE=one, NB=NB, NB2=NB * NB, WG=wg, C=f"vec2<{t}>" if cplx else t)
+    sub["CHELP"] = Template(_COMPLEX_HELP if cplx else _REAL_HELP).substitute(sub)
+    return sub
 
 
 def _source(name: str, dtype, wg: int) -> str:
@@ -166,3 +224,72 @@ def jacobi_eigh(a: Leaf, v, w: Leaf, vo: Leaf) -> None:
     params = _words(n, b, n + (n & 1), struct.unpack("<I", struct.pack("<f", tol))[0], JACOBI_SWEEPS)
     kern = _kernel("jacobi_eigh", a.dtype, _wg(n, JACOBI_WG), ["rw", "rw", "rw", "rw"], len(params))
     _runtime.device().dispatch(kern, [a.storage, v, w.storage, vo.storage], params, b)
+
+
+def jacobi_round(x: Leaf, vt, r: int, flags, tol: float) -> None:
+    """Round ``r`` of a sweep of the one-sided Jacobi method: the pairs of rows of the circle
+    method's round r of every matrix of ``x`` ((batch, count, len) contiguous at offset 0) rotated
+    to orthogonality, the same rotations applied to the rows of ``vt`` ((batch, count, count)
+    contiguous at offset 0, or None); ``flags`` (batch u32): set to 1 for a matrix where a pair was
+    rotated. A sweep is rounds 0 .. N - 2, N = count rounded up to even."""
+    b, count, length = _dims(x)
+    assert x.offset == 0 and (vt is None or vt.offset == 0)
+    big = count + (count & 1)
+    half = big // 2
+    params = _words(length, count, big, r, b, half, struct.unpack("<I", struct.pack("<f", tol))[0], int(vt is not None))
+    kern = _kernel("jacobi_round", x.dtype, _wg(length, ROUND_WG), ["rw", "rw", "rw"], len(params))
+    _runtime.device().dispatch(kern, [x.storage, (vt if vt is not None else x).storage, flags], params, b * half)
+
+
+def tridiag_eigh(a: Leaf, vectors: bool):
+    """(eigenvalues (batch, n) unsorted, real; eigenvectors (batch, n, n) columns or None) of the
+    symmetric (Hermitian) matrices ``a`` ((batch, n, n), real or complex, contiguous at offset 0,
+    entries of at most 1 in magnitude; overwritten): tridiagonalisation (four dispatches per
+    column: the reflector, A22 v, w and the rank-2 update of A22; the two O(n^2) ones over many
+    workgroups), Q formed backwards (two per column),
+    then chunks of QL_CHUNK sweeps, each chunk's rotations applied to Q; a flag read (a sync)
+    every 8 chunks (~2 n sweeps in all)."""
+    b, n = _batch(a)
+    assert a.offset == 0
+    dev = _runtime.device()
+    ct = a.dtype
+    rt = dt.real_of(ct) if ct.kind == "c" else ct
+    z = new_leaf(ct, (b, n, n))
+    s = new_leaf(rt, (b, 2 * n))
+    sc = dev.alloc(b * 3 * n * ct.itemsize)
+    wg = _wg(n, PANEL_WG)
+    kern = _kernel("tridiag", ct, wg, ["rw"] * 4, 24)
+    bufs = [a.storage, z.storage, s.storage, sc]
+
+    def step(mode, k, per_matrix):  # per_matrix: rows or elements (one workgroup if 0)
+        groups = max(1, -(-per_matrix // wg))
+        dev.dispatch(kern, bufs, _words(n, b, 0, mode, k, groups), b * groups)
+
+    for k in range(n):  # the reflectors, then (k = n - 1) the last diagonal entry
+        step(0, k, 0)
+        m = n - k - 1
+        if m > 0:
+            step(3, k, m)
+            step(4, k, 0)
+            step(5, k, m * m)
+    if vectors:
+        step(1, 0, n * n)
+        for k in range(n - 2, -1, -1):
+            m = n - k - 1
+            step(6, k, m)
+            step(7, k, m * m)
+    k = QL_CHUNK
+    qs = dev.upload(np.zeros((b, 4), np.uint32))
+    rc, rs = dev.alloc(b * k * n * rt.itemsize), dev.alloc(b * k * n * rt.itemsize)
+    rng = dev.alloc(b * k * 2 * 4)
+    eps = struct.unpack("<I", struct.pack("<f", float(np.finfo(rt).eps)))[0]
+    sweeps = _kernel("ql_sweeps", rt, SMALL_WG, ["rw"] * 5, 20)
+    apply = _kernel("ql_apply", ct, SMALL_WG, ["rw", "r", "r", "r", "r"], 16)
+    groups = -(-n // SMALL_WG)
+    for i in range(-(-QL_SWEEPS * n // k)):
+        dev.dispatch(sweeps, [s.storage, qs, rc, rs, rng], _words(n, b, k, QL_SWEEPS, eps), -(-b // SMALL_WG))
+        if vectors:
+            dev.dispatch(apply, [z.storage, qs, rc, rs, rng], _words(n, b, k, groups), b * groups)
+        if i % 8 == 7 and dev.read(qs, 0, b * 16).view(np.uint32)[3::4].all():
+            break
+    return Leaf(s.storage, rt, (b, n), (2 * n, 1), 0), (z if vectors else None)

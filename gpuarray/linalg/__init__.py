@@ -2,11 +2,14 @@
 
 Products, norms, traces, ``cross`` and ``matrix_power`` run on the device (through the strided
 contraction of ``gpuarray._api.linalg`` and elementwise kernels); so do ``cholesky``, ``solve``,
-``inv``, ``det``, ``slogdet``, ``qr``, ``tensorsolve``, ``tensorinv`` and (up to 64 x 64) ``eigh``,
-``eigvalsh`` for real float and integer inputs (``gpuarray._api.decompositions``: blocked
-factorizations on the matmul kernels, Jacobi for eigh). The other factorizations and solvers
-(svd, eig, lstsq, pinv, ...) run through the host's LAPACK as counted fallbacks: results come back
-to the device with NumPy's dtypes and result types.
+``inv``, ``det``, ``slogdet``, ``qr``, ``tensorsolve``, ``tensorinv``, ``eigh``, ``eigvalsh``
+(``gpuarray._api.decompositions``: blocked factorizations on the matmul kernels, Jacobi or
+tridiagonalisation + QL for eigh) and ``svd``, ``svdvals``, ``pinv``, ``lstsq``, ``matrix_rank``,
+``cond`` and the matrix 2/-2/nuclear norms (``gpuarray._api.svd``: QR + one-sided Jacobi) for real
+float, integer and complex inputs. ``eig``/``eigvals`` (non-symmetric), ``qr(mode='raw')`` and
+float16 inputs run
+through the host's LAPACK as counted fallbacks: results come back to the device with NumPy's
+dtypes and result types.
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ from .._api.linalg import trace as _trace
 from .._api.manipulation import _axis, diagonal as _diagonal, moveaxis, normalize_axes, reshape
 from .._api.creation import empty, eye
 from .._api.decompositions import cholesky, det, eigh, eigvalsh, inv, qr, slogdet, solve, tensorinv, tensorsolve
+from .._api.svd import cond, lstsq, matrix_norm_sv, matrix_rank, pinv, svd, svdvals
 from .._graph.nodes import Leaf, broadcast_shapes
 from .._api.manipulation import broadcast_to
 
@@ -173,9 +177,9 @@ def _matrix_norm(x: GpuArray, axes: tuple, ord, keepdims: bool) -> GpuArray:
     row, col = axes
     if row == col:
         raise ValueError("Duplicate axes given.")
-    if ord in (2, -2, "nuc"):  # singular values: the host's LAPACK
-        res = host_call(np.linalg.norm, "linalg.norm", [x.get()], {"ord": ord, "axis": axes, "keepdims": keepdims})
-        return _upload(res)
+    if ord in (2, -2, "nuc"):  # singular values
+        res = matrix_norm_sv(moveaxis(x, (row, col), (-2, -1)), ord)
+        return _keep(res, x.shape, axes, keepdims)
     if ord in (None, "fro"):
         res = _vector_norm(x, axes, 2)
     elif ord in (1, -1, np.inf, -np.inf):
@@ -254,8 +258,9 @@ def _host(name):
     return call
 
 
-_DEVICE = ("cholesky", "det", "eigh", "eigvalsh", "inv", "qr", "slogdet", "solve", "tensorinv", "tensorsolve")
-_HOST = ("svd", "svdvals", "eig", "eigvals", "pinv", "matrix_rank", "lstsq", "cond")
+_DEVICE = ("cholesky", "cond", "det", "eigh", "eigvalsh", "inv", "lstsq", "matrix_rank", "pinv", "qr", "slogdet",
+           "solve", "svd", "svdvals", "tensorinv", "tensorsolve")
+_HOST = ("eig", "eigvals")
 globals().update({name: _host(name) for name in _HOST})
 
 __all__ = sorted(("LinAlgError", "cross", "diagonal", "matmul", "matrix_norm", "matrix_power", "matrix_transpose",

@@ -3,17 +3,20 @@
 // first row of largest magnitude (a workgroup reduction), whole rows are swapped (every column,
 // so the rest of the matrix sees the same row order) and the permutation PERM[b] follows them;
 // the column below the pivot is divided by it and the rest of the panel gets the rank-1 update.
+// Real or complex elements ($C; the pivot's magnitude |Re| + |Im|, LAPACK's izamax).
 // One workgroup per matrix. A zero pivot sets INFO[2b] = 1 (singular; the column is not scaled, as
 // LAPACK's); INFO[2b + 1] holds the parity of the row swaps (the sign of the determinant).
 // P[0] n, P[1] k, P[2] nb, P[3] batch stride, P[4] batches, P[5] offset of the batch.
 // PERM[b * n + i]: the original row now at row i (set to the identity when k = 0).
 @group(0) @binding(0) var<storage, read> P: array<u32>;
-@group(0) @binding(1) var<storage, read_write> A: array<$T>;
+@group(0) @binding(1) var<storage, read_write> A: array<$C>;
 @group(0) @binding(2) var<storage, read_write> PERM: array<u32>;
 @group(0) @binding(3) var<storage, read_write> INFO: array<u32>;
 
 var<workgroup> rv: array<$T, ${WG}>;
 var<workgroup> ri: array<u32, ${WG}>;
+
+$CHELP
 
 @compute @workgroup_size($WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
@@ -34,7 +37,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     var best = -$ONE;
     var bi = c;
     for (var r = c + lid; r < n; r += ${WG}u) {
-      let v = abs(A[base + r * n + c]);
+      let v = cabs1(A[base + r * n + c]);
       if (v > best) { best = v; bi = r; }
     }
     rv[lid] = best;
@@ -64,10 +67,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     }
     storageBarrier();
     let piv = A[base + c * n + c];
-    if (piv == $ZERO) {
+    if (cabs1(piv) == $ZERO) {
       if (lid == 0u) { INFO[2u * b] = 1u; }
     } else {
-      for (var r = c + 1u + lid; r < n; r += ${WG}u) { A[base + r * n + c] = A[base + r * n + c] / piv; }
+      for (var r = c + 1u + lid; r < n; r += ${WG}u) { A[base + r * n + c] = cdiv(A[base + r * n + c], piv); }
     }
     storageBarrier();
     let w = k + nb - c - 1u;
@@ -75,7 +78,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     for (var t = lid; t < rows * w; t += ${WG}u) {
       let r = c + 1u + t / w;
       let cc = c + 1u + t % w;
-      A[base + r * n + cc] = A[base + r * n + cc] - A[base + r * n + c] * A[base + c * n + cc];
+      A[base + r * n + cc] = A[base + r * n + cc] - cm(A[base + r * n + c], A[base + c * n + cc]);
     }
     storageBarrier();
   }

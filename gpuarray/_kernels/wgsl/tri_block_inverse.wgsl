@@ -8,12 +8,14 @@
 // P[5] column stride, P[6] offset, P[7] transpose the result, P[8] unit diagonal, P[9] workgroups,
 // P[10] BS: the side of the blocks in INV (min(NB, n): small matrices take small blocks).
 @group(0) @binding(0) var<storage, read> P: array<u32>;
-@group(0) @binding(1) var<storage, read> A: array<$T>;
-@group(0) @binding(2) var<storage, read_write> INV: array<$T>;
+@group(0) @binding(1) var<storage, read> A: array<$C>;
+@group(0) @binding(2) var<storage, read_write> INV: array<$C>;
 
 const NB = ${NB}u;
-var<workgroup> L: array<$T, ${NB2}>;
-var<workgroup> X: array<$T, ${NB2}>;
+var<workgroup> L: array<$C, ${NB2}>;
+var<workgroup> X: array<$C, ${NB2}>;
+
+$CHELP
 
 @compute @workgroup_size($WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
@@ -29,10 +31,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   for (var t = lid; t < NB * NB; t += ${WG}u) {
     let i = t / NB;
     let j = t % NB;
-    var v = $ZERO;
+    var v = creal($ZERO);
     if (j <= i && i < nb) { v = A[base + i * P[4] + j * P[5]]; }
     L[t] = v;
-    X[t] = $ZERO;
+    X[t] = creal($ZERO);
   }
   workgroupBarrier();
 $INVERT
