@@ -23,7 +23,12 @@ MAX_NODES = 128  # larger expressions materialize a subexpression first (bounded
 MAX_REDUCE_NODES = 48  # a reduction's input expression (its kernels repeat the expression per
 # vec4 lane and unrolled group: larger ones compiled for tens of seconds on llvmpipe)
 # ``size_`` is the tree size (shared subexpressions counted each time): a cheap upper bound
-# that triggers the exact count (``dag_size``) only when it is large.
+# that triggers the exact count (``dag_size``) only when it is large. An op from the math
+# library (exp, sin, tanh ...) counts OP_WEIGHT[op] there: its code is tens of ordinary ops', so a
+# reduction reading an expression of several of them evaluates it once into a buffer rather than
+# computing it again in every reduction that reads it (an array reduced four times computed its
+# chain of four transcendentals four times: 4x the time on an H100), and its kernels stay small.
+OP_WEIGHT: dict = {}  # op name -> its count in ``size_`` (1 unless listed; filled by _graph/ops.py)
 
 
 class Node:
@@ -96,14 +101,15 @@ class Ew(Node):
         self.op, self.dtype, self.ct, self.fpe = op, dtype, ct, fpe
         self.shape = shape if type(shape) is tuple else tuple(shape)
         srcs = self.srcs = srcs if type(srcs) is tuple else tuple(srcs)
+        w = OP_WEIGHT.get(op, 1)
         if len(srcs) == 2:
             a, b = srcs
-            self.size_ = 1 + a.size_ + b.size_
+            self.size_ = w + a.size_ + b.size_
             sa, sb = a.storages, b.storages
             self.storages = sb if not sa else sa if (not sb or sa == sb) else _union(srcs)
             self.under_costly = a.under_costly or b.under_costly
         else:
-            self.size_ = 1 + sum(s.size_ for s in srcs)
+            self.size_ = w + sum(s.size_ for s in srcs)
             self.storages = _union(srcs)
             self.under_costly = any(s.under_costly for s in srcs)
 

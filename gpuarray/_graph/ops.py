@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import dtypes as dt
+from . import nodes as _nodes
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,13 @@ FPE_SLOT = {name: i + 1 for i, name in enumerate(OPS)}
 
 # NumPy spellings -> canonical op name
 ALIASES = {alias: d.name for d in OPS.values() for alias in d.numpy}
+# the ops whose float form is a transcendental of the math library (tens of ordinary ops of code
+# each) weigh more in the bound on a reduction's fused expression (see _graph/nodes.py OP_WEIGHT)
+LIBRARY_OP_WEIGHT = 4
+TRANSCENDENTAL = ("exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sin", "cos", "tan", "arcsin", "arccos",
+                  "arctan", "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "arctan2", "hypot", "logaddexp",
+                  "logaddexp2", "cbrt", "power")
+_nodes.OP_WEIGHT.update({name: LIBRARY_OP_WEIGHT for name in TRANSCENDENTAL})
 
 
 def lookup(name: str) -> OpDef:

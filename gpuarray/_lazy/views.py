@@ -8,8 +8,10 @@ the base's buffer (``array._views_onto``), so writes through either are seen by 
 written or read as a buffer before that evaluates its base first (``GpuArray._leaf``).
 
 A view is kept lazy only where that is cheap: the expression has only node kinds ``remap`` knows,
-and a view larger than its base (a broadcast) only of a small expression (it is recomputed per
-element read)."""
+holds no costly node (a random draw: ``X = rng.random(...)`` is one draw, computed once, whose
+views and slices read its buffer; a lazy slice would draw its numbers again in every kernel that
+reads it, every column of a loop over ``X[:, t]``), and a view larger than its base (a broadcast)
+only of a small expression (it is recomputed per element read)."""
 from __future__ import annotations
 
 from weakref import ref as _weakref
@@ -39,7 +41,7 @@ def lazy_view(x: GpuArray, fn):
 
 
 def _lazy_view(x, node, fn):
-    if type(node) is Leaf:
+    if type(node) is Leaf or node.under_costly:
         return None
     rm = _remap.from_view(node.shape, fn)
     if rm is None:
