@@ -94,7 +94,25 @@ def shuffle(x) -> None:
     _global.shuffle(x)
 
 
-__all__ = ["Generator", "default_rng", "seed", "get_state", "set_state", "rand", "randn", "random",
+def _global_method(name):
+    def fn(*args, **kwargs):
+        return getattr(_global, name)(*args, **kwargs)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"``Generator.{name}`` of the global generator (see ``seed``)."
+    return fn
+
+
+# NumPy's module-level distributions: the global generator's methods of the same name
+_DISTRIBUTIONS = ("beta binomial chisquare dirichlet f gamma geometric gumbel hypergeometric laplace logistic "
+                  "lognormal logseries multinomial multivariate_normal negative_binomial noncentral_chisquare "
+                  "noncentral_f pareto poisson power rayleigh standard_cauchy standard_gamma standard_t triangular "
+                  "vonmises wald weibull zipf").split()
+for _name in _DISTRIBUTIONS:
+    globals()[_name] = _global_method(_name)
+del _name
+
+__all__ = [*_DISTRIBUTIONS, "Generator", "default_rng", "seed", "get_state", "set_state", "rand", "randn", "random",
            "random_sample", "ranf", "sample", "uniform", "normal", "standard_normal", "exponential",
            "standard_exponential", "randint", "integers", "random_integers", "choice", "permutation",
            "shuffle"]

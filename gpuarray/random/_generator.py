@@ -18,13 +18,26 @@ from .._device import fallback as _fallback
 from .._device import runtime as _runtime
 from .._lazy.array import GpuArray
 from .._api.creation import asarray
-from .._graph.nodes import Cast, broadcast_shapes
-from .._kernels.random import Rand, int_node_dtype, per_block, split64
+from .._graph.nodes import Cast, Const, broadcast_shapes
+from .._kernels.random import Rand, RandOf, int_node_dtype, per_block, split64
 from .._lazy.elementwise import apply
 from .._api.decompositions import cholesky
 from .._api.linalg import matmul, matrix_transpose
+from .._api.reductions import max as _max, sum as _sum
 
 _U64 = (1 << 64) - 1
+
+
+def _quiet(method):
+    """A distribution built with floating-point errors ignored: its expressions may compute branches
+    that are then not selected (a log of 0 where the other case applies), and NumPy's samplers never
+    warn."""
+    def quiet(*args, **kwargs):
+        with np.errstate(all="ignore"):
+            return method(*args, **kwargs)
+
+    quiet.__name__, quiet.__qualname__, quiet.__doc__ = method.__name__, method.__qualname__, method.__doc__
+    return quiet
 
 
 def _shape(size) -> tuple:
@@ -325,6 +338,238 @@ class Generator:
         v = self._open_uniform(_shape(size))
         return apply("tan", apply("multiply", apply("subtract", v, 0.5), math.pi))
 
+    # ------------------------------------------- samplers that draw until they accept
+    # (a ``RandOf`` node: each element runs random_samplers.wgsl's loop on its own sub-stream)
+    def _sampled(self, kind, size, *params, dtype=None):
+        """A ``kind`` draw with parameter operands ``params`` (floats or device arrays, already
+        checked), of shape ``size`` or the parameters' broadcast shape, computed in ``dtype`` (the
+        default float)."""
+        ft = dt.default_float() if dtype is None else dtype
+        pshape = _operand_shapes(*params)
+        if size is None:
+            shape = pshape
+        else:
+            shape = _shape(size)
+            if broadcast_shapes(shape, pshape) != shape:
+                raise ValueError("shape mismatch: objects cannot be broadcast to a single shape")
+        srcs = []
+        for p in params:
+            if isinstance(p, GpuArray):
+                srcs.append(p._node if p.dtype == ft else Cast(p._node, ft))
+            else:
+                srcs.append(Const(float(p), ft))
+        n = 1
+        for d in shape:
+            n *= d
+        return GpuArray(RandOf(kind, ft, shape, self._words(n), srcs))
+
+    def _device_floats(self) -> bool:
+        """Whether the discrete samplers run here: they count in float64 (exact integers to 2^53,
+        and Poisson's and the binomial's acceptance tests need its precision)."""
+        return _runtime.device().has_64
+
+    @_quiet
+    def standard_gamma(self, shape, size=None, dtype=None, out=None) -> GpuArray:
+        """Gamma(shape) floats, scale 1 (Marsaglia-Tsang on the device)."""
+        ft = _float_dtype(dtype, "standard_gamma")
+        shape = self._param(shape, "shape", lambda x: x < 0, "shape < 0")
+        return _to_out(self._sampled("gamma", _out_shape(size, out) if out is not None else size, shape, dtype=ft), out)
+
+    @_quiet
+    def gamma(self, shape, scale=1.0, size=None) -> GpuArray:
+        """``scale * G(shape)``."""
+        shape = self._param(shape, "shape", lambda x: x < 0, "shape < 0")
+        scale = self._param(scale, "scale", lambda x: x < 0, "scale < 0")
+        g = self._sampled("gamma", size if size is not None else _operand_shapes(shape, scale), shape)
+        return g if isinstance(scale, float) and scale == 1.0 else apply("multiply", g, scale)
+
+    def _loggamma(self, shape, a) -> GpuArray:
+        return self._sampled("loggamma", shape, a)
+
+    @_quiet
+    def beta(self, a, b, size=None) -> GpuArray:
+        """``X / (X + Y)`` for gamma variates X, Y, as ``1 / (1 + exp(log Y - log X))``: finite
+        where both variates underflow (shapes far below 1)."""
+        a = self._param(a, "a", lambda x: x <= 0, "a <= 0")
+        b = self._param(b, "b", lambda x: x <= 0, "b <= 0")
+        shape = _shape(size) if size is not None else _operand_shapes(a, b)
+        d = apply("subtract", self._loggamma(shape, b), self._loggamma(shape, a))
+        return apply("divide", 1.0, apply("add", 1.0, apply("exp", d)))
+
+    @_quiet
+    def chisquare(self, df, size=None) -> GpuArray:
+        """``2 G(df / 2)``."""
+        df = self._param(df, "df", lambda x: x <= 0, "df <= 0")
+        return apply("multiply", self._sampled("gamma", size, apply("multiply", df, 0.5) if not isinstance(df, float) else df / 2), 2.0)
+
+    @_quiet
+    def f(self, dfnum, dfden, size=None) -> GpuArray:
+        """``(chi2(dfnum) / dfnum) / (chi2(dfden) / dfden)``."""
+        dfnum = self._param(dfnum, "dfnum", lambda x: x <= 0, "dfnum <= 0")
+        dfden = self._param(dfden, "dfden", lambda x: x <= 0, "dfden <= 0")
+        shape = _shape(size) if size is not None else _operand_shapes(dfnum, dfden)
+        num = apply("multiply", self.chisquare(dfnum, shape), dfden)
+        return apply("divide", num, apply("multiply", self.chisquare(dfden, shape), dfnum))
+
+    @_quiet
+    def standard_t(self, df, size=None) -> GpuArray:
+        """``z * sqrt((df / 2) / G(df / 2))``."""
+        df = self._param(df, "df", lambda x: x <= 0, "df <= 0")
+        shape = _shape(size) if size is not None else _operand_shapes(df)
+        half = apply("multiply", df, 0.5) if not isinstance(df, float) else df / 2
+        g = self._sampled("gamma", shape, half)
+        return apply("multiply", self.standard_normal(shape), apply("sqrt", apply("divide", half, g)))
+
+    @_quiet
+    def dirichlet(self, alpha, size=None) -> GpuArray:
+        """Gamma variates G(alpha_k) normalized along the last axis, taken as a softmax of their
+        logs (finite where the variates underflow)."""
+        al = alpha if isinstance(alpha, GpuArray) else np.asarray(alpha, dtype=np.float64)
+        if al.ndim != 1:
+            raise ValueError("object too deep for desired array" if al.ndim > 1 else "object of too small depth for desired array")
+        al = self._param(al if isinstance(al, GpuArray) else asarray(al.astype(dt.default_float())),
+                         "alpha", lambda x: x < 0, "alpha < 0")
+        shape = _shape(size) + tuple(al.shape)
+        lg = self._loggamma(shape, al)
+        e = apply("exp", apply("subtract", lg, _max(lg, axis=-1, keepdims=True)))
+        return apply("divide", e, _sum(e, axis=-1, keepdims=True))
+
+    @_quiet
+    def noncentral_chisquare(self, df, nonc, size=None) -> GpuArray:
+        """NumPy's construction: chi2(df) where nonc is 0; chi2(df - 1) + (z + sqrt(nonc))^2 where
+        df > 1; else chi2(df + 2 Poisson(nonc / 2)) (array parameters: each element its case)."""
+        df = self._param(df, "df", lambda x: x <= 0, "df <= 0")
+        nonc = self._param(nonc, "nonc", lambda x: x < 0, "nonc < 0")
+        shape = _shape(size) if size is not None else _operand_shapes(df, nonc)
+        scalar = isinstance(df, float) and isinstance(nonc, float)
+        if scalar and nonc == 0:
+            return self.chisquare(df, shape)
+        if scalar and df > 1:
+            z = apply("add", self.standard_normal(shape), math.sqrt(nonc))
+            return apply("add", self.chisquare(df - 1, shape), apply("multiply", z, z))
+        pois = self._poisson_floats(shape, apply("multiply", nonc, 0.5) if not scalar else nonc / 2)
+        small = apply("multiply", self._sampled("gamma", shape, apply("add", apply("multiply", df, 0.5), pois)), 2.0)
+        if scalar:
+            return small
+        z = apply("add", self.standard_normal(shape), apply("sqrt", nonc))
+        big = apply("add", apply("multiply", self._sampled("gamma", shape, apply("multiply", apply("subtract", df, 1.0), 0.5)), 2.0),
+                    apply("multiply", z, z))
+        plain = self.chisquare(df, shape)
+        return apply("where", apply("equal", nonc, 0.0), plain, apply("where", apply("greater", df, 1.0), big, small))
+
+    @_quiet
+    def noncentral_f(self, dfnum, dfden, nonc, size=None) -> GpuArray:
+        """``(noncentral chi2(dfnum, nonc) dfden) / (chi2(dfden) dfnum)``."""
+        dfnum = self._param(dfnum, "dfnum", lambda x: x <= 0, "dfnum <= 0")
+        dfden = self._param(dfden, "dfden", lambda x: x <= 0, "dfden <= 0")
+        nonc = self._param(nonc, "nonc", lambda x: x < 0, "nonc < 0")
+        shape = _shape(size) if size is not None else _operand_shapes(dfnum, dfden, nonc)
+        t = apply("multiply", self.noncentral_chisquare(dfnum, nonc, shape), dfden)
+        return apply("divide", t, apply("multiply", self.chisquare(dfden, shape), dfnum))
+
+    # ------------------------------------------------------------------ discrete
+    def _poisson_floats(self, shape, lam) -> GpuArray:
+        return self._sampled("poisson", shape, lam)
+
+    def _counts(self, x) -> GpuArray:
+        """Counts computed as floats, as NumPy's int64 (the device's default integer)."""
+        return GpuArray(Cast(x._node, dt.default_int()))
+
+    @_quiet
+    def poisson(self, lam=1.0, size=None) -> GpuArray:
+        """Poisson counts (inversion below lam = 10, PTRS from 10 on), int64."""
+        if not self._device_floats():
+            return _host_method("poisson")(self, lam, size)
+        lam = self._param(lam, "lam", lambda x: (x < 0) | (x != x), "lam < 0 or lam is NaN")
+        if bool(np.any(_host_value(lam) > _POISSON_LAM_MAX)):
+            raise ValueError("lam value too large")
+        return self._counts(self._poisson_floats(size if size is not None else _operand_shapes(lam), lam))
+
+    @_quiet
+    def binomial(self, n, p, size=None) -> GpuArray:
+        """Binomial counts (inversion where n min(p, 1-p) <= 30, BTRS above), int64."""
+        if not self._device_floats():
+            return _host_method("binomial")(self, n, p, size)
+        n = self._param(_whole(n), "n", lambda x: x < 0, "n < 0")
+        p = self._param(p, "p", lambda x: (x < 0) | (x > 1) | (x != x), "p < 0, p > 1 or p is NaN")
+        return self._counts(self._sampled("binomial", size if size is not None else _operand_shapes(n, p), n, p))
+
+    @_quiet
+    def negative_binomial(self, n, p, size=None) -> GpuArray:
+        """``Poisson(G(n) (1 - p) / p)`` (NumPy's construction), int64."""
+        if not self._device_floats():
+            return _host_method("negative_binomial")(self, n, p, size)
+        n = self._param(n, "n", lambda x: x <= 0, "n <= 0")
+        p = self._param(p, "p", lambda x: (x <= 0) | (x > 1) | (x != x), "p <= 0, p > 1 or p contains NaNs")
+        shape = _shape(size) if size is not None else _operand_shapes(n, p)
+        y = apply("multiply", self._sampled("gamma", shape, n), apply("divide", apply("subtract", 1.0, p), p))
+        return self._counts(self._poisson_floats(shape, y))
+
+    @_quiet
+    def geometric(self, p, size=None) -> GpuArray:
+        """``ceil(E / -log1p(-p))`` (inversion; at least 1, at most int64's maximum), int64."""
+        p = self._param(p, "p", lambda x: (x <= 0) | (x > 1) | (x != x), "p <= 0, p > 1 or p contains NaNs")
+        e = self._exp_draw(size, p)
+        k = apply("maximum", apply("ceil", apply("divide", e, apply("negative", apply("log1p", apply("negative", p))))), 1.0)
+        it = dt.default_int()
+        top = dt.int_bounds(it)[1]
+        return apply("where", apply("greater_equal", k, float(top)), top, GpuArray(Cast(k._node, it)))
+
+    @_quiet
+    def logseries(self, p, size=None) -> GpuArray:
+        """NumPy's (Kemp's) construction from two uniforms: 1 where V >= p; else with
+        q = -expm1(log1p(-p) U): floor(1 + log V / log q) where V <= q^2, else 1 or 2. int64."""
+        p = self._param(p, "p", lambda x: (x < 0) | (x >= 1) | (x != x), "p < 0, p >= 1 or p is NaN")
+        shape = _shape(size) if size is not None else _operand_shapes(p)
+        v = self._open_uniform(shape)
+        q = apply("negative", apply("expm1", apply("multiply", apply("log1p", apply("negative", p)), self.random(shape))))
+        deep = apply("maximum", apply("floor", apply("add", 1.0, apply("divide", apply("log", v), apply("log", q)))), 1.0)
+        k = apply("where", apply("greater_equal", v, p), 1.0,
+                  apply("where", apply("less_equal", v, apply("multiply", q, q)), deep,
+                        apply("where", apply("greater_equal", v, q), 1.0, 2.0)))
+        return self._counts(k)
+
+    # ------------------------------------------------------------------ direct transforms
+    @_quiet
+    def triangular(self, left, mode, right, size=None) -> GpuArray:
+        """Inversion of the triangular distribution's CDF (NumPy's formula)."""
+        if _scalar_args(left, mode, right):
+            left, mode, right = float(left), float(mode), float(right)
+            if left > mode:
+                raise ValueError("left > mode")
+            if mode > right:
+                raise ValueError("mode > right")
+            if left == right:
+                raise ValueError("left == right")
+        else:
+            lh, mh, rh = (_host_value(x) for x in (left, mode, right))
+            for bad, msg in ((lh > mh, "left > mode"), (mh > rh, "mode > right"), (lh == rh, "left == right")):
+                if np.any(bad):
+                    raise ValueError(msg)
+        shape = _shape(size) if size is not None else _operand_shapes(left, mode, right)
+        u = self.random(shape)
+        base = apply("subtract", right, left)
+        ratio = apply("divide", apply("subtract", mode, left), base)
+        lo = apply("add", left, apply("sqrt", apply("multiply", u, apply("multiply", apply("subtract", mode, left), base))))
+        hi = apply("subtract", right, apply("sqrt", apply("multiply", apply("subtract", 1.0, u),
+                                                          apply("multiply", apply("subtract", right, mode), base))))
+        return apply("where", apply("less_equal", u, ratio), lo, hi)
+
+    @_quiet
+    def wald(self, mean, scale, size=None) -> GpuArray:
+        """Michael, Schucany and Haas's transform of a normal and a uniform (NumPy's)."""
+        mean = self._param(mean, "mean", lambda x: x <= 0, "mean <= 0")
+        scale = self._param(scale, "scale", lambda x: x <= 0, "scale <= 0")
+        shape = _shape(size) if size is not None else _operand_shapes(mean, scale)
+        z = self.standard_normal(shape)
+        y = apply("multiply", mean, apply("multiply", z, z))
+        mu_2l = apply("divide", mean, apply("multiply", scale, 2.0))
+        x = apply("add", mean, apply("multiply", mu_2l, apply("subtract", y, apply("sqrt", apply(
+            "add", apply("multiply", apply("multiply", scale, 4.0), y), apply("multiply", y, y))))))
+        u = self.random(shape)
+        return apply("where", apply("less_equal", u, apply("divide", mean, apply("add", mean, x))), x,
+                     apply("divide", apply("multiply", mean, mean), x))
+
     # ------------------------------------------------------------------ vectors
     def multivariate_normal(self, mean, cov, size=None, check_valid="warn", tol=1e-8, *, method="svd"):
         """Normal vectors of mean ``mean`` and covariance ``cov``: ``mean + z @ L.T`` with ``L`` the
@@ -370,6 +615,23 @@ for _name in dir(np.random.Generator):
     if not _name.startswith("_") and not hasattr(Generator, _name) and callable(getattr(np.random.Generator, _name)):
         setattr(Generator, _name, _host_method(_name))
 del _name
+
+
+# NumPy's largest Poisson mean (its POISSON_LAM_MAX: int64's maximum less 10 of its square roots)
+_POISSON_LAM_MAX = np.iinfo(np.int64).max - np.sqrt(np.iinfo(np.int64).max) * 10
+
+
+def _host_value(x):
+    """A checked parameter's values on the host (scalars as they are), for checks NumPy makes on
+    the whole parameter."""
+    return x.get() if isinstance(x, GpuArray) else np.asarray(x)
+
+
+def _whole(n):
+    """A count parameter truncated to a whole number, as NumPy converts it to int64."""
+    if _scalar_args(n):
+        return float(int(n))
+    return apply("trunc", n) if isinstance(n, GpuArray) else np.trunc(np.asarray(n, dtype=np.float64))
 
 
 def _out_shape(size, out) -> tuple:
