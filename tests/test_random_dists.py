@@ -46,6 +46,9 @@ _CONTINUOUS = {  # name: (args, scipy frozen distribution)
     "noncentral_f": ("noncentral_f", (3.0, 8.0, 1.5), lambda: stats.ncf(3.0, 8.0, 1.5)),
     "triangular": ("triangular", (-1.0, 0.5, 3.0), lambda: stats.triang(0.375, loc=-1.0, scale=4.0)),
     "wald": ("wald", (1.5, 2.0), lambda: stats.invgauss(1.5 / 2.0, scale=2.0)),
+    "vonmises": ("vonmises", (0.5, 2.0), lambda: stats.vonmises(2.0, loc=0.5)),
+    "vonmises-tiny-kappa": ("vonmises", (0.0, 1e-9), lambda: stats.uniform(-np.pi, 2 * np.pi)),
+    "vonmises-huge-kappa": ("vonmises", (1.0, 1e7), lambda: stats.norm(1.0, 1e7 ** -0.5)),
 }
 
 
@@ -71,6 +74,9 @@ _DISCRETE = {  # name: (args, scipy frozen distribution)
     "negative_binomial": ("negative_binomial", (3.0, 0.4), lambda: stats.nbinom(3.0, 0.4)),
     "geometric": ("geometric", (0.3,), lambda: stats.geom(0.3)),
     "logseries": ("logseries", (0.7,), lambda: stats.logser(0.7)),
+    "zipf": ("zipf", (2.5,), lambda: stats.zipf(2.5)),
+    "hypergeometric": ("hypergeometric", (500, 800, 300), lambda: stats.hypergeom(1300, 500, 300)),
+    "hypergeometric-small": ("hypergeometric", (10, 5, 7), lambda: stats.hypergeom(15, 10, 7)),
 }
 
 
@@ -158,6 +164,10 @@ def test_edge_parameters(fresh_fallback):
     assert g.geometric(1.0, 4).get().tolist() == [1] * 4
     assert (g.geometric(1e-300, 10).get() == np.iinfo(np.int64).max).all()  # NumPy clips to int64's max
     assert g.logseries(0.0, 4).get().tolist() == [1] * 4
+    assert g.hypergeometric(5, 5, 0, 3).get().tolist() == [0] * 3
+    assert g.hypergeometric(5, 7, 12, 3).get().tolist() == [5] * 3  # the whole urn
+    assert g.hypergeometric(0, 7, 4, 3).get().tolist() == [0] * 3
+    assert g.zipf(2000.0, 3).get().tolist() == [1] * 3
     t = g.triangular(0.0, 0.0, 1.0, 1000).get()
     assert (t >= 0).all() and (t <= 1).all() and t.mean() < 0.5
 
@@ -178,6 +188,9 @@ _ERRORS = [
     ("poisson", (1e20,), "lam value too large"), ("binomial", (-1, 0.5), "n < 0"),
     ("binomial", (1, 1.5), "p < 0, p > 1 or p is NaN"), ("binomial", (1, np.nan), "p < 0, p > 1 or p is NaN"),
     ("negative_binomial", (0.0, 0.5), "n <= 0"), ("negative_binomial", (1.0, 0.0), "p <= 0, p > 1"),
+    ("vonmises", (0.0, -1.0), "kappa < 0"), ("zipf", (1.0,), "a <= 1 or a is NaN"), ("zipf", (np.nan,), "a <= 1"),
+    ("hypergeometric", (1, 1, 3), "ngood \\+ nbad < nsample"), ("hypergeometric", (-1, 2, 1), "ngood < 0"),
+    ("hypergeometric", (1, 2, -1), "nsample < 0"), ("hypergeometric", (10**9, 1, 1), "less than 1000000000"),
 ]
 
 
@@ -246,3 +259,26 @@ def test_module_level_functions_and_no_fallback(fresh_fallback):
         assert ga.random.poisson(2.0, 4).shape == (4,) if HAS64 else True
     if HAS64:
         assert s.fallbacks == {}
+
+
+@needs64
+def test_multinomial(fresh_fallback):
+    """Each category's count is Binomial(n, p_k) and the counts add up to n."""
+    pv = [0.2, 0.5, 0.3]
+    h = _draw("multinomial", 40, pv, size=(N,))
+    assert h.shape == (N, 3) and h.dtype == np.int64
+    assert (h.sum(axis=1) == 40).all()
+    for k in range(3):
+        assert _chi2_pvalue(h[:, k], stats.binom(40, pv[k])) > P_MIN
+    g = ga.random.default_rng(1)
+    assert g.multinomial([3, 50], [0.2, 0.8]).shape == (2, 2)
+    assert g.multinomial(5, [[0.2, 0.8], [0.5, 0.5]]).shape == (2, 2)
+    assert g.multinomial(5, [1.0]).get().tolist() == [5]
+    assert g.multinomial(7, [0.3, 0.3]).get().sum() == 7  # (the last category takes what is left)
+    assert g.multinomial(0, [0.5, 0.5], size=3).get().tolist() == [[0, 0]] * 3
+    for n, pv, msg in [(-1, [0.5, 0.5], "n < 0"), (5, [-0.1, 1.1], "pvals < 0"), (5, [np.nan, 1.0], "pvals < 0"),
+                       (5, 0.5, "at least 1 dimension"), (5, [], "at least 1 dimension"), (5, [0.7, 0.6, 0.1], "pvals")]:
+        with pytest.raises(ValueError, match=msg):
+            np.random.default_rng(0).multinomial(n, pv)
+        with pytest.raises(ValueError, match=msg):
+            g.multinomial(n, pv)

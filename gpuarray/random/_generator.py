@@ -24,6 +24,7 @@ from .._lazy.elementwise import apply
 from .._api.decompositions import cholesky
 from .._api.linalg import matmul, matrix_transpose
 from .._api.reductions import max as _max, sum as _sum
+from .._api.manipulation import broadcast_to, stack
 
 _U64 = (1 << 64) - 1
 
@@ -528,6 +529,68 @@ class Generator:
                   apply("where", apply("less_equal", v, apply("multiply", q, q)), deep,
                         apply("where", apply("greater_equal", v, q), 1.0, 2.0)))
         return self._counts(k)
+
+    @_quiet
+    def zipf(self, a, size=None) -> GpuArray:
+        """Zipf counts (NumPy's rejection), int64."""
+        if not self._device_floats():
+            return _host_method("zipf")(self, a, size)
+        a = self._param(a, "a", lambda x: (x <= 1) | (x != x), "a <= 1 or a is NaN")
+        return self._counts(self._sampled("zipf", size, a))
+
+    @_quiet
+    def hypergeometric(self, ngood, nbad, nsample, size=None) -> GpuArray:
+        """Good items in ``nsample`` drawn without replacement (chop-down inversion from the mode), int64."""
+        if not self._device_floats():
+            return _host_method("hypergeometric")(self, ngood, nbad, nsample, size)
+        good, bad, sample = (_whole(x) for x in (ngood, nbad, nsample))
+        hg, hb, hs = (_host_value(x) for x in (good, bad, sample))
+        for bad_, msg in ((hg + hb < hs, "ngood + nbad < nsample"), (hg < 0, "ngood < 0"), (hb < 0, "nbad < 0"),
+                          (hs < 0, "nsample < 0"),
+                          ((hg >= 10**9) | (hb >= 10**9), "both ngood and nbad must be less than 1000000000")):
+            if np.any(bad_):
+                raise ValueError(msg)
+        good, bad, sample = (x if isinstance(x, (float, GpuArray)) else asarray(x) for x in (good, bad, sample))
+        return self._counts(self._sampled("hypergeometric", size, good, bad, sample))
+
+    @_quiet
+    def multinomial(self, n, pvals, size=None) -> GpuArray:
+        """Counts of ``n`` trials over the categories of ``pvals`` (its last axis): each category a
+        binomial of the trials left, with its probability given the ones before (NumPy's
+        construction), int64."""
+        if not self._device_floats():
+            return _host_method("multinomial")(self, n, pvals, size)
+        pv = np.asarray(_host_value(pvals), dtype=np.float64)
+        if pv.ndim == 0 or pv.shape[-1] == 0:
+            raise ValueError("pvals must have at least 1 dimension and the last dimension of pvals must be greater than 0.")
+        if np.any((pv < 0) | (pv > 1) | np.isnan(pv)):
+            raise ValueError("pvals < 0, pvals > 1 or pvals contains NaNs")
+        if np.any(pv[..., :-1].sum(axis=-1) > 1.0 + 1e-12):
+            raise ValueError("sum(pvals[:-1]) > 1.0")
+        n = self._param(_whole(n), "n", lambda x: x < 0, "n < 0")
+        k = pv.shape[-1]
+        shape = _shape(size) if size is not None else _operand_shapes(n, pv[..., 0])
+        left, rest = n, np.ones(pv.shape[:-1])
+        cols = []
+        for j in range(k - 1):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                pj = np.where(rest > 0, np.clip(pv[..., j] / rest, 0.0, 1.0), 0.0)
+            x = self._sampled("binomial", shape, left, float(pj) if pj.ndim == 0 else asarray(pj))
+            x._leaf()  # drawn once: it is read by the result and by every later category
+            cols.append(x)
+            left = apply("subtract", left, x)
+            rest = rest - pv[..., j]
+        cols.append(left)
+        out = stack([c if c.shape == shape else broadcast_to(c, shape) for c in
+                     (asarray(np.full(shape, c)) if isinstance(c, float) else c for c in cols)], axis=-1)
+        return self._counts(out)
+
+    @_quiet
+    def vonmises(self, mu, kappa, size=None) -> GpuArray:
+        """von Mises angles in [-pi, pi] (Best and Fisher's rejection, NumPy's special cases)."""
+        kappa = self._param(kappa, "kappa", lambda x: x < 0, "kappa < 0")
+        mu = mu if isinstance(mu, GpuArray) else (float(mu) if _scalar_args(mu) else asarray(np.asarray(mu, dtype=dt.default_float())))
+        return self._sampled("vonmises", size, mu, kappa)
 
     # ------------------------------------------------------------------ direct transforms
     @_quiet

@@ -217,3 +217,132 @@ fn ga_rand_binomial_$S(i: u32, kc: vec4<u32>, n: $T, p: $T) -> $T {
   }
   return n - ga__binomial_half_$S(i, kc, n, 1.0$L - p);
 }
+
+// von Mises(mu, kappa) on [-pi, pi] (NumPy's construction: Best and Fisher's rejection, uniform
+// below kappa = 1e-8, a wrapped normal above 1e6).
+fn ga_rand_vonmises_$S(i: u32, kc: vec4<u32>, mu: $T, kappa: $T) -> $T {
+  let pi = 3.141592653589793$L;
+  if (kappa != kappa) {
+    return kappa;
+  }
+  var res = bitcast<$T>($NANBITS);
+  if (kappa < 1e-8$L) {
+    return pi * (2.0$L * ga__rand4_$S(i, 0u, kc).x - 1.0$L);
+  }
+  if (kappa > 1e6$L) {
+    let u = ga__rand4_$S(i, 0u, kc);
+    let z = sqrt(-2.0$L * ga_log_$S(1.0$L - u.x)) * ga_cos_$S(6.283185307179586$L * u.y);
+    res = mu + sqrt(1.0$L / kappa) * z;
+    if (res < -pi) {
+      res += 2.0$L * pi;
+    }
+    if (res > pi) {
+      res -= 2.0$L * pi;
+    }
+    return res;
+  }
+  var s = 1.0$L / kappa + kappa;
+  if (kappa >= 1e-5$L) {
+    let r = 1.0$L + sqrt(1.0$L + 4.0$L * kappa * kappa);
+    let rho = (r - sqrt(2.0$L * r)) / (2.0$L * kappa);
+    s = (1.0$L + rho * rho) / (2.0$L * rho);
+  }
+  // each try is accepted with probability above 0.65: 80 tries
+  for (var t = 0u; t < 80u; t++) {
+    let u = ga__rand4_$S(i, t, kc);
+    let z = ga_cos_$S(pi * u.x);
+    let w = (1.0$L + s * z) / (s + z);
+    let y = kappa * (s - w);
+    if (y * (2.0$L - y) - u.y >= 0.0$L || ga_log_$S(y / u.y) + 1.0$L - y >= 0.0$L) {
+      res = ga_acos_$S(w);
+      if (u.z < 0.5$L) {
+        res = -res;
+      }
+      res += mu;
+      let m = ga_fmod_$S(abs(res) + pi, 2.0$L * pi) - pi;
+      return select(m, -m, res < 0.0$L);
+    }
+  }
+  return res;
+}
+
+// Zipf(a), a > 1 (NumPy's rejection; candidates past int64 are rejected, as NumPy does, which
+// near a = 1 is most of them: 2048 tries, two per block of uniforms).
+fn ga_rand_zipf_$S(i: u32, kc: vec4<u32>, a: $T) -> $T {
+  if (a >= 1025.0$L) {
+    return 1.0$L;
+  }
+  let am1 = a - 1.0$L;
+  let b = ga_pow_$S(2.0$L, am1);
+  for (var t = 0u; t < 1024u; t++) {
+    let r = ga__rand4_$S(i, t, kc);
+    for (var h = 0u; h < 2u; h++) {
+      let u = 1.0$L - select(r.x, r.z, h == 1u);
+      let v = select(r.y, r.w, h == 1u);
+      let x = floor(ga_pow_$S(u, -1.0$L / am1));
+      if (x > 9.223372036854775807e18$L || x < 1.0$L) {
+        continue;
+      }
+      let tt = ga_pow_$S(1.0$L + 1.0$L / x, am1);
+      if (v * x * (tt - 1.0$L) / (b - 1.0$L) <= tt / b) {
+        return x;
+      }
+    }
+  }
+  return bitcast<$T>($NANBITS);
+}
+
+// log of the binomial coefficient C(a, b), 0 <= b <= a whole numbers.
+fn ga__logchoose_$S(a: $T, b: $T) -> $T {
+  return ga__loggam_$S(a + 1.0$L) - ga__loggam_$S(b + 1.0$L) - ga__loggam_$S(a - b + 1.0$L);
+}
+
+// Hypergeometric(good, bad, sample): the good items among `sample` drawn without replacement.
+// Inversion by chop-down search from the mode (one uniform; the probabilities of the next values
+// down and up by their ratios), so its steps are a few standard deviations. Whole-number operands.
+fn ga_rand_hypergeometric_$S(i: u32, kc: vec4<u32>, good: $T, bad: $T, sample: $T) -> $T {
+  let total = good + bad;
+  let kmin = max(0.0$L, sample - bad);
+  let kmax = min(sample, good);
+  if (kmin >= kmax) {
+    return kmin;
+  }
+  let m = clamp(floor((sample + 1.0$L) * (good + 1.0$L) / (total + 2.0$L)), kmin, kmax);
+  let pm = ga_exp_$S(ga__logchoose_$S(good, m) + ga__logchoose_$S(bad, sample - m) - ga__logchoose_$S(total, sample));
+  for (var t = 0u; t < 4u; t++) {
+    var u = ga__rand4_$S(i, t, kc).x - pm;
+    if (u <= 0.0$L) {
+      return m;
+    }
+    var lo = m;
+    var hi = m;
+    var plo = pm;
+    var phi = pm;
+    // (both ends reached, or both probabilities underflowed, with u left: the computed masses sum
+    // to slightly below 1; draw again)
+    loop {
+      let down = lo > kmin && plo > 0.0$L;
+      let up = hi < kmax && phi > 0.0$L;
+      if (!down && !up) {
+        break;
+      }
+      if (down) {
+        plo = plo * lo * (bad - sample + lo) / ((good - lo + 1.0$L) * (sample - lo + 1.0$L));
+        lo -= 1.0$L;
+        u -= plo;
+        if (u <= 0.0$L) {
+          return lo;
+        }
+      }
+      if (up) {
+        phi = phi * (good - hi) * (sample - hi) / ((hi + 1.0$L) * (bad - sample + hi + 1.0$L));
+        hi += 1.0$L;
+        u -= phi;
+        if (u <= 0.0$L) {
+          return hi;
+        }
+      }
+    }
+  }
+  return bitcast<$T>($NANBITS);
+}
