@@ -282,3 +282,55 @@ def test_multinomial(fresh_fallback):
             np.random.default_rng(0).multinomial(n, pv)
         with pytest.raises(ValueError, match=msg):
             g.multinomial(n, pv)
+
+
+@needs64
+def test_multivariate_hypergeometric(fresh_fallback):
+    colors = [30, 50, 20]
+    h = _draw("multivariate_hypergeometric", colors, 40, size=(N,))
+    assert h.shape == (N, 3) and h.dtype == np.int64 and (h.sum(axis=1) == 40).all()
+    for k in range(3):  # each color's count is hypergeometric
+        assert _chi2_pvalue(h[:, k], stats.hypergeom(100, colors[k], 40)) > P_MIN
+    g = ga.random.default_rng(2)
+    assert g.multivariate_hypergeometric([3, 4, 5], 12).get().tolist() == [3, 4, 5]
+    assert g.multivariate_hypergeometric([], 0).shape == (0,)
+    assert g.multivariate_hypergeometric([3, 4], 2, method="count").get().sum() == 2
+    for args, kw, msg in [(([3, 4, 5], 13), {}, "nsample > sum"), (([3, -4, 5], 6), {}, "colors must be"),
+                          (([3, 4, 5], -1), {}, "nsample must be nonnegative"), (([[3, 4]], 1), {}, "colors must be"),
+                          (([3, 4], 1), {"method": "foo"}, "method must be")]:
+        with pytest.raises(ValueError, match=msg):
+            np.random.default_rng(0).multivariate_hypergeometric(*args, **kw)
+        with pytest.raises(ValueError, match=msg):
+            g.multivariate_hypergeometric(*args, **kw)
+
+
+@needs64
+def test_integers_with_array_bounds(fresh_fallback):
+    """Each element in its own [low, high): uniform (chi-square per row), NumPy's bounds errors,
+    full 64-bit ranges, endpoint, narrow dtypes, float bounds converted like NumPy's."""
+    g = ga.random.default_rng(8)
+    with ga.stats() as s:
+        h = g.integers(np.array([[0], [10], [-3]]), np.array([[5], [13], [4]]), size=(3, 21_000)).get()
+    assert s.fallbacks == {}
+    assert h.dtype == np.int64
+    for row, (lo, hi) in zip(h, [(0, 5), (10, 13), (-3, 4)]):
+        assert row.min() == lo and row.max() == hi - 1
+        counts = np.bincount(row - lo)
+        assert stats.chisquare(counts).pvalue > P_MIN
+    e = g.integers([0, 5], [3, 5], endpoint=True, size=(2000, 2)).get()
+    assert set(e[:, 1].tolist()) == {5} and set(e[:, 0].tolist()) == {0, 1, 2, 3}
+    big = g.integers(np.array([-2**63, 0]), np.array([2**63 - 1, 2**62]), endpoint=True, size=(4000, 2)).get()
+    assert big[:, 0].min() < -2**61 and big[:, 0].max() > 2**61 and (big[:, 1] >= 0).all()
+    u8 = g.integers([0, 200], [3, 256], dtype=np.uint8, size=(500, 2)).get()
+    assert u8.dtype == np.uint8 and u8[:, 1].min() >= 200 and u8[:, 1].max() == 255
+    assert g.integers([0.5, 1.0], [3.5, 4.0]).shape == (2,)
+    np.testing.assert_array_equal(ga.random.default_rng(4).integers([0, 9], [7, 99], size=(3, 2)).get(),
+                                  ga.random.default_rng(4).integers([0, 9], [7, 99], size=(3, 2)).get())
+    for args, kw, msg in [(([0, 5], [3, 4]), {}, "low >= high"), (([0, 5], [3, 4]), {"endpoint": True}, "low > high"),
+                          (([-1, 5], [3, 6]), {"dtype": np.uint8}, "low is out of bounds for uint8"),
+                          (([0, 5], [3, 300]), {"dtype": np.uint8}, "high is out of bounds for uint8"),
+                          ((0, [3, 6]), {"size": 3}, "shape mismatch")]:
+        with pytest.raises(ValueError, match=msg):
+            np.random.default_rng(0).integers(*args, **kw)
+        with pytest.raises(ValueError, match=msg):
+            g.integers(*args, **kw)

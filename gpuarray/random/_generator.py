@@ -223,10 +223,43 @@ class Generator:
         return out if node_dtype == dtype else GpuArray(Cast(out._node, dtype))
 
     def _host_integers(self, low, high, size, dtype, endpoint):
+        if _runtime.device().has_64:
+            return self._array_integers(low, high, size, dtype, endpoint)
         _fallback.note("random.integers")
         host = lambda x: x.get() if isinstance(x, GpuArray) else np.asarray(x)  # noqa: E731
         res = self._host().integers(host(low), host(high), size=size, dtype=dtype, endpoint=endpoint)
         return asarray(np.asarray(res, dtype=dtype))
+
+    def _array_integers(self, low, high, size, dtype, endpoint):
+        """Integers with array bounds: each element's own range, from its own counter (the
+        multiply-shift mapping of the scalar case, in int64 with the range modulo 2^64)."""
+        hl, hh = np.asarray(_host_value(low)), np.asarray(_host_value(high))
+        if hl.dtype.kind not in "iub":  # NumPy converts other bounds to int64
+            hl, low = hl.astype(np.int64), hl.astype(np.int64)
+        if hh.dtype.kind not in "iub":
+            hh, high = hh.astype(np.int64), hh.astype(np.int64)
+        lo_ok, hi_ok = (0, 1) if dtype == dt.bool_ else dt.int_bounds(dtype)
+        top_h = hh.astype(object) - (0 if endpoint else 1)
+        if np.any(hl.astype(object) < lo_ok):
+            raise ValueError(f"low is out of bounds for {dtype}")
+        if np.any(top_h > hi_ok):
+            raise ValueError(f"high is out of bounds for {dtype}")
+        if np.any(hl.astype(object) > top_h):
+            raise ValueError("low > high" if endpoint else "low >= high")
+        shape = _size_shape(size, broadcast_shapes(hl.shape, hh.shape))
+        i64 = dt.int64
+
+        def operand(x, h, minus):
+            g = x if isinstance(x, GpuArray) else asarray(h)
+            node = g._node if g.dtype == i64 else Cast(g._node, i64)
+            return GpuArray(node) if not minus else apply("subtract", GpuArray(node), 1)
+
+        lo, top = operand(low, hl, False), operand(high, hh, not endpoint)
+        n = 1
+        for d in shape:
+            n *= d
+        out = GpuArray(RandOf("intrange", i64, shape, self._words(n), [lo._node, top._node]))
+        return out if dtype == i64 else GpuArray(Cast(out._node, dtype))
 
     # ------------------------------------------------------------------ sequences
     def _order(self, shape, axis=-1) -> GpuArray:
@@ -428,13 +461,7 @@ class Generator:
         checked), of shape ``size`` or the parameters' broadcast shape, computed in ``dtype`` (the
         default float)."""
         ft = dt.default_float() if dtype is None else dtype
-        pshape = _operand_shapes(*params)
-        if size is None:
-            shape = pshape
-        else:
-            shape = _shape(size)
-            if broadcast_shapes(shape, pshape) != shape:
-                raise ValueError("shape mismatch: objects cannot be broadcast to a single shape")
+        shape = _size_shape(size, _operand_shapes(*params))
         srcs = []
         for p in params:
             if isinstance(p, GpuArray):
@@ -668,6 +695,40 @@ class Generator:
         return self._counts(out)
 
     @_quiet
+    def multivariate_hypergeometric(self, colors, nsample, size=None, method="marginals") -> GpuArray:
+        """Counts of each color among ``nsample`` drawn without replacement: each color a
+        hypergeometric draw from the ones left (NumPy's 'marginals' construction; 'count' gives the
+        same law), int64."""
+        if method not in ("count", "marginals"):
+            raise ValueError('method must be "count" or "marginals".')
+        if not self._device_floats():
+            return _host_method("multivariate_hypergeometric")(self, colors, nsample, size, method)
+        c = np.asarray(_host_value(colors))
+        if c.ndim != 1 or (c.size and (c.dtype.kind not in "iu" or (c < 0).any())):
+            raise ValueError("colors must be a one-dimensional sequence of nonnegative integers not exceeding "
+                             f"{np.iinfo(np.int64).max}.")
+        nsample = operator.index(nsample)
+        if nsample < 0:
+            raise ValueError("nsample must be nonnegative.")
+        total = int(c.sum())
+        if nsample > total:
+            raise ValueError("nsample > sum(colors)")
+        if total >= 10**9:
+            raise ValueError(f'When method is "{method}", sum(colors) must be less than 1000000000.')
+        shape = _shape(size)
+        if c.size == 0:
+            return zeros(shape + (0,), dtype=dt.default_int())
+        left, rest, cols = float(nsample), total, []
+        for j in range(c.size - 1):
+            rest -= int(c[j])
+            x = self._sampled("hypergeometric", shape, float(c[j]), float(rest), left)
+            x._leaf()  # drawn once: read by the result and by every later color
+            cols.append(x)
+            left = apply("subtract", left, x)
+        cols.append(left if isinstance(left, GpuArray) else asarray(np.full(shape, left)))
+        return self._counts(stack(cols, axis=-1))
+
+    @_quiet
     def vonmises(self, mu, kappa, size=None) -> GpuArray:
         """von Mises angles in [-pi, pi] (Best and Fisher's rejection, NumPy's special cases)."""
         kappa = self._param(kappa, "kappa", lambda x: x < 0, "kappa < 0")
@@ -777,6 +838,20 @@ def _whole(n):
     if _scalar_args(n):
         return float(int(n))
     return apply("trunc", n) if isinstance(n, GpuArray) else np.trunc(np.asarray(n, dtype=np.float64))
+
+
+def _size_shape(size, pshape) -> tuple:
+    """The draw's shape: ``size``, which the parameters' shape must broadcast to, else theirs."""
+    if size is None:
+        return pshape
+    shape = _shape(size)
+    try:
+        ok = broadcast_shapes(shape, pshape) == shape
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ValueError("shape mismatch: objects cannot be broadcast to a single shape")
+    return shape
 
 
 def _out_shape(size, out) -> tuple:
