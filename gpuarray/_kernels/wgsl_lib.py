@@ -69,6 +69,8 @@ _SECTION_TYPES = {
     "fmod_int": ("i32", "i64"),
     "reciprocal_int": ("i32", "i64"),
     "floordiv_uint": ("u32", "u64"),
+    "popcount32": ("i32", "u32"),
+    "popcount64": ("i64", "u64"),
     "gcd": ("i32", "i64", "u32", "u64"),
     "lcm": ("i32", "i64", "u32", "u64"),
     "mod_uint": ("u32", "u64"),
