@@ -1,4 +1,4 @@
-"""polymul / polydiv (device convolution; deconvolution as a lower-triangular Toeplitz solve),
+"""isnat (a date array's int64 bits against NaT's on the device), polymul / polydiv (device convolution; deconvolution as a lower-triangular Toeplitz solve),
 mask_indices (the mask function on a device array, then nonzero) and bitwise_count (an op of the
 op table) against NumPy on the same inputs, with no host fallback."""
 from __future__ import annotations
@@ -132,3 +132,22 @@ def test_bitwise_count_refuses_floats():
         np.bitwise_count(np.ones(2))
     with pytest.raises(TypeError, match="not supported for the input types"):
         ga.bitwise_count(ga.asarray(np.ones(2, np.float32)))
+
+
+@needs64
+def test_isnat_on_the_device(fresh_fallback):
+    for h in [np.array(["2020-01-01", "NaT", "1969-12-31", "NaT"], dtype="M8[D]"),
+              np.array([5, -3, "NaT", 0], dtype="m8[s]").reshape(2, 2), np.array(["NaT", "2001-05-05T10:00"], dtype="M8[m]")[::-1],
+              np.datetime64("NaT"), np.array([], dtype="M8[ns]")]:
+        with ga.stats() as s:
+            got = ga.isnat(h)
+            g = got.get()
+        assert s.fallbacks == {}
+        ref = np.isnat(h)
+        assert g.dtype == np.bool_ and g.shape == np.shape(ref)
+        np.testing.assert_array_equal(g, ref)
+    for bad in [np.ones(3), ga.asarray(np.ones(3, np.float32)), np.arange(3)]:
+        with pytest.raises(TypeError, match="only defined for np.datetime64 and np.timedelta64"):
+            np.isnat(bad if not isinstance(bad, ga.GpuArray) else bad.get())
+        with pytest.raises(TypeError, match="only defined for np.datetime64 and np.timedelta64"):
+            ga.isnat(bad)
