@@ -5,6 +5,10 @@ counter. A draw of n values reads blocks counter .. counter + ceil(n / per_block
 advances the counter past them, so successive draws are independent streams and the same
 seed replays the same numbers. Draws are lazy ``Rand`` nodes: nothing runs until a value is
 needed, and a draw consumed by an elementwise expression is computed inside its kernel.
+
+Here: state, uniform/normal/exponential draws, integers, the transforms of those draws (rayleigh
+... wald) and ``multivariate_normal``; the samplers that reject inside the kernel are in
+``_samplers.py``, orders and samples of populations in ``_sequences.py`` (mixins of the class).
 """
 from __future__ import annotations
 
@@ -13,90 +17,25 @@ import operator
 
 import numpy as np
 
-from .._graph import dtypes as dt
-from .._device import fallback as _fallback
-from .._device import runtime as _runtime
-from .._lazy.array import GpuArray
 from .._api.creation import asarray
-from .._graph.nodes import Cast, Const, broadcast_shapes
-from .._kernels.random import Rand, RandOf, int_node_dtype, per_block, split64
-from .._lazy.elementwise import apply
 from .._api.decompositions import cholesky
 from .._api.linalg import matmul, matrix_transpose
-from .._api.reductions import max as _max, sum as _sum
-from .._api.manipulation import broadcast_to, reshape, stack
-from .._api.reductions import cumsum
-from .._api.searching import searchsorted, take, take_along_axis
-from .._api.sorting import argsort
-from .._api.creation import zeros
-from numpy.exceptions import AxisError
+from .._device import fallback as _fallback
+from .._device import runtime as _runtime
+from .._graph import dtypes as dt
+from .._graph.nodes import Cast, broadcast_shapes
+from .._kernels.random import Rand, RandOf, int_node_dtype, per_block, split64
+from .._lazy.array import GpuArray
+from .._lazy.elementwise import apply
+from ._params import (_float_dtype, _host_method, _host_value, _int_dtype, _operand_shapes, _out_shape, _quiet,
+                      _scalar_args, _shape, _size_shape, _to_out)
+from ._samplers import Samplers
+from ._sequences import Sequences
 
 _U64 = (1 << 64) - 1
 
 
-def _quiet(method):
-    """A distribution built with floating-point errors ignored: its expressions may compute branches
-    that are then not selected (a log of 0 where the other case applies), and NumPy's samplers never
-    warn."""
-    def quiet(*args, **kwargs):
-        with np.errstate(all="ignore"):
-            return method(*args, **kwargs)
-
-    quiet.__name__, quiet.__qualname__, quiet.__doc__ = method.__name__, method.__qualname__, method.__doc__
-    return quiet
-
-
-def _shape(size) -> tuple:
-    if type(size) is tuple and all(type(s) is int and s >= 0 for s in size):
-        return size  # the common spelling, already valid
-    if size is None:
-        return ()
-    if isinstance(size, (int, np.integer)):
-        size = (size,)
-    shape = tuple(operator.index(s) for s in size)
-    if any(s < 0 for s in shape):
-        raise ValueError("negative dimensions are not allowed")
-    return shape
-
-
-def _float_dtype(dtype, fname: str) -> np.dtype:
-    """float64 (or the device's default float) unless float32 is asked for, like NumPy."""
-    if dtype is None:
-        return dt.default_float()
-    try:
-        return _FLOAT_SPELLINGS[dtype]  # a draw per loop step: resolve each spelling once
-    except (KeyError, TypeError):
-        pass
-    d = np.dtype(dtype)
-    if d not in (dt.float32, dt.float64):
-        raise TypeError(f"Unsupported dtype {d} for {fname}")
-    res = dt.normalize(d)
-    if res == d:  # not narrowed by the device (that depends on the device: not cached)
-        _FLOAT_SPELLINGS[dtype] = res
-    return res
-
-
-_FLOAT_SPELLINGS: dict = {}
-
-
-def _int_dtype(dtype) -> np.dtype:
-    if dtype is None or dtype is int:
-        return dt.default_int()
-    d = np.dtype(dtype)
-    if d.kind not in "biu":
-        raise TypeError(f"Unsupported dtype {d} for integers")
-    return dt.normalize(d)
-
-
-def _operand_shapes(*xs) -> tuple:
-    return broadcast_shapes(*[tuple(x.shape) if isinstance(x, GpuArray) else np.shape(x) for x in xs])
-
-
-def _scalar_args(*xs) -> bool:
-    return not any(isinstance(x, GpuArray) or np.ndim(x) > 0 for x in xs)
-
-
-class Generator:
+class Generator(Sequences, Samplers):
     """Random numbers on the device, NumPy ``Generator`` style (see ``default_rng``)."""
 
     def __init__(self, seed=None):
@@ -260,121 +199,6 @@ class Generator:
             n *= d
         out = GpuArray(RandOf("intrange", i64, shape, self._words(n), [lo._node, top._node]))
         return out if dtype == i64 else GpuArray(Cast(out._node, dtype))
-
-    # ------------------------------------------------------------------ sequences
-    def _order(self, shape, axis=-1) -> GpuArray:
-        """A uniformly random order of each slice along ``axis``: the argsort of random keys of
-        the default integer's full width (ties, where the sort keeps index order, have probability
-        below n^2 / 2^64 with 64-bit keys)."""
-        it = dt.default_int()
-        lo, hi = dt.int_bounds(it)
-        return argsort(self.integers(lo, hi, size=shape, dtype=it, endpoint=True), axis=axis)
-
-    def permutation(self, x, axis=0) -> GpuArray:
-        """A permuted range (int ``x``) or a copy of ``x`` permuted along ``axis``."""
-        if _scalar_args(x) and isinstance(x, (int, np.integer)):
-            return self._order((operator.index(x),))
-        arr = asarray(x)
-        if arr.ndim == 0:
-            raise AxisError(axis, 0)
-        ax = operator.index(axis)
-        if not -arr.ndim <= ax < arr.ndim:
-            raise AxisError(axis, arr.ndim)
-        return take(arr, self._order((arr.shape[ax],)), axis=ax)
-
-    def shuffle(self, x, axis=0) -> None:
-        """Permute ``x`` in place along ``axis`` (a device array on the device; other mutable
-        sequences by a host generator from this stream)."""
-        if not isinstance(x, GpuArray):
-            _fallback.note("random.shuffle")
-            self._host().shuffle(x, axis=axis)
-            return
-        y = self.permutation(x, axis)
-        y._leaf()  # drawn and gathered before ``x`` is written
-        x[...] = y
-
-    def permuted(self, x, *, axis=None, out=None) -> GpuArray:
-        """``x`` with each slice along ``axis`` permuted independently (the flattened array when
-        None); into ``out`` if given (which may be ``x``)."""
-        arr = asarray(x)
-        if axis is None:
-            res = reshape(take(reshape(arr, (-1,)), self._order((arr.size,))), arr.shape)
-        else:
-            ax = operator.index(axis)
-            if not -arr.ndim <= ax < arr.ndim:
-                raise AxisError(axis, arr.ndim)
-            res = take_along_axis(arr, self._order(arr.shape, ax), axis=ax)
-        if out is None:
-            return res
-        if not isinstance(out, GpuArray):
-            raise TypeError("out must be a gpuarray array")
-        if out.shape != arr.shape:
-            raise ValueError("out must have the same shape as x")
-        res._leaf()
-        out[...] = res
-        return out
-
-    @_quiet
-    def choice(self, a, size=None, replace=True, p=None, axis=0, shuffle=True) -> GpuArray:
-        """Samples of ``a`` (an int: of ``range(a)``) along ``axis``: with replacement uniform
-        integers, or with weights a search of uniforms in the weights' cumulative sums; without
-        replacement the first ``size`` of a random order, or with weights the largest keys
-        log(U) / p (Efraimidis-Spirakis: the same law as drawing one by one among those left)."""
-        if _scalar_args(a):
-            if not isinstance(a, (int, np.integer)):
-                raise ValueError(f"a must be a sequence or an integer, not {type(a)}")
-            pop, n = None, operator.index(a)
-        else:
-            pop = asarray(a)
-            if pop.ndim == 0:
-                raise ValueError("a must be a sequence or an integer, not <class 'numpy.ndarray'>")
-            ax = operator.index(axis)
-            if not -pop.ndim <= ax < pop.ndim:
-                raise AxisError(axis, pop.ndim)
-            n = pop.shape[ax]
-        shape = _shape(size)
-        k = 1
-        for d in shape:
-            k *= d
-        if n <= 0 and k:
-            raise ValueError("a must be a positive integer unless no samples are taken" if pop is None
-                             else "a cannot be empty unless no samples are taken")
-        if p is not None:
-            ph = np.asarray(_host_value(p), dtype=np.float64)
-            if ph.ndim != 1:
-                raise ValueError("p must be 1-dimensional")
-            if ph.size != n:
-                raise ValueError("a and p must have same size")
-            if np.isnan(ph).any():
-                raise ValueError("Probabilities contain NaN")
-            if (ph < 0).any():
-                raise ValueError("Probabilities are not non-negative")
-            if abs(ph.sum() - 1.0) > math.sqrt(np.finfo(np.float64).eps):
-                raise ValueError("Probabilities do not sum to 1. See Notes section of docstring for more information.")
-            pd = p if isinstance(p, GpuArray) and p.dtype.kind == "f" else asarray(ph.astype(dt.default_float()))
-        if replace:
-            if p is None:
-                idx = self.integers(0, n, size=shape) if k else zeros(shape, dtype=dt.default_int())
-            else:
-                cdf = cumsum(pd)
-                cdf = apply("divide", cdf, cdf[-1])
-                idx = apply("minimum", searchsorted(cdf, self.random(shape), side="right"), n - 1)
-        else:
-            if k > n:
-                raise ValueError("Cannot take a larger sample than population when replace is False")
-            if p is None:
-                idx = self._order((n,))
-            else:
-                if np.count_nonzero(ph) < k:
-                    raise ValueError("Fewer non-zero entries in p than size")
-                idx = argsort(apply("divide", apply("log", self._open_uniform((n,))), pd), descending=True)
-            idx = reshape(idx[:k], shape)
-        if idx.dtype != dt.default_int():
-            idx = idx.astype(dt.default_int())
-        if pop is None:
-            return idx
-        return take(pop, idx, axis=ax)
-
     # ---------------------------------------------- transforms of exponential and normal draws
     # (E = -log(1 - u) is finite for every u in [0, 1), so none of these can give an infinity or a
     # NaN that the distribution does not have; NumPy's parameter checks and messages)
@@ -453,288 +277,6 @@ class Generator:
         """``tan(pi * (v - 1/2))``, v uniform in (0, 1)."""
         v = self._open_uniform(_shape(size))
         return apply("tan", apply("multiply", apply("subtract", v, 0.5), math.pi))
-
-    # ------------------------------------------- samplers that draw until they accept
-    # (a ``RandOf`` node: each element runs random_samplers.wgsl's loop on its own sub-stream)
-    def _sampled(self, kind, size, *params, dtype=None):
-        """A ``kind`` draw with parameter operands ``params`` (floats or device arrays, already
-        checked), of shape ``size`` or the parameters' broadcast shape, computed in ``dtype`` (the
-        default float)."""
-        ft = dt.default_float() if dtype is None else dtype
-        shape = _size_shape(size, _operand_shapes(*params))
-        srcs = []
-        for p in params:
-            if isinstance(p, GpuArray):
-                srcs.append(p._node if p.dtype == ft else Cast(p._node, ft))
-            else:
-                srcs.append(Const(float(p), ft))
-        n = 1
-        for d in shape:
-            n *= d
-        return GpuArray(RandOf(kind, ft, shape, self._words(n), srcs))
-
-    def _device_floats(self) -> bool:
-        """Whether the discrete samplers run here: they count in float64 (exact integers to 2^53,
-        and Poisson's and the binomial's acceptance tests need its precision)."""
-        return _runtime.device().has_64
-
-    @_quiet
-    def standard_gamma(self, shape, size=None, dtype=None, out=None) -> GpuArray:
-        """Gamma(shape) floats, scale 1 (Marsaglia-Tsang on the device)."""
-        ft = _float_dtype(dtype, "standard_gamma")
-        shape = self._param(shape, "shape", lambda x: x < 0, "shape < 0")
-        return _to_out(self._sampled("gamma", _out_shape(size, out) if out is not None else size, shape, dtype=ft), out)
-
-    @_quiet
-    def gamma(self, shape, scale=1.0, size=None) -> GpuArray:
-        """``scale * G(shape)``."""
-        shape = self._param(shape, "shape", lambda x: x < 0, "shape < 0")
-        scale = self._param(scale, "scale", lambda x: x < 0, "scale < 0")
-        g = self._sampled("gamma", size if size is not None else _operand_shapes(shape, scale), shape)
-        return g if isinstance(scale, float) and scale == 1.0 else apply("multiply", g, scale)
-
-    def _loggamma(self, shape, a) -> GpuArray:
-        return self._sampled("loggamma", shape, a)
-
-    @_quiet
-    def beta(self, a, b, size=None) -> GpuArray:
-        """``X / (X + Y)`` for gamma variates X, Y, as ``1 / (1 + exp(log Y - log X))``: finite
-        where both variates underflow (shapes far below 1)."""
-        a = self._param(a, "a", lambda x: x <= 0, "a <= 0")
-        b = self._param(b, "b", lambda x: x <= 0, "b <= 0")
-        shape = _shape(size) if size is not None else _operand_shapes(a, b)
-        d = apply("subtract", self._loggamma(shape, b), self._loggamma(shape, a))
-        return apply("divide", 1.0, apply("add", 1.0, apply("exp", d)))
-
-    @_quiet
-    def chisquare(self, df, size=None) -> GpuArray:
-        """``2 G(df / 2)``."""
-        df = self._param(df, "df", lambda x: x <= 0, "df <= 0")
-        return apply("multiply", self._sampled("gamma", size, apply("multiply", df, 0.5) if not isinstance(df, float) else df / 2), 2.0)
-
-    @_quiet
-    def f(self, dfnum, dfden, size=None) -> GpuArray:
-        """``(chi2(dfnum) / dfnum) / (chi2(dfden) / dfden)``."""
-        dfnum = self._param(dfnum, "dfnum", lambda x: x <= 0, "dfnum <= 0")
-        dfden = self._param(dfden, "dfden", lambda x: x <= 0, "dfden <= 0")
-        shape = _shape(size) if size is not None else _operand_shapes(dfnum, dfden)
-        num = apply("multiply", self.chisquare(dfnum, shape), dfden)
-        return apply("divide", num, apply("multiply", self.chisquare(dfden, shape), dfnum))
-
-    @_quiet
-    def standard_t(self, df, size=None) -> GpuArray:
-        """``z * sqrt((df / 2) / G(df / 2))``."""
-        df = self._param(df, "df", lambda x: x <= 0, "df <= 0")
-        shape = _shape(size) if size is not None else _operand_shapes(df)
-        half = apply("multiply", df, 0.5) if not isinstance(df, float) else df / 2
-        g = self._sampled("gamma", shape, half)
-        return apply("multiply", self.standard_normal(shape), apply("sqrt", apply("divide", half, g)))
-
-    @_quiet
-    def dirichlet(self, alpha, size=None) -> GpuArray:
-        """Gamma variates G(alpha_k) normalized along the last axis, taken as a softmax of their
-        logs (finite where the variates underflow)."""
-        al = alpha if isinstance(alpha, GpuArray) else np.asarray(alpha, dtype=np.float64)
-        if al.ndim != 1:
-            raise ValueError("object too deep for desired array" if al.ndim > 1 else "object of too small depth for desired array")
-        al = self._param(al if isinstance(al, GpuArray) else asarray(al.astype(dt.default_float())),
-                         "alpha", lambda x: x < 0, "alpha < 0")
-        shape = _shape(size) + tuple(al.shape)
-        lg = self._loggamma(shape, al)
-        e = apply("exp", apply("subtract", lg, _max(lg, axis=-1, keepdims=True)))
-        return apply("divide", e, _sum(e, axis=-1, keepdims=True))
-
-    @_quiet
-    def noncentral_chisquare(self, df, nonc, size=None) -> GpuArray:
-        """NumPy's construction: chi2(df) where nonc is 0; chi2(df - 1) + (z + sqrt(nonc))^2 where
-        df > 1; else chi2(df + 2 Poisson(nonc / 2)) (array parameters: each element its case)."""
-        df = self._param(df, "df", lambda x: x <= 0, "df <= 0")
-        nonc = self._param(nonc, "nonc", lambda x: x < 0, "nonc < 0")
-        shape = _shape(size) if size is not None else _operand_shapes(df, nonc)
-        scalar = isinstance(df, float) and isinstance(nonc, float)
-        if scalar and nonc == 0:
-            return self.chisquare(df, shape)
-        if scalar and df > 1:
-            z = apply("add", self.standard_normal(shape), math.sqrt(nonc))
-            return apply("add", self.chisquare(df - 1, shape), apply("multiply", z, z))
-        pois = self._poisson_floats(shape, apply("multiply", nonc, 0.5) if not scalar else nonc / 2)
-        small = apply("multiply", self._sampled("gamma", shape, apply("add", apply("multiply", df, 0.5), pois)), 2.0)
-        if scalar:
-            return small
-        z = apply("add", self.standard_normal(shape), apply("sqrt", nonc))
-        big = apply("add", apply("multiply", self._sampled("gamma", shape, apply("multiply", apply("subtract", df, 1.0), 0.5)), 2.0),
-                    apply("multiply", z, z))
-        plain = self.chisquare(df, shape)
-        return apply("where", apply("equal", nonc, 0.0), plain, apply("where", apply("greater", df, 1.0), big, small))
-
-    @_quiet
-    def noncentral_f(self, dfnum, dfden, nonc, size=None) -> GpuArray:
-        """``(noncentral chi2(dfnum, nonc) dfden) / (chi2(dfden) dfnum)``."""
-        dfnum = self._param(dfnum, "dfnum", lambda x: x <= 0, "dfnum <= 0")
-        dfden = self._param(dfden, "dfden", lambda x: x <= 0, "dfden <= 0")
-        nonc = self._param(nonc, "nonc", lambda x: x < 0, "nonc < 0")
-        shape = _shape(size) if size is not None else _operand_shapes(dfnum, dfden, nonc)
-        t = apply("multiply", self.noncentral_chisquare(dfnum, nonc, shape), dfden)
-        return apply("divide", t, apply("multiply", self.chisquare(dfden, shape), dfnum))
-
-    # ------------------------------------------------------------------ discrete
-    def _poisson_floats(self, shape, lam) -> GpuArray:
-        return self._sampled("poisson", shape, lam)
-
-    def _counts(self, x) -> GpuArray:
-        """Counts computed as floats, as NumPy's int64 (the device's default integer)."""
-        return GpuArray(Cast(x._node, dt.default_int()))
-
-    @_quiet
-    def poisson(self, lam=1.0, size=None) -> GpuArray:
-        """Poisson counts (inversion below lam = 10, PTRS from 10 on), int64."""
-        if not self._device_floats():
-            return _host_method("poisson")(self, lam, size)
-        lam = self._param(lam, "lam", lambda x: (x < 0) | (x != x), "lam < 0 or lam is NaN")
-        if bool(np.any(_host_value(lam) > _POISSON_LAM_MAX)):
-            raise ValueError("lam value too large")
-        return self._counts(self._poisson_floats(size if size is not None else _operand_shapes(lam), lam))
-
-    @_quiet
-    def binomial(self, n, p, size=None) -> GpuArray:
-        """Binomial counts (inversion where n min(p, 1-p) <= 30, BTRS above), int64."""
-        if not self._device_floats():
-            return _host_method("binomial")(self, n, p, size)
-        n = self._param(_whole(n), "n", lambda x: x < 0, "n < 0")
-        p = self._param(p, "p", lambda x: (x < 0) | (x > 1) | (x != x), "p < 0, p > 1 or p is NaN")
-        return self._counts(self._sampled("binomial", size if size is not None else _operand_shapes(n, p), n, p))
-
-    @_quiet
-    def negative_binomial(self, n, p, size=None) -> GpuArray:
-        """``Poisson(G(n) (1 - p) / p)`` (NumPy's construction), int64."""
-        if not self._device_floats():
-            return _host_method("negative_binomial")(self, n, p, size)
-        n = self._param(n, "n", lambda x: x <= 0, "n <= 0")
-        p = self._param(p, "p", lambda x: (x <= 0) | (x > 1) | (x != x), "p <= 0, p > 1 or p contains NaNs")
-        shape = _shape(size) if size is not None else _operand_shapes(n, p)
-        y = apply("multiply", self._sampled("gamma", shape, n), apply("divide", apply("subtract", 1.0, p), p))
-        return self._counts(self._poisson_floats(shape, y))
-
-    @_quiet
-    def geometric(self, p, size=None) -> GpuArray:
-        """``ceil(E / -log1p(-p))`` (inversion; at least 1, at most int64's maximum), int64."""
-        p = self._param(p, "p", lambda x: (x <= 0) | (x > 1) | (x != x), "p <= 0, p > 1 or p contains NaNs")
-        e = self._exp_draw(size, p)
-        k = apply("maximum", apply("ceil", apply("divide", e, apply("negative", apply("log1p", apply("negative", p))))), 1.0)
-        it = dt.default_int()
-        top = dt.int_bounds(it)[1]
-        return apply("where", apply("greater_equal", k, float(top)), top, GpuArray(Cast(k._node, it)))
-
-    @_quiet
-    def logseries(self, p, size=None) -> GpuArray:
-        """NumPy's (Kemp's) construction from two uniforms: 1 where V >= p; else with
-        q = -expm1(log1p(-p) U): floor(1 + log V / log q) where V <= q^2, else 1 or 2. int64."""
-        p = self._param(p, "p", lambda x: (x < 0) | (x >= 1) | (x != x), "p < 0, p >= 1 or p is NaN")
-        shape = _shape(size) if size is not None else _operand_shapes(p)
-        v = self._open_uniform(shape)
-        q = apply("negative", apply("expm1", apply("multiply", apply("log1p", apply("negative", p)), self.random(shape))))
-        deep = apply("maximum", apply("floor", apply("add", 1.0, apply("divide", apply("log", v), apply("log", q)))), 1.0)
-        k = apply("where", apply("greater_equal", v, p), 1.0,
-                  apply("where", apply("less_equal", v, apply("multiply", q, q)), deep,
-                        apply("where", apply("greater_equal", v, q), 1.0, 2.0)))
-        return self._counts(k)
-
-    @_quiet
-    def zipf(self, a, size=None) -> GpuArray:
-        """Zipf counts (NumPy's rejection), int64."""
-        if not self._device_floats():
-            return _host_method("zipf")(self, a, size)
-        a = self._param(a, "a", lambda x: (x <= 1) | (x != x), "a <= 1 or a is NaN")
-        return self._counts(self._sampled("zipf", size, a))
-
-    @_quiet
-    def hypergeometric(self, ngood, nbad, nsample, size=None) -> GpuArray:
-        """Good items in ``nsample`` drawn without replacement (chop-down inversion from the mode), int64."""
-        if not self._device_floats():
-            return _host_method("hypergeometric")(self, ngood, nbad, nsample, size)
-        good, bad, sample = (_whole(x) for x in (ngood, nbad, nsample))
-        hg, hb, hs = (_host_value(x) for x in (good, bad, sample))
-        for bad_, msg in ((hg + hb < hs, "ngood + nbad < nsample"), (hg < 0, "ngood < 0"), (hb < 0, "nbad < 0"),
-                          (hs < 0, "nsample < 0"),
-                          ((hg >= 10**9) | (hb >= 10**9), "both ngood and nbad must be less than 1000000000")):
-            if np.any(bad_):
-                raise ValueError(msg)
-        good, bad, sample = (x if isinstance(x, (float, GpuArray)) else asarray(x) for x in (good, bad, sample))
-        return self._counts(self._sampled("hypergeometric", size, good, bad, sample))
-
-    @_quiet
-    def multinomial(self, n, pvals, size=None) -> GpuArray:
-        """Counts of ``n`` trials over the categories of ``pvals`` (its last axis): each category a
-        binomial of the trials left, with its probability given the ones before (NumPy's
-        construction), int64."""
-        if not self._device_floats():
-            return _host_method("multinomial")(self, n, pvals, size)
-        pv = np.asarray(_host_value(pvals), dtype=np.float64)
-        if pv.ndim == 0 or pv.shape[-1] == 0:
-            raise ValueError("pvals must have at least 1 dimension and the last dimension of pvals must be greater than 0.")
-        if np.any((pv < 0) | (pv > 1) | np.isnan(pv)):
-            raise ValueError("pvals < 0, pvals > 1 or pvals contains NaNs")
-        if np.any(pv[..., :-1].sum(axis=-1) > 1.0 + 1e-12):
-            raise ValueError("sum(pvals[:-1]) > 1.0")
-        n = self._param(_whole(n), "n", lambda x: x < 0, "n < 0")
-        k = pv.shape[-1]
-        shape = _shape(size) if size is not None else _operand_shapes(n, pv[..., 0])
-        left, rest = n, np.ones(pv.shape[:-1])
-        cols = []
-        for j in range(k - 1):
-            with np.errstate(divide="ignore", invalid="ignore"):
-                pj = np.where(rest > 0, np.clip(pv[..., j] / rest, 0.0, 1.0), 0.0)
-            x = self._sampled("binomial", shape, left, float(pj) if pj.ndim == 0 else asarray(pj))
-            x._leaf()  # drawn once: it is read by the result and by every later category
-            cols.append(x)
-            left = apply("subtract", left, x)
-            rest = rest - pv[..., j]
-        cols.append(left)
-        out = stack([c if c.shape == shape else broadcast_to(c, shape) for c in
-                     (asarray(np.full(shape, c)) if isinstance(c, float) else c for c in cols)], axis=-1)
-        return self._counts(out)
-
-    @_quiet
-    def multivariate_hypergeometric(self, colors, nsample, size=None, method="marginals") -> GpuArray:
-        """Counts of each color among ``nsample`` drawn without replacement: each color a
-        hypergeometric draw from the ones left (NumPy's 'marginals' construction; 'count' gives the
-        same law), int64."""
-        if method not in ("count", "marginals"):
-            raise ValueError('method must be "count" or "marginals".')
-        if not self._device_floats():
-            return _host_method("multivariate_hypergeometric")(self, colors, nsample, size, method)
-        c = np.asarray(_host_value(colors))
-        if c.ndim != 1 or (c.size and (c.dtype.kind not in "iu" or (c < 0).any())):
-            raise ValueError("colors must be a one-dimensional sequence of nonnegative integers not exceeding "
-                             f"{np.iinfo(np.int64).max}.")
-        nsample = operator.index(nsample)
-        if nsample < 0:
-            raise ValueError("nsample must be nonnegative.")
-        total = int(c.sum())
-        if nsample > total:
-            raise ValueError("nsample > sum(colors)")
-        if total >= 10**9:
-            raise ValueError(f'When method is "{method}", sum(colors) must be less than 1000000000.')
-        shape = _shape(size)
-        if c.size == 0:
-            return zeros(shape + (0,), dtype=dt.default_int())
-        left, rest, cols = float(nsample), total, []
-        for j in range(c.size - 1):
-            rest -= int(c[j])
-            x = self._sampled("hypergeometric", shape, float(c[j]), float(rest), left)
-            x._leaf()  # drawn once: read by the result and by every later color
-            cols.append(x)
-            left = apply("subtract", left, x)
-        cols.append(left if isinstance(left, GpuArray) else asarray(np.full(shape, left)))
-        return self._counts(stack(cols, axis=-1))
-
-    @_quiet
-    def vonmises(self, mu, kappa, size=None) -> GpuArray:
-        """von Mises angles in [-pi, pi] (Best and Fisher's rejection, NumPy's special cases)."""
-        kappa = self._param(kappa, "kappa", lambda x: x < 0, "kappa < 0")
-        mu = mu if isinstance(mu, GpuArray) else (float(mu) if _scalar_args(mu) else asarray(np.asarray(mu, dtype=dt.default_float())))
-        return self._sampled("vonmises", size, mu, kappa)
-
     # ------------------------------------------------------------------ direct transforms
     @_quiet
     def triangular(self, left, mode, right, size=None) -> GpuArray:
@@ -801,74 +343,10 @@ class Generator:
         return apply("add", m if m.dtype == ft else m.astype(ft), matmul(z, matrix_transpose(low)))
 
 
-# NumPy's other distributions: drawn by a host generator determined by this stream (as
-# ``permutation`` is), counted as fallbacks; numeric results come to the device
-def _host_method(name):
-    def method(self, *args, **kwargs):
-        _fallback.note(f"random.{name}")
-        host = lambda x: x.get() if isinstance(x, GpuArray) else x  # noqa: E731
-        res = getattr(self._host(), name)(*[host(a) for a in args], **{k: host(v) for k, v in kwargs.items()})
-        if isinstance(res, (np.ndarray, np.generic, int, float)) and np.asarray(res).dtype.kind in "biufc":
-            return asarray(res)
-        return res
-
-    method.__name__ = method.__qualname__ = name
-    method.__doc__ = f"NumPy's ``Generator.{name}`` drawn on the host from this stream (a counted fallback)."
-    return method
-
-
 for _name in dir(np.random.Generator):
     if not _name.startswith("_") and not hasattr(Generator, _name) and callable(getattr(np.random.Generator, _name)):
         setattr(Generator, _name, _host_method(_name))
 del _name
-
-
-# NumPy's largest Poisson mean (its POISSON_LAM_MAX: int64's maximum less 10 of its square roots)
-_POISSON_LAM_MAX = np.iinfo(np.int64).max - np.sqrt(np.iinfo(np.int64).max) * 10
-
-
-def _host_value(x):
-    """A checked parameter's values on the host (scalars as they are), for checks NumPy makes on
-    the whole parameter."""
-    return x.get() if isinstance(x, GpuArray) else np.asarray(x)
-
-
-def _whole(n):
-    """A count parameter truncated to a whole number, as NumPy converts it to int64."""
-    if _scalar_args(n):
-        return float(int(n))
-    return apply("trunc", n) if isinstance(n, GpuArray) else np.trunc(np.asarray(n, dtype=np.float64))
-
-
-def _size_shape(size, pshape) -> tuple:
-    """The draw's shape: ``size``, which the parameters' shape must broadcast to, else theirs."""
-    if size is None:
-        return pshape
-    shape = _shape(size)
-    try:
-        ok = broadcast_shapes(shape, pshape) == shape
-    except ValueError:
-        ok = False
-    if not ok:
-        raise ValueError("shape mismatch: objects cannot be broadcast to a single shape")
-    return shape
-
-
-def _out_shape(size, out) -> tuple:
-    if out is None:
-        return _shape(size)
-    if size is not None and _shape(size) != out.shape:
-        raise ValueError("size must match out.shape when used together")
-    return out.shape
-
-
-def _to_out(res: GpuArray, out):
-    if out is None:
-        return res
-    if out.dtype != res.dtype:
-        raise TypeError(f"Supplied output array has the wrong type. Expected {res.dtype}, got {out.dtype}")
-    out[...] = res
-    return out
 
 
 def default_rng(seed=None) -> Generator:
