@@ -374,3 +374,22 @@ def test_standard_gamma_out_and_fused_consumers(fresh_fallback):
     s = float((x * 0.5 + 1.0).sum())
     np.testing.assert_allclose(s, (x.get() * 0.5 + 1.0).sum(), rtol=1e-12)
     assert abs(s / 40_000 - 4.0) < 0.05
+
+
+_SIZE_CASES = [("uniform", (0.0, [1.0, 2.0, 3.0])), ("normal", (0.0, [1.0, 2.0, 3.0])), ("exponential", ([1.0, 2.0, 3.0],)),
+               ("rayleigh", ([1.0, 2.0, 3.0],)), ("laplace", (0.0, [1.0, 2.0, 3.0])), ("gumbel", (0.0, [1.0, 2.0, 3.0])),
+               ("gamma", (2.0, [1.0, 2.0, 3.0])), ("beta", ([1.0, 2.0, 3.0], 2.0)), ("standard_t", ([1.0, 2.0, 3.0],)),
+               ("poisson", ([1.0, 2.0, 3.0],)), ("binomial", (5, [0.1, 0.2, 0.3])), ("geometric", ([0.1, 0.2, 0.3],)),
+               ("triangular", (0.0, 0.5, [1.0, 2.0, 3.0])), ("wald", (1.0, [1.0, 2.0, 3.0])),
+               ("noncentral_f", (2.0, 3.0, [1.0, 2.0, 3.0])), ("vonmises", (0.0, [1.0, 2.0, 3.0]))]
+
+
+@pytest.mark.parametrize("name,args", _SIZE_CASES, ids=[c[0] for c in _SIZE_CASES])
+def test_size_must_hold_the_parameters_shape(name, args):
+    """``size`` smaller than the parameters' broadcast shape is NumPy's ValueError; a larger one
+    broadcasts them."""
+    with pytest.raises(ValueError, match="shape mismatch"):
+        getattr(np.random.default_rng(0), name)(*args, size=2)
+    with pytest.raises(ValueError, match="shape mismatch"):
+        getattr(ga.random.default_rng(0), name)(*args, size=2)
+    assert getattr(ga.random.default_rng(0), name)(*args, size=(4, 3)).shape == (4, 3)

@@ -110,3 +110,16 @@ def test_choice_errors_like_numpy(args, kw, msg):
         np.random.default_rng(0).choice(*args, **kw)
     with pytest.raises(ValueError, match=msg):
         ga.random.default_rng(0).choice(*args, **kw)
+
+
+def test_bytes_from_the_device_stream(fresh_fallback):
+    with ga.stats() as s:
+        b = ga.random.default_rng(4).bytes(20_000)
+    assert s.fallbacks == {}
+    assert type(b) is bytes and len(b) == 20_000
+    assert b == ga.random.default_rng(4).bytes(20_000)  # the same seed, the same bytes
+    counts = np.bincount(np.frombuffer(b, np.uint8), minlength=256)
+    assert _pvalue(counts, np.full(256, 1 / 256)) > P_MIN
+    assert ga.random.default_rng(4).bytes(0) == b""
+    with pytest.raises(ValueError):
+        ga.random.default_rng(4).bytes(-1)

@@ -105,7 +105,7 @@ class Generator(Sequences, Samplers):
 
     def uniform(self, low=0.0, high=1.0, size=None) -> GpuArray:
         """Floats in [low, high): low + (high - low) * u."""
-        shape = _shape(size) if size is not None else _operand_shapes(low, high)
+        shape = _size_shape(size, _operand_shapes(low, high))
         u = self.random(shape)
         if _scalar_args(low, high):
             low, high = float(low), float(high)
@@ -116,7 +116,7 @@ class Generator(Sequences, Samplers):
 
     def normal(self, loc=0.0, scale=1.0, size=None) -> GpuArray:
         """Normal floats: loc + scale * z."""
-        shape = _shape(size) if size is not None else _operand_shapes(loc, scale)
+        shape = _size_shape(size, _operand_shapes(loc, scale))
         if _scalar_args(scale) and float(scale) < 0:
             raise ValueError("scale < 0")
         z = self.standard_normal(shape)
@@ -128,7 +128,7 @@ class Generator(Sequences, Samplers):
         return apply("add", loc, apply("multiply", scale, z))
 
     def exponential(self, scale=1.0, size=None) -> GpuArray:
-        shape = _shape(size) if size is not None else _operand_shapes(scale)
+        shape = _size_shape(size, _operand_shapes(scale))
         if _scalar_args(scale) and float(scale) < 0:
             raise ValueError("scale < 0")
         e = self.standard_exponential(shape)
@@ -160,6 +160,13 @@ class Generator(Sequences, Samplers):
         extra = [*split64(top - low + 1), *split64(low)]  # range 2^64 wraps to 0, meaning "all bits"
         out = self._draw("int", node_dtype, _shape(size), extra)
         return out if node_dtype == dtype else GpuArray(Cast(out._node, dtype))
+
+    def bytes(self, length) -> bytes:
+        """``length`` random bytes (drawn on the device, returned as Python bytes like NumPy's)."""
+        length = operator.index(length)
+        if length < 0:
+            raise ValueError("negative dimensions are not allowed")
+        return self.integers(0, 256, size=length, dtype=np.uint8).get().tobytes() if length else b""
 
     def _host_integers(self, low, high, size, dtype, endpoint):
         if _runtime.device().has_64:
@@ -215,7 +222,7 @@ class Generator(Sequences, Samplers):
         return x
 
     def _exp_draw(self, size, *params):
-        return self.standard_exponential(_shape(size) if size is not None else _operand_shapes(*params))
+        return self.standard_exponential(_size_shape(size, _operand_shapes(*params)))
 
     def rayleigh(self, scale=1.0, size=None) -> GpuArray:
         """``scale * sqrt(2 E)``."""
@@ -244,14 +251,14 @@ class Generator(Sequences, Samplers):
     def laplace(self, loc=0.0, scale=1.0, size=None) -> GpuArray:
         """``loc + scale * (E1 - E2)`` (the difference of two exponentials is Laplace)."""
         scale = self._param(scale, "scale", lambda x: x < 0, "scale < 0")
-        shape = _shape(size) if size is not None else _operand_shapes(loc, scale)
+        shape = _size_shape(size, _operand_shapes(loc, scale))
         d = apply("subtract", self.standard_exponential(shape), self.standard_exponential(shape))
         return apply("add", loc, apply("multiply", scale, d))
 
     def lognormal(self, mean=0.0, sigma=1.0, size=None) -> GpuArray:
         """``exp(mean + sigma * z)``."""
         sigma = self._param(sigma, "sigma", lambda x: x < 0, "sigma < 0")
-        shape = _shape(size) if size is not None else _operand_shapes(mean, sigma)
+        shape = _size_shape(size, _operand_shapes(mean, sigma))
         return apply("exp", apply("add", mean, apply("multiply", sigma, self.standard_normal(shape))))
 
     def _open_uniform(self, shape) -> GpuArray:
@@ -264,13 +271,13 @@ class Generator(Sequences, Samplers):
     def logistic(self, loc=0.0, scale=1.0, size=None) -> GpuArray:
         """``loc + scale * log(v / (1 - v))``, v uniform in (0, 1)."""
         scale = self._param(scale, "scale", lambda x: x < 0, "scale < 0")
-        v = self._open_uniform(_shape(size) if size is not None else _operand_shapes(loc, scale))
+        v = self._open_uniform(_size_shape(size, _operand_shapes(loc, scale)))
         return apply("add", loc, apply("multiply", scale, apply("log", apply("divide", v, apply("subtract", 1.0, v)))))
 
     def gumbel(self, loc=0.0, scale=1.0, size=None) -> GpuArray:
         """``loc - scale * log(-log(v))``, v uniform in (0, 1)."""
         scale = self._param(scale, "scale", lambda x: x < 0, "scale < 0")
-        v = self._open_uniform(_shape(size) if size is not None else _operand_shapes(loc, scale))
+        v = self._open_uniform(_size_shape(size, _operand_shapes(loc, scale)))
         return apply("subtract", loc, apply("multiply", scale, apply("log", apply("negative", apply("log", v)))))
 
     def standard_cauchy(self, size=None) -> GpuArray:
@@ -294,7 +301,7 @@ class Generator(Sequences, Samplers):
             for bad, msg in ((lh > mh, "left > mode"), (mh > rh, "mode > right"), (lh == rh, "left == right")):
                 if np.any(bad):
                     raise ValueError(msg)
-        shape = _shape(size) if size is not None else _operand_shapes(left, mode, right)
+        shape = _size_shape(size, _operand_shapes(left, mode, right))
         u = self.random(shape)
         base = apply("subtract", right, left)
         ratio = apply("divide", apply("subtract", mode, left), base)
@@ -308,7 +315,7 @@ class Generator(Sequences, Samplers):
         """Michael, Schucany and Haas's transform of a normal and a uniform (NumPy's)."""
         mean = self._param(mean, "mean", lambda x: x <= 0, "mean <= 0")
         scale = self._param(scale, "scale", lambda x: x <= 0, "scale <= 0")
-        shape = _shape(size) if size is not None else _operand_shapes(mean, scale)
+        shape = _size_shape(size, _operand_shapes(mean, scale))
         z = self.standard_normal(shape)
         y = apply("multiply", mean, apply("multiply", z, z))
         mu_2l = apply("divide", mean, apply("multiply", scale, 2.0))

@@ -59,7 +59,7 @@ class Samplers:
         """``scale * G(shape)``."""
         shape = self._param(shape, "shape", lambda x: x < 0, "shape < 0")
         scale = self._param(scale, "scale", lambda x: x < 0, "scale < 0")
-        g = self._sampled("gamma", size if size is not None else _operand_shapes(shape, scale), shape)
+        g = self._sampled("gamma", _size_shape(size, _operand_shapes(shape, scale)), shape)
         return g if isinstance(scale, float) and scale == 1.0 else apply("multiply", g, scale)
 
     def _loggamma(self, shape, a) -> GpuArray:
@@ -71,7 +71,7 @@ class Samplers:
         where both variates underflow (shapes far below 1)."""
         a = self._param(a, "a", lambda x: x <= 0, "a <= 0")
         b = self._param(b, "b", lambda x: x <= 0, "b <= 0")
-        shape = _shape(size) if size is not None else _operand_shapes(a, b)
+        shape = _size_shape(size, _operand_shapes(a, b))
         d = apply("subtract", self._loggamma(shape, b), self._loggamma(shape, a))
         return apply("divide", 1.0, apply("add", 1.0, apply("exp", d)))
 
@@ -86,7 +86,7 @@ class Samplers:
         """``(chi2(dfnum) / dfnum) / (chi2(dfden) / dfden)``."""
         dfnum = self._param(dfnum, "dfnum", lambda x: x <= 0, "dfnum <= 0")
         dfden = self._param(dfden, "dfden", lambda x: x <= 0, "dfden <= 0")
-        shape = _shape(size) if size is not None else _operand_shapes(dfnum, dfden)
+        shape = _size_shape(size, _operand_shapes(dfnum, dfden))
         num = apply("multiply", self.chisquare(dfnum, shape), dfden)
         return apply("divide", num, apply("multiply", self.chisquare(dfden, shape), dfnum))
 
@@ -94,7 +94,7 @@ class Samplers:
     def standard_t(self, df, size=None) -> GpuArray:
         """``z * sqrt((df / 2) / G(df / 2))``."""
         df = self._param(df, "df", lambda x: x <= 0, "df <= 0")
-        shape = _shape(size) if size is not None else _operand_shapes(df)
+        shape = _size_shape(size, _operand_shapes(df))
         half = apply("multiply", df, 0.5) if not isinstance(df, float) else df / 2
         g = self._sampled("gamma", shape, half)
         return apply("multiply", self.standard_normal(shape), apply("sqrt", apply("divide", half, g)))
@@ -119,7 +119,7 @@ class Samplers:
         df > 1; else chi2(df + 2 Poisson(nonc / 2)) (array parameters: each element its case)."""
         df = self._param(df, "df", lambda x: x <= 0, "df <= 0")
         nonc = self._param(nonc, "nonc", lambda x: x < 0, "nonc < 0")
-        shape = _shape(size) if size is not None else _operand_shapes(df, nonc)
+        shape = _size_shape(size, _operand_shapes(df, nonc))
         scalar = isinstance(df, float) and isinstance(nonc, float)
         if scalar and nonc == 0:
             return self.chisquare(df, shape)
@@ -142,7 +142,7 @@ class Samplers:
         dfnum = self._param(dfnum, "dfnum", lambda x: x <= 0, "dfnum <= 0")
         dfden = self._param(dfden, "dfden", lambda x: x <= 0, "dfden <= 0")
         nonc = self._param(nonc, "nonc", lambda x: x < 0, "nonc < 0")
-        shape = _shape(size) if size is not None else _operand_shapes(dfnum, dfden, nonc)
+        shape = _size_shape(size, _operand_shapes(dfnum, dfden, nonc))
         t = apply("multiply", self.noncentral_chisquare(dfnum, nonc, shape), dfden)
         return apply("divide", t, apply("multiply", self.chisquare(dfden, shape), dfnum))
 
@@ -180,7 +180,7 @@ class Samplers:
             return _host_method("negative_binomial")(self, n, p, size)
         n = self._param(n, "n", lambda x: x <= 0, "n <= 0")
         p = self._param(p, "p", lambda x: (x <= 0) | (x > 1) | (x != x), "p <= 0, p > 1 or p contains NaNs")
-        shape = _shape(size) if size is not None else _operand_shapes(n, p)
+        shape = _size_shape(size, _operand_shapes(n, p))
         y = apply("multiply", self._sampled("gamma", shape, n), apply("divide", apply("subtract", 1.0, p), p))
         return self._counts(self._poisson_floats(shape, y))
 
@@ -199,7 +199,7 @@ class Samplers:
         """NumPy's (Kemp's) construction from two uniforms: 1 where V >= p; else with
         q = -expm1(log1p(-p) U): floor(1 + log V / log q) where V <= q^2, else 1 or 2. int64."""
         p = self._param(p, "p", lambda x: (x < 0) | (x >= 1) | (x != x), "p < 0, p >= 1 or p is NaN")
-        shape = _shape(size) if size is not None else _operand_shapes(p)
+        shape = _size_shape(size, _operand_shapes(p))
         v = self._open_uniform(shape)
         q = apply("negative", apply("expm1", apply("multiply", apply("log1p", apply("negative", p)), self.random(shape))))
         deep = apply("maximum", apply("floor", apply("add", 1.0, apply("divide", apply("log", v), apply("log", q)))), 1.0)
@@ -247,7 +247,7 @@ class Samplers:
             raise ValueError("sum(pvals[:-1]) > 1.0")
         n = self._param(_whole(n), "n", lambda x: x < 0, "n < 0")
         k = pv.shape[-1]
-        shape = _shape(size) if size is not None else _operand_shapes(n, pv[..., 0])
+        shape = _size_shape(size, _operand_shapes(n, pv[..., 0]))
         left, rest = n, np.ones(pv.shape[:-1])
         cols = []
         for j in range(k - 1):
