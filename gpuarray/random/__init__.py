@@ -1,9 +1,9 @@
 """gpuarray.random: counter-based Philox4x32-10 random numbers generated on the device.
 
-``default_rng(seed)`` gives a ``Generator`` with NumPy's Generator API (``random``,
-``standard_normal``, ``normal``, ``uniform``, ``integers``, ``exponential``, ``choice``,
-``permutation``, ``shuffle``). The module-level functions (``seed``, ``rand``, ``randn``,
-``randint``, ...) use one global Generator. Draws are lazy graph nodes: a draw consumed by an
+``default_rng(seed)`` gives a ``Generator`` with NumPy's Generator API: every distribution,
+``integers``, ``choice``, ``permutation``, ``shuffle``, ``permuted``, ``bytes``, on the device.
+The module-level functions (``seed``, ``rand``, ``randn``, ``randint``, NumPy's distribution
+names ...) use one global Generator. Draws are lazy graph nodes: a draw consumed by an
 elementwise expression is generated inside that expression's kernel.
 
 Where NumPy returns a Python scalar (``size=None``), these functions return a 0-d GpuArray.
