@@ -123,3 +123,25 @@ def test_bytes_from_the_device_stream(fresh_fallback):
     assert ga.random.default_rng(4).bytes(0) == b""
     with pytest.raises(ValueError):
         ga.random.default_rng(4).bytes(-1)
+
+
+def test_choice_of_a_few_from_many_without_replacement(fresh_fallback):
+    """k small against n: draws with replacement, repeats dropped (sorts of about k elements).
+    Every value and every position uniform; distinct; the same numbers for the same seed."""
+    g = ga.random.default_rng(17)
+    with ga.stats() as s:
+        picks = np.array([g.choice(40, 4, replace=False).get() for _ in range(600)])
+    assert s.fallbacks == {}
+    assert all(len(set(r)) == 4 for r in picks.tolist()) and picks.min() >= 0 and picks.max() < 40
+    for col in range(4):  # each position of the ordered sample is uniform
+        assert _pvalue(np.bincount(picks[:, col], minlength=40), np.full(40, 1 / 40)) > P_MIN
+    big = g.choice(10**6, 20_000, replace=False).get()
+    assert len(np.unique(big)) == 20_000 and big.min() >= 0 and big.max() < 10**6
+    assert abs(big.mean() / 5e5 - 1) < 0.02
+    np.testing.assert_array_equal(ga.random.default_rng(3).choice(10**5, 50, replace=False).get(),
+                                  ga.random.default_rng(3).choice(10**5, 50, replace=False).get())
+    pool = ga.asarray(np.arange(1000.0) * 0.5)
+    got = g.choice(pool, 7, replace=False).get()
+    assert len(set(got.tolist())) == 7 and set(got.tolist()) <= set((np.arange(1000.0) * 0.5).tolist())
+    # too few distinct values among the draws: the caller orders the whole range instead
+    assert ga.random.default_rng(1)._distinct_draws(1000, 1000) is None

@@ -10,11 +10,11 @@ import operator
 import numpy as np
 from numpy.exceptions import AxisError
 
-from .._api.creation import asarray, zeros
-from .._api.manipulation import reshape
+from .._api.creation import asarray, ones, zeros
+from .._api.manipulation import concat, reshape
 from .._api.reductions import cumsum
 from .._api.searching import searchsorted, take, take_along_axis
-from .._api.sorting import argsort
+from .._api.sorting import argsort, sort
 from .._device import fallback as _fallback
 from .._graph import dtypes as dt
 from .._lazy.array import GpuArray
@@ -30,6 +30,22 @@ class Sequences:
         it = dt.default_int()
         lo, hi = dt.int_bounds(it)
         return argsort(self.integers(lo, hi, size=shape, dtype=it, endpoint=True), axis=axis)
+
+    def _distinct_draws(self, n, k):
+        """k distinct integers of range(n) in random order, for k small against n: draws with
+        replacement whose repeats are dropped (the first k distinct values of a uniform stream are
+        a uniform ordered sample without replacement, whatever the number of draws they take), in
+        sorts of about k elements instead of n; None (the caller orders all n) in the rare case
+        that the draws hold fewer than k distinct values. One count is read back."""
+        m = k + 2 * (k * k // (2 * n)) + 32  # twice the expected number of repeats, and a margin
+        x = self.integers(0, n, size=m)
+        by_value = argsort(x)  # stable: the first draw of each value comes first among its repeats
+        xs = take(x, by_value)
+        first = concat([ones((1,), dtype=dt.bool_), apply("not_equal", xs[1:], xs[:-1])])
+        pos = sort(by_value[first])  # the draw positions of each value's first draw, in draw order
+        if pos.shape[0] < k:
+            return None
+        return take(x, pos[:k])
 
     def permutation(self, x, axis=0) -> GpuArray:
         """A permuted range (int ``x``) or a copy of ``x`` permuted along ``axis``."""
@@ -124,7 +140,9 @@ class Sequences:
             if k > n:
                 raise ValueError("Cannot take a larger sample than population when replace is False")
             if p is None:
-                idx = self._order((n,))
+                idx = (self._distinct_draws(n, k) if k * 8 <= n else None)
+                if idx is None:
+                    idx = self._order((n,))
             else:
                 if np.count_nonzero(ph) < k:
                     raise ValueError("Fewer non-zero entries in p than size")
