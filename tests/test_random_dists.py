@@ -132,6 +132,7 @@ def test_dirichlet(fresh_fallback):
     np.testing.assert_allclose(tiny.sum(axis=1), 1.0, rtol=1e-12)
     assert _draw("dirichlet", [1.0, 2.0], size=None).shape == (2,)
     assert _draw("dirichlet", [1.0, 0.0], size=4)[:, 1].tolist() == [0.0] * 4  # NumPy: a zero alpha gives 0
+    np.testing.assert_array_equal(_draw("dirichlet", [0.0, 0.0], size=3), np.random.default_rng(0).dirichlet([0.0, 0.0], 3))
 
 
 def test_float32_standard_gamma(fresh_fallback):
@@ -169,6 +170,8 @@ def test_edge_parameters(fresh_fallback):
     assert g.hypergeometric(5, 7, 12, 3).get().tolist() == [5] * 3  # the whole urn
     assert g.hypergeometric(0, 7, 4, 3).get().tolist() == [0] * 3
     assert g.zipf(2000.0, 3).get().tolist() == [1] * 3
+    tiny_f = g.f(1e-3, 1e-3, 1000).get()  # both gamma variates underflow: their ratio from their logs
+    assert not np.isnan(tiny_f).any() and (tiny_f >= 0).all()
     t = g.triangular(0.0, 0.0, 1.0, 1000).get()
     assert (t >= 0).all() and (t <= 1).all() and t.mean() < 0.5
 

@@ -83,12 +83,14 @@ class Samplers:
 
     @_quiet
     def f(self, dfnum, dfden, size=None) -> GpuArray:
-        """``(chi2(dfnum) / dfnum) / (chi2(dfden) / dfden)``."""
+        """``(chi2(dfnum) / dfnum) / (chi2(dfden) / dfden)``, the ratio of the gamma variates as the
+        exponential of the difference of their logs (finite where both underflow: tiny dfs)."""
         dfnum = self._param(dfnum, "dfnum", lambda x: x <= 0, "dfnum <= 0")
         dfden = self._param(dfden, "dfden", lambda x: x <= 0, "dfden <= 0")
         shape = _size_shape(size, _operand_shapes(dfnum, dfden))
-        num = apply("multiply", self.chisquare(dfnum, shape), dfden)
-        return apply("divide", num, apply("multiply", self.chisquare(dfden, shape), dfnum))
+        half = [apply("multiply", d, 0.5) if not isinstance(d, float) else d / 2 for d in (dfnum, dfden)]
+        ratio = apply("exp", apply("subtract", self._loggamma(shape, half[0]), self._loggamma(shape, half[1])))
+        return apply("multiply", ratio, apply("divide", dfden, dfnum))
 
     @_quiet
     def standard_t(self, df, size=None) -> GpuArray:
@@ -110,8 +112,11 @@ class Samplers:
                          "alpha", lambda x: x < 0, "alpha < 0")
         shape = _shape(size) + tuple(al.shape)
         lg = self._loggamma(shape, al)
-        e = apply("exp", apply("subtract", lg, _max(lg, axis=-1, keepdims=True)))
-        return apply("divide", e, _sum(e, axis=-1, keepdims=True))
+        top = _max(lg, axis=-1, keepdims=True)
+        # (all alphas 0: every variate is 0, and so is NumPy's result)
+        e = apply("exp", apply("where", apply("equal", top, -math.inf), -math.inf, apply("subtract", lg, top)))
+        total = _sum(e, axis=-1, keepdims=True)
+        return apply("where", apply("equal", total, 0.0), 0.0, apply("divide", e, total))
 
     @_quiet
     def noncentral_chisquare(self, df, nonc, size=None) -> GpuArray:
