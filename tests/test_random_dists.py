@@ -261,6 +261,10 @@ def test_module_level_functions_and_no_fallback(fresh_fallback):
         assert ga.random.standard_gamma(2.0, 4).shape == (4,)
         assert ga.random.beta(2.0, 3.0, 4).shape == (4,)
         assert ga.random.poisson(2.0, 4).shape == (4,) if HAS64 else True
+        assert len(ga.random.bytes(5)) == 5
+    g1 = ga.random.default_rng(ga.random.SeedSequence(42))
+    g2 = ga.random.default_rng(42)
+    np.testing.assert_array_equal(g1.random(4).get(), g2.random(4).get())  # the same seed, as NumPy's
     if HAS64:
         assert s.fallbacks == {}
 

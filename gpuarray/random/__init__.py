@@ -10,6 +10,8 @@ Where NumPy returns a Python scalar (``size=None``), these functions return a 0-
 """
 from __future__ import annotations
 
+from numpy.random import SeedSequence  # (seeds: NumPy's own, accepted by default_rng)
+
 from ._generator import Generator, default_rng
 
 _global = Generator()
@@ -104,7 +106,7 @@ def _global_method(name):
 
 
 # NumPy's module-level distributions: the global generator's methods of the same name
-_DISTRIBUTIONS = ("beta binomial chisquare dirichlet f gamma geometric gumbel hypergeometric laplace logistic "
+_DISTRIBUTIONS = ("beta binomial bytes chisquare dirichlet f gamma geometric gumbel hypergeometric laplace logistic "
                   "lognormal logseries multinomial multivariate_normal negative_binomial noncentral_chisquare "
                   "noncentral_f pareto poisson power rayleigh standard_cauchy standard_gamma standard_t triangular "
                   "vonmises wald weibull zipf").split()
@@ -112,7 +114,7 @@ for _name in _DISTRIBUTIONS:
     globals()[_name] = _global_method(_name)
 del _name
 
-__all__ = [*_DISTRIBUTIONS, "Generator", "default_rng", "seed", "get_state", "set_state", "rand", "randn", "random",
+__all__ = [*_DISTRIBUTIONS, "SeedSequence", "Generator", "default_rng", "seed", "get_state", "set_state", "rand", "randn", "random",
            "random_sample", "ranf", "sample", "uniform", "normal", "standard_normal", "exponential",
            "standard_exponential", "randint", "integers", "random_integers", "choice", "permutation",
            "shuffle"]
