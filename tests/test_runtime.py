@@ -56,7 +56,7 @@ def test_pool_reuses_buffers_in_steady_state():
             y.get()
     assert s.buffers_allocated == 0
     assert s.kernels_compiled == 0
-    assert s.pipeline_cache_hits >= 20
+    assert s.pipeline_cache_hits + s.replays >= 20  # (a replayed step looks no kernel up)
     np.testing.assert_array_equal(y.get(), np.arange(4096, dtype=np.float32) * 2 + 1)
 
 

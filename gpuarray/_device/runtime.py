@@ -673,6 +673,8 @@ class Device:
         self._later: set = set()  # keys sent to the compile thread (build_later)
         self._compile_queue = None
         self._bind_groups: dict = {}
+        # plans kept for replay, by evaluation signature (see _kernels/replay.py)
+        self.recipes: dict = {}
         # floating-point error flags (FPE_WORDS words): whether a kernel that may set them was
         # recorded since they were last read, and the words read but not yet reported
         self._fpe = None

@@ -24,6 +24,10 @@ COUNTERS = (
     # pieces (boxes) that work over them was split into
     "segmented_arrays",
     "split_dispatches",
+    # repeated evaluations (_kernels/replay.py): plans kept as recipes, and dispatches replayed
+    # from one instead of planned again
+    "recipes",
+    "replays",
     # kernel builds (cache misses of Device.kernel): wall time of the whole build and its phases
     # (our code generation; WGSL -> shader module: naga's parse and validation; pipeline creation:
     # naga's SPIR-V output and the driver's compiler), and the WGSL compiled

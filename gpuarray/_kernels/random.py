@@ -12,6 +12,7 @@ import numpy as np
 
 from .._graph import dtypes as dt
 from . import codegen as _codegen
+from . import replay as _replay
 from . import wgsl_lib as _wgsl_lib
 from .._graph import remap as _remap_mod
 from .._device.errors import SizeLimitError
@@ -187,6 +188,10 @@ def _remap(node, rm, memo):
 _remap_mod.REMAP[Rand] = _remap
 _codegen.GROUP_LANES.update(ga_rand_uniform_f32=_uniform_lanes, ga_rand_normal_f32=_normal_lanes)
 _codegen.DESCRIBE[Rand] = _describe
+# replay (_kernels/replay.py): a draw's structure is its kind, dtype, shape and index; its key and
+# counter are parameter words at the slot its description names
+_replay.WORDS[Rand] = (lambda n: (n.kind, n.dtype, n.shape, n.index and (tuple(n.index[0]), n.index[1])),
+                       lambda d: d[3], lambda n: n.words)
 _codegen.EMIT[Rand] = _emit
 _codegen.VEC4_GROUP[Rand] = _vec4_group
 _remap_mod.REMAP[RandOf] = _remap_of

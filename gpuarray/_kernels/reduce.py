@@ -739,7 +739,8 @@ def scan_source(plan: ReducePlan) -> str:
     return main + "\n" + _wgsl_lib.resolve(body)
 
 
-def _run(plan: ReducePlan, groups, finished=False) -> None:
+def _run(plan: ReducePlan, groups, finished=False):
+    """Record ``plan``'s kernel; returns (kernel getter, work-group count) for ``_replay.offer``."""
     if not finished:
         plan.finish()
     dev = _runtime.device()
@@ -752,10 +753,27 @@ def _run(plan: ReducePlan, groups, finished=False) -> None:
         return name, src, ["rw" if b[2] else "r" for b in plan.bindings], len(params)
 
     if plan.vec and _codegen.VEC4_FORM == "loop" and _codegen.TIERS and not dev.is_cpu:
-        kern = _codegen.tiered(dev, plan.key, build)  # (the unrolled form built later for hot kernels)
+        key = plan.key
+
+        def kernel():  # (the unrolled form built later for hot kernels)
+            return _codegen.tiered(dev, key, build)
     else:
         kern = dev.kernel(plan.key + (_codegen.VEC4_FORM,), build)
-    dev.dispatch(kern, [b[0] for b in plan.bindings], params, groups(plan))
+
+        def kernel():
+            return kern
+    n = groups(plan)
+    dev.dispatch(kernel(), [b[0] for b in plan.bindings], params, n)
+    return kernel, n
+
+
+def fixed(dev, plan) -> tuple:
+    """(storage, getter) of the device-wide buffers a reduction plan may bind (``_replay.offer``)."""
+    out = _codegen._fixed(dev)
+    if _TICKETS[0] is not None:
+        n_out = plan.n_out
+        out += ((_TICKETS[0], lambda: tickets(n_out)),)
+    return out
 
 
 # ------------------------------------------------------------------------ strategies

@@ -14,8 +14,9 @@ from .._kernels import windows as _windows
 from .._graph import dtypes as dt
 from .._graph.nodes import Const, Ew, Leaf, contiguous_strides, new_leaf
 from .._kernels import codegen as _codegen
-from .._kernels.reduce import (_GEOMETRY, ARG_OPS, MultiReducePlan, ReducePlan, _groups, _prod, _run, mergeable,
-                               one_pass_ok)
+from .._kernels import replay as _replay
+from .._kernels.reduce import (_GEOMETRY, ARG_OPS, MultiReducePlan, ReducePlan, _groups, _prod, _run, fixed,
+                               mergeable, one_pass_ok)
 
 
 @_runtime.locked
@@ -44,8 +45,7 @@ def reduce_into(root, axes, monoid: str, acc, out: Leaf, out_strides, *, post=No
     if defer and idx_root is None and mergeable(monoid, acc):
         _enqueue(pend)
         return
-    plan = pend.first_plan()
-    _run(plan, _groups)
+    _run_alone(pend)
     nxt = pend.second()
     if nxt is not None:
         reduce_into(*nxt[0], **nxt[1])
@@ -134,14 +134,15 @@ class _Pending:
     plan, ``second`` the arguments of the pass folding the partials (None for one pass)."""
 
     __slots__ = ("root", "axes", "monoid", "acc", "out", "out_strides", "post", "post_value", "initial",
-                 "idx_root", "kind", "chunks", "length", "part", "pidx", "pstr", "plan", "one_pass")
+                 "idx_root", "kind", "chunks", "length", "part", "pidx", "pstr", "plan", "one_pass", "fp", "vec")
 
     def __init__(self, root, axes, monoid, acc, out, out_strides, post, post_value, initial, idx_root,
                  kind, chunks, length):
         self.root, self.axes, self.monoid, self.acc = root, tuple(axes), monoid, acc
         self.out, self.out_strides, self.post, self.post_value = out, tuple(out_strides), post, post_value
         self.initial, self.idx_root, self.kind, self.chunks, self.length = initial, idx_root, kind, chunks, length
-        self.part = self.pidx = self.pstr = self.plan = None
+        self.part = self.pidx = self.pstr = self.plan = self.fp = None
+        self.vec = False
         self.one_pass = chunks > 1 and one_pass_ok(kind, monoid, acc, out, root)
         if chunks > 1:  # first pass: partials [chunk][output] in the accumulator type
             shape = root.shape
@@ -153,6 +154,24 @@ class _Pending:
             for d, st in zip(kept, contiguous_strides([shape[d] for d in kept])):
                 pstr[d] = st
             self.pstr = tuple(pstr)
+
+    def context(self) -> tuple:
+        """What the plan depends on besides the graph (the signature's context, _kernels/replay.py)."""
+        o = self.out
+        return (self.root.shape, self.axes, self.kind, self.chunks, self.length, self.one_pass, self.monoid,
+                self.acc, self.post, self.post_value, self.initial, o.dtype, o.shape, o.strides, o.offset,
+                self.out_strides)
+
+    def extras(self) -> tuple:
+        """The Leaves the plan binds besides the graph's: output, partials."""
+        return (self.out,) if self.part is None else (self.out, self.part) if self.pidx is None else \
+            (self.out, self.part, self.pidx)
+
+    def fingerprint(self):
+        """The replay Fingerprint of this reduction alone (None: planned every time)."""
+        if self.fp is None and self.idx_root is None:
+            self.fp = _replay.fingerprint(_runtime.device(), (self.root,), self.extras(), ("r", self.context()))
+        return self.fp
 
     def member(self) -> tuple:
         """This reduction's first pass as a member of a ``MultiReducePlan``."""
@@ -211,9 +230,14 @@ def _enqueue(p: _Pending) -> None:
     if _PENDING_OUT and any(id(st) in _PENDING_OUT for st in p.root.storages):
         run_pending()
     if p.kind == "group":  # the vec4 fold structure (group kernels only), which merged members must share
-        plan = p.first_plan()
-        plan.finish()
-        p.plan = plan
+        fp = p.fingerprint()
+        rec = None if fp is None else _replay.recipe(fp)
+        if rec is not None:
+            p.vec = rec.vec
+        else:
+            plan = p.first_plan()
+            plan.finish()
+            p.plan, p.vec = plan, plan.vec
     _PENDING.append(p)
     _PENDING_OUT.add(id(p.out.storage))
     if p.part is not None:
@@ -237,7 +261,7 @@ def run_pending() -> None:
             batch = list(_PENDING)
             groups: dict = {}
             for p in batch:
-                key = (p.root.shape, p.axes, p.kind, p.chunks, p.length, p.plan is not None and p.plan.vec)
+                key = (p.root.shape, p.axes, p.kind, p.chunks, p.length, p.vec)
                 groups.setdefault(key, []).append(p)
             for key, members in groups.items():
                 if len(members) == 1:
@@ -259,10 +283,15 @@ def run_pending() -> None:
 
 
 def _run_alone(p: _Pending) -> None:
-    if p.plan is None:
-        _run(p.first_plan(), _groups)
-    else:
-        _run(p.plan, _groups, finished=True)
+    fp = p.fingerprint()
+    if fp is not None:
+        rec = _replay.recipe(fp)
+        if rec is not None:
+            return rec.replay(fp)
+    plan, finished = (p.first_plan(), False) if p.plan is None else (p.plan, True)
+    kernel, n = _run(plan, _groups, finished=finished)
+    if fp is not None:
+        _replay.offer(fp, plan, kernel, n, fixed=fixed(_runtime.device(), plan))
 
 
 _MAX_MEMBERS = 6  # bindings: each member adds an output (the device allows 8 or more in all)
@@ -270,6 +299,14 @@ _MAX_MEMBERS = 6  # bindings: each member adds an output (the device allows 8 or
 
 def _run_merged(members, key, dev) -> None:
     shape, axes, kind, chunks, length, vec = key
+    fp = None
+    if all(p.idx_root is None for p in members):
+        fp = _replay.fingerprint(dev, tuple(p.root for p in members), sum((p.extras() for p in members), ()),
+                                 ("m", key, tuple(p.context() for p in members)))
+        if fp is not None:
+            rec = _replay.recipe(fp)
+            if rec is not None:
+                return rec.replay(fp)
     plan = MultiReducePlan([p.member() for p in members], shape, axes, shape_kind=kind, chunks=chunks,
                            chunk=length, vec=vec)
     try:
@@ -282,4 +319,6 @@ def _run_merged(members, key, dev) -> None:
         for p in members:
             _run_alone(p)
         return
-    _run(plan, _groups, finished=True)
+    kernel, n = _run(plan, _groups, finished=True)
+    if fp is not None:
+        _replay.offer(fp, plan, kernel, n, fixed=fixed(dev, plan))
