@@ -417,3 +417,19 @@ def test_size_must_hold_the_parameters_shape(name, args):
     with pytest.raises(ValueError, match="shape mismatch"):
         getattr(ga.random.default_rng(0), name)(*args, size=2)
     assert getattr(ga.random.default_rng(0), name)(*args, size=(4, 3)).shape == (4, 3)
+
+
+def test_discrete_samplers_without_float64_go_to_the_host(monkeypatch, fresh_fallback):
+    """Where the device has no float64 the discrete samplers (which count in it) are NumPy's on the
+    host from this stream: counted fallbacks, NumPy's dtypes and laws."""
+    from gpuarray.random._samplers import Samplers
+
+    monkeypatch.setattr(Samplers, "_device_floats", lambda self: False)
+    ga.set_fallback("silent")
+    g = ga.random.default_rng(3)
+    with ga.stats() as s:
+        p = g.poisson(4.0, 5000).get()
+        b = g.binomial(10, 0.5, 7).get()
+        m = g.multinomial(6, [0.5, 0.5], 3).get()
+    assert set(s.fallbacks) == {"random.poisson", "random.binomial", "random.multinomial"}
+    assert abs(p.mean() - 4.0) < 0.2 and b.shape == (7,) and (m.sum(axis=1) == 6).all()
