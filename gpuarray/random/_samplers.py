@@ -25,6 +25,9 @@ from ._params import (_POISSON_LAM_MAX, _float_dtype, _host_method, _host_value,
 
 
 class Samplers:
+    """The rejection samplers' methods of ``Generator`` (they use its ``_words``, ``_param``,
+    ``random``, ``standard_normal`` ...)."""
+
     def _sampled(self, kind, size, *params, dtype=None):
         """A ``kind`` draw with parameter operands ``params`` (floats or device arrays, already
         checked), of shape ``size`` or the parameters' broadcast shape, computed in ``dtype`` (the
@@ -63,6 +66,7 @@ class Samplers:
         return g if isinstance(scale, float) and scale == 1.0 else apply("multiply", g, scale)
 
     def _loggamma(self, shape, a) -> GpuArray:
+        """log G(a): what ratios of gamma variates are computed from (finite where G underflows)."""
         return self._sampled("loggamma", shape, a)
 
     @_quiet

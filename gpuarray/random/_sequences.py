@@ -23,6 +23,8 @@ from ._params import _host_value, _quiet, _scalar_args, _shape
 
 
 class Sequences:
+    """The orders and samples of ``Generator`` (they use its ``integers``, ``random`` ...)."""
+
     def _order(self, shape, axis=-1) -> GpuArray:
         """A uniformly random order of each slice along ``axis``: the argsort of random keys of
         the default integer's full width (ties, where the sort keeps index order, have probability
