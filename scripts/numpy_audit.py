@@ -87,6 +87,7 @@ def _explicit(full):
         "random.Generator.permuted": ((x,), {}), "random.Generator.spawn": ((2,), {}),
         "random.Generator.zipf": ((2.0,), {"size": 3}),
         "put_along_axis": ((m, gp.reshape(xi[:3] % 3, (3, 1)), 1.0, 1), {}),
+        "isnat": ((np.array(["NaT", "2020-01-01"], dtype="M8[D]"),), {}), "mask_indices": ((3, np.triu), {}),
     }
     return table.get(full)
 

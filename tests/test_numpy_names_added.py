@@ -89,7 +89,7 @@ def test_vectorize_and_date_helpers_are_counted():
         assert ga.busday_count("2020-01-01", "2020-02-01") == np.busday_count("2020-01-01", "2020-02-01")
         assert_same(ga.polymul(g[:3], g[3:]), np.polymul(x[:3], x[3:]))
         assert_same(ga.bitwise_count(ga.asarray(np.arange(9, dtype=np.uint16))), np.bitwise_count(np.arange(9, dtype=np.uint16)))
-    assert s.fallbacks == {"vectorize": 1, "isnat": 1, "busday_count": 1, "polymul": 1, "bitwise_count": 1}
+    assert s.fallbacks == {"vectorize": 1, "busday_count": 1}  # (isnat, polymul, bitwise_count: device)
 
 
 def test_string_and_record_modules():

@@ -349,8 +349,7 @@ def test_choice_permutation_shuffle():
         assert sorted(p.tolist()) == list(range(20))
         assert sorted(x.get().tolist()) == list(range(12))
         assert len(set(w.tolist())) == 3
-        assert s.fallbacks.get("random.permutation") == 1 and s.fallbacks.get("random.shuffle") == 1
-        assert s.fallbacks.get("random.choice") == 1
+        assert s.fallbacks == {}  # all on the device (tests/test_random_sequences.py)
     finally:
         ga.set_fallback("warn")
 

@@ -187,6 +187,23 @@ def _tri_solve(t: Leaf, rhs: GpuArray, lower: bool, unit: bool) -> GpuArray:
     return x
 
 
+def solve_triangular(a, b, lower: bool = True):
+    """x with ``a @ x == b`` for a square triangular ``a`` (only its triangle is read) and ``b``
+    of shape (n,) or (n, k), in NumPy's linalg dtype (float32, float64; integers as float64).
+    None where the device path does not serve the dtypes (complex, float16): the caller's
+    fallback."""
+    a, b = _arr(a), _arr(b)
+    ca, cb = _compute_dtype(a.dtype), _compute_dtype(b.dtype)
+    if ca is None or cb is None:
+        return None
+    ct = dt.result_type(ca, cb)
+    n = a.shape[0]
+    vector = b.ndim == 1
+    bm = reshape(b, (1, n, 1)) if vector else reshape(b, (1,) + tuple(b.shape))
+    x = _tri_solve(_work(a, ct, (1, n, n)), GpuArray(_work(bm, ct, bm.shape)), lower=lower, unit=False)
+    return reshape(x, (n,) if vector else tuple(b.shape))
+
+
 # ----------------------------------------------------------------------------- LU
 def _lu_inplace(w: Leaf) -> tuple[GpuArray, GpuArray]:
     """Blocked right-looking LU with partial pivoting of the work buffer: P A = L U with L unit

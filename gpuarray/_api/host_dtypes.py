@@ -6,7 +6,10 @@ which come to the device when used with GpuArrays.
 These are the namespace's creation functions (``gpuarray.array``, ``gpuarray.zeros`` ...); the
 package's own modules use ``creation``'s, which refuse such dtypes (a NumPy function given a string
 array then runs on the host as a whole). Only the failing path looks at the dtype: the numeric path
-costs one ``try``. ``accept_host_data`` gives the namespace's other functions the same reach."""
+costs one ``try``. ``accept_host_data`` gives the namespace's other functions the same reach.
+
+``isnat`` of a date array (host data) compares its int64 bits with NaT's (int64's minimum) on the
+device: the result is a device array, as for the namespace's other predicates."""
 from __future__ import annotations
 
 import functools
@@ -19,6 +22,7 @@ from .._device.errors import DeferToArrayFunction, HostDataError
 from .._graph import dtypes as dt
 from .._lazy.array import GpuArray
 from . import creation
+from .._lazy.elementwise import apply
 from .host import host_fallback
 
 
@@ -85,8 +89,22 @@ def accept_host_data(namespace: dict) -> None:
         namespace[name] = _host_data(fn, np_fn, name)
 
 
+def isnat(x, /, out=None, *, where=True, **kwargs):
+    """NumPy's ``isnat``: whether each date or duration is NaT, computed on the device from the
+    int64 bits (NumPy's TypeError for other dtypes, device arrays included: those are numeric)."""
+    h = x if isinstance(x, (np.ndarray, np.generic)) else np.asarray(x) if not isinstance(x, GpuArray) else None
+    if h is None or h.dtype.kind not in "mM":
+        raise TypeError("ufunc 'isnat' is only defined for np.datetime64 and np.timedelta64.")
+    if out is not None or where is not True or kwargs:
+        return host_fallback(np.isnat, "isnat", (h,), dict(out=out, where=where, **kwargs))
+    h = np.asarray(h)
+    bits = creation.asarray((h if h.flags.c_contiguous else h.copy()).view(np.int64))
+    return apply("equal", bits, np.iinfo(np.int64).min)
+
+
 __all__ = ["array", "asarray", "asanyarray", "ascontiguousarray", "empty", "zeros", "ones", "full", "empty_like",
            "zeros_like", "ones_like", "full_like", "arange", "frombuffer", "eye", "identity"]
 for _name in __all__:
     globals()[_name] = _host_dtypes(getattr(creation, _name), _name)
 del _name
+__all__ = [*__all__, "isnat"]

@@ -219,5 +219,11 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     return astype(res, dt.normalize(np.dtype(dtype)), copy=False) if dtype is not None else res
 
 
-__all__ = ["diag_indices", "diag_indices_from", "geomspace", "indices", "lexsort", "piecewise", "select", "tril_indices", "tril_indices_from", "triu_indices",
+def mask_indices(n, mask_func, k=0):
+    """NumPy's ``mask_indices``: ``mask_func`` (``triu``, ``tril`` ...) applied to a device
+    ``ones((n, n))``, and the coordinates of its nonzero entries."""
+    return nonzero(apply("not_equal", mask_func(full((n, n), 1, dtype=dt.default_int()), k), 0))
+
+
+__all__ = ["diag_indices", "mask_indices", "diag_indices_from", "geomspace", "indices", "lexsort", "piecewise", "select", "tril_indices", "tril_indices_from", "triu_indices",
            "triu_indices_from", "vander"]

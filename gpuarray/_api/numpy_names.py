@@ -431,8 +431,8 @@ logspace geomspace indices tril_indices triu_indices tril_indices_from triu_indi
 vander sinc hanning hamming blackman bartlett real_if_close sort_complex
 apply_along_axis apply_over_axes gcd lcm heaviside modf spacing divmod
 load save savez savez_compressed loadtxt savetxt genfromtxt fromfile fromstring fromiter fromregex
-bitwise_count isnat datetime_as_string busday_count busday_offset is_busday mask_indices ix_
-polyadd polysub polymul polydiv nested_iters
+datetime_as_string busday_count busday_offset is_busday ix_
+polyadd polysub nested_iters
 """
 
 _FALLBACK_NAMES = [n for n in _HOST_FALLBACKS.split() if callable(getattr(np, n, None))]

@@ -24,9 +24,12 @@ from .creation import arange, asarray, ones_like, zeros, zeros_like
 from .host import host_fallback
 from .linalg import matmul
 from .manipulation import concatenate, reshape, stack
-from .reductions import sum as rsum
+from .reductions import any as rany, argmax, sum as rsum
+from .numerical import convolve
+from .decompositions import solve_triangular
+from .searching import take
 
-__all__ = ["poly1d", "polyadd", "polyder", "polyfit", "polyint", "polysub", "polyval"]
+__all__ = ["poly1d", "polyadd", "polyder", "polydiv", "polyfit", "polyint", "polymul", "polysub", "polyval"]
 
 # cond(A) past which the normal equations lose more than ~1e-8 of float64 accuracy: NumPy's lstsq on the host
 _MAX_COND = 1e4
@@ -205,3 +208,78 @@ def polyadd(a1, a2):
 def polysub(a1, a2):
     """NumPy's ``polysub`` on device coefficients."""
     return _sum_or_difference("subtract", a1, a2)
+
+
+def _trimmed(c: GpuArray) -> GpuArray:
+    """NumPy's ``poly1d(c).coeffs`` of device coefficients: at least 1-D, leading zeros dropped
+    (the zero polynomial keeps one zero); one index is read back (the first nonzero)."""
+    c = reshape(c, (1,)) if c.ndim == 0 else c
+    if c.ndim != 1:
+        raise ValueError("Polynomial must be 1d only.")
+    n = c.shape[0]
+    if n == 0:
+        return zeros((1,), dtype=c.dtype)
+    nz = apply("not_equal", c, 0)
+    first = int(apply("where", rany(nz), argmax(nz), n - 1).get())
+    return c[first:] if first else c
+
+
+def polymul(a1, a2):
+    """NumPy's ``polymul``: the convolution of the coefficients (leading zeros dropped, as
+    ``poly1d`` does), on the device."""
+    if isinstance(a1, np.poly1d) or isinstance(a2, np.poly1d):
+        return np.polymul(_poly_or_host(a1), _poly_or_host(a2))  # NumPy's class over host coefficients
+    c1, c2 = _device_coefficients(a1), _device_coefficients(a2)
+    if c1 is None or c2 is None:
+        return np.polymul(a1, a2)
+    c1, c2 = _trimmed(c1), _trimmed(c2)
+    if c1.dtype.kind == "b" or c2.dtype.kind == "b":
+        return host_fallback(np.polymul, "polymul", (c1, c2), {})
+    return convolve(c1, c2)
+
+
+def _poly_or_host(p):
+    return p if isinstance(p, np.poly1d) else _coefficients(p)
+
+
+# quotients longer than this: NumPy's long division on the host (counted); the device solves a
+# dense lower-triangular Toeplitz system of this side
+_MAX_QUOTIENT = 2048
+
+
+def polydiv(u, v):
+    """NumPy's ``polydiv``: the quotient q solves the lower-triangular Toeplitz system of v's
+    leading coefficients against u's (long division, as a triangular solve on the device), the
+    remainder is the rest of ``u - v * q`` (a device convolution), with leading entries NumPy's
+    test takes as zero (``allclose(r[0], 0, rtol=1e-14)``) dropped: it is read back for that."""
+    if isinstance(u, np.poly1d) or isinstance(v, np.poly1d):
+        return np.polydiv(_poly_or_host(u), _poly_or_host(v))
+    cu, cv = _device_coefficients(u), _device_coefficients(v)
+    if cu is None or cv is None:
+        return np.polydiv(u, v)
+    cu = reshape(cu, (1,)) if cu.ndim == 0 else cu
+    cv = reshape(cv, (1,)) if cv.ndim == 0 else cv
+    wt = dt.result_type(dt.result_type(cu, 0.0), dt.result_type(cv, 0.0))  # NumPy's u + 0.0, v + 0.0
+    m, n = cu.shape[0] - 1, cv.shape[0] - 1
+    k = m - n + 1
+    if wt.kind != "f" or cu.ndim != 1 or cv.ndim != 1 or k > _MAX_QUOTIENT:
+        return host_fallback(np.polydiv, "polydiv", (cu, cv), {})
+    cu, cv = astype(cu, wt, copy=False), astype(cv, wt, copy=False)
+    if k <= 0:
+        q, r = zeros((1,), dtype=wt), cu
+    else:
+        d = apply("subtract", reshape(arange(k), (k, 1)), reshape(arange(k), (1, k)))
+        inside = apply("logical_and", apply("greater_equal", d, 0), apply("less_equal", d, n))
+        toeplitz = apply("where", inside, take(cv, apply("minimum", apply("maximum", d, 0), n)), 0.0)
+        q = solve_triangular(toeplitz, cu[:k], lower=True)
+        if q is None:
+            return host_fallback(np.polydiv, "polydiv", (cu, cv), {})
+        q = astype(q, wt, copy=False)
+        # the first k entries of u - v q are zero in exact arithmetic (what long division leaves):
+        # dropped, as NumPy's test drops its rounding leftovers there
+        r = apply("subtract", cu[k:], convolve(cv, q)[k:]) if n else zeros((1,), dtype=wt)
+    rh = r.get()
+    lead = 0
+    while lead < rh.shape[0] - 1 and np.allclose(rh[lead], 0, rtol=1e-14):
+        lead += 1
+    return q, (r[lead:] if lead else r)

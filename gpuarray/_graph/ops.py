@@ -19,6 +19,7 @@ Dtype rules:
   abs       like same, complex -> its real type
   nobool    like same/promote, bool computed as int8 (NumPy's square, reciprocal)
   int       integer/bool only, one input
+  count     integer (bool computed as int8), result uint8 (NumPy's bitwise_count)
   predicate one float input (ints pass through as float), result bool
 """
 from __future__ import annotations
@@ -100,6 +101,7 @@ for _d in [
     _op("bitwise_xor", 2, "bitwise", {"b": "($0 != $1)", "iu": "($0 ^ $1)"}),
     _op("gcd", 2, "promote", {"i": "ga_gcd_$S($0, $1)", "u": "ga_gcd_$S($0, $1)"}, kinds="iu"),
     _op("lcm", 2, "promote", {"i": "ga_lcm_$S($0, $1)", "u": "ga_lcm_$S($0, $1)"}, kinds="iu"),
+    _op("bitwise_count", 1, "count", {"iu": "ga_popcount_$S($0)"}),
     _op("invert", 1, "bitwise", {"b": "(!$0)", "iu": "(~$0)"}, numpy=("bitwise_not", "bitwise_invert")),
     _op("left_shift", 2, "shift", {"iu": "ga_shl_$S($0, $1)"}, numpy=("bitwise_left_shift",)),
     _op("right_shift", 2, "shift", {"iu": "ga_shr_$S($0, $1)"}, numpy=("bitwise_right_shift",)),
@@ -232,6 +234,8 @@ def resolve_types(op: OpDef, in_dtypes: list, scalars: list) -> tuple[np.dtype, 
         rt = ct = promoted
         if promoted.kind == "c":
             rt = dt.real_of(promoted)
+    elif op.rule == "count":
+        ct, rt = (dt.int8 if promoted == dt.bool_ else promoted), dt.uint8
     elif op.rule in ("nobool", "shift"):  # NumPy computes these on bool as int8
         if promoted == dt.bool_:
             ct = rt = dt.int8

@@ -16,7 +16,7 @@ from . import replay as _replay
 from . import wgsl_lib as _wgsl_lib
 from .._graph import remap as _remap_mod
 from .._device.errors import SizeLimitError
-from .._graph.nodes import Node, broadcast_strides, contiguous_strides
+from .._graph.nodes import Node, _union, broadcast_strides, contiguous_strides
 from .._graph.memo import Memo
 
 # element values per 128-bit Philox block, by (kind, dtype)
@@ -54,6 +54,45 @@ class Rand(Node):
         # (strides over the evaluated shape, offset) of the element index, where this node is a
         # piece of a larger draw (see _rebase); None: the index within the node's own shape
         self.index = None
+
+
+class RandOf(Node):
+    """A draw whose element is a function of parameter operands ``srcs`` (a gamma's shape, a
+    Poisson mean ...; broadcast to ``shape``, of the draw's float ``dtype``), computed by the WGSL
+    sampler ``ga_rand_<kind>_<f32|f64>`` of random_samplers.wgsl, which may reject and draw again:
+    element i owns the blocks at counter (base + i, t) for tries t (see ga__philox_sub), so the
+    draw takes one counter value per element. ``words``: key0, key1, counter lo, counter hi."""
+
+    __slots__ = ("kind", "words", "index", "srcs", "under_costly")
+    costly = True
+    weight = 24  # a sampler's loop and its math calls: many ordinary ops of code
+
+    def __init__(self, kind, dtype, shape, words, srcs):
+        self.kind, self.dtype, self.shape = kind, dtype, tuple(shape)
+        self.words = tuple(int(w) & 0xFFFFFFFF for w in words)
+        self.srcs = tuple(srcs)
+        self.size_ = self.weight + sum(s.size_ for s in self.srcs)
+        self.storages = _union(self.srcs)
+        self.under_costly = True
+        self.index = None
+
+
+def _describe_of(node, plan, ch):
+    v = plan.vector(_INDEX_STRIDES[node.shape, plan.shape], 0) if node.index is None else plan.vector(*node.index)
+    return ("RO", f"ga_rand_{node.kind}_{dt.wgsl_type(node.dtype)}", v, plan.const(node.words), ch)
+
+
+def _emit_of(node, plan, k, ch, d):
+    _, helper, v, s, _ = d
+    args = "".join(f", v{c}" for c in ch)
+    return f"{helper}(I{v}, vec4<u32>(P[{s}], P[{s + 1}], P[{s + 2}], P[{s + 3}]){args})"
+
+
+def _remap_of(node, rm, memo):
+    r = _remap(node, rm, memo)
+    out = RandOf(node.kind, node.dtype, rm.shape, r.words, [_remap_mod.remap(s, rm, memo) for s in node.srcs])
+    out.index = r.index
+    return out
 
 
 def _normal_f64_helper() -> str:
@@ -132,7 +171,7 @@ def _remap(node, rm, memo):
     new, off = rm.strides(strides)
     start = (0 if node.index is None else node.index[1]) + off
     lo = start + sum((e - 1) * s for e, s in zip(rm.shape, new) if e and s < 0)
-    per = per_block(node.kind, node.dtype)
+    per = 1 if type(node) is RandOf else per_block(node.kind, node.dtype)
     blocks = lo // per
     first = start - blocks * per
     span = sum((e - 1) * abs(s) for e, s in zip(rm.shape, new) if e)
@@ -155,6 +194,9 @@ _replay.WORDS[Rand] = (lambda n: (n.kind, n.dtype, n.shape, n.index and (tuple(n
                        lambda d: d[3], lambda n: n.words)
 _codegen.EMIT[Rand] = _emit
 _codegen.VEC4_GROUP[Rand] = _vec4_group
+_remap_mod.REMAP[RandOf] = _remap_of
+_codegen.DESCRIBE[RandOf] = _describe_of
+_codegen.EMIT[RandOf] = _emit_of
 
 
 def split64(x: int) -> tuple[int, int]:

@@ -4,7 +4,8 @@ Sources, later ones overriding earlier ones by function name:
   wgsl/ew_helpers.wgsl  templates instantiated per type ("//@ section" blocks),
   wgsl/f32math.wgsl     our float32 math where the driver's is not good enough,
   wgsl/f64math.wgsl     our float64 math (drivers have none that is correct),
-  wgsl/philox.wgsl      counter-based random numbers (gpuarray.random).
+  wgsl/philox.wgsl      counter-based random numbers (gpuarray.random),
+  wgsl/random_samplers.wgsl  rejection samplers over them (a template over f32 and f64).
 ``resolve(code)`` returns the functions ``code`` calls (names ``ga_*``), with their
 own dependencies, in definition order; a missing name raises ``Missing``.
 A function named ``ga_x__int64`` replaces ``ga_x`` on devices with 64-bit integers (a faster
@@ -68,6 +69,8 @@ _SECTION_TYPES = {
     "fmod_int": ("i32", "i64"),
     "reciprocal_int": ("i32", "i64"),
     "floordiv_uint": ("u32", "u64"),
+    "popcount32": ("i32", "u32"),
+    "popcount64": ("i64", "u64"),
     "gcd": ("i32", "i64", "u32", "u64"),
     "lcm": ("i32", "i64", "u32", "u64"),
     "mod_uint": ("u32", "u64"),
@@ -79,6 +82,8 @@ _SECTION_TYPES = {
     "complex_math": ("c64_math", "c128_math"),
 }
 _FLOATS = ("f32", "f64")
+# the random samplers' literal suffix and NaN bits per float type
+_SAMPLER_TYPES = {"f32": dict(L="f", NANBITS="0x7fc00000u"), "f64": dict(L="lf", NANBITS="0x7ff8000000000000lu")}
 
 
 def _sections(text: str) -> dict[str, str]:
@@ -156,6 +161,9 @@ def library(int64: bool | None = None) -> dict[str, str]:
         p = WGSL_DIR / f
         if p.exists():
             lib.update(_split_functions(p.read_text()))
+    samplers = Template((WGSL_DIR / "random_samplers.wgsl").read_text())
+    for t in _FLOATS:
+        lib.update(_split_functions(samplers.safe_substitute(_TYPES[t], **_SAMPLER_TYPES[t])))
     for name in [n for n in lib if n.endswith(_INT64)]:
         text = lib.pop(name)
         if int64:

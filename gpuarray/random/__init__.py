@@ -1,14 +1,16 @@
 """gpuarray.random: counter-based Philox4x32-10 random numbers generated on the device.
 
-``default_rng(seed)`` gives a ``Generator`` with NumPy's Generator API (``random``,
-``standard_normal``, ``normal``, ``uniform``, ``integers``, ``exponential``, ``choice``,
-``permutation``, ``shuffle``). The module-level functions (``seed``, ``rand``, ``randn``,
-``randint``, ...) use one global Generator. Draws are lazy graph nodes: a draw consumed by an
+``default_rng(seed)`` gives a ``Generator`` with NumPy's Generator API: every distribution,
+``integers``, ``choice``, ``permutation``, ``shuffle``, ``permuted``, ``bytes``, on the device.
+The module-level functions (``seed``, ``rand``, ``randn``, ``randint``, NumPy's distribution
+names ...) use one global Generator. Draws are lazy graph nodes: a draw consumed by an
 elementwise expression is generated inside that expression's kernel.
 
 Where NumPy returns a Python scalar (``size=None``), these functions return a 0-d GpuArray.
 """
 from __future__ import annotations
+
+from numpy.random import SeedSequence  # (seeds: NumPy's own, accepted by default_rng)
 
 from ._generator import Generator, default_rng
 
@@ -94,7 +96,25 @@ def shuffle(x) -> None:
     _global.shuffle(x)
 
 
-__all__ = ["Generator", "default_rng", "seed", "get_state", "set_state", "rand", "randn", "random",
+def _global_method(name):
+    def fn(*args, **kwargs):
+        return getattr(_global, name)(*args, **kwargs)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"``Generator.{name}`` of the global generator (see ``seed``)."
+    return fn
+
+
+# NumPy's module-level distributions: the global generator's methods of the same name
+_DISTRIBUTIONS = ("beta binomial bytes chisquare dirichlet f gamma geometric gumbel hypergeometric laplace logistic "
+                  "lognormal logseries multinomial multivariate_normal negative_binomial noncentral_chisquare "
+                  "noncentral_f pareto poisson power rayleigh standard_cauchy standard_gamma standard_t triangular "
+                  "vonmises wald weibull zipf").split()
+for _name in _DISTRIBUTIONS:
+    globals()[_name] = _global_method(_name)
+del _name
+
+__all__ = [*_DISTRIBUTIONS, "SeedSequence", "Generator", "default_rng", "seed", "get_state", "set_state", "rand", "randn", "random",
            "random_sample", "ranf", "sample", "uniform", "normal", "standard_normal", "exponential",
            "standard_exponential", "randint", "integers", "random_integers", "choice", "permutation",
            "shuffle"]

@@ -5,6 +5,10 @@ counter. A draw of n values reads blocks counter .. counter + ceil(n / per_block
 advances the counter past them, so successive draws are independent streams and the same
 seed replays the same numbers. Draws are lazy ``Rand`` nodes: nothing runs until a value is
 needed, and a draw consumed by an elementwise expression is computed inside its kernel.
+
+Here: state, uniform/normal/exponential draws, integers, the transforms of those draws (rayleigh
+... wald) and ``multivariate_normal``; the samplers that reject inside the kernel are in
+``_samplers.py``, orders and samples of populations in ``_sequences.py`` (mixins of the class).
 """
 from __future__ import annotations
 
@@ -13,71 +17,25 @@ import operator
 
 import numpy as np
 
-from .._graph import dtypes as dt
-from .._device import fallback as _fallback
-from .._device import runtime as _runtime
-from .._lazy.array import GpuArray
 from .._api.creation import asarray
-from .._graph.nodes import Cast, broadcast_shapes
-from .._kernels.random import Rand, int_node_dtype, per_block, split64
-from .._lazy.elementwise import apply
 from .._api.decompositions import cholesky
 from .._api.linalg import matmul, matrix_transpose
+from .._device import fallback as _fallback
+from .._device import runtime as _runtime
+from .._graph import dtypes as dt
+from .._graph.nodes import Cast, broadcast_shapes
+from .._kernels.random import Rand, RandOf, int_node_dtype, per_block, split64
+from .._lazy.array import GpuArray
+from .._lazy.elementwise import apply
+from ._params import (_float_dtype, _host_method, _host_value, _int_dtype, _operand_shapes, _out_shape, _quiet,
+                      _scalar_args, _shape, _size_shape, _to_out)
+from ._samplers import Samplers
+from ._sequences import Sequences
 
 _U64 = (1 << 64) - 1
 
 
-def _shape(size) -> tuple:
-    if type(size) is tuple and all(type(s) is int and s >= 0 for s in size):
-        return size  # the common spelling, already valid
-    if size is None:
-        return ()
-    if isinstance(size, (int, np.integer)):
-        size = (size,)
-    shape = tuple(operator.index(s) for s in size)
-    if any(s < 0 for s in shape):
-        raise ValueError("negative dimensions are not allowed")
-    return shape
-
-
-def _float_dtype(dtype, fname: str) -> np.dtype:
-    """float64 (or the device's default float) unless float32 is asked for, like NumPy."""
-    if dtype is None:
-        return dt.default_float()
-    try:
-        return _FLOAT_SPELLINGS[dtype]  # a draw per loop step: resolve each spelling once
-    except (KeyError, TypeError):
-        pass
-    d = np.dtype(dtype)
-    if d not in (dt.float32, dt.float64):
-        raise TypeError(f"Unsupported dtype {d} for {fname}")
-    res = dt.normalize(d)
-    if res == d:  # not narrowed by the device (that depends on the device: not cached)
-        _FLOAT_SPELLINGS[dtype] = res
-    return res
-
-
-_FLOAT_SPELLINGS: dict = {}
-
-
-def _int_dtype(dtype) -> np.dtype:
-    if dtype is None or dtype is int:
-        return dt.default_int()
-    d = np.dtype(dtype)
-    if d.kind not in "biu":
-        raise TypeError(f"Unsupported dtype {d} for integers")
-    return dt.normalize(d)
-
-
-def _operand_shapes(*xs) -> tuple:
-    return broadcast_shapes(*[tuple(x.shape) if isinstance(x, GpuArray) else np.shape(x) for x in xs])
-
-
-def _scalar_args(*xs) -> bool:
-    return not any(isinstance(x, GpuArray) or np.ndim(x) > 0 for x in xs)
-
-
-class Generator:
+class Generator(Sequences, Samplers):
     """Random numbers on the device, NumPy ``Generator`` style (see ``default_rng``)."""
 
     def __init__(self, seed=None):
@@ -147,7 +105,7 @@ class Generator:
 
     def uniform(self, low=0.0, high=1.0, size=None) -> GpuArray:
         """Floats in [low, high): low + (high - low) * u."""
-        shape = _shape(size) if size is not None else _operand_shapes(low, high)
+        shape = _size_shape(size, _operand_shapes(low, high))
         u = self.random(shape)
         if _scalar_args(low, high):
             low, high = float(low), float(high)
@@ -158,7 +116,7 @@ class Generator:
 
     def normal(self, loc=0.0, scale=1.0, size=None) -> GpuArray:
         """Normal floats: loc + scale * z."""
-        shape = _shape(size) if size is not None else _operand_shapes(loc, scale)
+        shape = _size_shape(size, _operand_shapes(loc, scale))
         if _scalar_args(scale) and float(scale) < 0:
             raise ValueError("scale < 0")
         z = self.standard_normal(shape)
@@ -170,7 +128,7 @@ class Generator:
         return apply("add", loc, apply("multiply", scale, z))
 
     def exponential(self, scale=1.0, size=None) -> GpuArray:
-        shape = _shape(size) if size is not None else _operand_shapes(scale)
+        shape = _size_shape(size, _operand_shapes(scale))
         if _scalar_args(scale) and float(scale) < 0:
             raise ValueError("scale < 0")
         e = self.standard_exponential(shape)
@@ -203,49 +161,51 @@ class Generator:
         out = self._draw("int", node_dtype, _shape(size), extra)
         return out if node_dtype == dtype else GpuArray(Cast(out._node, dtype))
 
+    def bytes(self, length) -> bytes:
+        """``length`` random bytes (drawn on the device, returned as Python bytes like NumPy's)."""
+        length = operator.index(length)
+        if length < 0:
+            raise ValueError("negative dimensions are not allowed")
+        return self.integers(0, 256, size=length, dtype=np.uint8).get().tobytes() if length else b""
+
     def _host_integers(self, low, high, size, dtype, endpoint):
+        if _runtime.device().has_64:
+            return self._array_integers(low, high, size, dtype, endpoint)
         _fallback.note("random.integers")
         host = lambda x: x.get() if isinstance(x, GpuArray) else np.asarray(x)  # noqa: E731
         res = self._host().integers(host(low), host(high), size=size, dtype=dtype, endpoint=endpoint)
         return asarray(np.asarray(res, dtype=dtype))
 
-    # ------------------------------------------------------------------ sequences
-    def permutation(self, x, axis=0) -> GpuArray:
-        """A permuted range (int ``x``) or a permuted copy along ``axis`` (host fallback)."""
-        _fallback.note("random.permutation")
-        h = x.get() if isinstance(x, GpuArray) else x
-        return asarray(self._host().permutation(h, axis=axis))
+    def _array_integers(self, low, high, size, dtype, endpoint):
+        """Integers with array bounds: each element's own range, from its own counter (the
+        multiply-shift mapping of the scalar case, in int64 with the range modulo 2^64)."""
+        hl, hh = np.asarray(_host_value(low)), np.asarray(_host_value(high))
+        if hl.dtype.kind not in "iub":  # NumPy converts other bounds to int64
+            hl, low = hl.astype(np.int64), hl.astype(np.int64)
+        if hh.dtype.kind not in "iub":
+            hh, high = hh.astype(np.int64), hh.astype(np.int64)
+        lo_ok, hi_ok = (0, 1) if dtype == dt.bool_ else dt.int_bounds(dtype)
+        top_h = hh.astype(object) - (0 if endpoint else 1)
+        if np.any(hl.astype(object) < lo_ok):
+            raise ValueError(f"low is out of bounds for {dtype}")
+        if np.any(top_h > hi_ok):
+            raise ValueError(f"high is out of bounds for {dtype}")
+        if np.any(hl.astype(object) > top_h):
+            raise ValueError("low > high" if endpoint else "low >= high")
+        shape = _size_shape(size, broadcast_shapes(hl.shape, hh.shape))
+        i64 = dt.int64
 
-    def shuffle(self, x, axis=0) -> None:
-        """Permute ``x`` in place along ``axis`` (host fallback)."""
-        _fallback.note("random.shuffle")
-        h = x.get().copy()
-        self._host().shuffle(h, axis=axis)
-        x[...] = asarray(h)
+        def operand(x, h, minus):
+            g = x if isinstance(x, GpuArray) else asarray(h)
+            node = g._node if g.dtype == i64 else Cast(g._node, i64)
+            return GpuArray(node) if not minus else apply("subtract", GpuArray(node), 1)
 
-    def choice(self, a, size=None, replace=True, p=None, axis=0, shuffle=True) -> GpuArray:
-        """Uniform sampling with replacement runs on the device; weights or no replacement
-        fall back to the host."""
-        n = operator.index(a) if _scalar_args(a) else (a.shape[axis] if isinstance(a, GpuArray) else np.shape(a)[axis])
-        if replace and p is None and axis == 0:
-            if n <= 0:
-                raise ValueError("a cannot be empty unless no samples are taken")
-            idx = self.integers(0, n, size=size)
-            if _scalar_args(a):
-                return idx
-            arr = asarray(a)
-            try:
-                return arr[idx]
-            except ModuleNotFoundError:  # no device gather in this build
-                pass
-            _fallback.note("random.choice")
-            return asarray(arr.get()[idx.get()])
-        _fallback.note("random.choice")
-        host = lambda x: x.get() if isinstance(x, GpuArray) else x  # noqa: E731
-        res = self._host().choice(host(a), size=size, replace=replace, p=host(p), axis=axis, shuffle=shuffle)
-        return asarray(res)
-
-
+        lo, top = operand(low, hl, False), operand(high, hh, not endpoint)
+        n = 1
+        for d in shape:
+            n *= d
+        out = GpuArray(RandOf("intrange", i64, shape, self._words(n), [lo._node, top._node]))
+        return out if dtype == i64 else GpuArray(Cast(out._node, dtype))
     # ---------------------------------------------- transforms of exponential and normal draws
     # (E = -log(1 - u) is finite for every u in [0, 1), so none of these can give an infinity or a
     # NaN that the distribution does not have; NumPy's parameter checks and messages)
@@ -262,7 +222,7 @@ class Generator:
         return x
 
     def _exp_draw(self, size, *params):
-        return self.standard_exponential(_shape(size) if size is not None else _operand_shapes(*params))
+        return self.standard_exponential(_size_shape(size, _operand_shapes(*params)))
 
     def rayleigh(self, scale=1.0, size=None) -> GpuArray:
         """``scale * sqrt(2 E)``."""
@@ -291,14 +251,14 @@ class Generator:
     def laplace(self, loc=0.0, scale=1.0, size=None) -> GpuArray:
         """``loc + scale * (E1 - E2)`` (the difference of two exponentials is Laplace)."""
         scale = self._param(scale, "scale", lambda x: x < 0, "scale < 0")
-        shape = _shape(size) if size is not None else _operand_shapes(loc, scale)
+        shape = _size_shape(size, _operand_shapes(loc, scale))
         d = apply("subtract", self.standard_exponential(shape), self.standard_exponential(shape))
         return apply("add", loc, apply("multiply", scale, d))
 
     def lognormal(self, mean=0.0, sigma=1.0, size=None) -> GpuArray:
         """``exp(mean + sigma * z)``."""
         sigma = self._param(sigma, "sigma", lambda x: x < 0, "sigma < 0")
-        shape = _shape(size) if size is not None else _operand_shapes(mean, sigma)
+        shape = _size_shape(size, _operand_shapes(mean, sigma))
         return apply("exp", apply("add", mean, apply("multiply", sigma, self.standard_normal(shape))))
 
     def _open_uniform(self, shape) -> GpuArray:
@@ -311,19 +271,59 @@ class Generator:
     def logistic(self, loc=0.0, scale=1.0, size=None) -> GpuArray:
         """``loc + scale * log(v / (1 - v))``, v uniform in (0, 1)."""
         scale = self._param(scale, "scale", lambda x: x < 0, "scale < 0")
-        v = self._open_uniform(_shape(size) if size is not None else _operand_shapes(loc, scale))
+        v = self._open_uniform(_size_shape(size, _operand_shapes(loc, scale)))
         return apply("add", loc, apply("multiply", scale, apply("log", apply("divide", v, apply("subtract", 1.0, v)))))
 
     def gumbel(self, loc=0.0, scale=1.0, size=None) -> GpuArray:
         """``loc - scale * log(-log(v))``, v uniform in (0, 1)."""
         scale = self._param(scale, "scale", lambda x: x < 0, "scale < 0")
-        v = self._open_uniform(_shape(size) if size is not None else _operand_shapes(loc, scale))
+        v = self._open_uniform(_size_shape(size, _operand_shapes(loc, scale)))
         return apply("subtract", loc, apply("multiply", scale, apply("log", apply("negative", apply("log", v)))))
 
     def standard_cauchy(self, size=None) -> GpuArray:
         """``tan(pi * (v - 1/2))``, v uniform in (0, 1)."""
         v = self._open_uniform(_shape(size))
         return apply("tan", apply("multiply", apply("subtract", v, 0.5), math.pi))
+    # ------------------------------------------------------------------ direct transforms
+    @_quiet
+    def triangular(self, left, mode, right, size=None) -> GpuArray:
+        """Inversion of the triangular distribution's CDF (NumPy's formula)."""
+        if _scalar_args(left, mode, right):
+            left, mode, right = float(left), float(mode), float(right)
+            if left > mode:
+                raise ValueError("left > mode")
+            if mode > right:
+                raise ValueError("mode > right")
+            if left == right:
+                raise ValueError("left == right")
+        else:
+            lh, mh, rh = (_host_value(x) for x in (left, mode, right))
+            for bad, msg in ((lh > mh, "left > mode"), (mh > rh, "mode > right"), (lh == rh, "left == right")):
+                if np.any(bad):
+                    raise ValueError(msg)
+        shape = _size_shape(size, _operand_shapes(left, mode, right))
+        u = self.random(shape)
+        base = apply("subtract", right, left)
+        ratio = apply("divide", apply("subtract", mode, left), base)
+        lo = apply("add", left, apply("sqrt", apply("multiply", u, apply("multiply", apply("subtract", mode, left), base))))
+        hi = apply("subtract", right, apply("sqrt", apply("multiply", apply("subtract", 1.0, u),
+                                                          apply("multiply", apply("subtract", right, mode), base))))
+        return apply("where", apply("less_equal", u, ratio), lo, hi)
+
+    @_quiet
+    def wald(self, mean, scale, size=None) -> GpuArray:
+        """Michael, Schucany and Haas's transform of a normal and a uniform (NumPy's)."""
+        mean = self._param(mean, "mean", lambda x: x <= 0, "mean <= 0")
+        scale = self._param(scale, "scale", lambda x: x <= 0, "scale <= 0")
+        shape = _size_shape(size, _operand_shapes(mean, scale))
+        z = self.standard_normal(shape)
+        y = apply("multiply", mean, apply("multiply", z, z))
+        mu_2l = apply("divide", mean, apply("multiply", scale, 2.0))
+        x = apply("add", mean, apply("multiply", mu_2l, apply("subtract", y, apply("sqrt", apply(
+            "add", apply("multiply", apply("multiply", scale, 4.0), y), apply("multiply", y, y))))))
+        u = self.random(shape)
+        return apply("where", apply("less_equal", u, apply("divide", mean, apply("add", mean, x))), x,
+                     apply("divide", apply("multiply", mean, mean), x))
 
     # ------------------------------------------------------------------ vectors
     def multivariate_normal(self, mean, cov, size=None, check_valid="warn", tol=1e-8, *, method="svd"):
@@ -350,43 +350,10 @@ class Generator:
         return apply("add", m if m.dtype == ft else m.astype(ft), matmul(z, matrix_transpose(low)))
 
 
-# NumPy's other distributions: drawn by a host generator determined by this stream (as
-# ``permutation`` is), counted as fallbacks; numeric results come to the device
-def _host_method(name):
-    def method(self, *args, **kwargs):
-        _fallback.note(f"random.{name}")
-        host = lambda x: x.get() if isinstance(x, GpuArray) else x  # noqa: E731
-        res = getattr(self._host(), name)(*[host(a) for a in args], **{k: host(v) for k, v in kwargs.items()})
-        if isinstance(res, (np.ndarray, np.generic, int, float)) and np.asarray(res).dtype.kind in "biufc":
-            return asarray(res)
-        return res
-
-    method.__name__ = method.__qualname__ = name
-    method.__doc__ = f"NumPy's ``Generator.{name}`` drawn on the host from this stream (a counted fallback)."
-    return method
-
-
 for _name in dir(np.random.Generator):
     if not _name.startswith("_") and not hasattr(Generator, _name) and callable(getattr(np.random.Generator, _name)):
         setattr(Generator, _name, _host_method(_name))
 del _name
-
-
-def _out_shape(size, out) -> tuple:
-    if out is None:
-        return _shape(size)
-    if size is not None and _shape(size) != out.shape:
-        raise ValueError("size must match out.shape when used together")
-    return out.shape
-
-
-def _to_out(res: GpuArray, out):
-    if out is None:
-        return res
-    if out.dtype != res.dtype:
-        raise TypeError(f"Supplied output array has the wrong type. Expected {res.dtype}, got {out.dtype}")
-    out[...] = res
-    return out
 
 
 def default_rng(seed=None) -> Generator:

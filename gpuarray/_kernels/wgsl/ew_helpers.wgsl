@@ -36,6 +36,18 @@ fn ga_irecip_$S(a: $T) -> $T {
   return $ONE / a;
 }
 
+//@ popcount32
+// NumPy's bitwise_count: the 1-bits of the absolute value (|MIN| wraps to MIN: one bit).
+fn ga_popcount_$S(a: $T) -> u32 {
+  return countOneBits(bitcast<u32>(abs(a)));
+}
+
+//@ popcount64
+fn ga_popcount_$S(a: $T) -> u32 {
+  let x = bitcast<u64>(abs(a));
+  return countOneBits(u32(x)) + countOneBits(u32(x >> 32u));
+}
+
 //@ gcd
 // NumPy's gcd: Euclid on the absolute values (|MIN| wraps as in NumPy; abs of an unsigned value is
 // itself); remainders without %.

@@ -192,3 +192,35 @@ fn ga_rand_int_u64(i: u32, kc: vec4<u32>, range: vec2<u32>, low: vec2<u32>) -> u
 fn ga_rand_int_i64(i: u32, kc: vec4<u32>, range: vec2<u32>, low: vec2<u32>) -> i64 {
   return bitcast<i64>(ga_rand_int_u64(i, kc, range, low));
 }
+
+// Element i's own sub-stream, for samplers that draw until they accept (random_samplers.wgsl):
+// try t reads the block at counter (base + i, t). The draws that read one block per element use
+// only t = 0's counters, so two draws never share a block.
+fn ga__philox_sub(i: u32, t: u32, kc: vec4<u32>) -> vec4<u32> {
+  let lo = kc.z + i;
+  let hi = kc.w + select(0u, 1u, lo < i);
+  return ga_philox4x32(vec4<u32>(lo, hi, t, 0u), kc.xy);
+}
+
+// Four uniforms in [0, 1) for try t of element i: one block (24 bits each) ...
+fn ga__rand4_f32(i: u32, t: u32, kc: vec4<u32>) -> vec4<f32> {
+  let w = ga__philox_sub(i, t, kc);
+  return vec4<f32>(ga_u01_f32(w.x), ga_u01_f32(w.y), ga_u01_f32(w.z), ga_u01_f32(w.w));
+}
+
+// ... or two blocks (53 bits each).
+fn ga__rand4_f64(i: u32, t: u32, kc: vec4<u32>) -> vec4<f64> {
+  let a = ga__philox_sub(i, 2u * t, kc);
+  let b = ga__philox_sub(i, 2u * t + 1u, kc);
+  return vec4<f64>(ga_u01_f64(a.x, a.y), ga_u01_f64(a.z, a.w), ga_u01_f64(b.x, b.y), ga_u01_f64(b.z, b.w));
+}
+
+// Integers in [low, top] with per-element bounds (one counter per element, see ga__philox_sub:
+// its block's first 64 bits): low + floor(x * range / 2^64), range = top - low + 1 taken modulo
+// 2^64 (0 stands for 2^64), as ga_rand_bounded.
+fn ga_rand_intrange_i64(i: u32, kc: vec4<u32>, low: i64, top: i64) -> i64 {
+  let range = bitcast<u64>(top) - bitcast<u64>(low) + 1lu;
+  let lo = bitcast<u64>(low);
+  let v = ga_rand_bounded(2u * i, kc, vec2<u32>(u32(range), u32(range >> 32u)), vec2<u32>(u32(lo), u32(lo >> 32u)));
+  return bitcast<i64>((u64(v.y) << 32u) | u64(v.x));
+}
