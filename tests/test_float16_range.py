@@ -39,3 +39,45 @@ def test_float16_sum_result_overflows_to_infinity():
         want = np.sum(a, dtype=np.float16)
         got = ga.sum(ga.asarray(a), dtype=ga.float16).get()
     assert got.dtype == np.float16 and np.isinf(got) == np.isinf(want)
+
+
+def test_float16_kernels_of_every_family():
+    # matmul (float16 loads converted), its epilogue, a scatter and ufunc.at into float16: each
+    # kernel family rounds through the same float16 rounding
+    rng = np.random.default_rng(5)
+    a = rng.uniform(-3, 3, (5, 7)).astype(np.float16)
+    b = rng.uniform(-3, 3, (7, 4)).astype(np.float16)
+    got = (ga.asarray(a) @ ga.asarray(b)) * np.float16(3000.0)
+    with np.errstate(all="ignore"):
+        want = (a @ b) * np.float16(3000.0)
+    np.testing.assert_allclose(got.get().astype(np.float64), want.astype(np.float64), rtol=2e-3, atol=0.5)
+    assert np.array_equal(np.isinf(got.get()), np.isinf(want)) or np.abs(want[~np.isinf(want)]).max() > 60000
+    x = ga.asarray(np.arange(6, dtype=np.float16))
+    x[ga.asarray(np.array([1, 4]))] = ga.asarray(np.array([70000.0, -2.5], np.float32)).astype(ga.float16)
+    xn = np.arange(6, dtype=np.float16)
+    with np.errstate(all="ignore"):
+        xn[[1, 4]] = np.array([70000.0, -2.5], np.float32).astype(np.float16)
+    np.testing.assert_array_equal(x.get(), xn)
+    y = ga.asarray(np.full(4, 60000.0, np.float16))
+    yn = np.full(4, 60000.0, np.float16)
+    with np.errstate(all="ignore"):
+        ga.add.at(y, ga.asarray(np.array([0, 0, 2])), np.float16(30000.0))
+        np.add.at(yn, [0, 0, 2], np.float16(30000.0))
+    np.testing.assert_array_equal(y.get(), yn)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.int8, np.uint8, np.int16, np.uint16, np.bool_])
+def test_fancy_index_assignment_of_sub_word_dtypes(dtype):
+    # the scatter of packed (8- and 16-bit) elements stores the value's bits, not an integer
+    # conversion of it (float16 7.0 stored as the integer 7: 4e-7)
+    base = (np.arange(9) % 4 + 1).astype(dtype)
+    vals = np.array([7, -3, 1], np.float32).astype(dtype) if dtype != np.bool_ else np.array([False, True, False])
+    for idx in (np.array([1, 4, 8]), np.array([8, 0, 3])):
+        x = ga.asarray(base)
+        x[ga.asarray(idx)] = ga.asarray(vals)
+        want = base.copy()
+        want[idx] = vals
+        np.testing.assert_array_equal(x.get(), want)
+        x = ga.asarray(base)
+        x[idx] = vals  # (a host index)
+        np.testing.assert_array_equal(x.get(), want)

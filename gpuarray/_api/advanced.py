@@ -586,7 +586,7 @@ def _store_cas(dtype) -> str:
     bits = 8 if dtype.itemsize == 1 else 16
     per = 32 // bits
     mask = hex((1 << bits) - 1)
-    val = "select(0u, 1u, v)" if dtype == dt.bool_ else f"(u32(v) & {mask}u)"
+    val = _codegen.sub_word_bits(dtype, "v")
     return (f"fn st(j: u32, v: {dt.wgsl_type(dtype)}) {{\n"
             f"  let sh = (j % {per}u) * {bits}u; let m = {mask}u << sh; let w = j / {per}u;\n"
             f"  var old = atomicLoad(&b0[w]);\n"
@@ -631,7 +631,7 @@ def _scatter_source(plan, vk, ok, claim=None) -> str:
   {store}
 }}
 """
-    helpers = _wgsl_lib.resolve(body)
+    helpers = _wgsl_lib.resolve(main)  # (the whole kernel: the stored value's conversion too)
     return "\n".join([_codegen.HEADER, decls, *fns, helpers, main])
 
 
@@ -768,14 +768,15 @@ def _update_fn(opname, nin, dtype) -> str:
         bits = 8 if dtype.itemsize == 1 else 16
         per = 32 // bits
         mask = hex((1 << bits) - 1)
+        enc = _codegen.sub_word_bits(dtype, "nv")
         if dtype == dt.bool_:
-            dec, enc = "x != 0u", "select(0u, 1u, nv)"
+            dec = "x != 0u"
         elif dtype == dt.float16:
-            dec, enc = "unpack2x16float(x).x", _codegen.F16_BITS.format("nv")
+            dec = "unpack2x16float(x).x"
         elif dtype.kind == "i":
-            dec, enc = f"(bitcast<i32>(x << {32 - bits}u) >> {32 - bits}u)", f"(u32(nv) & {mask}u)"
+            dec = f"(bitcast<i32>(x << {32 - bits}u) >> {32 - bits}u)"
         else:
-            dec, enc = "x", f"(u32(nv) & {mask}u)"
+            dec = "x"
         head = f"  let sh = (j % {per}u) * {bits}u; let m = {mask}u << sh; let w = j / {per}u;\n"
         cur = f"let x = (old >> sh) & {mask}u; let cur: {w} = {dec};"
         new = f"(old & ~m) | ({enc} << sh)"
@@ -835,7 +836,7 @@ def _update_pass(opname, nin, plan, vk, ok, dst) -> None:
   {_guarded(plan, f"upd(pos, {val});")}
 }}
 """
-        helpers = _wgsl_lib.resolve(body + upd)
+        helpers = _wgsl_lib.resolve(main + upd)
         return ("scatter_update", "\n".join([_codegen.HEADER, "\n".join(decls), *fns, upd, helpers, main]),
                 access, len(params))
 

@@ -562,18 +562,23 @@ def load_fn(i, dtype, writable) -> str:
     return f"fn ld{i}(j: u32) -> {w} {{ return b{i}[j]; }}"
 
 
+def sub_word_bits(dtype, v: str) -> str:
+    """The bits of the sub-word ``dtype`` value in the variable ``v`` (its compute type), in the low
+    bits of a u32: what every store into a packed buffer writes."""
+    if dtype == dt.bool_:
+        return f"select(0u, 1u, {v})"
+    if dtype == dt.float16:
+        return F16_BITS.format(v)
+    return f"(u32({v}) & {hex((1 << (8 * dtype.itemsize)) - 1)}u)"
+
+
 def store_fn(dtype) -> str:
     w = dt.wgsl_type(dtype)
     st = dt.storage(dtype)
     if st == "sub":
         bits = 8 if dtype.itemsize == 1 else 16
         per = 32 // bits
-        if dtype == dt.bool_:
-            val = "select(0u, 1u, v)"
-        elif dtype == dt.float16:
-            val = F16_BITS.format("v")
-        else:
-            val = f"(u32(v) & {hex((1 << bits) - 1)}u)"
+        val = sub_word_bits(dtype, "v")
         # other lanes' bits are never touched, so and-then-or from many threads composes
         return (f"fn st(j: u32, v: {w}) {{ let sh = (j % {per}u) * {bits}u; let m = {hex((1 << bits) - 1)}u << sh;\n"
                 f"  atomicAnd(&b0[j / {per}u], ~m); atomicOr(&b0[j / {per}u], {val} << sh); }}")

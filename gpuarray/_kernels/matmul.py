@@ -123,6 +123,8 @@ def _common(adt, bdt, cdt, nb: int, helpers: str = "", epi=None) -> str:
         f"fn la(j: u32) -> {w} {{ let v = ld1(j); return {cast_expr(adt, cdt, 'v')}; }}",
         f"fn lb(j: u32) -> {w} {{ let v = ld2(j); return {cast_expr(bdt, cdt, 'v')}; }}",
     ]
+    # (the loads' and the store's conversions may call the library too: float16 rounding)
+    helpers = helpers + "\n" + _wgsl_lib.resolve("\n".join(loaders), have=helpers)
     return _wgsl_lib.template("matmul_common.wgsl").substitute(
         bindings=bindings, loaders="\n".join(loaders), helpers=helpers, NB=nb)
 

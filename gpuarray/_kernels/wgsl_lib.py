@@ -175,11 +175,11 @@ def has(name: str) -> bool:
     return name in library()
 
 
-def resolve(code: str) -> str:
-    """The library functions ``code`` needs, dependencies first."""
+def resolve(code: str, have: str = "") -> str:
+    """The library functions ``code`` needs, dependencies first (those ``have`` already defines left out)."""
     lib = library()
     order: list[str] = []
-    seen: set[str] = set()
+    seen: set[str] = set(_DEFINED.findall(have)) if have else set()
 
     def visit(name):
         if name in seen:
@@ -195,6 +195,9 @@ def resolve(code: str) -> str:
     for n in _CALL.findall(_COMMENT.sub("", code)):
         visit(n)
     return "\n\n".join(lib[n] for n in order)
+
+
+_DEFINED = re.compile(r"\bfn\s+(ga_\w+)\s*\(")
 
 
 def template(name: str) -> Template:
