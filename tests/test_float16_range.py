@@ -81,3 +81,15 @@ def test_fancy_index_assignment_of_sub_word_dtypes(dtype):
         x = ga.asarray(base)
         x[idx] = vals  # (a host index)
         np.testing.assert_array_equal(x.get(), want)
+
+
+def test_float16_nan_payloads_survive_copies_and_casts():
+    bits = np.array([0x7e00, 0xfe00, 0x7c01, 0x7d55, 0xffff, 0x3c00, 0x7c00, 0x0001], np.uint16)
+    h = bits.view(np.float16)
+    g = ga.asarray(h)
+    np.testing.assert_array_equal(g.copy().get().view(np.uint16), bits)
+    np.testing.assert_array_equal(g[::-1].copy().get().view(np.uint16), bits[::-1])
+    f = h.astype(np.float32)
+    with np.errstate(all="ignore"):
+        want = f.astype(np.float16).view(np.uint16)
+    np.testing.assert_array_equal(ga.asarray(f).astype(ga.float16).get().view(np.uint16), want)

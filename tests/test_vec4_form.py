@@ -90,7 +90,7 @@ def test_integer_chains_are_exact_in_both_forms(form, dtype, n):
     # (float32 sqrt: GPU drivers are within an ulp, not correctly rounded; the ulp is the square
     # root's, which the sum with g can cancel down to a much smaller result)
     root = np.sqrt(np.abs(h.astype(np.float32)))
-    assert np.all(np.abs(got2 - ref2) <= np.spacing(root) + np.spacing(ref2)), np.max(np.abs(got2 - ref2))
+    assert np.all(np.abs(got2 - ref2) <= np.abs(np.spacing(root)) + np.abs(np.spacing(ref2))), np.max(np.abs(got2 - ref2))
 
 
 def _both_forms(fn, monkeypatch):

@@ -772,7 +772,7 @@ def _update_fn(opname, nin, dtype) -> str:
         if dtype == dt.bool_:
             dec = "x != 0u"
         elif dtype == dt.float16:
-            dec = "unpack2x16float(x).x"
+            dec = _codegen.F16_VALUE.format("x")
         elif dtype.kind == "i":
             dec = f"(bitcast<i32>(x << {32 - bits}u) >> {32 - bits}u)"
         else:

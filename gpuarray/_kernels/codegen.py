@@ -114,9 +114,10 @@ def wrap_expr(dtype, e: str) -> str:
 
 
 # float16 bits of the f32 variable {0} (nearest, ties to even; infinities and NaN made on the
-# bits: WGSL leaves pack2x16float past float16's range indeterminate, see ga_f16_round)
+# bits: WGSL leaves pack2x16float past float16's range indeterminate, see ga_f16_round; a NaN keeps
+# its sign and top significand bits, as NumPy's conversion does, so float16 NaNs copy bit for bit)
 F16_BITS = ("select(select(pack2x16float(vec2<f32>({0}, 0.0f)) & 0xffffu, 0x7c00u | ((bitcast<u32>({0}) >> 16u) & 0x8000u), "
-            "(bitcast<u32>({0}) & 0x7fffffffu) >= 0x477ff000u), 0x7e00u | ((bitcast<u32>({0}) >> 16u) & 0x8000u), "
+            "(bitcast<u32>({0}) & 0x7fffffffu) >= 0x477ff000u), 0x7c00u | ((bitcast<u32>({0}) >> 16u) & 0x8000u) | max((bitcast<u32>({0}) >> 13u) & 0x3ffu, 1u), "
             "(bitcast<u32>({0}) & 0x7fffffffu) > 0x7f800000u)")
 
 
@@ -551,7 +552,7 @@ def load_fn(i, dtype, writable) -> str:
         if dtype == dt.bool_:
             ret = "x != 0u"
         elif dtype == dt.float16:
-            ret = "unpack2x16float(x).x"
+            ret = F16_VALUE.format("x")
         elif dtype.kind == "i":
             ret = f"(bitcast<i32>(x << {32 - bits}u) >> {32 - bits}u)"
         else:
@@ -560,6 +561,12 @@ def load_fn(i, dtype, writable) -> str:
     if st == "complex":
         return f"fn ld{i}(j: u32) -> {w} {{ return {w}(b{i}[2u * j], b{i}[2u * j + 1u]); }}"
     return f"fn ld{i}(j: u32) -> {w} {{ return b{i}[j]; }}"
+
+
+# the f32 value of the float16 bits in the u32 variable {0}: a NaN made on the bits (a conversion
+# may quiet a signaling NaN; NumPy's keeps its bits, so float16 arrays copy bit for bit)
+F16_VALUE = ("select(unpack2x16float({0}).x, bitcast<f32>((({0} & 0x8000u) << 16u) | 0x7f800000u | (({0} & 0x3ffu) << 13u)), "
+             "({0} & 0x7c00u) == 0x7c00u && ({0} & 0x3ffu) != 0u)")
 
 
 def sub_word_bits(dtype, v: str) -> str:

@@ -1084,12 +1084,14 @@ fn ga_ldexp_f32(x: f32, n: f32) -> f32 { return ga__ldexp_f32(x, i32(clamp(n, -4
 
 // A float32 rounded to float16 (nearest, ties to even) as IEEE and NumPy round it. WGSL leaves
 // pack2x16float of a value past float16's range indeterminate (NVIDIA gives 65504 where NumPy
-// gives an infinity): magnitudes from 65520 on (which round to an infinity) and NaN are made on
-// the bits (see codegen.F16_BITS, the same for stores).
+// gives an infinity): magnitudes from 65520 on (which round to an infinity) are made on the bits
+// (see codegen.F16_BITS, the same for stores).
 fn ga_f16_round(x: f32) -> f32 {
   let b = bitcast<u32>(x);
   let a = b & 0x7fffffffu;
   let s = (b >> 16u) & 0x8000u;
-  let h = select(select(pack2x16float(vec2<f32>(x, 0.0f)) & 0xffffu, 0x7c00u | s, a >= 0x477ff000u), 0x7e00u | s, a > 0x7f800000u);
-  return unpack2x16float(h).x;
+  let h = select(pack2x16float(vec2<f32>(x, 0.0f)) & 0xffffu, 0x7c00u | s, a >= 0x477ff000u);
+  // a NaN stays as it is: the store keeps its sign and top significand bits (NumPy's conversion),
+  // where a conversion back from float16 could quiet a signaling one
+  return select(unpack2x16float(h).x, x, a > 0x7f800000u);
 }
