@@ -504,3 +504,12 @@ def test_keywords_on_0d_empty_and_wider_masks(via):
         r = f("add")(ga.asarray(np.arange(3.0)), 1.0, where=ga.asarray(np.array([[True], [False]])))
     assert r.shape == (2, 3)
     np.testing.assert_array_equal(r.get()[0], np.arange(3.0) + 1)
+
+
+@pytest.mark.parametrize("bounds", [(2, 5), (False, True), (0.5, 2.0), (0, 1), (-1, None)])
+def test_clip_of_bool_takes_the_bounds_kind(bounds):
+    b = np.array([True, False, True, False])
+    want = np.clip(b, *bounds)
+    got = ga.clip(ga.asarray(b), *bounds)
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got.get(), want)

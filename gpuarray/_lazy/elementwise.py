@@ -502,7 +502,10 @@ def clip(x, min=None, max=None, out=None, **kw):
         res = apply("minimum", res, a_max)
     if a_min is None and a_max is None:
         res = copy_array(x)
-    if res.dtype != x.dtype and not isinstance(a_min, GpuArray) and not isinstance(a_max, GpuArray):
+    if (res.dtype != x.dtype and x.dtype != dt.bool_ and not isinstance(a_min, GpuArray)
+            and not isinstance(a_max, GpuArray)):
+        # (weak Python scalar bounds keep the array's dtype; a bool array with number bounds takes
+        # the bounds' kind, as NumPy's promotion does: clip(bool, 2, 5) is int64)
         res = astype(res, x.dtype, copy=False)
     if out is not None:
         assign(out, res)
