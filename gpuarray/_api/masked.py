@@ -24,6 +24,7 @@ from .._lazy.elementwise import apply, astype
 from . import reductions as _red
 from .creation import asarray as _upload, zeros
 from .host import host_fallback
+from . import manipulation as _man
 from .manipulation import broadcast_to, concatenate as _join, ravel, reshape
 
 nomask = np.ma.nomask
@@ -780,6 +781,60 @@ product, amin, amax, anom = prod, min, max, _method_function("anom")
 argmin, argmax = _method_function("argmin"), _method_function("argmax")
 
 
+# (not module names: ``all`` and ``any`` would hide the builtins this module uses)
+_METHOD_FNS = {n: _method_function(n) for n in ("any", "all", "cumsum", "cumprod")}
+_METHOD_FNS.update(alltrue=_METHOD_FNS["all"], sometrue=_METHOD_FNS["any"])
+
+
+def _arranging(name):
+    """numpy.ma's ``name`` for functions that only arrange elements (reshape, stack, repeat ...):
+    the namespace's function applied to the data and, where a mask is set, to the mask."""
+    fn = getattr(_man, name)
+
+    def f(a, *args, **kwargs):
+        seq = isinstance(a, (list, tuple))
+        ms = [x if isinstance(x, MaskedGpuArray) else MaskedGpuArray(x) for x in (a if seq else [a])]
+        data = fn([m._data for m in ms] if seq else ms[0]._data, *args, **kwargs)
+        if builtins.all(m._mask is None for m in ms):
+            mask = None
+        else:
+            mask = fn([m._mask_full() for m in ms] if seq else ms[0]._mask, *args, **kwargs)
+        return _result(data, mask, ms[0]._fill_value if ms else None)
+
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"``numpy.ma.{name}`` on the device: the data and the mask arranged alike."
+    return f
+
+
+_ARRANGING = {n: _arranging(n) for n in ("swapaxes", "squeeze", "expand_dims", "repeat", "diagonal", "diag",
+                                          "stack", "hstack", "vstack", "dstack", "column_stack", "moveaxis")
+              if hasattr(np.ma, n)}
+for _n in ("atleast_1d", "atleast_2d", "atleast_3d"):
+    _one = _arranging(_n)
+    _ARRANGING[_n] = (lambda one, name: (lambda *arys: one(arys[0]) if len(arys) == 1 else [one(x) for x in arys]))(_one, _n)
+
+
+def _ma_reshape(a, new_shape, order="C"):
+    return (a if isinstance(a, MaskedGpuArray) else MaskedGpuArray(a)).reshape(new_shape, order=order)
+
+
+def _ma_transpose(a, axes=None):
+    m = a if isinstance(a, MaskedGpuArray) else MaskedGpuArray(a)
+    return m.transpose() if axes is None else m.transpose(*axes)
+
+
+def _ma_ravel(a, order="C"):
+    return (a if isinstance(a, MaskedGpuArray) else MaskedGpuArray(a)).ravel()
+
+
+def _ma_append(a, b, axis=None):
+    a = a if isinstance(a, MaskedGpuArray) else MaskedGpuArray(a)
+    b = b if isinstance(b, MaskedGpuArray) else MaskedGpuArray(b)
+    if axis is None:
+        a, b, axis = a.ravel(), b.ravel(), 0
+    return concatenate([a, b], axis=axis)
+
+
 def _counted(fn, name):
     def f(*args, **kwargs):
         return _host(fn, name, args, kwargs)
@@ -823,6 +878,8 @@ DEVICE = {
     "sum": sum, "prod": prod, "product": product, "mean": mean, "var": var, "std": std, "min": min, "max": max,
     "amin": amin, "amax": amax, "anom": anom, "anomalies": anom, "argmin": argmin, "argmax": argmax,
     "nomask": nomask, "masked": masked, "MaskError": MaskError, "MAError": MAError, **_UFUNCS,
+    "reshape": _ma_reshape, "transpose": _ma_transpose, "ravel": _ma_ravel, "append": _ma_append,
+    **_METHOD_FNS, **_ARRANGING,
 }
 
 

@@ -1,0 +1,57 @@
+"""numpy.ma's functions that arrange elements (and its reductions by name) on the device: the data
+and the mask arranged alike, compared with numpy.ma on the same masked arrays, no host fallback."""
+import numpy as np
+import pytest
+
+import gpuarray as ga
+
+
+def _pair(shape=(3, 4), seed=0, masked=True):
+    r = np.random.default_rng(seed)
+    d = r.uniform(-5, 5, shape).astype(np.float32)
+    m = r.random(shape) < 0.3 if masked else np.ma.nomask
+    return np.ma.array(d, mask=m), ga.ma.array(d, mask=m)
+
+
+def _same(got, want):
+    g = got.get() if hasattr(got, "get") else got
+    want = np.ma.asarray(want)
+    assert g.shape == want.shape and g.dtype == want.dtype
+    np.testing.assert_array_equal(np.ma.getmaskarray(g), np.ma.getmaskarray(want))
+    np.testing.assert_array_equal(np.ma.filled(g, 0), np.ma.filled(want, 0))
+
+
+CASES = [
+    ("swapaxes", lambda ma, a, b: ma.swapaxes(a, 0, 1)),
+    ("squeeze", lambda ma, a, b: ma.squeeze(ma.expand_dims(a, 1))),
+    ("expand_dims", lambda ma, a, b: ma.expand_dims(a, 0)),
+    ("repeat", lambda ma, a, b: ma.repeat(a, 2, axis=1)),
+    ("diagonal", lambda ma, a, b: ma.diagonal(a, 1)),
+    ("diag", lambda ma, a, b: ma.diag(ma.ravel(a)[:3], 1)),
+    ("stack", lambda ma, a, b: ma.stack([a, b], axis=1)),
+    ("hstack", lambda ma, a, b: ma.hstack([a, b])),
+    ("vstack", lambda ma, a, b: ma.vstack([a, b])),
+    ("dstack", lambda ma, a, b: ma.dstack([a, b])),
+    ("column_stack", lambda ma, a, b: ma.column_stack([a, b])),
+    ("atleast_3d", lambda ma, a, b: ma.atleast_3d(a)),
+    ("append", lambda ma, a, b: ma.append(a, b)),
+    ("append_axis", lambda ma, a, b: ma.append(a, b, axis=0)),
+    ("reshape", lambda ma, a, b: ma.reshape(a, (4, 3))),
+    ("transpose", lambda ma, a, b: ma.transpose(a)),
+    ("ravel", lambda ma, a, b: ma.ravel(a)),
+    ("cumsum", lambda ma, a, b: ma.cumsum(a, axis=1)),
+    ("any", lambda ma, a, b: ma.any(a > 2, axis=0)),
+    ("all", lambda ma, a, b: ma.all(a > -4, axis=1)),
+]
+
+
+@pytest.mark.parametrize("name,fn", CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("masked", [True, False])
+def test_matches_numpy_ma(name, fn, masked, fresh_fallback):
+    ha, ga_a = _pair(seed=1, masked=masked)
+    hb, ga_b = _pair(seed=2)
+    want = fn(np.ma, ha, hb)
+    with ga.stats() as s:
+        got = fn(ga.ma, ga_a, ga_b)
+        _same(got, want)
+    assert not s.fallbacks, s.fallbacks
