@@ -55,3 +55,45 @@ def test_matches_numpy_ma(name, fn, masked, fresh_fallback):
         got = fn(ga.ma, ga_a, ga_b)
         _same(got, want)
     assert not s.fallbacks, s.fallbacks
+
+
+ELEMENTWISE = [
+    ("clip", lambda ma, a: ma.clip(a, -1.5, 2.5)),
+    ("around", lambda ma, a: ma.around(a * 1.26, 1)),
+    ("round_", lambda ma, a: ma.round_(a, 0)),
+    ("zeros_like", lambda ma, a: ma.zeros_like(a)),
+    ("ones_like", lambda ma, a: ma.ones_like(a)),
+    ("zeros", lambda ma, a: ma.zeros((2, 3), dtype=np.float32)),
+    ("ones", lambda ma, a: ma.ones(4, dtype=np.int32)),
+    ("identity", lambda ma, a: ma.identity(3, dtype=np.float32)),
+    ("arange", lambda ma, a: ma.arange(2, 11, 3)),
+    ("masked_all", lambda ma, a: ma.masked_all((2, 3), dtype=np.float32)),
+    ("masked_all_like", lambda ma, a: ma.masked_all_like(a)),
+    ("ptp", lambda ma, a: ma.ptp(a, axis=0)),
+]
+
+
+@pytest.mark.parametrize("name,fn", ELEMENTWISE, ids=[c[0] for c in ELEMENTWISE])
+@pytest.mark.parametrize("masked", [True, False])
+def test_elementwise_and_creation_match_numpy_ma(name, fn, masked, fresh_fallback):
+    ha, ga_a = _pair(seed=3, masked=masked)
+    want = fn(np.ma, ha)
+    with ga.stats() as s:
+        got = fn(ga.ma, ga_a)
+        _same(got, want)
+    assert not s.fallbacks, s.fallbacks
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1])
+def test_count_masked(axis):
+    ha, ga_a = _pair(seed=4)
+    want = np.ma.count_masked(ha, axis=axis)
+    got = ga.ma.count_masked(ga_a, axis=axis)
+    np.testing.assert_array_equal(np.asarray(got.get() if hasattr(got, "get") else got), want)
+
+
+def test_count_masked_without_a_mask():
+    ha, ga_a = _pair(seed=5, masked=False)
+    assert ga.ma.count_masked(ga_a) == np.ma.count_masked(ha) == 0
+    got = ga.ma.count_masked(ga_a, axis=1)
+    np.testing.assert_array_equal(got.get(), np.ma.count_masked(ha, axis=1))

@@ -20,8 +20,10 @@ import numpy as np
 
 from .._graph import dtypes as dt
 from .._lazy.array import GpuArray
+from .._lazy import elementwise as _ew
 from .._lazy.elementwise import apply, astype
 from . import reductions as _red
+from . import creation as _creation
 from .creation import asarray as _upload, zeros
 from .host import host_fallback
 from . import manipulation as _man
@@ -814,6 +816,63 @@ for _n in ("atleast_1d", "atleast_2d", "atleast_3d"):
     _ARRANGING[_n] = (lambda one, name: (lambda *arys: one(arys[0]) if len(arys) == 1 else [one(x) for x in arys]))(_one, _n)
 
 
+def _keeping_mask(fn, name):
+    """numpy.ma's ``name`` for functions of the data elementwise (``clip``, ``round``, ``*_like``):
+    ``fn`` of the data, the mask unchanged."""
+    def f(a, *args, **kwargs):
+        m = a if isinstance(a, MaskedGpuArray) else MaskedGpuArray(a)
+        return _result(fn(m._data, *args, **kwargs), None if m._mask is None else m._mask.copy(), m._fill_value)
+
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"``numpy.ma.{name}`` on the device: the data's, the mask kept."
+    return f
+
+
+def _unmasked(fn, name):
+    """numpy.ma's creation function ``name``: the namespace's array, no element masked."""
+    def f(*args, **kwargs):
+        return _result(fn(*args, **kwargs), None)
+
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"``numpy.ma.{name}`` on the device (no element masked)."
+    return f
+
+
+def masked_all(shape, dtype=float):
+    """Every element masked (NumPy's data: zeros)."""
+    d = zeros(shape, dtype=dt.normalize(np.dtype(dtype)))
+    return _result(d, apply("logical_not", zeros(d.shape, dtype=dt.bool_)))
+
+
+def masked_all_like(arr):
+    a = _as_gpu(arr.data if isinstance(arr, (MaskedGpuArray, np.ma.MaskedArray)) else arr)
+    return masked_all(a.shape, a.dtype)
+
+
+def count_masked(arr, axis=None):
+    """The number of masked elements (along ``axis``)."""
+    m = arr if isinstance(arr, MaskedGpuArray) else MaskedGpuArray(arr)
+    if m._mask is None:
+        return 0 if axis is None else zeros(tuple(n for i, n in enumerate(m.shape) if i != axis % m.ndim), dtype=dt.default_int())
+    return _red.sum(m._mask, axis=axis)
+
+
+def ptp(a, axis=None, out=None, fill_value=None, keepdims=False):
+    """Peak to peak (max - min) of the unmasked values."""
+    m = a if isinstance(a, MaskedGpuArray) else MaskedGpuArray(a)
+    return m.max(axis=axis, keepdims=keepdims) - m.min(axis=axis, keepdims=keepdims)
+
+
+_ELEMENTWISE = {"clip": _keeping_mask(_ew.clip, "clip"), "around": _keeping_mask(_ew.round, "around"),
+                "round": _keeping_mask(_ew.round, "round"), "round_": _keeping_mask(_ew.round, "round_"),
+                "zeros_like": _keeping_mask(_creation.zeros_like, "zeros_like"),
+                "ones_like": _keeping_mask(_creation.ones_like, "ones_like"),
+                "empty_like": _keeping_mask(_creation.empty_like, "empty_like"),
+                **{n: _unmasked(getattr(_creation, n), n) for n in ("zeros", "ones", "empty", "identity", "arange")},
+                "masked_all": masked_all, "masked_all_like": masked_all_like, "count_masked": count_masked, "ptp": ptp}
+_ELEMENTWISE = {k: v for k, v in _ELEMENTWISE.items() if hasattr(np.ma, k)}
+
+
 def _ma_reshape(a, new_shape, order="C"):
     return (a if isinstance(a, MaskedGpuArray) else MaskedGpuArray(a)).reshape(new_shape, order=order)
 
@@ -879,7 +938,7 @@ DEVICE = {
     "amin": amin, "amax": amax, "anom": anom, "anomalies": anom, "argmin": argmin, "argmax": argmax,
     "nomask": nomask, "masked": masked, "MaskError": MaskError, "MAError": MAError, **_UFUNCS,
     "reshape": _ma_reshape, "transpose": _ma_transpose, "ravel": _ma_ravel, "append": _ma_append,
-    **_METHOD_FNS, **_ARRANGING,
+    **_METHOD_FNS, **_ARRANGING, **_ELEMENTWISE,
 }
 
 
