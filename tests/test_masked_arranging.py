@@ -13,12 +13,12 @@ def _pair(shape=(3, 4), seed=0, masked=True):
     return np.ma.array(d, mask=m), ga.ma.array(d, mask=m)
 
 
-def _same(got, want):
+def _same(got, want, rtol=0):
     g = got.get() if hasattr(got, "get") else got
     want = np.ma.asarray(want)
     assert g.shape == want.shape and g.dtype == want.dtype
     np.testing.assert_array_equal(np.ma.getmaskarray(g), np.ma.getmaskarray(want))
-    np.testing.assert_array_equal(np.ma.filled(g, 0), np.ma.filled(want, 0))
+    np.testing.assert_allclose(np.ma.filled(g, 0), np.ma.filled(want, 0), rtol=rtol, atol=0)
 
 
 CASES = [
@@ -97,3 +97,45 @@ def test_count_masked_without_a_mask():
     assert ga.ma.count_masked(ga_a) == np.ma.count_masked(ha) == 0
     got = ga.ma.count_masked(ga_a, axis=1)
     np.testing.assert_array_equal(got.get(), np.ma.count_masked(ha, axis=1))
+
+
+def _pair_c(seed=6):
+    r = np.random.default_rng(seed)
+    d = (r.uniform(-5, 5, (3, 4)) + 1j * r.uniform(-5, 5, (3, 4))).astype(np.complex64)
+    m = r.random((3, 4)) < 0.3
+    return np.ma.array(d, mask=m), ga.ma.array(d, mask=m)
+
+
+MORE = [
+    ("where", lambda ma, a, b: ma.where(a > 0, a, b)),
+    ("where_scalar", lambda ma, a, b: ma.where(a > 0, a, 7.0)),
+    ("where_masked_cond", lambda ma, a, b: ma.where(ma.masked_where(b > 3, a > 0), a, b)),
+    ("diagflat", lambda ma, a, b: ma.diagflat(a[0])),
+    ("fix_invalid", lambda ma, a, b: ma.fix_invalid(ma.log(ma.array(a.data, mask=a.mask)) * 0 + a)),
+    ("copy", lambda ma, a, b: ma.copy(a)),
+]
+
+
+@pytest.mark.parametrize("name,fn", MORE, ids=[c[0] for c in MORE])
+def test_more_functions_match_numpy_ma(name, fn, fresh_fallback):
+    ha, ga_a = _pair(seed=7)
+    hb, ga_b = _pair(seed=8)
+    want = fn(np.ma, ha, hb)
+    got = fn(ga.ma, ga_a, ga_b)
+    _same(got, want)
+
+
+def test_masks_and_fill_values_match_numpy_ma():
+    ha, ga_a = _pair(seed=9)
+    assert ga.ma.make_mask(ga_a.mask).get().tolist() == np.ma.make_mask(ha.mask).tolist()
+    assert ga.ma.make_mask(np.zeros(3)) is np.ma.nomask and np.ma.make_mask(np.zeros(3)) is np.ma.nomask
+    assert ga.ma.make_mask_none((2, 3)).get().tolist() == np.ma.make_mask_none((2, 3)).tolist()
+    o = ga.ma.mask_or(ga_a.mask, ga.asarray(np.eye(3, 4, dtype=bool)))
+    np.testing.assert_array_equal(o.get(), np.ma.mask_or(ha.mask, np.eye(3, 4, dtype=bool)))
+    assert ga.ma.is_mask(ga_a.mask) and not ga.ma.is_mask(ga_a.data)
+    for n in ("default_fill_value", "maximum_fill_value", "minimum_fill_value"):
+        assert getattr(ga.ma, n)(ga_a) == getattr(np.ma, n)(ha)
+    assert ga.ma.shape(ga_a) == np.ma.shape(ha) and ga.ma.ndim(ga_a) == np.ma.ndim(ha)
+    assert ga.ma.size(ga_a) == np.ma.size(ha) and ga.ma.size(ga_a, 1) == np.ma.size(ha, 1)
+    hc, gc = _pair_c()
+    _same(ga.ma.angle(gc), np.ma.angle(hc), rtol=3e-7)  # (atan2 of the math library: within an ulp)

@@ -659,7 +659,8 @@ asanyarray = asarray
 
 def masked_where(condition, a, copy=True):
     """``a`` masked where ``condition`` holds (added to a's own mask)."""
-    c = _as_gpu(condition.filled(False) if isinstance(condition, MaskedGpuArray) else condition)
+    # (numpy.ma's make_mask of the condition: its masked elements count as True)
+    c = _as_gpu(condition.filled(True) if isinstance(condition, MaskedGpuArray) else condition)
     x = a if isinstance(a, MaskedGpuArray) else MaskedGpuArray(a)
     if c.shape != x.shape:
         raise IndexError(f"Inconsistent shape between the condition and the input (got {c.shape} and {x.shape})")
@@ -809,8 +810,10 @@ def _arranging(name):
 
 
 _ARRANGING = {n: _arranging(n) for n in ("swapaxes", "squeeze", "expand_dims", "repeat", "diagonal", "diag",
-                                          "stack", "hstack", "vstack", "dstack", "column_stack", "moveaxis")
+                                          "diagflat", "stack", "hstack", "vstack", "dstack", "column_stack", "moveaxis")
               if hasattr(np.ma, n)}
+if hasattr(np.ma, "row_stack"):
+    _ARRANGING["row_stack"] = _arranging("vstack")
 for _n in ("atleast_1d", "atleast_2d", "atleast_3d"):
     _one = _arranging(_n)
     _ARRANGING[_n] = (lambda one, name: (lambda *arys: one(arys[0]) if len(arys) == 1 else [one(x) for x in arys]))(_one, _n)
@@ -863,13 +866,104 @@ def ptp(a, axis=None, out=None, fill_value=None, keepdims=False):
     return m.max(axis=axis, keepdims=keepdims) - m.min(axis=axis, keepdims=keepdims)
 
 
+def _any_set(m) -> bool:
+    return m is not None and bool(_red.any(m).get())
+
+
+def make_mask(m, copy=False, shrink=True, dtype=np.bool_):
+    """A mask from ``m`` (True where it is non-zero), ``nomask`` when none is set and ``shrink``."""
+    if m is nomask or m is None:
+        return nomask
+    g = m._mask_full() if isinstance(m, MaskedGpuArray) else _as_gpu(m)
+    r = astype(g, dt.bool_, copy=copy) if g.dtype != dt.bool_ else (g.copy() if copy else g)
+    return nomask if shrink and not _any_set(r) else r
+
+
+def make_mask_none(newshape, dtype=None):
+    return zeros(newshape, dtype=dt.bool_)
+
+
+def mask_or(m1, m2, copy=False, shrink=True):
+    if m1 is nomask or m1 is False or m1 is None:
+        return make_mask(m2, copy=copy, shrink=shrink)
+    if m2 is nomask or m2 is False or m2 is None:
+        return make_mask(m1, copy=copy, shrink=shrink)
+    return make_mask(apply("logical_or", _as_gpu(m1), _as_gpu(m2)), shrink=shrink)
+
+
+def is_mask(m):
+    return isinstance(getattr(m, "dtype", None), np.dtype) and m.dtype == np.bool_ and not isinstance(m, MaskedGpuArray)
+
+
+def fix_invalid(a, mask=nomask, copy=True, fill_value=None):
+    """``a`` with its NaN and infinities masked and replaced by ``fill_value`` (the array's)."""
+    m = MaskedGpuArray(a, mask=mask, copy=copy)
+    invalid = apply("logical_not", apply("isfinite", m._data))
+    if m._mask is not None:
+        invalid = apply("logical_or", invalid, m._mask)
+    if not _any_set(invalid):
+        return m
+    fv = m.fill_value if fill_value is None else np.array(fill_value).astype(m.dtype)[()]
+    return _result(apply("where", invalid, fv.item() if hasattr(fv, "item") else fv, m._data), invalid, m._fill_value)
+
+
+def where(condition, x=None, y=None):
+    """numpy.ma's ``where``: the elements of ``x`` where ``condition``, else ``y``; masked where the
+    chosen element is, or where the condition is."""
+    if x is None or y is None:
+        if x is None and y is None:
+            return host_fallback(np.ma.where, "ma.where", (condition,), {})
+        raise ValueError("Must provide both 'x' and 'y' or neither.")
+    c = condition if isinstance(condition, MaskedGpuArray) else MaskedGpuArray(condition)
+    cond = c.filled(False)
+    cond = astype(cond, dt.bool_, copy=False) if cond.dtype != dt.bool_ else cond
+    xd, xm = _parts(x, strong=True)
+    yd, ym = _parts(y, strong=True)
+    data = apply("where", cond, xd, yd)
+    if xm is None and ym is None and c._mask is None:
+        return _result(data, None)
+    f = zeros(data.shape, dtype=dt.bool_)
+    mask = apply("where", cond, f if xm is None else xm, f if ym is None else ym)
+    if c._mask is not None:
+        mask = apply("logical_or", mask, c._mask)
+    return _result(data, mask if _any_set(mask) else None)
+
+
+def _fill_of(name):
+    fn = getattr(np.ma, name)
+
+    def f(obj, *args):
+        dtype = obj.dtype if hasattr(obj, "dtype") else np.asarray(obj).dtype
+        return fn(np.dtype(dtype), *args) if name != "common_fill_value" else fn(*[
+            np.ma.array(np.empty(0, a.dtype), fill_value=a.fill_value) if isinstance(a, MaskedGpuArray) else a
+            for a in (obj, *args)])
+
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"numpy.ma's ``{name}`` (of the dtype: no data is read)."
+    return f
+
+
+def set_fill_value(a, fill_value):
+    if isinstance(a, MaskedGpuArray):
+        a.fill_value = fill_value
+
+
 _ELEMENTWISE = {"clip": _keeping_mask(_ew.clip, "clip"), "around": _keeping_mask(_ew.round, "around"),
                 "round": _keeping_mask(_ew.round, "round"), "round_": _keeping_mask(_ew.round, "round_"),
                 "zeros_like": _keeping_mask(_creation.zeros_like, "zeros_like"),
                 "ones_like": _keeping_mask(_creation.ones_like, "ones_like"),
                 "empty_like": _keeping_mask(_creation.empty_like, "empty_like"),
                 **{n: _unmasked(getattr(_creation, n), n) for n in ("zeros", "ones", "empty", "identity", "arange")},
-                "masked_all": masked_all, "masked_all_like": masked_all_like, "count_masked": count_masked, "ptp": ptp}
+                "masked_all": masked_all, "masked_all_like": masked_all_like, "count_masked": count_masked, "ptp": ptp,
+                "angle": _keeping_mask(_ew.angle, "angle"),
+                "make_mask": make_mask, "make_mask_none": make_mask_none, "mask_or": mask_or, "is_mask": is_mask,
+                "fix_invalid": fix_invalid, "where": where, "set_fill_value": set_fill_value,
+                "ndim": lambda obj: len(np.shape(obj)) if not hasattr(obj, "ndim") else obj.ndim,
+                "shape": lambda obj: obj.shape if hasattr(obj, "shape") else np.shape(obj),
+                "size": lambda obj, axis=None: (obj.size if axis is None else obj.shape[axis]) if hasattr(obj, "size") else np.size(obj, axis),
+                "copy": lambda a, *args, **kw: (a if isinstance(a, MaskedGpuArray) else MaskedGpuArray(a)).copy(),
+                **{n: _fill_of(n) for n in ("default_fill_value", "maximum_fill_value", "minimum_fill_value",
+                                            "common_fill_value")}}
 _ELEMENTWISE = {k: v for k, v in _ELEMENTWISE.items() if hasattr(np.ma, k)}
 
 
