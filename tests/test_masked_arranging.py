@@ -139,3 +139,50 @@ def test_masks_and_fill_values_match_numpy_ma():
     assert ga.ma.size(ga_a) == np.ma.size(ha) and ga.ma.size(ga_a, 1) == np.ma.size(ha, 1)
     hc, gc = _pair_c()
     _same(ga.ma.angle(gc), np.ma.angle(hc), rtol=3e-7)  # (atan2 of the math library: within an ulp)
+
+
+LINES = [
+    ("diff", lambda ma, a, b: ma.diff(a, axis=1)),
+    ("diff2", lambda ma, a, b: ma.diff(a, n=2, axis=0)),
+    ("ediff1d", lambda ma, a, b: ma.ediff1d(a)),
+    ("mask_rows", lambda ma, a, b: ma.mask_rows(a)),
+    ("mask_cols", lambda ma, a, b: ma.mask_cols(a)),
+    ("mask_rowcols", lambda ma, a, b: ma.mask_rowcols(a)),
+    ("compress_rows", lambda ma, a, b: ma.compress_rows(a)),
+    ("compress_cols", lambda ma, a, b: ma.compress_cols(a)),
+    ("compress_rowcols", lambda ma, a, b: ma.compress_rowcols(a)),
+    ("outer", lambda ma, a, b: ma.outer(a[0], b[1])),
+    ("trace", lambda ma, a, b: ma.trace(a)),
+]
+
+
+@pytest.mark.parametrize("name,fn", LINES, ids=[c[0] for c in LINES])
+@pytest.mark.parametrize("seed", [10, 11])
+def test_lines_match_numpy_ma(name, fn, seed, fresh_fallback):
+    ha, ga_a = _pair((5, 6), seed=seed)
+    hb, ga_b = _pair((5, 6), seed=seed + 100)
+    ha.mask[4, :] = False  # (some rows and columns without a masked element)
+    ga_a = ga.ma.array(ha.data, mask=ha.mask)
+    want = fn(np.ma, ha, hb)
+    with ga.stats() as s:
+        got = fn(ga.ma, ga_a, ga_b)
+    if np.ndim(want) == 0:
+        np.testing.assert_allclose(float(got), float(want), rtol=1e-6)
+    elif isinstance(want, np.ma.MaskedArray):
+        _same(got, want, rtol=1e-6)
+    else:
+        np.testing.assert_array_equal(got.get(), want)
+    assert not s.fallbacks, s.fallbacks
+
+
+def test_allequal_allclose_and_shifts():
+    ha, ga_a = _pair(seed=12)
+    for other in (ha.filled(0), ha.filled(0) + 1e-7, ha.filled(0) * 2):
+        for fv in (True, False):
+            assert ga.ma.allequal(ga_a, ga.asarray(other), fill_value=fv) == np.ma.allequal(ha, other, fill_value=fv)
+        for me in (True, False):
+            assert ga.ma.allclose(ga_a, ga.asarray(other), masked_equal=me) == np.ma.allclose(ha, other, masked_equal=me)
+    hi = np.ma.array(np.arange(6, dtype=np.int32), mask=[0, 1, 0, 0, 1, 0])
+    gi = ga.ma.array(hi.data, mask=hi.mask)
+    _same(ga.ma.left_shift(gi, 2), np.ma.left_shift(hi, 2))
+    _same(ga.ma.right_shift(gi, 1), np.ma.right_shift(hi, 1))

@@ -948,6 +948,137 @@ def set_fill_value(a, fill_value):
         a.fill_value = fill_value
 
 
+def _m(a):
+    return a if isinstance(a, MaskedGpuArray) else MaskedGpuArray(a)
+
+
+def _take(x: GpuArray, axis: int, sl) -> GpuArray:
+    return x[(slice(None),) * (axis % x.ndim) + (sl,)]
+
+
+def diff(a, n=1, axis=-1, prepend=None, append=None):
+    """numpy.ma's ``diff``: differences of neighbours, masked where either is."""
+    if prepend is not None or append is not None:
+        return host_fallback(np.ma.diff, "ma.diff", (a, n, axis), {"prepend": prepend, "append": append})
+    m = _m(a)
+    d, k = m._data, m._mask
+    for _ in range(n):
+        d = apply("subtract", _take(d, axis, slice(1, None)), _take(d, axis, slice(None, -1)))
+        if k is not None:
+            k = apply("logical_or", _take(k, axis, slice(1, None)), _take(k, axis, slice(None, -1)))
+    return _result(d, k, m._fill_value)
+
+
+def ediff1d(arr, to_end=None, to_begin=None):
+    """numpy.ma's ``ediff1d``: ``diff`` of the flattened array, masked where either neighbour is."""
+    if to_end is not None or to_begin is not None:
+        return host_fallback(np.ma.ediff1d, "ma.ediff1d", (arr,), {"to_end": to_end, "to_begin": to_begin})
+    return diff(_m(arr).ravel())
+
+
+def _mask_lines(a, axis):
+    """Every row (``axis=0``), column (1) or both (None) holding a masked element masked whole."""
+    m = _m(a)
+    if m.ndim != 2:
+        raise NotImplementedError("mask_rowcols works for 2D arrays only.")
+    if m._mask is None:
+        return m
+    rows = _red.any(m._mask, axis=1, keepdims=True)
+    cols = _red.any(m._mask, axis=0, keepdims=True)
+    k = rows if axis == 0 else cols if axis == 1 else apply("logical_or", rows, cols)
+    return _result(m._data, broadcast_to(k, m.shape).copy(), m._fill_value)
+
+
+def mask_rowcols(a, axis=None):
+    return _mask_lines(a, axis)
+
+
+def mask_rows(a, axis=None):
+    return _mask_lines(a, 0)
+
+
+def mask_cols(a, axis=None):
+    return _mask_lines(a, 1)
+
+
+def compress_rowcols(x, axis=None):
+    """The 2-D array without the rows (``axis=0``), columns (1) or both (None) holding a masked element."""
+    m = _m(x)
+    if m.ndim != 2:
+        raise NotImplementedError("compress_rowcols works for 2D arrays only.")
+    d = m._data
+    if m._mask is None:
+        return d
+    if axis in (None, 0):
+        d = d[apply("logical_not", _red.any(m._mask, axis=1))]
+    if axis in (None, 1):
+        d = d[:, apply("logical_not", _red.any(m._mask, axis=0))]
+    return d
+
+
+def compress_rows(a):
+    return compress_rowcols(a, 0)
+
+
+def compress_cols(a):
+    return compress_rowcols(a, 1)
+
+
+def outer(a, b):
+    """numpy.ma's ``outer``: the products of the filled values, masked where either factor is."""
+    ma_, mb_ = _m(a).ravel(), _m(b).ravel()
+    d = apply("multiply", reshape(ma_.filled(0), (-1, 1)), reshape(mb_.filled(0), (1, -1)))
+    if ma_._mask is None and mb_._mask is None:
+        return _result(d, None)
+    k = apply("logical_or", reshape(ma_._mask_full(), (-1, 1)), reshape(mb_._mask_full(), (1, -1)))
+    return _result(d, broadcast_to(k, d.shape).copy())
+
+
+def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
+    """The sum of the unmasked diagonal elements."""
+    return _ARRANGING["diagonal"](_m(a), offset, axis1, axis2).sum(axis=-1, dtype=dtype)
+
+
+def allequal(a, b, fill_value=True):
+    """Whether ``a`` and ``b`` are equal where neither is masked (masked elements: ``fill_value``)."""
+    ad, am = _parts(a, strong=True)
+    bd, bm = _parts(b, strong=True)
+    eq = apply("equal", ad, bd)
+    k = _mask_or(am, bm)
+    if k is not None:
+        if not fill_value:
+            return False if _any_set(k) else bool(_red.all(eq).get())
+        eq = apply("logical_or", eq, k)
+    return bool(_red.all(eq).get())
+
+
+def allclose(a, b, masked_equal=True, rtol=1e-5, atol=1e-8):
+    """numpy.ma's ``allclose``: |a - b| <= atol + rtol |b| where neither is masked (masked elements
+    equal when ``masked_equal``); infinities must match exactly."""
+    ad, am = _parts(a, strong=True)
+    bd, bm = _parts(b, strong=True)
+    k = _mask_or(am, bm)
+    if k is not None and not masked_equal and _any_set(k):
+        return False
+    close = apply("less_equal", apply("absolute", apply("subtract", ad, bd)),
+                  apply("add", atol, apply("multiply", rtol, apply("absolute", bd))))
+    same_inf = apply("logical_and", apply("isinf", ad), apply("equal", ad, bd))
+    ok = apply("logical_or", close, same_inf)
+    if k is not None:
+        ok = apply("logical_or", ok, k)
+    return bool(_red.all(ok).get())
+
+
+def _shift(op):
+    def f(a, n):
+        m = _m(a)
+        return _result(apply(op, m._data, n), None if m._mask is None else m._mask.copy(), m._fill_value)
+
+    f.__name__ = f.__qualname__ = op
+    f.__doc__ = f"numpy.ma's ``{op}``: the data shifted, the mask kept."
+    return f
+
+
 _ELEMENTWISE = {"clip": _keeping_mask(_ew.clip, "clip"), "around": _keeping_mask(_ew.round, "around"),
                 "round": _keeping_mask(_ew.round, "round"), "round_": _keeping_mask(_ew.round, "round_"),
                 "zeros_like": _keeping_mask(_creation.zeros_like, "zeros_like"),
@@ -958,6 +1089,11 @@ _ELEMENTWISE = {"clip": _keeping_mask(_ew.clip, "clip"), "around": _keeping_mask
                 "angle": _keeping_mask(_ew.angle, "angle"),
                 "make_mask": make_mask, "make_mask_none": make_mask_none, "mask_or": mask_or, "is_mask": is_mask,
                 "fix_invalid": fix_invalid, "where": where, "set_fill_value": set_fill_value,
+                "diff": diff, "ediff1d": ediff1d, "mask_rowcols": mask_rowcols, "mask_rows": mask_rows,
+                "mask_cols": mask_cols, "compress_rowcols": compress_rowcols, "compress_rows": compress_rows,
+                "compress_cols": compress_cols, "outer": outer, "outerproduct": outer, "trace": trace,
+                "allequal": allequal, "allclose": allclose, "left_shift": _shift("left_shift"),
+                "right_shift": _shift("right_shift"),
                 "ndim": lambda obj: len(np.shape(obj)) if not hasattr(obj, "ndim") else obj.ndim,
                 "shape": lambda obj: obj.shape if hasattr(obj, "shape") else np.shape(obj),
                 "size": lambda obj, axis=None: (obj.size if axis is None else obj.shape[axis]) if hasattr(obj, "size") else np.size(obj, axis),
