@@ -186,3 +186,24 @@ def test_allequal_allclose_and_shifts():
     gi = ga.ma.array(hi.data, mask=hi.mask)
     _same(ga.ma.left_shift(gi, 2), np.ma.left_shift(hi, 2))
     _same(ga.ma.right_shift(gi, 1), np.ma.right_shift(hi, 1))
+
+
+@pytest.mark.parametrize("axis", [0, 1, -1])
+@pytest.mark.parametrize("endwith", [True, False])
+@pytest.mark.parametrize("masked", [True, False])
+def test_sort_and_argsort_match_numpy_ma(axis, endwith, masked, fresh_fallback):
+    r = np.random.default_rng(13)
+    d = r.permutation(30).reshape(5, 6).astype(np.float32) - 12  # (distinct values: one order)
+    m = (r.random((5, 6)) < 0.3) if masked else np.ma.nomask
+    ha, ga_a = np.ma.array(d, mask=m), ga.ma.array(d, mask=m)
+    with ga.stats() as s:
+        got = ga.ma.sort(ga_a, axis=axis, endwith=endwith)
+        gi = ga.ma.argsort(ga_a, axis=axis, endwith=endwith)
+    _same(got, np.ma.sort(ha, axis=axis, endwith=endwith))
+    want_i = np.ma.argsort(ha, axis=axis, endwith=endwith)
+    # (masked elements are tied at the fill value: their relative order is the stable one)
+    np.testing.assert_array_equal(np.take_along_axis(np.ma.getmaskarray(ha), gi.get(), axis),
+                                  np.take_along_axis(np.ma.getmaskarray(ha), want_i, axis))
+    np.testing.assert_array_equal(np.ma.filled(np.take_along_axis(ha, gi.get(), axis), 0),
+                                  np.ma.filled(np.take_along_axis(ha, want_i, axis), 0))
+    assert not s.fallbacks, s.fallbacks

@@ -1069,6 +1069,36 @@ def allclose(a, b, masked_equal=True, rtol=1e-5, atol=1e-8):
     return bool(_red.all(ok).get())
 
 
+def _sort_order(m, axis, endwith, fill_value):
+    """The stable order of ``m`` along ``axis`` with its masked elements last (``endwith``) or first:
+    NumPy's argsort of the data filled with the dtype's largest (smallest) value, through NumPy's
+    dispatch to the namespace's sort kernels."""
+    if fill_value is None:
+        # (numpy.ma's minimum_fill_value is the largest value of the dtype: what a minimum ignores)
+        fill_value = (np.ma.minimum_fill_value if endwith else np.ma.maximum_fill_value)(np.dtype(m.dtype))
+    return np.argsort(m.filled(fill_value), axis=axis, kind="stable")
+
+
+def argsort(a, axis=-1, kind=None, order=None, endwith=True, fill_value=None):
+    """numpy.ma's ``argsort`` along an axis: masked elements last (or first)."""
+    if order is not None or axis is None or not isinstance(axis, (int, np.integer)):
+        return host_fallback(np.ma.argsort, "ma.argsort", (a,), dict(axis=axis, kind=kind, order=order,
+                                                                       endwith=endwith, fill_value=fill_value))
+    return _sort_order(_m(a), axis, endwith, fill_value)
+
+
+def sort(a, axis=-1, kind=None, order=None, endwith=True, fill_value=None, stable=None):
+    """numpy.ma's ``sort`` along an axis: the unmasked values in order, the masked ones last (or first)."""
+    if order is not None or axis is None or not isinstance(axis, (int, np.integer)):
+        return host_fallback(np.ma.sort, "ma.sort", (a,), dict(axis=axis, kind=kind, order=order,
+                                                                 endwith=endwith, fill_value=fill_value))
+    m = _m(a)
+    if m._mask is None:
+        return _result(np.sort(m._data, axis=axis, kind="stable"), None, m._fill_value)
+    idx = _sort_order(m, axis, endwith, fill_value)
+    return _result(np.take_along_axis(m._data, idx, axis), np.take_along_axis(m._mask, idx, axis), m._fill_value)
+
+
 def _shift(op):
     def f(a, n):
         m = _m(a)
@@ -1093,7 +1123,7 @@ _ELEMENTWISE = {"clip": _keeping_mask(_ew.clip, "clip"), "around": _keeping_mask
                 "mask_cols": mask_cols, "compress_rowcols": compress_rowcols, "compress_rows": compress_rows,
                 "compress_cols": compress_cols, "outer": outer, "outerproduct": outer, "trace": trace,
                 "allequal": allequal, "allclose": allclose, "left_shift": _shift("left_shift"),
-                "right_shift": _shift("right_shift"),
+                "right_shift": _shift("right_shift"), "sort": sort, "argsort": argsort,
                 "ndim": lambda obj: len(np.shape(obj)) if not hasattr(obj, "ndim") else obj.ndim,
                 "shape": lambda obj: obj.shape if hasattr(obj, "shape") else np.shape(obj),
                 "size": lambda obj, axis=None: (obj.size if axis is None else obj.shape[axis]) if hasattr(obj, "size") else np.size(obj, axis),
