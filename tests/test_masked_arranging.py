@@ -207,3 +207,31 @@ def test_sort_and_argsort_match_numpy_ma(axis, endwith, masked, fresh_fallback):
     np.testing.assert_array_equal(np.ma.filled(np.take_along_axis(ha, gi.get(), axis), 0),
                                   np.ma.filled(np.take_along_axis(ha, want_i, axis), 0))
     assert not s.fallbacks, s.fallbacks
+
+
+SELECT = [
+    ("take_axis", lambda ma, a: ma.take(a, [2, 0, 2], axis=1)),
+    ("take_flat", lambda ma, a: ma.take(a, [1, 4, 7])),
+    ("resize", lambda ma, a: ma.resize(a, (4, 5))),
+    ("compress", lambda ma, a: ma.compress([True, False, True, True], a, axis=1)),
+    ("compress_flat", lambda ma, a: ma.compress(np.arange(12) % 3 == 0, a)),
+]
+
+
+@pytest.mark.parametrize("name,fn", SELECT, ids=[c[0] for c in SELECT])
+@pytest.mark.parametrize("masked", [True, False])
+def test_selections_match_numpy_ma(name, fn, masked, fresh_fallback):
+    ha, ga_a = _pair(seed=14, masked=masked)
+    want = fn(np.ma, ha)
+    with ga.stats() as s:
+        got = fn(ga.ma, ga_a)
+        _same(got, want)
+    assert not s.fallbacks, s.fallbacks
+
+
+def test_nonzero_skips_masked_elements():
+    ha, ga_a = _pair(seed=15)
+    got, want = ga.ma.nonzero(ga_a), np.ma.nonzero(ha)
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g.get(), w)

@@ -1099,6 +1099,37 @@ def sort(a, axis=-1, kind=None, order=None, endwith=True, fill_value=None, stabl
     return _result(np.take_along_axis(m._data, idx, axis), np.take_along_axis(m._mask, idx, axis), m._fill_value)
 
 
+def _dispatched(npfn, name, nargs=1):
+    """numpy.ma's ``name`` for selections (take, resize ...): NumPy's ``npfn`` of the data and of the
+    mask, reaching the namespace's kernels through NumPy's dispatch."""
+    def f(a, *args, **kwargs):
+        if kwargs.get("out") is not None:
+            return host_fallback(getattr(np.ma, name), f"ma.{name}", (a, *args), kwargs)
+        kwargs.pop("out", None)
+        m = _m(a)
+        data = npfn(m._data, *args, **kwargs)
+        return _result(data, None if m._mask is None else npfn(m._mask, *args, **kwargs), m._fill_value)
+
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"``numpy.ma.{name}`` on the device: the data and the mask selected alike."
+    return f
+
+
+def compress(condition, a, axis=None, out=None):
+    """numpy.ma's ``compress``: the data and the mask where ``condition`` holds."""
+    if out is not None:
+        return host_fallback(np.ma.compress, "ma.compress", (condition, a, axis), {"out": out})
+    m = _m(a)
+    c = _as_gpu(condition)
+    d = np.compress(c, m._data, axis=axis)
+    return _result(d, None if m._mask is None else np.compress(c, m._mask, axis=axis), m._fill_value)
+
+
+def nonzero(a):
+    """The indices of the unmasked non-zero elements."""
+    return np.nonzero(_m(a).filled(0))
+
+
 def _shift(op):
     def f(a, n):
         m = _m(a)
@@ -1124,6 +1155,8 @@ _ELEMENTWISE = {"clip": _keeping_mask(_ew.clip, "clip"), "around": _keeping_mask
                 "compress_cols": compress_cols, "outer": outer, "outerproduct": outer, "trace": trace,
                 "allequal": allequal, "allclose": allclose, "left_shift": _shift("left_shift"),
                 "right_shift": _shift("right_shift"), "sort": sort, "argsort": argsort,
+                "take": _dispatched(np.take, "take"), "resize": _dispatched(np.resize, "resize"),
+                "compress": compress, "nonzero": nonzero,
                 "ndim": lambda obj: len(np.shape(obj)) if not hasattr(obj, "ndim") else obj.ndim,
                 "shape": lambda obj: obj.shape if hasattr(obj, "shape") else np.shape(obj),
                 "size": lambda obj, axis=None: (obj.size if axis is None else obj.shape[axis]) if hasattr(obj, "size") else np.size(obj, axis),
