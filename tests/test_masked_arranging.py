@@ -235,3 +235,50 @@ def test_nonzero_skips_masked_elements():
     assert len(got) == len(want)
     for g, w in zip(got, want):
         np.testing.assert_array_equal(g.get(), w)
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_median_matches_numpy_ma(axis, keepdims, fresh_fallback):
+    r = np.random.default_rng(16)
+    d = r.uniform(-5, 5, (5, 6)).astype(np.float32)
+    m = r.random((5, 6)) < 0.4
+    m[2, :] = True  # a row with nothing left
+    m[:, 3] = True  # and a column
+    ha, ga_a = np.ma.array(d, mask=m), ga.ma.array(d, mask=m)
+    want = np.ma.median(ha, axis=axis, keepdims=keepdims)
+    with ga.stats() as s:
+        got = ga.ma.median(ga_a, axis=axis, keepdims=keepdims)
+    if axis is None and not keepdims:
+        assert float(got) == pytest.approx(float(want), rel=1e-6)
+    else:
+        _same(got, want, rtol=1e-6)
+    assert not s.fallbacks, s.fallbacks
+    di = r.integers(-9, 9, (4, 7))
+    hi, gi = np.ma.array(di, mask=r.random((4, 7)) < 0.3), None
+    gi = ga.ma.array(hi.data, mask=hi.mask)
+    _same(ga.ma.median(gi, axis=1), np.ma.median(hi, axis=1), rtol=1e-12)
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1])
+def test_average_matches_numpy_ma(axis, fresh_fallback):
+    r = np.random.default_rng(17)
+    d = r.uniform(-5, 5, (4, 6))
+    m = r.random((4, 6)) < 0.4
+    m[1, :] = True
+    ha, ga_a = np.ma.array(d, mask=m), ga.ma.array(d, mask=m)
+    w = r.uniform(0.5, 2, (4, 6))
+    cases = [(None, lambda x: x)]
+    cases.append((w, ga.asarray))
+    if axis is not None:
+        w1 = r.uniform(0.5, 2, d.shape[axis])
+        cases.append((w1, ga.asarray))
+    for wt, conv in cases:
+        want = np.ma.average(ha, axis=axis, weights=wt)
+        with ga.stats() as s:
+            got = ga.ma.average(ga_a, axis=axis, weights=None if wt is None else conv(wt))
+        if axis is None:
+            assert float(got) == pytest.approx(float(want), rel=1e-12)
+        else:
+            _same(got, want, rtol=1e-12)
+        assert not s.fallbacks, s.fallbacks

@@ -1130,6 +1130,70 @@ def nonzero(a):
     return np.nonzero(_m(a).filled(0))
 
 
+@_quiet
+def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    """The median of the unmasked values (along ``axis``): the masked elements sorted last, the
+    middle one or the mean of the middle two of each slice's unmasked count; masked where a slice
+    has none."""
+    if out is not None or not (axis is None or isinstance(axis, (int, np.integer))):
+        return host_fallback(np.ma.median, "ma.median", (a,), dict(axis=axis, out=out, keepdims=keepdims))
+    m = _m(a)
+    nd = m.ndim
+    if axis is None:
+        m, ax = m.ravel(), 0
+    else:
+        ax = int(axis) % builtins.max(m.ndim, 1)
+    if m.dtype.kind not in "fc":
+        m = m.astype(np.float64)
+    srt = sort(m, axis=ax)
+    n = m.count(axis=ax, keepdims=True)
+    n = n if isinstance(n, GpuArray) else _upload(np.full((1,) * m.ndim, n, np.int64))
+    lo = apply("maximum", apply("floor_divide", apply("subtract", n, 1), 2), 0)
+    hi = apply("floor_divide", n, 2)
+    hi = apply("minimum", hi, builtins.max(m.shape[ax] - 1, 0))
+    vlo = np.take_along_axis(srt._data, astype(lo, dt.default_int(), copy=False), ax)
+    vhi = np.take_along_axis(srt._data, astype(hi, dt.default_int(), copy=False), ax)
+    med = apply("true_divide", apply("add", vlo, vhi), 2)
+    empty = apply("equal", n, 0)
+    if not keepdims:
+        med, empty = _man.squeeze(med, axis=ax), _man.squeeze(empty, axis=ax)
+        if axis is None:
+            return med if not bool(empty.get()) else masked
+    elif axis is None:  # (every axis kept, of length 1)
+        med, empty = reshape(med, (1,) * nd), reshape(empty, (1,) * nd)
+    return _result(med, empty if _any_set(empty) else None, m._fill_value)
+
+
+@_quiet
+def average(a, axis=None, weights=None, returned=False, keepdims=False):
+    """numpy.ma's ``average``: the weighted mean of the unmasked values (masked where a slice's
+    weights of unmasked values sum to 0)."""
+    if returned or not (axis is None or isinstance(axis, (int, np.integer))):
+        return host_fallback(np.ma.average, "ma.average", (a,), dict(axis=axis, weights=weights, returned=returned,
+                                                                       keepdims=keepdims))
+    m = _m(a)
+    if weights is None:
+        return m.mean(axis=axis, keepdims=keepdims)
+    w = _as_gpu(weights.filled(0) if isinstance(weights, MaskedGpuArray) else weights)
+    if w.shape != m.shape:
+        if axis is None or w.ndim != 1 or w.shape[0] != m.shape[axis]:
+            raise ValueError("Shape of weights must be consistent with shape of a along specified axis.")
+        shp = [1] * m.ndim
+        shp[int(axis) % m.ndim] = w.shape[0]
+        w = reshape(w, tuple(shp))
+    if m._mask is not None:
+        w = apply("where", m._mask, 0, w)
+    x = m.filled(0)
+    t = np.result_type(m.dtype, w.dtype, np.float64 if m.dtype.kind in "iub" and w.dtype.kind in "iub" else m.dtype)
+    num = _red.sum(apply("multiply", x, w), axis=axis, keepdims=keepdims, dtype=t)
+    den = _red.sum(broadcast_to(w, m.shape), axis=axis, keepdims=keepdims, dtype=t)
+    res = apply("true_divide", num, den)
+    zero = apply("equal", den, 0)
+    if axis is None and not keepdims:
+        return res if not bool(zero.get()) else masked
+    return _result(res, zero if _any_set(zero) else None, m._fill_value)
+
+
 def _shift(op):
     def f(a, n):
         m = _m(a)
@@ -1156,7 +1220,7 @@ _ELEMENTWISE = {"clip": _keeping_mask(_ew.clip, "clip"), "around": _keeping_mask
                 "allequal": allequal, "allclose": allclose, "left_shift": _shift("left_shift"),
                 "right_shift": _shift("right_shift"), "sort": sort, "argsort": argsort,
                 "take": _dispatched(np.take, "take"), "resize": _dispatched(np.resize, "resize"),
-                "compress": compress, "nonzero": nonzero,
+                "compress": compress, "nonzero": nonzero, "median": median, "average": average,
                 "ndim": lambda obj: len(np.shape(obj)) if not hasattr(obj, "ndim") else obj.ndim,
                 "shape": lambda obj: obj.shape if hasattr(obj, "shape") else np.shape(obj),
                 "size": lambda obj, axis=None: (obj.size if axis is None else obj.shape[axis]) if hasattr(obj, "size") else np.size(obj, axis),
