@@ -282,3 +282,30 @@ def test_average_matches_numpy_ma(axis, fresh_fallback):
         else:
             _same(got, want, rtol=1e-12)
         assert not s.fallbacks, s.fallbacks
+
+
+@pytest.mark.parametrize("strict", [False, True])
+@pytest.mark.parametrize("shapes", [((4, 5), (5, 3)), ((5,), (5, 3)), ((4, 5), (5,)), ((5,), (5,))])
+def test_dot_and_inner_match_numpy_ma(strict, shapes, fresh_fallback):
+    r = np.random.default_rng(18)
+    sa, sb = shapes
+    ha = np.ma.array(r.uniform(-3, 3, sa), mask=r.random(sa) < 0.35)
+    hb = np.ma.array(r.uniform(-3, 3, sb), mask=r.random(sb) < 0.35)
+    if len(sa) == 2:
+        ha.mask[:, 0] = True  # (a product term that is never unmasked)
+    ga_a, ga_b = ga.ma.array(ha.data, mask=ha.mask), ga.ma.array(hb.data, mask=hb.mask)
+    if strict and (len(sa) != 2 or len(sb) != 2):
+        return
+    want = np.ma.dot(ha, hb, strict=strict)
+    with ga.stats() as s:
+        got = ga.ma.dot(ga_a, ga_b, strict=strict)
+    if np.ndim(want) == 0:
+        assert (got is np.ma.masked) == (want is np.ma.masked)
+        if want is not np.ma.masked:
+            assert float(got) == pytest.approx(float(want), rel=1e-12)
+    else:
+        _same(got, want, rtol=1e-12)
+    assert not s.fallbacks, s.fallbacks
+    if len(sa) == len(sb) == 2:
+        _same(ga.ma.inner(ga_a, ga.ma.array(hb.data.T.copy(), mask=hb.mask.T.copy())),
+              np.ma.inner(ha, np.ma.array(hb.data.T, mask=hb.mask.T)), rtol=1e-12)

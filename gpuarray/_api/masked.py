@@ -1194,6 +1194,30 @@ def average(a, axis=None, weights=None, returned=False, keepdims=False):
     return _result(res, zero if _any_set(zero) else None, m._fill_value)
 
 
+def dot(a, b, strict=False, out=None):
+    """numpy.ma's ``dot``: the product of the filled (0) values, masked where no pair of unmasked
+    elements meets (``strict``: where the row of ``a`` or the column of ``b`` holds a masked one)."""
+    ma_, mb_ = _m(a), _m(b)
+    if out is not None or ma_.ndim > 2 or mb_.ndim > 2 or (strict and (ma_.ndim != 2 or mb_.ndim != 2)):
+        return host_fallback(np.ma.dot, "ma.dot", (a, b), {"strict": strict, "out": out})
+    if strict:
+        ma_, mb_ = _mask_lines(ma_, 0), _mask_lines(mb_, 1)
+    d = np.dot(ma_.filled(0), mb_.filled(0))
+    if ma_._mask is None and mb_._mask is None:
+        return _result(d, None)
+    f32 = dt.normalize(np.dtype(np.float32))
+    ka = astype(apply("logical_not", ma_._mask_full()), f32, copy=False)
+    kb = astype(apply("logical_not", mb_._mask_full()), f32, copy=False)
+    k = apply("equal", np.dot(ka, kb), 0)  # (counts of unmasked pairs: exact in float32)
+    return _result(d, k if isinstance(k, GpuArray) and k.ndim else None) if isinstance(d, GpuArray) and d.ndim \
+        else (masked if bool(_as_gpu(k).get()) else d)
+
+
+def inner(a, b):
+    """numpy.ma's ``inner``: the inner product of the filled (0) values, nothing masked."""
+    return _result(np.inner(_m(a).filled(0), _m(b).filled(0)), None)
+
+
 def _shift(op):
     def f(a, n):
         m = _m(a)
@@ -1221,6 +1245,7 @@ _ELEMENTWISE = {"clip": _keeping_mask(_ew.clip, "clip"), "around": _keeping_mask
                 "right_shift": _shift("right_shift"), "sort": sort, "argsort": argsort,
                 "take": _dispatched(np.take, "take"), "resize": _dispatched(np.resize, "resize"),
                 "compress": compress, "nonzero": nonzero, "median": median, "average": average,
+                "dot": dot, "inner": inner, "innerproduct": inner,
                 "ndim": lambda obj: len(np.shape(obj)) if not hasattr(obj, "ndim") else obj.ndim,
                 "shape": lambda obj: obj.shape if hasattr(obj, "shape") else np.shape(obj),
                 "size": lambda obj, axis=None: (obj.size if axis is None else obj.shape[axis]) if hasattr(obj, "size") else np.size(obj, axis),
