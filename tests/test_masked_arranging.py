@@ -309,3 +309,21 @@ def test_dot_and_inner_match_numpy_ma(strict, shapes, fresh_fallback):
     if len(sa) == len(sb) == 2:
         _same(ga.ma.inner(ga_a, ga.ma.array(hb.data.T.copy(), mask=hb.mask.T.copy())),
               np.ma.inner(ha, np.ma.array(hb.data.T, mask=hb.mask.T)), rtol=1e-12)
+
+
+@pytest.mark.parametrize("rowvar", [True, False])
+@pytest.mark.parametrize("ddof", [None, 0, 2])
+@pytest.mark.parametrize("shape", [(4, 9), (9,)])
+def test_cov_matches_numpy_ma(rowvar, ddof, shape, fresh_fallback):
+    r = np.random.default_rng(19)
+    d = r.uniform(-3, 3, shape)
+    mk = r.random(shape) < 0.3
+    ha, ga_a = np.ma.array(d, mask=mk), ga.ma.array(d, mask=mk)
+    want = np.ma.cov(ha, rowvar=rowvar, ddof=ddof)
+    with ga.stats() as s:
+        got = ga.ma.cov(ga_a, rowvar=rowvar, ddof=ddof)
+    if np.ndim(want) == 0:
+        assert float(got.get() if hasattr(got, "get") else got) == pytest.approx(float(want), rel=1e-12)
+    else:
+        _same(got, want, rtol=1e-12)
+    assert not s.fallbacks, s.fallbacks

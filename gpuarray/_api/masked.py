@@ -1213,6 +1213,44 @@ def dot(a, b, strict=False, out=None):
         else (masked if bool(_as_gpu(k).get()) else d)
 
 
+@_quiet
+def cov(x, y=None, rowvar=True, bias=False, allow_masked=True, ddof=None):
+    """numpy.ma's ``cov`` of one masked array (``y=None``): the centred data's products over the
+    pairs of unmasked elements, each divided by its own count of such pairs less ``ddof``; masked
+    where that is not positive (NumPy's ``_covhelper`` steps, on the device)."""
+    if y is not None or not allow_masked:
+        return host_fallback(np.ma.cov, "ma.cov", (x,), dict(y=y, rowvar=rowvar, bias=bias,
+                                                            allow_masked=allow_masked, ddof=ddof))
+    if ddof is not None and ddof != int(ddof):
+        raise ValueError("ddof must be an integer")
+    ddof = (0 if bias else 1) if ddof is None else int(ddof)
+    m = _m(x).astype(np.float64)
+    if m.ndim == 1:
+        m = m.reshape(1, -1)
+    if m.ndim != 2:
+        return host_fallback(np.ma.cov, "ma.cov", (x,), dict(rowvar=rowvar, bias=bias, ddof=ddof))
+    rowvar = True if m.shape[0] == 1 else bool(rowvar)
+    f32 = dt.normalize(np.dtype(np.float32 if builtins.max(m.shape) <= 2 ** 24 else np.float64))
+    notmask = astype(apply("logical_not", m._mask_full()), f32, copy=False)
+    mean = m.mean(axis=1 if rowvar else 0, keepdims=True)
+    xc = apply("subtract", m.filled(0), mean.filled(0) if isinstance(mean, MaskedGpuArray) else mean)
+    if m._mask is not None:
+        xc = apply("where", m._mask, 0.0, xc)
+    if rowvar:
+        fact = apply("subtract", np.dot(notmask, notmask.T), ddof)
+        data = np.dot(xc, xc.T)
+    else:
+        fact = apply("subtract", np.dot(notmask.T, notmask), ddof)
+        data = np.dot(xc.T, xc)
+    k = apply("less_equal", fact, 0)
+    res = _result(apply("true_divide", data, fact), k if _any_set(k) else None)
+    return _ma_squeeze(res)
+
+
+def _ma_squeeze(r):
+    return _ARRANGING["squeeze"](r)
+
+
 def inner(a, b):
     """numpy.ma's ``inner``: the inner product of the filled (0) values, nothing masked."""
     return _result(np.inner(_m(a).filled(0), _m(b).filled(0)), None)
@@ -1245,7 +1283,7 @@ _ELEMENTWISE = {"clip": _keeping_mask(_ew.clip, "clip"), "around": _keeping_mask
                 "right_shift": _shift("right_shift"), "sort": sort, "argsort": argsort,
                 "take": _dispatched(np.take, "take"), "resize": _dispatched(np.resize, "resize"),
                 "compress": compress, "nonzero": nonzero, "median": median, "average": average,
-                "dot": dot, "inner": inner, "innerproduct": inner,
+                "dot": dot, "inner": inner, "innerproduct": inner, "cov": cov,
                 "ndim": lambda obj: len(np.shape(obj)) if not hasattr(obj, "ndim") else obj.ndim,
                 "shape": lambda obj: obj.shape if hasattr(obj, "shape") else np.shape(obj),
                 "size": lambda obj, axis=None: (obj.size if axis is None else obj.shape[axis]) if hasattr(obj, "size") else np.size(obj, axis),
