@@ -327,3 +327,16 @@ def test_cov_matches_numpy_ma(rowvar, ddof, shape, fresh_fallback):
     else:
         _same(got, want, rtol=1e-12)
     assert not s.fallbacks, s.fallbacks
+
+
+@pytest.mark.parametrize("rowvar", [True, False])
+def test_corrcoef_matches_numpy_ma(rowvar, fresh_fallback):
+    r = np.random.default_rng(20)
+    d = r.uniform(-3, 3, (4, 9))
+    mk = r.random((4, 9)) < 0.3
+    ha, ga_a = np.ma.array(d, mask=mk), ga.ma.array(d, mask=mk)
+    want = np.ma.corrcoef(ha, rowvar=rowvar)
+    with ga.stats() as s:
+        got = ga.ma.corrcoef(ga_a, rowvar=rowvar)
+    _same(got, want, rtol=1e-12)
+    assert not s.fallbacks, s.fallbacks

@@ -1247,6 +1247,20 @@ def cov(x, y=None, rowvar=True, bias=False, allow_masked=True, ddof=None):
     return _ma_squeeze(res)
 
 
+@_quiet
+def corrcoef(x, y=None, rowvar=True, bias=np._NoValue, allow_masked=True, ddof=np._NoValue):
+    """numpy.ma's ``corrcoef`` of one masked array: ``cov`` divided by the outer product of the
+    square roots of its diagonal (masks combined as numpy.ma's division and multiplication do)."""
+    if y is not None or not allow_masked:
+        return host_fallback(np.ma.corrcoef, "ma.corrcoef", (x,), dict(y=y, rowvar=rowvar, allow_masked=allow_masked))
+    c = cov(x, rowvar=rowvar)
+    if not isinstance(c, MaskedGpuArray) or c.ndim != 2:
+        return masked
+    sd = _UFUNCS["sqrt"](_ARRANGING["diagonal"](c))
+    den = outer(sd, sd)
+    return _UFUNCS["divide"](c, den)
+
+
 def _ma_squeeze(r):
     return _ARRANGING["squeeze"](r)
 
@@ -1283,7 +1297,7 @@ _ELEMENTWISE = {"clip": _keeping_mask(_ew.clip, "clip"), "around": _keeping_mask
                 "right_shift": _shift("right_shift"), "sort": sort, "argsort": argsort,
                 "take": _dispatched(np.take, "take"), "resize": _dispatched(np.resize, "resize"),
                 "compress": compress, "nonzero": nonzero, "median": median, "average": average,
-                "dot": dot, "inner": inner, "innerproduct": inner, "cov": cov,
+                "dot": dot, "inner": inner, "innerproduct": inner, "cov": cov, "corrcoef": corrcoef,
                 "ndim": lambda obj: len(np.shape(obj)) if not hasattr(obj, "ndim") else obj.ndim,
                 "shape": lambda obj: obj.shape if hasattr(obj, "shape") else np.shape(obj),
                 "size": lambda obj, axis=None: (obj.size if axis is None else obj.shape[axis]) if hasattr(obj, "size") else np.size(obj, axis),
