@@ -21,6 +21,15 @@ def _same(got, want, rtol=0):
     np.testing.assert_allclose(np.ma.filled(g, 0), np.ma.filled(want, 0), rtol=rtol, atol=0)
 
 
+def _on_device_as_numpy_ma(fn, host_args, device_args, rtol=0):
+    """``fn(gpuarray.ma, ...)`` equals ``fn(numpy.ma, ...)`` (mask and unmasked values) with no host fallback."""
+    want = fn(np.ma, *host_args)
+    with ga.stats() as s:
+        got = fn(ga.ma, *device_args)
+        _same(got, want, rtol=rtol)
+    assert not s.fallbacks, s.fallbacks
+
+
 CASES = [
     ("swapaxes", lambda ma, a, b: ma.swapaxes(a, 0, 1)),
     ("squeeze", lambda ma, a, b: ma.squeeze(ma.expand_dims(a, 1))),
@@ -50,11 +59,7 @@ CASES = [
 def test_matches_numpy_ma(name, fn, masked, fresh_fallback):
     ha, ga_a = _pair(seed=1, masked=masked)
     hb, ga_b = _pair(seed=2)
-    want = fn(np.ma, ha, hb)
-    with ga.stats() as s:
-        got = fn(ga.ma, ga_a, ga_b)
-        _same(got, want)
-    assert not s.fallbacks, s.fallbacks
+    _on_device_as_numpy_ma(fn, (ha, hb), (ga_a, ga_b))
 
 
 ELEMENTWISE = [
@@ -77,11 +82,7 @@ ELEMENTWISE = [
 @pytest.mark.parametrize("masked", [True, False])
 def test_elementwise_and_creation_match_numpy_ma(name, fn, masked, fresh_fallback):
     ha, ga_a = _pair(seed=3, masked=masked)
-    want = fn(np.ma, ha)
-    with ga.stats() as s:
-        got = fn(ga.ma, ga_a)
-        _same(got, want)
-    assert not s.fallbacks, s.fallbacks
+    _on_device_as_numpy_ma(fn, (ha,), (ga_a,))
 
 
 @pytest.mark.parametrize("axis", [None, 0, 1])
@@ -222,11 +223,7 @@ SELECT = [
 @pytest.mark.parametrize("masked", [True, False])
 def test_selections_match_numpy_ma(name, fn, masked, fresh_fallback):
     ha, ga_a = _pair(seed=14, masked=masked)
-    want = fn(np.ma, ha)
-    with ga.stats() as s:
-        got = fn(ga.ma, ga_a)
-        _same(got, want)
-    assert not s.fallbacks, s.fallbacks
+    _on_device_as_numpy_ma(fn, (ha,), (ga_a,))
 
 
 def test_nonzero_skips_masked_elements():

@@ -460,6 +460,11 @@ class MaskedGpuArray:
         return int(self._data)
 
 
+def _m(a) -> "MaskedGpuArray":
+    """``a`` as a MaskedGpuArray (its own object when it is one)."""
+    return a if isinstance(a, MaskedGpuArray) else MaskedGpuArray(a)
+
+
 def _ops(name, rname):
     def f(self, other):
         return _binary(name, self, other)
@@ -661,7 +666,7 @@ def masked_where(condition, a, copy=True):
     """``a`` masked where ``condition`` holds (added to a's own mask)."""
     # (numpy.ma's make_mask of the condition: its masked elements count as True)
     c = _as_gpu(condition.filled(True) if isinstance(condition, MaskedGpuArray) else condition)
-    x = a if isinstance(a, MaskedGpuArray) else MaskedGpuArray(a)
+    x = _m(a)
     if c.shape != x.shape:
         raise IndexError(f"Inconsistent shape between the condition and the input (got {c.shape} and {x.shape})")
     c = astype(c, dt.bool_, copy=False)
@@ -670,7 +675,7 @@ def masked_where(condition, a, copy=True):
 
 def masked_invalid(a, copy=True):
     """``a`` masked where it is NaN or infinite."""
-    x = a if isinstance(a, MaskedGpuArray) else MaskedGpuArray(a)
+    x = _m(a)
     if x.dtype.kind not in "fc":
         return x.copy() if copy else x
     return masked_where(apply("logical_not", apply("isfinite", x._data)), x, copy=copy)
@@ -678,7 +683,7 @@ def masked_invalid(a, copy=True):
 
 def _masked_cmp(op):
     def f(x, value, copy=True):
-        xx = x if isinstance(x, MaskedGpuArray) else MaskedGpuArray(x)
+        xx = _m(x)
         r = masked_where(apply(op, xx._data, value), xx, copy=copy)
         if op == "equal":
             r._fill_value = value
@@ -695,19 +700,19 @@ masked_less, masked_less_equal = _masked_cmp("less"), _masked_cmp("less_equal")
 
 def masked_inside(x, v1, v2, copy=True):
     lo, hi = builtins.min(v1, v2), builtins.max(v1, v2)
-    xx = x if isinstance(x, MaskedGpuArray) else MaskedGpuArray(x)
+    xx = _m(x)
     return masked_where(apply("logical_and", apply("greater_equal", xx._data, lo), apply("less_equal", xx._data, hi)),
                         xx, copy=copy)
 
 
 def masked_outside(x, v1, v2, copy=True):
     lo, hi = builtins.min(v1, v2), builtins.max(v1, v2)
-    xx = x if isinstance(x, MaskedGpuArray) else MaskedGpuArray(x)
+    xx = _m(x)
     return masked_where(apply("logical_or", apply("less", xx._data, lo), apply("greater", xx._data, hi)), xx, copy=copy)
 
 
 def masked_values(x, value, rtol=1e-05, atol=1e-08, copy=True, shrink=True):
-    xx = x if isinstance(x, MaskedGpuArray) else MaskedGpuArray(x)
+    xx = _m(x)
     if xx.dtype.kind == "f":
         cond = apply("less_equal", apply("absolute", apply("subtract", xx._data, value)),
                      apply("add", atol, apply("multiply", rtol, abs(value))))
@@ -720,7 +725,7 @@ def masked_values(x, value, rtol=1e-05, atol=1e-08, copy=True, shrink=True):
 
 def concatenate(arrays, axis=0):
     """numpy.ma's ``concatenate``: the data and the masks joined (no mask where none is set)."""
-    parts = [a if isinstance(a, MaskedGpuArray) else MaskedGpuArray(a) for a in arrays]
+    parts = [_m(a) for a in arrays]
     d = _join([p._data for p in parts], axis=axis)
     if all(p._mask is None for p in parts):
         return _result(d, None)
@@ -766,12 +771,12 @@ def compressed(x):
 
 
 def count(a, axis=None, keepdims=False):
-    return (a if isinstance(a, MaskedGpuArray) else MaskedGpuArray(a)).count(axis=axis, keepdims=keepdims)
+    return _m(a).count(axis=axis, keepdims=keepdims)
 
 
 def _method_function(name):
     def f(a, *args, **kwargs):
-        x = a if isinstance(a, MaskedGpuArray) else MaskedGpuArray(a)
+        x = _m(a)
         return getattr(x, name)(*args, **kwargs)
 
     f.__name__ = f.__qualname__ = name
@@ -796,7 +801,7 @@ def _arranging(name):
 
     def f(a, *args, **kwargs):
         seq = isinstance(a, (list, tuple))
-        ms = [x if isinstance(x, MaskedGpuArray) else MaskedGpuArray(x) for x in (a if seq else [a])]
+        ms = [_m(x) for x in (a if seq else [a])]
         data = fn([m._data for m in ms] if seq else ms[0]._data, *args, **kwargs)
         if builtins.all(m._mask is None for m in ms):
             mask = None
@@ -823,7 +828,7 @@ def _keeping_mask(fn, name):
     """numpy.ma's ``name`` for functions of the data elementwise (``clip``, ``round``, ``*_like``):
     ``fn`` of the data, the mask unchanged."""
     def f(a, *args, **kwargs):
-        m = a if isinstance(a, MaskedGpuArray) else MaskedGpuArray(a)
+        m = _m(a)
         return _result(fn(m._data, *args, **kwargs), None if m._mask is None else m._mask.copy(), m._fill_value)
 
     f.__name__ = f.__qualname__ = name
@@ -854,7 +859,7 @@ def masked_all_like(arr):
 
 def count_masked(arr, axis=None):
     """The number of masked elements (along ``axis``)."""
-    m = arr if isinstance(arr, MaskedGpuArray) else MaskedGpuArray(arr)
+    m = _m(arr)
     if m._mask is None:
         return 0 if axis is None else zeros(tuple(n for i, n in enumerate(m.shape) if i != axis % m.ndim), dtype=dt.default_int())
     return _red.sum(m._mask, axis=axis)
@@ -862,7 +867,7 @@ def count_masked(arr, axis=None):
 
 def ptp(a, axis=None, out=None, fill_value=None, keepdims=False):
     """Peak to peak (max - min) of the unmasked values."""
-    m = a if isinstance(a, MaskedGpuArray) else MaskedGpuArray(a)
+    m = _m(a)
     return m.max(axis=axis, keepdims=keepdims) - m.min(axis=axis, keepdims=keepdims)
 
 
@@ -914,7 +919,7 @@ def where(condition, x=None, y=None):
         if x is None and y is None:
             return host_fallback(np.ma.where, "ma.where", (condition,), {})
         raise ValueError("Must provide both 'x' and 'y' or neither.")
-    c = condition if isinstance(condition, MaskedGpuArray) else MaskedGpuArray(condition)
+    c = _m(condition)
     cond = c.filled(False)
     cond = astype(cond, dt.bool_, copy=False) if cond.dtype != dt.bool_ else cond
     xd, xm = _parts(x, strong=True)
@@ -946,10 +951,6 @@ def _fill_of(name):
 def set_fill_value(a, fill_value):
     if isinstance(a, MaskedGpuArray):
         a.fill_value = fill_value
-
-
-def _m(a):
-    return a if isinstance(a, MaskedGpuArray) else MaskedGpuArray(a)
 
 
 def _take(x: GpuArray, axis: int, sl) -> GpuArray:
@@ -1301,28 +1302,28 @@ _ELEMENTWISE = {"clip": _keeping_mask(_ew.clip, "clip"), "around": _keeping_mask
                 "ndim": lambda obj: len(np.shape(obj)) if not hasattr(obj, "ndim") else obj.ndim,
                 "shape": lambda obj: obj.shape if hasattr(obj, "shape") else np.shape(obj),
                 "size": lambda obj, axis=None: (obj.size if axis is None else obj.shape[axis]) if hasattr(obj, "size") else np.size(obj, axis),
-                "copy": lambda a, *args, **kw: (a if isinstance(a, MaskedGpuArray) else MaskedGpuArray(a)).copy(),
+                "copy": lambda a, *args, **kw: _m(a).copy(),
                 **{n: _fill_of(n) for n in ("default_fill_value", "maximum_fill_value", "minimum_fill_value",
                                             "common_fill_value")}}
 _ELEMENTWISE = {k: v for k, v in _ELEMENTWISE.items() if hasattr(np.ma, k)}
 
 
 def _ma_reshape(a, new_shape, order="C"):
-    return (a if isinstance(a, MaskedGpuArray) else MaskedGpuArray(a)).reshape(new_shape, order=order)
+    return _m(a).reshape(new_shape, order=order)
 
 
 def _ma_transpose(a, axes=None):
-    m = a if isinstance(a, MaskedGpuArray) else MaskedGpuArray(a)
+    m = _m(a)
     return m.transpose() if axes is None else m.transpose(*axes)
 
 
 def _ma_ravel(a, order="C"):
-    return (a if isinstance(a, MaskedGpuArray) else MaskedGpuArray(a)).ravel()
+    return _m(a).ravel()
 
 
 def _ma_append(a, b, axis=None):
-    a = a if isinstance(a, MaskedGpuArray) else MaskedGpuArray(a)
-    b = b if isinstance(b, MaskedGpuArray) else MaskedGpuArray(b)
+    a = _m(a)
+    b = _m(b)
     if axis is None:
         a, b, axis = a.ravel(), b.ravel(), 0
     return concatenate([a, b], axis=axis)
@@ -1341,7 +1342,7 @@ def _counted(fn, name):
 def _ufunc_function(name, nin):
     if nin == 1:
         def f(x, *a, **k):
-            return _unary(name, x if isinstance(x, MaskedGpuArray) else MaskedGpuArray(x))
+            return _unary(name, _m(x))
     else:
         def f(x, y, *a, **k):
             return _binary(name, x if isinstance(x, (MaskedGpuArray, bool, int, float, complex)) else MaskedGpuArray(x), y)
