@@ -489,25 +489,35 @@ fn ga__win32_f32(a: u32, b: u32, c: u32, o: u32) -> u32 {
   let lo = a | (b << 16u);
   return (lo >> o) | ((c << (31u - o)) << 1u);
 }
-// 16-bit chunk j of 2/pi (chunk 0 = the first 16 bits after the binary point)
-fn ga__two_over_pi_chunk_f32(j: u32) -> u32 {
-  let w = GA__F32_TWO_OVER_PI_BITS[j >> 1u];
-  return select(w & 0xffffu, w >> 16u, (j & 1u) == 0u);
-}
 
 // Payne-Hanek for finite |x| >= 2^14: x = m 2^e (m 24 bits); 7 chunks (112 bits) of 2/pi from 2^-(e-1)
 // on, multiplied with 12-bit halves of m into 16-bit limbs, give the quadrant and >= 94 fraction bits
 // (the worst float leaves a fraction ~2^-30). Returns (n mod 4, rh, rl).
+// No array is indexed by a computed index (the table words are picked by selects, the limbs are
+// indexed by loop counters only, which drivers unroll): a dynamically indexed array becomes memory in
+// every lane, which made this function most of the compile time of any kernel calling sin or cos.
 fn ga__rem_pio2_large_f32(x: f32) -> vec3<f32> {
   let b = bitcast<u32>(x) & GA__F32_ABS;
-  let ex = i32(b >> 23u) - 150;
+  let ex = i32(b >> 23u) - 150;                      // -9 ..= 104
   let m = (b & 0x7fffffu) | 0x800000u;
   let m_lo = m & 0xfffu;
   let m_hi = m >> 12u;
-  let j0 = u32(max((ex - 2) / 16, 0));
+  let j0 = u32(max((ex - 2) / 16, 0));               // first chunk: 0 ..= 6
+  // the 4 table words holding chunks j0 ..= j0 + 6 (word q = chunks 2q, 2q + 1), then the chunks
+  let q = j0 >> 1u;
+  var W = array<u32, 4>(0u, 0u, 0u, 0u);
+  for (var k = 0u; k < 4u; k = k + 1u) {
+    var w = GA__F32_TWO_OVER_PI_BITS[k];
+    for (var t = 1u; t < 4u; t = t + 1u) { w = select(w, GA__F32_TWO_OVER_PI_BITS[k + t], q == t); }
+    W[k] = w;
+  }
+  let odd = (j0 & 1u) != 0u;
   var L = array<u32, 12>(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u);
   for (var k = 0u; k < 7u; k = k + 1u) {
-    let w = ga__two_over_pi_chunk_f32(j0 + k);
+    let hi_even = (k & 1u) == 0u;                    // chunk k of the window: high half of word k/2
+    let c0 = select(W[k >> 1u] & 0xffffu, W[k >> 1u] >> 16u, hi_even);
+    let c1 = select(W[(k + 1u) >> 1u] & 0xffffu, W[(k + 1u) >> 1u] >> 16u, !hi_even);
+    let w = select(c0, c1, odd);                     // chunk j0 + k of 2/pi
     let i = 6u - k;                                  // limb of this chunk's weight
     let a = m_lo * w;                                // < 2^28
     L[i] = L[i] + (a & 0xffffu);
@@ -521,12 +531,18 @@ fn ga__rem_pio2_large_f32(x: f32) -> vec3<f32> {
     L[i + 1u] = L[i + 1u] + (L[i] >> 16u);
     L[i] = L[i] & 0xffffu;
   }
-  let s = u32(16 * (i32(j0) + 7) - ex);              // binary point, in bits
-  let p0 = s - 64u;
-  let p1 = s - 32u;
-  var fl = ga__win32_f32(L[p0 >> 4u], L[(p0 >> 4u) + 1u], L[(p0 >> 4u) + 2u], p0 & 15u);
-  var fh = ga__win32_f32(L[p1 >> 4u], L[(p1 >> 4u) + 1u], L[(p1 >> 4u) + 2u], p1 & 15u);
-  var n = ga__win32_f32(L[s >> 4u], L[(s >> 4u) + 1u], L[(s >> 4u) + 2u], s & 15u) & 3u;
+  // binary point s = 16 (j0 + 7) - ex bits up: 95 ..= 121, so the quadrant's limb s/16 is 5, 6 or 7,
+  // and the fraction's two words start 2 and 4 limbs below it with the same bit offset
+  let s = u32(16 * (i32(j0) + 7) - ex);
+  let d = (s >> 4u) - 5u;
+  let o = s & 15u;
+  var A = array<u32, 7>(0u, 0u, 0u, 0u, 0u, 0u, 0u);
+  for (var k = 0u; k < 7u; k = k + 1u) {
+    A[k] = select(select(L[k + 1u], L[k + 2u], d == 1u), L[k + 3u], d == 2u);
+  }
+  var fl = ga__win32_f32(A[0], A[1], A[2], o);
+  var fh = ga__win32_f32(A[2], A[3], A[4], o);
+  var n = ga__win32_f32(A[4], A[5], A[6], o) & 3u;
   var neg = false;
   if ((fh >> 31u) != 0u) {
     n = n + 1u;

@@ -425,29 +425,43 @@ fn ga__rem_pio2_large(x: f64) -> vec3<f64> {
   let m = (b & GA__FRAC) | 0x0010000000000000lu;
   let m_lo = m & 0xfffffffflu;
   let m_hi = m >> 32u;
-  let j0 = u32(max((ex - 2) / 32, 0));
+  let j0 = u32(max((ex - 2) / 32, 0));               // first word: 0 ..= 30
+  // the 7 table words from j0 on, shifted down to V[0..7) one bit of j0 at a time (61 selects; a
+  // computed index would turn the table and the limbs into memory in every lane: see L below)
+  var V = GA__TWO_OVER_PI_BITS;
+  for (var k = 0u; k < 22u; k = k + 1u) { V[k] = select(V[k], V[k + 16u], (j0 & 16u) != 0u); }
+  for (var k = 0u; k < 14u; k = k + 1u) { V[k] = select(V[k], V[k + 8u], (j0 & 8u) != 0u); }
+  for (var k = 0u; k < 10u; k = k + 1u) { V[k] = select(V[k], V[k + 4u], (j0 & 4u) != 0u); }
+  for (var k = 0u; k < 8u; k = k + 1u) { V[k] = select(V[k], V[k + 2u], (j0 & 2u) != 0u); }
+  for (var k = 0u; k < 7u; k = k + 1u) { V[k] = select(V[k], V[k + 1u], (j0 & 1u) != 0u); }
   var L = array<u32, 12>(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u);
   var c = 0lu;
   for (var i = 0u; i < 7u; i = i + 1u) {
-    let t = m_lo * u64(GA__TWO_OVER_PI_BITS[j0 + 6u - i]) + c;
+    let t = m_lo * u64(V[6u - i]) + c;
     L[i] = u32(t & 0xfffffffflu);
     c = t >> 32u;
   }
   L[7] = u32(c);
   c = 0lu;
   for (var i = 0u; i < 7u; i = i + 1u) {
-    let t = m_hi * u64(GA__TWO_OVER_PI_BITS[j0 + 6u - i]) + u64(L[i + 1u]) + c;
+    let t = m_hi * u64(V[6u - i]) + u64(L[i + 1u]) + c;
     L[i + 1u] = u32(t & 0xfffffffflu);
     c = t >> 32u;
   }
   L[8] = u32(c);
-  // binary point of the product sits s bits up
+  // binary point of the product s = 32 (j0 + 7) - ex bits up: 191 ..= 256 (ex >= -32 here), so the
+  // quadrant's limb s/32 is 5 ..= 8 and the fraction's two words start 2 and 4 limbs below it with the
+  // same bit offset; picked by selects (a computed index would turn L into memory in every lane)
   let s = u32(32 * (i32(j0) + 7) - ex);
-  let p0 = s - 128u;
-  let p1 = s - 64u;
-  var fl = ga__win64(L[p0 >> 5u], L[(p0 >> 5u) + 1u], L[(p0 >> 5u) + 2u], p0 & 31u);
-  var fh = ga__win64(L[p1 >> 5u], L[(p1 >> 5u) + 1u], L[(p1 >> 5u) + 2u], p1 & 31u);
-  var n = u32(ga__win64(L[s >> 5u], L[(s >> 5u) + 1u], L[(s >> 5u) + 2u], s & 31u) & 3lu);
+  let d = (s >> 5u) - 5u;
+  let o = s & 31u;
+  var A = array<u32, 7>(0u, 0u, 0u, 0u, 0u, 0u, 0u);
+  for (var k = 0u; k < 7u; k = k + 1u) {
+    A[k] = select(select(L[k + 1u], L[k + 2u], d == 1u), select(L[k + 3u], L[k + 4u], d == 3u), d >= 2u);
+  }
+  var fl = ga__win64(A[0], A[1], A[2], o);
+  var fh = ga__win64(A[2], A[3], A[4], o);
+  var n = u32(ga__win64(A[4], A[5], A[6], o) & 3lu);
   var neg = false;
   if ((fh >> 63u) != 0lu) {                          // fraction >= 1/2: round the quadrant up
     n = n + 1u;

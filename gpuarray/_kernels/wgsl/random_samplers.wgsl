@@ -139,10 +139,13 @@ fn ga_rand_poisson_$S(i: u32, kc: vec4<u32>, lam: $T) -> $T {
 // The tail log k! - Stirling's approximation of it (the correction term of Hormann's BTRS).
 fn ga__stirling_tail_$S(k: $T) -> $T {
   if (k <= 9.0$L) {
-    var tail = array<$T, 10>(0.0810614667953272$L, 0.0413406959554092$L, 0.0276779256849983$L,
+    let tail = array<$T, 10>(0.0810614667953272$L, 0.0413406959554092$L, 0.0276779256849983$L,
       0.02079067210376509$L, 0.0166446911898211$L, 0.0138761288230707$L, 0.0118967099458917$L,
       0.0104112652619720$L, 0.00925546218271273$L, 0.00833056343336287$L);
-    return tail[u32(k)];
+    // picked by selects: a computed index would make the table memory in every lane (slow compiles)
+    var t = tail[0];
+    for (var q = 1u; q < 10u; q = q + 1u) { t = select(t, tail[q], u32(k) == q); }
+    return t;
   }
   let kp1sq = (k + 1.0$L) * (k + 1.0$L);
   return (1.0$L / 12.0$L - (1.0$L / 360.0$L - 1.0$L / 1260.0$L / kp1sq) / kp1sq) / (k + 1.0$L);
