@@ -493,56 +493,86 @@ fn ga__win32_f32(a: u32, b: u32, c: u32, o: u32) -> u32 {
 // Payne-Hanek for finite |x| >= 2^14: x = m 2^e (m 24 bits); 7 chunks (112 bits) of 2/pi from 2^-(e-1)
 // on, multiplied with 12-bit halves of m into 16-bit limbs, give the quadrant and >= 94 fraction bits
 // (the worst float leaves a fraction ~2^-30). Returns (n mod 4, rh, rl).
-// No array is indexed by a computed index (the table words are picked by selects, the limbs are
-// indexed by loop counters only, which drivers unroll): a dynamically indexed array becomes memory in
-// every lane, which made this function most of the compile time of any kernel calling sin or cos.
+// Written out without arrays or loops: the table words and the limb windows are picked by selects.
+// An array indexed by a computed value is kept in memory in every lane, and loops are unrolled by the
+// driver at compile time; either made this function most of the compile time of any kernel calling
+// sin or cos (see tests/test_wgsl_lint.py, bench/coldstart_notes.md).
 fn ga__rem_pio2_large_f32(x: f32) -> vec3<f32> {
   let b = bitcast<u32>(x) & GA__F32_ABS;
   let ex = i32(b >> 23u) - 150;                      // -9 ..= 104
   let m = (b & 0x7fffffu) | 0x800000u;
   let m_lo = m & 0xfffu;
   let m_hi = m >> 12u;
-  let j0 = u32(max((ex - 2) / 16, 0));               // first chunk: 0 ..= 6
-  // the 4 table words holding chunks j0 ..= j0 + 6 (word q = chunks 2q, 2q + 1), then the chunks
+  let j0 = u32(max((ex - 2) / 16, 0));               // first 16-bit chunk: 0 ..= 6
+  // w0 ..= w3: the table words q ..= q + 3 holding chunks j0 ..= j0 + 6 (word q = chunks 2q, 2q + 1);
+  // c0 ..= c6: those chunks; a<k>, v<k>: m_lo and m_hi times chunk k, added into 16-bit limbs
+  // s<i> (with the carries from below), l<i> = s<i> mod 2^16
   let q = j0 >> 1u;
-  var W = array<u32, 4>(0u, 0u, 0u, 0u);
-  for (var k = 0u; k < 4u; k = k + 1u) {
-    var w = GA__F32_TWO_OVER_PI_BITS[k];
-    for (var t = 1u; t < 4u; t = t + 1u) { w = select(w, GA__F32_TWO_OVER_PI_BITS[k + t], q == t); }
-    W[k] = w;
-  }
+  let w0 = select(select(GA__F32_TWO_OVER_PI_BITS[0], GA__F32_TWO_OVER_PI_BITS[1], q == 1u), select(GA__F32_TWO_OVER_PI_BITS[2], GA__F32_TWO_OVER_PI_BITS[3], q == 3u), q >= 2u);
+  let w1 = select(select(GA__F32_TWO_OVER_PI_BITS[1], GA__F32_TWO_OVER_PI_BITS[2], q == 1u), select(GA__F32_TWO_OVER_PI_BITS[3], GA__F32_TWO_OVER_PI_BITS[4], q == 3u), q >= 2u);
+  let w2 = select(select(GA__F32_TWO_OVER_PI_BITS[2], GA__F32_TWO_OVER_PI_BITS[3], q == 1u), select(GA__F32_TWO_OVER_PI_BITS[4], GA__F32_TWO_OVER_PI_BITS[5], q == 3u), q >= 2u);
+  let w3 = select(select(GA__F32_TWO_OVER_PI_BITS[3], GA__F32_TWO_OVER_PI_BITS[4], q == 1u), select(GA__F32_TWO_OVER_PI_BITS[5], GA__F32_TWO_OVER_PI_BITS[6], q == 3u), q >= 2u);
   let odd = (j0 & 1u) != 0u;
-  var L = array<u32, 12>(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u);
-  for (var k = 0u; k < 7u; k = k + 1u) {
-    let hi_even = (k & 1u) == 0u;                    // chunk k of the window: high half of word k/2
-    let c0 = select(W[k >> 1u] & 0xffffu, W[k >> 1u] >> 16u, hi_even);
-    let c1 = select(W[(k + 1u) >> 1u] & 0xffffu, W[(k + 1u) >> 1u] >> 16u, !hi_even);
-    let w = select(c0, c1, odd);                     // chunk j0 + k of 2/pi
-    let i = 6u - k;                                  // limb of this chunk's weight
-    let a = m_lo * w;                                // < 2^28
-    L[i] = L[i] + (a & 0xffffu);
-    L[i + 1u] = L[i + 1u] + (a >> 16u);
-    let v = m_hi * w;                                // < 2^28, weight 2^12 more
-    L[i] = L[i] + ((v & 0xfu) << 12u);
-    L[i + 1u] = L[i + 1u] + ((v >> 4u) & 0xffffu);
-    L[i + 2u] = L[i + 2u] + (v >> 20u);
-  }
-  for (var i = 0u; i < 11u; i = i + 1u) {
-    L[i + 1u] = L[i + 1u] + (L[i] >> 16u);
-    L[i] = L[i] & 0xffffu;
-  }
+  let c0 = select((w0 >> 16u), (w0 & 0xffffu), odd);
+  let c1 = select((w0 & 0xffffu), (w1 >> 16u), odd);
+  let c2 = select((w1 >> 16u), (w1 & 0xffffu), odd);
+  let c3 = select((w1 & 0xffffu), (w2 >> 16u), odd);
+  let c4 = select((w2 >> 16u), (w2 & 0xffffu), odd);
+  let c5 = select((w2 & 0xffffu), (w3 >> 16u), odd);
+  let c6 = select((w3 >> 16u), (w3 & 0xffffu), odd);
+  let a0 = m_lo * c0;
+  let v0 = m_hi * c0;
+  let a1 = m_lo * c1;
+  let v1 = m_hi * c1;
+  let a2 = m_lo * c2;
+  let v2 = m_hi * c2;
+  let a3 = m_lo * c3;
+  let v3 = m_hi * c3;
+  let a4 = m_lo * c4;
+  let v4 = m_hi * c4;
+  let a5 = m_lo * c5;
+  let v5 = m_hi * c5;
+  let a6 = m_lo * c6;
+  let v6 = m_hi * c6;
+  let s0 = (a6 & 0xffffu) + ((v6 & 0xfu) << 12u);
+  let s1 = (a5 & 0xffffu) + ((v5 & 0xfu) << 12u) + (a6 >> 16u) + ((v6 >> 4u) & 0xffffu) + (s0 >> 16u);
+  let s2 = (a4 & 0xffffu) + ((v4 & 0xfu) << 12u) + (a5 >> 16u) + ((v5 >> 4u) & 0xffffu) + (v6 >> 20u) + (s1 >> 16u);
+  let s3 = (a3 & 0xffffu) + ((v3 & 0xfu) << 12u) + (a4 >> 16u) + ((v4 >> 4u) & 0xffffu) + (v5 >> 20u) + (s2 >> 16u);
+  let s4 = (a2 & 0xffffu) + ((v2 & 0xfu) << 12u) + (a3 >> 16u) + ((v3 >> 4u) & 0xffffu) + (v4 >> 20u) + (s3 >> 16u);
+  let s5 = (a1 & 0xffffu) + ((v1 & 0xfu) << 12u) + (a2 >> 16u) + ((v2 >> 4u) & 0xffffu) + (v3 >> 20u) + (s4 >> 16u);
+  let s6 = (a0 & 0xffffu) + ((v0 & 0xfu) << 12u) + (a1 >> 16u) + ((v1 >> 4u) & 0xffffu) + (v2 >> 20u) + (s5 >> 16u);
+  let s7 = (a0 >> 16u) + ((v0 >> 4u) & 0xffffu) + (v1 >> 20u) + (s6 >> 16u);
+  let s8 = (v0 >> 20u) + (s7 >> 16u);
+  let s9 = 0u + (s8 >> 16u);
+  let s10 = 0u + (s9 >> 16u);
+  let s11 = 0u + (s10 >> 16u);
+  let l0 = s0 & 0xffffu;
+  let l1 = s1 & 0xffffu;
+  let l2 = s2 & 0xffffu;
+  let l3 = s3 & 0xffffu;
+  let l4 = s4 & 0xffffu;
+  let l5 = s5 & 0xffffu;
+  let l6 = s6 & 0xffffu;
+  let l7 = s7 & 0xffffu;
+  let l8 = s8 & 0xffffu;
+  let l9 = s9 & 0xffffu;
+  let l10 = s10 & 0xffffu;
+  let l11 = s11;
   // binary point s = 16 (j0 + 7) - ex bits up: 95 ..= 121, so the quadrant's limb s/16 is 5, 6 or 7,
   // and the fraction's two words start 2 and 4 limbs below it with the same bit offset
   let s = u32(16 * (i32(j0) + 7) - ex);
   let d = (s >> 4u) - 5u;
   let o = s & 15u;
-  var A = array<u32, 7>(0u, 0u, 0u, 0u, 0u, 0u, 0u);
-  for (var k = 0u; k < 7u; k = k + 1u) {
-    A[k] = select(select(L[k + 1u], L[k + 2u], d == 1u), L[k + 3u], d == 2u);
-  }
-  var fl = ga__win32_f32(A[0], A[1], A[2], o);
-  var fh = ga__win32_f32(A[2], A[3], A[4], o);
-  var n = ga__win32_f32(A[4], A[5], A[6], o) & 3u;
+  let A0 = select(select(l1, l2, d == 1u), l3, d == 2u);
+  let A1 = select(select(l2, l3, d == 1u), l4, d == 2u);
+  let A2 = select(select(l3, l4, d == 1u), l5, d == 2u);
+  let A3 = select(select(l4, l5, d == 1u), l6, d == 2u);
+  let A4 = select(select(l5, l6, d == 1u), l7, d == 2u);
+  let A5 = select(select(l6, l7, d == 1u), l8, d == 2u);
+  let A6 = select(select(l7, l8, d == 1u), l9, d == 2u);
+  var fl = ga__win32_f32(A0, A1, A2, o);
+  var fh = ga__win32_f32(A2, A3, A4, o);
+  var n = ga__win32_f32(A4, A5, A6, o) & 3u;
   var neg = false;
   if ((fh >> 31u) != 0u) {
     n = n + 1u;

@@ -419,6 +419,8 @@ fn ga__win64(a: u32, b: u32, c: u32, o: u32) -> u64 {
 // x = m 2^e (m a 53-bit integer); x * 2/pi mod 4 only needs the 2/pi bits from 2^-(e-1) on: 7 words
 // (224 bits) of the table times m give the quadrant and >= 128 fraction bits (the closest double to a
 // multiple of pi/2 leaves a fraction ~2^-62, so >= 64 good bits remain). Returns (n mod 4, rh, rl).
+// Written out without arrays indexed by computed values or loops, as ga__rem_pio2_large_f32 (why:
+// there).
 fn ga__rem_pio2_large(x: f64) -> vec3<f64> {
   let b = bitcast<u64>(x) & GA__ABS;
   let ex = i32(b >> 52u) - 1075;
@@ -426,42 +428,127 @@ fn ga__rem_pio2_large(x: f64) -> vec3<f64> {
   let m_lo = m & 0xfffffffflu;
   let m_hi = m >> 32u;
   let j0 = u32(max((ex - 2) / 32, 0));               // first word: 0 ..= 30
-  // the 7 table words from j0 on, shifted down to V[0..7) one bit of j0 at a time (61 selects; a
-  // computed index would turn the table and the limbs into memory in every lane: see L below)
-  var V = GA__TWO_OVER_PI_BITS;
-  for (var k = 0u; k < 22u; k = k + 1u) { V[k] = select(V[k], V[k + 16u], (j0 & 16u) != 0u); }
-  for (var k = 0u; k < 14u; k = k + 1u) { V[k] = select(V[k], V[k + 8u], (j0 & 8u) != 0u); }
-  for (var k = 0u; k < 10u; k = k + 1u) { V[k] = select(V[k], V[k + 4u], (j0 & 4u) != 0u); }
-  for (var k = 0u; k < 8u; k = k + 1u) { V[k] = select(V[k], V[k + 2u], (j0 & 2u) != 0u); }
-  for (var k = 0u; k < 7u; k = k + 1u) { V[k] = select(V[k], V[k + 1u], (j0 & 1u) != 0u); }
-  var L = array<u32, 12>(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u);
-  var c = 0lu;
-  for (var i = 0u; i < 7u; i = i + 1u) {
-    let t = m_lo * u64(V[6u - i]) + c;
-    L[i] = u32(t & 0xfffffffflu);
-    c = t >> 32u;
-  }
-  L[7] = u32(c);
-  c = 0lu;
-  for (var i = 0u; i < 7u; i = i + 1u) {
-    let t = m_hi * u64(V[6u - i]) + u64(L[i + 1u]) + c;
-    L[i + 1u] = u32(t & 0xfffffffflu);
-    c = t >> 32u;
-  }
-  L[8] = u32(c);
+  // table words j0 ..= j0 + 6: w<b>_k is word k of the table shifted down by the bits of j0 from b up
+  let h16 = (j0 & 16u) != 0u;
+  let w16_0 = select(GA__TWO_OVER_PI_BITS[0], GA__TWO_OVER_PI_BITS[16], h16);
+  let w16_1 = select(GA__TWO_OVER_PI_BITS[1], GA__TWO_OVER_PI_BITS[17], h16);
+  let w16_2 = select(GA__TWO_OVER_PI_BITS[2], GA__TWO_OVER_PI_BITS[18], h16);
+  let w16_3 = select(GA__TWO_OVER_PI_BITS[3], GA__TWO_OVER_PI_BITS[19], h16);
+  let w16_4 = select(GA__TWO_OVER_PI_BITS[4], GA__TWO_OVER_PI_BITS[20], h16);
+  let w16_5 = select(GA__TWO_OVER_PI_BITS[5], GA__TWO_OVER_PI_BITS[21], h16);
+  let w16_6 = select(GA__TWO_OVER_PI_BITS[6], GA__TWO_OVER_PI_BITS[22], h16);
+  let w16_7 = select(GA__TWO_OVER_PI_BITS[7], GA__TWO_OVER_PI_BITS[23], h16);
+  let w16_8 = select(GA__TWO_OVER_PI_BITS[8], GA__TWO_OVER_PI_BITS[24], h16);
+  let w16_9 = select(GA__TWO_OVER_PI_BITS[9], GA__TWO_OVER_PI_BITS[25], h16);
+  let w16_10 = select(GA__TWO_OVER_PI_BITS[10], GA__TWO_OVER_PI_BITS[26], h16);
+  let w16_11 = select(GA__TWO_OVER_PI_BITS[11], GA__TWO_OVER_PI_BITS[27], h16);
+  let w16_12 = select(GA__TWO_OVER_PI_BITS[12], GA__TWO_OVER_PI_BITS[28], h16);
+  let w16_13 = select(GA__TWO_OVER_PI_BITS[13], GA__TWO_OVER_PI_BITS[29], h16);
+  let w16_14 = select(GA__TWO_OVER_PI_BITS[14], GA__TWO_OVER_PI_BITS[30], h16);
+  let w16_15 = select(GA__TWO_OVER_PI_BITS[15], GA__TWO_OVER_PI_BITS[31], h16);
+  let w16_16 = select(GA__TWO_OVER_PI_BITS[16], GA__TWO_OVER_PI_BITS[32], h16);
+  let w16_17 = select(GA__TWO_OVER_PI_BITS[17], GA__TWO_OVER_PI_BITS[33], h16);
+  let w16_18 = select(GA__TWO_OVER_PI_BITS[18], GA__TWO_OVER_PI_BITS[34], h16);
+  let w16_19 = select(GA__TWO_OVER_PI_BITS[19], GA__TWO_OVER_PI_BITS[35], h16);
+  let w16_20 = select(GA__TWO_OVER_PI_BITS[20], GA__TWO_OVER_PI_BITS[36], h16);
+  let w16_21 = select(GA__TWO_OVER_PI_BITS[21], GA__TWO_OVER_PI_BITS[37], h16);
+  let h8 = (j0 & 8u) != 0u;
+  let w8_0 = select(w16_0, w16_8, h8);
+  let w8_1 = select(w16_1, w16_9, h8);
+  let w8_2 = select(w16_2, w16_10, h8);
+  let w8_3 = select(w16_3, w16_11, h8);
+  let w8_4 = select(w16_4, w16_12, h8);
+  let w8_5 = select(w16_5, w16_13, h8);
+  let w8_6 = select(w16_6, w16_14, h8);
+  let w8_7 = select(w16_7, w16_15, h8);
+  let w8_8 = select(w16_8, w16_16, h8);
+  let w8_9 = select(w16_9, w16_17, h8);
+  let w8_10 = select(w16_10, w16_18, h8);
+  let w8_11 = select(w16_11, w16_19, h8);
+  let w8_12 = select(w16_12, w16_20, h8);
+  let w8_13 = select(w16_13, w16_21, h8);
+  let h4 = (j0 & 4u) != 0u;
+  let w4_0 = select(w8_0, w8_4, h4);
+  let w4_1 = select(w8_1, w8_5, h4);
+  let w4_2 = select(w8_2, w8_6, h4);
+  let w4_3 = select(w8_3, w8_7, h4);
+  let w4_4 = select(w8_4, w8_8, h4);
+  let w4_5 = select(w8_5, w8_9, h4);
+  let w4_6 = select(w8_6, w8_10, h4);
+  let w4_7 = select(w8_7, w8_11, h4);
+  let w4_8 = select(w8_8, w8_12, h4);
+  let w4_9 = select(w8_9, w8_13, h4);
+  let h2 = (j0 & 2u) != 0u;
+  let w2_0 = select(w4_0, w4_2, h2);
+  let w2_1 = select(w4_1, w4_3, h2);
+  let w2_2 = select(w4_2, w4_4, h2);
+  let w2_3 = select(w4_3, w4_5, h2);
+  let w2_4 = select(w4_4, w4_6, h2);
+  let w2_5 = select(w4_5, w4_7, h2);
+  let w2_6 = select(w4_6, w4_8, h2);
+  let w2_7 = select(w4_7, w4_9, h2);
+  let h1 = (j0 & 1u) != 0u;
+  let w1_0 = select(w2_0, w2_1, h1);
+  let w1_1 = select(w2_1, w2_2, h1);
+  let w1_2 = select(w2_2, w2_3, h1);
+  let w1_3 = select(w2_3, w2_4, h1);
+  let w1_4 = select(w2_4, w2_5, h1);
+  let w1_5 = select(w2_5, w2_6, h1);
+  let w1_6 = select(w2_6, w2_7, h1);
+  // m times those words in 32-bit limbs l0 (lowest) ..= l8: m_lo's products, then m_hi's with carries
+  let p0 = m_lo * u64(w1_6);
+  let k0 = p0 >> 32u;
+  let p1 = m_lo * u64(w1_5) + k0;
+  let k1 = p1 >> 32u;
+  let p2 = m_lo * u64(w1_4) + k1;
+  let k2 = p2 >> 32u;
+  let p3 = m_lo * u64(w1_3) + k2;
+  let k3 = p3 >> 32u;
+  let p4 = m_lo * u64(w1_2) + k3;
+  let k4 = p4 >> 32u;
+  let p5 = m_lo * u64(w1_1) + k4;
+  let k5 = p5 >> 32u;
+  let p6 = m_lo * u64(w1_0) + k5;
+  let k6 = p6 >> 32u;
+  let l0 = u32(p0 & 0xfffffffflu);
+  let q0 = m_hi * u64(w1_6) + (p1 & 0xfffffffflu);
+  let e0 = q0 >> 32u;
+  let l1 = u32(q0 & 0xfffffffflu);
+  let q1 = m_hi * u64(w1_5) + (p2 & 0xfffffffflu) + e0;
+  let e1 = q1 >> 32u;
+  let l2 = u32(q1 & 0xfffffffflu);
+  let q2 = m_hi * u64(w1_4) + (p3 & 0xfffffffflu) + e1;
+  let e2 = q2 >> 32u;
+  let l3 = u32(q2 & 0xfffffffflu);
+  let q3 = m_hi * u64(w1_3) + (p4 & 0xfffffffflu) + e2;
+  let e3 = q3 >> 32u;
+  let l4 = u32(q3 & 0xfffffffflu);
+  let q4 = m_hi * u64(w1_2) + (p5 & 0xfffffffflu) + e3;
+  let e4 = q4 >> 32u;
+  let l5 = u32(q4 & 0xfffffffflu);
+  let q5 = m_hi * u64(w1_1) + (p6 & 0xfffffffflu) + e4;
+  let e5 = q5 >> 32u;
+  let l6 = u32(q5 & 0xfffffffflu);
+  let q6 = m_hi * u64(w1_0) + k6 + e5;
+  let e6 = q6 >> 32u;
+  let l7 = u32(q6 & 0xfffffffflu);
+  let l8 = u32(e6);
   // binary point of the product s = 32 (j0 + 7) - ex bits up: 191 ..= 256 (ex >= -32 here), so the
-  // quadrant's limb s/32 is 5 ..= 8 and the fraction's two words start 2 and 4 limbs below it with the
-  // same bit offset; picked by selects (a computed index would turn L into memory in every lane)
+  // quadrant's limb s/32 is 5 ..= 8 and the fraction's two words start 2 and 4 limbs below it, with
+  // the same bit offset
   let s = u32(32 * (i32(j0) + 7) - ex);
   let d = (s >> 5u) - 5u;
   let o = s & 31u;
-  var A = array<u32, 7>(0u, 0u, 0u, 0u, 0u, 0u, 0u);
-  for (var k = 0u; k < 7u; k = k + 1u) {
-    A[k] = select(select(L[k + 1u], L[k + 2u], d == 1u), select(L[k + 3u], L[k + 4u], d == 3u), d >= 2u);
-  }
-  var fl = ga__win64(A[0], A[1], A[2], o);
-  var fh = ga__win64(A[2], A[3], A[4], o);
-  var n = u32(ga__win64(A[4], A[5], A[6], o) & 3lu);
+  let a0 = select(select(l1, l2, d == 1u), select(l3, l4, d == 3u), d >= 2u);
+  let a1 = select(select(l2, l3, d == 1u), select(l4, l5, d == 3u), d >= 2u);
+  let a2 = select(select(l3, l4, d == 1u), select(l5, l6, d == 3u), d >= 2u);
+  let a3 = select(select(l4, l5, d == 1u), select(l6, l7, d == 3u), d >= 2u);
+  let a4 = select(select(l5, l6, d == 1u), select(l7, l8, d == 3u), d >= 2u);
+  let a5 = select(select(l6, l7, d == 1u), select(l8, 0u, d == 3u), d >= 2u);
+  let a6 = select(select(l7, l8, d == 1u), 0u, d >= 2u);
+  var fl = ga__win64(a0, a1, a2, o);
+  var fh = ga__win64(a2, a3, a4, o);
+  var n = u32(ga__win64(a4, a5, a6, o) & 3lu);
   var neg = false;
   if ((fh >> 63u) != 0lu) {                          // fraction >= 1/2: round the quadrant up
     n = n + 1u;
