@@ -127,6 +127,68 @@ def test_geomspace():
         ga.geomspace(0, 10)
 
 
+def test_lexsort_nd(rng):
+    # keys of any shape, sorted along any axis (NumPy sorts each slice), keys stacked in an array
+    a = rng.integers(0, 3, (4, 5, 6))
+    b = rng.standard_normal((4, 5, 6))
+    b[0, ::2, 1] = np.nan
+    b[1, 1] = -0.0
+    for axis in (-1, 0, 1, 2, -2):
+        keys = (b, a)
+        assert_same(_device(lambda: ga.lexsort(tuple(ga.asarray(k) for k in keys), axis=axis)),
+                    np.lexsort(keys, axis=axis))
+    stacked = np.stack([a, a[::-1], a % 2]).astype(np.int16)
+    assert_same(_device(lambda: ga.lexsort(ga.asarray(stacked), axis=1)), np.lexsort(stacked, axis=1))
+    t = ga.asarray(b)[:, ::2, ::-1]  # non-contiguous keys
+    assert_same(_device(lambda: ga.lexsort((t, ga.asarray(a)[:, ::2]), axis=0)),
+                np.lexsort((b[:, ::2, ::-1], a[:, ::2]), axis=0))
+    assert_same(_device(lambda: ga.lexsort((ga.asarray(a[:, :0]),), axis=1)), np.lexsort((a[:, :0],), axis=1))
+    with pytest.raises(ValueError):
+        ga.lexsort((ga.asarray(a), ga.asarray(a[:2])))
+    with pytest.raises(np.exceptions.AxisError):
+        ga.lexsort((ga.asarray(a),), axis=3)
+
+
+def test_geomspace_arrays_and_complex():
+    s = np.array([1.0, -2.0, 5.0, 1e-3])
+    e = np.array([1000.0, -16.0, 0.5, 7.0])
+    cases = [((s, e), {"num": 5}), ((np.abs(s), 100.0), {"num": 4, "axis": 1}), ((2.0, np.abs(e)), {"num": 3, "endpoint": False}),
+             ((s.astype(np.float32), e.astype(np.float32)), {"num": 6}),
+             ((s.astype(np.float32), e.astype(np.float32)), {"num": 6, "dtype": np.float32}),
+             ((np.array([[1, 2], [3, 4]]), np.array([16, 1])), {"num": 4, "axis": -1}),
+             ((1 + 1j, 1000 + 1000j), {"num": 4}), ((-1 + 0j, 1 + 0j), {"num": 5}), ((1j, 1000j), {"num": 4}),
+             ((np.array([1 + 2j, -3.0 + 0j]), np.array([10j, -30 + 1j])), {"num": 5}),
+             ((-1.0, 1.0 + 0j), {"num": 3}), ((s, e), {"num": 0}), ((s, e), {"num": 1})]
+    for (a, b), kw in cases:
+        ga_a = ga.asarray(a) if isinstance(a, np.ndarray) else a
+        ga_b = ga.asarray(b) if isinstance(b, np.ndarray) else b
+        want = np.geomspace(a, b, **kw)
+        got = _device(lambda: ga.geomspace(ga_a, ga_b, **kw))
+        assert got.dtype == want.dtype and got.shape == want.shape, (kw, got.dtype, want.dtype)
+        tol = 2e-6 if want.dtype in (np.float32, np.complex64) else 1e-13
+        np.testing.assert_allclose(got.get(), want, rtol=tol, atol=tol * np.abs(want).max(initial=0))
+        if want.size and want.dtype.kind == "f":  # the ends are set exactly
+            first = np.take(want, 0, axis=kw.get("axis", 0))
+            assert_same(ga.take(got, 0, axis=kw.get("axis", 0)), first)
+    with pytest.raises(ValueError):
+        ga.geomspace(ga.asarray(np.array([1.0, 0.0])), 10.0)
+    with pytest.raises(ValueError):
+        ga.geomspace(1.0, ga.asarray(np.array([0.0, 3.0])))
+
+
+def test_ma_where_of_a_condition_alone():
+    x = np.ma.array([0.0, 1.5, 0.0, -2.0, 3.0, 4.0], mask=[0, 0, 1, 0, 1, 0])
+    got = _device(lambda: ga.ma.where(ga.ma.masked_array(ga.asarray(x.data), mask=ga.asarray(x.mask))))
+    want = np.ma.where(x)
+    assert len(got) == len(want)
+    for g_, w in zip(got, want):
+        assert_same(g_, w)
+    m2 = np.arange(12.0).reshape(3, 4) % 3
+    got = _device(lambda: ga.ma.where(ga.asarray(m2)))
+    for g_, w in zip(got, np.ma.where(m2)):
+        assert_same(g_, w)
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.int32])
 def test_piecewise(dtype, rng):
     x = (rng.standard_normal(17) * 4).astype(dtype)

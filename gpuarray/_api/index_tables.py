@@ -17,8 +17,8 @@ from .creation import arange, asarray, full, tri
 from .grids import logspace
 from .interop import host_fallback
 from .manipulation import broadcast_to, concat, moveaxis, reshape, stack
-from .reductions import cumprod
-from .searching import take
+from .reductions import any as device_any, cumprod
+from .searching import take, take_along_axis
 from .sorting import argsort
 
 
@@ -178,42 +178,50 @@ def piecewise(x, condlist, funclist, *args, **kw):
 
 
 def lexsort(keys, axis=-1):
-    """NumPy's ``lexsort`` of 1-D keys: stable argsorts, the last key the primary one."""
+    """NumPy's ``lexsort``: stable argsorts along ``axis``, the last key the primary one (each key
+    gathered in the order so far, then argsorted); keys of any shape, as a sequence or stacked."""
     ks = [_arr(k) for k in keys] if isinstance(keys, (list, tuple)) else list(_arr(keys))
     if not ks:
         raise TypeError("need sequence of keys with len > 0 in lexsort")
-    if any(k.ndim != 1 for k in ks) or len({k.shape for k in ks}) != 1 or axis not in (-1, 0):
-        return host_fallback(np.lexsort, "lexsort", (keys,), {"axis": axis})
-    order = argsort(ks[0], stable=True)
+    shape = ks[0].shape
+    if any(k.shape != shape for k in ks):
+        raise ValueError("all keys need to be the same shape")
+    if not shape:
+        return asarray(0, dtype=dt.default_int())
+    ax = np.lib.array_utils.normalize_axis_index(axis, len(shape))
+    order = argsort(ks[0], axis=ax, stable=True)
     for k in ks[1:]:
-        order = take(order, argsort(take(k, order), stable=True))
+        order = take_along_axis(order, argsort(take_along_axis(k, order, axis=ax), axis=ax, stable=True), axis=ax)
     return order
 
 
 def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
-    """NumPy's ``geomspace`` for real scalar ends: ``logspace`` between their base-10 logarithms,
-    the end points set exactly (complex or array ends: NumPy's, counted)."""
-    kw = {"num": num, "endpoint": endpoint, "dtype": dtype, "axis": axis}
-    if isinstance(start, GpuArray) or isinstance(stop, GpuArray) or np.ndim(start) or np.ndim(stop) \
-            or np.iscomplexobj(start) or np.iscomplexobj(stop):
-        return host_fallback(np.geomspace, "geomspace", (start, stop), kw)
-    s0, s1 = np.asanyarray(start) * 1.0, np.asanyarray(stop) * 1.0
-    if s0 == 0 or s1 == 0:
-        raise ValueError("Geometric sequence cannot include zero")
-    t = np.result_type(s0, s1, float(num), np.zeros((), dtype))
-    s0, s1 = s0.astype(t), s1.astype(t)
-    sign = np.sign(s0)
-    s0, s1 = s0 / sign, s1 / sign
-    if np.iscomplexobj(s1) or s1 < 0:
-        return host_fallback(np.geomspace, "geomspace", (start, stop), kw)
-    res = astype(logspace(float(np.log10(s0)), float(np.log10(s1)), num=num, endpoint=endpoint), dt.normalize(t),
-                 copy=True)
+    """NumPy's ``geomspace`` (its steps, on the device): ``start`` rotated onto the positive reals
+    by its sign (``z / |z|`` for complex ends), ``logspace`` between the base-10 logarithms, the end
+    points set exactly, the rotation undone."""
+    ends = [v if isinstance(v, GpuArray) else np.asanyarray(v) for v in (start, stop)]
+    for v in ends:
+        zero = bool(device_any(apply("equal", v, 0))) if isinstance(v, GpuArray) else bool(np.any(v == 0))
+        if zero:
+            raise ValueError("Geometric sequence cannot include zero")
+    t = np.result_type(ends[0].dtype, ends[1].dtype, float(num), np.zeros((), dtype))
+    ct = dt.normalize(t)
+    s0, s1 = (astype(asarray(v), ct, copy=True) for v in ends)
+    if ct.kind == "c":
+        sign = apply("divide", s0, apply("absolute", s0))
+    else:
+        sign = apply("sign", s0)
+    s0 = apply("divide", s0, sign)
+    s1 = apply("divide", s1, sign)
+    res = logspace(apply("log10", s0), apply("log10", s1), num=num, endpoint=endpoint, base=10.0)
+    res = astype(res, ct, copy=True)
     if num > 0:
         res[0] = s0
         if num > 1 and endpoint:
             res[-1] = s1
-    if sign != 1:
-        res = apply("multiply", res, sign)
+    res = apply("multiply", res, sign)
+    if res.dtype != ct:
+        res = astype(res, ct, copy=False)
     if axis != 0:
         res = moveaxis(res, 0, axis)
     return astype(res, dt.normalize(np.dtype(dtype)), copy=False) if dtype is not None else res

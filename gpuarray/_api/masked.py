@@ -916,8 +916,8 @@ def where(condition, x=None, y=None):
     """numpy.ma's ``where``: the elements of ``x`` where ``condition``, else ``y``; masked where the
     chosen element is, or where the condition is."""
     if x is None or y is None:
-        if x is None and y is None:
-            return host_fallback(np.ma.where, "ma.where", (condition,), {})
+        if x is None and y is None:  # numpy.ma's: the indices of the condition's unmasked non-zeros
+            return nonzero(condition)
         raise ValueError("Must provide both 'x' and 'y' or neither.")
     c = _m(condition)
     cond = c.filled(False)
