@@ -48,6 +48,23 @@ NOT_CALLED = {n: ("n/a", "configuration or printing state") for n in (
     "show_config show_runtime info get_include errstate").split()}
 NOT_CALLED.update({n: ("host", "file I/O: host work by nature") for n in (
     "save savez savez_compressed load loadtxt savetxt genfromtxt fromfile fromregex").split()})
+NOT_CALLED["polynomial.set_default_printstyle"] = ("n/a", "configuration or printing state")
+
+# host fallbacks whose work is host work by nature (the reason shown instead of "counted fallback");
+# every other host fallback is a gap
+BY_NATURE = {n: "text or Python objects parsed on the host" for n in "fromiter fromstring".split()}
+BY_NATURE.update({n: "Python iteration over elements" for n in "ndenumerate nested_iters ma.ndenumerate".split()})
+BY_NATURE.update({n: "calendars over dates, which are host data" for n in
+                  "busday_count busday_offset is_busday".split()})
+BY_NATURE.update({
+    "einsum_path": "a contraction plan from the shapes alone (Python lists and a report string)",
+    "datetime_as_string": "strings are host data",
+    "ma.frombuffer": "reads a host buffer", "ma.fromflex": "structured (record) arrays are host data",
+    "ma.flatten_structured_array": "structured (record) arrays are host data",
+    "ma.make_mask_descr": "a dtype descriptor (no array data)", "ma.masked_object": "object arrays are host data",
+})
+BY_NATURE.update({f"rec.{n}": "record arrays are host data" for n in
+                  "array find_duplicate fromarrays fromfile fromrecords fromstring".split()})
 
 # index tricks: subscripted, not called; probed with a key
 INDEX_TRICKS = ("mgrid", "ogrid", "r_", "c_")
@@ -152,8 +169,13 @@ def classify(path, name, committed, probe_names):
     gpobj = _gp_object(path, name)
     if gpobj is _MISSING:
         return "absent", ABSENT_WHY.get(full) or ABSENT_WHY.get(name) or "not implemented"
+    if full in NOT_CALLED or (not path and name in NOT_CALLED):
+        return NOT_CALLED.get(full) or NOT_CALLED[name]
     if getattr(gpobj, "_ga_host", None) is not None:
-        return "host", "counted fallback"
+        if path == "char":
+            return "host", "counted fallback; strings are host data"
+        why = BY_NATURE.get(full)
+        return "host", f"counted fallback; host work by nature: {why}" if why else "counted fallback"
     if isinstance(npobj, type) and not isinstance(gpobj, type(gp.add)):
         if issubclass(npobj, BaseException):
             return "n/a", "exception"
@@ -164,8 +186,6 @@ def classify(path, name, committed, probe_names):
         return probe(lambda *a: gpobj[key], full) or "device", ""
     if not callable(npobj):
         return "n/a", "module" if type(npobj).__name__ == "module" else "constant"
-    if full in NOT_CALLED or name in NOT_CALLED:
-        return NOT_CALLED.get(full) or NOT_CALLED[name]
     if gpobj is npobj:
         return "n/a", "NumPy's own (metadata, shapes or dtypes: no array data)"
     if committed is not None and full not in probe_names:
