@@ -268,3 +268,53 @@ def test_a_reduction_reading_a_random_draw_in_both_forms(monkeypatch):
     assert r["loop"][0] == r["unrolled"][0]
     np.testing.assert_array_equal(r["loop"][1], r["unrolled"][1])
     np.testing.assert_allclose(r["loop"][0], float((r["loop"][1] * np.float32(3.0)).sum(dtype=np.float64)), rtol=1e-5)
+
+
+def test_the_loop_form_reduction_compiles_the_expression_once(monkeypatch):
+    """One copy of the fused expression in a vec4 reduction kernel: groups and the tail fold
+    through one loop (each copy costs a compile of the whole expression)."""
+    from gpuarray._kernels import reduce as _reduce
+
+    srcs = []
+    real = _reduce.reduce_source
+
+    def keep(plan):
+        s = real(plan)
+        srcs.append((plan.vec, s))
+        return s
+
+    monkeypatch.setattr(_reduce, "reduce_source", keep)
+    monkeypatch.setattr(codegen, "VEC4_FORM", "loop")
+    rng = np.random.default_rng(31)
+    h, k = rng.uniform(-3, 3, (2, 8195)).astype(np.float32)
+    got = float(ga.sum(_heavy_chain(ga, ga.asarray(h), ga.asarray(k)) * 0.0625 + 0.5))
+    want = _heavy_chain(np, h, k) * np.float32(0.0625) + np.float32(0.5)
+    vec = [s for v, s in srcs if v]
+    assert vec, "the reduction took the vec4 kernel"
+    for s in vec:
+        assert s.count("elem(") - 1 == 1  # one call, less the definition
+        assert s.count("ga_sin_f32(") == 2 and s.count("ga_tanh_f32(") == 2  # the definition and one call
+    assert abs(got - want.sum(dtype=np.float64)) <= 1e-5 * np.abs(want).sum(dtype=np.float64)
+
+
+@pytest.mark.parametrize("n", (1, 3, 5, 4097, 4098, 4099))
+def test_reduction_tails_fold_every_element(monkeypatch, n):
+    """The extreme and the unique values in the tail (the indices past the last full group of 4)."""
+    def run():
+        h = np.arange(n, dtype=np.int32) % 7 - 3
+        h[-1] = 1000  # max, and the sum's witness, in the tail
+        f = np.linspace(-1, 1, n, dtype=np.float32)
+        f[-1] = -50.0
+        m = np.tile(f, (3, 1))
+        m[1, -1] = 77.0
+        gh, gf, gm = ga.asarray(h), ga.asarray(f), ga.asarray(m)
+        got = (int(ga.sum(gh * 2 + 1)), int(ga.argmax(gh + 0)), int(ga.argmin(gf * 2.0)), float(ga.max(gf * -1.0)),
+               ga.argmax(gm + 0.0, axis=1).get().tolist(), ga.sum(gm * 1.0, axis=1).get().tolist())
+        want = (int((h * 2 + 1).sum()), int(np.argmax(h)), int(np.argmin(f * 2)), float(np.max(-f)),
+                np.argmax(m, axis=1).tolist(), m.sum(axis=1, dtype=np.float64).astype(np.float32).tolist())
+        assert got[:5] == want[:5]
+        np.testing.assert_allclose(got[5], want[5], rtol=1e-5, atol=1e-4)
+        return got
+
+    r = _both_forms(run, monkeypatch)
+    assert r["loop"] == r["unrolled"]

@@ -379,10 +379,12 @@ class ReducePlan(Plan):
         body = "\n".join(lines)
         return f"fn elem({', '.join(args)}) -> Acc {{\n{body}\n  return {self._value_expr()};\n}}"
 
-    def group_body(self, gexprs, indent: str) -> str:
+    def group_body(self, gexprs, indent: str, count: str | None = None, tail: bool = False) -> str:
         """Statements folding the groups of 4 at the group indices ``gexprs`` into a0..a3: every
         group's index math and loads first (names suffixed by the group's position), then the
-        folds, so that the loads of all groups are in flight together."""
+        folds, so that the loads of all groups are in flight together. Loop form only: ``count``,
+        the lanes folded (an expression); ``tail``, a trip may instead fold the one element ``rt``
+        (where ``tail_``): group 0 is then read at ``rt`` and its lane ``rt & 3`` (``o_``) folded."""
         import re
 
         _, _, vec = self._layout()
@@ -394,7 +396,10 @@ class ReducePlan(Plan):
             def sfx(text, u=u):
                 return ident.sub(lambda m: f"{m.group(1)}_{u}", text)
 
-            loads.append(f"  let r_{u} = ({gexpr}) << 2u;")
+            if tail and u == 0:
+                loads.append(f"  let r_0 = select(({gexpr}) << 2u, rt, tail_);")
+            else:
+                loads.append(f"  let r_{u} = ({gexpr}) << 2u;")
             loads += ["  " + sfx(x) for x in self.coords_code("", reads).split("\n") if x]
             lanes = {}
             for k in self._vec_nodes():
@@ -425,14 +430,15 @@ class ReducePlan(Plan):
                 args += [lanes[k][lane] for k in self._vec_nodes()]
                 folds.append(f"  a{lane} = comb(a{lane}, elem({', '.join(args)}));")
         if (self.form or _codegen.VEC4_FORM) == "loop":
-            folds += self._lane_loop(len(gexprs), reads, vec, nr)
+            folds += self._lane_loop(len(gexprs), reads, vec, nr, count, "l_ + o_" if tail else "l_")
         return "\n".join(indent + x for x in ["{", *loads, *folds, "}"])
 
-    def _lane_loop(self, ngroups, reads, vec, nr) -> list:
-        """The folds of ``ngroups`` loaded groups as one loop over their lanes (group-major, the
-        order of the unrolled form, so each accumulator folds the same values in the same order):
-        the expression appears once. The trip count is opaque to the compiler (arrayLength of the
-        parameter window is never 0), so drivers do not unroll the loop back."""
+    def _lane_loop(self, ngroups, reads, vec, nr, count=None, lane="l_") -> list:
+        """The folds of ``ngroups`` loaded groups (the first ``count`` of them where given) as one
+        loop over their lanes (group-major, the order of the unrolled form, so each accumulator
+        folds the same values in the same order): the expression appears once. The trip count is
+        opaque to the compiler (``count``, or arrayLength of the parameter window, never 0), so
+        drivers do not unroll the loop back."""
         def pick(fmt):  # the value of group u_ (a select chain over the groups)
             e = fmt.format(u=ngroups - 1)
             for u in range(ngroups - 2, -1, -1):
@@ -445,9 +451,10 @@ class ReducePlan(Plan):
             iv = pick("I" + str(v) + "_{u}")
             args.append(iv if rs is None else f"u32(i32({iv}) + i32(l_) * bitcast<i32>(P[{rs + nr - 1}]))")
         for k in self._vec_nodes():
-            args.append(pick(("x" if self.desc[k][0] == "L" else "y") + str(k) + "_{u}[l_]"))
+            args.append(pick(("x" if self.desc[k][0] == "L" else "y") + str(k) + "_{u}[" + lane + "]"))
         cases = " ".join(f"case {l}u: {{ a{l} = comb(a{l}, e_); }}" for l in range(3))
-        return [f"  for (var t_ = 0u; t_ < select({4 * ngroups}u, 0u, arrayLength(&P) == 0u); t_++) {{",
+        trips = count or f"select({4 * ngroups}u, 0u, arrayLength(&P) == 0u)"
+        return [f"  for (var t_ = 0u; t_ < {trips}; t_++) {{",
                 "    let u_ = t_ >> 2u;",
                 "    let l_ = t_ & 3u;",
                 f"    let e_ = elem({', '.join(args)});",
@@ -710,7 +717,14 @@ def reduce_source(plan: ReducePlan) -> str:
     if plan.kind != "group":
         main = _wgsl_lib.template("reduce_thread.wgsl").substitute(prelude=plan.prelude(), **subs)
         return main + "\n" + _wgsl_lib.resolve(main)  # (the whole kernel: its every call of the library)
-    if plan.vec:
+    if plan.vec and (plan.form or _codegen.VEC4_FORM) == "loop":
+        u = VEC_UNROLL
+        bodies = plan.group_body([f"min(gb + {i * WG}u, gend - 1u)" if i else "gb" for i in range(u)], "    ",
+                                 count="select(4u * ng_, 1u, tail_)", tail=True)
+        efn = plan.elem_fn_code()
+        fold = _wgsl_lib.template("reduce_group_vec4_loop.wgsl").substitute(bodies=bodies, U=u, **subs)
+        fold = "\n".join(x for x in fold.split("\n") if not x.startswith("//"))
+    elif plan.vec:
         u = VEC_UNROLL
         bodies = plan.group_body([f"gb + {i * WG}u" if i else "gb" for i in range(u)], "    ")
         body1 = plan.group_body(["gb"], "    ")
