@@ -420,6 +420,12 @@ fn ga_isnan_$S(z: $T) -> bool { return ga_isnan_$RS(z.x) || ga_isnan_$RS(z.y); }
 fn ga_isinf_$S(z: $T) -> bool { return ga_isinf_$RS(z.x) || ga_isinf_$RS(z.y); }
 fn ga_isfinite_$S(z: $T) -> bool { return ga_isfinite_$RS(z.x) && ga_isfinite_$RS(z.y); }
 fn ga_cnan_$S() -> $R { return bitcast<$R>($QNAN); }
+// i z and -i z (the identities between the trigonometric and hyperbolic functions), the signs
+// flipped on the bits: a NaN part keeps its sign through them as C's negation gives it (NumPy's
+// special values depend on it), where a driver's float negation may not flip a NaN's sign
+fn ga_cneg_$S(v: $R) -> $R { return bitcast<$R>(bitcast<$U>(v) ^ ~$ABSMASK); }
+fn ga_cmuli_$S(z: $T) -> $T { return $T(ga_cneg_$S(z.y), z.x); }
+fn ga_cmulni_$S(z: $T) -> $T { return $T(z.y, ga_cneg_$S(z.x)); }
 fn ga_cinf_$S() -> $R { return bitcast<$R>($EXPMASK); }
 fn ga_cexp_$S(z: $T) -> $T {
   let x = z.x;
@@ -575,11 +581,11 @@ fn ga_ctanh_$S(z: $T) -> $T {
 // sin z = -i sinh(iz), cos z = cosh(iz), tan z = -i tanh(iz)
 fn ga_csin_$S(z: $T) -> $T {
   if (ga_isinf_$RS(z.y) && !ga_isfinite_$RS(z.x)) { return $T(ga_cnan_$S(), ga_cinf_$S()); }  // the C library's choice of sign
-  let w = ga_csinh_$S($T(-z.y, z.x));
-  return $T(w.y, -w.x);
+  let w = ga_csinh_$S(ga_cmuli_$S(z));
+  return ga_cmulni_$S(w);
 }
-fn ga_ccos_$S(z: $T) -> $T { return ga_ccosh_$S($T(-z.y, z.x)); }
-fn ga_ctan_$S(z: $T) -> $T { let w = ga_ctanh_$S($T(-z.y, z.x)); return $T(w.y, -w.x); }
+fn ga_ccos_$S(z: $T) -> $T { return ga_ccosh_$S(ga_cmuli_$S(z)); }
+fn ga_ctan_$S(z: $T) -> $T { let w = ga_ctanh_$S(ga_cmuli_$S(z)); return ga_cmulni_$S(w); }
 // C99 Annex G special values of asinh, acosh, atanh for a z with an infinite or NaN part
 fn ga_cfinite_$S(z: $T) -> bool { return ga_isfinite_$RS(z.x) && ga_isfinite_$RS(z.y); }
 fn ga_casinh_nf_$S(z: $T) -> $T {
@@ -587,7 +593,7 @@ fn ga_casinh_nf_$S(z: $T) -> $T {
   let y = z.y;
   if (ga_isnan_$RS(x)) {
     if (y == $ZERO) { return z; }
-    if (ga_isinf_$RS(y)) { return $T(abs(y), x); }
+    if (ga_isinf_$RS(y)) { return $T(ga_copysign_$RS(ga_cinf_$S(), x), x); }
     return $T(x, x);
   }
   var im = $ZERO;
@@ -635,9 +641,9 @@ fn ga_catanh_nf_$S(z: $T) -> $T {
 // off the finite plane (acos z = -i acosh z above the real axis, i acosh z below), atan z = -i atanh(iz).
 fn ga_casin_$S(z: $T) -> $T {
   if (!ga_cfinite_$S(z)) {
-    if (ga_isinf_$RS(z.x) && ga_isnan_$RS(z.y)) { return $T(z.y, ga_cinf_$S()); }  // the C library's sign
-    let w = ga_casinh_nf_$S($T(-z.y, z.x));
-    return $T(w.y, -w.x);
+    if (ga_isinf_$RS(z.x) && ga_isnan_$RS(z.y)) { return $T(z.y, ga_copysign_$RS(ga_cinf_$S(), z.y)); }  // the C library's sign
+    let w = ga_casinh_nf_$S(ga_cmuli_$S(z));
+    return ga_cmulni_$S(w);
   }
   let s1 = ga_csqrt_$S($T($ONE - z.x, -z.y));
   let s2 = ga_csqrt_$S($T($ONE + z.x, z.y));
@@ -646,8 +652,8 @@ fn ga_casin_$S(z: $T) -> $T {
 fn ga_cacos_$S(z: $T) -> $T {
   if (!ga_cfinite_$S(z)) {
     let w = ga_cacosh_nf_$S(z);
-    if (ga_signbit_$RS(z.y)) { return $T(-w.y, w.x); }
-    return $T(w.y, -w.x);
+    if (ga_signbit_$RS(z.y) && !(ga_isnan_$RS(z.y) && ga_isfinite_$RS(z.x))) { return ga_cmuli_$S(w); }
+    return ga_cmulni_$S(w);
   }
   let s1 = ga_csqrt_$S($T($ONE - z.x, -z.y));
   let s2 = ga_csqrt_$S($T($ONE + z.x, z.y));
@@ -661,8 +667,8 @@ fn ga_cacosh_$S(z: $T) -> $T {
 }
 fn ga_casinh_$S(z: $T) -> $T {
   if (!ga_cfinite_$S(z)) { return ga_casinh_nf_$S(z); }
-  let w = ga_casin_$S($T(-z.y, z.x));
-  return $T(w.y, -w.x);
+  let w = ga_casin_$S(ga_cmuli_$S(z));
+  return ga_cmulni_$S(w);
 }
 fn ga_catanh_$S(z: $T) -> $T {
   if (!ga_cfinite_$S(z)) { return ga_catanh_nf_$S(z); }
@@ -686,7 +692,7 @@ fn ga_catanh_$S(z: $T) -> $T {
   let im = $HALF * ga_atan2_$RS($TWO * y, u * ($ONE + ax) - ay * ay);
   return $T(ga_copysign_$RS(re, x), im);
 }
-fn ga_catan_$S(z: $T) -> $T { let w = ga_catanh_$S($T(-z.y, z.x)); return $T(w.y, -w.x); }
+fn ga_catan_$S(z: $T) -> $T { let w = ga_catanh_$S(ga_cmuli_$S(z)); return ga_cmulni_$S(w); }
 // NumPy's npy_cpow: b = 0 gives 1; a = 0 gives 0 for Re b > 0, else NaN; small integer powers by
 // repeated multiplication; otherwise exp(b log a)
 fn ga_cpow_$S(a: $T, b: $T) -> $T {
