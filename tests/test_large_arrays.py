@@ -377,18 +377,6 @@ def test_env_var_sets_the_segment_size():
     assert "ok" in r.stdout
 
 
-def test_computed_offsets_past_31_bits_are_refused():
-    """Gathers and scatters compute 32-bit element offsets: a view whose elements lie 2^31 or
-    more apart is refused by name, before anything is read or written (the view here is only
-    described: nothing reads its elements)."""
-    leaf = ga.ones(4, dtype=ga.int8)._leaf()
-    far = ga.GpuArray(type(leaf)(leaf.storage, leaf.dtype, (1 << 16, 1 << 16), (1 << 16, 1), 0))
-    for fn in (lambda: far[ga.asarray([0, 5])], lambda: far[[0, 1]],
-               lambda: far.__setitem__(ga.asarray([0, 5]), 1)):
-        with pytest.raises(SizeLimitError, match="32-bit"):
-            fn()
-
-
 def test_at_the_adapters_own_limit():
     """Arrays just past the adapter's real binding limit (128 MiB on lavapipe), no lowered
     segment size: transfers, a fused chain, reductions, a view and a product, float32 and float64."""

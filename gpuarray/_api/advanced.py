@@ -41,7 +41,13 @@ from .creation import asarray, zeros
 from .._lazy.elementwise import _reads_only_same_view, apply, as_operand, assign, flush_readers
 
 I32 = dt.int32
+I64 = dt.int64
 _WG = _runtime.WORKGROUP
+# Element offsets are computed in 32 bits (i32 nodes) unless a source or destination needs more:
+# a view whose elements lie WIDE_FROM or more apart, an array of 2 * WIDE_FROM elements or more, or
+# an indexed axis of WIDE_FROM elements or more; those take i64 offsets where the adapter has 64-bit
+# integers (tests lower it to run the 64-bit path on small arrays).
+WIDE_FROM = 1 << 31
 _BAD_INDEX = ("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and integer or "
               "boolean arrays are valid indices")
 
@@ -57,7 +63,7 @@ class Take(Node):
     __slots__ = ("srcs", "under_costly")
 
     def __init__(self, src: Leaf, offset, shape):
-        _check_offsets(src, "gather from")
+        _check_offsets(src, "gather from", offset.dtype)
         anchor = Leaf(src.storage, src.dtype, (), (), src.offset)
         self.srcs = (offset, anchor)
         self.under_costly = offset.under_costly
@@ -66,20 +72,39 @@ class Take(Node):
         self.storages = _union(self.srcs)
 
 
-def _check_offsets(view: Leaf, what: str) -> None:
-    """Computed element offsets are 32-bit: refuse a view whose elements lie 2^31 or more apart,
-    or a buffer of 2^32 elements or more, rather than wrap around."""
+def _far(view: Leaf, sizes=(), limit=None) -> bool:
+    """Whether offsets into ``view`` (indexing axes of ``sizes``) reach ``limit`` (WIDE_FROM)."""
+    limit = WIDE_FROM if limit is None else limit
     span = sum((n - 1) * abs(s) for n, s in zip(view.shape, view.strides) if n)
-    if span >= 1 << 31 or view.storage.nbytes // view.dtype.itemsize >= 1 << 32:
+    return (span >= limit or view.storage.nbytes // view.dtype.itemsize >= 2 * limit
+            or any(n >= limit for n in sizes))
+
+
+def index_dtype(view: Leaf, sizes=()) -> np.dtype:
+    """The dtype of computed element offsets into ``view``: int64 where 32 bits do not reach
+    (``_far``) and the adapter has 64-bit integers, else int32 (``Take`` and the scatters then
+    refuse a view 32 bits do not reach)."""
+    return I64 if _far(view, sizes) and _runtime.device().has_64 else I32
+
+
+def _check_offsets(view: Leaf, what: str, ix=I32) -> None:
+    """32-bit offsets (``ix`` int32) refuse a view whose elements lie 2^31 or more apart, or a buffer
+    of 2^32 elements or more, rather than wrap around; 64-bit ones reach any array."""
+    if ix == I64:
+        return
+    span = sum((n - 1) * abs(s) for n, s in zip(view.shape, view.strides) if n)
+    if _far(view, limit=1 << 31):
         raise SizeLimitError(
             f"cannot {what} a view whose elements lie {span} elements apart in an array of "
-            f"{view.storage.nbytes} bytes: computed offsets are 32-bit (2^31 elements). Index a slice of it")
+            f"{view.storage.nbytes} bytes: computed offsets are 32-bit on '{_runtime.device().name}' "
+            f"(no 64-bit integers: 2^31 elements). Index a slice of it")
 
 
 def _d_take(node, plan, ch):
     st = node.srcs[1].storage
+    wide = plan.nodes[ch[0]].dtype == I64  # 64-bit offsets (see index_dtype)
     if st.segs is None:
-        return ("T", node.dtype.char, ch[0], ch[1])
+        return ("T", node.dtype.char, ch[0], ch[1], wide)
     # A source held in several buffers (see _kernels/windows.py): the element read is computed, so
     # every buffer is bound (a window over each whole segment) and the load picks the one that
     # holds it. The anchor's own binding becomes the first segment's: only its offset is used.
@@ -95,20 +120,28 @@ def _d_take(node, plan, ch):
         segs = [_windows.segment_window(st, i) for i in range(len(st.segs))]
         binds = seen[id(st), node.dtype] = tuple(plan.binding(w, node.dtype) for w in segs)
     plan.bindings[anchor[1]][0] = plan.bindings[binds[0]][0]
-    return ("TS", node.dtype.char, ch[0], ch[1], binds, st.seg // node.dtype.itemsize)
+    return ("TS", node.dtype.char, ch[0], ch[1], wide, binds, st.seg // node.dtype.itemsize)
 
 
 def _e_take(node, plan, k, ch, d):
     anchor = plan.desc[ch[1]]  # ("L", binding, vector, char)
+    wide = d[4]
+    # the element's position in the storage: the anchor's offset (a u32 word) plus the offset, in
+    # 32-bit arithmetic modulo 2^32, or in 64 bits
+    j = f"(i64(I{anchor[2]}) + v{ch[0]})" if wide else f"u32(i32(I{anchor[2]}) + v{ch[0]})"
     if d[0] == "T":
-        return f"ld{anchor[1]}(u32(i32(I{anchor[2]}) + v{ch[0]}))"
+        return f"ld{anchor[1]}(u32({j}))" if wide else f"ld{anchor[1]}({j})"
     # the segment holding the element, chosen by selects (each segment's load is in bounds or
     # clamped by the robust buffer access, and only the chosen one is kept)
-    _, _, _, _, binds, per = d
-    j = f"u32(i32(I{anchor[2]}) + v{ch[0]})"
-    e = f"ld{binds[-1]}({j} - {(len(binds) - 1) * per}u)"
+    binds, per = d[5], d[6]
+    lit = "li" if wide else "u"
+
+    def local(i):
+        return f"u32({j} - {i * per}{lit})" if wide else f"{j} - {i * per}u"
+
+    e = f"ld{binds[-1]}({local(len(binds) - 1)})"
     for i in range(len(binds) - 2, -1, -1):
-        e = f"select({e}, ld{binds[i]}({j} - {i * per}u), {j} < {(i + 1) * per}u)"
+        e = f"select({e}, ld{binds[i]}({local(i)}), {j} < {(i + 1) * per}{lit})"
     return e
 
 
@@ -128,28 +161,29 @@ _codegen.EMIT[Take] = _e_take
 
 
 # ------------------------------------------------------------- i32 offset arithmetic
-def _ew(op, srcs, dtype=I32):
-    return Ew(op, dtype, broadcast_shapes(*(s.shape for s in srcs)), srcs, I32)
+def _ew(op, srcs, dtype=I32, ct=None):
+    return Ew(op, dtype, broadcast_shapes(*(s.shape for s in srcs)), srcs, ct or dtype)
 
 
-def _ci(v) -> Const:
-    return Const(int(v), I32)
+def _ci(v, ix=I32) -> Const:
+    return Const(int(v), ix)
 
 
-def _wrap_negative(idx, n):
-    """NumPy's negative indices: i < 0 -> i + n (values were bounds-checked before)."""
-    return _ew("where", [_ew("less", [idx, _ci(0)], dt.bool_), _ew("add", [idx, _ci(n)]), idx])
+def _wrap_negative(idx, n, ix=I32):
+    """NumPy's negative indices: i < 0 -> i + n (values were bounds-checked before), in ``ix``."""
+    return _ew("where", [_ew("less", [idx, _ci(0, ix)], dt.bool_, ix), _ew("add", [idx, _ci(n, ix)], ix), idx], ix)
 
 
-def offset_expr(terms):
-    """sum(node * stride) over (node, stride) terms, as an i32 node (zero-stride terms dropped)."""
+def offset_expr(terms, ix=I32):
+    """sum(node * stride) over (node, stride) terms, as an ``ix`` node (zero-stride terms dropped;
+    the nodes are of dtype ``ix``)."""
     expr = None
     for node, stride in terms:
         if stride == 0:
             continue
-        t = _ew("multiply", [node, _ci(stride)])
-        expr = t if expr is None else _ew("add", [expr, t])
-    return expr if expr is not None else _ci(0)
+        t = _ew("multiply", [node, _ci(stride, ix)], ix)
+        expr = t if expr is None else _ew("add", [expr, t], ix)
+    return expr if expr is not None else _ci(0, ix)
 
 
 def gather(src: Leaf, offset, shape) -> GpuArray:
@@ -251,9 +285,11 @@ def _check_axis(n: int, axis: int) -> None:
                              f"(2^31 elements per axis). Index a slice of it")
 
 
-def check_device_index(idx: GpuArray, n: int, axis: int, avoid=None) -> Leaf:
-    """A device integer index array as a contiguous i32 leaf, after a device min/max bounds
-    check against an axis of size ``n`` (IndexError like NumPy's)."""
+def check_device_index(idx: GpuArray, n: int, axis: int, avoid=None, ix=I32) -> Leaf:
+    """A device integer index array as a contiguous ``ix`` (i32 or i64) leaf, after a device
+    bounds check against an axis of size ``n`` (IndexError like NumPy's)."""
+    if ix == I64:
+        return _check_device_index64(idx, n, axis, avoid)
     _check_axis(n, axis)
     node = idx._node
     if idx.dtype != I32:
@@ -284,15 +320,36 @@ def check_device_index(idx: GpuArray, n: int, axis: int, avoid=None) -> Leaf:
     return leaf
 
 
-def check_host_index(a: np.ndarray, n: int, axis: int) -> np.ndarray:
-    """Host index values bounds-checked and wrapped, as int32."""
-    _check_axis(n, axis)
+def _check_device_index64(idx: GpuArray, n: int, axis: int, avoid) -> Leaf:
+    """``check_device_index`` into int64: the values converted (uint64 ones past int64 clamped, so
+    they stay out of range), then one flag read back: whether any lies outside [-n, n)."""
+    node = idx._node
+    if idx.dtype == dt.uint64:
+        node = Ew("minimum", idx.dtype, node.shape, [node, Const(2**63 - 1, idx.dtype)], idx.dtype)
+    if node.dtype != I64 or not (isinstance(node, Leaf) and node.is_contiguous()) or node.storage is avoid:
+        tmp = new_leaf(I64, idx.shape)
+        _codegen.evaluate_into(node if node.dtype == I64 else Cast(node, I64), tmp)
+        node = tmp
+    if idx.size:
+        v = GpuArray(node)
+        bad = apply("logical_or", apply("less", v, -n), apply("greater_equal", v, n))
+        if bool(bad.any()):
+            h = v.get()
+            first = h[(h < -n) | (h >= n)][0]
+            raise IndexError(f"index {first} is out of bounds for axis {axis} with size {n}")
+    return node
+
+
+def check_host_index(a: np.ndarray, n: int, axis: int, ix=I32) -> np.ndarray:
+    """Host index values bounds-checked and wrapped, as ``ix`` (int32, or int64)."""
+    if ix != I64:
+        _check_axis(n, axis)
     if a.size:
         bad = (a < -n) | (a >= n)
         if bad.any():
             raise IndexError(f"index {a[bad].flat[0]} is out of bounds for axis {axis} with size {n}")
         a = np.where(a < 0, a + n, a)
-    return a.astype(I32)
+    return a.astype(ix)
 
 
 # ---------------------------------------------------------------- key resolution
@@ -350,13 +407,16 @@ def _check_mask(leaf: Leaf, mask: _Adv, first_axis: int) -> None:
 
 class Resolved:
     """A key applied to an array: the basic view under it, the result shape and the offset
-    terms (node in result coordinates, element stride in the view)."""
+    terms (node in result coordinates, element stride in the view), in ``ix`` (see
+    ``index_dtype``); with 64-bit offsets the view's own offset is in them (``base``) and the view
+    starts at 0, so that no 32-bit word holds a position."""
 
-    def __init__(self, view, shape, terms):
-        self.view, self.shape, self.terms = view, shape, terms
+    def __init__(self, view, shape, terms, ix=I32, base=0):
+        self.view, self.shape, self.terms, self.ix, self.base = view, shape, terms, ix, base
 
     def offset(self):
-        return offset_expr(self.terms)
+        e = offset_expr(self.terms, self.ix)
+        return _ew("add", [e, _ci(self.base, self.ix)], self.ix) if self.base else e
 
 
 def _expand(x_ndim, key):
@@ -398,6 +458,7 @@ def resolve(x: GpuArray, key, *, avoid=None) -> Resolved:
             src_dim += 1 if isinstance(it, slice) else 0
     view = basic_view(leaf, tuple(basic))
     advs = [i for i, it in enumerate(items) if isinstance(it, _Adv)]
+    ix = index_dtype(view, [view.shape[d] for i in advs for d in vdims[i]])
     # masks become coordinate arrays (device masks: compaction, reads back the count)
     parts = {}  # item index -> list of (index node maker, view dim)
     for i in advs:
@@ -406,18 +467,18 @@ def resolve(x: GpuArray, key, *, avoid=None) -> Resolved:
         if it.kind == "hmask":
             coords = np.nonzero(it.value)
             it.shape = (len(coords[0]),)
-            parts[i] = [("h", c.astype(I32), d, True) for c, d in zip(coords, dims)]
+            parts[i] = [("h", c.astype(ix), d, True) for c, d in zip(coords, dims)]
         elif it.kind == "dmask":
             strides = [view.strides[d] for d in dims]
             shape = [view.shape[d] for d in dims]
             mergeable = all(strides[j] == strides[j + 1] * shape[j + 1] for j in range(len(dims) - 1))
-            coords = mask_coords(it.value, I32, flat=mergeable and len(dims) > 1)
+            coords = mask_coords(it.value, ix, flat=mergeable and len(dims) > 1)
             it.shape = (coords[0].size,)
             dl = dims[-1:] if len(coords) == 1 and len(dims) > 1 else dims
             parts[i] = [("d", c, d, True) for c, d in zip(coords, dl)]
         elif it.kind == "harr":
             d = dims[0]
-            parts[i] = [("h", check_host_index(it.value, view.shape[d], it.axis), d, True)]
+            parts[i] = [("h", check_host_index(it.value, view.shape[d], it.axis, ix), d, True)]
         elif it.kind in ("darr", "tarr"):  # tarr: device indices already known to be in [0, n)
             parts[i] = [("d", it.value, dims[0], it.kind == "tarr")]
         else:
@@ -444,7 +505,7 @@ def resolve(x: GpuArray, key, *, avoid=None) -> Resolved:
             axis_of[d] = len(out_shape)
             out_shape.append(view.shape[d])
     nd = len(out_shape)
-    terms = [(Iota(I32, out_shape, a), view.strides[d]) for d, a in axis_of.items()]
+    terms = [(Iota(ix, out_shape, a), view.strides[d]) for d, a in axis_of.items()]
     if 0 not in out_shape:
         for i in advs:
             for where, arr, d, trusted in parts[i]:
@@ -452,16 +513,19 @@ def resolve(x: GpuArray, key, *, avoid=None) -> Resolved:
                 if where == "h":
                     il = from_host(arr)._leaf()
                 else:
-                    il = arr._leaf() if trusted else check_device_index(arr, n, items[i].axis, avoid)
+                    il = arr._leaf() if trusted else check_device_index(arr, n, items[i].axis, avoid, ix)
                     if il.storage is avoid:
                         il = contiguous(GpuArray(il), avoid)
                 node = embed(il, adv_shape, adv_start, nd)
-                if il.dtype != I32:
-                    node = Cast(node, I32)
+                if il.dtype != ix:
+                    node = Cast(node, ix)
                 if not trusted:
-                    node = _wrap_negative(node, n)
+                    node = _wrap_negative(node, n, ix)
                 terms.append((node, view.strides[d]))
-    return Resolved(view, tuple(out_shape), terms)
+    if ix == I64 and view.offset:
+        return Resolved(Leaf(view.storage, view.dtype, view.shape, view.strides, 0), tuple(out_shape), terms, ix,
+                        view.offset)
+    return Resolved(view, tuple(out_shape), terms, ix)
 
 
 # ------------------------------------------------------------------- getitem
@@ -622,7 +686,7 @@ def _scatter_source(plan, vk, ok, claim=None) -> str:
         else:
             decls += f"\n@group(0) @binding({wb}) var<storage, read> bw: array<u32>;"
             store = f"if (bw[{pos}] == gid + 1u) {{ {store} }}"
-    store = f"let pos = u32(i32(I{plan.out_vec}) + v{ok});\n  " + _guarded(plan, store)
+    store = _positioned(plan, ok, store)
     main = f"""
 {_codegen.entry_point(_WG)}  let gid = (wid.y * nwg.x + wid.x) * {_WG}u + lid;
   if (gid >= P[0]) {{ return; }}
@@ -640,6 +704,22 @@ def _guarded(plan, store: str) -> str:
     return store if plan.guard is None else f"if (pos < P[{plan.guard}]) {{ {store} }}"
 
 
+def _positioned(plan, ok, store: str) -> str:
+    """``store`` with ``pos``, the element's position in the bound buffer (a pass's run of the
+    destination, see ``_dst_passes``), from the offset node ``v<ok>``: in 32-bit arithmetic modulo
+    2^32 (the out vector's word is the destination's offset less the run's start), or with 64-bit
+    offsets less the run's start less the destination's offset (two words, ``ebase``; in one pass,
+    the destination's offset, the out vector's word, below 2^32 in an array of one buffer)."""
+    out = f"I{plan.out_vec}"
+    if not plan.wide:
+        return f"let pos = u32(i32({out}) + v{ok});\n  " + _guarded(plan, store)
+    if plan.guard is None:
+        return f"let pos = u32(i64({out}) + v{ok});\n  {store}"
+    eb = plan.ebase
+    return (f"let p64 = i64({out}) + v{ok} - ((i64(P[{eb + 1}]) << 32u) | i64(P[{eb}]));\n"
+            f"  if (p64 >= 0li && p64 < i64(P[{plan.guard}])) {{ let pos = u32(p64); {store} }}")
+
+
 def _scatter_plan(value, offset, dst: Leaf, shape, claims=False):
     """(plan, value node, offset node) of a kernel over ``shape`` writing into ``dst``'s buffer at
     ``dst.offset + offset(i)`` (the output view has zero strides: each thread computes its own).
@@ -648,13 +728,15 @@ def _scatter_plan(value, offset, dst: Leaf, shape, claims=False):
     (``_dst_passes``): each pass binds one buffer, rebases the offsets onto it and stores only
     the elements that fall in it (``plan.guard``: the parameter word holding its length). The
     values and offsets read other arrays through windows as any plan does."""
-    _check_offsets(dst, "write at computed positions into")
+    _check_offsets(dst, "write at computed positions into", offset.dtype)
     plan = _codegen.Plan(Leaf(dst.storage, dst.dtype, shape, (0,) * len(shape), dst.offset))
     plan.windows = False  # (the kernel computes its addresses: the windows are bound below)
     vk = plan.walk(value)
     ok = plan.walk(offset)
     plan.limit = _pass_limit(dst, claims)
     plan.guard = plan.const([0]) if plan.limit is not None else None
+    plan.wide = offset.dtype == I64
+    plan.ebase = plan.const([0, 0]) if plan.wide and plan.guard is not None else None
     plan.finish()  # (NeedsSplit: the caller writes box by box, see _scatter_boxes)
     if plan.large:
         _windows.bind_windows(plan, [p for p in plan.vector_bindings() if p[0] != 0])
@@ -702,7 +784,12 @@ def _dst_passes(plan, dst: Leaf, limit):
             buf, base = st.segs[s][0], s * st.seg
         woff = e0 * isz - base
         plan.bindings[0][0] = _runtime.Window(st, buf, woff, min((n * isz + 3) & ~3, buf.size - woff))
-        plan.vectors[plan.out_vec][1] = (dst.offset - e0) & 0xFFFFFFFF
+        if plan.wide:  # the run's start less the destination's offset, in two words (see _positioned)
+            rel = (e0 - dst.offset) & 0xFFFFFFFFFFFFFFFF
+            plan.vectors[plan.out_vec][1] = 0
+            plan.consts[plan.ebase - 1], plan.consts[plan.ebase] = rel & 0xFFFFFFFF, rel >> 32
+        else:
+            plan.vectors[plan.out_vec][1] = (dst.offset - e0) & 0xFFFFFFFF
         plan.consts[plan.guard - 1] = n
         yield n
 
@@ -832,8 +919,7 @@ def _update_pass(opname, nin, plan, vk, ok, dst) -> None:
   if (gid >= P[0]) {{ return; }}
 {idx}
 {body}
-  let pos = u32(i32(I{plan.out_vec}) + v{ok});
-  {_guarded(plan, f"upd(pos, {val});")}
+  {_positioned(plan, ok, f"upd(pos, {val});")}
 }}
 """
         helpers = _wgsl_lib.resolve(main + upd)
@@ -849,7 +935,8 @@ def segment_update(opname, nin, so: Leaf, sv, dst: Leaf, loop=None) -> None:
     """Record ``ufunc.at`` for elements without word atomics (64-bit, complex) or with a loop dtype
     other than their own: ``so`` holds the updates' element offsets into ``dst`` (from
     ``dst.offset``; contiguous int32, sorted, equal offsets in update order) and ``sv`` their
-    values (contiguous, in the ``loop`` dtype, ``dst``'s by default; None for unary ops). One thread
+    values (contiguous, in the ``loop`` dtype, ``dst``'s by default; None for unary ops); int64
+    offsets where they need 64 bits (see ``index_dtype``). One thread
     per run of equal offsets folds its updates in order, as NumPy's loop does (each result cast
     back to ``dst``'s dtype), and stores once: every result is NumPy's, bit for bit."""
     n = so.shape[0]
@@ -863,7 +950,7 @@ def segment_update(opname, nin, so: Leaf, sv, dst: Leaf, loop=None) -> None:
     vals = sv if sv is not None else so  # (a unary op binds the offsets twice: nothing reads them as values)
 
     def build():
-        decls = _codegen.binding_decls([(dst.storage, t, True), (so.storage, dt.int32, False),
+        decls = _codegen.binding_decls([(dst.storage, t, True), (so.storage, so.dtype, False),
                                         (vals.storage, vals.dtype, False)])
         load_v = f"  let v = ld2(P[3] + k);\n" if nin == 2 else ""
         main = f"""
@@ -871,7 +958,7 @@ def segment_update(opname, nin, so: Leaf, sv, dst: Leaf, loop=None) -> None:
   if (i >= P[0]) {{ return; }}
   let o = b1[P[2] + i];
   if (i > 0u && b1[P[2] + i - 1u] == o) {{ return; }}
-  let j = u32(i32(P[1]) + o);
+  let j = u32({"i64" if so.dtype == I64 else "i32"}(P[1]) + o);
   var acc: {w} = ld0(j);
   var k = i;
   loop {{
@@ -888,7 +975,7 @@ def segment_update(opname, nin, so: Leaf, sv, dst: Leaf, loop=None) -> None:
         return "segment_update", "\n".join([_codegen.HEADER, decls, *fns, helpers, main]), ["rw", "r", "r"], 16
 
     dev = _runtime.device()
-    kern = dev.kernel(("segment_update", opname, nin, t.str, lt.str), build)
+    kern = dev.kernel(("segment_update", opname, nin, t.str, lt.str, so.dtype.str), build)
     params = _params(n, dst.offset, so.offset, vals.offset)
     dev.dispatch(kern, [dst.storage, so.storage, vals.storage], params, _runtime.groups_for(n))
 

@@ -14,7 +14,7 @@ from .._kernels import windows as _windows
 from .._device import runtime as _runtime
 from .._graph import dtypes as dt
 from .advanced import (_Adv, _wrap_negative, advanced_setitem, check_device_index, check_host_index, contiguous,
-                       embed, gather, getitem, mask_coords, nonzero as _nonzero, offset_expr)
+                       embed, gather, getitem, index_dtype, mask_coords, nonzero as _nonzero, offset_expr)
 from .._lazy.array import GpuArray, from_host
 from .._graph.nodes import Cast, Const, Ew, Iota, Leaf, broadcast_shapes, new_leaf
 from .creation import asarray
@@ -145,16 +145,17 @@ def take_along_axis(arr, indices, axis=-1):
     shape = tuple(shape)
     if 0 in shape:
         return GpuArray(new_leaf(arr.dtype, shape))
+    ix = index_dtype(leaf, (n,))
     if isinstance(idx, GpuArray):
-        il = check_device_index(idx, n, axis)
-        node = _wrap_negative(embed(il, il.shape, 0, len(shape)), n)
+        il = check_device_index(idx, n, axis, ix=ix)
+        node = _wrap_negative(embed(il, il.shape, 0, len(shape)), n, ix)
     else:
-        node = embed(from_host(check_host_index(idx, n, axis))._leaf(), idx.shape, 0, len(shape))
+        node = embed(from_host(check_host_index(idx, n, axis, ix))._leaf(), idx.shape, 0, len(shape))
     terms = [(node, leaf.strides[axis])]
     # other axes: the coordinate, or 0 where arr has size 1 (broadcast)
-    terms += [(Iota(_I32, shape, d), 0 if leaf.shape[d] == 1 else leaf.strides[d])
+    terms += [(Iota(ix, shape, d), 0 if leaf.shape[d] == 1 else leaf.strides[d])
               for d in range(len(shape)) if d != axis]
-    return gather(leaf, offset_expr(terms), shape)
+    return gather(leaf, offset_expr(terms, ix), shape)
 
 
 def put(a, ind, v, mode="raise") -> None:
@@ -192,7 +193,7 @@ def _condition_indices(condition, n):
     if isinstance(condition, GpuArray):
         if condition.dtype != dt.bool_:
             condition = apply("not_equal", condition, 0j if condition.dtype.kind == "c" else 0)
-        idx = mask_coords(condition, _I32)[0]
+        idx = mask_coords(condition, index_dtype(condition._leaf(), condition.shape))[0]
         if condition.shape[0] <= n:
             return _Adv("tarr", idx, idx.shape, 1)
         return idx

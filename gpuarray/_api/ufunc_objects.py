@@ -254,7 +254,7 @@ def _at_sorted(opname, nin, value, offset, r, lt) -> None:
     in-order fold per destination (``advanced.segment_update``)."""
     argsort, take = _NAMESPACE["argsort"], _NAMESPACE["take"]
     t = lt
-    off = astype(broadcast_to(GpuArray(offset), r.shape), dt.int32, copy=True).reshape(-1)
+    off = astype(broadcast_to(GpuArray(offset), r.shape), r.ix, copy=True).reshape(-1)
     order = argsort(off, stable=True)
     so = take(off, order).copy()._leaf()
     sv = None
