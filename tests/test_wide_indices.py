@@ -190,3 +190,54 @@ def test_compress_extract_and_place(wide):
     ga.put(g, ga.asarray(np.array([5, 900, -3])), ga.asarray(np.array([1.5, 2.5, 3.5], np.float32)))
     np.put(m, [5, 900, -3], [1.5, 2.5, 3.5])
     _same(g, m)
+
+
+def test_u32_words_widen_by_value():
+    """Positions reach 64-bit offsets from u32 parameter words: the conversion must keep the value
+    (naga converts u32 to i64 by sign extension, so 0x80000005u became -2^31 + 5)."""
+    w = advanced._u32_as_i64("a[0]")
+    got = _run_wgsl(f"  let v = {w} + 3li;\n  o[0] = u32(v & 0xffffffffli);\n  o[1] = u32(v >> 32u);\n"
+                    f"  o[2] = select(0u, 1u, v > 0li);", [0x80000005])
+    assert got[:3].tolist() == [0x80000008, 0, 1]
+
+
+def _run_wgsl(body: str, words) -> np.ndarray:
+    import wgpu
+    dev = _runtime.device().device
+    src = ("@group(0) @binding(0) var<storage, read> a: array<u32>;\n"
+           "@group(0) @binding(1) var<storage, read_write> o: array<u32>;\n"
+           f"@compute @workgroup_size(1) fn main() {{\n{body}\n}}\n")
+    m = dev.create_shader_module(code=src)
+    p = dev.create_compute_pipeline(layout="auto", compute={"module": m, "entry_point": "main"})
+    ba = dev.create_buffer_with_data(data=np.asarray(words, np.uint32).tobytes(), usage=wgpu.BufferUsage.STORAGE)
+    bo = dev.create_buffer(size=16, usage=wgpu.BufferUsage.STORAGE | wgpu.BufferUsage.COPY_SRC)
+    bg = dev.create_bind_group(layout=p.get_bind_group_layout(0), entries=[
+        {"binding": 0, "resource": {"buffer": ba}}, {"binding": 1, "resource": {"buffer": bo}}])
+    ga.sync()
+    enc = dev.create_command_encoder()
+    c = enc.begin_compute_pass()
+    c.set_pipeline(p)
+    c.set_bind_group(0, bg)
+    c.dispatch_workgroups(1)
+    c.end()
+    dev.queue.submit([enc.finish()])
+    return np.frombuffer(dev.queue.read_buffer(bo), np.uint32)
+
+
+@pytest.mark.skipif(__import__("os").environ.get("GPUARRAY_STRESS") != "1",
+                    reason="an int8 array of 2^31 + 4099 elements (about 4.5 GB of memory): GPUARRAY_STRESS=1 runs it")
+def test_an_array_of_more_than_2_31_elements():
+    """The real thing, no lowered threshold: gathers, a scatter and a mask past element 2^31."""
+    n = (1 << 31) + 4099
+    h = np.resize(np.arange(251, dtype=np.int8), n)
+    x = ga.asarray(h)
+    idx = np.array([0, 5, (1 << 31) - 1, 1 << 31, n - 1, -n, (1 << 31) + 17])
+    _same(x[ga.asarray(idx)], h[idx])
+    _same(x[idx.tolist()], h[idx])
+    vals = np.array([1, 2, 3, 4, 5, 7, 8], np.int8)
+    x[ga.asarray(idx)] = ga.asarray(vals)
+    h[idx] = vals
+    _same(x[ga.asarray(idx)], h[idx])
+    _same(x[-6000:], h[-6000:])
+    tail = x[(1 << 31) - 10:]
+    _same(tail[tail > 100], h[(1 << 31) - 10:][h[(1 << 31) - 10:] > 100])

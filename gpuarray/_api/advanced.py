@@ -100,6 +100,12 @@ def _check_offsets(view: Leaf, what: str, ix=I32) -> None:
             f"(no 64-bit integers: 2^31 elements). Index a slice of it")
 
 
+def _u32_as_i64(e: str) -> str:
+    """WGSL for the u32 expression ``e`` as an i64 of the same value: through u64, since naga
+    converts u32 to i64 by sign extension (0x80000000u became -2^31 on lavapipe)."""
+    return f"bitcast<i64>(u64({e}))"
+
+
 def _d_take(node, plan, ch):
     st = node.srcs[1].storage
     wide = plan.nodes[ch[0]].dtype == I64  # 64-bit offsets (see index_dtype)
@@ -128,7 +134,7 @@ def _e_take(node, plan, k, ch, d):
     wide = d[4]
     # the element's position in the storage: the anchor's offset (a u32 word) plus the offset, in
     # 32-bit arithmetic modulo 2^32, or in 64 bits
-    j = f"(i64(I{anchor[2]}) + v{ch[0]})" if wide else f"u32(i32(I{anchor[2]}) + v{ch[0]})"
+    j = f"({_u32_as_i64('I' + str(anchor[2]))} + v{ch[0]})" if wide else f"u32(i32(I{anchor[2]}) + v{ch[0]})"
     if d[0] == "T":
         return f"ld{anchor[1]}(u32({j}))" if wide else f"ld{anchor[1]}({j})"
     # the segment holding the element, chosen by selects (each segment's load is in bounds or
@@ -714,10 +720,10 @@ def _positioned(plan, ok, store: str) -> str:
     if not plan.wide:
         return f"let pos = u32(i32({out}) + v{ok});\n  " + _guarded(plan, store)
     if plan.guard is None:
-        return f"let pos = u32(i64({out}) + v{ok});\n  {store}"
+        return f"let pos = u32({_u32_as_i64(out)} + v{ok});\n  {store}"
     eb = plan.ebase
-    return (f"let p64 = i64({out}) + v{ok} - ((i64(P[{eb + 1}]) << 32u) | i64(P[{eb}]));\n"
-            f"  if (p64 >= 0li && p64 < i64(P[{plan.guard}])) {{ let pos = u32(p64); {store} }}")
+    return (f"let p64 = {_u32_as_i64(out)} + v{ok} - bitcast<i64>((u64(P[{eb + 1}]) << 32u) | u64(P[{eb}]));\n"
+            f"  if (p64 >= 0li && p64 < {_u32_as_i64(f'P[{plan.guard}]')}) {{ let pos = u32(p64); {store} }}")
 
 
 def _scatter_plan(value, offset, dst: Leaf, shape, claims=False):
@@ -958,7 +964,7 @@ def segment_update(opname, nin, so: Leaf, sv, dst: Leaf, loop=None) -> None:
   if (i >= P[0]) {{ return; }}
   let o = b1[P[2] + i];
   if (i > 0u && b1[P[2] + i - 1u] == o) {{ return; }}
-  let j = u32({"i64" if so.dtype == I64 else "i32"}(P[1]) + o);
+  let j = u32({_u32_as_i64("P[1]") if so.dtype == I64 else "i32(P[1])"} + o);
   var acc: {w} = ld0(j);
   var k = i;
   loop {{
