@@ -90,6 +90,7 @@ class MaskedGpuArray:
     """A masked array on the device: ``data`` (GpuArray) and ``mask`` (bool GpuArray or ``nomask``)."""
 
     __array_priority__ = 20
+    _hardmask = False  # a hard mask: assignments write only unmasked elements and never unmask
     _ga_defer = True  # the namespace's functions and ufuncs hand a masked operand to NumPy's dispatch
 
     def __init__(self, data=None, mask=nomask, dtype=None, copy=False, fill_value=None, keep_mask=True,
@@ -119,6 +120,8 @@ class MaskedGpuArray:
                 m = reshape(mg, d.shape) if mg.shape != d.shape else mg
         self._mask = _mask_or(base_mask, m)
         self._fill_value = fill_value
+        if hard_mask:
+            self._hardmask = True
 
     # ------------------------------------------------------------------ attributes
     @property
@@ -131,7 +134,28 @@ class MaskedGpuArray:
 
     @mask.setter
     def mask(self, value):
-        self._mask = MaskedGpuArray(self._data, mask=value)._mask
+        new = MaskedGpuArray(self._data, mask=value)._mask
+        self._mask = _mask_or(self._mask, new) if self._hardmask else new
+
+    @property
+    def hardmask(self) -> bool:
+        return self._hardmask
+
+    def harden_mask(self):
+        """Make the mask hard (assignments leave masked elements alone); returns ``self``."""
+        self._hardmask = True
+        return self
+
+    def soften_mask(self):
+        """Make the mask soft (assignments unmask what they write); returns ``self``."""
+        self._hardmask = False
+        return self
+
+    def ids(self):
+        """Identifiers of the data's and the mask's device buffers (NumPy's addresses of its two
+        arrays; ``id(nomask)`` without a mask)."""
+        mask_id = id(nomask) if self._mask is None else id(self._mask._leaf().storage)
+        return id(self._data._leaf().storage), mask_id
 
     @property
     def fill_value(self):
@@ -156,7 +180,7 @@ class MaskedGpuArray:
 
     def _new(self, data, mask):
         r = MaskedGpuArray.__new__(MaskedGpuArray)
-        r._data, r._mask, r._fill_value = data, mask, self._fill_value
+        r._data, r._mask, r._fill_value, r._hardmask = data, mask, self._fill_value, self._hardmask
         return r
 
     # ------------------------------------------------------------------ NumPy's other methods
@@ -184,7 +208,7 @@ class MaskedGpuArray:
     def get(self) -> np.ma.MaskedArray:
         """NumPy's masked array on the host."""
         m = nomask if self._mask is None else self._mask.get()
-        return np.ma.MaskedArray(self._data.get(), mask=m, fill_value=self._fill_value)
+        return np.ma.MaskedArray(self._data.get(), mask=m, fill_value=self._fill_value, hard_mask=self._hardmask)
 
     _ga_host_value = get
 
@@ -254,6 +278,9 @@ class MaskedGpuArray:
                 self._mask = zeros(self.shape, dtype=dt.bool_)
             self._mask[key] = True
             return
+        if self._hardmask and self._mask is not None:
+            self._set_hard(key, value)
+            return
         if isinstance(value, MaskedGpuArray):
             self._data[key] = value._data
             if value._mask is not None or self._mask is not None:
@@ -264,6 +291,16 @@ class MaskedGpuArray:
         self._data[key] = value
         if self._mask is not None:
             self._mask[key] = False
+
+    def _set_hard(self, key, value):
+        """Assignment under a hard mask: only the elements masked neither here nor in ``value`` are
+        written; the mask only grows."""
+        dval, mval = (value._data, value._mask) if isinstance(value, MaskedGpuArray) else (value, None)
+        cur = self._mask[key]
+        keep = cur if mval is None else apply("logical_or", cur, mval)
+        self._data[key] = apply("where", keep, self._data[key], dval)
+        if mval is not None:
+            self._mask[key] = keep
 
     # ------------------------------------------------------------------ shape
     def reshape(self, *shape, **kw):
@@ -645,7 +682,8 @@ def array(data, dtype=None, copy=False, order=None, mask=nomask, fill_value=None
         if h.dtype.kind not in "biufc":
             return _host(np.ma.array, "ma.array", (data,), {"dtype": dtype, "mask": mask, "fill_value": fill_value})
         data = h
-    r = MaskedGpuArray(data, mask=mask, dtype=dtype, copy=copy, fill_value=fill_value, keep_mask=keep_mask)
+    r = MaskedGpuArray(data, mask=mask, dtype=dtype, copy=copy, fill_value=fill_value, keep_mask=keep_mask,
+                       hard_mask=hard_mask)
     while r.ndim < ndmin:
         r = r.reshape((1,) + r.shape)
     return r
@@ -1373,13 +1411,27 @@ DEVICE = {
     "amin": amin, "amax": amax, "anom": anom, "anomalies": anom, "argmin": argmin, "argmax": argmax,
     "nomask": nomask, "masked": masked, "MaskError": MaskError, "MAError": MAError, **_UFUNCS,
     "reshape": _ma_reshape, "transpose": _ma_transpose, "ravel": _ma_ravel, "append": _ma_append,
-    **_METHOD_FNS, **_ARRANGING, **_ELEMENTWISE,
+    "harden_mask": _method_function("harden_mask"), "soften_mask": _method_function("soften_mask"),
+    "ids": _method_function("ids"), **_METHOD_FNS, **_ARRANGING, **_ELEMENTWISE,
 }
+
+
+_BUILT: list = []  # the module build_module filled (``gpuarray.ma``)
+
+
+def install(functions: dict) -> None:
+    """numpy.ma functions on the device defined by the modules above this one (sets, writes,
+    convolutions ...): added to ``DEVICE`` and to ``gpuarray.ma`` (built before or after)."""
+    DEVICE.update(functions)
+    for mod in _BUILT:
+        for k, v in functions.items():
+            setattr(mod, k, v)
 
 
 def build_module(mod) -> None:
     """Fill module ``mod`` (``gpuarray.ma``): the device functions above, NumPy's other ``ma``
     functions as counted host fallbacks over MaskedGpuArrays, NumPy's constants and types."""
+    _BUILT.append(mod)
     for attr in getattr(np.ma, "__all__", None) or [n for n in dir(np.ma) if not n.startswith("_")]:
         if attr in DEVICE:
             continue
