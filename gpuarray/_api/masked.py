@@ -1113,8 +1113,12 @@ def _sort_order(m, axis, endwith, fill_value):
     NumPy's argsort of the data filled with the dtype's largest (smallest) value, through NumPy's
     dispatch to the namespace's sort kernels."""
     if fill_value is None:
-        # (numpy.ma's minimum_fill_value is the largest value of the dtype: what a minimum ignores)
-        fill_value = (np.ma.minimum_fill_value if endwith else np.ma.maximum_fill_value)(np.dtype(m.dtype))
+        # (numpy.ma's minimum_fill_value is the largest value of the dtype: what a minimum ignores;
+        # real floats sort masked elements as NaN, after the infinities, among the NaNs in their order)
+        if endwith and m.dtype.kind == "f":
+            fill_value = np.nan
+        else:
+            fill_value = (np.ma.minimum_fill_value if endwith else np.ma.maximum_fill_value)(np.dtype(m.dtype))
     return np.argsort(m.filled(fill_value), axis=axis, kind="stable")
 
 
