@@ -406,6 +406,12 @@ class MaskedGpuArray:
         # numpy.ma divides the masked sum by an integer count: float32 data gives float64 then
         rt = np.result_type(t, np.intp) if self._mask is not None and dtype is None else t
         res = astype(res, dt.normalize(rt), copy=False)
+        if self._mask is not None and not (axis is None and not keepdims) and res.dtype.kind in "fc":
+            # (numpy.ma divides a masked array's sums by their counts with its division, which masks
+            # non-finite quotients)
+            bad = apply("logical_or", _red.all(self._mask, axis=axis, keepdims=keepdims),
+                        apply("logical_not", apply("isfinite", res)))
+            return self._new(res, bad)
         return self._finish(res, axis, keepdims)
 
     def _reduce_raw(self, fname, fill, axis, keepdims, dtype=None):
@@ -431,8 +437,13 @@ class MaskedGpuArray:
         if self._mask is not None:  # NumPy masks slices with no more than ddof values
             few = _red.all(self._mask, axis=axis, keepdims=keepdims) if ddof == 0 else \
                 apply("less_equal", _red.count_nonzero(apply("logical_not", self._mask), axis=axis, keepdims=keepdims), ddof)
+            # (numpy.ma's deviations from a non-finite mean are masked: such a slice sums to 0, and a
+            # non-finite total is masked by its division)
             if axis is None and not keepdims:
-                return masked if bool(few.get()) else res
+                return masked if bool(apply("logical_or", few, apply("logical_not", apply("isfinite", res))).get()) \
+                    else res
+            if res.dtype.kind == "f":
+                res = apply("where", apply("isfinite", reshape(mu, res.shape)), res, 0.0)
             return self._new(res, few)
         return res
 
@@ -1256,29 +1267,43 @@ def dot(a, b, strict=False, out=None):
         else (masked if bool(_as_gpu(k).get()) else d)
 
 
+def _cov_operand(v, allow_masked):
+    """numpy.ma's ``array(v, ndmin=2, dtype=float)`` of a ``cov`` operand; refuses masked data
+    without ``allow_masked`` (NumPy's ValueError)."""
+    m = _m(v).astype(np.float64)
+    if m.ndim == 1:
+        m = m.reshape(1, -1)
+    if not allow_masked and _any_set(m._mask):
+        raise ValueError("Cannot process masked data.")
+    return m
+
+
 @_quiet
 def cov(x, y=None, rowvar=True, bias=False, allow_masked=True, ddof=None):
-    """numpy.ma's ``cov`` of one masked array (``y=None``): the centred data's products over the
-    pairs of unmasked elements, each divided by its own count of such pairs less ``ddof``; masked
-    where that is not positive (NumPy's ``_covhelper`` steps, on the device)."""
-    if y is not None or not allow_masked:
-        return host_fallback(np.ma.cov, "ma.cov", (x,), dict(y=y, rowvar=rowvar, bias=bias,
-                                                            allow_masked=allow_masked, ddof=ddof))
+    """numpy.ma's ``cov`` (of ``x``, or of ``x`` and ``y`` joined along the variables' axis, a common
+    mask where they have the same shape): the centred data's products over the pairs of unmasked
+    elements, each divided by its own count of such pairs less ``ddof``; masked where that is not
+    positive (NumPy's ``_covhelper`` steps, on the device)."""
     if ddof is not None and ddof != int(ddof):
         raise ValueError("ddof must be an integer")
     ddof = (0 if bias else 1) if ddof is None else int(ddof)
-    m = _m(x).astype(np.float64)
-    if m.ndim == 1:
-        m = m.reshape(1, -1)
+    m = _cov_operand(x, allow_masked)
     if m.ndim != 2:
-        return host_fallback(np.ma.cov, "ma.cov", (x,), dict(rowvar=rowvar, bias=bias, ddof=ddof))
+        return host_fallback(np.ma.cov, "ma.cov", (x, y), dict(rowvar=rowvar, bias=bias, ddof=ddof,
+                                                              allow_masked=allow_masked))
     rowvar = True if m.shape[0] == 1 else bool(rowvar)
+    if y is not None:
+        my = _cov_operand(y, allow_masked)
+        if my.shape == m.shape and (m._mask is not None or my._mask is not None):
+            common = _mask_or(m._mask, my._mask)
+            m, my = m._new(m._data, common), my._new(my._data, common)
+        m = concatenate([m, my], axis=0 if rowvar else 1)
     f32 = dt.normalize(np.dtype(np.float32 if builtins.max(m.shape) <= 2 ** 24 else np.float64))
     notmask = astype(apply("logical_not", m._mask_full()), f32, copy=False)
     mean = m.mean(axis=1 if rowvar else 0, keepdims=True)
     xc = apply("subtract", m.filled(0), mean.filled(0) if isinstance(mean, MaskedGpuArray) else mean)
-    if m._mask is not None:
-        xc = apply("where", m._mask, 0.0, xc)
+    if m._mask is not None:  # (a masked mean masks its whole slice: numpy.ma's ``x -= mean``)
+        xc = apply("where", _mask_or(m._mask, getattr(mean, "_mask", None)), 0.0, xc)
     if rowvar:
         fact = apply("subtract", np.dot(notmask, notmask.T), ddof)
         data = np.dot(xc, xc.T)
@@ -1291,12 +1316,10 @@ def cov(x, y=None, rowvar=True, bias=False, allow_masked=True, ddof=None):
 
 
 @_quiet
-def corrcoef(x, y=None, rowvar=True, bias=np._NoValue, allow_masked=True, ddof=np._NoValue):
-    """numpy.ma's ``corrcoef`` of one masked array: ``cov`` divided by the outer product of the
-    square roots of its diagonal (masks combined as numpy.ma's division and multiplication do)."""
-    if y is not None or not allow_masked:
-        return host_fallback(np.ma.corrcoef, "ma.corrcoef", (x,), dict(y=y, rowvar=rowvar, allow_masked=allow_masked))
-    c = cov(x, rowvar=rowvar)
+def corrcoef(x, y=None, rowvar=True, allow_masked=True):
+    """numpy.ma's ``corrcoef``: ``cov`` divided by the outer product of the square roots of its
+    diagonal (masks combined as numpy.ma's division and multiplication do)."""
+    c = cov(x, y, rowvar=rowvar, allow_masked=allow_masked)
     if not isinstance(c, MaskedGpuArray) or c.ndim != 2:
         return masked
     sd = _UFUNCS["sqrt"](_ARRANGING["diagonal"](c))
