@@ -148,3 +148,16 @@ def test_mean_var_std_of_non_finite_slices():
                 assert np.isnan(float(got.get() if hasattr(got, "get") else got))
             else:
                 assert_ma_same(got, want, rtol=1e-12)
+
+
+def test_median_nan_check():
+    """numpy.ma's median is NaN where an unmasked NaN sorts last (masked elements sort as NaN, in order)."""
+    for d, k in [([1.0, np.nan, 3.0, 0.5], [0, 0, 0, 0]), ([1.0, np.nan, 3.0, 0.5], [0, 0, 1, 0]),
+                 ([1.0, 2.0, np.nan, 0.5, 4.0], [0, 1, 0, 0, 1]), ([np.nan, 2.0, 5.0], [0, 0, 1])]:
+        h = np.ma.array(d, mask=k)
+        want = np.ma.median(h)
+        got = _device(lambda: ga.ma.median(ga.ma.array(d, mask=k)))
+        np.testing.assert_equal(float(got), float(want))
+        h2 = np.ma.array(np.stack([d, d[::-1]]), mask=np.stack([k, k[::-1]]))
+        assert_ma_same(_device(lambda: ga.ma.median(ga.ma.array(h2.data, mask=h2.mask), axis=1)),
+                       np.ma.median(h2, axis=1))

@@ -1199,7 +1199,7 @@ def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
         ax = int(axis) % builtins.max(m.ndim, 1)
     if m.dtype.kind not in "fc":
         m = m.astype(np.float64)
-    srt = sort(m, axis=ax)
+    srt = sort(m, axis=ax, fill_value=np.inf)  # (NumPy sorts unmasked NaN behind the masked elements)
     n = m.count(axis=ax, keepdims=True)
     n = n if isinstance(n, GpuArray) else _upload(np.full((1,) * m.ndim, n, np.int64))
     lo = apply("maximum", apply("floor_divide", apply("subtract", n, 1), 2), 0)
@@ -1208,6 +1208,12 @@ def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     vlo = np.take_along_axis(srt._data, astype(lo, dt.default_int(), copy=False), ax)
     vhi = np.take_along_axis(srt._data, astype(hi, dt.default_int(), copy=False), ax)
     med = apply("true_divide", apply("add", vlo, vhi), 2)
+    if m.shape[ax]:  # (NumPy's NaN check: an unmasked NaN sorted last makes the median NaN)
+        last = _take(srt._data, ax, slice(-1, None))
+        nan = apply("isnan", last)
+        if srt._mask is not None:
+            nan = apply("logical_and", nan, apply("logical_not", _take(srt._mask, ax, slice(-1, None))))
+        med = apply("where", nan, last, med)
     empty = apply("equal", n, 0)
     if not keepdims:
         med, empty = _man.squeeze(med, axis=ax), _man.squeeze(empty, axis=ax)
