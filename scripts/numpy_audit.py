@@ -49,6 +49,14 @@ NOT_CALLED = {n: ("n/a", "configuration or printing state") for n in (
 NOT_CALLED.update({n: ("host", "file I/O: host work by nature") for n in (
     "save savez savez_compressed load loadtxt savetxt genfromtxt fromfile fromregex").split()})
 
+# counted host fallbacks that are host work by nature (full name: why)
+HOST_WHY = {
+    "ma.frombuffer": "host bytes: host work by nature", "ma.fromflex": "structured (record) arrays: host data",
+    "ma.flatten_structured_array": "structured arrays: host data", "ma.masked_object": "object arrays: host data",
+    "ma.make_mask_descr": "the dtype of a structured mask: no array data",
+    "ma.ndenumerate": "a Python iterator over the elements: host by nature",
+}
+
 # index tricks: subscripted, not called; probed with a key
 INDEX_TRICKS = ("mgrid", "ogrid", "r_", "c_")
 
@@ -153,7 +161,7 @@ def classify(path, name, committed, probe_names):
     if gpobj is _MISSING:
         return "absent", ABSENT_WHY.get(full) or ABSENT_WHY.get(name) or "not implemented"
     if getattr(gpobj, "_ga_host", None) is not None:
-        return "host", "counted fallback"
+        return "host", HOST_WHY.get(full, "counted fallback")
     if isinstance(npobj, type) and not isinstance(gpobj, type(gp.add)):
         if issubclass(npobj, BaseException):
             return "n/a", "exception"

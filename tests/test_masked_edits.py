@@ -166,3 +166,14 @@ def test_hard_mask_setitem(rng):
     assert ga.ma.harden_mask(g) is g and g.hardmask
     i = ga.ma.ids(g)
     assert isinstance(i, tuple) and len(i) == 2 and i == g.ids()
+
+
+def test_where_one_argument(rng):
+    """numpy.ma's ``where(condition)``: the indices of the unmasked non-zero elements."""
+    d = rng.integers(0, 3, (4, 5))
+    k = rng.random((4, 5)) < 0.3
+    want = np.ma.where(np.ma.array(d, mask=k))
+    got = _device(lambda: ga.ma.where(ga.ma.array(d, mask=k)))
+    assert len(got) == len(want)
+    for g_, w_ in zip(got, want):
+        np.testing.assert_array_equal(g_.get(), w_)

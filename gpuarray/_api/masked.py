@@ -7,8 +7,10 @@ arithmetic and ufuncs keeping masks with NumPy's rules (the union of the operand
 and the logarithms, square root and inverse trigonometric functions also mask their domain errors and
 non-finite results; masked positions keep the first operand's data), the reductions that skip masked
 values (``sum``, ``prod``, ``mean``, ``var``, ``std``, ``min``, ``max``, ``count``, ``any``, ``all``, a fully
-masked result is NumPy's ``masked``), ``filled``, ``compressed``, indexing, ``.mask``, ``.data``.
-Everything else in ``numpy.ma`` is NumPy's on host copies (counted fallbacks), its masked results
+masked result is NumPy's ``masked``), ``filled``, ``compressed``, indexing, ``.mask``, ``.data``, hard
+masks, and the functions of docs/FALLBACKS.md's masked row; the modules above this one add theirs
+(``masked_edits``, ``masked_sets``, ``masked_numerical``, ``masked_layout``) through ``install``.
+The rest of ``numpy.ma`` is NumPy's on host copies (counted fallbacks), its masked results
 brought back as MaskedGpuArrays. A MaskedGpuArray is not an ``np.ma.MaskedArray``: code reading masks
 through ``np.ma`` sees its data only (``np.asarray`` gives the data, as for NumPy's); ``get()`` gives
 NumPy's masked array."""
@@ -965,8 +967,8 @@ def where(condition, x=None, y=None):
     """numpy.ma's ``where``: the elements of ``x`` where ``condition``, else ``y``; masked where the
     chosen element is, or where the condition is."""
     if x is None or y is None:
-        if x is None and y is None:
-            return host_fallback(np.ma.where, "ma.where", (condition,), {})
+        if x is None and y is None:  # (numpy.ma's: the indices of the unmasked non-zero elements)
+            return nonzero(condition)
         raise ValueError("Must provide both 'x' and 'y' or neither.")
     c = _m(condition)
     cond = c.filled(False)
