@@ -32,7 +32,7 @@ def test_put(rng, mode, vmasked, hard):
         if hard:
             h.harden_mask()
             assert g.harden_mask() is g and g.hardmask
-        idx = np.array([0, 3, 34, 7, 3]) if mode == "raise" else np.array([0, -40, 34, 57, 3, 11])
+        idx = np.array([0, 3, -2, 7, 3]) if mode == "raise" else np.array([0, -40, 34, 57, 3, 11, -3])
         v = _values(rng, 3, vmasked)  # (shorter than the indices: repeated)
         gv = ga.ma.array(v.data, mask=v.mask) if vmasked else ga.asarray(v.data)
         try:

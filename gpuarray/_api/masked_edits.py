@@ -64,7 +64,8 @@ def put(a, indices, values, mode="raise"):
     if a._mask is None and vm is None:
         return None
     m = a._mask if a._mask is not None else zeros(a.shape, dtype=dt.bool_)
-    _search.put(m, idx, False if vm is None else vm, mode="clip" if mode == "raise" else mode)
+    # (the data's put checked the indices: 'wrap' leaves a valid one, negative included, where it points)
+    _search.put(m, idx, False if vm is None else vm, mode="wrap" if mode == "raise" else mode)
     a._mask = m if _ma._any_set(m) else None  # (NumPy's shrunk mask)
     return None
 
@@ -115,8 +116,8 @@ def choose(indices, choices, out=None, mode="raise"):
     d = _search.choose(c, data, out=target, mode=mode)
     k = None
     if not all(m is False for m in masks):
-        # (the index was checked by the data's choice: 'clip' leaves a valid index as it is)
-        k = _search.choose(c, masks, mode="clip" if mode == "raise" else mode)
+        # (the index was checked by the data's choice: 'wrap' leaves a valid index as it is)
+        k = _search.choose(c, masks, mode="wrap" if mode == "raise" else mode)
     im = indices._mask if isinstance(indices, MaskedGpuArray) else None
     k = _ma._mask_or(k, im)
     if k is not None and k.shape != d.shape:
