@@ -77,7 +77,7 @@ def test_hsplit_indices_fromfunction(rng):
         got = _device(lambda: ga.ma.hsplit(ga_ma(h), 3))
         assert isinstance(got, list) and len(got) == len(want)
         for g_, w_ in zip(got, want):
-            assert_ma_same(g_, w_, data=True)
+            assert_ma_same(g_, w_, data=True, fill_value=True)
     for args in [((2, 3),), ((3, 1, 2),), ((2, 3), np.float32)]:
         assert_ma_same(_device(lambda: ga.ma.indices(*args)), np.ma.indices(*args), data=True)
     want = np.ma.fromfunction(lambda i, j: i * 2 - j, (3, 4))

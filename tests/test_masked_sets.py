@@ -21,7 +21,7 @@ def _cases(rng, dtype=np.float32):
     (without masks: numpy.ma orders NaN and masked elements together, see test_nan_and_masked)."""
     d = rng.integers(-4, 5, 13).astype(dtype)
     m = rng.random(13) < 0.3
-    out = [np.ma.array(d, mask=m), np.ma.array(d.copy()), np.ma.array(d.copy(), mask=np.ones(13, bool)),
+    out = [np.ma.array(d, mask=m, fill_value=-7), np.ma.array(d.copy(), fill_value=-7), np.ma.array(d.copy(), mask=np.ones(13, bool)),
            np.ma.array(d[:0]), np.ma.array(d, mask=m)[::2],
            np.ma.array(rng.integers(-4, 5, (3, 4)).astype(dtype), mask=rng.random((3, 4)) < 0.3)]
     if np.dtype(dtype).kind == "f":
@@ -33,16 +33,16 @@ def _cases(rng, dtype=np.float32):
 
 def _g(h):
     return ga.ma.array(np.ascontiguousarray(h.data), mask=np.ma.getmaskarray(h) if h.mask is not np.ma.nomask
-                       else np.ma.nomask)
+                       else np.ma.nomask, fill_value=h.fill_value)
 
 
 def _same_tuple(got, want):
     if isinstance(want, tuple):
         assert isinstance(got, tuple) and len(got) == len(want)
         for g_, w_ in zip(got, want):
-            assert_ma_same(g_, w_)
+            assert_ma_same(g_, w_, fill_value=isinstance(w_, np.ma.MaskedArray))
     else:
-        assert_ma_same(got, want)
+        assert_ma_same(got, want, fill_value=True)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.int32])
@@ -89,7 +89,7 @@ def test_set_algebra(rng, name, assume_unique):
                 h1, h2 = np.ma.unique(h1), np.ma.unique(h2)
             want = getattr(np.ma, name)(h1, h2, **kw)
             got = _device(lambda: getattr(ga.ma, name)(_g(h1), _g(h2), **kw))
-            assert_ma_same(got, want)
+            assert_ma_same(got, want, fill_value=True)
 
 
 def test_plain_operands(rng):

@@ -124,12 +124,12 @@ def notmasked_edges(a, axis=None):
 
 # ----------------------------------------------------------------------------- arranging
 def hsplit(ary, indices_or_sections):
-    """numpy.ma's ``hsplit``: the data and the mask split alike."""
+    """numpy.ma's ``hsplit``: the data and the mask split alike (new arrays: the default fill value)."""
     m = _operand(ary)
     data = _hsplit(m._data, indices_or_sections)
     if m._mask is None:
-        return [_ma._result(d, None, m._fill_value) for d in data]
-    return [_ma._result(d, k, m._fill_value) for d, k in zip(data, _hsplit(m._mask, indices_or_sections))]
+        return [_ma._result(d, None) for d in data]
+    return [_ma._result(d, k) for d, k in zip(data, _hsplit(m._mask, indices_or_sections))]
 
 
 def _params(kwargs):

@@ -68,10 +68,11 @@ def unique(ar1, return_index=False, return_inverse=False):
         return _ma._to_device(res)
     if not has_mask:
         r = _sets.unique(x._data, return_index=return_index, return_inverse=return_inverse)
+        # (NumPy's unique wraps its result in the input's class: the fill value is kept)
         if isinstance(r, tuple):
-            out = (_ma._result(r[0], None),) + tuple(r[1:])
+            out = (_ma._result(r[0], None, src._fill_value),) + tuple(r[1:])
             return out[:-1] + (reshape(out[-1], src.shape),) if return_inverse else out
-        return _ma._result(r, None)
+        return _ma._result(r, None, src._fill_value)
     n = x.size
     perm = _ma._sort_order(x, 0, True, None)
     aux = x[perm]
