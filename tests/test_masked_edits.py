@@ -122,6 +122,18 @@ def test_choose(rng, mode):
         want = np.ma.choose(raw, [c.data for c in choices_h], mode=mode)
         got = _device(lambda: ga.ma.choose(ga.asarray(raw), [ga.asarray(c.data) for c in choices_h], mode=mode))
         assert_ma_same(got, want)
+    # an all-masked index, a strided masked choice
+    big = np.ma.array((rng.standard_normal((8, 6)) * 5).astype(np.float32), mask=rng.random((8, 6)) < 0.4)
+    gbig = ga.ma.array(big.data, mask=big.mask)
+    hi_ = np.ma.array(raw, mask=np.ones(shape, bool))
+    want = np.ma.choose(hi_, [big[::2], choices_h[1], choices_h[2]], mode=mode)
+    got = _device(lambda: ga.ma.choose(ga.ma.array(raw, mask=np.ones(shape, bool)), [gbig[::2]] + choices_g[1:],
+                                       mode=mode))
+    assert_ma_same(got, want)
+    raw2 = rng.integers(0, 3, shape)
+    want = np.ma.choose(raw2, [big[::2], choices_h[1], choices_h[2]], mode=mode)
+    got = _device(lambda: ga.ma.choose(ga.asarray(raw2), [gbig[::2]] + choices_g[1:], mode=mode))
+    assert_ma_same(got, want, data=True)
     # out= a masked array: its data and mask written
     got_out = ga.ma.array(np.full(shape, 7, np.float32), mask=np.zeros(shape, bool))
     m2 = rng.random(shape) < 0.3

@@ -121,6 +121,13 @@ def test_polyfit(rng, deg):
     np.testing.assert_allclose(full_got[0].get(), full_want[0], rtol=1e-6)
     with pytest.raises(TypeError):
         ga.ma.polyfit(dev(cases[0][0]), ga.ma.array(np.zeros((17, 2, 2))), deg)
+    with pytest.raises(TypeError, match="non-empty"):  # (every point masked)
+        ga.ma.polyfit(ga.ma.array(x, mask=np.ones(17, bool)), ga.asarray(y), deg)
+    yn = y.copy()
+    yn[[3, 8]] = np.nan  # (NaN points masked by masked_invalid: dropped)
+    want = np.ma.polyfit(x, np.ma.masked_invalid(yn), deg)
+    got = _device(lambda: ga.ma.polyfit(ga.asarray(x), ga.ma.masked_invalid(ga.asarray(yn)), deg))
+    np.testing.assert_allclose(got.get(), want, rtol=1e-6, atol=1e-9)
 
 
 def test_vander(rng):
