@@ -40,7 +40,7 @@ def _runs(lines: GpuArray):
     f = zeros((n, 1), dtype=dt.bool_)
     p = _join([f, lines, f], axis=1)
     edge = apply("not_equal", p[:, 1:], p[:, :-1])
-    rows, cols = (c.get() for c in _nonzero(edge)) if edge.size else (np.zeros(0, int), np.zeros(0, int))
+    rows, cols = stack(_nonzero(edge)).get() if edge.size else (np.zeros(0, int), np.zeros(0, int))
     out = [[] for _ in range(n)]
     for r, s, e in zip(rows[::2].tolist(), cols[::2].tolist(), cols[1::2].tolist()):
         out[r].append(slice(s, e))
