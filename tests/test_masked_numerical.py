@@ -168,3 +168,17 @@ def test_median_nan_check():
         h2 = np.ma.array(np.stack([d, d[::-1]]), mask=np.stack([k, k[::-1]]))
         assert_ma_same(_device(lambda: ga.ma.median(ga.ma.array(h2.data, mask=h2.mask), axis=1)),
                        np.ma.median(h2, axis=1))
+
+
+@pytest.mark.parametrize("dtypes", [(np.complex64, np.complex64), (np.int32, np.int16)])
+def test_convolve_correlate_dtypes(rng, dtypes):
+    a = rng.integers(-5, 5, 9).astype(dtypes[0]) + (1j * rng.standard_normal(9) if dtypes[0] == np.complex64 else 0)
+    v = rng.integers(-5, 5, 4).astype(dtypes[1]) + (1j * rng.standard_normal(4) if dtypes[1] == np.complex64 else 0)
+    a, v = a.astype(dtypes[0]), v.astype(dtypes[1])
+    am = rng.random(9) < 0.3
+    for name in ("convolve", "correlate"):
+        for pm in (True, False):
+            want = getattr(np.ma, name)(np.ma.array(a, mask=am), v, mode="same", propagate_mask=pm)
+            got = _device(lambda: getattr(ga.ma, name)(ga.ma.array(a, mask=am), ga.asarray(v), mode="same",
+                                                       propagate_mask=pm))
+            assert_ma_same(got, want, rtol=1e-5)
