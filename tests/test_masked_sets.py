@@ -116,3 +116,18 @@ def test_nan_and_masked(rng, fresh_fallback):
     assert_ma_same(got, np.ma.unique(h2))
     assert_ma_same(ga.ma.sort(_g(h)), np.ma.sort(h))
     assert_ma_same(ga.ma.argsort(_g(h)), np.ma.argsort(h))
+
+
+@pytest.mark.parametrize("dtype", [np.bool_, np.uint8, np.int64, np.float64, np.complex64])
+def test_dtypes(rng, dtype):
+    d = rng.integers(0, 4, 11).astype(dtype)
+    if np.dtype(dtype).kind == "c":
+        d = (d + 1j * rng.integers(0, 2, 11)).astype(dtype)
+    k = rng.random(11) < 0.3
+    h = np.ma.array(d, mask=k)
+    for name, parts in [("unique", ()), ("isin", (slice(0, 4),)), ("intersect1d", (slice(3, None),)),
+                        ("setxor1d", (slice(2, 7),)), ("union1d", (slice(0, 3),)), ("setdiff1d", (slice(5, None),))]:
+        others = [h[p] for p in parts]
+        want = getattr(np.ma, name)(h, *others)
+        got = _device(lambda: getattr(ga.ma, name)(_g(h), *[_g(o) for o in others]))
+        assert_ma_same(got, want)
