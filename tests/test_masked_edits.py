@@ -189,3 +189,28 @@ def test_where_one_argument(rng):
     assert len(got) == len(want)
     for g_, w_ in zip(got, want):
         np.testing.assert_array_equal(g_.get(), w_)
+
+
+@pytest.mark.parametrize("dtype", [np.bool_, np.uint8, np.int32, np.complex64, np.float64])
+def test_put_putmask_dtypes(rng, dtype):
+    """put casts as ndarray.put; putmask refuses what does not cast 'same_kind' (NumPy's TypeError)."""
+    d = rng.integers(0, 4, 9).astype(dtype)
+    k = rng.random(9) < 0.3
+    for vals in (np.array([1.7, 2.2]), np.array([3, 1], np.int64), np.ma.array([5, 6], mask=[1, 0])):
+        gv = ga.ma.array(vals.data, mask=vals.mask) if isinstance(vals, np.ma.MaskedArray) else ga.asarray(vals)
+        h, g = np.ma.array(d.copy(), mask=k), ga.ma.array(d.copy(), mask=k)
+        np.ma.put(h, [1, 4, 7], vals)
+        _device(lambda: ga.ma.put(g, [1, 4, 7], gv))
+        assert_ma_same(g, h, data=True)
+        h, g = np.ma.array(d.copy(), mask=k), ga.ma.array(d.copy(), mask=k)
+        c = rng.random(9) < 0.5
+        vv = np.ma.resize(vals, 9) if isinstance(vals, np.ma.MaskedArray) else np.resize(vals, 9)
+        gvv = ga.ma.array(vv.data, mask=vv.mask) if isinstance(vv, np.ma.MaskedArray) else ga.asarray(vv)
+        try:
+            np.ma.putmask(h, c, vv)
+        except TypeError:
+            with pytest.raises(TypeError):
+                ga.ma.putmask(g, ga.asarray(c), gvv)
+            continue
+        _device(lambda: ga.ma.putmask(g, ga.asarray(c), gvv))
+        assert_ma_same(g, h, data=True)
