@@ -14,7 +14,7 @@ import numpy as _np
 from ._api import methods as _methods  # noqa: F401 (installs GpuArray's operators and methods)
 from ._api import (advanced, apply_functions, array_edits, index_tricks, averages, bessel, bits, creation, cross_product, dtype_functions,
                    extras, float_parts, grids, host_dtypes, host_modules, index_tables, interop, iteration,
-                   linalg as _linalg, manipulation, masked_writes, memory, numerical, numpy_names, polynomial as _poly_api, reductions, searching,
+                   linalg as _linalg, manipulation, masked_edits, masked_layout, masked_numerical, masked_sets, masked_writes, memory, numerical, numpy_names, polynomial as _poly_api, reductions, searching,
                    set_algebra, sets, sorting, statistics, ufunc, ufunc_objects, utility, windows)
 from ._api import dask as _dask_chunks
 from ._api.info import Device, __array_namespace_info__
@@ -88,7 +88,7 @@ host_dtypes.accept_host_data(globals())  # string, record, date and object array
 _placement.follow_namespace(globals())  # each function runs on its operands' device (or its device= argument's)
 del _m, _name, _API_MODULES, advanced, array_edits, averages, bessel, bits, creation, cross_product, dtype_functions, \
     elementwise, extras, float_parts, grids, \
-    host_dtypes, host_modules, index_tables, iteration, manipulation, masked_writes, memory, numerical, numpy_names, \
+    host_dtypes, host_modules, index_tables, iteration, manipulation, masked_edits, masked_layout, masked_numerical, masked_sets, masked_writes, memory, numerical, numpy_names, \
     _poly_api, reductions, searching, set_algebra, sets, sorting, statistics, ufunc, ufunc_objects, utility, windows
 from . import emath, fft, lib, linalg, random  # noqa: E402,F401 (after the re-exports: the subpackages win)
 lib.scimath = emath  # NumPy's name for the same functions

@@ -105,6 +105,8 @@ def _explicit(full):
         "random.Generator.zipf": ((2.0,), {"size": 3}),
         "put_along_axis": ((m, gp.reshape(xi[:3] % 3, (3, 1)), 1.0, 1), {}),
         "isnat": ((np.array(["NaT", "2020-01-01"], dtype="M8[D]"),), {}), "mask_indices": ((3, np.triu), {}),
+        "ma.choose": ((xi % 2, [x, x]), {}), "ma.fromfunction": ((lambda i, j: i + j, (2, 3)), {}),
+        "ma.apply_along_axis": ((gp.ma.sum, 0, m), {}), "ma.apply_over_axes": ((gp.ma.sum, m, [0]), {}),
     }
     return table.get(full)
 

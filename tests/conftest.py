@@ -93,3 +93,55 @@ def assert_same_narrowed(got, expected, **kw):
     if not HAS64 and expected.dtype in _NARROW:
         expected = expected.astype(_NARROW[expected.dtype])
     assert_same(got, expected, **kw)
+
+
+def assert_ma_same(got, exp, *, rtol=1e-6, data=False, fill_value=False):
+    """A ``gpuarray.ma`` result equal to numpy.ma's on the same inputs: ``masked`` for ``masked``; else
+    shape, dtype, mask and the unmasked values (``data``: the data under the mask too; ``fill_value``:
+    the fill value)."""
+    if exp is np.ma.masked:
+        assert got is np.ma.masked, got
+        return
+    if not isinstance(exp, np.ma.MaskedArray):
+        g = np.asarray(got.get() if hasattr(got, "get") else got)
+        np.testing.assert_allclose(g, np.asarray(exp), rtol=rtol)
+        assert g.dtype == np.asarray(exp).dtype, (g.dtype, np.asarray(exp).dtype)
+        return
+    from gpuarray._api.masked import MaskedGpuArray
+    assert isinstance(got, MaskedGpuArray), type(got)
+    h = got.get()
+    assert h.shape == exp.shape and h.dtype == exp.dtype, (h.shape, exp.shape, h.dtype, exp.dtype)
+    np.testing.assert_array_equal(np.ma.getmaskarray(h), np.ma.getmaskarray(exp))
+    keep = ~np.ma.getmaskarray(exp)
+    np.testing.assert_allclose(np.asarray(h.data)[keep], np.asarray(exp.data)[keep], rtol=rtol, equal_nan=True)
+    if data:
+        np.testing.assert_allclose(h.data, exp.data, rtol=rtol, equal_nan=True)
+    if fill_value:
+        np.testing.assert_allclose(h.fill_value, exp.fill_value, rtol=1e-6)  # (float32's 1e20 is not float64's)
+
+
+def ma_inputs(rng, shape=(5, 7), dtype=np.float32):
+    """(label, numpy.ma array) cases: partly masked with a NaN, nomask, every element masked, and a
+    non-contiguous view of a partly masked array."""
+    d = (rng.standard_normal(shape) * 4).astype(dtype)
+    if np.dtype(dtype).kind == "f":
+        d.reshape(-1)[1] = np.nan
+    m = rng.random(shape) < 0.3
+    big = np.ma.array((rng.standard_normal((shape[0] * 2,) + shape[1:]) * 4).astype(dtype),
+                      mask=rng.random((shape[0] * 2,) + shape[1:]) < 0.3)
+    return [("partly", np.ma.array(d, mask=m)), ("nomask", np.ma.array(d.copy())),
+            ("all", np.ma.array(d.copy(), mask=np.ones(shape, bool))), ("strided", big[::2])]
+
+
+def ga_ma(h):
+    """The ``gpuarray.ma`` twin of numpy.ma array ``h`` (a view of a larger one where ``h`` is a view)."""
+    import gpuarray as ga
+
+    if not h.flags.c_contiguous and h.ndim:
+        # a strided view on the device: the same rows of a twice-as-long array
+        n = h.shape[0]
+        d = np.empty((2 * n,) + h.shape[1:], h.dtype)
+        k = np.ones((2 * n,) + h.shape[1:], bool)
+        d[::2], k[::2] = h.data, np.ma.getmaskarray(h)
+        return ga.ma.array(d, mask=k)[::2]
+    return ga.ma.array(h.data, mask=h.mask, fill_value=h.fill_value)

@@ -68,6 +68,20 @@ def test_convolve_correlate(mode, dtype, rng):
         ga.convolve(ga.asarray(a[:0]), ga.asarray(a))
 
 
+@pytest.mark.parametrize("mode", ["full", "same", "valid"])
+def test_convolve_correlate_non_finite(mode, rng):
+    """Only overlapping pairs are summed: a NaN or infinity meets no padding zero."""
+    for na, nv in [(11, 4), (4, 7), (6, 6), (1, 3)]:
+        a, v = rng.standard_normal(na).astype(np.float32), rng.standard_normal(nv).astype(np.float32)
+        a[na // 2] = np.nan
+        v[0] = np.inf
+        for fn in ("convolve", "correlate"):
+            for x, y in ((a, v), (v, a)):
+                exp = getattr(np, fn)(x, y, mode)
+                got = _device(lambda: getattr(ga, fn)(ga.asarray(x), ga.asarray(y), mode))
+                assert_same(got, exp, rtol=1e-5, atol=1e-5)
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int32, np.complex128])
 def test_cov_corrcoef(dtype, rng):
     m = rng.standard_normal((4, 9))

@@ -7,8 +7,10 @@ arithmetic and ufuncs keeping masks with NumPy's rules (the union of the operand
 and the logarithms, square root and inverse trigonometric functions also mask their domain errors and
 non-finite results; masked positions keep the first operand's data), the reductions that skip masked
 values (``sum``, ``prod``, ``mean``, ``var``, ``std``, ``min``, ``max``, ``count``, ``any``, ``all``, a fully
-masked result is NumPy's ``masked``), ``filled``, ``compressed``, indexing, ``.mask``, ``.data``.
-Everything else in ``numpy.ma`` is NumPy's on host copies (counted fallbacks), its masked results
+masked result is NumPy's ``masked``), ``filled``, ``compressed``, indexing, ``.mask``, ``.data``, hard
+masks, and the functions of docs/FALLBACKS.md's masked row; the modules above this one add theirs
+(``masked_edits``, ``masked_sets``, ``masked_numerical``, ``masked_layout``) through ``install``.
+The rest of ``numpy.ma`` is NumPy's on host copies (counted fallbacks), its masked results
 brought back as MaskedGpuArrays. A MaskedGpuArray is not an ``np.ma.MaskedArray``: code reading masks
 through ``np.ma`` sees its data only (``np.asarray`` gives the data, as for NumPy's); ``get()`` gives
 NumPy's masked array."""
@@ -90,6 +92,7 @@ class MaskedGpuArray:
     """A masked array on the device: ``data`` (GpuArray) and ``mask`` (bool GpuArray or ``nomask``)."""
 
     __array_priority__ = 20
+    _hardmask = False  # a hard mask: assignments write only unmasked elements and never unmask
     _ga_defer = True  # the namespace's functions and ufuncs hand a masked operand to NumPy's dispatch
 
     def __init__(self, data=None, mask=nomask, dtype=None, copy=False, fill_value=None, keep_mask=True,
@@ -119,6 +122,8 @@ class MaskedGpuArray:
                 m = reshape(mg, d.shape) if mg.shape != d.shape else mg
         self._mask = _mask_or(base_mask, m)
         self._fill_value = fill_value
+        if hard_mask:
+            self._hardmask = True
 
     # ------------------------------------------------------------------ attributes
     @property
@@ -131,7 +136,28 @@ class MaskedGpuArray:
 
     @mask.setter
     def mask(self, value):
-        self._mask = MaskedGpuArray(self._data, mask=value)._mask
+        new = MaskedGpuArray(self._data, mask=value)._mask
+        self._mask = _mask_or(self._mask, new) if self._hardmask else new
+
+    @property
+    def hardmask(self) -> bool:
+        return self._hardmask
+
+    def harden_mask(self):
+        """Make the mask hard (assignments leave masked elements alone); returns ``self``."""
+        self._hardmask = True
+        return self
+
+    def soften_mask(self):
+        """Make the mask soft (assignments unmask what they write); returns ``self``."""
+        self._hardmask = False
+        return self
+
+    def ids(self):
+        """Identifiers of the data's and the mask's device buffers (NumPy's addresses of its two
+        arrays; ``id(nomask)`` without a mask)."""
+        mask_id = id(nomask) if self._mask is None else id(self._mask._leaf().storage)
+        return id(self._data._leaf().storage), mask_id
 
     @property
     def fill_value(self):
@@ -156,7 +182,7 @@ class MaskedGpuArray:
 
     def _new(self, data, mask):
         r = MaskedGpuArray.__new__(MaskedGpuArray)
-        r._data, r._mask, r._fill_value = data, mask, self._fill_value
+        r._data, r._mask, r._fill_value, r._hardmask = data, mask, self._fill_value, self._hardmask
         return r
 
     # ------------------------------------------------------------------ NumPy's other methods
@@ -184,7 +210,7 @@ class MaskedGpuArray:
     def get(self) -> np.ma.MaskedArray:
         """NumPy's masked array on the host."""
         m = nomask if self._mask is None else self._mask.get()
-        return np.ma.MaskedArray(self._data.get(), mask=m, fill_value=self._fill_value)
+        return np.ma.MaskedArray(self._data.get(), mask=m, fill_value=self._fill_value, hard_mask=self._hardmask)
 
     _ga_host_value = get
 
@@ -254,6 +280,9 @@ class MaskedGpuArray:
                 self._mask = zeros(self.shape, dtype=dt.bool_)
             self._mask[key] = True
             return
+        if self._hardmask and self._mask is not None:
+            self._set_hard(key, value)
+            return
         if isinstance(value, MaskedGpuArray):
             self._data[key] = value._data
             if value._mask is not None or self._mask is not None:
@@ -264,6 +293,16 @@ class MaskedGpuArray:
         self._data[key] = value
         if self._mask is not None:
             self._mask[key] = False
+
+    def _set_hard(self, key, value):
+        """Assignment under a hard mask: only the elements masked neither here nor in ``value`` are
+        written; the mask only grows."""
+        dval, mval = (value._data, value._mask) if isinstance(value, MaskedGpuArray) else (value, None)
+        cur = self._mask[key]
+        keep = cur if mval is None else apply("logical_or", cur, mval)
+        self._data[key] = apply("where", keep, self._data[key], dval)
+        if mval is not None:
+            self._mask[key] = keep
 
     # ------------------------------------------------------------------ shape
     def reshape(self, *shape, **kw):
@@ -369,6 +408,12 @@ class MaskedGpuArray:
         # numpy.ma divides the masked sum by an integer count: float32 data gives float64 then
         rt = np.result_type(t, np.intp) if self._mask is not None and dtype is None else t
         res = astype(res, dt.normalize(rt), copy=False)
+        if self._mask is not None and not (axis is None and not keepdims) and res.dtype.kind in "fc":
+            # (numpy.ma divides a masked array's sums by their counts with its division, which masks
+            # non-finite quotients)
+            bad = apply("logical_or", _red.all(self._mask, axis=axis, keepdims=keepdims),
+                        apply("logical_not", apply("isfinite", res)))
+            return self._new(res, bad)
         return self._finish(res, axis, keepdims)
 
     def _reduce_raw(self, fname, fill, axis, keepdims, dtype=None):
@@ -394,8 +439,13 @@ class MaskedGpuArray:
         if self._mask is not None:  # NumPy masks slices with no more than ddof values
             few = _red.all(self._mask, axis=axis, keepdims=keepdims) if ddof == 0 else \
                 apply("less_equal", _red.count_nonzero(apply("logical_not", self._mask), axis=axis, keepdims=keepdims), ddof)
+            # (numpy.ma's deviations from a non-finite mean are masked: such a slice sums to 0, and a
+            # non-finite total is masked by its division)
             if axis is None and not keepdims:
-                return masked if bool(few.get()) else res
+                return masked if bool(apply("logical_or", few, apply("logical_not", apply("isfinite", res))).get()) \
+                    else res
+            if res.dtype.kind == "f":
+                res = apply("where", apply("isfinite", reshape(mu, res.shape)), res, 0.0)
             return self._new(res, few)
         return res
 
@@ -645,7 +695,8 @@ def array(data, dtype=None, copy=False, order=None, mask=nomask, fill_value=None
         if h.dtype.kind not in "biufc":
             return _host(np.ma.array, "ma.array", (data,), {"dtype": dtype, "mask": mask, "fill_value": fill_value})
         data = h
-    r = MaskedGpuArray(data, mask=mask, dtype=dtype, copy=copy, fill_value=fill_value, keep_mask=keep_mask)
+    r = MaskedGpuArray(data, mask=mask, dtype=dtype, copy=copy, fill_value=fill_value, keep_mask=keep_mask,
+                       hard_mask=hard_mask)
     while r.ndim < ndmin:
         r = r.reshape((1,) + r.shape)
     return r
@@ -1075,8 +1126,12 @@ def _sort_order(m, axis, endwith, fill_value):
     NumPy's argsort of the data filled with the dtype's largest (smallest) value, through NumPy's
     dispatch to the namespace's sort kernels."""
     if fill_value is None:
-        # (numpy.ma's minimum_fill_value is the largest value of the dtype: what a minimum ignores)
-        fill_value = (np.ma.minimum_fill_value if endwith else np.ma.maximum_fill_value)(np.dtype(m.dtype))
+        # (numpy.ma's minimum_fill_value is the largest value of the dtype: what a minimum ignores;
+        # real floats sort masked elements as NaN, after the infinities, among the NaNs in their order)
+        if endwith and m.dtype.kind == "f":
+            fill_value = np.nan
+        else:
+            fill_value = (np.ma.minimum_fill_value if endwith else np.ma.maximum_fill_value)(np.dtype(m.dtype))
     return np.argsort(m.filled(fill_value), axis=axis, kind="stable")
 
 
@@ -1146,7 +1201,7 @@ def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
         ax = int(axis) % builtins.max(m.ndim, 1)
     if m.dtype.kind not in "fc":
         m = m.astype(np.float64)
-    srt = sort(m, axis=ax)
+    srt = sort(m, axis=ax, fill_value=np.inf)  # (NumPy sorts unmasked NaN behind the masked elements)
     n = m.count(axis=ax, keepdims=True)
     n = n if isinstance(n, GpuArray) else _upload(np.full((1,) * m.ndim, n, np.int64))
     lo = apply("maximum", apply("floor_divide", apply("subtract", n, 1), 2), 0)
@@ -1155,6 +1210,12 @@ def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     vlo = np.take_along_axis(srt._data, astype(lo, dt.default_int(), copy=False), ax)
     vhi = np.take_along_axis(srt._data, astype(hi, dt.default_int(), copy=False), ax)
     med = apply("true_divide", apply("add", vlo, vhi), 2)
+    if m.shape[ax]:  # (NumPy's NaN check: an unmasked NaN sorted last makes the median NaN)
+        last = _take(srt._data, ax, slice(-1, None))
+        nan = apply("isnan", last)
+        if srt._mask is not None:
+            nan = apply("logical_and", nan, apply("logical_not", _take(srt._mask, ax, slice(-1, None))))
+        med = apply("where", nan, last, med)
     empty = apply("equal", n, 0)
     if not keepdims:
         med, empty = _man.squeeze(med, axis=ax), _man.squeeze(empty, axis=ax)
@@ -1214,29 +1275,43 @@ def dot(a, b, strict=False, out=None):
         else (masked if bool(_as_gpu(k).get()) else d)
 
 
+def _cov_operand(v, allow_masked):
+    """numpy.ma's ``array(v, ndmin=2, dtype=float)`` of a ``cov`` operand; refuses masked data
+    without ``allow_masked`` (NumPy's ValueError)."""
+    m = _m(v).astype(np.float64)
+    if m.ndim == 1:
+        m = m.reshape(1, -1)
+    if not allow_masked and _any_set(m._mask):
+        raise ValueError("Cannot process masked data.")
+    return m
+
+
 @_quiet
 def cov(x, y=None, rowvar=True, bias=False, allow_masked=True, ddof=None):
-    """numpy.ma's ``cov`` of one masked array (``y=None``): the centred data's products over the
-    pairs of unmasked elements, each divided by its own count of such pairs less ``ddof``; masked
-    where that is not positive (NumPy's ``_covhelper`` steps, on the device)."""
-    if y is not None or not allow_masked:
-        return host_fallback(np.ma.cov, "ma.cov", (x,), dict(y=y, rowvar=rowvar, bias=bias,
-                                                            allow_masked=allow_masked, ddof=ddof))
+    """numpy.ma's ``cov`` (of ``x``, or of ``x`` and ``y`` joined along the variables' axis, a common
+    mask where they have the same shape): the centred data's products over the pairs of unmasked
+    elements, each divided by its own count of such pairs less ``ddof``; masked where that is not
+    positive (NumPy's ``_covhelper`` steps, on the device)."""
     if ddof is not None and ddof != int(ddof):
         raise ValueError("ddof must be an integer")
     ddof = (0 if bias else 1) if ddof is None else int(ddof)
-    m = _m(x).astype(np.float64)
-    if m.ndim == 1:
-        m = m.reshape(1, -1)
+    m = _cov_operand(x, allow_masked)
     if m.ndim != 2:
-        return host_fallback(np.ma.cov, "ma.cov", (x,), dict(rowvar=rowvar, bias=bias, ddof=ddof))
+        return host_fallback(np.ma.cov, "ma.cov", (x, y), dict(rowvar=rowvar, bias=bias, ddof=ddof,
+                                                              allow_masked=allow_masked))
     rowvar = True if m.shape[0] == 1 else bool(rowvar)
+    if y is not None:
+        my = _cov_operand(y, allow_masked)
+        if my.shape == m.shape and (m._mask is not None or my._mask is not None):
+            common = _mask_or(m._mask, my._mask)
+            m, my = m._new(m._data, common), my._new(my._data, common)
+        m = concatenate([m, my], axis=0 if rowvar else 1)
     f32 = dt.normalize(np.dtype(np.float32 if builtins.max(m.shape) <= 2 ** 24 else np.float64))
     notmask = astype(apply("logical_not", m._mask_full()), f32, copy=False)
     mean = m.mean(axis=1 if rowvar else 0, keepdims=True)
     xc = apply("subtract", m.filled(0), mean.filled(0) if isinstance(mean, MaskedGpuArray) else mean)
-    if m._mask is not None:
-        xc = apply("where", m._mask, 0.0, xc)
+    if m._mask is not None:  # (a masked mean masks its whole slice: numpy.ma's ``x -= mean``)
+        xc = apply("where", _mask_or(m._mask, getattr(mean, "_mask", None)), 0.0, xc)
     if rowvar:
         fact = apply("subtract", np.dot(notmask, notmask.T), ddof)
         data = np.dot(xc, xc.T)
@@ -1249,12 +1324,10 @@ def cov(x, y=None, rowvar=True, bias=False, allow_masked=True, ddof=None):
 
 
 @_quiet
-def corrcoef(x, y=None, rowvar=True, bias=np._NoValue, allow_masked=True, ddof=np._NoValue):
-    """numpy.ma's ``corrcoef`` of one masked array: ``cov`` divided by the outer product of the
-    square roots of its diagonal (masks combined as numpy.ma's division and multiplication do)."""
-    if y is not None or not allow_masked:
-        return host_fallback(np.ma.corrcoef, "ma.corrcoef", (x,), dict(y=y, rowvar=rowvar, allow_masked=allow_masked))
-    c = cov(x, rowvar=rowvar)
+def corrcoef(x, y=None, rowvar=True, allow_masked=True):
+    """numpy.ma's ``corrcoef``: ``cov`` divided by the outer product of the square roots of its
+    diagonal (masks combined as numpy.ma's division and multiplication do)."""
+    c = cov(x, y, rowvar=rowvar, allow_masked=allow_masked)
     if not isinstance(c, MaskedGpuArray) or c.ndim != 2:
         return masked
     sd = _UFUNCS["sqrt"](_ARRANGING["diagonal"](c))
@@ -1373,13 +1446,27 @@ DEVICE = {
     "amin": amin, "amax": amax, "anom": anom, "anomalies": anom, "argmin": argmin, "argmax": argmax,
     "nomask": nomask, "masked": masked, "MaskError": MaskError, "MAError": MAError, **_UFUNCS,
     "reshape": _ma_reshape, "transpose": _ma_transpose, "ravel": _ma_ravel, "append": _ma_append,
-    **_METHOD_FNS, **_ARRANGING, **_ELEMENTWISE,
+    "harden_mask": _method_function("harden_mask"), "soften_mask": _method_function("soften_mask"),
+    "ids": _method_function("ids"), **_METHOD_FNS, **_ARRANGING, **_ELEMENTWISE,
 }
+
+
+_BUILT: list = []  # the module build_module filled (``gpuarray.ma``)
+
+
+def install(functions: dict) -> None:
+    """numpy.ma functions on the device defined by the modules above this one (sets, writes,
+    convolutions ...): added to ``DEVICE`` and to ``gpuarray.ma`` (built before or after)."""
+    DEVICE.update(functions)
+    for mod in _BUILT:
+        for k, v in functions.items():
+            setattr(mod, k, v)
 
 
 def build_module(mod) -> None:
     """Fill module ``mod`` (``gpuarray.ma``): the device functions above, NumPy's other ``ma``
     functions as counted host fallbacks over MaskedGpuArrays, NumPy's constants and types."""
+    _BUILT.append(mod)
     for attr in getattr(np.ma, "__all__", None) or [n for n in dir(np.ma) if not n.startswith("_")]:
         if attr in DEVICE:
             continue

@@ -18,7 +18,7 @@ from .._graph.nodes import Iota
 from .._lazy.array import GpuArray
 from .._lazy.elementwise import apply, astype
 from .advanced import gather, offset_expr
-from .creation import asarray, full
+from .creation import arange, asarray, full
 from .extras import diff
 from .interop import host_fallback
 from .linalg import matmul
@@ -116,7 +116,13 @@ def _correlate(a: GpuArray, v: GpuArray, mode, fname):
     shape = (nout, nv)
     win = gather(leaf, offset_expr([(Iota(dt.int32, shape, 0), leaf.strides[0]),
                                     (Iota(dt.int32, shape, 1), leaf.strides[0])]), shape)
-    return rsum(apply("multiply", win, reshape(v, (1, nv))), axis=1, dtype=ct)
+    vv = reshape(v, (1, nv))
+    if pad or tail:
+        # NumPy sums only the overlapping pairs: a padding zero times a NaN or infinite v is not 0
+        p = apply("add", reshape(arange(nout, dtype=dt.int32), (nout, 1)), reshape(arange(nv, dtype=dt.int32), (1, nv)))
+        inside = apply("logical_and", apply("greater_equal", p, pad), apply("less", p, pad + na))
+        vv = apply("where", inside, vv, 0)
+    return rsum(apply("multiply", win, vv), axis=1, dtype=ct)
 
 
 def correlate(a, v, mode="valid"):
