@@ -199,3 +199,11 @@ def test_contains_delitem_generic_alias(rng):
     with pytest.raises(ValueError, match="cannot delete array elements"):
         del g[0]
     assert ga.ndarray[int].__origin__ is ga.ndarray
+
+
+def test_data_names_the_way_to_the_bytes():
+    x = ga.asarray(np.arange(6, dtype=np.float32))
+    assert not hasattr(x, "data")  # duck-typing checks see no host buffer
+    with pytest.raises(AttributeError, match="tobytes"):
+        x.data
+    assert x.tobytes() == np.arange(6, dtype=np.float32).tobytes()

@@ -58,7 +58,14 @@ def _imag(self):
     return imag(self)
 
 
-for _name, _get in (("device", _device), ("T", _T), ("mT", _mT), ("real", _real), ("imag", _imag)):
+def _data(self):
+    # NumPy's ``.data`` is a buffer over host memory; a device array has none to hand out
+    # (AttributeError: ``hasattr(x, "data")`` stays False for duck-typing checks)
+    raise AttributeError("a GpuArray's elements live on the device: it has no host buffer (.data); "
+                         "use x.get() or numpy.asarray(x) for a NumPy array, x.tobytes() for bytes")
+
+
+for _name, _get in (("device", _device), ("T", _T), ("mT", _mT), ("real", _real), ("imag", _imag), ("data", _data)):
     setattr(GpuArray, _name, property(_get))
 
 
