@@ -54,6 +54,13 @@ ARENA_BYTES = 1 << 20
 # Kernels index elements with 32-bit integers; loops step past their bound by up to a grid's
 # width, so an iteration space stays below 2^31 elements to keep every index from wrapping.
 MAX_ELEMENTS = 1 << 31
+
+
+def complete_source(source: str) -> str:
+    """A kernel's WGSL with the library functions it calls and does not define appended (the
+    kernel layer installs the library's resolver here: every kernel gets its helpers, wherever in
+    its source the calls are, e.g. inside store functions)."""
+    return source
 _U = wgpu.BufferUsage
 # Floating-point error flags: kernels OR bits into one of these words (one per op, see
 # _errstate); they travel back with the next host read, which hands them to ``fpe_report``
@@ -1178,6 +1185,7 @@ class Device:
             return k
         t0 = time.perf_counter()
         name, source, access, window = build()
+        source = complete_source(source)
         t1 = time.perf_counter()
         try:
             pipe, bgl, t2, t3 = self._pipeline(name, source, access, trusted)
@@ -1248,6 +1256,7 @@ class Device:
             try:
                 t0 = time.perf_counter()
                 name, source, access, window = build()
+                source = complete_source(source)
                 t1 = time.perf_counter()
                 pipe, bgl, t2, t3 = self._pipeline(name, source, access)
             except Exception:  # (never used: the caller's kernel stays)

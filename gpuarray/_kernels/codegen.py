@@ -113,12 +113,9 @@ def wrap_expr(dtype, e: str) -> str:
     return e
 
 
-# float16 bits of the f32 variable {0} (nearest, ties to even; infinities and NaN made on the
-# bits: WGSL leaves pack2x16float past float16's range indeterminate, see ga_f16_round; a NaN keeps
-# its sign and top significand bits, as NumPy's conversion does, so float16 NaNs copy bit for bit)
-F16_BITS = ("select(select(pack2x16float(vec2<f32>({0}, 0.0f)) & 0xffffu, 0x7c00u | ((bitcast<u32>({0}) >> 16u) & 0x8000u), "
-            "(bitcast<u32>({0}) & 0x7fffffffu) >= 0x477ff000u), 0x7c00u | ((bitcast<u32>({0}) >> 16u) & 0x8000u) | max((bitcast<u32>({0}) >> 13u) & 0x3ffu, 1u), "
-            "(bitcast<u32>({0}) & 0x7fffffffu) > 0x7f800000u)")
+# float16 bits of the f32 variable {0} (the library's ga_f16_bits: rounding, infinities and NaNs
+# in one place; every kernel gets the library functions its source calls, see runtime.complete_source)
+F16_BITS = "ga_f16_bits({0})"
 
 
 def cast_expr(src, dst, e: str) -> str:

@@ -197,9 +197,18 @@ def resolve(code: str, have: str = "") -> str:
     return "\n\n".join(lib[n] for n in order)
 
 
-_DEFINED = re.compile(r"\bfn\s+(ga_\w+)\s*\(")
+_DEFINED = re.compile(r"\b(?:fn\s+(?=ga_)|const\s+(?=GA_))(\w+)")  # library functions and constants
 
 
 def template(name: str) -> Template:
     """A kernel template file from wgsl/ (placeholders: $name / ${name})."""
     return Template((WGSL_DIR / name).read_text())
+
+
+def complete(source: str) -> str:
+    """``source`` with the library functions it calls but does not define appended."""
+    missing = resolve(source, have=source)
+    return source + "\n" + missing if missing else source
+
+
+_runtime.complete_source = complete

@@ -1128,16 +1128,21 @@ fn ga_frexpe_f32(x: f32) -> f32 {
 // ldexp with the exponent given as an f32 holding an integer (exact below 2^24; larger ones saturate)
 fn ga_ldexp_f32(x: f32, n: f32) -> f32 { return ga__ldexp_f32(x, i32(clamp(n, -400.0f, 400.0f))); }
 
-// A float32 rounded to float16 (nearest, ties to even) as IEEE and NumPy round it. WGSL leaves
-// pack2x16float of a value past float16's range indeterminate (NVIDIA gives 65504 where NumPy
-// gives an infinity): magnitudes from 65520 on (which round to an infinity) are made on the bits
-// (see codegen.F16_BITS, the same for stores).
-fn ga_f16_round(x: f32) -> f32 {
+// The float16 bits (low 16 of a u32) of a float32, rounded to nearest, ties to even, as IEEE and
+// NumPy round it: every float16 store writes these. WGSL leaves pack2x16float of a value past
+// float16's range indeterminate (NVIDIA gives 65504 where NumPy gives an infinity), so magnitudes
+// from 65520 on (which round to an infinity) are made on the bits; a NaN keeps its sign and top
+// significand bits, as NumPy's conversion does, so float16 NaNs copy bit for bit.
+fn ga_f16_bits(x: f32) -> u32 {
   let b = bitcast<u32>(x);
   let a = b & 0x7fffffffu;
   let s = (b >> 16u) & 0x8000u;
   let h = select(pack2x16float(vec2<f32>(x, 0.0f)) & 0xffffu, 0x7c00u | s, a >= 0x477ff000u);
-  // a NaN stays as it is: the store keeps its sign and top significand bits (NumPy's conversion),
-  // where a conversion back from float16 could quiet a signaling one
-  return select(unpack2x16float(h).x, x, a > 0x7f800000u);
+  return select(h, 0x7c00u | s | max((b >> 13u) & 0x3ffu, 1u), a > 0x7f800000u);
+}
+
+// A float32 rounded to float16 (ga_f16_bits), as a float32. A NaN stays as it is, where a
+// conversion back from float16 could quiet a signaling one.
+fn ga_f16_round(x: f32) -> f32 {
+  return select(unpack2x16float(ga_f16_bits(x)).x, x, (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u);
 }
