@@ -310,3 +310,19 @@ def test_isclose_mixed_and_equal():
     assert ga.array_equal(ga.zeros((0, 2)), ga.zeros((0, 2))) is True
     assert ga.array_equiv(ga.asarray([1, 2]), ga.asarray([[1, 2], [1, 2]])) is True
     assert ga.array_equiv(ga.asarray([1, 2]), ga.asarray([1, 2, 3])) is False
+
+
+def test_arange_is_computed_where_it_is_read():
+    """An index grid built each step (arange(p)[:, None], arange(C)[None, :]) fuses into its
+    consumer's kernel: no dispatch or buffer of its own."""
+    x = ga.asarray(np.ones((5, 7), np.float32))
+    with ga.stats() as s:
+        r = ga.arange(5, dtype=ga.uint32)[:, None] * np.uint32(7) + ga.arange(7, dtype=ga.uint32)[None, :]
+        got = (r.astype(np.float32) * x).get()
+    assert s.dispatches == 1
+    np.testing.assert_array_equal(got, (np.arange(5, dtype=np.uint32)[:, None] * 7 + np.arange(7, dtype=np.uint32)).astype(np.float32))
+    a = ga.arange(2.5, 19.0, 1.5)
+    a[3] = -1.0  # written in place: it gets its buffer then
+    h = np.arange(2.5, 19.0, 1.5)
+    h[3] = -1.0
+    np.testing.assert_array_equal(a.get(), h)

@@ -159,7 +159,9 @@ def arange(start, /, stop=None, step=None, *, dtype=None, device=None, like=None
         delta = np.subtract(second, first, dtype=ct)
     i = Cast(Iota(dt.uint32, (n,), 0), ct)
     node = Ew("add", ct, (n,), [Ew("multiply", ct, (n,), [i, Const(delta.item(), ct)], ct), Const(first.item(), ct)], ct)
-    return _eval_new(node if ct == d else Cast(node, d))
+    # lazy: the values are computed where they are read (index grids such as arange(p)[:, None]
+    # fuse into their consumer's kernel instead of a dispatch and a buffer each)
+    return GpuArray(node if ct == d else Cast(node, d))
 
 
 def eye(N, M=None, k=0, dtype=None, order="C", *, device=None, like=None):

@@ -135,7 +135,9 @@ def apply(opname: str, *args) -> GpuArray:
         else:
             return _apply(opname, args)
     if _runtime.MULTI:
-        operand_device(args)  # (arrays of two devices: NumPy's kind of error)
+        dev = operand_device(args)  # (arrays of two devices: NumPy's kind of error)
+        if dev is not None and dev is not _runtime.device():
+            return _apply(opname, args)  # built on the operands' device (a lazy operand may hold no buffer)
     res = _resolved.get(tuple(sig))
     if res is None or res[4] is not None or shape is None or shape is False:
         return _apply(opname, args)

@@ -64,6 +64,7 @@ def _lazy_view(x, node, fn):
         x, fn = x._base, (lambda leaf: outer(inner(leaf)))
     v = GpuArray(new)
     v._base, v._vfn = x, fn
+    v._dev = x._dev  # (an expression reading no buffer: its base's device, not the current one)
     if x._views is None:
         x._views = []
     x._views.append(_weakref(v))
