@@ -1,0 +1,127 @@
+"""The non-symmetric eigenproblem on the device: ``eig`` and ``eigvals`` (NumPy's ``linalg``) of
+real float32 / float64 matrices (integers and bool as float64), batched over leading dims.
+
+The matrix, scaled by its largest magnitude, is reduced to upper Hessenberg form by Householder
+reflections, then to real Schur form by the Francis double-shift QR iteration (LAPACK's dlahqr:
+deflation, exceptional shifts, 2 x 2 blocks standardised as dlanv2), in ``_kernels/schur.py``.
+Eigenvectors: back-substitution on the quasi-triangular T (dtrevc), multiplied by the Schur
+vectors, normalised as NumPy's LAPACK does (unit 2-norm; a complex vector turned so that its
+largest component is real, with the sign of that component's real part; the second vector of a
+complex pair the conjugate of the first).
+
+NumPy's rules: LinAlgError for non-square, NaN or infinite input and for an iteration that does
+not converge; the result is real when every imaginary part is zero, else complex (a data-dependent
+dtype: one small read of the flags, which also carries the finiteness test). The eigenvalues come
+in the order of the Schur form's diagonal, which is not always LAPACK's (NumPy's LAPACK balances
+first and uses a different QR variant for n >= 75): compare them as multisets.
+Complex and float16 inputs go to NumPy (counted host fallbacks).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .._graph import dtypes as dt
+from .._lazy.array import GpuArray
+from .._lazy.elementwise import apply
+from .._kernels import schur as _schur
+from .creation import asarray, zeros
+from .decompositions import _check_square, _compute_dtype, _work
+from .linalg import matmul
+from .manipulation import concatenate, reshape
+from .reductions import any as rany, all as rall, argmax, max as rmax, sum as rsum
+from .searching import take_along_axis
+
+LinAlgError = np.linalg.LinAlgError
+EigResult = np.linalg._linalg.EigResult
+
+
+def _complex_of(rt):
+    return dt.complex64 if rt == dt.float32 else dt.complex128
+
+
+def _normalise(v: GpuArray, wi: GpuArray) -> GpuArray:
+    """NumPy's (dgeev's) normalisation of the eigenvector columns of ``v`` (batch, n, n) complex,
+    ``wi`` (batch, n) the eigenvalues' imaginary parts: unit 2-norm; the first column of a complex
+    pair multiplied by sign(Re v_k) conj(v_k) / |v_k| (k its largest component, the first of equal
+    ones), the second one the conjugate of the first."""
+    mag2 = apply("add", apply("square", apply("real", v)), apply("square", apply("imag", v)))
+    norm = apply("sqrt", rsum(mag2, axis=-2, keepdims=True))
+    v = apply("divide", v, apply("where", apply("equal", norm, 0), 1, norm))
+    k = argmax(mag2, axis=-2, keepdims=True)
+    vk = take_along_axis(v, k, axis=-2)
+    avk = apply("absolute", vk)
+    sign = apply("where", apply("less", apply("real", vk), 0), -1.0, 1.0)
+    phase = apply("multiply", apply("divide", apply("conj", vk), apply("where", apply("equal", avk, 0), 1, avk)), sign)
+    pair_first = reshape(apply("greater", wi, 0), wi.shape[:-1] + (1, wi.shape[-1]))
+    v = apply("where", pair_first, apply("multiply", v, phase.astype(v.dtype)), v)
+    prev = concatenate([v[..., :1], apply("conj", v[..., :-1])], axis=-1)
+    pair_second = reshape(apply("less", wi, 0), pair_first.shape)
+    return apply("where", pair_second, prev, v)
+
+
+def _eig(a, vectors: bool):
+    """(eigenvalues, eigenvectors or None) on the device, or None where the device path does not
+    serve ``a``'s dtype."""
+    a = a if isinstance(a, GpuArray) else asarray(a)
+    _check_square(a)
+    rt = _compute_dtype(a.dtype)
+    if rt is None:
+        return None
+    shape = a.shape
+    n = shape[-1]
+    if a.size == 0:
+        return zeros(shape[:-1], dtype=rt), (zeros(shape, dtype=rt) if vectors else None)
+    # scaled by the largest magnitude (1 for a zero matrix); a matrix with a NaN or an infinity
+    # (NumPy raises for it) is solved as zeros so that its iteration ends
+    big = rmax(apply("absolute", a), axis=(-2, -1), keepdims=True).astype(rt)
+    finite = apply("isfinite", big)
+    big = apply("where", apply("logical_and", finite, apply("not_equal", big, 0)), big, 1).astype(rt)
+    scaled = apply("where", finite, apply("divide", a.astype(rt, copy=False), big), 0).astype(rt)
+    w = _work(scaled, rt, shape)
+    b = w.shape[0]
+    z = _schur.hessenberg(w, vectors)
+    vals, failed = _schur.schur(w, z, full=vectors)
+    vals = GpuArray(vals)
+    wr, wi = vals[:, :n], vals[:, n:]
+    flags = np.asarray(asarray([rall(finite), rany(apply("not_equal", wi, 0))]).get())
+    if not flags[0]:
+        raise LinAlgError("Array must not contain infs or NaNs")
+    if failed.any():
+        raise LinAlgError("Eigenvalues did not converge")
+    scale = reshape(big, (b, 1))
+    ct = _complex_of(rt)
+    real = not flags[1]
+    if real:
+        w_out = apply("multiply", wr, scale).astype(rt)
+    else:
+        w_out = apply("add", wr.astype(ct), apply("multiply", wi.astype(ct), 1j)).astype(ct)
+        w_out = apply("multiply", w_out, scale).astype(ct)
+    w_out = reshape(w_out, shape[:-1])
+    if not vectors:
+        return w_out, None
+    x = GpuArray(_schur.schur_vectors(w, vals._leaf()))
+    v = _normalise(matmul(GpuArray(z).astype(ct), x), wi)
+    v = reshape(apply("real", v).astype(rt) if real else v, shape)
+    return w_out, v
+
+
+def _host(name, a):
+    from .decompositions import _host as host  # NumPy's on host copies (a counted fallback)
+    return host(name, a)
+
+
+def eigvals(a, /):
+    """The eigenvalues of general square matrices (NumPy's ``linalg.eigvals``): real when every
+    one is real, else complex; LinAlgError for NaN or infinite input or no convergence."""
+    res = _eig(a, False)
+    return _host("eigvals", a) if res is None else res[0]
+
+
+def eig(a, /):
+    """Eigenvalues and right eigenvectors (columns, unit 2-norm) of general square matrices
+    (NumPy's ``linalg.eig``, an EigResult): real when every eigenvalue is real, else complex."""
+    res = _eig(a, True)
+    return _host("eig", a) if res is None else EigResult(*res)
+
+
+__all__ = ["eig", "eigvals"]

@@ -1,0 +1,118 @@
+"""Kernels of the non-symmetric eigenproblem (``gpuarray._api.eig`` drives them), real float32
+and float64 matrices, batched:
+
+- ``hessenberg``: Householder reduction to upper Hessenberg form, A = Q H Q^T, and Q when wanted
+  (wgsl/hessenberg.wgsl: per column, the reflector by one workgroup per matrix, its two-sided
+  application and Q's update by one thread per row, column or element);
+- ``schur``: the Francis implicit double-shift QR iteration on H to real Schur form (dlahqr),
+  one workgroup per matrix, in chunks of sweeps per dispatch (wgsl/hqr.wgsl): eigenvalues as
+  (real, imaginary) parts, T and Z <- Q Z when vectors are wanted;
+- ``schur_vectors``: eigenvectors of T by back-substitution (dtrevc), one invocation per
+  eigenvalue (wgsl/trevc.wgsl).
+
+Matrices are contiguous (batch, n, n) work buffers at offset 0.
+"""
+from __future__ import annotations
+
+
+import numpy as np
+
+from .._graph import dtypes as dt
+from .._device import runtime as _runtime
+from .._graph.nodes import Leaf, new_leaf
+from . import wgsl_lib as _wgsl_lib
+from .factor import PANEL_WG, SMALL_WG, _words, _wg
+
+HQR_WG = 64  # threads per Francis QR workgroup (the rows/columns of one reflector's update)
+HQR_CHUNK = 16  # sweeps per dispatch (short invocations: lavapipe stops long ones)
+HQR_READ_EVERY = 4  # dispatches between reads of the done flags (each read is a sync)
+ITMAX_PER_ROW = 30  # dlahqr's bound: 30 * max(10, n) sweeps on one eigenvalue
+
+_CONST = {  # ulp (LAPACK's 'P'), the smallest normal number, the column scaling threshold of trevc
+    "f32": ("1.1920928955078125e-07f", "1.1754943508222875e-38f", "1.0e18f"),
+    "f64": ("2.220446049250313e-16lf", "2.2250738585072014e-308lf", "1.0e150lf"),
+}
+
+
+def _kernel(name: str, dtype, wg: int, access, window: int):
+    def build():
+        t = dt.wgsl_type(dtype)
+        ulp, safmin, big = _CONST[t]
+        zero, one = ("0.0f", "1.0f") if t == "f32" else ("0.0lf", "1.0lf")
+        sub = dict(T=t, ZERO=zero, ONE=one, WG=wg, ULP=ulp, SAFMIN=safmin, BIG=big)
+        return f"{name}_{dtype.name}_{wg}", _wgsl_lib.template(f"{name}.wgsl").substitute(sub), access, window
+
+    return _runtime.device().kernel((name, dtype.char, wg), build)
+
+
+def hessenberg(a: Leaf, vectors: bool):
+    """Reduce the matrices ``a`` ((batch, n, n), contiguous at offset 0; overwritten) to upper
+    Hessenberg form in place (zeros below the subdiagonal); returns Q ((batch, n, n) Leaf,
+    A = Q H Q^T) when ``vectors``, else None. Five dispatches per column (two more for Q)."""
+    b, n, _ = a.shape
+    assert a.offset == 0 and a.strides == (n * n, n, 1)
+    dev = _runtime.device()
+    wg = _wg(n, PANEL_WG)
+    z = new_leaf(a.dtype, (b, n, n)) if vectors else None
+    sc = dev.alloc(b * 3 * n * a.dtype.itemsize)
+    kern = _kernel("hessenberg", a.dtype, wg, ["rw"] * 3, 20)
+    bufs = [a.storage, (z if vectors else a).storage, sc]
+
+    def step(mode, k, per_matrix):  # per_matrix: rows, columns or elements (one workgroup if 0)
+        groups = max(1, -(-per_matrix // wg))
+        dev.dispatch(kern, bufs, _words(n, b, mode, k, groups), b * groups)
+
+    for k in range(n - 2):
+        m = n - k - 1
+        step(0, k, 0)
+        step(1, k, m)
+        step(2, k, m * m)
+        step(3, k, n)
+        step(4, k, n * m)
+    if vectors:
+        step(5, 0, n * n)
+        for k in range(n - 3, -1, -1):
+            m = n - k - 1
+            step(6, k, m)
+            step(7, k, m * m)
+    if n > 2:
+        step(8, 0, n * n)
+    return z
+
+
+def schur(h: Leaf, z: Leaf | None, full: bool):
+    """Eigenvalues of the upper Hessenberg matrices ``h`` ((batch, n, n) contiguous at offset 0),
+    by the Francis double-shift QR iteration: returns (w, failed): w a (batch, 2n) Leaf (real
+    parts, then imaginary parts, at the diagonal positions), failed a host bool array (batch,):
+    no convergence within ITMAX_PER_ROW * max(10, n) sweeps on one eigenvalue. ``full``: h
+    becomes the real Schur form T; ``z`` (or None): Z <- Z Q. A flag read (a sync) every
+    HQR_READ_EVERY dispatches."""
+    b, n, _ = h.shape
+    dev = _runtime.device()
+    w = new_leaf(h.dtype, (b, 2 * n))
+    st = np.zeros((b, 8), np.int32)
+    st[:, 0] = n
+    st = dev.upload(st)
+    wg = SMALL_WG if n <= SMALL_WG else HQR_WG
+    kern = _kernel("hqr", h.dtype, wg, ["rw"] * 4, 24)
+    params = _words(n, b, HQR_CHUNK, int(full), int(z is not None), ITMAX_PER_ROW * max(10, n))
+    i = 0
+    while True:
+        dev.dispatch(kern, [h.storage, (z if z is not None else h).storage, w.storage, st], params, b)
+        i += 1
+        if i % HQR_READ_EVERY == 0 or i == 1:
+            state = dev.read(st, 0, b * 32).view(np.int32).reshape(b, 8)
+            if state[:, 4].all():
+                return w, state[:, 5] != 0
+
+
+def schur_vectors(t: Leaf, w: Leaf) -> Leaf:
+    """Eigenvectors of the real Schur forms ``t`` ((batch, n, n) contiguous at offset 0) with
+    eigenvalues ``w`` (``schur``'s): a (batch, n, n) complex Leaf, column j the (unnormalised)
+    eigenvector of T for eigenvalue j; the second column of a complex pair is zero."""
+    b, n, _ = t.shape
+    ct = dt.complex64 if t.dtype == dt.float32 else dt.complex128
+    x = new_leaf(ct, (b, n, n))
+    kern = _kernel("trevc", t.dtype, SMALL_WG, ["r", "r", "rw"], 8)
+    _runtime.device().dispatch(kern, [t.storage, w.storage, x.storage], _words(n, b), -(-(b * n) // SMALL_WG))
+    return x
