@@ -24,7 +24,7 @@ from .._graph import dtypes as dt
 from .._lazy.array import GpuArray
 from .._lazy.elementwise import apply
 from .._kernels import schur as _schur
-from .creation import asarray, zeros
+from .creation import arange, asarray, zeros
 from .decompositions import _check_square, _compute_dtype, _work
 from .linalg import matmul
 from .manipulation import concatenate, reshape
@@ -53,7 +53,11 @@ def _normalise(v: GpuArray, wi: GpuArray) -> GpuArray:
     sign = apply("where", apply("less", apply("real", vk), 0), -1.0, 1.0)
     phase = apply("multiply", apply("divide", apply("conj", vk), apply("where", apply("equal", avk, 0), 1, avk)), sign)
     pair_first = reshape(apply("greater", wi, 0), wi.shape[:-1] + (1, wi.shape[-1]))
-    v = apply("where", pair_first, apply("multiply", v, phase.astype(v.dtype)), v)
+    turned = apply("multiply", v, phase.astype(v.dtype))
+    # the largest component exactly real, as LAPACK sets it
+    at_k = apply("equal", reshape(arange(v.shape[-2], dtype=dt.int32), (v.shape[-2], 1)), k)
+    turned = apply("where", at_k, apply("real", turned).astype(v.dtype), turned)
+    v = apply("where", pair_first, turned, v)
     prev = concatenate([v[..., :1], apply("conj", v[..., :-1])], axis=-1)
     pair_second = reshape(apply("less", wi, 0), pair_first.shape)
     return apply("where", pair_second, prev, v)
@@ -79,6 +83,7 @@ def _eig(a, vectors: bool):
     scaled = apply("where", finite, apply("divide", a.astype(rt, copy=False), big), 0).astype(rt)
     w = _work(scaled, rt, shape)
     b = w.shape[0]
+    d = GpuArray(_schur.balance(w))
     z = _schur.hessenberg(w, vectors)
     vals, failed = _schur.schur(w, z, full=vectors)
     vals = GpuArray(vals)
@@ -100,7 +105,9 @@ def _eig(a, vectors: bool):
     if not vectors:
         return w_out, None
     x = GpuArray(_schur.schur_vectors(w, vals._leaf()))
-    v = _normalise(matmul(GpuArray(z).astype(ct), x), wi)
+    # A's vectors are D times the balanced matrix's
+    zd = apply("multiply", reshape(d, (b, n, 1)), GpuArray(z))
+    v = _normalise(matmul(zd.astype(ct), x), wi)
     v = reshape(apply("real", v).astype(rt) if real else v, shape)
     return w_out, v
 

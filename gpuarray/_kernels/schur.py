@@ -1,6 +1,8 @@
 """Kernels of the non-symmetric eigenproblem (``gpuarray._api.eig`` drives them), real float32
 and float64 matrices, batched:
 
+- ``balance``: diagonal balancing (dgebal's scaling), one workgroup per matrix, one sweep per
+  dispatch (wgsl/balance.wgsl);
 - ``hessenberg``: Householder reduction to upper Hessenberg form, A = Q H Q^T, and Q when wanted
   (wgsl/hessenberg.wgsl: per column, the reflector by one workgroup per matrix, its two-sided
   application and Q's update by one thread per row, column or element);
@@ -26,6 +28,7 @@ from .factor import PANEL_WG, SMALL_WG, _words, _wg
 HQR_WG = 64  # threads per Francis QR workgroup (the rows/columns of one reflector's update)
 HQR_CHUNK = 16  # sweeps per dispatch (short invocations: lavapipe stops long ones)
 HQR_READ_EVERY = 4  # dispatches between reads of the done flags (each read is a sync)
+BALANCE_SWEEPS = 8  # a bound only (later sweeps return at once once one changed nothing)
 ITMAX_PER_ROW = 30  # dlahqr's bound: 30 * max(10, n) sweeps on one eigenvalue
 
 _CONST = {  # ulp (LAPACK's 'P'), the smallest normal number, the column scaling threshold of trevc
@@ -43,6 +46,21 @@ def _kernel(name: str, dtype, wg: int, access, window: int):
         return f"{name}_{dtype.name}_{wg}", _wgsl_lib.template(f"{name}.wgsl").substitute(sub), access, window
 
     return _runtime.device().kernel((name, dtype.char, wg), build)
+
+
+def balance(a: Leaf) -> Leaf:
+    """Balance the matrices ``a`` ((batch, n, n) contiguous at offset 0, entries of at most about 1)
+    in place: A <- D^-1 A D with D diagonal powers of 2 making rows' and columns' norms close
+    (better conditioned eigenvalues for badly scaled matrices). Returns D ((batch, n) Leaf)."""
+    b, n, _ = a.shape
+    dev = _runtime.device()
+    d = Leaf(dev.upload(np.ones((b, n), np.dtype(a.dtype.name))), a.dtype, (b, n), (n, 1), 0)
+    flags = dev.upload(np.zeros(b, np.uint32))
+    wg = SMALL_WG if n <= SMALL_WG else HQR_WG
+    kern = _kernel("balance", a.dtype, wg, ["rw"] * 3, 8)
+    for _ in range(BALANCE_SWEEPS):
+        dev.dispatch(kern, [a.storage, d.storage, flags], _words(n, b), b)
+    return d
 
 
 def hessenberg(a: Leaf, vectors: bool):

@@ -1,0 +1,266 @@
+"""The non-symmetric eigenproblem on the device (linalg.eig, eigvals) against NumPy on the same
+inputs.
+
+Eigenvalues are compared as multisets: NumPy's LAPACK balances the matrix first and uses another
+QR variant for n >= 75, so the order of its eigenvalues (the Schur form's diagonal) is not ours;
+both lists are matched by a minimum-cost assignment and the largest distance of a matched pair is
+what is bounded. Eigenvectors are checked by their residuals ||A v - w v|| per column, their
+norms, NumPy's phase convention, and against NumPy's vectors where the eigenvalues are distinct."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import gpuarray as ga
+from conftest import HAS64
+
+linear_sum_assignment = pytest.importorskip("scipy.optimize").linear_sum_assignment
+
+FLOATS = [np.float32, np.float64] if HAS64 else [np.float32]
+
+
+def eps(dtype):
+    return np.finfo(dtype).eps
+
+
+@pytest.fixture
+def no_fallback(fresh_fallback):
+    ga.set_fallback("raise")
+    yield
+
+
+def matched_distance(w, ref):
+    """The largest |w_i - ref_j| over the best one-to-one matching of the two multisets."""
+    w, ref = np.ravel(w).astype(np.complex128), np.ravel(ref).astype(np.complex128)
+    assert w.shape == ref.shape
+    if w.size == 0:
+        return 0.0
+    d = np.abs(w[:, None] - ref[None, :])
+    i, j = linear_sum_assignment(d)
+    return d[i, j].max()
+
+
+def check_eigvals(a, tol_factor=20.0, cond=1.0):
+    """eigvals of a (one matrix or a stack) on the device vs NumPy's: dtype, shape, multiset within
+    tol_factor * n * eps * ||A||_2 * cond per matrix."""
+    dtype = a.dtype
+    got = ga.linalg.eigvals(ga.asarray(a))
+    ref = np.linalg.eigvals(a)
+    assert got.dtype == ref.dtype and got.shape == ref.shape, (got.dtype, ref.dtype, got.shape)
+    g = got.get()
+    n = a.shape[-1]
+    ct = np.float32 if dtype == np.float32 else np.float64
+    for idx in np.ndindex(a.shape[:-2]):
+        nrm = max(np.linalg.norm(a[idx].astype(np.float64), 2), np.finfo(ct).tiny)
+        dist = matched_distance(g[idx], ref[idx])
+        assert dist <= tol_factor * n * eps(ct) * nrm * cond, (idx, dist / nrm)
+    return g, ref
+
+
+def check_eig(a, tol_factor=20.0):
+    """eig of a on the device: dtypes as NumPy's, unit columns, residual per column within
+    tol_factor * n * eps * ||A||_2, eigenvalues as eigvals', complex vectors with their largest
+    component real (LAPACK's convention) and the pair's second vector the conjugate of the first."""
+    res = ga.linalg.eig(ga.asarray(a))
+    ref = np.linalg.eig(a)
+    assert isinstance(res, np.linalg._linalg.EigResult)
+    assert res.eigenvalues.dtype == ref.eigenvalues.dtype
+    assert res.eigenvectors.dtype == ref.eigenvectors.dtype
+    assert res.eigenvectors.shape == a.shape
+    w, v = res.eigenvalues.get(), res.eigenvectors.get()
+    n = a.shape[-1]
+    ct = np.float32 if a.dtype == np.float32 else np.float64
+    for idx in np.ndindex(a.shape[:-2]):
+        A = a[idx].astype(np.complex128)
+        V = v[idx].astype(np.complex128)
+        W = w[idx].astype(np.complex128)
+        nrm = np.linalg.norm(A, 2)
+        np.testing.assert_allclose(np.linalg.norm(V, axis=0), 1, atol=10 * n * eps(ct))
+        resid = np.linalg.norm(A @ V - V * W, axis=0)
+        assert resid.max() <= tol_factor * n * eps(ct) * max(nrm, np.finfo(ct).tiny), resid.max() / nrm
+        assert matched_distance(W, ref.eigenvalues[idx]) <= tol_factor * n * eps(ct) * max(nrm, np.finfo(ct).tiny)
+        for j in range(n):
+            if W[j].imag > 0:
+                k = np.argmax(np.abs(V[:, j]))
+                assert V[k, j].imag == 0
+                assert j + 1 < n and W[j + 1] == np.conj(W[j])
+                np.testing.assert_array_equal(V[:, j + 1], np.conj(V[:, j]))
+    return w, v, ref
+
+
+# ----------------------------------------------------------------------------- eigvals
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 33, 100, 129])
+def test_eigvals_random(n, dtype, rng, no_fallback):
+    a = rng.standard_normal((n, n)).astype(dtype)
+    with ga.stats() as s:
+        check_eigvals(a)
+    assert s.fallbacks == {}
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_eigvals_batched_views_and_ints(dtype, rng, no_fallback):
+    a = rng.standard_normal((3, 2, 6, 6)).astype(dtype)
+    check_eigvals(a)
+    # a non-contiguous transposed view and a broadcast stack
+    base = rng.standard_normal((9, 9)).astype(dtype)
+    view = ga.asarray(base)[::2, ::2].mT
+    got = ga.linalg.eigvals(view)
+    assert matched_distance(got.get(), np.linalg.eigvals(base[::2, ::2].T)) <= 50 * 5 * eps(dtype) * 10
+    bc = ga.broadcast_to(ga.asarray(base[:4, :4]), (3, 4, 4))
+    g = ga.linalg.eigvals(bc).get()
+    assert g.shape == (3, 4)
+    for i in range(3):
+        assert matched_distance(g[i], np.linalg.eigvals(base[:4, :4])) <= 200 * eps(dtype) * 10
+    ints = rng.integers(-5, 6, (5, 5))
+    g, r = check_eigvals(ints)
+    assert g.dtype == r.dtype  # float64 or complex128, as NumPy
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_eigvals_structured(dtype, rng, no_fallback):
+    n = 9
+    x = rng.standard_normal((n, n))
+    sym = (x + x.T).astype(dtype)
+    g, r = check_eigvals(sym)
+    assert g.dtype == dtype  # every eigenvalue real: a real result, as NumPy's
+    check_eigvals(np.triu(x).astype(dtype))
+    check_eigvals(np.tril(x).astype(dtype))
+    # rotations: pure complex pairs cos t +- i sin t
+    t = 0.7
+    rot = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]], dtype)
+    g, r = check_eigvals(rot)
+    assert g.dtype == np.result_type(dtype, np.complex64)
+    blocks = np.zeros((6, 6), dtype)
+    for k, th in enumerate((0.3, 1.1, 2.9)):
+        blocks[2 * k:2 * k + 2, 2 * k:2 * k + 2] = [[0, -th], [th, 0]]
+    q, _ = np.linalg.qr(rng.standard_normal((6, 6)))
+    g, _ = check_eigvals((q @ blocks @ q.T).astype(dtype))
+    assert np.all(np.abs(g.real) < 100 * eps(dtype))
+    # zeros: every eigenvalue zero, real
+    z = np.zeros((5, 5), dtype)
+    g, r = check_eigvals(z)
+    assert g.dtype == dtype and np.all(g == 0)
+    # a Hessenberg matrix with an exact zero subdiagonal entry (splits at once)
+    h = np.triu(rng.standard_normal((7, 7)), -1).astype(dtype)
+    h[3, 2] = 0
+    check_eigvals(h)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_eigvals_defective_and_multiple_roots(dtype, no_fallback):
+    # a Jordan block of size k: the computed eigenvalues spread by ~eps^(1/k) (NumPy's as well):
+    # compared with the exact eigenvalue at that scale
+    k = 4
+    j = (np.eye(k) * 2.0 + np.eye(k, k=1)).astype(dtype)
+    g = ga.linalg.eigvals(ga.asarray(j)).get()
+    assert np.abs(g - 2.0).max() <= 10 * eps(dtype) ** (1 / k) * 3
+    # the companion matrix of (x - 1)^2 (x + 2)^3 (x - 3)
+    c = np.poly([1, 1, -2, -2, -2, 3])
+    comp = np.diag(np.ones(5), -1)
+    comp[0, :] = -c[1:] / c[0]
+    g = ga.linalg.eigvals(ga.asarray(comp.astype(dtype))).get()
+    exact = np.array([1, 1, -2, -2, -2, 3], np.complex128)
+    assert matched_distance(g, exact) <= 50 * eps(dtype) ** (1 / 3) * 3
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_eigvals_badly_scaled(dtype, rng, no_fallback):
+    # D A D^-1 with D spanning many orders of magnitude: the eigenvalues are A's
+    n = 8
+    a = rng.standard_normal((n, n))
+    d = 10.0 ** np.linspace(-4, 4, n) if dtype == np.float64 else 10.0 ** np.linspace(-2, 2, n)
+    b = (d[:, None] * a / d[None, :]).astype(dtype)
+    g = ga.linalg.eigvals(ga.asarray(b)).get()
+    ref = np.linalg.eigvals(a)
+    scale = np.linalg.norm(a, 2)
+    assert matched_distance(g, ref) <= 1e3 * n * eps(dtype) * scale
+
+
+def test_eigvals_empty_and_errors(no_fallback):
+    for shape, dtype in (((0, 0), np.float64), ((2, 0, 0), np.float32), ((0, 3, 3), np.float64)):
+        a = np.zeros(shape, dtype)
+        got = ga.linalg.eigvals(ga.asarray(a))
+        ref = np.linalg.eigvals(a)
+        assert got.shape == ref.shape and got.dtype == ref.dtype
+        r = ga.linalg.eig(ga.asarray(a))
+        rr = np.linalg.eig(a)
+        assert r.eigenvalues.shape == rr.eigenvalues.shape and r.eigenvectors.shape == rr.eigenvectors.shape
+        assert r.eigenvalues.dtype == rr.eigenvalues.dtype and r.eigenvectors.dtype == rr.eigenvectors.dtype
+    for bad in (np.nan, np.inf, -np.inf):
+        a = np.eye(3)
+        a[1, 2] = bad
+        for fn in (ga.linalg.eigvals, ga.linalg.eig):
+            with pytest.raises(np.linalg.LinAlgError, match="infs or NaNs"):
+                fn(ga.asarray(a))
+        with pytest.raises(np.linalg.LinAlgError):
+            np.linalg.eigvals(a)
+    with pytest.raises(np.linalg.LinAlgError, match="square"):
+        ga.linalg.eigvals(ga.zeros((2, 3)))
+    with pytest.raises(np.linalg.LinAlgError, match="two-dimensional"):
+        ga.linalg.eigvals(ga.zeros(3))
+
+
+def test_eigvals_no_convergence_raises(monkeypatch, rng, no_fallback):
+    from gpuarray._kernels import schur
+    monkeypatch.setattr(schur, "ITMAX_PER_ROW", 0)  # no sweep allowed: every matrix past 2 x 2 fails
+    a = rng.standard_normal((6, 6))
+    with pytest.raises(np.linalg.LinAlgError, match="Eigenvalues did not converge"):
+        ga.linalg.eigvals(ga.asarray(a))
+
+
+def test_eig_numpy_dispatch_and_complex_input_fallback(rng):
+    a = rng.standard_normal((5, 5))
+    with ga.stats() as s:
+        w = np.linalg.eigvals(ga.asarray(a))
+    assert isinstance(w, ga.GpuArray) and s.fallbacks == {}
+    assert matched_distance(w.get(), np.linalg.eigvals(a)) <= 1e-13
+    c = (a + 1j * rng.standard_normal((5, 5))).astype(np.complex64)
+    with ga.stats() as s:
+        w = ga.linalg.eigvals(ga.asarray(c))
+    assert s.fallbacks == {"linalg.eigvals": 1}  # complex input: NumPy's (counted)
+    assert w.dtype == np.complex64 and matched_distance(w.get(), np.linalg.eigvals(c)) <= 1e-4
+
+
+# --------------------------------------------------------------------------------- eig
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 33, 100])
+def test_eig_random(n, dtype, rng, no_fallback):
+    a = rng.standard_normal((n, n)).astype(dtype)
+    w, v, ref = check_eig(a)
+    # vectors against NumPy's: each of ours times a unit phase is NumPy's (distinct eigenvalues)
+    for j in range(n):
+        k = np.argmin(np.abs(ref.eigenvalues - w[j]))
+        r = ref.eigenvectors[:, k].astype(np.complex128)
+        phase = np.vdot(v[:, j].astype(np.complex128), r)
+        np.testing.assert_allclose(v[:, j] * phase / abs(phase), r, atol=1e3 * n * eps(dtype))
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_eig_structured(dtype, rng, no_fallback):
+    x = rng.standard_normal((8, 8))
+    w, v, _ = check_eig((x + x.T).astype(dtype))
+    assert w.dtype == dtype and v.dtype == dtype
+    check_eig(np.triu(x).astype(dtype))
+    check_eig(np.tril(x).astype(dtype))
+    t = 1.3
+    w, v, ref = check_eig(np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]], dtype))
+    # NumPy's vectors of a rotation: (1, -+i) / sqrt(2) up to LAPACK's phase convention
+    np.testing.assert_allclose(np.abs(v), np.full((2, 2), 2 ** -0.5), rtol=10 * eps(dtype))
+    w, v, _ = check_eig(np.zeros((4, 4), dtype))
+    np.testing.assert_array_equal(v, np.eye(4))  # NumPy's: the identity
+    w, v, _ = check_eig(rng.standard_normal((2, 3, 5, 5)).astype(dtype))  # batched
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_eig_defective(dtype, no_fallback):
+    # a Jordan block: every computed vector is (nearly) e_0, finite, unit
+    j = (np.eye(5) * -1.5 + np.eye(5, k=1)).astype(dtype)
+    res = ga.linalg.eig(ga.asarray(j))
+    v = res.eigenvectors.get()
+    assert np.all(np.isfinite(v))
+    np.testing.assert_allclose(np.abs(v[0]), 1, atol=1e-2)
+    np.testing.assert_allclose(np.linalg.norm(v, axis=0), 1, atol=50 * eps(dtype))
+    # a diagonalizable matrix with repeated eigenvalues: residuals still small
+    q, _ = np.linalg.qr(np.random.default_rng(3).standard_normal((6, 6)))
+    check_eig((q @ np.diag([2.0, 2.0, 2.0, -1.0, -1.0, 5.0]) @ q.T).astype(dtype))
