@@ -264,3 +264,56 @@ def test_eig_defective(dtype, no_fallback):
     # a diagonalizable matrix with repeated eigenvalues: residuals still small
     q, _ = np.linalg.qr(np.random.default_rng(3).standard_normal((6, 6)))
     check_eig((q @ np.diag([2.0, 2.0, 2.0, -1.0, -1.0, 5.0]) @ q.T).astype(dtype))
+
+
+# ------------------------------------------------------------------------ roots, poly
+@pytest.mark.parametrize("p", [[1, -3, 2], [0, 0, 1, 2, 0, 0], [2.0], [0, 0], [1, 0, 1], [5, 0, 0],
+                               [1, -6, 11, -6], [3, -1.5, 0.25, 7, -2, 1, 0.5, -4]])
+def test_roots(p, no_fallback):
+    p = np.asarray(p)
+    with ga.stats() as s:
+        g = ga.roots(ga.asarray(p))
+        got = g.get()
+    assert s.fallbacks == {}
+    ref = np.roots(p)
+    assert g.dtype == ref.dtype and g.shape == ref.shape
+    assert matched_distance(got, ref) <= 1e-12 * max(1.0, np.abs(ref).max(initial=0))
+    if (p != 0).sum() and p[np.flatnonzero(p)[-1] + 1:].size:  # trailing zeros: exact zero roots
+        assert (got == 0).sum() >= len(p) - 1 - np.flatnonzero(p)[-1]
+
+
+def test_roots_dtypes_multiple_and_errors(no_fallback):
+    p32 = np.array([1, 2, 3], np.float32)
+    g = ga.roots(ga.asarray(p32))
+    assert g.dtype == np.roots(p32).dtype == np.complex64
+    assert matched_distance(g.get(), np.roots(p32)) <= 1e-5
+    # multiple roots: (x - 1)^2 (x + 2)^3 spread by ~eps^(1/3), as NumPy's
+    p = np.poly([1, 1, -2, -2, -2])
+    assert matched_distance(ga.roots(ga.asarray(p)).get(), np.array([1, 1, -2, -2, -2])) <= 1e-4
+    assert ga.roots(ga.asarray(np.array([], np.float64))).shape == (0,)
+    with pytest.raises(ValueError, match="rank-1"):
+        ga.roots(ga.zeros((2, 2)))
+
+
+def test_poly(no_fallback, rng):
+    cases = [np.array([1.0, 2.0, 3.0]), np.array([1j, -1j, 2.0]), np.array([1j, 2.0]), np.array([1, 2], np.int64),
+             np.array([1.5, -2.5], np.float32), np.array([[1.0, 2.0], [3.0, 4.0]], np.float32),
+             np.array([[0.0, -1.0], [1.0, 0.0]]), rng.standard_normal((5, 5)), np.array([4.0])]
+    for z in cases:
+        with ga.stats() as s:
+            g = ga.poly(ga.asarray(z))
+            got = g.get()
+        assert s.fallbacks == {}
+        ref = np.poly(z)
+        assert g.dtype == ref.dtype and g.shape == ref.shape, (z, g.dtype, ref.dtype)
+        tol = 1e-4 if np.asarray(z).dtype == np.float32 else 1e-12
+        np.testing.assert_allclose(got, ref, rtol=tol, atol=tol * np.abs(ref).max())
+    # signed zeros as NumPy's (its convolution sums start from +0)
+    z = np.array([1j, 2.0])
+    np.testing.assert_array_equal(np.signbit(ga.poly(ga.asarray(z)).get().real), np.signbit(np.poly(z).real))
+    assert ga.poly(ga.asarray(np.zeros(0))) == np.poly(np.zeros(0)) == 1.0
+    with pytest.raises(ValueError, match="1d or non-empty square"):
+        ga.poly(ga.zeros((2, 3)))
+    for fn in (ga.poly, ga.roots):  # a scalar: NumPy's TypeError (its dispatcher iterates over it)
+        with pytest.raises(TypeError):
+            fn(ga.asarray(4.0))

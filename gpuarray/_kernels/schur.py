@@ -10,7 +10,9 @@ and float64 matrices, batched:
   one workgroup per matrix, in chunks of sweeps per dispatch (wgsl/hqr.wgsl): eigenvalues as
   (real, imaginary) parts, T and Z <- Q Z when vectors are wanted;
 - ``schur_vectors``: eigenvectors of T by back-substitution (dtrevc), one invocation per
-  eigenvalue (wgsl/trevc.wgsl).
+  eigenvalue (wgsl/trevc.wgsl);
+- ``poly_from_roots``: the coefficients of the polynomial with given zeros (``poly``; real or
+  complex, through ``factor``'s element helpers), one invocation per polynomial.
 
 Matrices are contiguous (batch, n, n) work buffers at offset 0.
 """
@@ -23,7 +25,7 @@ from .._graph import dtypes as dt
 from .._device import runtime as _runtime
 from .._graph.nodes import Leaf, new_leaf
 from . import wgsl_lib as _wgsl_lib
-from .factor import PANEL_WG, SMALL_WG, _words, _wg
+from .factor import PANEL_WG, SMALL_WG, _kernel as _factor_kernel, _words, _wg
 
 HQR_WG = 64  # threads per Francis QR workgroup (the rows/columns of one reflector's update)
 HQR_CHUNK = 16  # sweeps per dispatch (short invocations: lavapipe stops long ones)
@@ -134,3 +136,14 @@ def schur_vectors(t: Leaf, w: Leaf) -> Leaf:
     kern = _kernel("trevc", t.dtype, SMALL_WG, ["r", "r", "rw"], 8)
     _runtime.device().dispatch(kern, [t.storage, w.storage, x.storage], _words(n, b), -(-(b * n) // SMALL_WG))
     return x
+
+
+def poly_from_roots(z: Leaf) -> Leaf:
+    """The coefficients ((batch, n + 1) Leaf, leading 1) of prod_k (x - z_k) for the zeros ``z``
+    ((batch, n), real or complex, contiguous at offset 0), one invocation per polynomial."""
+    b, n = z.shape
+    assert z.offset == 0 and z.strides == (n, 1)
+    a = new_leaf(z.dtype, (b, n + 1))
+    kern = _factor_kernel("poly_from_roots", z.dtype, SMALL_WG, ["r", "rw"], 12)
+    _runtime.device().dispatch(kern, [z.storage, a.storage], _words(n, b, 0), -(-b // SMALL_WG))
+    return a
