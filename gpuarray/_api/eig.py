@@ -25,7 +25,7 @@ from .._lazy.array import GpuArray
 from .._lazy.elementwise import apply
 from .._kernels import schur as _schur
 from .creation import arange, asarray, zeros
-from .decompositions import _check_square, _compute_dtype, _work
+from .decompositions import _check_square, _compute_dtype, _host, _work
 from .linalg import matmul
 from .manipulation import concatenate, reshape
 from .reductions import any as rany, all as rall, argmax, max as rmax, sum as rsum
@@ -110,11 +110,6 @@ def _eig(a, vectors: bool):
     v = _normalise(matmul(zd.astype(ct), x), wi)
     v = reshape(apply("real", v).astype(rt) if real else v, shape)
     return w_out, v
-
-
-def _host(name, a):
-    from .decompositions import _host as host  # NumPy's on host copies (a counted fallback)
-    return host(name, a)
 
 
 def eigvals(a, /):
