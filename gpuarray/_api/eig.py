@@ -39,24 +39,29 @@ def _complex_of(rt):
     return dt.complex64 if rt == dt.float32 else dt.complex128
 
 
-def _normalise(v: GpuArray, wi: GpuArray) -> GpuArray:
-    """NumPy's (dgeev's) normalisation of the eigenvector columns of ``v`` (batch, n, n) complex,
-    ``wi`` (batch, n) the eigenvalues' imaginary parts: unit 2-norm; the first column of a complex
-    pair multiplied by sign(Re v_k) conj(v_k) / |v_k| (k its largest component, the first of equal
-    ones), the second one the conjugate of the first."""
+def _normalise(v: GpuArray, wi: GpuArray | None) -> GpuArray:
+    """NumPy's (dgeev's, zgeev's) normalisation of the eigenvector columns of ``v`` (batch, n, n)
+    complex: unit 2-norm; of a real matrix (``wi`` (batch, n) the eigenvalues' imaginary parts) the
+    first column of a complex pair multiplied by sign(Re v_k) conj(v_k) / |v_k| (k its largest
+    component, the first of equal ones), the second one the conjugate of the first, real columns
+    left as they are; of a complex matrix (``wi`` None) every column multiplied by
+    conj(v_k) / |v_k| (its largest component positive real)."""
     mag2 = apply("add", apply("square", apply("real", v)), apply("square", apply("imag", v)))
     norm = apply("sqrt", rsum(mag2, axis=-2, keepdims=True))
     v = apply("divide", v, apply("where", apply("equal", norm, 0), 1, norm))
     k = argmax(mag2, axis=-2, keepdims=True)
     vk = take_along_axis(v, k, axis=-2)
     avk = apply("absolute", vk)
-    sign = apply("where", apply("less", apply("real", vk), 0), -1.0, 1.0)
-    phase = apply("multiply", apply("divide", apply("conj", vk), apply("where", apply("equal", avk, 0), 1, avk)), sign)
-    pair_first = reshape(apply("greater", wi, 0), wi.shape[:-1] + (1, wi.shape[-1]))
+    phase = apply("divide", apply("conj", vk), apply("where", apply("equal", avk, 0), 1, avk))
+    if wi is not None:
+        phase = apply("multiply", phase, apply("where", apply("less", apply("real", vk), 0), -1.0, 1.0))
     turned = apply("multiply", v, phase.astype(v.dtype))
     # the largest component exactly real, as LAPACK sets it
     at_k = apply("equal", reshape(arange(v.shape[-2], dtype=dt.int32), (v.shape[-2], 1)), k)
     turned = apply("where", at_k, apply("real", turned).astype(v.dtype), turned)
+    if wi is None:
+        return turned
+    pair_first = reshape(apply("greater", wi, 0), wi.shape[:-1] + (1, wi.shape[-1]))
     v = apply("where", pair_first, turned, v)
     prev = concatenate([v[..., :1], apply("conj", v[..., :-1])], axis=-1)
     pair_second = reshape(apply("less", wi, 0), pair_first.shape)
@@ -68,39 +73,47 @@ def _eig(a, vectors: bool):
     serve ``a``'s dtype."""
     a = a if isinstance(a, GpuArray) else asarray(a)
     _check_square(a)
-    rt = _compute_dtype(a.dtype)
-    if rt is None:
+    cplx = a.dtype in (dt.complex64, dt.complex128)
+    et = a.dtype if cplx else _compute_dtype(a.dtype)  # the element type of the computation
+    if et is None:
         return None
+    rt = dt.real_of(et) if cplx else et
+    ct = et if cplx else _complex_of(rt)
     shape = a.shape
     n = shape[-1]
     if a.size == 0:
-        return zeros(shape[:-1], dtype=rt), (zeros(shape, dtype=rt) if vectors else None)
+        return zeros(shape[:-1], dtype=et), (zeros(shape, dtype=et) if vectors else None)
     # scaled by the largest magnitude (1 for a zero matrix); a matrix with a NaN or an infinity
     # (NumPy raises for it) is solved as zeros so that its iteration ends
     big = rmax(apply("absolute", a), axis=(-2, -1), keepdims=True).astype(rt)
     finite = apply("isfinite", big)
     big = apply("where", apply("logical_and", finite, apply("not_equal", big, 0)), big, 1).astype(rt)
-    scaled = apply("where", finite, apply("divide", a.astype(rt, copy=False), big), 0).astype(rt)
-    w = _work(scaled, rt, shape)
+    scaled = apply("where", finite, apply("divide", a.astype(et, copy=False), big), 0).astype(et)
+    w = _work(scaled, et, shape)
     b = w.shape[0]
     d = GpuArray(_schur.balance(w))
     z = _schur.hessenberg(w, vectors)
     vals, failed = _schur.schur(w, z, full=vectors)
     vals = GpuArray(vals)
-    wr, wi = vals[:, :n], vals[:, n:]
-    flags = np.asarray(asarray([rall(finite), rany(apply("not_equal", wi, 0))]).get())
+    scale = reshape(big, (b, 1))
+    if cplx:
+        flags = np.asarray(asarray([rall(finite), True]).get())
+        wi = None
+        w_out = apply("multiply", vals, scale).astype(ct)
+        real = False
+    else:
+        wr, wi = vals[:, :n], vals[:, n:]
+        flags = np.asarray(asarray([rall(finite), rany(apply("not_equal", wi, 0))]).get())
+        real = not flags[1]
+        if real:
+            w_out = apply("multiply", wr, scale).astype(rt)
+        else:
+            w_out = apply("add", wr.astype(ct), apply("multiply", wi.astype(ct), 1j)).astype(ct)
+            w_out = apply("multiply", w_out, scale).astype(ct)
     if not flags[0]:
         raise LinAlgError("Array must not contain infs or NaNs")
     if failed.any():
         raise LinAlgError("Eigenvalues did not converge")
-    scale = reshape(big, (b, 1))
-    ct = _complex_of(rt)
-    real = not flags[1]
-    if real:
-        w_out = apply("multiply", wr, scale).astype(rt)
-    else:
-        w_out = apply("add", wr.astype(ct), apply("multiply", wi.astype(ct), 1j)).astype(ct)
-        w_out = apply("multiply", w_out, scale).astype(ct)
     w_out = reshape(w_out, shape[:-1])
     if not vectors:
         return w_out, None

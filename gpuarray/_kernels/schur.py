@@ -25,7 +25,7 @@ from .._graph import dtypes as dt
 from .._device import runtime as _runtime
 from .._graph.nodes import Leaf, new_leaf
 from . import wgsl_lib as _wgsl_lib
-from .factor import PANEL_WG, SMALL_WG, _kernel as _factor_kernel, _words, _wg
+from .factor import PANEL_WG, SMALL_WG, _kernel as _factor_kernel, _subst, _words, _wg
 
 HQR_WG = 64  # threads per Francis QR workgroup (the rows/columns of one reflector's update)
 HQR_CHUNK = 16  # sweeps per dispatch (short invocations: lavapipe stops long ones)
@@ -40,11 +40,11 @@ _CONST = {  # ulp (LAPACK's 'P'), the smallest normal number, the column scaling
 
 
 def _kernel(name: str, dtype, wg: int, access, window: int):
+    """A kernel of wgsl/<name>.wgsl for elements of ``dtype`` (real or complex: $C, the element
+    helpers of ``factor``; $T the real type) with the real type's constants."""
     def build():
-        t = dt.wgsl_type(dtype)
-        ulp, safmin, big = _CONST[t]
-        zero, one = ("0.0f", "1.0f") if t == "f32" else ("0.0lf", "1.0lf")
-        sub = dict(T=t, ZERO=zero, ONE=one, WG=wg, ULP=ulp, SAFMIN=safmin, BIG=big)
+        sub = _subst(dtype, wg)
+        sub.update(zip(("ULP", "SAFMIN", "BIG"), _CONST[sub["T"]]))
         return f"{name}_{dtype.name}_{wg}", _wgsl_lib.template(f"{name}.wgsl").substitute(sub), access, window
 
     return _runtime.device().kernel((name, dtype.char, wg), build)
@@ -56,7 +56,8 @@ def balance(a: Leaf) -> Leaf:
     (better conditioned eigenvalues for badly scaled matrices). Returns D ((batch, n) Leaf)."""
     b, n, _ = a.shape
     dev = _runtime.device()
-    d = Leaf(dev.upload(np.ones((b, n), np.dtype(a.dtype.name))), a.dtype, (b, n), (n, 1), 0)
+    rt = dt.real_of(a.dtype) if a.dtype.kind == "c" else a.dtype
+    d = Leaf(dev.upload(np.ones((b, n), np.dtype(rt.name))), rt, (b, n), (n, 1), 0)
     flags = dev.upload(np.zeros(b, np.uint32))
     wg = SMALL_WG if n <= SMALL_WG else HQR_WG
     kern = _kernel("balance", a.dtype, wg, ["rw"] * 3, 8)
@@ -102,19 +103,21 @@ def hessenberg(a: Leaf, vectors: bool):
 
 def schur(h: Leaf, z: Leaf | None, full: bool):
     """Eigenvalues of the upper Hessenberg matrices ``h`` ((batch, n, n) contiguous at offset 0),
-    by the Francis double-shift QR iteration: returns (w, failed): w a (batch, 2n) Leaf (real
-    parts, then imaginary parts, at the diagonal positions), failed a host bool array (batch,):
-    no convergence within ITMAX_PER_ROW * max(10, n) sweeps on one eigenvalue. ``full``: h
-    becomes the real Schur form T; ``z`` (or None): Z <- Z Q. A flag read (a sync) every
-    HQR_READ_EVERY dispatches."""
+    real by the Francis double-shift QR iteration, complex by the single-shift one (zlahqr):
+    returns (w, failed): w a Leaf, real input: (batch, 2n) (real parts, then imaginary parts, at
+    the diagonal positions), complex: (batch, n) complex; failed a host bool array (batch,): no
+    convergence within ITMAX_PER_ROW * max(10, n) sweeps on one eigenvalue. ``full``: h becomes
+    the Schur form T (real: quasi-triangular; complex: triangular); ``z`` (or None): Z <- Z Q. A
+    flag read (a sync) every HQR_READ_EVERY dispatches."""
     b, n, _ = h.shape
     dev = _runtime.device()
-    w = new_leaf(h.dtype, (b, 2 * n))
+    cplx = h.dtype.kind == "c"
+    w = new_leaf(h.dtype, (b, n) if cplx else (b, 2 * n))
     st = np.zeros((b, 8), np.int32)
     st[:, 0] = n
     st = dev.upload(st)
     wg = SMALL_WG if n <= SMALL_WG else HQR_WG
-    kern = _kernel("hqr", h.dtype, wg, ["rw"] * 4, 24)
+    kern = _kernel("zhqr" if cplx else "hqr", h.dtype, wg, ["rw"] * 4, 24)
     params = _words(n, b, HQR_CHUNK, int(full), int(z is not None), ITMAX_PER_ROW * max(10, n))
     i = 0
     while True:
@@ -127,13 +130,15 @@ def schur(h: Leaf, z: Leaf | None, full: bool):
 
 
 def schur_vectors(t: Leaf, w: Leaf) -> Leaf:
-    """Eigenvectors of the real Schur forms ``t`` ((batch, n, n) contiguous at offset 0) with
-    eigenvalues ``w`` (``schur``'s): a (batch, n, n) complex Leaf, column j the (unnormalised)
-    eigenvector of T for eigenvalue j; the second column of a complex pair is zero."""
+    """Eigenvectors of the Schur forms ``t`` ((batch, n, n) contiguous at offset 0, real or
+    complex) with eigenvalues ``w`` (``schur``'s): a (batch, n, n) complex Leaf, column j the
+    (unnormalised) eigenvector of T for eigenvalue j; of a real T, the second column of a complex
+    pair is zero."""
     b, n, _ = t.shape
-    ct = dt.complex64 if t.dtype == dt.float32 else dt.complex128
+    cplx = t.dtype.kind == "c"
+    ct = t.dtype if cplx else (dt.complex64 if t.dtype == dt.float32 else dt.complex128)
     x = new_leaf(ct, (b, n, n))
-    kern = _kernel("trevc", t.dtype, SMALL_WG, ["r", "r", "rw"], 8)
+    kern = _kernel("ztrevc" if cplx else "trevc", t.dtype, SMALL_WG, ["r", "r", "rw"], 8)
     _runtime.device().dispatch(kern, [t.storage, w.storage, x.storage], _words(n, b), -(-(b * n) // SMALL_WG))
     return x
 

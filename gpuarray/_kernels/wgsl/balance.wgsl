@@ -1,18 +1,21 @@
-// One sweep of diagonal balancing of real square matrices (the scaling part of LAPACK's dgebal),
+// One sweep of diagonal balancing of square matrices (the scaling part of LAPACK's dgebal/zgebal),
 // one workgroup per matrix: for each i, the power of 2 f that brings column i's and row i's
 // 2-norms closest is found (dgebal's loops) and, where it lowers their sum below 0.95 of what it
 // was, row i is divided by f and column i multiplied by it (exact: powers of 2), D[i] *= f.
 // A = D^-1 A0 D keeps A0's eigenvalues; A0's eigenvectors are D times A's. A sweep that changes
 // nothing sets the done flag and later sweeps (dispatches) return at once.
 // P[0] n, P[1] matrices. D: the scale factors (n per matrix, ones at first); F: done flags.
+// $C is the element type ($T, or vec2<$T> for complex), cab2 its squared magnitude.
 @group(0) @binding(0) var<storage, read> P: array<u32>;
-@group(0) @binding(1) var<storage, read_write> A: array<$T>;
+@group(0) @binding(1) var<storage, read_write> A: array<$C>;
 @group(0) @binding(2) var<storage, read_write> D: array<$T>;
 @group(0) @binding(3) var<storage, read_write> F: array<u32>;
 
 var<workgroup> red: array<vec4<$T>, ${WG}>;
 var<workgroup> fs: $T;
 var<workgroup> flag: u32;
+
+$CHELP
 
 const ULP: $T = $ULP;
 const SAFMIN: $T = $SAFMIN;
@@ -35,9 +38,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     // column and row 2-norms (entries of at most ~1: the caller scaled the matrix) and largest entries
     var acc = vec4<$T>($ZERO, $ZERO, $ZERO, $ZERO);
     for (var k = lid; k < n; k += ${WG}u) {
-      let cv = A[base + k * n + i];
-      let rv = A[base + i * n + k];
-      acc = vec4<$T>(acc.x + cv * cv, acc.y + rv * rv, max(acc.z, abs(cv)), max(acc.w, abs(rv)));
+      let cv = cab2(A[base + k * n + i]);
+      let rv = cab2(A[base + i * n + k]);
+      acc = vec4<$T>(acc.x + cv, acc.y + rv, max(acc.z, sqrt(cv)), max(acc.w, sqrt(rv)));
     }
     red[lid] = acc;
     workgroupBarrier();
