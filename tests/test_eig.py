@@ -17,6 +17,11 @@ from conftest import HAS64
 linear_sum_assignment = pytest.importorskip("scipy.optimize").linear_sum_assignment
 
 FLOATS = [np.float32, np.float64] if HAS64 else [np.float32]
+COMPLEX = [np.complex64, np.complex128] if HAS64 else [np.complex64]
+
+
+def real_of(dtype):
+    return np.finfo(dtype).dtype
 
 
 def eps(dtype):
@@ -49,9 +54,9 @@ def check_eigvals(a, tol_factor=20.0, cond=1.0):
     assert got.dtype == ref.dtype and got.shape == ref.shape, (got.dtype, ref.dtype, got.shape)
     g = got.get()
     n = a.shape[-1]
-    ct = np.float32 if dtype == np.float32 else np.float64
+    ct = real_of(dtype) if np.dtype(dtype).kind in "fc" else np.float64
     for idx in np.ndindex(a.shape[:-2]):
-        nrm = max(np.linalg.norm(a[idx].astype(np.float64), 2), np.finfo(ct).tiny)
+        nrm = max(np.linalg.norm(a[idx].astype(np.complex128), 2), np.finfo(ct).tiny)
         dist = matched_distance(g[idx], ref[idx])
         assert dist <= tol_factor * n * eps(ct) * nrm * cond, (idx, dist / nrm)
     return g, ref
@@ -69,7 +74,8 @@ def check_eig(a, tol_factor=20.0):
     assert res.eigenvectors.shape == a.shape
     w, v = res.eigenvalues.get(), res.eigenvectors.get()
     n = a.shape[-1]
-    ct = np.float32 if a.dtype == np.float32 else np.float64
+    ct = real_of(a.dtype)
+    cplx = np.iscomplexobj(a)
     for idx in np.ndindex(a.shape[:-2]):
         A = a[idx].astype(np.complex128)
         V = v[idx].astype(np.complex128)
@@ -79,6 +85,11 @@ def check_eig(a, tol_factor=20.0):
         resid = np.linalg.norm(A @ V - V * W, axis=0)
         assert resid.max() <= tol_factor * n * eps(ct) * max(nrm, np.finfo(ct).tiny), resid.max() / nrm
         assert matched_distance(W, ref.eigenvalues[idx]) <= tol_factor * n * eps(ct) * max(nrm, np.finfo(ct).tiny)
+        if cplx:  # zgeev: every column's largest component positive real
+            k = np.argmax(np.abs(V), axis=0)
+            lead = V[k, np.arange(n)]
+            assert np.all(lead.imag == 0) and np.all(lead.real > 0)
+            continue
         for j in range(n):
             if W[j].imag > 0:
                 k = np.argmax(np.abs(V[:, j]))
@@ -209,17 +220,71 @@ def test_eigvals_no_convergence_raises(monkeypatch, rng, no_fallback):
         ga.linalg.eigvals(ga.asarray(a))
 
 
-def test_eig_numpy_dispatch_and_complex_input_fallback(rng):
+def test_eig_numpy_dispatch_and_host_fallback(rng):
     a = rng.standard_normal((5, 5))
     with ga.stats() as s:
         w = np.linalg.eigvals(ga.asarray(a))
-    assert isinstance(w, ga.GpuArray) and s.fallbacks == {}
+        r = np.linalg.eig(ga.asarray(a))
+    assert isinstance(w, ga.GpuArray) and isinstance(r.eigenvectors, ga.GpuArray) and s.fallbacks == {}
     assert matched_distance(w.get(), np.linalg.eigvals(a)) <= 1e-13
-    c = (a + 1j * rng.standard_normal((5, 5))).astype(np.complex64)
     with ga.stats() as s:
-        w = ga.linalg.eigvals(ga.asarray(c))
-    assert s.fallbacks == {"linalg.eigvals": 1}  # complex input: NumPy's (counted)
-    assert w.dtype == np.complex64 and matched_distance(w.get(), np.linalg.eigvals(c)) <= 1e-4
+        with pytest.raises(TypeError, match="float16"):  # float16: NumPy's error, on the host (counted)
+            ga.linalg.eigvals(ga.asarray(a.astype(np.float16)))
+    assert s.fallbacks == {"linalg.eigvals": 1}
+
+
+# ------------------------------------------------------------------------ complex input
+@pytest.mark.parametrize("dtype", COMPLEX)
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 33, 100])
+def test_complex_eig_random(n, dtype, rng, no_fallback):
+    a = (rng.standard_normal((n, n)) + 1j * rng.standard_normal((n, n))).astype(dtype)
+    with ga.stats() as s:
+        check_eigvals(a)
+        w, v, ref = check_eig(a)
+    assert s.fallbacks == {}
+    for j in range(n):  # NumPy's vectors: the same up to a unit phase (distinct eigenvalues)
+        k = np.argmin(np.abs(ref.eigenvalues - w[j]))
+        r = ref.eigenvectors[:, k].astype(np.complex128)
+        phase = np.vdot(v[:, j].astype(np.complex128), r)
+        np.testing.assert_allclose(v[:, j] * phase / abs(phase), r, atol=1e3 * n * eps(dtype))
+
+
+@pytest.mark.parametrize("dtype", COMPLEX)
+def test_complex_eig_structured(dtype, rng, no_fallback):
+    x = rng.standard_normal((8, 8)) + 1j * rng.standard_normal((8, 8))
+    herm = (x + x.conj().T).astype(dtype)
+    w, v, _ = check_eig(herm)
+    assert w.dtype == dtype  # complex input: a complex result, as NumPy's, real eigenvalues or not
+    np.testing.assert_allclose(w.imag, 0, atol=100 * eps(dtype) * np.abs(w).max())
+    check_eig(np.triu(x).astype(dtype))
+    check_eig(np.tril(x).astype(dtype))
+    check_eig(rng.standard_normal((6, 6)).astype(dtype))  # real entries, complex dtype
+    check_eig(np.zeros((3, 3), dtype))
+    check_eig((rng.standard_normal((2, 4, 4)) + 1j * rng.standard_normal((2, 4, 4))).astype(dtype))
+    j = (np.eye(4) * (1 + 2j) + np.eye(4, k=1)).astype(dtype)  # a Jordan block
+    g = ga.linalg.eig(ga.asarray(j))
+    assert np.all(np.isfinite(g.eigenvectors.get()))
+    assert np.abs(g.eigenvalues.get() - (1 + 2j)).max() <= 10 * eps(dtype) ** 0.25 * 3
+    view = ga.asarray(x.astype(dtype))[1::2, ::2].mT  # a non-contiguous view
+    assert matched_distance(ga.linalg.eigvals(view).get(), np.linalg.eigvals(x[1::2, ::2].T.astype(dtype))) \
+        <= 1e3 * 4 * eps(dtype) * 4
+    for bad in (np.nan, np.inf):
+        y = np.eye(3, dtype=dtype)
+        y[0, 2] = bad
+        with pytest.raises(np.linalg.LinAlgError, match="infs or NaNs"):
+            ga.linalg.eigvals(ga.asarray(y))
+    e = ga.linalg.eig(ga.asarray(np.zeros((0, 0), dtype)))
+    assert e.eigenvalues.dtype == dtype and e.eigenvectors.shape == (0, 0)
+
+
+def test_roots_complex_coefficients(no_fallback):
+    p = np.array([1, -2j, 3 + 1j, 0.5, 0], np.complex128)
+    with ga.stats() as s:
+        g = ga.roots(ga.asarray(p))
+    assert s.fallbacks == {}
+    ref = np.roots(p)
+    assert g.dtype == ref.dtype and g.shape == ref.shape
+    assert matched_distance(g.get(), ref) <= 1e-12 * np.abs(ref).max()
 
 
 # --------------------------------------------------------------------------------- eig

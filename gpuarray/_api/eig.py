@@ -1,5 +1,6 @@
 """The non-symmetric eigenproblem on the device: ``eig`` and ``eigvals`` (NumPy's ``linalg``) of
-real float32 / float64 matrices (integers and bool as float64), batched over leading dims.
+float32 / float64 matrices (integers and bool as float64) and complex64 / complex128 ones, batched
+over leading dims.
 
 The matrix, scaled by its largest magnitude, is reduced to upper Hessenberg form by Householder
 reflections, then to real Schur form by the Francis double-shift QR iteration (LAPACK's dlahqr:
@@ -10,11 +11,12 @@ largest component is real, with the sign of that component's real part; the seco
 complex pair the conjugate of the first).
 
 NumPy's rules: LinAlgError for non-square, NaN or infinite input and for an iteration that does
-not converge; the result is real when every imaginary part is zero, else complex (a data-dependent
-dtype: one small read of the flags, which also carries the finiteness test). The eigenvalues come
+not converge; of a real matrix the result is real when every imaginary part is zero, else complex
+(a data-dependent dtype: one small read of the flags, which also carries the finiteness test); of
+a complex matrix, complex. The eigenvalues come
 in the order of the Schur form's diagonal, which is not always LAPACK's (NumPy's LAPACK balances
 first and uses a different QR variant for n >= 75): compare them as multisets.
-Complex and float16 inputs go to NumPy (counted host fallbacks).
+float16 input goes to NumPy (a counted host fallback: its TypeError).
 """
 from __future__ import annotations
 

@@ -7,9 +7,8 @@ contraction of ``gpuarray._api.linalg`` and elementwise kernels); so do ``choles
 tridiagonalisation + QL for eigh) and ``svd``, ``svdvals``, ``pinv``, ``lstsq``, ``matrix_rank``,
 ``cond`` and the matrix 2/-2/nuclear norms (``gpuarray._api.svd``: QR + one-sided Jacobi) for real
 float, integer and complex inputs, and ``eig``/``eigvals`` (``gpuarray._api.eig``: Hessenberg
-reduction + Francis double-shift QR) for real float and integer inputs. Complex ``eig``/``eigvals``,
-``qr(mode='raw')`` and float16 inputs run through the host's LAPACK as counted fallbacks: results
-come back to the device with NumPy's dtypes and result types.
+reduction + Francis QR). ``qr(mode='raw')`` and float16 inputs run through the host's LAPACK as
+counted fallbacks: results come back to the device with NumPy's dtypes and result types.
 """
 from __future__ import annotations
 
