@@ -12,15 +12,13 @@ counted fallbacks: results come back to the device with NumPy's dtypes and resul
 """
 from __future__ import annotations
 
-import functools
 import operator
 
 import numpy as np
 
 from .._graph import dtypes as dt
-from .._lazy.array import GpuArray, from_host
+from .._lazy.array import GpuArray
 from .._lazy.elementwise import apply, astype
-from .._device.fallback import host_call
 from .._api.linalg import _arr, matmul, matrix_transpose, reduce_axes, vecdot
 from .._api.linalg import outer as _outer
 from .._api.linalg import tensordot as _tensordot
