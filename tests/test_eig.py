@@ -8,6 +8,8 @@ what is bounded. Eigenvectors are checked by their residuals ||A v - w v|| per c
 norms, NumPy's phase convention, and against NumPy's vectors where the eigenvalues are distinct."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -326,6 +328,12 @@ def test_eig_defective(dtype, no_fallback):
     assert np.all(np.isfinite(v))
     np.testing.assert_allclose(np.abs(v[0]), 1, atol=1e-2)
     np.testing.assert_allclose(np.linalg.norm(v, axis=0), 1, atol=50 * eps(dtype))
+    # nearly defective: the back-substitution grows the vectors to the rescaling bound (their
+    # squares would overflow float32): still unit vectors
+    near = (np.diag(np.ones(9), 1) + np.diag(np.ones(9), -1) * 1e-8).astype(dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow on the way
+        check_eig(near, tol_factor=100.0)
     # a diagonalizable matrix with repeated eigenvalues: residuals still small
     q, _ = np.linalg.qr(np.random.default_rng(3).standard_normal((6, 6)))
     check_eig((q @ np.diag([2.0, 2.0, 2.0, -1.0, -1.0, 5.0]) @ q.T).astype(dtype))
@@ -382,3 +390,18 @@ def test_poly(no_fallback, rng):
     for fn in (ga.poly, ga.roots):  # a scalar: NumPy's TypeError (its dispatcher iterates over it)
         with pytest.raises(TypeError):
             fn(ga.asarray(4.0))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.complex64])
+def test_eig_poisoned_buffer_pool(dtype, rng, no_fallback):
+    # freed buffers of the work sizes filled with NaN first: every output entry must be written
+    n, b = 6, 3
+    for shape in ((b, n, n), (b, 2 * n), (b, n), (b, 3 * n), (b, n, n, 2)):
+        junk = ga.full(shape, np.nan, dtype=np.complex128)
+        junk.get()
+        del junk
+    a = rng.standard_normal((b, n, n)).astype(dtype)
+    if np.iscomplexobj(a):
+        a = a + 1j * rng.standard_normal((b, n, n)).astype(dtype)
+    w, v, _ = check_eig(a)
+    assert np.all(np.isfinite(w)) and np.all(np.isfinite(v))

@@ -48,6 +48,11 @@ def _normalise(v: GpuArray, wi: GpuArray | None) -> GpuArray:
     component, the first of equal ones), the second one the conjugate of the first, real columns
     left as they are; of a complex matrix (``wi`` None) every column multiplied by
     conj(v_k) / |v_k| (its largest component positive real)."""
+    # each column scaled by its largest |re| + |im| first: the back-substitution leaves entries up
+    # to ~1e18 (float32), whose squares would overflow
+    top = rmax(apply("add", apply("absolute", apply("real", v)), apply("absolute", apply("imag", v))),
+               axis=-2, keepdims=True)
+    v = apply("divide", v, apply("where", apply("equal", top, 0), 1, top))
     mag2 = apply("add", apply("square", apply("real", v)), apply("square", apply("imag", v)))
     norm = apply("sqrt", rsum(mag2, axis=-2, keepdims=True))
     v = apply("divide", v, apply("where", apply("equal", norm, 0), 1, norm))
