@@ -1,23 +1,23 @@
-"""Kernels of the non-symmetric eigenproblem (``gpuarray._api.eig`` drives them), real float32
-and float64 matrices, batched:
+"""Kernels of the non-symmetric eigenproblem (``gpuarray._api.eig`` drives them), float32,
+float64, complex64 and complex128 matrices, batched:
 
 - ``balance``: diagonal balancing (dgebal's scaling), one workgroup per matrix, one sweep per
   dispatch (wgsl/balance.wgsl);
-- ``hessenberg``: Householder reduction to upper Hessenberg form, A = Q H Q^T, and Q when wanted
+- ``hessenberg``: Householder reduction to upper Hessenberg form, A = Q H Q^H, and Q when wanted
   (wgsl/hessenberg.wgsl: per column, the reflector by one workgroup per matrix, its two-sided
   application and Q's update by one thread per row, column or element);
-- ``schur``: the Francis implicit double-shift QR iteration on H to real Schur form (dlahqr),
-  one workgroup per matrix, in chunks of sweeps per dispatch (wgsl/hqr.wgsl): eigenvalues as
-  (real, imaginary) parts, T and Z <- Q Z when vectors are wanted;
-- ``schur_vectors``: eigenvectors of T by back-substitution (dtrevc), one invocation per
-  eigenvalue (wgsl/trevc.wgsl);
+- ``schur``: the Francis implicit double-shift QR iteration on H to real Schur form (dlahqr;
+  complex matrices: the single-shift zlahqr to triangular form), one workgroup per matrix, in
+  chunks of sweeps per dispatch (wgsl/hqr.wgsl, wgsl/zhqr.wgsl): eigenvalues, T and Z <- Z Q when
+  vectors are wanted;
+- ``schur_vectors``: eigenvectors of T by back-substitution (dtrevc / ztrevc), one invocation per
+  eigenvalue (wgsl/trevc.wgsl, wgsl/ztrevc.wgsl);
 - ``poly_from_roots``: the coefficients of the polynomial with given zeros (``poly``; real or
   complex, through ``factor``'s element helpers), one invocation per polynomial.
 
 Matrices are contiguous (batch, n, n) work buffers at offset 0.
 """
 from __future__ import annotations
-
 
 import numpy as np
 
@@ -28,7 +28,8 @@ from . import wgsl_lib as _wgsl_lib
 from .factor import PANEL_WG, SMALL_WG, _kernel as _factor_kernel, _subst, _words, _wg
 
 HQR_WG = 64  # threads per Francis QR workgroup (the rows/columns of one reflector's update)
-HQR_CHUNK = 16  # sweeps per dispatch (short invocations: lavapipe stops long ones)
+HQR_STEPS = 4096  # bulge steps per dispatch, about (short invocations: lavapipe stops long ones)
+HQR_CHUNK = 16  # sweeps per dispatch at most (small matrices)
 HQR_READ_EVERY = 4  # dispatches between reads of the done flags (each read is a sync)
 BALANCE_SWEEPS = 8  # a bound only (later sweeps return at once once one changed nothing)
 ITMAX_PER_ROW = 30  # dlahqr's bound: 30 * max(10, n) sweeps on one eigenvalue
@@ -69,7 +70,7 @@ def balance(a: Leaf) -> Leaf:
 def hessenberg(a: Leaf, vectors: bool):
     """Reduce the matrices ``a`` ((batch, n, n), contiguous at offset 0; overwritten) to upper
     Hessenberg form in place (zeros below the subdiagonal); returns Q ((batch, n, n) Leaf,
-    A = Q H Q^T) when ``vectors``, else None. Five dispatches per column (two more for Q)."""
+    A = Q H Q^H) when ``vectors``, else None. Five dispatches per column (two more for Q)."""
     b, n, _ = a.shape
     assert a.offset == 0 and a.strides == (n * n, n, 1)
     dev = _runtime.device()
@@ -118,7 +119,8 @@ def schur(h: Leaf, z: Leaf | None, full: bool):
     st = dev.upload(st)
     wg = SMALL_WG if n <= SMALL_WG else HQR_WG
     kern = _kernel("zhqr" if cplx else "hqr", h.dtype, wg, ["rw"] * 4, 24)
-    params = _words(n, b, HQR_CHUNK, int(full), int(z is not None), ITMAX_PER_ROW * max(10, n))
+    chunk = max(1, min(HQR_CHUNK, HQR_STEPS // n))  # a sweep is up to n - 1 bulge steps
+    params = _words(n, b, chunk, int(full), int(z is not None), ITMAX_PER_ROW * max(10, n))
     i = 0
     while True:
         dev.dispatch(kern, [h.storage, (z if z is not None else h).storage, w.storage, st], params, b)
