@@ -5,9 +5,10 @@ and eig (one general n x n matrix: balancing, Hessenberg, Francis double-shift Q
 Schur vectors and back-substitution; CuPy's cupy.linalg.eig/eigvals where its version has them
 (cuSOLVER's Xgeev, CUDA >= 12.6), else its columns are empty), each checked against NumPy's
 result (backward error; eigvals: the largest distance of the best matching of the two multisets
-over ||A||_2) before it is timed.
+over ||A||_2) before it is timed; eigvals_b and eig_b: the same on a batch of small matrices
+(--batch; the error of the first one).
 Usage: python bench/probes/linalg_probe.py [--sizes 1024,4096] [--batch 10000x8] [--repeats 3]
-       [--ops cholesky,qr,solve,det,eigh,eigh_n,svd,eigvals,eig] [--dtypes float32,float64,complex64,complex128] [out.json]
+       [--ops cholesky,qr,solve,det,eigh,eigh_n,svd,eigvals,eig,eigvals_b,eig_b] [--dtypes float32,float64,complex64,complex128] [out.json]
 Times are medians of the repeats after one warm-up call, each call ending in a device sync."""
 import argparse
 import json
@@ -61,6 +62,8 @@ def _normal(rng, shape, dtype):
 
 
 def _inputs(op, n, dtype, rng, batch):
+    if op in ("eigvals_b", "eig_b"):
+        return [_normal(rng, (batch, n, n), dtype).astype(dtype)]
     if op in ("eigh", "eigh_n"):
         a = _normal(rng, (batch, n, n) if op == "eigh" else (n, n), dtype)
         return [(a + np.swapaxes(a, -1, -2).conj()).astype(dtype)]
@@ -78,6 +81,7 @@ def _call(lib, op):
     la = lib.linalg
     if op == "svd":
         return lambda a: la.svd(a, full_matrices=False)
+    op = op[:-2] if op.endswith("_b") else op
     if op in ("eig", "eigvals") and not hasattr(la, op):  # CuPy before its Xgeev wrappers
         return None
     return {"cholesky": la.cholesky, "qr": la.qr, "solve": la.solve, "det": la.det, "eigh": la.eigh,
@@ -85,6 +89,9 @@ def _call(lib, op):
 
 
 def _backward_error(op, args, res):
+    if op.endswith("_b"):  # a batch: the first matrix
+        first = tuple(r[0] for r in res) if isinstance(res, tuple) else res[0]
+        return _backward_error(op[:-2], [args[0][0]], first)
     a = args[0].astype(np.complex128 if np.iscomplexobj(args[0]) else np.float64)
     if op == "cholesky":
         return np.linalg.norm(a - res @ res.T.conj()) / np.linalg.norm(a)
@@ -135,11 +142,12 @@ def main(argv=None):
     batch, bn = (int(x) for x in a.batch.split("x"))
     rows = []
     for op in a.ops.split(","):
-        sizes = [bn] if op == "eigh" else [int(s) for s in a.sizes.split(",")]
+        small = op in ("eigh", "eigvals_b", "eig_b")
+        sizes = [bn] if small else [int(s) for s in a.sizes.split(",")]
         for dtype in a.dtypes.split(","):
             for n in sizes:
                 args = _inputs(op, n, np.dtype(dtype), rng, batch)
-                row = {"op": op, "dtype": dtype, "n": n, "batch": batch if op == "eigh" else 1}
+                row = {"op": op, "dtype": dtype, "n": n, "batch": batch if small else 1}
                 for name, lib in (("numpy", np), ("gpuarray", ga), ("cupy", cp)):
                     if lib is None:
                         continue

@@ -10,6 +10,9 @@ vectors, normalised as NumPy's LAPACK does (unit 2-norm; a complex vector turned
 largest component is real, with the sign of that component's real part; the second vector of a
 complex pair the conjugate of the first).
 
+Single precision is computed in double where the device has 64-bit floats, as NumPy does (its
+LAPACK calls are double precision whatever the input), and the results rounded.
+
 NumPy's rules: LinAlgError for non-square, NaN or infinite input and for an iteration that does
 not converge; of a real matrix the result is real when every imaginary part is zero, else complex
 (a data-dependent dtype: one small read of the flags, which also carries the finiteness test); of
@@ -25,6 +28,7 @@ import numpy as np
 from .._graph import dtypes as dt
 from .._lazy.array import GpuArray
 from .._lazy.elementwise import apply
+from .._device import runtime as _runtime
 from .._kernels import schur as _schur
 from .creation import arange, asarray, zeros
 from .decompositions import _check_square, _compute_dtype, _host, _work
@@ -39,6 +43,14 @@ EigResult = np.linalg._linalg.EigResult
 
 def _complex_of(rt):
     return dt.complex64 if rt == dt.float32 else dt.complex128
+
+
+def _result_type(out, real: bool):
+    """NumPy's result dtype of eig/eigvals: ``out`` (the input's linalg type) when real results
+    are wanted, else its complex counterpart."""
+    if out.kind == "c":
+        return out
+    return out if real else _complex_of(out)
 
 
 def _normalise(v: GpuArray, wi: GpuArray | None) -> GpuArray:
@@ -81,15 +93,20 @@ def _eig(a, vectors: bool):
     a = a if isinstance(a, GpuArray) else asarray(a)
     _check_square(a)
     cplx = a.dtype in (dt.complex64, dt.complex128)
-    et = a.dtype if cplx else _compute_dtype(a.dtype)  # the element type of the computation
-    if et is None:
+    out = a.dtype if cplx else _compute_dtype(a.dtype)  # the result's element type
+    if out is None:
         return None
-    rt = dt.real_of(et) if cplx else et
-    ct = et if cplx else _complex_of(rt)
     shape = a.shape
     n = shape[-1]
     if a.size == 0:
-        return zeros(shape[:-1], dtype=et), (zeros(shape, dtype=et) if vectors else None)
+        return zeros(shape[:-1], dtype=out), (zeros(shape, dtype=out) if vectors else None)
+    # NumPy computes single precision in double and rounds the results: so does the device where
+    # it has 64-bit floats (the QR sweeps are latency-bound: double costs little there)
+    et = out
+    if _runtime.device().has_64:
+        et = {dt.float32: dt.float64, dt.complex64: dt.complex128}.get(out, out)
+    rt = dt.real_of(et) if cplx else et
+    ct = et if cplx else _complex_of(rt)
     # scaled by the largest magnitude (1 for a zero matrix); a matrix with a NaN or an infinity
     # (NumPy raises for it) is solved as zeros so that its iteration ends
     big = rmax(apply("absolute", a), axis=(-2, -1), keepdims=True).astype(rt)
@@ -121,14 +138,15 @@ def _eig(a, vectors: bool):
         raise LinAlgError("Array must not contain infs or NaNs")
     if failed.any():
         raise LinAlgError("Eigenvalues did not converge")
-    w_out = reshape(w_out, shape[:-1])
+    res_t = _result_type(out, real)
+    w_out = reshape(w_out, shape[:-1]).astype(res_t)
     if not vectors:
         return w_out, None
     x = GpuArray(_schur.schur_vectors(w, vals._leaf()))
     # A's vectors are D times the balanced matrix's
     zd = apply("multiply", reshape(d, (b, n, 1)), GpuArray(z))
     v = _normalise(matmul(zd.astype(ct), x), wi)
-    v = reshape(apply("real", v).astype(rt) if real else v, shape)
+    v = reshape(apply("real", v) if real else v, shape).astype(res_t)
     return w_out, v
 
 
