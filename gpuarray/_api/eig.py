@@ -39,6 +39,9 @@ from .searching import take_along_axis
 
 LinAlgError = np.linalg.LinAlgError
 EigResult = np.linalg._linalg.EigResult
+# float32 / complex64 computed in double where the device has 64-bit floats (NumPy's accuracy);
+# off, they run through the single-precision kernels (what a device without 64-bit floats does)
+SINGLE_IN_DOUBLE = True
 
 
 def _complex_of(rt):
@@ -103,7 +106,7 @@ def _eig(a, vectors: bool):
     # NumPy computes single precision in double and rounds the results: so does the device where
     # it has 64-bit floats (the QR sweeps are latency-bound: double costs little there)
     et = out
-    if _runtime.device().has_64:
+    if SINGLE_IN_DOUBLE and _runtime.device().has_64:
         et = {dt.float32: dt.float64, dt.complex64: dt.complex128}.get(out, out)
     rt = dt.real_of(et) if cplx else et
     ct = et if cplx else _complex_of(rt)
