@@ -157,6 +157,13 @@ def test_eigvals_structured(dtype, rng, no_fallback):
     z = np.zeros((5, 5), dtype)
     g, r = check_eigvals(z)
     assert g.dtype == dtype and np.all(g == 0)
+    # near the ends of the range: scaled by a power of 2, the same relative accuracy
+    big, tiny = (1e300, 1e-300) if dtype == np.float64 else (1e35, 1e-35)
+    for f in (big, tiny):
+        y = (x * f).astype(dtype)
+        g = ga.linalg.eigvals(ga.asarray(y)).get()
+        assert matched_distance(g / f, np.linalg.eigvals(y.astype(np.float64)) / f) \
+            <= 20 * n * eps(dtype) * np.linalg.norm(x, 2)
     # a Hessenberg matrix with an exact zero subdiagonal entry (splits at once)
     h = np.triu(rng.standard_normal((7, 7)), -1).astype(dtype)
     h[3, 2] = 0
@@ -448,3 +455,23 @@ def test_single_precision_kernels_structured(dtype, rng, single_kernels):
     b = (d[:, None] * x / d[None, :]).astype(dtype)
     assert matched_distance(ga.linalg.eigvals(ga.asarray(b)).get(), np.linalg.eigvals(x)) \
         <= 1e3 * n * eps(dtype) * np.linalg.norm(x, 2)
+
+
+@pytest.mark.parametrize("dtype", FLOATS + COMPLEX)
+def test_isolated_eigenvalues_exact(dtype, rng, no_fallback):
+    # gebal's permutation isolates these: their eigenvalues come out exactly (as NumPy's), the
+    # order of all of them is compared as a multiset
+    n = 9
+    x = rng.standard_normal((n, n)).astype(dtype)
+    for a in (np.triu(x), np.tril(x)):
+        g = ga.linalg.eigvals(ga.asarray(a)).get()
+        np.testing.assert_array_equal(np.sort_complex(g.astype(np.complex128)),
+                                      np.sort_complex(np.diag(a).astype(np.complex128)))
+    y = x.copy()
+    y[2, :] = 0
+    y[2, 2] = 7  # row 2 isolates the eigenvalue 7
+    y[:, 5] = 0
+    y[5, 5] = -3  # column 5 isolates -3
+    w, v, ref = check_eig(y)
+    assert 7 in w and -3 in w
+    assert matched_distance(w, ref.eigenvalues) <= 20 * n * eps(dtype) * np.linalg.norm(y.astype(np.complex128), 2)

@@ -31,9 +31,10 @@ from .._lazy.elementwise import apply
 from .._device import runtime as _runtime
 from .._kernels import schur as _schur
 from .creation import arange, asarray, zeros
+from .float_parts import frexp, ldexp
 from .decompositions import _check_square, _compute_dtype, _host, _work
 from .linalg import matmul
-from .manipulation import concatenate, reshape
+from .manipulation import broadcast_to, concatenate, reshape
 from .reductions import any as rany, all as rall, argmax, max as rmax, sum as rsum
 from .searching import take_along_axis
 
@@ -110,15 +111,19 @@ def _eig(a, vectors: bool):
         et = {dt.float32: dt.float64, dt.complex64: dt.complex128}.get(out, out)
     rt = dt.real_of(et) if cplx else et
     ct = et if cplx else _complex_of(rt)
-    # scaled by the largest magnitude (1 for a zero matrix); a matrix with a NaN or an infinity
-    # (NumPy raises for it) is solved as zeros so that its iteration ends
+    # scaled by a power of 2 within a factor 2 of the largest magnitude (exact; entries in
+    # [0, 2); no overflow of the scale at the top of the range; 1 for a zero matrix); a
+    # matrix with a NaN or an infinity (NumPy raises for it) is solved as zeros so that its
+    # iteration ends
     big = rmax(apply("absolute", a), axis=(-2, -1), keepdims=True).astype(rt)
     finite = apply("isfinite", big)
     big = apply("where", apply("logical_and", finite, apply("not_equal", big, 0)), big, 1).astype(rt)
+    big = ldexp(apply("add", zeros((), dtype=rt), 1), apply("subtract", frexp(big)[1], 1))
     scaled = apply("where", finite, apply("divide", a.astype(et, copy=False), big), 0).astype(et)
     w = _work(scaled, et, shape)
     b = w.shape[0]
-    d = GpuArray(_schur.balance(w))
+    d, inv = _schur.balance(w)
+    d, inv = GpuArray(d), GpuArray(inv)
     z = _schur.hessenberg(w, vectors)
     vals, failed = _schur.schur(w, z, full=vectors)
     vals = GpuArray(vals)
@@ -146,8 +151,9 @@ def _eig(a, vectors: bool):
     if not vectors:
         return w_out, None
     x = GpuArray(_schur.schur_vectors(w, vals._leaf()))
-    # A's vectors are D times the balanced matrix's
+    # A's vectors are D times the balanced matrix's, rows put back in A's order
     zd = apply("multiply", reshape(d, (b, n, 1)), GpuArray(z))
+    zd = take_along_axis(zd, broadcast_to(reshape(inv, (b, n, 1)), (b, n, n)), axis=-2)
     v = _normalise(matmul(zd.astype(ct), x), wi)
     v = reshape(apply("real", v) if real else v, shape).astype(res_t)
     return w_out, v

@@ -1,8 +1,9 @@
 """Kernels of the non-symmetric eigenproblem (``gpuarray._api.eig`` drives them), float32,
 float64, complex64 and complex128 matrices, batched:
 
-- ``balance``: diagonal balancing (dgebal's scaling), one workgroup per matrix, one sweep per
-  dispatch (wgsl/balance.wgsl);
+- ``balance``: balancing as dgebal: the permutation isolating eigenvalues (one workgroup per
+  matrix, wgsl/permute.wgsl), then the diagonal scaling, one sweep per dispatch
+  (wgsl/balance.wgsl);
 - ``hessenberg``: Householder reduction to upper Hessenberg form, A = Q H Q^H, and Q when wanted
   (wgsl/hessenberg.wgsl: per column, the reflector by one workgroup per matrix, its two-sided
   application and Q's update by one thread per row, column or element);
@@ -51,20 +52,26 @@ def _kernel(name: str, dtype, wg: int, access, window: int):
     return _runtime.device().kernel((name, dtype.char, wg), build)
 
 
-def balance(a: Leaf) -> Leaf:
+def balance(a: Leaf):
     """Balance the matrices ``a`` ((batch, n, n) contiguous at offset 0, entries of at most about 1)
-    in place: A <- D^-1 A D with D diagonal powers of 2 making rows' and columns' norms close
-    (better conditioned eigenvalues for badly scaled matrices). Returns D ((batch, n) Leaf)."""
+    in place as LAPACK's gebal does: rows and columns isolating eigenvalues permuted to the ends,
+    then A <- D^-1 A D on the rest with D diagonal powers of 2 making rows' and columns' norms close
+    (better conditioned eigenvalues for badly scaled matrices). Returns (D ((batch, n) Leaf),
+    inverse permutation ((batch, n) u32 Leaf): the balanced matrix's row r is A's row perm[r], so
+    A's eigenvectors are rows inv of D times the balanced matrix's)."""
     b, n, _ = a.shape
     dev = _runtime.device()
     rt = dt.real_of(a.dtype) if a.dtype.kind == "c" else a.dtype
     d = Leaf(dev.upload(np.ones((b, n), np.dtype(rt.name))), rt, (b, n), (n, 1), 0)
     flags = dev.upload(np.zeros(b, np.uint32))
+    pm = new_leaf(dt.uint32, (b, 2 * n))
+    lh = dev.alloc(b * 8)
     wg = SMALL_WG if n <= SMALL_WG else HQR_WG
-    kern = _kernel("balance", a.dtype, wg, ["rw"] * 3, 8)
+    dev.dispatch(_kernel("permute", a.dtype, wg, ["rw"] * 3, 8), [a.storage, pm.storage, lh], _words(n, b), b)
+    kern = _kernel("balance", a.dtype, wg, ["rw"] * 4, 8)
     for _ in range(BALANCE_SWEEPS):
-        dev.dispatch(kern, [a.storage, d.storage, flags], _words(n, b), b)
-    return d
+        dev.dispatch(kern, [a.storage, d.storage, flags, lh], _words(n, b), b)
+    return d, Leaf(pm.storage, dt.uint32, (b, n), (2 * n, 1), n)
 
 
 def hessenberg(a: Leaf, vectors: bool):

@@ -1,7 +1,9 @@
-// One sweep of diagonal balancing of square matrices (the scaling part of LAPACK's dgebal/zgebal),
-// one workgroup per matrix: for each i, the power of 2 f that brings column i's and row i's
-// 2-norms closest is found (dgebal's loops) and, where it lowers their sum below 0.95 of what it
-// was, row i is divided by f and column i multiplied by it (exact: powers of 2), D[i] *= f.
+// One sweep of diagonal balancing of square matrices (the scaling part of LAPACK's dgebal/zgebal)
+// on the block [k, l] that the permutation left (LH: k, l per matrix), one workgroup per matrix:
+// for each i in [k, l], the power of 2 f that brings column i's and row i's 2-norms within the
+// block closest is found (dgebal's loops) and, where it lowers their sum below 0.95 of what it
+// was, row i (columns k..n-1) is divided by f and column i (rows 0..l) multiplied by it (exact:
+// powers of 2), D[i] *= f.
 // A = D^-1 A0 D keeps A0's eigenvalues; A0's eigenvectors are D times A's. A sweep that changes
 // nothing sets the done flag and later sweeps (dispatches) return at once.
 // P[0] n, P[1] matrices. D: the scale factors (n per matrix, ones at first); F: done flags.
@@ -10,6 +12,7 @@
 @group(0) @binding(1) var<storage, read_write> A: array<$C>;
 @group(0) @binding(2) var<storage, read_write> D: array<$T>;
 @group(0) @binding(3) var<storage, read_write> F: array<u32>;
+@group(0) @binding(4) var<storage, read_write> LH: array<u32>;
 
 var<workgroup> red: array<vec4<$T>, ${WG}>;
 var<workgroup> fs: $T;
@@ -33,14 +36,18 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let sfmax1 = $ONE / sfmin1;
   let sfmin2 = sfmin1 * 2.0;
   let sfmax2 = $ONE / sfmin2;
+  let lo = LH[b * 2u];
+  let hi = LH[b * 2u + 1u];
   var changed = 0u;
-  for (var i = 0u; i < n; i++) {
+  for (var i = lo; i <= hi; i++) {
     // column and row 2-norms (entries of at most ~1: the caller scaled the matrix) and largest entries
     var acc = vec4<$T>($ZERO, $ZERO, $ZERO, $ZERO);
     for (var k = lid; k < n; k += ${WG}u) {
       let cv = cab2(A[base + k * n + i]);
       let rv = cab2(A[base + i * n + k]);
-      acc = vec4<$T>(acc.x + cv, acc.y + rv, max(acc.z, sqrt(cv)), max(acc.w, sqrt(rv)));
+      let inside = k >= lo && k <= hi;
+      acc = vec4<$T>(acc.x + select($ZERO, cv, inside), acc.y + select($ZERO, rv, inside),
+                     max(acc.z, select($ZERO, sqrt(cv), k <= hi)), max(acc.w, select($ZERO, sqrt(rv), k >= lo)));
     }
     red[lid] = acc;
     workgroupBarrier();
@@ -81,11 +88,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let f = workgroupUniformLoad(&fs);
     if (f != $ONE) {
       changed = 1u;
-      for (var k = lid; k < n; k += ${WG}u) {
+      for (var k = lo + lid; k < n; k += ${WG}u) {
         A[base + i * n + k] = A[base + i * n + k] / f;
       }
       storageBarrier();
-      for (var k = lid; k < n; k += ${WG}u) {
+      for (var k = lid; k <= hi; k += ${WG}u) {
         A[base + k * n + i] = A[base + k * n + i] * f;
       }
     }
