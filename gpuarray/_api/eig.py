@@ -2,13 +2,17 @@
 float32 / float64 matrices (integers and bool as float64) and complex64 / complex128 ones, batched
 over leading dims.
 
-The matrix, scaled by its largest magnitude, is reduced to upper Hessenberg form by Householder
-reflections, then to real Schur form by the Francis double-shift QR iteration (LAPACK's dlahqr:
-deflation, exceptional shifts, 2 x 2 blocks standardised as dlanv2), in ``_kernels/schur.py``.
-Eigenvectors: back-substitution on the quasi-triangular T (dtrevc), multiplied by the Schur
-vectors, normalised as NumPy's LAPACK does (unit 2-norm; a complex vector turned so that its
-largest component is real, with the sign of that component's real part; the second vector of a
-complex pair the conjugate of the first).
+The matrix is scaled by a power of 2 near its largest magnitude and balanced as LAPACK's gebal
+does (rows and columns isolating eigenvalues permuted to the ends, then diagonal scaling of the
+rest), reduced to upper Hessenberg form by Householder reflections, then to Schur form: real
+matrices by the Francis double-shift QR iteration (LAPACK's dlahqr: deflation, exceptional
+shifts, 2 x 2 blocks standardised as dlanv2) to real Schur form, complex ones by the single-shift
+iteration (zlahqr) to triangular form (``_kernels/schur.py``). Eigenvectors: back-substitution on
+T (dtrevc / ztrevc), multiplied by the Schur vectors and the balancing, normalised as NumPy's
+LAPACK does (unit 2-norm; of a real matrix, a complex vector turned so that its largest component
+is real, with the sign of that component's real part, the second vector of a complex pair the
+conjugate of the first; of a complex matrix, every vector turned so that its largest component is
+positive real).
 
 Single precision is computed in double where the device has 64-bit floats, as NumPy does (its
 LAPACK calls are double precision whatever the input), and the results rounded.
@@ -16,10 +20,10 @@ LAPACK calls are double precision whatever the input), and the results rounded.
 NumPy's rules: LinAlgError for non-square, NaN or infinite input and for an iteration that does
 not converge; of a real matrix the result is real when every imaginary part is zero, else complex
 (a data-dependent dtype: one small read of the flags, which also carries the finiteness test); of
-a complex matrix, complex. The eigenvalues come
-in the order of the Schur form's diagonal, which is not always LAPACK's (NumPy's LAPACK balances
-first and uses a different QR variant for n >= 75): compare them as multisets.
-float16 input goes to NumPy (a counted host fallback: its TypeError).
+a complex matrix, complex. The eigenvalues come in the order of the Schur form's diagonal:
+LAPACK's below 75 rows (the same balancing and QR iteration), not always above (LAPACK switches to
+its multishift QR there): compare them as multisets. float16 input goes to NumPy (a counted host
+fallback: its TypeError).
 """
 from __future__ import annotations
 
