@@ -183,7 +183,11 @@ def test_eye_far_diagonal():
         assert_same(ga.eye(3, 4, k=k), np.eye(3, 4, k=k).astype(ga.asarray(0.0).dtype))
 
 
-def test_eigvals_complex():
+def test_eigvals_dtype_is_numpys():
+    # NumPy's rule (the namespace is NumPy's drop-in): real when every eigenvalue is real
     m = np.array([[2.0, 0.0], [0.0, 3.0]], np.float32)
-    assert ga.linalg.eigvals(ga.asarray(m)).dtype == np.complex64
-    assert ga.linalg.eig(ga.asarray(m)).eigenvectors.dtype == np.complex64
+    assert ga.linalg.eigvals(ga.asarray(m)).dtype == np.linalg.eigvals(m).dtype == np.float32
+    assert ga.linalg.eig(ga.asarray(m)).eigenvectors.dtype == np.float32
+    r = np.array([[0.0, -1.0], [1.0, 0.0]], np.float32)
+    assert ga.linalg.eigvals(ga.asarray(r)).dtype == np.complex64
+    assert ga.linalg.eig(ga.asarray(r)).eigenvectors.dtype == np.complex64

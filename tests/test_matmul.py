@@ -366,8 +366,8 @@ def test_linalg_host_fallbacks_are_counted(rng):
     with ga.stats() as s:
         with pytest.raises(TypeError):  # float16: NumPy's error, on the host
             ga.linalg.inv(A.astype(np.float16))
-        w = ga.linalg.eigvals(A @ A.mT)
-        assert w.shape == (3, 4)
+        with pytest.raises(TypeError):
+            ga.linalg.eigvals(A.astype(np.float16))
         c = ga.asarray(a.astype(np.complex64))
         h, tau = ga.linalg.qr(c, mode="raw")  # LAPACK's own layout: the host's
         rh, rtau = np.linalg.qr(a.astype(np.complex64), mode="raw")

@@ -425,7 +425,7 @@ sort argsort lexsort partition argpartition searchsorted unique unique_values un
 unique_all isin nonzero flatnonzero argwhere take take_along_axis
 put compress extract choose select piecewise
 dot vdot inner matmul tensordot einsum einsum_path kron vecdot matvec vecmat
-diff ediff1d gradient trapezoid convolve correlate interp unwrap polyfit polyval polyder polyint roots poly
+diff ediff1d gradient trapezoid convolve correlate interp unwrap polyfit polyval polyder polyint
 histogram histogram2d histogramdd histogram_bin_edges bincount digitize cov corrcoef
 logspace geomspace indices tril_indices triu_indices tril_indices_from triu_indices_from
 vander sinc hanning hamming blackman bartlett real_if_close sort_complex

@@ -19,6 +19,7 @@ import warnings
 from .._device import runtime as _runtime
 from .._graph import dtypes as dt
 from .._lazy.array import GpuArray
+from .._graph.nodes import Leaf
 from .._lazy.elementwise import apply, as_operand, astype
 from .creation import arange, asarray, ones_like, zeros, zeros_like
 from .host import host_fallback
@@ -27,9 +28,15 @@ from .manipulation import concatenate, reshape, stack
 from .reductions import any as rany, argmax, sum as rsum
 from .numerical import convolve
 from .decompositions import solve_triangular
+from .eig import eigvals
+from .._kernels import schur as _schur
+from .sorting import sort
+from .reductions import all as rall
+from .creation import eye
 from .searching import take
 
-__all__ = ["poly1d", "polyadd", "polyder", "polydiv", "polyfit", "polyint", "polymul", "polysub", "polyval"]
+__all__ = ["poly", "poly1d", "polyadd", "polyder", "polydiv", "polyfit", "polyint", "polymul", "polysub", "polyval",
+           "roots"]
 
 # cond(A) past which the normal equations lose more than ~1e-8 of float64 accuracy: NumPy's lstsq on the host
 _MAX_COND = 1e4
@@ -283,3 +290,83 @@ def polydiv(u, v):
     while lead < rh.shape[0] - 1 and np.allclose(rh[lead], 0, rtol=1e-14):
         lead += 1
     return q, (r[lead:] if lead else r)
+
+
+def roots(p):
+    """NumPy's ``roots``: the eigenvalues of the companion matrix (on the device: ``eigvals``) of
+    the coefficients with leading and trailing zeros stripped (each trailing zero a zero root);
+    the first and last nonzero positions are read back (the result's length depends on them)."""
+    p = as_operand(p)
+    if not isinstance(p, GpuArray):
+        p = asarray(np.asarray(p))
+    _not_scalar(p)
+    if p.ndim != 1:
+        raise ValueError("Input must be a rank-1 array.")
+    n = p.shape[0]
+    nz = apply("not_equal", p, 0)
+    if n:
+        ends = stack([rany(nz), argmax(nz), (n - 1) - argmax(nz[::-1])]).get()
+    if n == 0 or not ends[0]:
+        return zeros((0,), dtype=dt.float64)
+    first, last = int(ends[1]), int(ends[2])
+    trailing = n - last - 1
+    p = p[first:last + 1]
+    if p.dtype.kind not in "fc":
+        p = astype(p, dt.float64)
+    m = p.shape[0]
+    if m > 1:
+        comp = eye(m - 1, k=-1, dtype=p.dtype)
+        comp[0, :] = apply("negative", apply("divide", p[1:], p[0]))
+        r = eigvals(comp)
+    else:
+        r = zeros((0,), dtype=dt.float64)
+    return concatenate([r, zeros((trailing,), dtype=r.dtype)]) if trailing else r
+
+
+def _not_scalar(x: GpuArray) -> None:
+    """NumPy's error for a scalar given to ``roots``/``poly`` (their dispatchers iterate over it)."""
+    if x.ndim == 0:
+        raise TypeError("dispatcher for __array_function__ did not return an iterable")
+
+
+def _mintype(d):
+    """NumPy's ``mintypecode`` (typeset 'GDFgdf', default 'd') of one dtype."""
+    return d if d.char in "FDfd" else dt.float64
+
+
+def poly(seq_of_zeros):
+    """NumPy's ``poly``: the coefficients of the monic polynomial with the given zeros (of a square
+    matrix: its eigenvalues, ``eigvals`` on the device), products of (x - z) in order on the device;
+    real coefficients where complex zeros are closed under conjugation (one flag read back)."""
+    z = as_operand(seq_of_zeros)
+    if not isinstance(z, GpuArray):
+        z = np.atleast_1d(np.asarray(z))
+        if z.dtype.kind not in "biufc":
+            return host_fallback(np.poly, "poly", (seq_of_zeros,), {})
+        z = asarray(z)
+    _not_scalar(z)
+    sh = z.shape
+    if len(sh) == 2 and sh[0] == sh[1] and sh[0] != 0:
+        z = eigvals(z)
+    elif len(sh) == 1:
+        z = astype(z, _mintype(z.dtype), copy=False)
+    else:
+        raise ValueError("input must be 1d or non-empty square 2d array.")
+    if z.shape[0] == 0:
+        return 1.0
+    a = GpuArray(_schur.poly_from_roots(_contiguous_rows(z)))
+    a = reshape(a, (z.shape[0] + 1,))
+    if z.dtype.kind == "c":
+        s = sort(z)
+        if bool(rall(apply("equal", s, sort(apply("conj", z)))).get()):
+            a = apply("real", a).copy()
+    return a
+
+
+def _contiguous_rows(z: GpuArray):
+    """``z`` (1-D) as a contiguous (1, n) Leaf at offset 0 (a copy where it is not)."""
+    leaf = z._leaf()
+    n = z.shape[0]
+    if leaf.offset != 0 or leaf.strides != (1,):
+        leaf = z.copy()._leaf()
+    return Leaf(leaf.storage, leaf.dtype, (1, n), (n, 1), 0)

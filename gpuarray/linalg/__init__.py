@@ -6,22 +6,19 @@ contraction of ``gpuarray._api.linalg`` and elementwise kernels); so do ``choles
 (``gpuarray._api.decompositions``: blocked factorizations on the matmul kernels, Jacobi or
 tridiagonalisation + QL for eigh) and ``svd``, ``svdvals``, ``pinv``, ``lstsq``, ``matrix_rank``,
 ``cond`` and the matrix 2/-2/nuclear norms (``gpuarray._api.svd``: QR + one-sided Jacobi) for real
-float, integer and complex inputs. ``eig``/``eigvals`` (non-symmetric), ``qr(mode='raw')`` and
-float16 inputs run
-through the host's LAPACK as counted fallbacks: results come back to the device with NumPy's
-dtypes and result types.
+float, integer and complex inputs, and ``eig``/``eigvals`` (``gpuarray._api.eig``: Hessenberg
+reduction + Francis QR). ``qr(mode='raw')`` and float16 inputs run through the host's LAPACK as
+counted fallbacks: results come back to the device with NumPy's dtypes and result types.
 """
 from __future__ import annotations
 
-import functools
 import operator
 
 import numpy as np
 
 from .._graph import dtypes as dt
-from .._lazy.array import GpuArray, from_host
+from .._lazy.array import GpuArray
 from .._lazy.elementwise import apply, astype
-from .._device.fallback import host_call
 from .._api.linalg import _arr, matmul, matrix_transpose, reduce_axes, vecdot
 from .._api.linalg import outer as _outer
 from .._api.linalg import tensordot as _tensordot
@@ -30,6 +27,7 @@ from .._api.manipulation import _axis, diagonal as _diagonal, moveaxis, normaliz
 from .._api.creation import empty, eye
 from .._api.decompositions import cholesky, det, eigh, eigvalsh, inv, qr, slogdet, solve, tensorinv, tensorsolve
 from .._api.svd import cond, lstsq, matrix_norm_sv, matrix_rank, pinv, svd, svdvals
+from .._api.eig import eig, eigvals
 from .._graph.nodes import Leaf, broadcast_shapes
 from .._api.manipulation import broadcast_to
 
@@ -224,44 +222,8 @@ def norm(x, ord=None, axis=None, keepdims=False):
     raise ValueError("Improper number of dimensions to norm.")
 
 
-# ------------------------------------------------------------- host LAPACK fallbacks
-def _upload(res):
-    """A NumPy result (array, scalar or named tuple of them) on the device."""
-    if isinstance(res, tuple):
-        vals = [_upload(r) for r in res]
-        return type(res)(*vals) if hasattr(res, "_fields") else tuple(vals)
-    a = np.asarray(res)
-    return from_host(a.astype(dt.canonical(a.dtype), copy=False))
-
-
-def _as_complex(res):
-    if isinstance(res, tuple):
-        vals = [_as_complex(r) for r in res]
-        return type(res)(*vals) if hasattr(res, "_fields") else tuple(vals)
-    a = np.asarray(res)
-    return a.astype(np.result_type(a.dtype, np.complex64), copy=False)
-
-
-def _host(name):
-    fn = getattr(np.linalg, name)
-
-    @functools.wraps(fn)
-    def call(*args, **kwargs):
-        host = [a.get() if isinstance(a, GpuArray) else a for a in args]
-        kw = {k: (v.get() if isinstance(v, GpuArray) else v) for k, v in kwargs.items()}
-        res = host_call(fn, f"linalg.{name}", host, kw)
-        if name in ("eig", "eigvals"):  # the array API: always complex, even when every eigenvalue is real
-            res = _as_complex(res)
-        return _upload(res)
-
-    call.__doc__ = f"``numpy.linalg.{name}`` through the host's LAPACK (a counted fallback)."
-    return call
-
-
-_DEVICE = ("cholesky", "cond", "det", "eigh", "eigvalsh", "inv", "lstsq", "matrix_rank", "pinv", "qr", "slogdet",
-           "solve", "svd", "svdvals", "tensorinv", "tensorsolve")
-_HOST = ("eig", "eigvals")
-globals().update({name: _host(name) for name in _HOST})
+_DEVICE = ("cholesky", "cond", "det", "eig", "eigh", "eigvals", "eigvalsh", "inv", "lstsq", "matrix_rank", "pinv", "qr",
+           "slogdet", "solve", "svd", "svdvals", "tensorinv", "tensorsolve")
 
 __all__ = sorted(("LinAlgError", "cross", "diagonal", "matmul", "matrix_norm", "matrix_power", "matrix_transpose",
-                  "multi_dot", "norm", "outer", "tensordot", "trace", "vecdot", "vector_norm") + _DEVICE + _HOST)
+                  "multi_dot", "norm", "outer", "tensordot", "trace", "vecdot", "vector_norm") + _DEVICE)
