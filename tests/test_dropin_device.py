@@ -120,31 +120,51 @@ def test_polyder_polyint(rng):
         ga.polyder(ga.asarray([1.0, 2.0]), -1)
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64])
 def test_polyfit(dtype, rng):
-    x = np.linspace(-3, 4, 53).astype(dtype)
-    y = (0.5 * x**3 - x + 2 + rng.standard_normal(53) * 0.1).astype(dtype)
-    # float32: NumPy solves in float32 (LAPACK), the device in float64
-    tol = {"rtol": 1e-4, "atol": 1e-4} if dtype == np.float32 else {"rtol": 1e-8, "atol": 1e-10}
+    """NumPy's steps on the device (scaled Vandermonde, SVD least squares): float32 solves in
+    float32 as NumPy's LAPACK does, integers in float64; full= and cov= too, ill-conditioned fits."""
+    x = np.linspace(-3, 4, 53)
+    y = 0.5 * x**3 - x + 2 + rng.standard_normal(53) * 0.1
+    if dtype == np.int64:
+        x, y = np.round(x * 3).astype(dtype), np.round(y * 10).astype(dtype)
+    else:
+        x, y = x.astype(dtype), y.astype(dtype)
+    tol = {"rtol": 1e-8, "atol": 1e-10}
+    gx, gy = ga.asarray(x), ga.asarray(y)
     for deg in (0, 1, 3):
-        assert_same(_device(lambda: ga.polyfit(ga.asarray(x), ga.asarray(y), deg)), np.polyfit(x, y, deg), **tol)
+        assert_same(_device(lambda: ga.polyfit(gx, gy, deg)), np.polyfit(x, y, deg), **tol)
     y2 = np.stack([y, 2 * y - x], axis=1)
-    assert_same(_device(lambda: np.polyfit(ga.asarray(x), ga.asarray(y2), 2)), np.polyfit(x, y2, 2), **tol)
+    assert_same(_device(lambda: np.polyfit(gx, ga.asarray(y2), 2)), np.polyfit(x, y2, 2), **tol)
     w = rng.random(53) + 0.5
-    assert_same(_device(lambda: ga.polyfit(ga.asarray(x), ga.asarray(y), 2, w=ga.asarray(w))),
-                np.polyfit(x, y, 2, w=w), **tol)
-    # an ill-conditioned fit is NumPy's on the host (counted), never a worse answer
-    with ga.stats() as s:
-        r = ga.polyfit(ga.asarray(x), ga.asarray(y), 12)
-    assert s.fallbacks
-    assert_same(r, np.polyfit(x, y, 12), **tol)
-    # ``full``/``cov`` keep NumPy's answers (host)
-    r = ga.polyfit(ga.asarray(x), ga.asarray(y), 2, full=True)
-    np.testing.assert_allclose(ga.asarray(r[0]).get(), np.polyfit(x, y, 2, full=True)[0], rtol=1e-7)
+    assert_same(_device(lambda: ga.polyfit(gx, gy, 2, w=ga.asarray(w))), np.polyfit(x, y, 2, w=w), **tol)
+    # full=True: (coefficients, residuals, rank, singular values, rcond)
+    got = _device(lambda: ga.polyfit(gx, gy, 2, full=True))
+    want = np.polyfit(x, y, 2, full=True)
+    for g_, w_ in zip(got[:4:3], want[:4:3]):
+        assert_same(g_, w_, **tol)
+    assert_same(got[1], want[1], rtol=1e-7)
+    assert got[2] == want[2] and got[4] == want[4]
+    # cov: scaled and unscaled, 1-D and 2-D y
+    for c in (True, "unscaled"):
+        got = _device(lambda: ga.polyfit(gx, gy, 2, cov=c))
+        want = np.polyfit(x, y, 2, cov=c)
+        assert_same(got[0], want[0], **tol)
+        assert_same(got[1], want[1], rtol=tol["rtol"] * 10, atol=tol["atol"] * np.abs(want[1]).max())
+    got = _device(lambda: ga.polyfit(gx, ga.asarray(y2), 1, cov=True))
+    want = np.polyfit(x, y2, 1, cov=True)
+    assert_same(got[1], want[1], rtol=tol["rtol"] * 10, atol=tol["atol"] * np.abs(want[1]).max())
     with pytest.raises(ValueError):
-        ga.polyfit(ga.asarray(x), ga.asarray(y), -1)
+        ga.polyfit(gx[:3], gy[:3], 2, cov=True)
+    # ill-conditioned (degree 12 over 53 points): NumPy's SVD answer (float64 for every input
+    # dtype: np.vander promotes to it), and its warning where the rank drops
+    assert_same(_device(lambda: ga.polyfit(gx, gy, 12)), np.polyfit(x, y, 12), rtol=1e-5, atol=1e-9)
+    with pytest.warns(np.exceptions.RankWarning):
+        ga.polyfit(ga.asarray(np.ones(9)), ga.asarray(np.arange(9.0)), 3)
+    with pytest.raises(ValueError):
+        ga.polyfit(gx, gy, -1)
     with pytest.raises(TypeError):
-        ga.polyfit(ga.asarray(x), ga.asarray(y[:5]), 1)
+        ga.polyfit(gx, gy[:5], 1)
 
 
 # ----------------------------------------------------------------------------- weighted quantiles

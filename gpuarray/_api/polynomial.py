@@ -1,15 +1,9 @@
 """NumPy's legacy polynomial helpers: ``polyval`` on the device (Horner's rule in NumPy's own
 order of operations, fused into one kernel per up to ~100 coefficients), ``polyder``/``polyint``
-(NumPy's coefficient arithmetic on device coefficients), ``polyfit`` (see below) and ``poly1d``,
+(NumPy's coefficient arithmetic on device coefficients), ``polyfit`` (NumPy's steps: the scaled
+Vandermonde matrix and the device's SVD least squares, ``full``/``cov`` included) and ``poly1d``,
 NumPy's class over host coefficients (a handful of numbers; its evaluation at device arrays calls
-``polyval``, so it runs on the device).
-
-``polyfit``: the scaled Vandermonde matrix ``A`` (NumPy's column scaling) and the products
-``A.T @ A`` and ``A.T @ y`` on the device, in float64; the (deg+1)-square system is solved on the
-host as NumPy's truncated-SVD least squares would (``A``'s singular values are the square roots of
-``A.T @ A``'s eigenvalues; NumPy's ``rcond`` cut). Squaring the condition number costs accuracy:
-where ``cond(A)`` passes ``_MAX_COND`` (float64 answers off by more than ~1e-8) the fit is NumPy's
-on the host (counted), as are ``full=True`` and ``cov=``."""
+``polyval``, so it runs on the device)."""
 from __future__ import annotations
 
 import numpy as np
@@ -27,7 +21,8 @@ from .linalg import matmul
 from .manipulation import concatenate, reshape, stack
 from .reductions import any as rany, argmax, sum as rsum
 from .numerical import convolve
-from .decompositions import solve_triangular
+from .decompositions import inv, solve_triangular
+from .svd import lstsq
 from .eig import eigvals
 from .._kernels import schur as _schur
 from .sorting import sort
@@ -39,7 +34,6 @@ __all__ = ["poly", "poly1d", "polyadd", "polyder", "polydiv", "polyfit", "polyin
            "roots"]
 
 # cond(A) past which the normal equations lose more than ~1e-8 of float64 accuracy: NumPy's lstsq on the host
-_MAX_COND = 1e4
 
 
 def _coefficients(p) -> np.ndarray:
@@ -133,8 +127,9 @@ def _vander(x: GpuArray, order: int) -> GpuArray:
 
 
 def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
-    """NumPy's ``polyfit`` (see the module's note for where it runs)."""
-    kw = {"rcond": rcond, "full": full, "w": w, "cov": cov}
+    """NumPy's ``polyfit``, its steps on the device: the Vandermonde matrix (weighted), its columns
+    scaled to unit norm, ``lstsq`` (the SVD), the scale undone; ``full`` adds the residuals, rank,
+    singular values and rcond, ``cov`` the covariance from ``inv(A.T A)``."""
     xg, yg = as_operand(x), as_operand(y)
     xg = xg if isinstance(xg, GpuArray) else asarray(np.asarray(x))
     yg = yg if isinstance(yg, GpuArray) else asarray(np.asarray(y))
@@ -149,45 +144,43 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
         raise TypeError("expected 1D or 2D array for y")
     if xg.shape[0] != yg.shape[0]:
         raise TypeError("expected x and y to have same length")
-    if xg.dtype.kind not in "iuf" or yg.dtype.kind not in "iuf":
-        return host_fallback(np.polyfit, "polyfit", (x, y, deg), kw)
-    # NumPy's result dtype, from NumPy on a proxy of order+1 distinct points
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        rt = np.polyfit(np.arange(order + 1, dtype=xg.dtype), np.ones((order + 1,) + yg.shape[1:], yg.dtype),
-                        deg).dtype
-    if full or cov or rt.kind != "f" or not _runtime.device().has_64:
-        return host_fallback(np.polyfit, "polyfit", (x, y, deg), kw)
+    if xg.dtype.kind not in "iufc" or yg.dtype.kind not in "iufc":
+        return host_fallback(np.polyfit, "polyfit", (x, y, deg), {"rcond": rcond, "full": full, "w": w, "cov": cov})
+    xg, yg = apply("add", xg, 0.0), apply("add", yg, 0.0)  # (NumPy's x + 0.0: integers become float64)
     if rcond is None:
-        rcond = len(xg) * np.finfo(np.result_type(xg.dtype, 0.0)).eps
-    f64 = dt.float64
-    lhs = _vander(astype(xg, f64), order)
-    rhs = astype(yg, f64)
+        rcond = len(xg) * np.finfo(xg.dtype).eps
+    lhs = _vander(astype(xg, dt.normalize(np.promote_types(xg.dtype, int))), order)  # (np.vander's dtype)
+    rhs = yg
     if w is not None:
         wg = as_operand(w)
-        wg = astype(wg if isinstance(wg, GpuArray) else asarray(np.asarray(w)), f64)
+        wg = apply("add", wg if isinstance(wg, GpuArray) else asarray(np.asarray(w)), 0.0)
         if wg.ndim != 1:
             raise TypeError("expected a 1-d array for weights")
         if wg.shape[0] != yg.shape[0]:
             raise TypeError("expected w and y to have the same length")
-        lhs = apply("multiply", lhs, reshape(wg, (-1, 1)))
-        rhs = apply("multiply", rhs, reshape(wg, (-1, 1)) if rhs.ndim == 2 else wg)
+        # (NumPy multiplies in place: each keeps its dtype, a float32 y is rounded back to float32)
+        lhs = astype(apply("multiply", lhs, reshape(wg, (-1, 1))), lhs.dtype, copy=False)
+        rhs = astype(apply("multiply", rhs, reshape(wg, (-1, 1)) if rhs.ndim == 2 else wg), rhs.dtype, copy=False)
     scale = apply("sqrt", rsum(apply("multiply", lhs, lhs), axis=0))
-    lhs = apply("true_divide", lhs, scale)
-    gram, aty, sc = matmul(lhs.T, lhs).get(), matmul(lhs.T, rhs).get(), scale.get()
-    ev, vec = np.linalg.eigh(gram)
-    sv = np.sqrt(np.maximum(ev, 0.0))
-    smax = sv.max()
-    if not np.all(np.isfinite(gram)) or smax == 0 or sv.min() * _MAX_COND < smax:
-        return host_fallback(np.polyfit, "polyfit", (x, y, deg), kw)
-    keep = sv > rcond * smax
-    if not keep.all():
+    lhs = astype(apply("true_divide", lhs, scale), lhs.dtype, copy=False)
+    c, resids, rank, sv = lstsq(lhs, rhs, rcond)
+    c = apply("true_divide", c.T, scale).T
+    if rank != order and not full:
         warnings.warn("Polyfit may be poorly conditioned", np.exceptions.RankWarning, stacklevel=2)
-    inv = np.where(keep, 1.0 / np.where(keep, ev, 1.0), 0.0)
-    c = vec @ (inv[:, None] * (vec.T @ aty.reshape(order, -1)))
-    c = (c.T / sc).T
-    c = c.reshape((order,) + aty.shape[1:])
-    return asarray(c.astype(rt))
+    if full:
+        return c, resids, rank, sv, rcond
+    if not cov:
+        return c
+    vbase = apply("true_divide", inv(matmul(lhs.T, lhs)), apply("multiply", reshape(scale, (-1, 1)), scale))
+    if cov == "unscaled":
+        fac = 1
+    else:
+        if len(xg) <= order:
+            raise ValueError("the number of data points must exceed order to scale the covariance matrix")
+        fac = apply("true_divide", resids, len(xg) - order)
+    if yg.ndim == 1:
+        return c, apply("multiply", vbase, fac)
+    return c, apply("multiply", vbase[:, :, None], fac)
 
 
 def _sum_or_difference(opname, a1, a2):
