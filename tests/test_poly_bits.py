@@ -79,6 +79,24 @@ def test_polydiv_long_division_matches():
     np.testing.assert_allclose(ga.polyadd(ga.polymul(q, v), r).get(), u, atol=1e-8)  # u = q v + r
 
 
+@needs64
+def test_polydiv_complex():
+    """Complex coefficients (and mixed real and complex): the Toeplitz solve over complex128."""
+    rng = np.random.default_rng(8)
+    for m, n in [(7, 3), (5, 5), (12, 1), (4, 6), (9, 2)]:
+        u = rng.standard_normal(m) + 1j * rng.standard_normal(m)
+        v = rng.standard_normal(n) + 1j * rng.standard_normal(n)
+        for uu, vv in ((u, v), (u.real, v), (u, v.real)):
+            with ga.stats() as s:
+                q, r = ga.polydiv(ga.asarray(uu), ga.asarray(vv))
+                qh, rh = q.get(), r.get()
+            assert s.fallbacks == {}
+            qr, rr = np.polydiv(uu, vv)
+            assert qh.dtype == qr.dtype and rh.dtype == rr.dtype
+            np.testing.assert_allclose(qh, qr, rtol=1e-10, atol=1e-12)
+            np.testing.assert_allclose(rh, rr, rtol=1e-9, atol=1e-11)
+
+
 def test_polydiv_float32():
     u = np.array([3.0, -2.0, 5.5, 1.0], np.float32)
     v = np.array([1.5, 2.0], np.float32)

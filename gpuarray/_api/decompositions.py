@@ -189,11 +189,11 @@ def _tri_solve(t: Leaf, rhs: GpuArray, lower: bool, unit: bool) -> GpuArray:
 
 def solve_triangular(a, b, lower: bool = True):
     """x with ``a @ x == b`` for a square triangular ``a`` (only its triangle is read) and ``b``
-    of shape (n,) or (n, k), in NumPy's linalg dtype (float32, float64; integers as float64).
-    None where the device path does not serve the dtypes (complex, float16): the caller's
-    fallback."""
+    of shape (n,) or (n, k), in NumPy's linalg dtype (float32, float64, complex64, complex128;
+    integers as float64). None where the device path does not serve the dtypes (float16): the
+    caller's fallback."""
     a, b = _arr(a), _arr(b)
-    ca, cb = _compute_dtype(a.dtype), _compute_dtype(b.dtype)
+    ca, cb = _compute_dtype_c(a.dtype), _compute_dtype_c(b.dtype)
     if ca is None or cb is None:
         return None
     ct = dt.result_type(ca, cb)

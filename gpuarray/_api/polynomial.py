@@ -262,7 +262,7 @@ def polydiv(u, v):
     wt = dt.result_type(dt.result_type(cu, 0.0), dt.result_type(cv, 0.0))  # NumPy's u + 0.0, v + 0.0
     m, n = cu.shape[0] - 1, cv.shape[0] - 1
     k = m - n + 1
-    if wt.kind != "f" or cu.ndim != 1 or cv.ndim != 1 or k > _MAX_QUOTIENT:
+    if wt.kind not in "fc" or cu.ndim != 1 or cv.ndim != 1 or k > _MAX_QUOTIENT:
         return host_fallback(np.polydiv, "polydiv", (cu, cv), {})
     cu, cv = astype(cu, wt, copy=False), astype(cv, wt, copy=False)
     if k <= 0:
