@@ -197,3 +197,56 @@ def test_nan_parts_keep_their_sign_through_the_identities(name, dtype):
         want = getattr(np, name)(z)
     bad = ~_same_special(got, want)
     assert not bad.any(), [(z[i], got[i], want[i]) for i in np.nonzero(bad)[0][:8]]
+
+
+def _parts_equal(got, want):
+    """Equal values with equal signs per part, NaN where NumPy has NaN (booleans: equal)."""
+    if want.dtype.kind == "b":
+        return got == want
+    ok = np.ones(got.shape, bool)
+    for g, w in ((got.real, want.real), (got.imag, want.imag)):
+        ok &= (np.isnan(g) & np.isnan(w)) | ((g == w) & (np.signbit(g) == np.signbit(w)))
+    return ok
+
+
+def _complex_specials(dtype):
+    big = 1e308 if dtype == np.complex128 else 3e38
+    tiny = 1e-320 if dtype == np.complex128 else 1e-44
+    sp = [0.0, -0.0, 1.0, -2.5, 3.0, np.nan, np.inf, -np.inf, tiny, big]
+    return np.array([complex(a, b) for a in sp for b in sp], dtype)
+
+
+@pytest.mark.parametrize("name", ["less", "less_equal", "greater", "greater_equal", "maximum", "minimum", "fmax", "fmin"])
+@pytest.mark.parametrize("dtype", CDTYPES)
+def test_complex_order(name, dtype, rng):
+    """NumPy's lexicographic order of complex numbers (a NaN imaginary part spoils the real
+    parts' strict test; maximum/minimum keep a NaN operand, fmax/fmin the other one)."""
+    z = np.concatenate([_complex_specials(dtype), _random(dtype, rng, 300)])
+    w = np.concatenate([z[::-1][: len(z) - 300], z[-300:] * np.array(1 + 0.5j, dtype)]).astype(dtype)
+    w[-50:] = z[-50:]  # ties
+    with ga.stats() as s, warnings.catch_warnings():
+        warnings.simplefilter("error")  # NumPy warns for none of these
+        got = getattr(ga, name)(ga.asarray(z), ga.asarray(w)).get()
+        got_s = getattr(ga, name)(ga.asarray(z), z[7]).get()
+    assert not s.fallbacks, s.fallbacks
+    want = getattr(np, name)(z, w)
+    assert got.dtype == want.dtype
+    assert _parts_equal(got, want).all(), [(z[i], w[i], got[i], want[i]) for i in np.nonzero(~_parts_equal(got, want))[0][:6]]
+    assert _parts_equal(got_s, getattr(np, name)(z, z[7])).all()
+
+
+@pytest.mark.parametrize("name", ["sign", "rint"])
+@pytest.mark.parametrize("dtype", CDTYPES)
+def test_complex_sign_and_rint(name, dtype, rng):
+    z = np.concatenate([_complex_specials(dtype), _random(dtype, rng, 300), np.array([2.5 + 3.5j, -0.5 - 1.5j], dtype)])
+    with ga.stats() as s, warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = getattr(ga, name)(ga.asarray(z)).get()
+    assert not s.fallbacks, s.fallbacks
+    with np.errstate(all="ignore"):
+        want = getattr(np, name)(z)
+    assert got.dtype == want.dtype
+    eps = np.finfo(got.real.dtype).eps
+    close = np.abs(got - want) <= 2 * eps * np.maximum(np.abs(want), 1)
+    ok = _parts_equal(got, want) | (close & np.isfinite(want))
+    assert ok.all(), [(z[i], got[i], want[i]) for i in np.nonzero(~ok)[0][:6]]

@@ -456,6 +456,32 @@ fn ga_cexp_$S(z: $T) -> $T {
   }
   return $T(ga_cnan_$S(), ga_cnan_$S());
 }
+// NumPy's order of complex numbers: lexicographic, and a NaN imaginary part on either side makes
+// the real parts' strict test false (its CLT/CLE/CGT/CGE); maximum/minimum keep a NaN operand
+// (the first one), fmax/fmin the other operand; rint rounds each part (ties to even); sign is
+// z / |z| (0 for 0, +-1 along an infinite part, else NaN for a NaN part or two infinite ones).
+fn ga_clt_$S(a: $T, b: $T) -> bool { return (a.x < b.x && !ga_isnan_$RS(a.y) && !ga_isnan_$RS(b.y)) || (a.x == b.x && a.y < b.y); }
+fn ga_cle_$S(a: $T, b: $T) -> bool { return (a.x < b.x && !ga_isnan_$RS(a.y) && !ga_isnan_$RS(b.y)) || (a.x == b.x && a.y <= b.y); }
+fn ga_cgt_$S(a: $T, b: $T) -> bool { return (a.x > b.x && !ga_isnan_$RS(a.y) && !ga_isnan_$RS(b.y)) || (a.x == b.x && a.y > b.y); }
+fn ga_cge_$S(a: $T, b: $T) -> bool { return (a.x > b.x && !ga_isnan_$RS(a.y) && !ga_isnan_$RS(b.y)) || (a.x == b.x && a.y >= b.y); }
+fn ga_cmaximum_$S(a: $T, b: $T) -> $T { return select(b, a, ga_isnan_$S(a) || ga_cge_$S(a, b)); }
+fn ga_cminimum_$S(a: $T, b: $T) -> $T { return select(b, a, ga_isnan_$S(a) || ga_cle_$S(a, b)); }
+fn ga_cfmax_$S(a: $T, b: $T) -> $T { return select(b, a, ga_isnan_$S(b) || ga_cge_$S(a, b)); }
+fn ga_cfmin_$S(a: $T, b: $T) -> $T { return select(b, a, ga_isnan_$S(b) || ga_cle_$S(a, b)); }
+fn ga_crint_$S(z: $T) -> $T { return $T(round(z.x), round(z.y)); }
+fn ga_csign_$S(z: $T) -> $T {
+  let x = z.x;
+  let y = z.y;
+  if (ga_isinf_$RS(x) && ga_isinf_$RS(y)) { return $T(ga_cnan_$S(), ga_cnan_$S()); }
+  if (ga_isinf_$RS(x)) { return $T(ga_copysign_$RS($ONE, x), $ZERO); }  // (an infinite part wins over a NaN one)
+  if (ga_isinf_$RS(y)) { return $T($ZERO, ga_copysign_$RS($ONE, y)); }
+  if (ga_isnan_$S(z)) { return $T(ga_cnan_$S(), ga_cnan_$S()); }
+  if (x == $ZERO && y == $ZERO) { return $T($ZERO, $ZERO); }
+  let h = ga_hypot_$RS(x, y);
+  // a finite z whose |z| overflows: NumPy's branch for an infinite |z| with a finite real part
+  if (ga_isinf_$RS(h)) { return $T($ZERO, select(-$ONE, $ONE, y > $ZERO)); }
+  return $T(x / h, y / h);
+}
 // log|z| near |z| = 1 through log1p (no cancellation in |z| - 1); tiny |z| scaled up first
 fn ga_clogabs_$S(z: $T) -> $R {
   let ax = abs(z.x);
