@@ -396,3 +396,15 @@ def test_to_device_of_arrays_held_in_several_buffers():
     """, GPUARRAY_MAX_BINDING="16384")
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "ok"
+
+
+def test_from_dlpack_onto_another_device(d0, d1):
+    x = ga.asarray(np.arange(5.0))
+    y = ga.from_dlpack(x, device=d1)
+    assert y.device == d1 and x.device == d0
+    np.testing.assert_array_equal(y.get(), np.arange(5.0))
+    e = ga.from_dlpack(ga.asarray(np.array([], bool)), device=d1)
+    assert e.device == d1 and e.shape == (0,)
+    with pytest.raises(BufferError):
+        ga.from_dlpack(x, device=d1, copy=False)
+    assert ga.from_dlpack(x, device=d0) is x

@@ -216,6 +216,10 @@ def tri(N, M=None, k=0, dtype=None, *, like=None):
 def from_dlpack(x, /, *, device=None, copy=None):
     _check_device(device)
     if isinstance(x, GpuArray):
+        if device is not None and x.device != device:  # (another device: always a copy)
+            if copy is False:
+                raise BufferError("from_dlpack: the array is on another device; copy=False given")
+            return x.to_device(device)
         return x.copy() if copy else x
     if copy is False:
         raise BufferError("from_dlpack: data must be copied to the device (copy=False given)")
