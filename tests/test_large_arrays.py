@@ -402,3 +402,39 @@ def test_at_the_adapters_own_limit():
         assert _segmented(z)
         np.testing.assert_allclose((z * z).sum().item(), (d * d).sum(), rtol=1e-12)
         np.testing.assert_array_equal((z[1:] - z[:-1]).get(), d[1:] - d[:-1])
+
+
+@pytest.mark.skipif(not HAS64, reason="64-bit indices need shader-int64")
+@pytest.mark.parametrize("axis,shape", [(None, (173, 157)), (1, (173, 157)), (0, (2003, 3))])
+def test_arg_reductions_with_64_bit_indices(segments, monkeypatch, axis, shape):
+    """Arg reductions whose reduced axes hold 2^32 elements or more take uint64 indices for the
+    pieces and their fold: the threshold lowered so that these arrays take that path. (Such an
+    axis leaves few kept outputs in device memory: the partials of the fold fit one buffer.)"""
+    from gpuarray._lazy import reduce_queue
+    monkeypatch.setattr(reduce_queue, "ARG_WIDE_FROM", 64)
+    h = np.round(RNG.standard_normal(shape) * 4).astype(np.float32)  # ties
+    h[100, 2] = 99.0  # the maximum, late
+    h[3, 1] = -99.0
+    g = ga.asarray(h)
+    for fn in ("argmax", "argmin"):
+        _same(getattr(ga, fn)(g, axis=axis), getattr(np, fn)(h, axis=axis))
+        _same(getattr(ga, fn)(g[::-1, 3:], axis=axis), getattr(np, fn)(h[::-1, 3:], axis=axis))
+    hn = h.copy()
+    hn[150, 2] = np.nan
+    _same(ga.argmax(ga.asarray(hn), axis=axis), np.argmax(hn, axis=axis))
+    x = ga.asarray(H)
+    _same(ga.argmax(x * 2 - 1), np.argmax(H * 2 - 1))
+
+
+@pytest.mark.skipif(os.environ.get("GPUARRAY_STRESS") != "1",
+                    reason="an int8 array of 2^32 + 1027 elements (about 9 GB of memory): GPUARRAY_STRESS=1 runs it")
+def test_arg_reduction_past_2_32_elements():
+    """The real thing, no lowered threshold: the extreme past element 2^32, and ties to the first."""
+    n = (1 << 32) + 1027
+    h = np.resize(np.arange(-100, 101, dtype=np.int8), n)
+    h[(1 << 32) + 500] = 127
+    h[7] = -128
+    x = ga.asarray(h)
+    assert int(ga.argmax(x)) == (1 << 32) + 500 and int(ga.argmin(x)) == 7
+    x[5] = 127
+    assert int(ga.argmax(x)) == 5

@@ -86,7 +86,7 @@ def _highest(acc) -> str:
     }[w]
 
 
-def identity_expr(monoid: str, acc) -> str:
+def identity_expr(monoid: str, acc, it="u32") -> str:
     """The accumulator a fold starts from (for max/min: the value every element beats)."""
     w = dt.wgsl_type(acc)
     if monoid in ("add", "logical_or", "bitwise_or", "bitwise_xor"):
@@ -104,10 +104,11 @@ def identity_expr(monoid: str, acc) -> str:
         return _lowest(acc)
     if monoid in ("minimum", "fmin"):
         return _highest(acc)
+    none = "0xffffffffu" if it == "u32" else "0xfffffffffffffffflu"  # (no index yet: loses every tie)
     if monoid == "argmax":
-        return f"Acc({_lowest(acc)}, 0xffffffffu)"
+        return f"Acc({_lowest(acc)}, {none})"
     if monoid == "argmin":
-        return f"Acc({_highest(acc)}, 0xffffffffu)"
+        return f"Acc({_highest(acc)}, {none})"
     raise ValueError(monoid)
 
 
@@ -129,12 +130,13 @@ def _order_helpers(monoid: str, acc) -> str:
             f"fn red_first(a: {w}, b: {w}) -> bool {{ return {first}; }}\n")
 
 
-def combine_code(monoid: str, acc) -> str:
-    """WGSL declaring ``Acc`` and ``comb`` for a monoid over accumulator dtype ``acc``."""
+def combine_code(monoid: str, acc, it="u32") -> str:
+    """WGSL declaring ``Acc`` and ``comb`` for a monoid over accumulator dtype ``acc`` (arg
+    reductions: ``it`` the index type)."""
     sections = _sections()
     w = dt.wgsl_type(acc)
     if monoid in ARG_OPS:
-        return _order_helpers(monoid, acc) + sections["arg"].substitute(T=w)
+        return _order_helpers(monoid, acc) + sections["arg"].substitute(T=w, IT=it)
     if acc.kind == "c" and monoid in ("maximum", "minimum", "fmax", "fmin"):
         return _order_helpers(monoid, acc) + sections["ordered"].substitute(T=w)
     return sections["value"].substitute(T=w, EXPR=op_expr(VALUE_OPS[monoid], acc, ["a", "b"]))
@@ -207,7 +209,14 @@ class ReducePlan(Plan):
     form = None  # the vec4 lane form this plan's source is written in (None: codegen.VEC4_FORM)
 
     def identity(self) -> str:
-        return identity_expr(self.monoid, self.acc)
+        return identity_expr(self.monoid, self.acc, self.index_type())
+
+    def index_type(self) -> str:
+        """The WGSL type of an arg reduction's index: u32, or u64 where it comes from a uint64 node
+        (the fold over pieces of 2^32 elements or more)."""
+        if self.idx_node is not None and self.nodes[self.idx_node].dtype == dt.uint64:
+            return "u64"
+        return "u32"
 
     def post_dtype(self):
         return post_dtype(self.acc)
@@ -467,7 +476,7 @@ class ReducePlan(Plan):
 
     def _final(self, a, monoid, acc, out, init_slot, post, post_slot, comb="comb") -> str:
         if monoid in ARG_OPS:
-            return cast_expr(dt.uint32, out, f"{a}.i")
+            return cast_expr(dt.uint64 if self.index_type() == "u64" else dt.uint32, out, f"{a}.i")
         if init_slot is not None:
             a = f"{comb}({a}, {const_expr(init_slot, acc)})"
         if post in ("div", "div_sqrt"):
@@ -542,7 +551,8 @@ class ReducePlan(Plan):
 
     def prelude(self) -> str:
         st = store_fn(self.out.dtype) if self.final is None else part_fns(0, self.acc, "st")
-        return "\n".join([self._io_decls(), st, combine_code(self.monoid, self.acc), self._last_decls()])
+        return "\n".join([self._io_decls(), st, combine_code(self.monoid, self.acc, self.index_type()),
+                          self._last_decls()])
 
     def _io_decls(self) -> str:
         fns, decls = [], []

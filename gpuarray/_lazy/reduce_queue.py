@@ -12,7 +12,7 @@ from .._device import runtime as _runtime
 from .._device.errors import SizeLimitError
 from .._kernels import windows as _windows
 from .._graph import dtypes as dt
-from .._graph.nodes import Const, Ew, Leaf, contiguous_strides, new_leaf
+from .._graph.nodes import Cast, Const, Ew, Leaf, contiguous_strides, new_leaf
 from .._kernels import codegen as _codegen
 from .._kernels import replay as _replay
 from .._kernels.reduce import (_GEOMETRY, ARG_OPS, MultiReducePlan, ReducePlan, _groups, _prod, _run, fixed,
@@ -31,7 +31,7 @@ def reduce_into(root, axes, monoid: str, acc, out: Leaf, out_strides, *, post=No
     shape = root.shape
     if type(axes) is not tuple:
         axes = tuple(axes)
-    if _windows.needs_split(_prod(shape), (out.storage, *root.storages)):
+    if _windows.needs_split(_prod(shape), (out.storage, *root.storages, *(() if idx_root is None else idx_root.storages))):
         views = _windows.views_of(root, Leaf(out.storage, out.dtype, shape, out_strides, out.offset), shape)
         if idx_root is not None:
             views += _windows.views_of(idx_root, out, shape)[1:]
@@ -62,10 +62,14 @@ def _reduce_split(root, axes, monoid, acc, out, out_strides, bxs, post, post_val
     kept = [d for d in range(len(shape)) if d not in axes]
     ivals, cells = _windows.grid(shape, bxs)
     pieces = _prod(len(ivals[d]) for d in axes)
-    if pieces > 1 and (idx_root is not None or (monoid in ARG_OPS and _prod(shape[d] for d in axes) >= 1 << 32)):
+    # arg reductions over 2^32 elements or more: the pieces' global indices in uint64 (and the
+    # fold over the pieces with a u64 index), where the adapter has 64-bit integers
+    wide = monoid in ARG_OPS and pieces > 1 and _prod(shape[d] for d in axes) >= ARG_WIDE_FROM
+    if pieces > 1 and (idx_root is not None or (wide and not _runtime.device().has_64)):
         raise SizeLimitError(
-            f"{monoid} over 2^32 elements or more along the reduced axes: indices past 32 bits are not "
-            f"supported; reduce over smaller pieces (slices, dask.array chunks)")
+            f"{monoid} over 2^32 elements or more along the reduced axes: indices past 32 bits need 64-bit "
+            f"integers, which '{_runtime.device().name}' lacks; reduce over smaller pieces (slices, dask.array chunks)")
+    it = dt.uint64 if wide else dt.uint32
     by_kept: dict = {}
     for lo, ext in cells:
         by_kept.setdefault(tuple(lo[d] for d in kept), []).append((lo, ext))
@@ -81,7 +85,7 @@ def _reduce_split(root, axes, monoid, acc, out, out_strides, bxs, post, post_val
             continue
         n_k = _prod(kext)
         part = new_leaf(acc, (len(cell), *kext))
-        pidx = new_leaf(dt.uint32, (len(cell), *kext)) if monoid in ARG_OPS else None
+        pidx = new_leaf(it, (len(cell), *kext)) if monoid in ARG_OPS else None
         pstr = [0] * len(shape)
         for d, st in zip(kept, contiguous_strides(kext)):
             pstr[d] = st
@@ -94,24 +98,26 @@ def _reduce_split(root, axes, monoid, acc, out, out_strides, bxs, post, post_val
             # arg reductions: each piece's extreme value and its index over the whole reduced axes
             reduce_into(piece, axes, _ARG_VALUE[monoid], acc,
                         Leaf(part.storage, acc, kext, contiguous_strides(kext), i * n_k), tuple(pstr))
-            local = Leaf(pidx.storage, dt.uint32, kext, contiguous_strides(kext), i * n_k)
+            slot = Leaf(pidx.storage, it, kext, contiguous_strides(kext), i * n_k)
+            local = slot if it == dt.uint32 else new_leaf(dt.uint32, kext)
             reduce_into(piece, axes, monoid, acc, local, tuple(pstr))
             _codegen.evaluate_into(_global_index(local, [shape[d] for d in axes], [lo[d] for d in axes],
-                                                 [ext[d] for d in axes]), local)
+                                                 [ext[d] for d in axes], it), slot)
         full = (len(cell), *kext)
         proot = Leaf(part.storage, acc, full, contiguous_strides(full), 0)
-        iroot = None if pidx is None else Leaf(pidx.storage, dt.uint32, full, contiguous_strides(full), 0)
+        iroot = None if pidx is None else Leaf(pidx.storage, it, full, contiguous_strides(full), 0)
         reduce_into(proot, (0,), monoid, acc, sub_out, (0, *[out_strides[d] for d in kept]), post=post,
                     post_value=post_value, initial=initial, idx_root=iroot, defer=defer and iroot is None)
 
 
 _ARG_VALUE = {"argmax": "maximum", "argmin": "minimum"}
+ARG_WIDE_FROM = 1 << 32  # reduced elements from which pieces' arg indices are uint64 (tests lower it)
 
 
-def _global_index(local: Leaf, full, lo, ext):
+def _global_index(local: Leaf, full, lo, ext, u=dt.uint32):
     """The flat index over the reduced extents ``full`` (C order) of the element at flat index
-    ``local`` of the piece at ``lo`` with extents ``ext``, as uint32 nodes."""
-    u = dt.uint32
+    ``local`` (uint32) of the piece at ``lo`` with extents ``ext``, as ``u`` nodes (uint32, or
+    uint64 past 2^32 elements)."""
 
     def c(v):
         return Const(v, u)
@@ -119,9 +125,10 @@ def _global_index(local: Leaf, full, lo, ext):
     def ew(op, a, b):
         return Ew(op, u, local.shape, (a, b), u)
 
+    src = local if u == dt.uint32 else Cast(local, u)
     out, inner, scale = None, 1, 1
     for f, a, e in reversed(list(zip(full, lo, ext))):
-        coord = ew("remainder", ew("floor_divide", local, c(inner)), c(e)) if len(full) > 1 else local
+        coord = ew("remainder", ew("floor_divide", src, c(inner)), c(e)) if len(full) > 1 else src
         term = ew("multiply", ew("add", coord, c(a)), c(scale))
         out = term if out is None else ew("add", out, term)
         inner *= e
@@ -149,6 +156,8 @@ class _Pending:
             kept = [d for d in range(len(shape)) if d not in axes]
             n_out = _prod(shape[d] for d in kept)
             self.part = new_leaf(acc, (chunks, n_out))
+            if idx_root is not None and idx_root.dtype == dt.uint64:  # (a fold over a few pieces: one chunk)
+                raise SizeLimitError(f"{monoid}: a fold of {length} pieces' 64-bit indices in chunks")
             self.pidx = new_leaf(dt.uint32, (chunks, n_out)) if monoid in ARG_OPS else None
             pstr = [0] * len(shape)
             for d, st in zip(kept, contiguous_strides([shape[d] for d in kept])):

@@ -21,9 +21,10 @@ fn comb(a: Acc, b: Acc) -> Acc {
 }
 
 //@ arg
-// argmax/argmin: (value, index) pairs. NaN beats everything, ties go to the lower index, so the
-// fold is commutative and associative: any combination order gives NumPy's first index.
-struct Acc { v: $T, i: u32 }
+// argmax/argmin: (value, index) pairs (<IT>: u32, or u64 for the fold over the pieces of 2^32
+// elements or more). NaN beats everything, ties go to the lower index, so the fold is
+// commutative and associative: any combination order gives NumPy's first index.
+struct Acc { v: $T, i: $IT }
 fn red_wins(a: Acc, b: Acc) -> bool {
   let an = red_nan(a.v);
   let bn = red_nan(b.v);
