@@ -96,7 +96,7 @@ def _finish(res, out, name, casting, where):
 
 # ------------------------------------------------------------------------------ __array_ufunc__
 # gufuncs and ufuncs that are functions of the namespace rather than op-table entries
-_NAMED_UFUNCS = ("matmul", "vecdot", "matvec", "vecmat", "modf", "spacing", "frexp", "ldexp")
+_NAMED_UFUNCS = ("matmul", "vecdot", "matvec", "vecmat", "modf", "spacing", "frexp", "ldexp", "float_power")
 
 
 def array_ufunc(ufunc, method, inputs, kwargs):
