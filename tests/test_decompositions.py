@@ -322,6 +322,33 @@ def test_qr_modes_batched(dtype, rng, no_fallback):
     check_qr(wide, q.get(), r.get(), dtype)
 
 
+@pytest.mark.parametrize("dtype", FLOATS + ([np.complex128] if HAS64 else []) + [np.complex64])
+def test_qr_raw_is_lapacks_layout(dtype, rng, no_fallback):
+    """mode='raw': (h, tau) as NumPy returns them, h the factored matrix transposed (shape (..., N,
+    M)), tau the reflectors' scalars; tall, wide, blocked (70 columns), batched, integer, empty."""
+    tol = 2e-4 if dtype in (np.float32, np.complex64) else 1e-10
+    for shape in [(5, 3), (3, 5), (70, 40), (40, 70), (2, 4, 3), (1, 1)]:
+        a = rng.standard_normal(shape)
+        if np.dtype(dtype).kind == "c":
+            a = a + 1j * rng.standard_normal(shape)
+        a = a.astype(dtype)
+        h, tau = ga.linalg.qr(ga.asarray(a), mode="raw")
+        hn, tn = np.linalg.qr(a, "raw")
+        assert h.shape == hn.shape and tau.shape == tn.shape and h.dtype == hn.dtype and tau.dtype == tn.dtype
+        scale = np.abs(hn).max()
+        np.testing.assert_allclose(h.get(), hn, rtol=tol, atol=tol * scale * max(shape))
+        np.testing.assert_allclose(tau.get(), tn, rtol=tol, atol=tol * max(shape))
+    ai = np.arange(12).reshape(4, 3) ** 2
+    h, tau = np.linalg.qr(ga.asarray(ai), "raw")  # NumPy's function on a GpuArray
+    hn, tn = np.linalg.qr(ai, "raw")
+    assert isinstance(h, ga.GpuArray) and h.dtype == hn.dtype
+    np.testing.assert_allclose(h.get(), hn, rtol=1e-12, atol=1e-12)
+    for shape in [(0, 3), (4, 0)]:
+        h, tau = ga.linalg.qr(ga.zeros(shape, dtype=dtype), mode="raw")
+        hn, tn = np.linalg.qr(np.zeros(shape, dtype), "raw")
+        assert h.shape == hn.shape and tau.shape == tn.shape
+
+
 def test_qr_rank_deficient_ill_conditioned_and_integers(rng, no_fallback):
     a = rng.standard_normal((30, 6))
     a[:, 3] = a[:, 1]  # rank 5

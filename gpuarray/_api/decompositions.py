@@ -26,8 +26,7 @@ definite, singular) are flags the kernels set on the device; the functions where
 read them (one small read) and raise NumPy's LinAlgError. The kernels are written for real and
 complex elements (complex: transposes become conjugate transposes, LAPACK's z-conventions; a
 Hermitian matrix reduces to a real tridiagonal; complex128 blocks take all of lavapipe's 32 KiB of
-workgroup memory); float16 and ``qr(mode='raw')`` go to NumPy (counted host fallbacks), which also
-gives NumPy's errors for them.
+workgroup memory); float16 goes to NumPy (a counted host fallback), which gives NumPy's error for it.
 """
 from __future__ import annotations
 
@@ -376,18 +375,28 @@ def slogdet(a, /):
 def qr(a, mode="reduced"):
     """NumPy's ``linalg.qr``: QRResult(Q, R) for modes 'reduced' (Q (..., M, K), R (..., K, N),
     K = min(M, N)) and 'complete' (Q (..., M, M), R (..., M, N)); R alone for 'r'. Householder
-    reflectors with LAPACK's sign conventions. ('raw', LAPACK's own layout, is NumPy's on the host.)"""
+    reflectors with LAPACK's sign conventions; 'raw' is LAPACK's own layout, as NumPy returns it:
+    (h, tau), h (..., N, M) the factored matrix transposed (R on and above the diagonal of its
+    transpose, the reflectors' vectors below it, their leading 1 implicit), tau (..., K)."""
     a = _arr(a)
     if mode not in ("reduced", "complete", "r", "raw"):
         raise ValueError(f"Unrecognized mode '{mode}'")
     if a.ndim < 2:
         raise LinAlgError(f"{a.ndim}-dimensional array given. Array must be at least two-dimensional")
     ct = _compute_dtype_c(a.dtype)
-    if ct is None or mode == "raw":
+    if ct is None:
         return _host("qr", a, mode=mode)
     *batch, m, n = a.shape
     batch = tuple(batch)
     k = min(m, n)
+    if mode == "raw":
+        if a.size == 0:
+            return zeros(batch + (n, m), dtype=ct), zeros(batch + (k,), dtype=ct)
+        w = _work(a, ct, a.shape)
+        tau = _runtime.device().alloc(w.shape[0] * k * w.dtype.itemsize)
+        _qr_inplace(w, tau, k)
+        taus = GpuArray(Leaf(tau, ct, (w.shape[0], k), (k, 1), 0))
+        return matrix_transpose(reshape(GpuArray(w), batch + (m, n))), reshape(taus, batch + (k,))
     kq = m if mode == "complete" else k
     rrows = m if mode == "complete" else k
     if a.size == 0:
