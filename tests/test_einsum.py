@@ -56,3 +56,24 @@ def test_einsum_dtype_casting_out_and_errors():
         ga.einsum("ij,jk->ik", a, a)
     with pytest.raises(ValueError, match="collapsing index"):
         ga.einsum("ii->i", a)
+
+
+@pytest.mark.parametrize("sub,shapes", [("ij,jk->ik", [(4, 5), (5, 3)]), ("ij,j->i", [(4, 5), (5,)]), ("ii->i", [(4, 4)]),
+                                        ("i,i->", [(7,), (7,)]), ("ij->", [(4, 5)]), ("ij,jk", [(4, 5), (5, 3)]),
+                                        ("ij,ij->ij", [(4, 5), (4, 5)]), ("i,j->ij", [(5,), (3,)]),
+                                        ("bij,bjk->bik", [(2, 3, 4), (2, 4, 5)])])
+def test_bool_einsum_folds_with_logical_or(sub, shapes):
+    """NumPy's bool einsum: the product is a logical and, the sum a logical or (a bool result)."""
+    rng = np.random.default_rng(5)
+    ops = [rng.random(s) > 0.55 for s in shapes]
+    with ga.stats() as s:
+        got = ga.einsum(sub, *[ga.asarray(o) for o in ops])
+        got_np = np.einsum(sub, *[ga.asarray(o) for o in ops])
+        h, h2 = got.get(), got_np.get()
+    assert s.fallbacks == {}, s.fallbacks
+    want = np.einsum(sub, *ops)
+    assert h.dtype == want.dtype == np.bool_
+    np.testing.assert_array_equal(h, want)
+    np.testing.assert_array_equal(h2, want)
+    mixed = np.einsum(sub, *([ops[0].astype(np.int8)] + ops[1:]))
+    assert ga.einsum(sub, *([ga.asarray(ops[0].astype(np.int8))] + [ga.asarray(o) for o in ops[1:]])).dtype == mixed.dtype

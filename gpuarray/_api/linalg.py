@@ -23,7 +23,7 @@ from .creation import asarray
 from .._lazy.elementwise import apply, assign, astype
 from .._device.fallback import host_call
 from .manipulation import _axis, broadcast_to, diagonal, moveaxis, permute_dims, ravel, reshape
-from .reductions import sum as _sum, sum as rsum
+from .reductions import any as rany, sum as _sum, sum as rsum
 
 _MATMUL_SIG = "(n?,k),(k,m?)->(n?,m?)"
 _VECDOT_SIG = "(n),(n)->()"
@@ -355,8 +355,6 @@ def _einsum_device(subscripts, operands, dtype, casting):
         return None
     ins, out = parsed
     rt = dt.result_type(*ops) if dtype is None else dt.normalize(dtype)
-    if rt == dt.bool_:  # NumPy's bool einsum sums with logical or
-        return None
     sizes = {}
     views = []
     for t, o in zip(ins, ops):
@@ -380,7 +378,7 @@ def _einsum_device(subscripts, operands, dtype, casting):
                                  f"has sizes {sizes[c]} and {n}")
             sizes[c] = n if sizes.get(c, 1) == 1 else sizes[c]
         views.append((labels, o))
-    if len(views) == 2 and all(len(lb) == len(t) for (lb, _), t in zip(views, ins)):
+    if len(views) == 2 and rt != dt.bool_ and all(len(lb) == len(t) for (lb, _), t in zip(views, ins)):
         (la, a), (lb, b) = views
         shared = [c for c in la if c in lb]
         if (not any(c in out for c in shared) and set(out) == set(la) ^ set(lb)
@@ -407,7 +405,11 @@ def _einsum_device(subscripts, operands, dtype, casting):
     if prod.shape != full:
         prod = broadcast_to(prod, full)
     k = len(out)
-    res = rsum(prod, axis=tuple(range(k, len(order))), dtype=rt) if len(order) > k else prod
+    if len(order) > k:  # (bool: NumPy's sum of products is a logical or of ands)
+        axes = tuple(range(k, len(order)))
+        res = rany(prod, axis=axes) if rt == dt.bool_ else rsum(prod, axis=axes, dtype=rt)
+    else:
+        res = prod
     if res.dtype != rt:
         res = astype(res, rt)
     return res
@@ -415,8 +417,9 @@ def _einsum_device(subscripts, operands, dtype, casting):
 
 def einsum(subscripts, *operands, out=None, dtype=None, order="K", casting="safe", optimize=False):
     """Einstein summation on the device (one fused reduction over the broadcast product); the
-    interleaved form (``einsum(a, [0, 1], b, [1, 2], [0, 2])``) is its subscripts string; forms
-    NumPy parses differently (bool operands) run on the host through NumPy as a counted fallback."""
+    interleaved form (``einsum(a, [0, 1], b, [1, 2], [0, 2])``) is its subscripts string; bool
+    operands fold with logical or, as NumPy's; subscripts NumPy alone parses run on the host
+    through NumPy as a counted fallback."""
     if not isinstance(subscripts, str):
         parsed = _interleaved(subscripts, operands)
         if parsed is not None:
