@@ -1,5 +1,7 @@
 """float16 results past its range are infinities, as NumPy's (float16 is computed in float32 and
 rounded after every operation and store: the rounding must not saturate at 65504)."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -93,3 +95,20 @@ def test_float16_nan_payloads_survive_copies_and_casts():
     with np.errstate(all="ignore"):
         want = f.astype(np.float16).view(np.uint16)
     np.testing.assert_array_equal(ga.asarray(f).astype(ga.float16).get().view(np.uint16), want)
+
+
+def test_nextafter_steps_float16_bits():
+    """nextafter of float16 values: one step of the float16 bits (float16 is computed in f32), as
+    NumPy's npy_half_nextafter, NaN bits and the overflow warning included; no host fallback."""
+    sp = np.array([0.0, -0.0, 1.0, -1.0, 65504, -65504, np.inf, -np.inf, np.nan, -np.nan, 6e-8, -6e-8, 0.5,
+                   3.14, 1e-5, 6.1e-5], np.float16)
+    a, b = np.repeat(sp, len(sp)), np.tile(sp, len(sp))
+    with ga.stats() as s, warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        got = ga.nextafter(ga.asarray(a), ga.asarray(b)).get()
+    assert not s.fallbacks, s.fallbacks
+    with np.errstate(all="ignore"):
+        want = np.nextafter(a, b)
+    np.testing.assert_array_equal(got.view(np.uint16), want.view(np.uint16))
+    with pytest.warns(RuntimeWarning, match="overflow"):
+        ga.nextafter(ga.asarray(np.array([65504], np.float16)), np.float16(np.inf)).get()

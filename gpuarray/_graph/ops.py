@@ -144,7 +144,9 @@ for _d in [
     _op("copysign", 2, "float", {"f": "ga_copysign_$S($0, $1)"}),
     # NaN for NaN, 0 below zero, 1 above, x2 at (either signed) zero
     _op("heaviside", 2, "float", {"f": "select(select(select($1, $O, $0 > $Z), $Z, $0 < $Z), $0, ga_isnan_$S($0))"}),
-    _op("nextafter", 2, "float", {"f": "ga_nextafter_$S($0, $1)"}, fpe="", fpe_from=(0,)),
+    # float16 is computed in f32: its own steps, on its bits
+    _op("nextafter", 2, "float", {"f": "ga_nextafter_$S($0, $1)", "=float16": "ga_nextafter16($0, $1)"}, kinds="f",
+        fpe="", fpe_from=(0,)),
     _op("deg2rad", 1, "float", {"f": "($0 * 0.017453292519943295$L)"}, numpy=("radians",), fpe=""),
     _op("rad2deg", 1, "float", {"f": "($0 * 57.29577951308232$L)"}, numpy=("degrees",), fpe=""),
     # parts of NumPy's frexp/ldexp (internal: their exponent operand or result is an integer, so the
@@ -247,9 +249,13 @@ def resolve_types(op: OpDef, in_dtypes: list, scalars: list) -> tuple[np.dtype, 
 
 
 def expression(op: OpDef, ct: np.dtype) -> str | None:
-    """The WGSL expression template of ``op`` for compute dtype ``ct`` (None if not defined)."""
+    """The WGSL expression template of ``op`` for compute dtype ``ct`` (None if not defined): the
+    one keyed "=<dtype name>" where there is one, else the one whose key holds ``ct``'s kind."""
+    e = op.expr.get("=" + ct.name)
+    if e is not None:
+        return e
     k = ct.kind
     for key, e in op.expr.items():
-        if k in key:
+        if k in key and key[0] != "=":
             return e
     return None

@@ -302,8 +302,7 @@ def _resolve(opname, args):
             how = "host"
         else:
             how = _ops.no_loop(op.name, [a.dtype for a in arrays])
-    elif not check_expression(op.name, ct) or (op.name == "nextafter" and ct == dt.float16):
-        # (float16 is computed in f32, so its ulp steps are not the f32 ones)
+    elif not check_expression(op.name, ct):
         how = "host"
     return op, ct, rt, in_ct, how
 

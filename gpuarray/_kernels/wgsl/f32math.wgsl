@@ -1141,6 +1141,18 @@ fn ga_f16_bits(x: f32) -> u32 {
   return select(h, 0x7c00u | s | max((b >> 13u) & 0x3ffu, 1u), a > 0x7f800000u);
 }
 
+// nextafter in float16 of two float32 values that hold float16 values (float16 is computed in
+// f32): one step of the float16 bits toward b, as NumPy's npy_half_nextafter (a NaN gives its
+// NaN, equal values give a).
+fn ga_nextafter16(a: f32, b: f32) -> f32 {
+  if (ga__isnan_f32(a) || ga__isnan_f32(b)) { return bitcast<f32>(0x7fc00000u); }
+  if (a == b) { return a; }
+  let h = ga_f16_bits(a);
+  var r = select(1u, 0x8001u, b < 0.0f);  // from a zero: the smallest subnormal toward b
+  if (a != 0.0f) { r = select(h - 1u, h + 1u, (a < b) == (a > 0.0f)); }
+  return unpack2x16float(r).x;
+}
+
 // A float32 rounded to float16 (ga_f16_bits), as a float32. A NaN stays as it is, where a
 // conversion back from float16 could quiet a signaling one.
 fn ga_f16_round(x: f32) -> f32 {
