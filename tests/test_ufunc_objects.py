@@ -109,16 +109,22 @@ def test_reduce_keywords_and_edges(rng):
 
 
 def test_reduce_without_device_path_is_a_counted_fallback(rng, fresh_fallback):
-    x = sample((4, 5), np.int32, rng, low=1, high=50)
+    """In-order folds along axes longer than MAX_FOLD, and methods of ufuncs that are not op-table
+    entries, are NumPy's on host copies (counted)."""
+    from gpuarray._api.ufunc_objects import MAX_FOLD
+    x = sample((4, MAX_FOLD + 3), np.int32, rng, low=1, high=50)
     gx = ga.asarray(x)
     with ga.stats() as s:
         r1 = ga.subtract.reduce(gx, axis=1)
-        r2 = np.left_shift.reduce(gx % 3, axis=0)
+        r2 = np.left_shift.reduce(gx % 3, axis=1)
         r3 = ga.subtract.accumulate(gx, axis=1)
+        r4 = np.float_power.reduce(ga.asarray(x[:, :4]).astype(np.float64), axis=1)
     assert_same(r1, np.subtract.reduce(x, axis=1))
-    assert_same(r2, np.left_shift.reduce(x % 3, axis=0))
+    assert_same(r2, np.left_shift.reduce(x % 3, axis=1))
     assert_same(r3, np.subtract.accumulate(x, axis=1))
-    assert s.fallbacks == {"subtract.reduce": 1, "left_shift.reduce": 1, "subtract.accumulate": 1}
+    assert_same(r4, np.float_power.reduce(x[:, :4].astype(np.float64), axis=1))
+    assert s.fallbacks == {"subtract.reduce": 1, "left_shift.reduce": 1, "subtract.accumulate": 1,
+                           "float_power.reduce": 1}
 
 
 @pytest.mark.parametrize("name,dtype", [("add", F), ("add", np.int32), ("multiply", F), ("add", np.bool_),
@@ -240,3 +246,62 @@ def test_plain_call_unchanged(rng):
     gx = ga.asarray(x)
     t = min(timeit.repeat(lambda: ga.add(gx, gx), number=300, repeat=3)) / 300
     assert t < 50e-6  # a function call, not a dispatcher
+
+
+_FOLDED = ["subtract", "divide", "power", "arctan2", "hypot", "floor_divide", "remainder", "fmod", "copysign",
+           "logaddexp", "logaddexp2", "left_shift", "right_shift", "gcd", "lcm", "heaviside", "nextafter"]
+
+
+def _left_fold(u, arr, axis):
+    import functools
+    return functools.reduce(u, list(np.moveaxis(arr, axis, 0)))
+
+
+@pytest.mark.parametrize("name", _FOLDED)
+def test_reduce_and_accumulate_of_the_other_binary_ufuncs(name, rng):
+    """NumPy's in-order fold on the device (axes up to MAX_FOLD long): values, dtypes, keepdims,
+    initial, the identity start (hypot, gcd, logaddexp), 0-d and empty inputs, NumPy's errors. For
+    power and arctan2 along a contiguous axis NumPy 2.4's loops return op(a[0], a[-1]) instead of
+    the fold its documentation defines; the reference there is the documented left fold."""
+    u = getattr(np, name)
+    x = rng.standard_normal((5, 7))
+    xi = rng.integers(1, 9, (5, 7)).astype(np.int8)
+    tol = 1e-6 if name in ("power", "arctan2", "logaddexp", "logaddexp2") else 1e-12
+
+    def same(got, want):
+        got = got.get() if isinstance(got, ga.GpuArray) else np.asarray(got)
+        want = np.asarray(want)
+        assert got.dtype == want.dtype and got.shape == want.shape, (got.dtype, want.dtype, got.shape, want.shape)
+        np.testing.assert_allclose(got, want, rtol=tol, atol=0, equal_nan=True)
+
+    for arr in (x, xi, x.astype(np.float32)):
+        if name in ("power", "arctan2") and arr.dtype.kind == "f":
+            arr = np.abs(arr) + 0.5
+        try:
+            with np.errstate(all="ignore"):
+                u.reduce(arr, axis=0)
+        except TypeError:
+            with pytest.raises(TypeError):
+                u.reduce(ga.asarray(arr), axis=0)
+            continue
+        g = ga.asarray(arr)
+        with ga.stats() as s, np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            for ax in (0, 1, -1):
+                want = _left_fold(u, arr, ax) if name in ("power", "arctan2") and ax != 0 else u.reduce(arr, axis=ax)
+                same(u.reduce(g, axis=ax), want)
+            same(u.accumulate(g, axis=1), u.accumulate(arr, axis=1))
+            same(u.accumulate(g, axis=0), u.accumulate(arr, axis=0))
+            same(u.reduce(g, axis=0, keepdims=True, initial=3), u.reduce(arr, axis=0, keepdims=True, initial=3))
+            same(u.reduce(ga.asarray(arr[0, 0]), axis=None), u.reduce(arr[0, 0], axis=None))
+            same(u.reduce(g[:, ::-2], axis=1), _left_fold(u, arr[:, ::-2], 1) if name in ("power", "arctan2")
+                 else u.reduce(arr[:, ::-2], axis=1))
+        assert not s.fallbacks, s.fallbacks
+    g = ga.asarray(xi if name in ("left_shift", "right_shift", "gcd", "lcm") else x)
+    if u.identity is None:
+        with pytest.raises(ValueError, match="identity"):
+            u.reduce(g[:0], axis=0)
+        with pytest.raises(ValueError, match="reorderable"):
+            u.reduce(g, axis=None)
+    with pytest.raises(np.exceptions.AxisError):
+        u.reduce(g, axis=2)

@@ -7,7 +7,8 @@ Each method maps onto a device path where one exists: ``reduce`` onto the reduct
 bitwise_and/or/xor),
 ``outer`` onto the ufunc's own call over broadcast operands, ``at`` onto an updating scatter (a
 compare-and-swap per update, for elements of at most 32 bits), ``reduceat`` onto one reduction per
-segment. Everything else is NumPy's method on host copies: counted, warned once, refused under
+segment; the other binary ufuncs' ``reduce``/``accumulate`` onto NumPy's in-order fold (``_fold``, axes up to
+``MAX_FOLD`` long). Everything else is NumPy's method on host copies: counted, warned once, refused under
 ``set_fallback('raise')``.
 
 The namespace's ufuncs stay plain functions (their call costs what it did); the methods and
@@ -49,6 +50,10 @@ _SCANS = ("maximum", "minimum", "fmax", "fmin", "logical_and", "logical_or",
           "bitwise_and", "bitwise_or", "bitwise_xor")  # reductions.scan
 # reduceat runs one reduction per segment up to this many segments; more is NumPy's on the host
 MAX_REDUCEAT_SEGMENTS = 64
+# reduce/accumulate of the other binary ufuncs (subtract, divide, power, arctan2 ...): NumPy's
+# left fold in order, one lazy op per element of an axis of at most this length (the chain fuses
+# into a few kernels); longer axes are NumPy's on the host
+MAX_FOLD = 64
 # the namespace's functions (``install``): the package hands itself down, as to ``interop``
 _NAMESPACE: dict = {}
 
@@ -75,6 +80,8 @@ def reduce(ufunc, inputs, kw):
     if ufunc.__name__ in _BITWISE:
         return _bitwise_reduce(ufunc, inputs, kw)
     fname = _REDUCE.get(ufunc.__name__)
+    if fname is None and len(inputs) == 1:
+        return _fold(ufunc, inputs[0], kw, accumulate=False)
     if fname is None or len(inputs) != 1:
         raise NoDeviceImpl
     axis = kw.pop("axis", 0)
@@ -113,6 +120,78 @@ def reduce(ufunc, inputs, kw):
     return _ufunc.finish(ufunc, as_operand(res), out, casting, True)
 
 
+def _fold(ufunc, x, kw, accumulate: bool):
+    """``ufunc.reduce`` / ``ufunc.accumulate`` of a binary op-table ufunc as NumPy's loop computes
+    it: acc = x[0] (or ``initial``), then acc = op(acc, x[i]) in order along the axis (the axes
+    NumPy accepts, folded in C order), each step a lazy op: the values and dtypes of NumPy's loop,
+    its warnings too. The same call on a proxy of ones gives NumPy's result dtype and raises its
+    errors (an axis out of range, several axes of a ufunc NumPy does not reorder, a missing loop)."""
+    if ufunc.nin != 2 or ufunc.nout != 1:
+        raise NoDeviceImpl
+    try:
+        op = _ops.lookup(ufunc.__name__)
+    except KeyError:
+        raise NoDeviceImpl from None
+    if op.rule in ("compare", "logical"):
+        raise NoDeviceImpl
+    if kw.get("where", True) is not True:
+        raise NoDeviceImpl
+    out = _out1(kw.pop("out", None))
+    dtype = kw.get("dtype")
+    a = _array(x)
+    if accumulate and a.ndim == 0:
+        raise TypeError("cannot accumulate on a scalar")
+    proxy = np.ones((2,) * a.ndim, a.dtype)
+    with np.errstate(all="ignore"):
+        ref = (ufunc.accumulate if accumulate else ufunc.reduce)(proxy, **kw)
+    rt = np.asarray(ref).dtype
+    axis = kw.pop("axis", 0)
+    keepdims = kw.pop("keepdims", False)
+    initial = kw.pop("initial", _NoValue)
+    kw.pop("dtype", None)
+    kw.pop("where", None)
+    if kw:
+        raise NoDeviceImpl
+    axes = tuple(range(a.ndim)) if axis is None else (axis if isinstance(axis, tuple) else (axis,))
+    axes = tuple(operator.index(d) % max(a.ndim, 1) for d in axes)
+    n = 1
+    for d in axes:
+        n *= a.shape[d]
+    if n > MAX_FOLD or initial is None:
+        raise NoDeviceImpl
+    if initial is _NoValue and ufunc.identity is not None and not accumulate:
+        initial = ufunc.identity  # (NumPy folds from the identity where there is one: hypot.reduce([-x]) is x)
+    src = astype(a, np.dtype(dtype), copy=False) if dtype is not None else a
+    rest = [d for d in range(a.ndim) if d not in axes]
+    if not axes:  # (a 0-d array, or axis=(): each element alone, folded with the initial value)
+        axes, src, rest = (0,), expand_dims(src, 0), list(range(1, a.ndim + 1))
+        keepdims, n = False, 1
+    xs = src.transpose(list(axes) + rest).reshape((n,) + tuple(src.shape[d] for d in rest))
+    if n == 0 and initial is _NoValue and not accumulate:
+        raise ValueError(f"zero-size array to reduction operation {ufunc.__name__} which has no identity")
+    if accumulate:
+        steps = [] if n == 0 else [astype(xs[0], rt, copy=False)]
+        for i in range(1, n):
+            steps.append(apply(op.name, steps[-1], xs[i]))
+        res = concatenate([expand_dims(v, 0) for v in steps], axis=0) if steps else astype(xs, rt, copy=False)
+        res = moveaxis(res, 0, axes[0])
+    else:
+        if initial is _NoValue:
+            acc, first = astype(xs[0], rt, copy=False), 1
+        else:
+            acc, first = broadcast_to(asarray(initial, dtype=rt), xs.shape[1:]), 0
+        for i in range(first, n):
+            acc = apply(op.name, acc, xs[i])
+        res = acc
+        if keepdims:
+            for d in sorted(axes):
+                res = expand_dims(res, d)
+    res = as_operand(res)
+    if res.dtype != rt:
+        res = astype(res, rt, copy=False)
+    return _ufunc.finish(ufunc, res, out, "same_kind", True)
+
+
 def _bitwise_reduce(ufunc, inputs, kw):
     axis = kw.pop("axis", 0)
     dtype = kw.pop("dtype", None)
@@ -138,6 +217,8 @@ def _bitwise_reduce(ufunc, inputs, kw):
 def accumulate(ufunc, inputs, kw):
     name = ufunc.__name__
     fname = _ACCUMULATE.get(name)
+    if fname is None and name not in _SCANS and len(inputs) == 1:
+        return _fold(ufunc, inputs[0], kw, accumulate=True)
     if (fname is None and name not in _SCANS) or len(inputs) != 1:
         raise NoDeviceImpl
     axis = kw.pop("axis", 0)
