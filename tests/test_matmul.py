@@ -368,10 +368,8 @@ def test_linalg_host_fallbacks_are_counted(rng):
             ga.linalg.inv(A.astype(np.float16))
         with pytest.raises(TypeError):
             ga.linalg.eigvals(A.astype(np.float16))
-        c = ga.asarray(a.astype(np.complex64))
-        h, tau = ga.linalg.qr(c, mode="raw")  # LAPACK's own layout: the host's
-        rh, rtau = np.linalg.qr(a.astype(np.complex64), mode="raw")
-        assert_same(tau, rtau, rtol=1e-4, atol=1e-5)
+        with pytest.raises(TypeError):
+            ga.linalg.qr(A.astype(np.float16))
     assert {"linalg.inv", "linalg.eigvals", "linalg.qr"} <= set(s.fallbacks)
     with pytest.raises(np.linalg.LinAlgError):
         ga.linalg.inv(ga.zeros((2, 2), dtype=np.complex64))
