@@ -123,6 +123,31 @@ def test_gradient(dtype, rng):
         ga.gradient(ga.asarray(f[:1, 0]))
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int16])
+def test_gradient_with_coordinates(dtype, rng):
+    """Coordinate arrays: their differences (NumPy's non-uniform formulas, both edge orders), a
+    constant spacing taken as its scalar as NumPy does, integer coordinates, mixed with scalars."""
+    f = (rng.standard_normal((6, 9)) * 9).astype(dtype)
+    x = np.cumsum(rng.random(9) + 0.1)
+    y = np.cumsum(rng.random(6) + 0.2).astype(np.float32)
+    g = ga.asarray(f)
+    tol = 1e-5 if f.dtype == np.float32 else 1e-11
+    for args, kw in [((y, x), {}), ((y, x), {"edge_order": 2}), ((x,), {"axis": 1}), ((x,), {"axis": -1, "edge_order": 2}),
+                     ((2.0, x), {}), ((np.arange(6), np.arange(9) * 3), {}), ((np.arange(6) ** 2, x), {"edge_order": 2})]:
+        exp = np.gradient(f, *args, **kw)
+        got = _device(lambda: ga.gradient(g, *[ga.asarray(v) if isinstance(v, np.ndarray) else v for v in args], **kw))
+        for a_, b_ in zip(got if isinstance(got, tuple) else (got,), exp if isinstance(exp, tuple) else (exp,)):
+            assert_same(a_, b_, rtol=tol, atol=tol)
+    assert_same(_device(lambda: ga.gradient(g[::-1, 3], ga.asarray(y[::-1]))), np.gradient(f[::-1, 3], y[::-1]),
+                rtol=tol, atol=tol)
+    with pytest.raises(ValueError):
+        ga.gradient(g[0], ga.asarray(x[:5]))
+    with pytest.raises(ValueError):
+        ga.gradient(g[0], ga.asarray(np.ones((9, 1))))
+    with pytest.raises(TypeError):
+        ga.gradient(g, ga.asarray(x))
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int8, np.uint16])
 def test_ediff1d_trapezoid(dtype, rng):
     a = (rng.standard_normal((4, 6)) * 20).astype(dtype)

@@ -23,7 +23,7 @@ from .extras import diff
 from .interop import host_fallback
 from .linalg import matmul
 from .manipulation import concat, moveaxis, reshape, squeeze
-from .reductions import cumsum, mean, sum as rsum
+from .reductions import all as all_, cumsum, mean, sum as rsum
 from .searching import searchsorted, take
 
 
@@ -234,9 +234,11 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
 
 
 def gradient(f, *varargs, axis=None, edge_order=1):
-    """NumPy's ``gradient`` with scalar spacings (coordinate arrays: a counted fallback)."""
+    """NumPy's ``gradient``: scalar spacings or coordinate arrays (their differences; a constant
+    one becomes its scalar, as NumPy reads back and decides), second-order accurate inside, first
+    or second order at the edges, on the device."""
     f = _arr(f)
-    if any(_is_array(v) and np.ndim(v) != 0 for v in varargs) or f.dtype.kind in "bc" or edge_order not in (1, 2):
+    if f.dtype.kind in "bc" or edge_order not in (1, 2):
         return host_fallback(np.gradient, "gradient", (f, *varargs), {"axis": axis, "edge_order": edge_order})
     n = f.ndim
     axes = tuple(range(n)) if axis is None else ((axis,) if isinstance(axis, int) else tuple(axis))
@@ -246,33 +248,71 @@ def gradient(f, *varargs, axis=None, edge_order=1):
             raise a
     if len(varargs) == 0:
         dx = [1.0] * len(axes)
-    elif len(varargs) == 1:
+    elif len(varargs) == 1 and np.ndim(varargs[0]) == 0:
         dx = [varargs[0]] * len(axes)
     elif len(varargs) == len(axes):
         dx = list(varargs)
     else:
         raise TypeError("invalid number of arguments")
+    for i, d in enumerate(dx):
+        if np.ndim(d) == 0:
+            dx[i] = float(np.asarray(d.get() if isinstance(d, GpuArray) else d))
+            continue
+        d = _arr(d)
+        if d.ndim != 1:
+            raise ValueError("distances must be either scalars or 1d")
+        if d.shape[0] != f.shape[axes[i]]:
+            raise ValueError("when 1d, distances must match the length of the corresponding dimension")
+        if d.dtype.kind in "iu":
+            d = astype(d, dt.normalize(np.dtype(np.float64)))
+        diffx = apply("subtract", d[1:], d[:-1])
+        if diffx.shape[0] and bool(all_(apply("equal", diffx, diffx[0]))):  # (a constant spacing: the scalar)
+            dx[i] = float(diffx[0].get())
+        else:
+            dx[i] = diffx
     ft = f.dtype if f.dtype.kind == "f" else dt.normalize(np.dtype(np.float64))
     if f.dtype.kind in "iu":
         f = astype(f, ft)
     out = []
     for ax, h in zip(axes, dx):
-        h = float(np.asarray(h.get() if isinstance(h, GpuArray) else h))
         m = f.shape[ax]
         if m < edge_order + 1:
             raise ValueError("Shape of array too small to calculate a numerical gradient, "
                              "at least (edge_order + 1) elements are required.")
         g = moveaxis(f, ax, -1)
-        mid = apply("divide", apply("subtract", g[..., 2:], g[..., :-2]), 2.0 * h)
-        if edge_order == 1:
-            first = apply("divide", apply("subtract", g[..., 1:2], g[..., 0:1]), h)
-            last = apply("divide", apply("subtract", g[..., -1:], g[..., -2:-1]), h)
+        uniform = not isinstance(h, GpuArray)
+        if uniform:
+            mid = apply("divide", apply("subtract", g[..., 2:], g[..., :-2]), 2.0 * h)
         else:
-            # NumPy's coefficients, divided by the spacing first
-            first = apply("add", apply("add", apply("multiply", -1.5 / h, g[..., 0:1]),
-                                       apply("multiply", 2.0 / h, g[..., 1:2])), apply("multiply", -0.5 / h, g[..., 2:3]))
-            last = apply("add", apply("add", apply("multiply", 0.5 / h, g[..., -3:-2]),
-                                      apply("multiply", -2.0 / h, g[..., -2:-1])), apply("multiply", 1.5 / h, g[..., -1:]))
+            dx1, dx2 = h[:-1], h[1:]
+            a = apply("negative", apply("divide", dx2, apply("multiply", dx1, apply("add", dx1, dx2))))
+            b = apply("divide", apply("subtract", dx2, dx1), apply("multiply", dx1, dx2))
+            c = apply("divide", dx1, apply("multiply", dx2, apply("add", dx1, dx2)))
+            mid = apply("add", apply("add", apply("multiply", a, g[..., :-2]), apply("multiply", b, g[..., 1:-1])),
+                        apply("multiply", c, g[..., 2:]))
+        if edge_order == 1:
+            d0, dn = (h, h) if uniform else (h[0], h[-1])
+            first = apply("divide", apply("subtract", g[..., 1:2], g[..., 0:1]), d0)
+            last = apply("divide", apply("subtract", g[..., -1:], g[..., -2:-1]), dn)
+        else:
+            if uniform:  # NumPy's coefficients, divided by the spacing first
+                c0 = (-1.5 / h, 2.0 / h, -0.5 / h)
+                cn = (0.5 / h, -2.0 / h, 1.5 / h)
+            else:
+                p1, p2 = h[0], h[1]
+                c0 = (apply("divide", apply("negative", apply("add", apply("multiply", 2.0, p1), p2)),
+                            apply("multiply", p1, apply("add", p1, p2))),
+                      apply("divide", apply("add", p1, p2), apply("multiply", p1, p2)),
+                      apply("negative", apply("divide", p1, apply("multiply", p2, apply("add", p1, p2)))))
+                q1, q2 = h[-2], h[-1]
+                cn = (apply("divide", q2, apply("multiply", q1, apply("add", q1, q2))),
+                      apply("negative", apply("divide", apply("add", q2, q1), apply("multiply", q1, q2))),
+                      apply("divide", apply("add", apply("multiply", 2.0, q2), q1),
+                            apply("multiply", q2, apply("add", q1, q2))))
+            first = apply("add", apply("add", apply("multiply", c0[0], g[..., 0:1]),
+                                       apply("multiply", c0[1], g[..., 1:2])), apply("multiply", c0[2], g[..., 2:3]))
+            last = apply("add", apply("add", apply("multiply", cn[0], g[..., -3:-2]),
+                                      apply("multiply", cn[1], g[..., -2:-1])), apply("multiply", cn[2], g[..., -1:]))
         r = concat([astype(first, ft), astype(mid, ft), astype(last, ft)], axis=-1)
         out.append(moveaxis(r, -1, ax))
     return out[0] if len(axes) == 1 else tuple(out)
