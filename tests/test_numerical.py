@@ -178,3 +178,27 @@ def test_unwrap(dtype, rng):
     assert_same(_device(lambda: np.unwrap(g[1, ::2])), np.unwrap(p[1, ::2]), rtol=rt, atol=1e-5)
     pi = np.array([0, 1, 5, 9, -3])
     assert_same(_device(lambda: ga.unwrap(ga.asarray(pi))), np.unwrap(pi), rtol=1e-12)
+
+
+def test_cov_with_weights(rng):
+    """fweights and aweights (alone, together, with ddof/bias/rowvar, 1-D data): NumPy's weighted
+    centring and normalisation, its checks and errors, on the device."""
+    m = rng.standard_normal((3, 11))
+    fw = rng.integers(0, 4, 11)
+    fw[0] = 2
+    aw = rng.random(11) + 0.1
+    for kw in [{"fweights": fw}, {"aweights": aw}, {"fweights": fw, "aweights": aw}, {"fweights": fw, "ddof": 0},
+               {"aweights": aw, "bias": True}, {"aweights": aw, "ddof": 2}, {"fweights": fw, "aweights": aw, "rowvar": False}]:
+        mm = m if kw.get("rowvar", True) else m.T
+        want = np.cov(mm, **kw)
+        got = _device(lambda: ga.cov(ga.asarray(mm), **{k: ga.asarray(v) if isinstance(v, np.ndarray) else v
+                                                         for k, v in kw.items()}))
+        assert_same(got, want, rtol=1e-12, atol=1e-14)
+    assert_same(_device(lambda: np.cov(ga.asarray(m[0]), aweights=ga.asarray(aw))), np.cov(m[0], aweights=aw), rtol=1e-12)
+    for bad, err in [({"fweights": fw + 0.5}, TypeError), ({"fweights": -fw - 1}, ValueError),
+                     ({"aweights": aw[:5]}, RuntimeError), ({"aweights": -aw}, ValueError),
+                     ({"fweights": np.zeros(11, int)}, ZeroDivisionError)]:
+        with pytest.raises(err):
+            np.cov(m, **bad)
+        with pytest.raises(err):
+            ga.cov(ga.asarray(m), **{k: ga.asarray(v) for k, v in bad.items()})

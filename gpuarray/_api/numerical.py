@@ -23,7 +23,7 @@ from .extras import diff
 from .interop import host_fallback
 from .linalg import matmul
 from .manipulation import concat, moveaxis, reshape, squeeze
-from .reductions import all as all_, cumsum, mean, sum as rsum
+from .reductions import all as all_, any as any_, cumsum, mean, sum as rsum
 from .searching import searchsorted, take
 
 
@@ -150,9 +150,24 @@ def convolve(a, v, mode="full"):
 
 
 # ----------------------------------------------------------------------------- cov / corrcoef
+def _cov_weights(w, n, what):
+    """NumPy's checks of ``fweights``/``aweights`` (as float64; one flag read back per check)."""
+    w = astype(_arr(w), dt.normalize(np.dtype(np.float64)))
+    if w.ndim > 1:
+        raise RuntimeError(f"cannot handle multidimensional {what}")
+    if w.shape[0] != n:
+        raise RuntimeError(f"incompatible numbers of samples and {what}")
+    if what == "fweights" and not bool(all_(apply("equal", w, apply("rint", w)))):
+        raise TypeError("fweights must be integer")
+    if bool(any_(apply("less", w, 0))):
+        raise ValueError(f"{what} cannot be negative")
+    return w
+
+
 def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, *, dtype=None):
-    """NumPy's ``cov`` without weights: the centred data times its conjugate transpose."""
-    if fweights is not None or aweights is not None or (ddof is not None and ddof != int(ddof)):
+    """NumPy's ``cov``: the (weighted) centred data times its conjugate transpose, NumPy's
+    normalisation (the weights' sum is read back: it decides the degrees-of-freedom warning)."""
+    if ddof is not None and ddof != int(ddof):
         return host_fallback(np.cov, "cov", (m, y), {"rowvar": rowvar, "bias": bias, "ddof": ddof,
                                                      "fweights": fweights, "aweights": aweights, "dtype": dtype})
     x = _arr(m)
@@ -165,7 +180,8 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
     if not rowvar and x.shape[0] != 1:
         x = moveaxis(x, 0, 1)
     if x.shape[0] == 0:
-        return host_fallback(np.cov, "cov", (m, y), {"rowvar": rowvar, "bias": bias, "ddof": ddof, "dtype": dtype})
+        return host_fallback(np.cov, "cov", (m, y), {"rowvar": rowvar, "bias": bias, "ddof": ddof,
+                                                     "fweights": fweights, "aweights": aweights, "dtype": dtype})
     if y is not None:
         yy = _arr(y)
         if yy.ndim > 2:
@@ -177,12 +193,34 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
     if ddof is None:
         ddof = 0 if bias else 1
     n = x.shape[1]
-    fact = n - ddof
+    w = aw = None
+    if fweights is not None:
+        w = _cov_weights(fweights, n, "fweights")
+    if aweights is not None:
+        aw = _cov_weights(aweights, n, "aweights")
+        w = aw if w is None else apply("multiply", w, aw)
+    if w is None:
+        fact = n - ddof
+        avg = mean(x, axis=1, keepdims=True)
+    else:
+        w_sum = rsum(w)
+        ws = float(w_sum.get())
+        if ws == 0.0:
+            raise ZeroDivisionError("Weights sum to zero, can't be normalized")
+        avg = apply("divide", rsum(apply("multiply", x, w), axis=1, keepdims=True), w_sum)  # (NumPy's average)
+        if ddof == 0:
+            fact = ws
+        elif aw is None:
+            fact = ws - ddof
+        else:
+            fact = float(apply("subtract", w_sum, apply("divide", apply("multiply", ddof, rsum(apply("multiply", w, aw))),
+                                                          w_sum)).get())
     if fact <= 0:
         warnings.warn("Degrees of freedom <= 0 for slice", RuntimeWarning, stacklevel=2)
         fact = 0.0
-    xc = apply("subtract", x, mean(x, axis=1, keepdims=True))
-    xt = moveaxis(apply("conjugate", xc) if dtype.kind == "c" else xc, 0, 1)
+    xc = apply("subtract", x, avg)
+    xw = xc if w is None else apply("multiply", xc, w)
+    xt = moveaxis(apply("conjugate", xw) if dtype.kind == "c" else xw, 0, 1)
     c = apply("multiply", matmul(xc, xt), 1.0 / fact if fact else math.inf)
     return astype(squeeze(c), dtype, copy=False)
 
