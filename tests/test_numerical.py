@@ -202,3 +202,14 @@ def test_cov_with_weights(rng):
             np.cov(m, **bad)
         with pytest.raises(err):
             ga.cov(ga.asarray(m), **{k: ga.asarray(v) for k, v in bad.items()})
+
+
+@pytest.mark.parametrize("dtype", [np.complex64, np.complex128])
+def test_complex_corrcoef(dtype, rng):
+    """Complex corrcoef: the standard deviations from the diagonal's real parts, real and
+    imaginary parts clipped to [-1, 1], as NumPy's."""
+    m = (rng.standard_normal((3, 9)) + 1j * rng.standard_normal((3, 9))).astype(dtype)
+    assert_same(_device(lambda: ga.corrcoef(ga.asarray(m))), np.corrcoef(m), rtol=1e-5, atol=1e-6)
+    assert_same(_device(lambda: np.corrcoef(ga.asarray(m[0]), ga.asarray(m[1]))), np.corrcoef(m[0], m[1]), rtol=1e-5, atol=1e-6)
+    assert_same(_device(lambda: ga.corrcoef(ga.asarray(m[:, ::2]), rowvar=False)), np.corrcoef(m[:, ::2], rowvar=False),
+                rtol=1e-5, atol=1e-6)

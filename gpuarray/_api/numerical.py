@@ -226,16 +226,19 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
 
 
 def corrcoef(x, y=None, rowvar=True, *, dtype=None):
-    """NumPy's ``corrcoef``: ``cov`` normalised by the standard deviations (real parts clipped to [-1, 1])."""
-    if any(isinstance(v, GpuArray) and v.dtype.kind == "c" for v in (x, y)) or np.iscomplexobj(dtype or 0):
-        return host_fallback(np.corrcoef, "corrcoef", (x, y), {"rowvar": rowvar, "dtype": dtype})
+    """NumPy's ``corrcoef``: ``cov`` normalised by the standard deviations (the square roots of
+    the diagonal's real parts), real and imaginary parts clipped to [-1, 1]."""
     c = cov(x, y, rowvar, dtype=dtype)
     if c.ndim == 0:
         return apply("divide", c, c)
     d = reshape(c, (-1,))[:: c.shape[0] + 1]
-    sd = apply("sqrt", d)
+    sd = apply("sqrt", apply("real", d) if c.dtype.kind == "c" else d)
     c = apply("divide", apply("divide", c, reshape(sd, (-1, 1))), reshape(sd, (1, -1)))
-    return astype(apply("minimum", apply("maximum", c, -1.0), 1.0), c.dtype, copy=False)
+    if c.dtype.kind != "c":
+        return astype(apply("minimum", apply("maximum", c, -1.0), 1.0), c.dtype, copy=False)
+    re = apply("minimum", apply("maximum", apply("real", c), -1.0), 1.0)
+    im = apply("minimum", apply("maximum", apply("imag", c), -1.0), 1.0)
+    return astype(apply("add", re, apply("multiply", im, 1j)), c.dtype, copy=False)
 
 
 # ----------------------------------------------------------------------------- diff-based helpers
