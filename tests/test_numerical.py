@@ -213,3 +213,22 @@ def test_complex_corrcoef(dtype, rng):
     assert_same(_device(lambda: np.corrcoef(ga.asarray(m[0]), ga.asarray(m[1]))), np.corrcoef(m[0], m[1]), rtol=1e-5, atol=1e-6)
     assert_same(_device(lambda: ga.corrcoef(ga.asarray(m[:, ::2]), rowvar=False)), np.corrcoef(m[:, ::2], rowvar=False),
                 rtol=1e-5, atol=1e-6)
+
+
+def test_interp_complex_and_periodic(rng):
+    """Complex fp (each part as NumPy's complex loop computes it, NaN x included: bit for bit) and
+    period= (x and xp modulo the period, xp sorted and extended), on the device."""
+    xp = np.sort(rng.uniform(0, 10, 12))
+    fp = rng.standard_normal(12) + 1j * rng.standard_normal(12)
+    x = np.concatenate([rng.uniform(-2, 12, 40), xp[:3], [np.nan]])
+    for kw in [{}, {"left": 1 + 2j, "right": -3j}, {"left": 0.5}]:
+        got = _device(lambda: ga.interp(ga.asarray(x), ga.asarray(xp), ga.asarray(fp), **kw))
+        want = np.interp(x, xp, fp, **kw)
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got.get().view(np.float64), want.view(np.float64))
+    xpu, fr, xs = rng.uniform(0, 360, 12), rng.standard_normal(12), rng.uniform(-400, 800, 50)
+    for per, f_ in [(360, fr), (-360.0, fr), (90, fr), (360, fp)]:
+        assert_same(_device(lambda: np.interp(ga.asarray(xs), ga.asarray(xpu), ga.asarray(f_), period=per)),
+                    np.interp(xs, xpu, f_, period=per), rtol=1e-13, atol=1e-13)
+    with pytest.raises(ValueError, match="period"):
+        ga.interp(ga.asarray(xs), ga.asarray(xpu), ga.asarray(fr), period=0)

@@ -25,6 +25,7 @@ from .linalg import matmul
 from .manipulation import concat, moveaxis, reshape, squeeze
 from .reductions import all as all_, any as any_, cumsum, mean, sum as rsum
 from .searching import searchsorted, take
+from .sorting import argsort
 
 
 def _arr(x) -> GpuArray:
@@ -37,12 +38,29 @@ def _is_array(v) -> bool:
 
 # ----------------------------------------------------------------------------- interp
 def interp(x, xp, fp, left=None, right=None, period=None):
-    """NumPy's ``interp`` (float64): the segment of each x by binary search on ``xp``."""
+    """NumPy's ``interp`` (float64, or complex128 for complex ``fp``: each part interpolated as
+    NumPy's complex loop does): the segment of each x by binary search on ``xp``; ``period``:
+    x and xp taken modulo it, xp sorted and extended by one period on each side, as NumPy."""
     kw = {"left": left, "right": right, "period": period}
     xg, xpg, fpg = _arr(x), _arr(xp), _arr(fp)
-    if period is not None or fpg.dtype.kind == "c" or xg.dtype.kind == "c" or xpg.dtype.kind == "c" \
-            or _is_array(left) or _is_array(right):
+    if xg.dtype.kind == "c" or xpg.dtype.kind == "c" or _is_array(left) or _is_array(right):
         return host_fallback(np.interp, "interp", (x, xp, fp), kw)
+    if period is not None:
+        if period == 0:
+            raise ValueError("period must be a non-zero value")
+        period = abs(float(period))
+        left = right = None
+        if xpg.ndim != 1 or fpg.ndim != 1:
+            raise ValueError("Data points must be 1-D sequences")
+        if xpg.shape[0] != fpg.shape[0]:
+            raise ValueError("fp and xp are not of the same length")
+        f64 = dt.float64
+        xg = apply("remainder", astype(xg, f64, copy=False), period)
+        xpg = apply("remainder", astype(xpg, f64, copy=False), period)
+        order = argsort(xpg)
+        xpg, fpg = take(xpg, order), take(fpg, order)
+        xpg = concat([apply("subtract", xpg[-1:], period), xpg, apply("add", xpg[0:1], period)])
+        fpg = concat([fpg[-1:], fpg, fpg[0:1]])
     if xpg.ndim != 1 or fpg.ndim != 1:
         raise ValueError("object too deep for desired array" if max(xpg.ndim, fpg.ndim) > 1 else
                          "object of too small depth for desired array")
@@ -52,10 +70,20 @@ def interp(x, xp, fp, left=None, right=None, period=None):
     if fpg.shape[0] != n:
         raise ValueError("fp and xp are not of the same length.")
     with np.errstate(all="ignore"):  # NumPy's loop is silent about the slopes it computes
-        return _interp(xg, xpg, fpg, n, left, right)
+        if fpg.dtype.kind != "c":
+            return _interp(xg, xpg, fpg, n, left, right)
+        fpc = astype(fpg, dt.normalize(np.dtype(np.complex128)), copy=False)
+        lc, rc = (None if v is None else complex(v) for v in (left, right))
+        re = _interp(xg, xpg, apply("real", fpc), n, None if lc is None else lc.real, None if rc is None else rc.real,
+                     inv=True)
+        im = _interp(xg, xpg, apply("imag", fpc), n, None if lc is None else lc.imag, None if rc is None else rc.imag,
+                     inv=True, nan_x=0.0)
+        return astype(apply("add", re, apply("multiply", im, 1j)), fpc.dtype, copy=False)
 
 
-def _interp(xg, xpg, fpg, n, left, right):
+def _interp(xg, xpg, fpg, n, left, right, inv=False, nan_x=None):
+    """One real interpolation. ``inv``: slopes as NumPy's complex loop computes them (times
+    1 / dx); ``nan_x``: the value at a NaN x (None: the NaN)."""
     f64 = dt.float64
     xv, xpv, fpv = (astype(v, f64, copy=False) for v in (xg, xpg, fpg))
     lval = fpv[0] if left is None else float(left)
@@ -67,7 +95,10 @@ def _interp(xg, xpg, fpg, n, left, right):
         j = apply("subtract", searchsorted(xpv, xv, side="right"), 1)
         j = apply("minimum", apply("maximum", j, 0), n - 2)
         x0, x1, y0, y1 = take(xpv, j), take(xpv, apply("add", j, 1)), take(fpv, j), take(fpv, apply("add", j, 1))
-        slope = apply("divide", apply("subtract", y1, y0), apply("subtract", x1, x0))
+        if inv:
+            slope = apply("multiply", apply("subtract", y1, y0), apply("divide", 1.0, apply("subtract", x1, x0)))
+        else:
+            slope = apply("divide", apply("subtract", y1, y0), apply("subtract", x1, x0))
         r = apply("add", apply("multiply", slope, apply("subtract", xv, x0)), y0)
         # NumPy: a NaN from one end is retried from the other, then y0 where both ends agree
         r2 = apply("add", apply("multiply", slope, apply("subtract", xv, x1)), y1)
@@ -77,7 +108,7 @@ def _interp(xg, xpg, fpg, n, left, right):
         res = apply("where", apply("equal", xv, xpv[n - 1]), fpv[n - 1], r)
     res = apply("where", apply("less", xv, xpv[0]), lval, res)
     res = apply("where", apply("greater", xv, xpv[n - 1]), rval, res)
-    res = apply("where", apply("isnan", xv), xv, res)
+    res = apply("where", apply("isnan", xv), xv if nan_x is None else nan_x, res)
     return astype(res, f64, copy=False)
 
 
