@@ -86,3 +86,27 @@ def test_unique_on_device(rng):
         ga.unique_all(g).counts.get()
         ga.isin(g, g[:10]).get()
     assert not s.fallbacks
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.float32, np.float64, np.bool_, np.uint8])
+def test_unique_along_an_axis(dtype):
+    """unique of the slices along an axis, as NumPy's record view gives it: lexicographic order of
+    the slices, index/inverse (1-D)/counts, -0.0 equal to 0.0, NaN slices never merged, views."""
+    rng = np.random.default_rng(3)
+    a = rng.integers(0, 3, (13, 3, 2)).astype(dtype)
+    cases = [(a, 0), (a, 1), (a, -1), (a[::-1, :, 1], 0), (a[:, 1, :].T, 1)]
+    if np.dtype(dtype).kind == "f":
+        f = np.array([[0.0, 1.0], [-0.0, 1.0], [np.nan, 2.0], [np.nan, 2.0], [1.0, -np.inf], [0.0, 0.5]], dtype)
+        cases.append((f, 0))
+    for x, ax in cases:
+        with ga.stats() as s:
+            got = ga.unique(ga.asarray(x), axis=ax, return_index=True, return_inverse=True, return_counts=True)
+            plain = np.unique(ga.asarray(x), axis=ax)
+            hs = [g.get() for g in got] + [plain.get()]
+        assert not s.fallbacks, s.fallbacks
+        want = np.unique(x, axis=ax, return_index=True, return_inverse=True, return_counts=True)
+        for g_, w in zip(hs, list(want) + [want[0]]):
+            assert g_.dtype == w.dtype and g_.shape == w.shape, (g_.dtype, w.dtype, g_.shape, w.shape)
+            np.testing.assert_array_equal(g_, w)
+    with pytest.raises(np.exceptions.AxisError):
+        ga.unique(ga.asarray(a), axis=3)

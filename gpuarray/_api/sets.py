@@ -21,13 +21,13 @@ from .._graph import dtypes as dt
 from .._lazy.array import GpuArray
 from .._graph.nodes import Cast, new_leaf
 from .advanced import contiguous, mask_coords
-from .creation import asarray, full, ones
-from .._lazy.elementwise import apply
+from .creation import asarray, full, ones, zeros
+from .._lazy.elementwise import apply, astype
 from .._device.fallback import host_call
-from .manipulation import concat, reshape
-from .reductions import cumsum
-from .searching import searchsorted
-from .sorting import _argsort_leaf, _gather_rows, sort
+from .manipulation import concat, moveaxis, reshape
+from .reductions import any as rany, cumsum
+from .searching import searchsorted, take
+from .sorting import _argsort_leaf, _gather_rows, argsort, sort
 
 
 class UniqueAllResult(NamedTuple):
@@ -121,9 +121,12 @@ def unique_all(x, /) -> UniqueAllResult:
 
 def unique(ar, return_index=False, return_inverse=False, return_counts=False, axis=None, *, equal_nan=True,
            sorted=True):
-    """NumPy's ``unique`` over the flattened array (``axis`` runs on the host, counted)."""
+    """NumPy's ``unique`` over the flattened array, or of the slices along ``axis`` (``_unique_slices``)."""
     if axis is not None:
-        res = host_call(np.unique, "unique(axis=...)", (_arr(ar).get(),),
+        x = _arr(ar)
+        if x.ndim and x.size and x.dtype.kind in "biuf" and x.size // x.shape[axis % x.ndim] > 0:
+            return _unique_slices(x, axis, return_index, return_inverse, return_counts)
+        res = host_call(np.unique, "unique(axis=...)", (x.get(),),
                         dict(return_index=return_index, return_inverse=return_inverse, return_counts=return_counts,
                              axis=axis, equal_nan=equal_nan))
         return tuple(asarray(r) for r in res) if isinstance(res, tuple) else asarray(res)
@@ -137,6 +140,48 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
         out.append(reshape(inv, x.shape))
     if return_counts:
         out.append(c)
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def _unique_slices(x: GpuArray, axis, return_index, return_inverse, return_counts):
+    """``unique`` of the slices along ``axis``, as NumPy's (which views each slice as one record
+    of fields): the slices sorted lexicographically by their elements (stable argsorts, the last
+    element first; a -0.0 sorts as 0.0, since records compare values), a slice kept where it
+    differs from the one before (a NaN never equals), then NumPy's index, inverse (1-D) and counts."""
+    try:
+        ax = axis % x.ndim if -x.ndim <= axis < x.ndim else np.exceptions.AxisError(axis, x.ndim)
+    except TypeError:
+        raise TypeError(f"'{type(axis).__name__}' object cannot be interpreted as an integer") from None
+    if isinstance(ax, Exception):
+        raise ax
+    moved = moveaxis(x, ax, 0)
+    n = moved.shape[0]
+    rows = reshape(moved, (n, -1))
+    m = rows.shape[1]
+    keyed = apply("add", rows, 0) if x.dtype.kind == "f" else rows  # (-0.0 + 0 is 0.0: records compare values)
+    order = None
+    for j in range(m - 1, -1, -1):
+        col = keyed[:, j] if order is None else take(keyed[:, j], order)
+        step = argsort(col, stable=True)
+        order = step if order is None else take(order, step)
+    aux = take(rows, order, axis=0)
+    if n > 1:
+        diff = rany(apply("not_equal", aux[1:], aux[:-1]), axis=1)
+        mask = concat([ones((1,), dtype=dt.bool_), diff])
+    else:
+        mask = ones((n,), dtype=dt.bool_)
+    idx = mask_coords(mask, dt.default_int(), flat=True)[0]
+    uniq = take(aux, idx, axis=0)
+    out = [moveaxis(reshape(uniq, (uniq.shape[0],) + moved.shape[1:]), 0, ax)]
+    if return_index:
+        out.append(take(order, idx))
+    if return_inverse:
+        imask = apply("subtract", cumsum(astype(mask, dt.default_int())), 1)
+        inv = zeros((n,), dtype=dt.default_int())
+        inv[order] = imask
+        out.append(inv)
+    if return_counts:
+        out.append(apply("subtract", concat([idx[1:], full((1,), n, dtype=idx.dtype)]), idx))
     return out[0] if len(out) == 1 else tuple(out)
 
 
