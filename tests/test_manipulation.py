@@ -318,3 +318,29 @@ def test_pad_more():
         ga.pad(g, -1)
     with pytest.raises(ValueError, match="empty axis"):
         ga.pad(ga.asarray(e), 1, mode="edge")
+
+
+@pytest.mark.parametrize("mode,kw", [("maximum", {}), ("minimum", {}), ("mean", {}), ("median", {}),
+                                     ("maximum", {"stat_length": 2}), ("mean", {"stat_length": (1, 3)}),
+                                     ("median", {"stat_length": (2, 1)}), ("linear_ramp", {}),
+                                     ("linear_ramp", {"end_values": (5, -3)})])
+def test_pad_statistic_and_ramp_modes(mode, kw):
+    """NumPy's axis-by-axis padding from the array's own values: statistics over stat_length
+    values at each end (rounded for integer arrays), linear ramps to the edges; on the device."""
+    rng = np.random.default_rng(2)
+    for x in (rng.standard_normal((4, 5)), rng.integers(-20, 20, (4, 5)).astype(np.int32),
+              rng.standard_normal((3, 2, 4)).astype(np.float32), rng.integers(0, 255, 7).astype(np.uint8)):
+        for w in [2, (1, 3), ((0, 2),) + ((1, 1),) * (x.ndim - 1)]:
+            with ga.stats() as s:
+                got = ga.pad(ga.asarray(x), w, mode=mode, **kw).get()
+            assert not s.fallbacks, s.fallbacks
+            want = np.pad(x, w, mode=mode, **kw)
+            assert got.dtype == want.dtype and got.shape == want.shape
+            np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
+    g = ga.asarray(np.arange(6.0))
+    with pytest.raises(ValueError, match="stat_length of 0"):
+        ga.pad(g, 2, mode="maximum", stat_length=0)
+    with pytest.raises(ValueError, match="unsupported keyword"):
+        ga.pad(g, 2, mode=mode, constant_values=3)
+    with pytest.raises(ValueError, match="empty axis"):
+        ga.pad(ga.asarray(np.zeros((0, 2))), 1, mode=mode)

@@ -19,6 +19,11 @@ from .creation import arange, asarray, empty, zeros
 from .manipulation import concatenate, moveaxis, normalize_axes, ravel, reshape
 from .searching import argwhere, take
 from .reductions import max as rmax, min as rmin
+from .reductions import max as _rmax, mean as _rmean, min as _rmin
+from .sorting import median as _rmedian
+from .grids import linspace as _linspace
+from .manipulation import broadcast_to, flip
+from . import manipulation as _manipulation
 from .manipulation import stack
 from .._lazy.elementwise import apply
 
@@ -180,6 +185,83 @@ def trim_zeros(filt, trim="fb", axis=None):
         if "b" not in trim:
             stop = [None] * nd
     return filt[tuple(slice(start[d], stop[d]) if d in axes else slice(None) for d in range(nd))]
+
+
+# ---------------------------------------------------------------------------- pad's computed modes
+def _pad_computed(x: GpuArray, widths, mode, kwargs):
+    """``pad`` with the modes made of the array's own values, as NumPy pads: axis by axis, each
+    axis's pad computed from the array padded so far along the earlier axes (and original along
+    the later ones): 'maximum', 'minimum', 'mean', 'median' (statistics over ``stat_length``
+    values at each end, rounded for integer arrays) and 'linear_ramp' (from ``end_values`` to the
+    edge, NumPy's linspace)."""
+    allowed = {"linear_ramp": {"end_values"}}.get(mode, {"stat_length"})
+    if set(kwargs) - allowed:
+        raise ValueError(f"unsupported keyword arguments for mode '{mode}': {set(kwargs) - allowed}")
+    for ax in range(x.ndim):
+        if x.shape[ax] == 0 and widths[ax].any():
+            raise ValueError(f"can't extend empty axis {ax} using modes other than 'constant' or 'empty'")
+    res = x
+    if mode == "linear_ramp":
+        ends = _pairs_of(kwargs.get("end_values", 0), x.ndim)
+    else:
+        lengths = _pairs_of(kwargs.get("stat_length"), x.ndim, index=True)
+        stat = {"maximum": _rmax, "minimum": _rmin, "mean": _rmean, "median": _rmedian}[mode]
+    for ax in range(x.ndim):
+        b, a = (int(w) for w in widths[ax])
+        if not b and not a:
+            continue
+        m = res.shape[ax]
+        sl = [slice(None)] * res.ndim
+
+        def along(lo, hi):
+            sl[ax] = slice(lo, hi)
+            return res[tuple(sl)]
+
+        if mode == "linear_ramp":
+            left = _linspace(ends[ax][0], along(0, 1), b, endpoint=False, dtype=res.dtype, axis=ax) if b else None
+            right = _linspace(ends[ax][1], along(m - 1, m), a, endpoint=False, dtype=res.dtype, axis=ax) if a else None
+            if right is not None:
+                right = flip(right, axis=ax)
+            left = None if left is None else reshape(left, res.shape[:ax] + (b,) + res.shape[ax + 1:])
+            right = None if right is None else reshape(right, res.shape[:ax] + (a,) + res.shape[ax + 1:])
+        else:
+            ll, rl = lengths[ax]
+            ll = m if ll is None or ll > m else ll
+            rl = m if rl is None or rl > m else rl
+            if (ll == 0 or rl == 0) and mode in ("maximum", "minimum"):
+                raise ValueError("stat_length of 0 yields no value for padding")
+            ls = _rounded(stat(along(0, ll), axis=ax, keepdims=True), res.dtype)
+            rs = ls if ll == rl == m else _rounded(stat(along(m - rl, m), axis=ax, keepdims=True), res.dtype)
+            left = broadcast_to(ls, res.shape[:ax] + (b,) + res.shape[ax + 1:]) if b else None
+            right = broadcast_to(rs, res.shape[:ax] + (a,) + res.shape[ax + 1:]) if a else None
+        parts = [p for p in (left, res, right) if p is not None]
+        res = concatenate([p if p.dtype == res.dtype else p.astype(res.dtype) for p in parts], axis=ax)
+    return res if res is not x else x.copy()
+
+
+def _pairs_of(v, ndim, index=False):
+    """NumPy's ``_as_pairs``: a value or pairs per axis (None kept; ``index``: non-negative ints)."""
+    if v is None:
+        return [(None, None)] * ndim
+    a = np.asarray(v)
+    if index:
+        if a.dtype.kind not in "iu" and a.size and not np.all(np.round(a) == a):
+            raise TypeError("`stat_length` must be of integral type.")
+        if np.any(a < 0):
+            raise ValueError("index can't contain negative values")
+        a = a.astype(np.int64)
+    pairs = np.broadcast_to(a, (ndim, 2))
+    return [tuple(p.item() for p in row) for row in pairs]
+
+
+def _rounded(stat, dtype):
+    """NumPy rounds a statistic in place where the padded array is of an integer dtype."""
+    if np.dtype(dtype).kind in "iu" and stat.dtype.kind == "f":
+        return apply("rint", stat)
+    return stat
+
+
+_manipulation.PAD_MODES.update({m: _pad_computed for m in ("linear_ramp", "maximum", "minimum", "mean", "median")})
 
 
 __all__ = ["append", "delete", "insert", "resize", "trim_zeros"]

@@ -814,6 +814,11 @@ def _pairs(x, ndim, name):
     return a
 
 
+# pad modes made of the array's statistics (maximum, minimum, mean, median) and linear_ramp: set
+# by a module above this one that has the reductions (_api/array_edits.py)
+PAD_MODES: dict = {}
+
+
 def pad(array, pad_width, mode="constant", **kwargs):
     x = _arr(array)
     widths = _pairs(pad_width, x.ndim, "pad_width")
@@ -857,6 +862,8 @@ def pad(array, pad_width, mode="constant", **kwargs):
         if not idx:
             return _eval_new(x._leaf())
         return _take(x, idx)
+    if not callable(mode) and mode in PAD_MODES:
+        return PAD_MODES[mode](x, widths, mode, kwargs)
     if callable(mode) or mode in ("linear_ramp", "maximum", "mean", "median", "minimum"):
         return _arr(host_call(np.pad, "pad", (x.get(), widths, mode), kwargs))
     raise ValueError(f"mode '{mode}' is not supported")
