@@ -513,3 +513,23 @@ def test_clip_of_bool_takes_the_bounds_kind(bounds):
     got = ga.clip(ga.asarray(b), *bounds)
     assert got.dtype == want.dtype
     np.testing.assert_array_equal(got.get(), want)
+
+
+@pytest.mark.parametrize("sc", [np.uint32(7), np.float32(0.5), np.int8(-3), np.float64(2.5), np.uint8(200),
+                                np.int64(2**40), np.bool_(True), np.float16(1.5), np.complex64(1 + 2j)])
+def test_numpy_scalar_operands_keep_numpys_types(sc):
+    """Typed NumPy scalars as operands (the common path takes them): NumPy's result dtype and values
+    for every array dtype, on either side."""
+    for dtype in (np.uint8, np.int16, np.int32, np.uint32, np.float32, np.float64):
+        h = (np.arange(1, 6) * 3).astype(dtype)
+        g = ga.asarray(h)
+        for op in ("add", "multiply", "subtract", "maximum"):
+            with np.errstate(all="ignore"):
+                try:
+                    want_l, want_r = getattr(np, op)(h, sc), getattr(np, op)(sc, h)
+                except TypeError:
+                    continue
+            got_l, got_r = getattr(ga, op)(g, sc), getattr(ga, op)(sc, g)
+            for got, want in ((got_l, want_l), (got_r, want_r)):
+                assert got.dtype == want.dtype, (op, dtype, type(sc), got.dtype, want.dtype)
+                np.testing.assert_array_equal(got.get(), want)

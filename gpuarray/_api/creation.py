@@ -157,8 +157,13 @@ def arange(start, /, stop=None, step=None, *, dtype=None, device=None, like=None
         first = np.asarray(start).astype(ct)
         second = np.asarray(start + step).astype(ct)
         delta = np.subtract(second, first, dtype=ct)
-    i = Cast(Iota(dt.uint32, (n,), 0), ct)
-    node = Ew("add", ct, (n,), [Ew("multiply", ct, (n,), [i, Const(delta.item(), ct)], ct), Const(first.item(), ct)], ct)
+    f0, d0 = first.item(), delta.item()
+    if ct.kind in "iu" and f0 >= 0 and d0 > 0 and f0 + d0 * max(n - 1, 0) < 2**31:
+        # the coordinate itself (start + step * i in u32, exact below 2^31): one node
+        node = Iota(ct, (n,), 0, int(f0), int(d0))
+    else:
+        i = Cast(Iota(dt.uint32, (n,), 0), ct)
+        node = Ew("add", ct, (n,), [Ew("multiply", ct, (n,), [i, Const(d0, ct)], ct), Const(f0, ct)], ct)
     # lazy: the values are computed where they are read (index grids such as arange(p)[:, None]
     # fuse into their consumer's kernel instead of a dispatch and a buffer each)
     return GpuArray(node if ct == d else Cast(node, d))

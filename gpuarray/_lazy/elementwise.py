@@ -91,7 +91,9 @@ def _shapes(args):
     return [a.shape for a in args if isinstance(a, GpuArray)]
 
 
-_FAST_SCALARS = frozenset((float, int, bool))
+# operand types the common path takes: Python scalars, and NumPy's numeric scalar types (typed:
+# their type alone decides the result, as an array's dtype does)
+_FAST_SCALARS = frozenset((float, int, bool)) | frozenset(np.dtype(c).type for c in "?bhilqBHILQefdFD")
 _quiet_state = None  # the last floating-point error state seen that asks for no checks (see _errstate)
 _quiet_mask = 0  # its 'warn' categories: the flags kernels report for ops built under it (Ew.fpe)
 _errstate_now = _errstate.state
