@@ -232,3 +232,13 @@ def test_interp_complex_and_periodic(rng):
                     np.interp(xs, xpu, f_, period=per), rtol=1e-13, atol=1e-13)
     with pytest.raises(ValueError, match="period"):
         ga.interp(ga.asarray(xs), ga.asarray(xpu), ga.asarray(fr), period=0)
+
+
+def test_trapezoid_with_an_array_dx(rng):
+    """An array ``dx`` broadcasts against y's slices in their own layout, as NumPy's."""
+    y = rng.standard_normal((4, 6))
+    for dx, ax in [(rng.random(5), -1), (rng.random((4, 5)), 1), (rng.random((3, 1)), 0), (rng.random(6), 0)]:
+        assert_same(_device(lambda: ga.trapezoid(ga.asarray(y), dx=ga.asarray(dx), axis=ax)),
+                    np.trapezoid(y, dx=dx, axis=ax), rtol=1e-12)
+    assert_same(_device(lambda: np.trapezoid(ga.asarray(y[:, ::2]), dx=ga.asarray(dx[:, :1]), axis=0)),
+                np.trapezoid(y[:, ::2], dx=dx[:, :1], axis=0), rtol=1e-12)

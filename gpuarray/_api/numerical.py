@@ -291,8 +291,13 @@ def ediff1d(ary, to_end=None, to_begin=None):
 def trapezoid(y, x=None, dx=1.0, axis=-1):
     """NumPy's ``trapezoid``: the sum of ``d * (y[1:] + y[:-1]) / 2`` along ``axis``."""
     y = _arr(y)
-    if y.dtype.kind == "b" or _is_array(dx):
+    if y.dtype.kind == "b":
         return host_fallback(np.trapezoid, "trapezoid", (y,), {"x": x, "dx": dx, "axis": axis})
+    if x is None and _is_array(dx):  # NumPy broadcasts an array dx against y's slices as they are
+        sl1, sl2 = [slice(None)] * y.ndim, [slice(None)] * y.ndim
+        sl1[axis], sl2[axis] = slice(1, None), slice(None, -1)
+        t = apply("multiply", _arr(dx), apply("add", y[tuple(sl1)], y[tuple(sl2)]))
+        return rsum(apply("divide", t, 2.0), axis=axis)
     yy = moveaxis(y, axis, -1)
     if x is None:
         d = dx
