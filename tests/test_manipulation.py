@@ -344,3 +344,21 @@ def test_pad_statistic_and_ramp_modes(mode, kw):
         ga.pad(g, 2, mode=mode, constant_values=3)
     with pytest.raises(ValueError, match="empty axis"):
         ga.pad(ga.asarray(np.zeros((0, 2))), 1, mode=mode)
+
+
+@pytest.mark.parametrize("mode", ["reflect", "symmetric"])
+def test_pad_odd_reflection(mode):
+    """reflect_type='odd' (2 * edge - reflected value), NumPy's iterations when the pad is wider
+    than the array, its singleton-axis rule, integer wraparound; on the device."""
+    rng = np.random.default_rng(4)
+    for x in [np.arange(1, 6, dtype=np.int64), rng.standard_normal((3, 4)), rng.integers(0, 9, (2, 3)).astype(np.uint8),
+              np.array([3.5]), rng.standard_normal((2, 1, 3)).astype(np.float32)]:
+        for w in [1, 2, 4, 9, (3, 0), ((1, 7),) + ((2, 2),) * (x.ndim - 1)]:
+            with ga.stats() as s:
+                got = ga.pad(ga.asarray(x), w, mode=mode, reflect_type="odd").get()
+            assert not s.fallbacks, s.fallbacks
+            want = np.pad(x, w, mode=mode, reflect_type="odd")
+            assert got.dtype == want.dtype and got.shape == want.shape
+            np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
+    with pytest.raises(ValueError):
+        ga.pad(ga.asarray(np.zeros((0, 2))), 1, mode=mode, reflect_type="odd")

@@ -20,7 +20,7 @@ from .._lazy.array import GpuArray, from_host, view_of
 from .._graph.nodes import Iota, Leaf, broadcast_shapes as _broadcast_shapes, contiguous_strides, new_leaf
 from .._lazy.product import Product, diagonal_terms
 from .creation import asarray, zeros
-from .._lazy.elementwise import assign
+from .._lazy.elementwise import apply as _apply_ew, assign
 from .._lazy import views as _views
 from .._device.fallback import host_call
 from .indexing import basic_view
@@ -814,6 +814,60 @@ def _pairs(x, ndim, name):
     return a
 
 
+def _pad_reflect_odd(x, widths, shape, interior, include_edge):
+    """``pad(..., reflect_type='odd')``: NumPy's steps on device slices: axis by axis, chunks of
+    the area filled so far reflected about the edge and negated (2 * edge - value) until the pad
+    area is full."""
+    for ax in range(x.ndim):
+        if x.shape[ax] == 0 and widths[ax].any():
+            raise ValueError(f"can't extend empty axis {ax} using modes other than 'constant' or 'empty'")
+    res = new_leaf(x.dtype, shape)
+    padded = GpuArray(res)
+    if x.size:
+        _assign(basic_view(res, interior), x)
+    for ax in range(x.ndim):
+        b, a = (int(w) for w in widths[ax])
+        if not b and not a:
+            continue
+        # the region NumPy works in: the earlier axes padded, the later ones their original extent
+        roi = padded[tuple(slice(None) if d <= ax else interior[d] for d in range(x.ndim))]
+
+        def at(sl):
+            key = [slice(None)] * x.ndim
+            key[ax] = sl
+            return tuple(key)
+
+        if x.shape[ax] == 1:  # (NumPy's legacy singleton extension: the edge repeated)
+            n_ax = roi.shape[ax]
+            if b:
+                roi[at(slice(0, b))] = roi[at(slice(b, b + 1))]
+            if a:
+                roi[at(slice(n_ax - a, n_ax))] = roi[at(slice(n_ax - a - 1, n_ax - a))]
+            continue
+        period = x.shape[ax]
+        while b > 0 or a > 0:
+            n_ax = roi.shape[ax]
+            old = n_ax - a - b
+            if include_edge:
+                old, off = old // period * period, 1
+            else:
+                old, off = (old - 1) // (period - 1) * (period - 1) + 1 - 1, 0
+            if b > 0:
+                c = min(old, b)
+                chunk = roi[at(slice(b - off + c, b - off, -1))]
+                chunk = _apply_ew("subtract", _apply_ew("multiply", 2, roi[at(slice(b, b + 1))]), chunk)
+                roi[at(slice(b - c, b))] = chunk
+                b -= c
+            if a > 0:
+                c = min(old, a)
+                start = n_ax - a + off - 2
+                chunk = roi[at(slice(start, start - c if start - c >= 0 else None, -1))]
+                chunk = _apply_ew("subtract", _apply_ew("multiply", 2, roi[at(slice(n_ax - a - 1, n_ax - a))]), chunk)
+                roi[at(slice(n_ax - a, n_ax - a + c))] = chunk
+                a -= c
+    return padded
+
+
 # pad modes made of the array's statistics (maximum, minimum, mean, median) and linear_ramp: set
 # by a module above this one that has the reductions (_api/array_edits.py)
 PAD_MODES: dict = {}
@@ -850,8 +904,12 @@ def pad(array, pad_width, mode="constant", **kwargs):
                     _assign(basic_view(res, lead + (slice(shape[ax] - int(a), shape[ax]),)), values[ax, 1].item())
         return GpuArray(res)
     if mode in ("edge", "reflect", "symmetric", "wrap"):
-        if set(kwargs) - {"reflect_type"} or kwargs.get("reflect_type", "even") != "even":
-            return _arr(host_call(np.pad, "pad", (x.get(), widths, mode), kwargs))
+        if set(kwargs) - {"reflect_type"}:
+            raise ValueError(f"unsupported keyword arguments for mode '{mode}': {set(kwargs) - {'reflect_type'}}")
+        if kwargs.get("reflect_type", "even") not in ("even", "odd"):
+            raise ValueError(f"reflect_type must be 'even' or 'odd', got {kwargs['reflect_type']!r}")
+        if mode in ("reflect", "symmetric") and kwargs.get("reflect_type") == "odd":
+            return _pad_reflect_odd(x, widths, shape, interior, mode == "symmetric")
         # the source index of every output coordinate, per axis, is NumPy's pad of an index range
         idx = {}
         for ax in range(x.ndim):
