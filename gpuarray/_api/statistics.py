@@ -8,8 +8,9 @@ Built from the device pieces, no kernel of their own:
               bins (the updates sorted by bin, each bin folded in input order: NumPy's bits).
   digitize    ``searchsorted`` on the bins (reversed for decreasing bins).
   histogram   the edges from NumPy on two numbers (the data's min and max, or ``range``; the bin
-              count of the estimators 'auto', 'fd', 'sturges', 'rice', 'sqrt' from NumPy's formulas
-              on the extremes and quartiles), the bin of each element by ``searchsorted`` on the
+              count of the estimators 'auto', 'fd', 'sturges', 'rice', 'sqrt', 'scott', 'doane' from
+              NumPy's formulas on the extremes, quartiles, standard deviation and skewness read
+              back), the bin of each element by ``searchsorted`` on the
               edges, then the bincount above;
               ``histogramdd``/``histogram2d`` the same per coordinate, bins combined into one
               flat index (NumPy's ``ravel_multi_index`` over the bins plus two outlier bins).
@@ -32,7 +33,8 @@ from .advanced import gather, offset_expr, embed
 from .creation import asarray, full, zeros
 from .interop import host_fallback
 from .manipulation import broadcast_to, moveaxis, reshape, stack
-from .reductions import _axes, any as rany, count_nonzero, cumsum_in_order, max as rmax, min as rmin, sum as rsum
+from .reductions import _axes, any as rany, count_nonzero, cumsum_in_order, max as rmax, mean as rmean, min as rmin
+from .reductions import std as rstd, sum as rsum
 from .searching import searchsorted, take_along_axis
 from .sorting import argsort, sort
 from .ufunc_objects import at as ufunc_at
@@ -140,7 +142,7 @@ def _edges(a: GpuArray, bins, range, weights):
     the string estimators, which need it)."""
     if isinstance(bins, str):
         n = _estimated_bins(a, bins, range, weights)
-        if n is None:  # the estimators that need more of the data (scott, doane, stone): NumPy's
+        if n is None:  # the estimator that needs many histograms of the data (stone): NumPy's
             e = host_fallback(np.histogram_bin_edges, "histogram_bin_edges", (a, bins),
                               {"range": range, "weights": weights})
             return _arr(e)
@@ -164,15 +166,26 @@ def _unsigned_subtract(a, b):
     return np.subtract(a, b, dtype=t)
 
 
-# NumPy's bin width estimators that need only the sample size, its range and its quartiles
+# NumPy's bin width estimators from the sample size, its range, its quartiles (fd, auto), its
+# standard deviation (scott, doane) and its skewness (doane), those read back from the device
+def _doane(n, ptp, sigma, g1):
+    if n > 2 and sigma > 0.0:
+        sg1 = np.sqrt(6.0 * (n - 2) / ((n + 1.0) * (n + 3)))
+        return ptp / (1.0 + np.log2(n) + np.log2(1.0 + np.absolute(g1) / sg1))
+    return 0.0
+
+
 _WIDTHS = {
-    "sturges": lambda n, ptp, iqr: ptp / (np.log2(n) + 1.0),
-    "rice": lambda n, ptp, iqr: ptp / (2.0 * n ** (1.0 / 3)),
-    "sqrt": lambda n, ptp, iqr: ptp / np.sqrt(n),
-    "fd": lambda n, ptp, iqr: 2.0 * iqr * n ** (-1.0 / 3.0),
+    "sturges": lambda n, ptp, iqr, sigma, g1: ptp / (np.log2(n) + 1.0),
+    "rice": lambda n, ptp, iqr, sigma, g1: ptp / (2.0 * n ** (1.0 / 3)),
+    "sqrt": lambda n, ptp, iqr, sigma, g1: ptp / np.sqrt(n),
+    "fd": lambda n, ptp, iqr, sigma, g1: 2.0 * iqr * n ** (-1.0 / 3.0),
+    "scott": lambda n, ptp, iqr, sigma, g1: (24.0 * np.pi**0.5 / n)**(1.0 / 3.0) * sigma,
+    "doane": lambda n, ptp, iqr, sigma, g1: _doane(n, ptp, sigma, g1),
 }
-_WIDTHS["auto"] = lambda n, ptp, iqr: min(max(_WIDTHS["fd"](n, ptp, iqr), _WIDTHS["sqrt"](n, ptp, iqr) / 2),
-                                          _WIDTHS["sturges"](n, ptp, iqr))
+_WIDTHS["auto"] = lambda n, ptp, iqr, sigma, g1: min(
+    max(_WIDTHS["fd"](n, ptp, iqr, sigma, g1), _WIDTHS["sqrt"](n, ptp, iqr, sigma, g1) / 2),
+    _WIDTHS["sturges"](n, ptp, iqr, sigma, g1))
 
 
 def _estimated_bins(a: GpuArray, name, range, weights):
@@ -196,7 +209,14 @@ def _estimated_bins(a: GpuArray, name, range, weights):
     if name in ("fd", "auto"):
         q75, q25 = percentile(a, [75, 25]).get()
         iqr = np.subtract(q75, q25)
-    width = _WIDTHS[name](a.size, _unsigned_subtract(hi, lo), iqr)
+    sigma = g1 = None
+    if name in ("scott", "doane"):
+        sigma = rstd(a).get()[()]  # (a NumPy scalar of std's dtype, as NumPy's formula sees it)
+        if name == "doane" and a.size > 2 and sigma > 0.0:
+            temp = apply("subtract", a, rmean(a))
+            temp = astype(apply("divide", temp, sigma), temp.dtype, copy=False)  # (NumPy divides in place)
+            g1 = rmean(astype(apply("power", temp, 3), temp.dtype, copy=False)).get()[()]
+    width = _WIDTHS[name](a.size, _unsigned_subtract(hi, lo), iqr, sigma, g1)
     if not width:
         return 1
     if a.dtype.kind in "iu" and width < 1:
