@@ -120,7 +120,8 @@ def test_histogram_nan_and_strings(rng):
     assert_same(e, ee)
 
 
-METHODS = ["linear", "lower", "higher", "nearest", "midpoint"]
+METHODS = ["linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf", "averaged_inverted_cdf",
+           "closest_observation", "interpolated_inverted_cdf", "hazen", "weibull", "median_unbiased", "normal_unbiased"]
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -149,14 +150,15 @@ def test_quantile_nan(fn, rng):
     a[5, 0], a[5, 1] = np.inf, -np.inf
     a[2, :] = np.arange(9.0)
     q = [0.0, 0.4, 1.0] if "quantile" in fn else [0, 40, 100]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        exp = getattr(np, fn)(a, q, axis=1)
-        exp0 = getattr(np, fn)(a[1:3], q[1], axis=None)
-        got = _device(lambda: getattr(ga, fn)(ga.asarray(a), q, axis=1))
-        got0 = _device(lambda: getattr(ga, fn)(ga.asarray(a[1:3]), q[1]))
-    assert_same(got, exp)
-    assert_same(got0, exp0)
+    for method in ("linear", "weibull", "inverted_cdf", "averaged_inverted_cdf", "closest_observation"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            exp = getattr(np, fn)(a, q, axis=1, method=method)
+            exp0 = getattr(np, fn)(a[1:3], q[1], axis=None, method=method)
+            got = _device(lambda: getattr(ga, fn)(ga.asarray(a), q, axis=1, method=method))
+            got0 = _device(lambda: getattr(ga, fn)(ga.asarray(a[1:3]), q[1], method=method))
+        assert_same(got, exp)
+        assert_same(got0, exp0)
     # 0-d input
     assert_same(_device(lambda: getattr(ga, fn)(ga.asarray(np.float32(2.5)), q[1])), getattr(np, fn)(np.float32(2.5), q[1]))
 

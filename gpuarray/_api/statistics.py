@@ -338,6 +338,11 @@ def histogram2d(x, y, bins=10, range=None, density=None, weights=None):
 
 # ----------------------------------------------------------------------------- quantiles
 _METHODS = ("linear", "lower", "higher", "nearest", "midpoint")
+# NumPy's continuous methods: the virtual index n q + (alpha + q (1 - alpha - beta)) - 1
+_ALPHA_BETA = {"interpolated_inverted_cdf": (0.0, 1.0), "hazen": (0.5, 0.5), "weibull": (0.0, 0.0),
+               "median_unbiased": (1 / 3.0, 1 / 3.0), "normal_unbiased": (3 / 8.0, 3 / 8.0)}
+# and its discrete ones (an element of the sorted slice, or the mean of two: averaged_inverted_cdf)
+_DISCRETE = ("inverted_cdf", "averaged_inverted_cdf", "closest_observation")
 
 
 def _take_last(arr: GpuArray, idx: GpuArray) -> GpuArray:
@@ -360,7 +365,7 @@ def _quantile(name, a, q, axis, out, method, keepdims, scale, skip_nan, interpol
         return host_fallback(getattr(np, name), name, (a, q), kw)
     x = _arr(a)
     qh = q.get() if isinstance(q, GpuArray) else q
-    if method not in _METHODS or x.dtype.kind not in "biuf":
+    if method not in _METHODS + tuple(_ALPHA_BETA) + _DISCRETE or x.dtype.kind not in "biuf":
         return host_fallback(getattr(np, name), name, (x, q), kw)
     # NumPy's checks and result dtype, on a proxy of x's dtype
     proxy = np.ones(2, dtype=x.dtype)
@@ -389,6 +394,9 @@ def _quantile(name, a, q, axis, out, method, keepdims, scale, skip_nan, interpol
         hasnan = rany(apply("isnan", xs), axis=-1, keepdims=True) if isf else None
     qd = reshape(asarray(qf), (1,) * len(lead) + (m,))
     last = apply("maximum", apply("subtract", cntf, 1.0), 0.0)
+    if method in _ALPHA_BETA or method in _DISCRETE:
+        return _finish_quantile(_other_methods(method, srt, qd, cntf, last, lead, m, rt), isf, cnt, hasnan, rt, qa,
+                                rshape, out)
     vi = apply("multiply", qd, last)
     if method == "lower":
         vi = apply("floor", vi)
@@ -412,18 +420,68 @@ def _quantile(name, a, q, axis, out, method, keepdims, scale, skip_nan, interpol
         low = apply("add", va, apply("multiply", diff, g))
         high = apply("subtract", vb, apply("multiply", diff, apply("subtract", 1.0, g)))
         res = astype(apply("where", apply("greater_equal", g, 0.5), high, low), rt, copy=False)
+    return _finish_quantile(res, isf, cnt, hasnan, rt, qa, rshape, out)
+
+
+def _finish_quantile(res, isf, cnt, hasnan, rt, qa, rshape, out):
+    """NaN where a slice held one (or, for the nan forms, nothing), the result dtype, the
+    quantile axis first, then the kept axes; ``out``."""
     if isf:
         bad = apply("equal", cnt, 0) if hasnan is None else hasnan
         res = apply("where", bad, float("nan"), res)
     if res.dtype != rt:
         res = astype(res, rt)
-    # the quantile axis first, then the kept axes
     res = moveaxis(res, -1, 0)
     res = reshape(res, np.shape(qa) + rshape)
     if out is not None:
         out[...] = res
         return out
     return res
+
+
+def _lerp(srt, prev, nxt, gamma, rt):
+    """NumPy's ``_lerp`` of the sorted slices' elements at ``prev`` and ``nxt`` (float indices)."""
+    va = _take_last(srt, astype(prev, dt.int64))
+    vb = _take_last(srt, astype(nxt, dt.int64))
+    diff = apply("subtract", vb, va)
+    g = astype(gamma, rt, copy=False)  # NumPy's gamma meets the values in the result dtype
+    low = apply("add", va, apply("multiply", diff, g))
+    high = apply("subtract", vb, apply("multiply", diff, apply("subtract", 1.0, g)))
+    return astype(apply("where", apply("greater_equal", g, 0.5), high, low), rt, copy=False)
+
+
+def _other_methods(method, srt, qd, cntf, last, lead, m, rt):
+    """NumPy's continuous methods (a virtual index from alpha and beta, clipped to the slice as
+    NumPy's ``_get_indexes`` does, then its lerp) and discrete ones (``_inverted_cdf``,
+    ``_closest_observation``: an element; ``averaged_inverted_cdf``: gamma 1, or 0.5 on an exact
+    index)."""
+    nq = apply("multiply", cntf, qd)
+    if method in _ALPHA_BETA:
+        alpha, beta = _ALPHA_BETA[method]
+        vi = apply("subtract", apply("add", nq, apply("add", alpha, apply("multiply", qd, 1 - alpha - beta))), 1)
+    elif method == "closest_observation":
+        vi = apply("subtract", apply("subtract", nq, 1), 0.5)
+    else:
+        vi = apply("subtract", nq, 1)
+    floor = apply("floor", vi)
+    if method in ("inverted_cdf", "closest_observation"):
+        gamma = apply("subtract", vi, floor)
+        cond = apply("equal", gamma, 0.0)
+        if method == "closest_observation":
+            cond = apply("logical_and", cond, apply("equal", apply("remainder", floor, 2.0), 1.0))
+        idx = apply("where", cond, floor, apply("add", floor, 1.0))
+        idx = apply("minimum", apply("maximum", idx, 0.0), last)  # (NumPy clips below; above, q <= 1 keeps it)
+        idx = broadcast_to(idx, lead + (m,))
+        return astype(_take_last(srt, astype(idx, dt.int64)), rt, copy=False)
+    above = apply("greater_equal", vi, last)
+    below = apply("less", vi, 0.0)
+    prev = apply("where", above, last, apply("where", below, 0.0, floor))
+    nxt = apply("where", above, last, apply("where", below, 0.0, apply("add", floor, 1.0)))
+    gamma = apply("subtract", vi, prev)
+    if method == "averaged_inverted_cdf":
+        gamma = apply("where", apply("equal", gamma, 0.0), 0.5, 1.0)
+    prev, nxt, gamma = (broadcast_to(v, lead + (m,)) for v in (prev, nxt, gamma))
+    return _lerp(srt, prev, nxt, gamma, rt)
 
 
 def _weighted_quantile(name, a, q, axis, out, method, keepdims, scale, weights, skip_nan=False):
