@@ -88,12 +88,14 @@ def test_unique_on_device(rng):
     assert not s.fallbacks
 
 
-@pytest.mark.parametrize("dtype", [np.int64, np.float32, np.float64, np.bool_, np.uint8])
+@pytest.mark.parametrize("dtype", [np.int64, np.float32, np.float64, np.bool_, np.uint8, np.complex64, np.complex128])
 def test_unique_along_an_axis(dtype):
     """unique of the slices along an axis, as NumPy's record view gives it: lexicographic order of
     the slices, index/inverse (1-D)/counts, -0.0 equal to 0.0, NaN slices never merged, views."""
     rng = np.random.default_rng(3)
     a = rng.integers(0, 3, (13, 3, 2)).astype(dtype)
+    if np.dtype(dtype).kind == "c":
+        a = a + 1j * rng.integers(0, 2, a.shape).astype(dtype)
     cases = [(a, 0), (a, 1), (a, -1), (a[::-1, :, 1], 0), (a[:, 1, :].T, 1)]
     if np.dtype(dtype).kind == "f":
         f = np.array([[0.0, 1.0], [-0.0, 1.0], [np.nan, 2.0], [np.nan, 2.0], [1.0, -np.inf], [0.0, 0.5]], dtype)

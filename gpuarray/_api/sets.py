@@ -124,7 +124,7 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
     """NumPy's ``unique`` over the flattened array, or of the slices along ``axis`` (``_unique_slices``)."""
     if axis is not None:
         x = _arr(ar)
-        if x.ndim and x.size and x.dtype.kind in "biuf" and x.size // x.shape[axis % x.ndim] > 0:
+        if x.ndim and x.size and x.dtype.kind in "biufc" and x.size // x.shape[axis % x.ndim] > 0:
             return _unique_slices(x, axis, return_index, return_inverse, return_counts)
         res = host_call(np.unique, "unique(axis=...)", (x.get(),),
                         dict(return_index=return_index, return_inverse=return_inverse, return_counts=return_counts,
@@ -158,7 +158,7 @@ def _unique_slices(x: GpuArray, axis, return_index, return_inverse, return_count
     n = moved.shape[0]
     rows = reshape(moved, (n, -1))
     m = rows.shape[1]
-    keyed = apply("add", rows, 0) if x.dtype.kind == "f" else rows  # (-0.0 + 0 is 0.0: records compare values)
+    keyed = apply("add", rows, 0) if x.dtype.kind in "fc" else rows  # (-0.0 + 0 is 0.0: records compare values)
     order = None
     for j in range(m - 1, -1, -1):
         col = keyed[:, j] if order is None else take(keyed[:, j], order)
