@@ -197,9 +197,7 @@ def _pad_computed(x: GpuArray, widths, mode, kwargs):
     allowed = {"linear_ramp": {"end_values"}}.get(mode, {"stat_length"})
     if set(kwargs) - allowed:
         raise ValueError(f"unsupported keyword arguments for mode '{mode}': {set(kwargs) - allowed}")
-    for ax in range(x.ndim):
-        if x.shape[ax] == 0 and widths[ax].any():
-            raise ValueError(f"can't extend empty axis {ax} using modes other than 'constant' or 'empty'")
+    _manipulation.check_extendable(x, widths)
     res = x
     if mode == "linear_ramp":
         ends = _pairs_of(kwargs.get("end_values", 0), x.ndim)

@@ -814,13 +814,18 @@ def _pairs(x, ndim, name):
     return a
 
 
+def check_extendable(x, widths) -> None:
+    """NumPy's error for padding an empty axis with a mode that reads the array's values."""
+    for ax in range(x.ndim):
+        if x.shape[ax] == 0 and widths[ax].any():
+            raise ValueError(f"can't extend empty axis {ax} using modes other than 'constant' or 'empty'")
+
+
 def _pad_reflect_odd(x, widths, shape, interior, include_edge):
     """``pad(..., reflect_type='odd')``: NumPy's steps on device slices: axis by axis, chunks of
     the area filled so far reflected about the edge and negated (2 * edge - value) until the pad
     area is full."""
-    for ax in range(x.ndim):
-        if x.shape[ax] == 0 and widths[ax].any():
-            raise ValueError(f"can't extend empty axis {ax} using modes other than 'constant' or 'empty'")
+    check_extendable(x, widths)
     res = new_leaf(x.dtype, shape)
     padded = GpuArray(res)
     if x.size:
@@ -910,12 +915,11 @@ def pad(array, pad_width, mode="constant", **kwargs):
             raise ValueError(f"reflect_type must be 'even' or 'odd', got {kwargs['reflect_type']!r}")
         if mode in ("reflect", "symmetric") and kwargs.get("reflect_type") == "odd":
             return _pad_reflect_odd(x, widths, shape, interior, mode == "symmetric")
+        check_extendable(x, widths)
         # the source index of every output coordinate, per axis, is NumPy's pad of an index range
         idx = {}
         for ax in range(x.ndim):
             if widths[ax].any():
-                if x.shape[ax] == 0:
-                    raise ValueError(f"can't extend empty axis {ax} using modes other than 'constant' or 'empty'")
                 idx[ax] = np.pad(np.arange(x.shape[ax]), tuple(int(w) for w in widths[ax]), mode=mode)
         if not idx:
             return _eval_new(x._leaf())

@@ -412,14 +412,7 @@ def _quantile(name, a, q, axis, out, method, keepdims, scale, skip_nan, interpol
         res = astype(_take_last(srt, astype(prev, dt.int64)), rt, copy=False)
     else:
         nxt = apply("minimum", apply("add", prev, 1.0), last)
-        gamma = apply("subtract", vi, prev)
-        va = _take_last(srt, astype(prev, dt.int64))
-        vb = _take_last(srt, astype(nxt, dt.int64))
-        diff = apply("subtract", vb, va)
-        g = astype(gamma, rt, copy=False)  # NumPy's gamma meets the values in the result dtype
-        low = apply("add", va, apply("multiply", diff, g))
-        high = apply("subtract", vb, apply("multiply", diff, apply("subtract", 1.0, g)))
-        res = astype(apply("where", apply("greater_equal", g, 0.5), high, low), rt, copy=False)
+        res = _lerp(srt, prev, nxt, apply("subtract", vi, prev), rt)
     return _finish_quantile(res, isf, cnt, hasnan, rt, qa, rshape, out)
 
 
@@ -431,8 +424,12 @@ def _finish_quantile(res, isf, cnt, hasnan, rt, qa, rshape, out):
         res = apply("where", bad, float("nan"), res)
     if res.dtype != rt:
         res = astype(res, rt)
-    res = moveaxis(res, -1, 0)
-    res = reshape(res, np.shape(qa) + rshape)
+    return _placed(res, qa, rshape, out)
+
+
+def _placed(res, qa, rshape, out):
+    """The quantile axis (last) moved first, the kept axes after it; written to ``out`` if given."""
+    res = reshape(moveaxis(res, -1, 0), np.shape(qa) + rshape)
     if out is not None:
         out[...] = res
         return out
@@ -546,19 +543,12 @@ def _weighted_quantile(name, a, q, axis, out, method, keepdims, scale, weights, 
     if x.dtype.kind == "f":
         nan_slice = apply("isnan", srt[..., n - 1:]) if not nan_x else reshape(all_nan, lead + (1,))
         res = apply("where", nan_slice, float("nan"), res)
-    res = astype(res, rt, copy=False)
-    res = moveaxis(res, -1, 0)
-    res = reshape(res, np.shape(qa) + rshape)
-    if out is not None:
-        out[...] = res
-        return out
-    return res
+    return _placed(astype(res, rt, copy=False), qa, rshape, out)
 
 
 def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False, *,
              weights=None, interpolation=None):
-    """NumPy's ``quantile`` (methods linear, lower, higher, nearest, midpoint on the device; weights with
-    ``inverted_cdf``)."""
+    """NumPy's ``quantile`` (every method on the device; weights with ``inverted_cdf``)."""
     return _quantile("quantile", a, q, axis, out, method, keepdims, 1, False, interpolation, weights)
 
 

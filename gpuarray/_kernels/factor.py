@@ -101,12 +101,34 @@ fn cgphase(g: vec2<$T>, m: $T) -> vec2<$T> {
 """
 
 
+# A workgroup's tree reduction over the kernel's own ``red`` array (each kernel declares it, of the
+# type reduced): the one text of every factorization kernel's wg_sum / wg_max
+_WG_FOLD = """fn wg_$NAME(lid: u32, v: $R) -> $R {
+  red[lid] = v;
+  workgroupBarrier();
+  for (var h = ${WG}u / 2u; h > 0u; h = h / 2u) {
+    if (lid < h) { red[lid] = $FOLD; }
+    workgroupBarrier();
+  }
+  let s = red[0];
+  workgroupBarrier();
+  return s;
+}"""
+
+
+def _wg_fold(name: str, r: str, fold: str, wg: int) -> str:
+    return Template(_WG_FOLD).substitute(NAME=name, R=r, FOLD=fold, WG=wg)
+
+
 def _subst(dtype, wg: int) -> dict:
     cplx = dtype.kind == "c"
     t = dt.wgsl_type(dt.real_of(dtype) if cplx else dtype)
     zero, one = _LIT[t]
     sub = dict(T=t, ZERO=zero, ONE=one, NB=NB, NB2=NB * NB, WG=wg, C=f"vec2<{t}>" if cplx else t)
     sub["CHELP"] = Template(_COMPLEX_HELP if cplx else _REAL_HELP).substitute(sub)
+    sub["WG_SUM"] = _wg_fold("sum", t, "red[lid] + red[lid + h]", wg)
+    sub["WG_MAX"] = _wg_fold("max", t, "max(red[lid], red[lid + h])", wg)
+    sub["WG_SUM_C"] = _wg_fold("sum", sub["C"], "red[lid] + red[lid + h]", wg)
     return sub
 
 

@@ -24,17 +24,7 @@ var<workgroup> red: array<$C, ${WG}>;
 
 $CHELP
 
-fn wg_sum(lid: u32, v: $C) -> $C {
-  red[lid] = v;
-  workgroupBarrier();
-  for (var h = ${WG}u / 2u; h > 0u; h = h / 2u) {
-    if (lid < h) { red[lid] = red[lid] + red[lid + h]; }
-    workgroupBarrier();
-  }
-  let s = red[0];
-  workgroupBarrier();
-  return s;
-}
+$WG_SUM_C
 
 @compute @workgroup_size($WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
